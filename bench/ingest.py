@@ -1,0 +1,84 @@
+"""Indexing throughput against the embedding-only ceiling, peak memory and no-op re-index time.
+
+    python bench/ingest.py FOLDER [--limit N] [--store DIR]
+
+Indexes FOLDER into a fresh store, then re-indexes it unchanged, then embeds exactly the same
+chunks again with nothing else running (the ceiling: what the embedding model alone achieves on
+this machine). Prints one line per number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from ragbox.config import load_settings  # noqa: E402
+from ragbox.engine import Engine  # noqa: E402
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--limit", type=int, default=0, help="only the first N supported files")
+    parser.add_argument("--store", type=Path, help="store dir (default: a temporary one)")
+    args = parser.parse_args()
+
+    source = args.folder
+    work = Path(tempfile.mkdtemp(prefix="ragbox-bench-"))
+    if args.limit:
+        subset = work / "docs"
+        subset.mkdir()
+        files = sorted(p for p in source.rglob("*") if p.suffix.lower() in (".pdf", ".txt", ".md"))
+        for path in files[: args.limit]:
+            os.symlink(path.resolve(), subset / path.name)
+        source = subset
+    store = args.store or work / "store"
+    engine = Engine(load_settings(None, flags={"store.dir": str(store), "store.index": "bench"}))
+    engine.embedder.embed(["warm up the model"])  # model load is not indexing time
+
+    started = time.perf_counter()
+    summary = engine.index([source])
+    first = time.perf_counter() - started
+
+    started = time.perf_counter()
+    again = engine.index([source])
+    noop = time.perf_counter() - started
+    assert not again.indexed, "the re-index was not a no-op"
+
+    texts = [c.text for d in engine.catalog.documents() for c in engine.catalog.chunks_of(d.doc_id)]
+    started = time.perf_counter()
+    engine.embedder.embed(texts)
+    ceiling = time.perf_counter() - started
+    counts = engine.embedder.tokenizer.counts(texts)
+    limit = engine.chunker.max_tokens
+
+    print(f"files:                  {len(summary.indexed)} indexed, {len(summary.skipped)} skipped")
+    print(f"pages:                  {summary.pages}")
+    print(f"chunks:                 {summary.chunks}")
+    print(f"characters:             {sum(len(t) for t in texts)}")
+    print(f"wall seconds:           {first:.1f}")
+    print(f"chunks/s end to end:    {summary.chunks / first:.1f}")
+    print(f"chunks/s embedding only:{len(texts) / ceiling:.1f}  ({ceiling:.1f} s for the same chunks)")
+    print(f"ratio to ceiling:       {ceiling / first:.2f}")
+    print(f"longest chunk:          {max(counts)} tokens (limit {limit}); truncated: {sum(c > limit for c in counts)}")
+    print(f"peak RSS:               {peak_rss_mb():.0f} MB")
+    print(f"no-op re-index:         {noop:.2f} s ({100 * noop / first:.1f}% of the first run)")
+    if not args.store:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+from ragbox.cli import main
+
+main()

@@ -1,0 +1,130 @@
+"""How the CLI shows progress, hits, answers and status. Only rich/click here, no models."""
+
+from __future__ import annotations
+
+import os
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from ragbox.documents import Answer, Hit
+
+QUOTE_CHARS = 160
+
+
+def display_path(path: str) -> str:
+    """Relative to the current folder when inside it, else with ~ for the home folder."""
+    p = Path(path)
+    try:
+        return str(p.relative_to(Path.cwd()))
+    except ValueError:
+        home = str(Path.home())
+        return "~" + path[len(home):] if path.startswith(home + os.sep) else path
+
+
+def quote(text: str, limit: int = QUOTE_CHARS) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def locator(hit: Hit) -> str:
+    where = display_path(hit.path)
+    return f"{where}, page {hit.page}" if hit.page is not None else where
+
+
+def print_sources(answer: Answer) -> None:
+    if not answer.sources:
+        return
+    click.echo("\nSources:")
+    for number, hit in enumerate(answer.sources, start=1):
+        mark = "*" if number in answer.cited else " "
+        click.echo(f"{mark}[{number}] {locator(hit)}: \"{quote(hit.text)}\"")
+    if answer.citation_method == "model":
+        click.echo("(* cited in the answer)")
+    elif answer.cited:
+        click.echo("(* the answer's wording comes from this source; the model wrote no [n] itself)")
+    else:
+        click.echo("(the answer matches none of these sources word for word; check it against them)")
+
+
+def answer_json(answer: Answer) -> dict:
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "found": answer.found,
+        "citation_method": answer.citation_method,
+        "citations": [{"n": n, **hit.as_dict(), "cited": n in answer.cited}
+                      for n, hit in enumerate(answer.sources, start=1)],
+        "model": answer.model,
+        "timings": {k: round(v, 3) for k, v in answer.timings.items()},
+    }
+
+
+def print_hits(hits: list[Hit]) -> None:
+    if not hits:
+        click.echo("No matching passages.")
+        return
+    for rank, hit in enumerate(hits, start=1):
+        head = f"{rank:>2}. {hit.score:.3f}  {locator(hit)}  chars {hit.char_start}-{hit.char_end}"
+        if hit.section:
+            head += f"  [{hit.section}]"
+        click.secho(head, bold=True)
+        click.echo(f"    {quote(hit.text, 300)}")
+
+
+@contextmanager
+def index_progress(enabled: bool = True):
+    """A progress bar with files, pages, chunks and an ETA (by bytes), fed by the indexer."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    columns = (TextColumn("[bold]Indexing"), BarColumn(), TextColumn("{task.fields[counts]}"),
+               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("index", total=None, counts="finding files…")
+
+        def update(p) -> None:
+            bar.update(task, total=max(p.bytes_total, 1), completed=p.bytes_done,
+                       counts=f"{p.files_done}/{p.files_total} files  {p.pages} pages  {p.chunks} chunks")
+
+        yield update
+
+
+def print_index_summary(summary) -> None:
+    click.echo(f"Indexed {len(summary.indexed)} file(s), {summary.unchanged} unchanged, "
+               f"{len(summary.renamed)} renamed, {len(summary.removed)} removed, "
+               f"{len(summary.skipped)} skipped; {summary.pages} pages, {summary.chunks} new chunks "
+               f"in {summary.seconds:.1f}s.")
+    if summary.repaired:
+        click.echo(f"Repaired {summary.repaired} entries left by an interrupted run.")
+    for old, new in summary.renamed:
+        click.echo(f"  renamed {display_path(old)} -> {display_path(new)}")
+    for path in summary.removed:
+        click.echo(f"  removed {display_path(path)}")
+    for path, reason in sorted(summary.skipped.items()):
+        click.echo(f"  skipped {display_path(path)}: {reason}")
+
+
+def print_status(info: dict) -> None:
+    run = info.get("last_run")
+    last = "never"
+    if run:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(run["started_at"]))
+        last = f"{when} ({run['status']})"
+    rows = [
+        ("Index", info["index"]),
+        ("Files", f"{info['files']} ({info['pages']} pages, {info['chunks']} chunks)"),
+        ("Skipped", str(len(info["skipped"]))),
+        ("Folders", ", ".join(display_path(r) for r in info["roots"]) or "-"),
+        ("Embedding model", info["embedding_model"] or "-"),
+        ("LLM", info["llm"]),
+        ("Store", f"{info['store_path']} ({info['store_bytes'] / 2**20:.1f} MB)"),
+        ("Last run", last),
+        ("All indexes", ", ".join(info.get("indexes", [])) or "-"),
+    ]
+    for name, value in rows:
+        click.echo(f"{name + ':':<17}{value}")

