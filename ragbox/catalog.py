@@ -10,6 +10,7 @@ clean run would.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -27,9 +28,24 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE INDEX IF NOT EXISTS documents_path ON documents(path);
 CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
 CREATE TABLE IF NOT EXISTS chunks (
-    chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, seq INTEGER NOT NULL, page INTEGER,
-    char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, section TEXT NOT NULL, text TEXT NOT NULL);
+    id INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL, seq INTEGER NOT NULL,
+    page INTEGER, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, section TEXT NOT NULL,
+    text TEXT NOT NULL, title TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+-- The lexical index: kept in step with ``chunks`` by triggers, inside the same transactions, so
+-- it can never disagree with the catalog (porter stemming: "terminate" finds "termination").
+-- ``title`` (the file name's words) lets every chunk of "jane_doe_followup.txt" match "Jane Doe",
+-- not only the one chunk that happens to name her.
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    title, section, text, content='chunks', content_rowid='id',
+    tokenize='porter unicode61 remove_diacritics 2');
+CREATE TRIGGER IF NOT EXISTS chunks_fts_insert AFTER INSERT ON chunks BEGIN
+    INSERT INTO chunks_fts(rowid, title, section, text) VALUES (new.id, new.title, new.section, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS chunks_fts_delete AFTER DELETE ON chunks BEGIN
+    INSERT INTO chunks_fts(chunks_fts, rowid, title, section, text)
+    VALUES ('delete', old.id, old.title, old.section, old.text);
+END;
 CREATE TABLE IF NOT EXISTS skipped (path TEXT PRIMARY KEY, reason TEXT NOT NULL, seen_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
     run_id INTEGER PRIMARY KEY, started_at REAL NOT NULL, finished_at REAL, status TEXT NOT NULL,
@@ -63,6 +79,11 @@ class ChunkRow:
 
 def chunk_id(doc_id: str, seq: int) -> str:
     return f"{doc_id}:{seq:05d}"
+
+
+def file_title(path: str) -> str:
+    """The words of a file's name: "2026-03-14_jane_doe_followup.txt" -> "2026 03 14 jane doe followup"."""
+    return re.sub(r"[\W_]+", " ", Path(path).stem).strip()
 
 
 class Catalog:
@@ -118,9 +139,13 @@ class Catalog:
     def finish_document(self, doc_id: str, chunks: Sequence[Chunk], replaces: Iterable[str]) -> None:
         """Atomically: store the chunk rows, make the document ready, mark what it replaces."""
         with self.transaction():
+            path = self.db.execute("SELECT path FROM documents WHERE doc_id=?", (doc_id,)).fetchone()[0]
+            title = file_title(path)
+            self.db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
             self.db.executemany(
-                "INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?,?)",
-                [(chunk_id(doc_id, n), doc_id, n, c.page, c.char_start, c.char_end, c.section, c.text)
+                "INSERT INTO chunks (chunk_id, doc_id, seq, page, char_start, char_end, section, text, title) "
+                "VALUES (?,?,?,?,?,?,?,?,?)",
+                [(chunk_id(doc_id, n), doc_id, n, c.page, c.char_start, c.char_end, c.section, c.text, title)
                  for n, c in enumerate(chunks)])
             self.db.execute("UPDATE documents SET state='ready', chunks=? WHERE doc_id=?", (len(chunks), doc_id))
             for old in replaces:
@@ -156,6 +181,22 @@ class Catalog:
         sql = ("SELECT c.chunk_id, c.doc_id, d.path, c.page, c.char_start, c.char_end, c.section, c.text "
                f"FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE {where}")
         return [ChunkRow(*r) for r in self.db.execute(sql, params)]
+
+    def lexical_search(self, match: str, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """Chunk ids ranked by BM25 for an FTS5 ``match`` expression (best first)."""
+        sql = ("SELECT c.chunk_id, bm25(chunks_fts, 0.5, 0.5, 1.0) AS rank FROM chunks_fts "
+               "JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.doc_id = c.doc_id "
+               "WHERE chunks_fts MATCH ? AND d.state = 'ready'")
+        params: list = [match]
+        if doc_ids is not None:
+            sql += f" AND c.doc_id IN ({','.join('?' * len(doc_ids))})"
+            params.extend(doc_ids)
+        sql += " ORDER BY rank LIMIT ?"
+        params.append(k)
+        try:
+            return [(row[0], -row[1]) for row in self.db.execute(sql, params)]
+        except sqlite3.OperationalError:  # a query FTS5 cannot parse matches nothing lexically
+            return []
 
     def ready_chunk_count(self) -> int:
         return self.db.execute(

@@ -42,6 +42,7 @@ class ChunkingSettings:
 class RetrievalSettings:
     k: int = 5
     min_score: float = 0.30  # below this cosine similarity nothing counts as relevant
+    mode: str = "hybrid"  # hybrid (vector + BM25, fused) | vector
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class Settings:
         return _apply(self, {k: v for k, v in overrides.items() if v is not None}, source="flag")
 
 
-_CHOICES = {"llm.prompt_style": ("auto", "chat", "completion")}
+_CHOICES = {"llm.prompt_style": ("auto", "chat", "completion"), "retrieval.mode": ("hybrid", "vector")}
 _MINIMUM = {
     "embedding.batch_size": 1,
     "embedding.threads": 0,

@@ -69,9 +69,11 @@ class Engine:
 
     @cached_property
     def retriever(self):
-        from ragbox.retrieval import VectorRetriever
+        from ragbox.retrieval import HybridRetriever, VectorRetriever
 
-        return VectorRetriever(self.catalog, self.vectors, self.embedder)
+        if self.settings.retrieval.mode == "vector":
+            return VectorRetriever(self.catalog, self.vectors, self.embedder)
+        return HybridRetriever(self.catalog, self.vectors, self.embedder)
 
     @cached_property
     def generator(self):

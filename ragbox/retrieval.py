@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 from typing import Protocol, Sequence
 
 from ragbox.catalog import Catalog
@@ -38,6 +39,81 @@ def path_matches(path: str, pattern: str) -> bool:
     return any(fnmatch.fnmatchcase(c, glob) for c in candidates)
 
 
+# Words that carry no meaning for BM25 in questions; dropping them keeps lexical queries fast.
+_STOPWORDS = frozenset("""
+a about an and any are as at be been by can could did do does for from had has have how i if in
+into is it its may me might my no not of on or our shall should so than that the their them then
+there these they this those to under was we were what when where which who whom why will with
+would you your please tell find show give list""".split())
+_PHRASE = re.compile(r'"([^"]+)"')
+_WORD = re.compile(r"[^\W_]+(?:[.'-][^\W_]+)*", re.UNICODE)
+RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
+
+
+def quoted_phrases(query: str) -> list[str]:
+    return [" ".join(p.split()) for p in _PHRASE.findall(query) if p.strip()]
+
+
+def fts_query(query: str) -> str:
+    """An FTS5 expression: every quoted phrase must match; any other meaningful word may."""
+    phrases = quoted_phrases(query)
+    rest = _PHRASE.sub(" ", query)
+    terms = []
+    for word in _WORD.findall(rest):
+        # "12.3" or "non-compete" is matched as the phrase of its parts, as FTS5 tokenizes it.
+        term = " ".join(p for p in re.split(r"[.'-]", word.lower()) if p)
+        if term and term not in _STOPWORDS and term not in terms:
+            terms.append(term)
+    required = " AND ".join(f'"{" ".join(_WORD.findall(p))}"' for p in phrases if _WORD.findall(p))
+    optional = " OR ".join(f'"{t}"' for t in terms)
+    if required and optional:
+        # Phrases are required; the other words only add to the BM25 score where present.
+        return f"{required} AND ({required} OR {optional})"
+    return required or optional
+
+
+def contains_phrases(text: str, phrases: Sequence[str]) -> bool:
+    flat = " ".join(text.split()).lower()
+    return all(p.lower() in flat for p in phrases)
+
+
+class HybridRetriever:
+    """Vector and BM25 rankings fused by reciprocal rank; filters applied inside both queries.
+
+    Hits come in fused order; each hit's ``score`` is its cosine similarity to the query, so the
+    "not found" threshold means the same thing whichever ranking found the passage.
+    """
+
+    def __init__(self, catalog: Catalog, vectors: ChromaVectorStore, embedder: Embedder,
+                 candidates: int = 50) -> None:
+        self.catalog = catalog
+        self.vectors = vectors
+        self.embedder = embedder
+        self.candidates = candidates
+
+    def search(self, query: str, k: int, where: str | None = None) -> list[Hit]:
+        doc_ids = matching_doc_ids(self.catalog, where)
+        depth = max(self.candidates, 2 * k)
+        vector = self.embedder.embed([query])[0]
+        dense = self.vectors.query(vector, depth, doc_ids)
+        match = fts_query(query)
+        lexical = self.catalog.lexical_search(match, depth, doc_ids) if match else []
+        phrases = quoted_phrases(query)
+        rows = self.catalog.chunks_by_id(list({i for i, _ in dense} | {i for i, _ in lexical}))
+        if phrases:  # a quoted phrase must appear in every hit, whichever ranking found it
+            dense = [(i, s) for i, s in dense if i in rows and contains_phrases(rows[i].text, phrases)]
+        fused: dict[str, float] = {}
+        for ranking in (dense, lexical):
+            for rank, (chunk_id, _) in enumerate(ranking):
+                fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        best = sorted(fused, key=lambda i: (-fused[i], i))[:k]
+        similarity = dict(dense)
+        missing = [i for i in best if i not in similarity]
+        for chunk_id, stored in self.vectors.vectors_of(missing).items():
+            similarity[chunk_id] = sum(a * b for a, b in zip(vector, stored))
+        return _hits(self.catalog, [(i, similarity.get(i, 0.0)) for i in best], rows)
+
+
 class VectorRetriever:
     def __init__(self, catalog: Catalog, vectors: ChromaVectorStore, embedder: Embedder) -> None:
         self.catalog = catalog
@@ -51,8 +127,8 @@ class VectorRetriever:
         return _hits(self.catalog, ranked)
 
 
-def _hits(catalog: Catalog, ranked: Sequence[tuple[str, float]]) -> list[Hit]:
-    rows = catalog.chunks_by_id([i for i, _ in ranked])
+def _hits(catalog: Catalog, ranked: Sequence[tuple[str, float]], rows: dict | None = None) -> list[Hit]:
+    rows = rows if rows is not None else catalog.chunks_by_id([i for i, _ in ranked])
     hits = []
     for chunk_id, score in ranked:
         row = rows.get(chunk_id)

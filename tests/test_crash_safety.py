@@ -51,7 +51,7 @@ def reference(tmp_path_factory, embedder):
     return store_state(engine)
 
 
-@pytest.mark.parametrize("crash_at", ["begun:2", "upserted:3", "finished:1", "moved:1", "removing:1"])
+@pytest.mark.parametrize("crash_at", ["begun:2", "upserted:2", "finished:1", "finished:2", "moved:1", "removing:1"])
 def test_killed_run_is_repaired_to_the_clean_state(crash_at, tmp_path, docs, make_engine, reference):
     store = tmp_path / "store"
     engine = make_engine(**{"store.dir": str(store)})
@@ -65,6 +65,19 @@ def test_killed_run_is_repaired_to_the_clean_state(crash_at, tmp_path, docs, mak
     assert summary.repaired >= 0
     assert_consistent(engine)
     assert store_state(engine) == reference
+
+
+def test_half_written_file_deleted_before_the_next_run(tmp_path, docs, make_engine, embedder):
+    """The interrupted document's file is gone by the next run: its partial vectors must go too."""
+    store = tmp_path / "store"
+    change_folder(docs)
+    assert run_index_subprocess(store, docs, crash_at="upserted:1") == -signal.SIGKILL
+    (docs / "asthma-renamed.md").unlink()  # the first file written in that run
+    engine = make_engine(**{"store.dir": str(store)})
+    summary = engine.index([docs])
+    assert summary.repaired >= 1
+    assert_consistent(engine)
+    assert "asthma-renamed.md" not in store_state(engine)
 
 
 def test_killed_while_writing_on_a_first_run(tmp_path, docs, make_engine, reference):
