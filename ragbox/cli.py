@@ -35,6 +35,8 @@ def handle_errors(func):
         ctx = click.get_current_context().find_object(Context)
         try:
             return func(*args, **kwargs)
+        except click.ClickException:
+            raise
         except RagboxError as exc:
             if ctx and ctx.debug:
                 traceback.print_exc()
@@ -59,7 +61,17 @@ def main(ctx: click.Context, index: str | None, config: str | None, debug: bool)
     """ragbox: ask questions about your own documents, answered with cited sources, fully offline."""
     ctx.obj = Context(index, config, debug)
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        ctx.invoke(tui)
+
+
+@main.command()
+@click.pass_obj
+@handle_errors
+def tui(obj: Context) -> None:
+    """Open the interactive app (also what `ragbox` with no command does)."""
+    from ragbox.tui.app import RagboxApp  # textual is imported only here
+
+    RagboxApp(obj.engine()).run()
 
 
 @main.command()
@@ -165,3 +177,59 @@ def forget(obj: Context, path: Path) -> None:
     for item in removed:
         click.echo(f"forgot {item}")
     click.echo(f"{len(removed)} file(s) removed from the index.")
+
+
+def _parse_ks(ctx, param, value: str) -> tuple[int, ...]:
+    try:
+        ks = tuple(sorted({int(part) for part in value.split(",") if part.strip()}))
+    except ValueError:
+        raise click.BadParameter("expected positive numbers separated by commas, e.g. 1,5,10") from None
+    if not ks or ks[0] < 1:
+        raise click.BadParameter("expected positive numbers separated by commas, e.g. 1,5,10")
+    return ks
+
+
+@main.command("eval")
+@click.argument("queries_file", metavar="QUERIES.jsonl",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--index", "index", metavar="NAME", help="Which index to evaluate (as the global --index).")
+@click.option("--k", "ks", metavar="K,K,...", default="1,5,10", show_default=True, callback=_parse_ks,
+              help="Ranks for recall@k, comma-separated.")
+@click.option("--budget", type=click.IntRange(min=1), default=4000, show_default=True,
+              help="Context budget in characters for evidence recall.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--hits", "hits_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write every query's ranked hits here (JSONL).")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the first N queries.")
+@click.pass_obj
+@handle_errors
+def eval_command(obj: Context, queries_file: Path, index: str | None, ks: tuple[int, ...], budget: int,
+                 as_json: bool, hits_file: Path | None, limit: int | None) -> None:
+    """Measure retrieval on QUERIES.jsonl (id, query, gold): recall@k, MRR@10, document recall,
+    evidence recall within a context budget of characters, and search latency."""
+    from ragbox import evaluation
+
+    queries = evaluation.load_queries(queries_file, limit)
+    engine = obj.engine(**{"store.index": index or obj.index})
+    engine.search("warm up", k=1)  # fails on a missing index; loads the model outside the timings
+    missing = evaluation.missing_gold_files(queries, {Path(d.path).name for d in engine.documents()})
+    if missing:
+        click.echo(f"Warning: {len(missing)} gold file(s) are not in index '{engine.index_name}', "
+                   f"e.g. {sorted(missing)[0]}", err=True)
+    out = hits_file.open("w", encoding="utf-8") if hits_file else None
+    try:
+        def write_hits(query, hits) -> None:
+            if out:
+                out.write(json.dumps({"id": query.id, "hits": [h.as_dict() for h in hits]}) + "\n")
+
+        results = evaluation.evaluate(queries, engine.search, ks, budget, on_hits=write_hits)
+    finally:
+        if out:
+            out.close()
+    summary = {"index": engine.index_name, "queries_file": str(queries_file),
+               "retrieval_mode": getattr(engine.settings.retrieval, "mode", "vector"),
+               **evaluation.summarize(results, ks, budget), "gold_files_not_indexed": len(missing)}
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+    else:
+        click.echo(evaluation.format_table(summary))

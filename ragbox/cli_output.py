@@ -95,18 +95,8 @@ def index_progress(enabled: bool = True):
 
 
 def print_index_summary(summary) -> None:
-    click.echo(f"Indexed {len(summary.indexed)} file(s), {summary.unchanged} unchanged, "
-               f"{len(summary.renamed)} renamed, {len(summary.removed)} removed, "
-               f"{len(summary.skipped)} skipped; {summary.pages} pages, {summary.chunks} new chunks "
-               f"in {summary.seconds:.1f}s.")
-    if summary.repaired:
-        click.echo(f"Repaired {summary.repaired} entries left by an interrupted run.")
-    for old, new in summary.renamed:
-        click.echo(f"  renamed {display_path(old)} -> {display_path(new)}")
-    for path in summary.removed:
-        click.echo(f"  removed {display_path(path)}")
-    for path, reason in sorted(summary.skipped.items()):
-        click.echo(f"  skipped {display_path(path)}: {reason}")
+    for line in summary.describe(display_path):
+        click.echo(line)
 
 
 def print_status(info: dict) -> None:

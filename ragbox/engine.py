@@ -20,6 +20,7 @@ from ragbox.documents import Answer, Hit
 from ragbox.errors import StoreError
 
 TokenCallback = Callable[[str], None]
+Where = str | Sequence[str] | None  # path glob(s) a search is restricted to
 
 
 def data_dir(settings: Settings) -> Path:
@@ -136,18 +137,21 @@ class Engine:
                              "run `ragbox index FOLDER` first", self.index_dir)
 
     # --- questions ---------------------------------------------------------------------------
-    def search(self, query: str, k: int | None = None, where: str | None = None) -> list[Hit]:
+    def search(self, query: str, k: int | None = None, where: Where = None) -> list[Hit]:
         self._require_index()
         self._check_embedding_model()
         return self.retriever.search(query, k or self.settings.retrieval.k, where)
 
-    def ask(self, question: str, k: int | None = None, where: str | None = None,
-            on_token: TokenCallback | None = None, cancel: threading.Event | None = None) -> Answer:
+    def ask(self, question: str, k: int | None = None, where: Where = None,
+            on_token: TokenCallback | None = None, cancel: threading.Event | None = None,
+            retrieval_query: str | None = None) -> Answer:
+        """Retrieve, then stream an answer. ``retrieval_query`` searches in place of the question
+        (a follow-up made standalone) while the model still sees the question as asked."""
         from ragbox.prompting import NOT_FOUND, build_prompt, cited_numbers, supporting_sources
 
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        hits = self.search(question, k, where)
+        hits = self.search(retrieval_query or question, k, where)
         timings["retrieval_s"] = time.perf_counter() - started
         relevant = [h for h in hits if h.score >= self.settings.retrieval.min_score]
         generator = self.generator
@@ -196,10 +200,16 @@ class Engine:
             "chunks": sum(d.chunks for d in docs),
             "roots": self.catalog.roots() if exists else [],
             "embedding_model": (self.catalog.get_meta("embedding_model") if exists else None),
-            "llm": self.settings.llm.model_path or "bundled gemma-3-270m-q4_k_m.gguf",
+            "llm": self.llm_name(),
             "last_run": self.catalog.last_run() if exists else None,
             "skipped": self.catalog.skipped() if exists else {},
         }
+
+    def llm_name(self) -> str:
+        """The model answering now: a generator switched at run time, else the configured one."""
+        if "generator" in self.__dict__:
+            return self.generator.name
+        return self.settings.llm.model_path or "bundled gemma-3-270m-q4_k_m.gguf"
 
     def documents(self):
         return self.catalog.documents() if self.exists() else []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Iterator, Protocol
@@ -74,8 +75,13 @@ class LlamaCppGenerator:
         self.seed = seed
         self._style = prompt_style
         self._llm = None
+        self._loading = threading.Lock()  # the TUI may ask while a worker is still loading
 
     def _load(self):
+        with self._loading:
+            return self._load_once()
+
+    def _load_once(self):
         if self._llm is None:
             try:
                 from llama_cpp import Llama

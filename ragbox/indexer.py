@@ -50,6 +50,19 @@ class IndexSummary:
     seconds: float = 0.0
     repaired: int = 0  # interrupted writes undone before this run
 
+    def describe(self, show_path: Callable[[str], str] = str) -> list[str]:
+        """The summary as the CLI and the app print it, paths shown by ``show_path``."""
+        lines = [f"Indexed {len(self.indexed)} file(s), {self.unchanged} unchanged, "
+                 f"{len(self.renamed)} renamed, {len(self.removed)} removed, "
+                 f"{len(self.skipped)} skipped; {self.pages} pages, {self.chunks} new chunks "
+                 f"in {self.seconds:.1f}s."]
+        if self.repaired:
+            lines.append(f"Repaired {self.repaired} entries left by an interrupted run.")
+        lines += [f"  renamed {show_path(old)} -> {show_path(new)}" for old, new in self.renamed]
+        lines += [f"  removed {show_path(path)}" for path in self.removed]
+        lines += [f"  skipped {show_path(path)}: {why}" for path, why in sorted(self.skipped.items())]
+        return lines
+
     def as_dict(self) -> dict:
         return {
             "indexed": len(self.indexed), "renamed": len(self.renamed), "unchanged": self.unchanged,

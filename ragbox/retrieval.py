@@ -13,23 +13,21 @@ from ragbox.vectors import ChromaVectorStore
 
 
 class Retriever(Protocol):
-    def search(self, query: str, k: int, where: str | None = None) -> list[Hit]: ...
+    def search(self, query: str, k: int, where: str | Sequence[str] | None = None) -> list[Hit]: ...
 
 
-def matching_doc_ids(catalog: Catalog, pattern: str | None) -> list[str] | None:
-    """Document ids whose path matches a glob (``Part_I/**``, ``*.md``), or None for no filter.
+def matching_doc_ids(catalog: Catalog, where: str | Sequence[str] | None) -> list[str] | None:
+    """Document ids whose path matches any of the globs (``Part_I/**``, ``*.md``), or None for
+    no filter.
 
     A pattern matches the full path, any trailing part of it (so ``contracts/*.pdf`` works without
     the absolute prefix), or the file name.
     """
-    if not pattern:
+    patterns = [where] if isinstance(where, str) else list(where or [])
+    patterns = [p.strip() for p in patterns if p and p.strip()]
+    if not patterns:
         return None
-    pattern = pattern.strip()
-    ids = []
-    for doc in catalog.documents():
-        if path_matches(doc.path, pattern):
-            ids.append(doc.doc_id)
-    return ids
+    return [doc.doc_id for doc in catalog.documents() if any(path_matches(doc.path, p) for p in patterns)]
 
 
 def path_matches(path: str, pattern: str) -> bool:
@@ -91,7 +89,7 @@ class HybridRetriever:
         self.embedder = embedder
         self.candidates = candidates
 
-    def search(self, query: str, k: int, where: str | None = None) -> list[Hit]:
+    def search(self, query: str, k: int, where: str | Sequence[str] | None = None) -> list[Hit]:
         doc_ids = matching_doc_ids(self.catalog, where)
         depth = max(self.candidates, 2 * k)
         vector = self.embedder.embed([query])[0]
@@ -120,7 +118,7 @@ class VectorRetriever:
         self.vectors = vectors
         self.embedder = embedder
 
-    def search(self, query: str, k: int, where: str | None = None) -> list[Hit]:
+    def search(self, query: str, k: int, where: str | Sequence[str] | None = None) -> list[Hit]:
         doc_ids = matching_doc_ids(self.catalog, where)
         vector = self.embedder.embed([query])[0]
         ranked = self.vectors.query(vector, k, doc_ids)

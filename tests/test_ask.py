@@ -1,12 +1,10 @@
 """Answering with the real bundled GGUF: citations point at the right file and page."""
 
-import json
 from pathlib import Path
 
 import pytest
 
 from ragbox.prompting import NOT_FOUND, build_prompt, cited_numbers, format_source
-from ragbox.documents import Hit
 
 pytestmark = pytest.mark.slow
 

@@ -1,9 +1,8 @@
 import re
-from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_DOCS
+from support import SAMPLE_DOCS
 from ragbox.chunking import Chunker, heading_at
 from ragbox.documents import Page
 from ragbox.embeddings import bundled_model_dir

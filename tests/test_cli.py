@@ -4,12 +4,11 @@ import json
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import SAMPLE_DOCS
+from support import SAMPLE_DOCS
 from ragbox.cli import main
 
 HEAVY = ("torch", "sentence_transformers", "chromadb", "llama_cpp", "transformers", "pypdf")

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import SAMPLE_DOCS, assert_consistent, store_state
+from support import SAMPLE_DOCS, assert_consistent, store_state
 
 pytestmark = pytest.mark.slow
 

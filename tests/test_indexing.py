@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import assert_consistent, store_state
+from support import assert_consistent, store_state
 from ragbox.errors import StoreError
 
 pytestmark = pytest.mark.slow

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MSA, NDA
+from support import MSA, NDA
 from ragbox.errors import DocumentError
 from ragbox.loaders import decode_text, discover, load
 

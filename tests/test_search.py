@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_DOCS
 from ragbox.loaders import load
 
 pytestmark = pytest.mark.slow

@@ -1,0 +1,66 @@
+"""Messages that carry work results from thread workers to the UI (post_message is thread-safe)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+
+@dataclass
+class TokenArrived(Message):
+    turn_id: int
+    text: str
+
+
+@dataclass
+class AnswerFinished(Message):
+    turn_id: int
+    answer: Any  # ragbox.documents.Answer
+
+
+@dataclass
+class AnswerFailed(Message):
+    turn_id: int
+    error: str
+
+
+@dataclass
+class ModelStateChanged(Message):
+    state: str  # "not loaded" | "loading" | "ready" | "error"
+    name: str
+    detail: str = ""
+
+
+@dataclass
+class CatalogLoaded(Message):
+    status: dict
+    documents: list
+    skipped: dict
+
+
+@dataclass
+class IndexProgressed(Message):
+    progress: Any  # ragbox.indexer.IndexProgress (a copy)
+
+
+@dataclass
+class IndexFinished(Message):
+    summary: Any = None  # ragbox.indexer.IndexSummary, or None on error
+    error: str = ""
+
+
+@dataclass
+class ScopeRequested(Message):
+    """A widget asks to scope questions to this path pattern (None clears the scope)."""
+
+    pattern: str | None
+
+
+@dataclass
+class SourceRequested(Message):
+    """Open source ``number`` (1-based) of conversation turn ``turn_id`` in context."""
+
+    turn_id: int
+    number: int

@@ -1,0 +1,1 @@
+"""The screens of the ragbox app: the main screen and its modal dialogs."""

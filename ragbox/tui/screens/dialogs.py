@@ -1,0 +1,107 @@
+"""Small modal dialogs: switch the LLM, set the scope, and the key-binding help."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from ragbox.retrieval import path_matches
+
+
+class InputDialog(ModalScreen[str | None]):
+    """A title, an explanation and one input; Enter returns its value, Esc returns None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, explanation: str, value: str = "", placeholder: str = "",
+                 dialog_id: str = "") -> None:
+        super().__init__(id=dialog_id or None)
+        self.title_text = title
+        self.explanation = explanation
+        self.value = value
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield Static(self.explanation, classes="dialog-text")
+            yield Input(value=self.value, placeholder=self.placeholder, id="dialog-input")
+            yield Static("", id="dialog-hint", classes="dialog-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+        self.update_hint(self.value)
+
+    def update_hint(self, value: str) -> None:
+        pass
+
+    @on(Input.Changed, "#dialog-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self.update_hint(event.value)
+
+    @on(Input.Submitted, "#dialog-input")
+    def _submit(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ModelDialog(InputDialog):
+    def __init__(self, current_llm: str, current_path: str, embedding: str) -> None:
+        super().__init__(
+            "Switch the LLM",
+            f"In use: [b]{current_llm}[/b] · embeddings: [b]{embedding or '-'}[/b]\n"
+            "Path of another GGUF model file (loads in the background; the current one stays until it "
+            "has loaded):",
+            value=current_path, placeholder="~/models/model.gguf", dialog_id="model-dialog")
+
+
+class ScopeDialog(InputDialog):
+    def __init__(self, current: str | None, documents: Sequence[str]) -> None:
+        super().__init__(
+            "Scope questions",
+            "Only search files whose path matches a pattern, e.g. [b]contracts/**[/b], [b]*.md[/b], "
+            "[b]Part_I/**[/b]. Leave empty to search everything.",
+            value=current or "", placeholder="path pattern", dialog_id="scope-dialog")
+        self.documents = list(documents)
+
+    def update_hint(self, value: str) -> None:
+        hint = self.query_one("#dialog-hint", Static)
+        value = value.strip()
+        if not value:
+            hint.update("[dim]All files[/dim]")
+            return
+        count = sum(path_matches(p, value) for p in self.documents)
+        hint.update(f"{count} of {len(self.documents)} files match" if count
+                    else "[b red]No indexed file matches this pattern[/b red]")
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,f1,question_mark", "dismiss", "Close")]
+
+    def __init__(self, bindings: Sequence[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self.rows = list(bindings)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="help-dialog"):
+            yield Static("ragbox keys", classes="dialog-title")
+            yield Static("Type a question and press Enter. Click or Enter on a citation or source to "
+                         "read it in context. The command palette (ctrl+p) lists every action and theme.",
+                         classes="dialog-text")
+            yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Key", "Action", "Where")
+        for row in self.rows:
+            table.add_row(*row)

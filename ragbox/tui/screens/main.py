@@ -1,0 +1,407 @@
+"""The main screen: the conversation, the question input, and the sources/documents sidebar.
+
+All slow work (model loading, retrieval and generation, indexing, reading the catalog) runs in
+thread workers; results come back as messages (``post_message`` is thread-safe).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, TabbedContent, TabPane
+
+from ragbox.conversation import Conversation, Turn
+from ragbox.retrieval import path_matches
+from ragbox.tui.formatting import format_index_summary
+from ragbox.tui.messages import (AnswerFailed, AnswerFinished, CatalogLoaded, IndexFinished, IndexProgressed,
+                                 ModelStateChanged, ScopeRequested, SourceRequested, TokenArrived)
+from ragbox.tui.screens.dialogs import HelpScreen, ModelDialog, ScopeDialog
+from ragbox.tui.screens.passage import PassageScreen
+from ragbox.tui.widgets.bars import IndexBar, ScopeBar
+from ragbox.tui.widgets.chat import ChatView
+from ragbox.tui.widgets.documents import DocumentsPanel
+from ragbox.tui.widgets.sources import SourcesPanel
+from ragbox.tui.widgets.status_bar import StatusBar
+
+PROGRESS_INTERVAL_S = 0.1
+
+
+class MainScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "stop", "Stop", tooltip="Stop the answer being written"),
+        Binding("ctrl+n", "new_chat", "New", tooltip="Start a new conversation"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save the conversation as Markdown"),
+        Binding("ctrl+y", "copy", "Copy", tooltip="Copy the last answer with its sources"),
+        Binding("ctrl+g", "scope", "Scope", tooltip="Only search files matching a path pattern"),
+        Binding("ctrl+o", "sources", "Sources"),
+        Binding("ctrl+f", "documents", "Docs", tooltip="List and filter the indexed documents"),
+        Binding("ctrl+r", "reindex", "Re-index"),
+        Binding("ctrl+l", "switch_model", "LLM"),
+        Binding("f2", "toggle_sidebar", "Sidebar"),
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),
+    ]
+
+    def __init__(self, engine) -> None:
+        super().__init__()
+        self.engine = engine
+        self.conversation = Conversation()
+        self.where: str | None = None
+        self.roots: list[str] = []
+        self.documents: list = []
+        self.cancel_event: threading.Event | None = None
+        self.asking_turn: int | None = None
+        self.next_turn = 0
+        self.pending: dict[int, tuple[str, str, str | None]] = {}
+        self.indexing = False
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "stop":  # Esc shows in the footer only while an answer is being written
+            return self.asking_turn is not None
+        return True
+
+    # --- layout --------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        with Horizontal(id="body"):
+            with Vertical(id="chat-column"):
+                yield ChatView(id="chat")
+                yield ScopeBar(id="scope-bar")
+                yield IndexBar(id="index-bar")
+                yield Input(placeholder="Ask a question about your documents…", id="question")
+            with TabbedContent(id="sidebar", initial="sources-tab"):
+                with TabPane("Sources", id="sources-tab"):
+                    yield SourcesPanel(id="sources")
+                with TabPane("Documents", id="documents-tab"):
+                    yield DocumentsPanel(id="documents")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        status = self.query_one(StatusBar)
+        status.index_name = self.engine.index_name
+        status.llm = self.app.models.current_name()
+        self.query_one(ScopeBar).show(None)
+        self.query_one(IndexBar).stop()
+        self.query_one("#index-summary").display = False
+        self.query_one("#question", Input).focus()
+        self.load_catalog(warm_models=self.app.warm_models)
+
+    # --- the catalog and the models ---------------------------------------------------------------
+    @work(thread=True, group="catalog")
+    def load_catalog(self, warm_models: bool = False) -> None:
+        engine = self.engine
+        try:
+            status = engine.status()
+            self.post_message(CatalogLoaded(status, engine.documents(), status.get("skipped", {})))
+        except Exception as exc:  # a damaged store must not stop the app
+            self.post_message(CatalogLoaded({"index": engine.index_name, "files": 0, "chunks": 0, "roots": [],
+                                             "embedding_model": None, "error": str(exc)}, [], {}))
+        if warm_models:
+            self.warm_models()
+
+    def warm_models(self) -> None:
+        from ragbox.errors import RagboxError
+
+        try:
+            self.app.models.ensure_loaded()
+        except RagboxError as exc:
+            self.app.call_from_thread(self.notify, exc.one_line(), title="LLM", severity="error", timeout=10)
+        try:
+            if self.engine.exists():
+                self.engine.embedder  # noqa: B018  (loads the embedding model now, not on the first question)
+        except Exception as exc:
+            self.app.call_from_thread(self.notify, str(exc), title="Embedding model", severity="error")
+
+    def on_catalog_loaded(self, message: CatalogLoaded) -> None:
+        info = message.status
+        self.roots = list(info.get("roots", []))
+        self.documents = list(message.documents)
+        status = self.query_one(StatusBar)
+        status.files = info.get("files", 0)
+        status.chunks = info.get("chunks", 0)
+        status.embedding = info.get("embedding_model") or self.engine.settings.embedding.model or "all-MiniLM-L6-v2"
+        self.query_one(DocumentsPanel).load(message.documents, message.skipped, self.roots)
+        self._show_scope()
+        if info.get("error"):
+            self.notify(info["error"], title="Cannot read the index", severity="error")
+        elif not message.documents and not self.indexing:
+            self.notify(f"Index '{self.engine.index_name}' is empty: run `ragbox index FOLDER` first.",
+                        title="Empty index", severity="warning", timeout=8)
+
+    def on_model_state_changed(self, message: ModelStateChanged) -> None:
+        status = self.query_one(StatusBar)
+        status.llm = message.name
+        status.llm_state = message.state
+        if message.state == "loading" and self.asking_turn is not None:
+            block = self.query_one(ChatView).block(self.asking_turn)
+            if block:
+                block.waiting_for_model(message.name)
+
+    # --- asking --------------------------------------------------------------------------------
+    @on(Input.Submitted, "#question")
+    async def _submitted(self, event: Input.Submitted) -> None:
+        await self.ask(event.value)
+
+    async def ask(self, question: str) -> None:
+        question = question.strip()
+        if not question:
+            return
+        if self.asking_turn is not None:
+            self.notify("Still answering: press Esc to stop it first.", severity="warning")
+            return
+        self.query_one("#question", Input).value = ""
+        query = self.conversation.standalone(question)
+        turn_id = self.next_turn
+        self.next_turn += 1
+        self.asking_turn = turn_id
+        self.pending[turn_id] = (question, query, self.where)
+        self.cancel_event = threading.Event()
+        self.refresh_bindings()
+        await self.query_one(ChatView).add_turn(turn_id, question, query, self.where)
+        self._answer(turn_id, question, query, self.where, self.cancel_event)
+
+    @work(thread=True, group="ask")
+    def _answer(self, turn_id: int, question: str, query: str, where: str | None,
+                cancel: threading.Event) -> None:
+        from ragbox.errors import RagboxError
+
+        try:
+            self.app.models.ensure_loaded()
+            if cancel.is_set():
+                raise _Stopped()
+            answer = self.engine.ask(question, retrieval_query=query, where=where, cancel=cancel,
+                                     on_token=lambda token: self.post_message(TokenArrived(turn_id, token)))
+            self.post_message(AnswerFinished(turn_id, answer))
+        except _Stopped:
+            self.post_message(AnswerFailed(turn_id, "Stopped before the answer began."))
+        except RagboxError as exc:
+            self.post_message(AnswerFailed(turn_id, exc.one_line()))
+        except Exception as exc:
+            self.post_message(AnswerFailed(turn_id, f"{type(exc).__name__}: {exc}"))
+
+    async def on_token_arrived(self, message: TokenArrived) -> None:
+        block = self.query_one(ChatView).block(message.turn_id)
+        if block:
+            await block.add_token(message.text)
+
+    async def on_answer_finished(self, message: AnswerFinished) -> None:
+        question, query, where = self.pending.pop(message.turn_id)
+        cancelled = self.cancel_event is not None and self.cancel_event.is_set()
+        turn = Turn(question, query, message.answer, where, cancelled=cancelled, turn_id=message.turn_id)
+        self.conversation.add(turn)
+        block = self.query_one(ChatView).block(message.turn_id)
+        if block:
+            await block.finish(message.answer, cancelled)
+        self.query_one(SourcesPanel).show(message.turn_id, message.answer, self.roots)
+        self._done_asking(message.turn_id)
+
+    async def on_answer_failed(self, message: AnswerFailed) -> None:
+        self.pending.pop(message.turn_id, None)
+        block = self.query_one(ChatView).block(message.turn_id)
+        if block:
+            if block.phase == "cancelled":
+                pass
+            else:
+                await block.fail(message.error)
+                self.notify(message.error, title="Cannot answer", severity="error", timeout=8)
+        self._done_asking(message.turn_id)
+
+    def _done_asking(self, turn_id: int) -> None:
+        if self.asking_turn == turn_id:
+            self.asking_turn = None
+            self.cancel_event = None
+            self.refresh_bindings()
+
+    async def action_stop(self) -> None:
+        if self.asking_turn is None or self.cancel_event is None:
+            return
+        self.cancel_event.set()
+        block = self.query_one(ChatView).block(self.asking_turn)
+        if block:
+            await block.cancel()
+        self.notify("Answer stopped.", timeout=3)
+
+    # --- sources -------------------------------------------------------------------------------
+    def on_source_requested(self, message: SourceRequested) -> None:
+        turn = next((t for t in self.conversation.turns if t.turn_id == message.turn_id), None)
+        if turn is None or not 1 <= message.number <= len(turn.answer.sources):
+            self.notify("That source is not available.", severity="warning")
+            return
+        panel = self.query_one(SourcesPanel)
+        if getattr(panel, "turn_id", None) != message.turn_id:
+            panel.show(message.turn_id, turn.answer, self.roots)
+        panel.highlight(message.number)
+        self.app.push_screen(PassageScreen(message.number, turn.answer.sources[message.number - 1], self.roots))
+
+    def action_sources(self) -> None:
+        self._show_sidebar()
+        self.query_one(TabbedContent).active = "sources-tab"
+        self.query_one("#sources-list", OptionList).focus()
+
+    def action_documents(self) -> None:
+        self._show_sidebar()
+        self.query_one(TabbedContent).active = "documents-tab"
+        self.query_one("#documents-filter", Input).focus()
+
+    def _show_sidebar(self) -> None:
+        self.query_one("#sidebar").display = True
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one("#sidebar")
+        sidebar.display = not sidebar.display
+        if not sidebar.display:
+            self.query_one("#question", Input).focus()
+
+    # --- conversation --------------------------------------------------------------------------
+    async def action_new_chat(self) -> None:
+        if self.asking_turn is not None:
+            await self.action_stop()
+        self.conversation.clear()
+        await self.query_one(ChatView).clear()
+        self.query_one(SourcesPanel).clear()
+        self.query_one("#question", Input).focus()
+        self.notify("New conversation.", timeout=3)
+
+    def action_save(self) -> None:
+        from ragbox.engine import data_dir
+
+        if not self.conversation.turns:
+            self.notify("Nothing to save yet: ask a question first.", severity="warning")
+            return
+        folder = data_dir(self.engine.settings) / "conversations"
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(self.conversation.started_at))
+        path = folder / f"{stamp}.md"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(self.conversation.to_markdown(self.roots, index=self.engine.index_name),
+                            encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"{path}: {exc.strerror or exc}", title="Cannot save", severity="error")
+            return
+        self.saved_path = path
+        self.notify(str(path), title="Conversation saved", timeout=10)
+
+    def action_copy(self) -> None:
+        turn = self.conversation.last
+        if turn is None:
+            self.notify("No answer to copy yet.", severity="warning")
+            return
+        self.app.copy_to_clipboard(turn.to_markdown(self.roots))
+        self.notify(f"Copied the last answer with {len(turn.answer.sources)} sources.", timeout=4)
+
+    # --- scope ---------------------------------------------------------------------------------
+    def action_scope(self) -> None:
+        def chosen(pattern: str | None) -> None:
+            if pattern is not None:
+                self.set_scope(pattern or None)
+
+        self.app.push_screen(ScopeDialog(self.where, [d.path for d in self.documents]), chosen)
+
+    def on_scope_requested(self, message: ScopeRequested) -> None:
+        self.set_scope(message.pattern)
+        self.query_one("#question", Input).focus()
+
+    def set_scope(self, pattern: str | None) -> None:
+        self.where = pattern.strip() if pattern and pattern.strip() else None
+        self._show_scope()
+        if self.where:
+            self.notify(f"Questions now search only files matching {self.where}", title="Scope", timeout=4)
+        else:
+            self.notify("Questions search all files again.", title="Scope", timeout=3)
+
+    def _show_scope(self) -> None:
+        matches = sum(path_matches(d.path, self.where) for d in self.documents) if self.where else None
+        self.query_one(ScopeBar).show(self.where, matches, len(self.documents))
+        question = self.query_one("#question", Input)
+        question.placeholder = (f"Ask about files matching {self.where}…" if self.where
+                                else "Ask a question about your documents…")
+        question.set_class(bool(self.where), "-scoped")
+
+    # --- re-indexing ---------------------------------------------------------------------------
+    def action_reindex(self) -> None:
+        if self.indexing:
+            self.notify("Already re-indexing.", severity="warning")
+            return
+        if not self.roots:
+            self.notify("This index has no folders yet: run `ragbox index FOLDER` first.",
+                        title="Nothing to re-index", severity="warning")
+            return
+        self.indexing = True
+        self.query_one(IndexBar).start()
+        self._reindex(list(self.roots))
+
+    @work(thread=True, exclusive=True, group="index")
+    def _reindex(self, roots: list[str]) -> None:
+        from ragbox.errors import RagboxError
+
+        last = [0.0]
+
+        def progress(p) -> None:
+            now = time.monotonic()
+            if now - last[0] >= PROGRESS_INTERVAL_S or p.files_done == p.files_total:
+                last[0] = now
+                self.post_message(IndexProgressed(dataclasses.replace(p)))
+
+        try:
+            summary = self.engine.index([], progress)
+        except RagboxError as exc:
+            self.post_message(IndexFinished(error=exc.one_line()))
+            return
+        except Exception as exc:
+            self.post_message(IndexFinished(error=f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(IndexFinished(summary=summary))
+        self.load_catalog()
+
+    def on_index_progressed(self, message: IndexProgressed) -> None:
+        self.query_one(IndexBar).update_progress(message.progress)
+
+    def on_index_finished(self, message: IndexFinished) -> None:
+        self.indexing = False
+        self.query_one(IndexBar).stop()
+        if message.error:
+            self.notify(message.error, title="Re-index failed", severity="error", timeout=10)
+            return
+        text = format_index_summary(message.summary, self.roots)
+        self.last_summary = text
+        self.query_one(DocumentsPanel).show_summary(text)
+        self.notify(text.splitlines()[0], title="Re-index finished", timeout=8)
+
+    # --- models --------------------------------------------------------------------------------
+    def action_switch_model(self) -> None:
+        current = self.engine.__dict__.get("generator")
+        path = str(getattr(current, "model_path", "") or self.engine.settings.llm.model_path or "")
+        status = self.query_one(StatusBar)
+
+        def chosen(value: str | None) -> None:
+            if value:
+                self._switch_model(value)
+
+        self.app.push_screen(ModelDialog(status.llm, path, status.embedding), chosen)
+
+    @work(thread=True, exclusive=True, group="model")
+    def _switch_model(self, path: str) -> None:
+        from ragbox.errors import RagboxError
+
+        try:
+            new = self.app.models.switch(path)
+        except RagboxError as exc:
+            self.app.call_from_thread(self.notify, exc.one_line(), title="Cannot switch the LLM",
+                                      severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self.notify, f"Now answering with {new.name}.", title="LLM")
+
+    # --- help ----------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.app.key_help()))
+
+
+class _Stopped(Exception):
+    pass

@@ -1,0 +1,1 @@
+"""The widgets of the ragbox app, one module each."""

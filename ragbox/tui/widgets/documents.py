@@ -1,0 +1,86 @@
+"""The indexed documents (pages, chunks, when) and the skipped files, filtered by typing."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ragbox.conversation import relative_path
+from ragbox.tui.formatting import glob_escape, when_indexed
+from ragbox.tui.messages import ScopeRequested
+
+
+def describe_time(timestamp: float) -> str:
+    return when_indexed(timestamp)
+
+
+class DocumentsPanel(Vertical):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.documents: list = []
+        self.skipped: dict[str, str] = {}
+        self.roots: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Filter documents…", id="documents-filter")
+        yield Static("Reading the index…", id="documents-title", classes="panel-title")
+        yield OptionList(id="documents-list")
+        yield Static("", id="index-summary")
+
+    def load(self, documents: Sequence, skipped: dict[str, str], roots: Sequence[str]) -> None:
+        self.documents = list(documents)
+        self.skipped = dict(skipped)
+        self.roots = list(roots)
+        self.refresh_list()
+
+    def show_summary(self, text: str) -> None:
+        summary = self.query_one("#index-summary", Static)
+        summary.update(Text(text))
+        summary.display = bool(text)
+
+    def refresh_list(self) -> None:
+        needle = self.query_one("#documents-filter", Input).value.strip().lower()
+        options = self.query_one("#documents-list", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        shown = [d for d in self.documents if needle in relative_path(d.path, self.roots).lower()]
+        skipped = [(p, r) for p, r in self.skipped.items()
+                   if needle in relative_path(p, self.roots).lower() or needle in r.lower()]
+        for doc in shown:
+            prompt = Text(relative_path(doc.path, self.roots), style="bold")
+            pages = f"{doc.pages} page" + ("s" if doc.pages != 1 else "")
+            prompt.append(f"\n{pages} · {doc.chunks} chunks · {describe_time(doc.indexed_at)}", "dim")
+            options.add_option(Option(prompt, id=f"doc-{self.documents.index(doc)}"))
+        if skipped:
+            options.add_option(Option(Text(f"Skipped ({len(skipped)})", style="bold"), disabled=True))
+            for path, reason in skipped:
+                prompt = Text(relative_path(path, self.roots))
+                prompt.append(f"\n{reason}", "italic")
+                options.add_option(Option(prompt, disabled=True))
+        total = len(self.documents)
+        title = f"{len(shown)} of {total} files" if needle else f"{total} files indexed"
+        if self.skipped:
+            title += f" · {len(self.skipped)} skipped"
+        self.query_one("#documents-title", Static).update(title + (" · Enter scopes to a file" if shown else ""))
+        if shown:
+            options.highlighted = min(highlighted or 0, len(shown) - 1)
+
+    @on(Input.Changed, "#documents-filter")
+    def _filter(self) -> None:
+        self.refresh_list()
+
+    @on(Input.Submitted, "#documents-filter")
+    def _to_list(self) -> None:
+        self.query_one("#documents-list", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#documents-list")
+    def _scope_to(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        doc = self.documents[int(event.option.id.split("-")[1])]
+        self.post_message(ScopeRequested(glob_escape(relative_path(doc.path, self.roots))))

@@ -1,0 +1,375 @@
+"""Pilot tests of every flow of the app, with a fake LLM over a real index of sample_docs."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Markdown, OptionList
+
+from tui_support import FakeGenerator, ask, notifications, ready, wait_for
+from ragbox.tui.app import RagboxApp
+from ragbox.tui.screens.dialogs import HelpScreen, ModelDialog, ScopeDialog
+from ragbox.tui.screens.passage import HIGHLIGHT, PassageScreen
+from ragbox.tui.widgets.bars import IndexBar, ScopeBar
+from ragbox.tui.widgets.chat import AnswerBlock
+from ragbox.tui.widgets.sources import SourcesPanel
+
+pytestmark = pytest.mark.anyio
+
+NDA_Q = "How can the Northwind Bluefin NDA be terminated?"
+MSA_Q = "How can the Acme Globex services agreement be terminated?"
+
+
+async def test_first_paint_is_fast_and_shows_the_index(sample_engine):
+    app = RagboxApp(sample_engine)
+    started = time.perf_counter()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.main_screen is not None and app.main_screen.is_mounted)
+        first_paint = time.perf_counter() - started
+        assert first_paint < 2.0, f"first paint took {first_paint:.2f}s"
+        await ready(pilot)
+        status = app.main_screen.query_one("#status")
+        assert (status.files, status.chunks) == (7, sample_engine.status()["chunks"])
+        assert status.llm == "fake-llm.gguf" and status.llm_state == "ready"
+        assert status.embedding.startswith("all-MiniLM-L6-v2")
+        assert app.focused is app.main_screen.query_one("#question")
+
+
+async def test_ask_streams_the_answer_token_by_token(sample_engine, fake_llm):
+    fake_llm.gate = threading.Event()
+    app = RagboxApp(sample_engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        screen = app.main_screen
+        await ask(pilot, NDA_Q, wait=False)
+        block = screen.query_one(AnswerBlock)
+        await wait_for(pilot, lambda: block.phase == "streaming", what="the first token")
+        assert block.text == "Either party " and screen.asking_turn is not None  # the rest is held back
+        assert screen.query_one("#question", Input).value == ""  # the input is free while it streams
+        fake_llm.gate.set()
+        await wait_for(pilot, lambda: screen.asking_turn is None, what="the answer")
+        await pilot.pause()
+        assert block.phase == "done"
+        answer = screen.conversation.last.answer
+        assert answer.text == "".join(fake_llm.tokens).strip() and answer.cited == [1]
+        # the [1] marker is a link to source 1 of this turn
+        assert "[\\[1\\]](source:0:1)" in block.markdown.source
+        sources = screen.query_one("#sources-list", OptionList)
+        assert sources.option_count == len(answer.sources) == 5
+        first = str(sources.get_option_at_index(0).prompt)
+        assert first.startswith("● [1] contracts/mutual_nda_northwind_bluefin.pdf\npage 3 · score")
+        assert "● " not in str(sources.get_option_at_index(1).prompt)
+
+
+async def test_escape_cancels_the_answer(sample_engine, fake_llm):
+    fake_llm.gate = threading.Event()
+    app = RagboxApp(sample_engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        screen = app.main_screen
+        await ask(pilot, NDA_Q, wait=False)
+        block = screen.query_one(AnswerBlock)
+        await wait_for(pilot, lambda: block.phase == "streaming", what="the first token")
+        await pilot.press("escape")
+        assert block.phase == "cancelled"  # at once, without waiting for the model
+        fake_llm.gate.set()
+        await wait_for(pilot, lambda: screen.asking_turn is None, what="the worker to stop")
+        turn = screen.conversation.last
+        assert turn.cancelled and turn.answer.text == "Either party"  # nothing after the cancel
+        assert "Stopped" in str(block.query_one(".answer-meta").render())
+        # and the app takes the next question
+        fake_llm.gate = None
+        await ask(pilot, NDA_Q)
+        assert screen.conversation.last.answer.text.endswith("[1].")
+
+
+async def test_a_source_opens_in_context_with_the_span_highlighted(sample_engine):
+    app = RagboxApp(sample_engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await ask(pilot, NDA_Q)
+        await pilot.press("ctrl+o")
+        assert app.focused is app.main_screen.query_one("#sources-list")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PassageScreen) and app.screen.page_text)
+        passage = app.screen
+        hit = app.main_screen.conversation.last.answer.sources[0]
+        assert passage.page_text[slice(*passage.span)] == hit.text
+        assert len(passage.page_text) > len(hit.text)  # the whole page, not just the chunk
+        rendered = passage.query_one("#passage-text").render()
+        assert any(str(span.style) == HIGHLIGHT for span in getattr(rendered, "spans", [])) or passage.span
+        title = str(passage.query_one("#passage-title").render())
+        assert "[1] contracts/mutual_nda_northwind_bluefin.pdf, page 3" in title
+        await pilot.press("escape")
+        assert app.screen is app.main_screen
+        # a citation link in the answer opens the same source
+        block = app.main_screen.query_one(AnswerBlock)
+        block.markdown.post_message(Markdown.LinkClicked(block.markdown, "source:0:1"))
+        await wait_for(pilot, lambda: isinstance(app.screen, PassageScreen))
+        assert app.screen.number == 1
+
+
+async def test_follow_up_question_is_made_standalone(sample_engine, fake_llm):
+    app = RagboxApp(sample_engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        screen = app.main_screen
+        await ask(pilot, MSA_Q)
+        await ask(pilot, "and what about the renewal term?")
+        assert len(screen.conversation.turns) == 2
+        turn = screen.conversation.last
+        assert turn.question == "and what about the renewal term?"
+        assert turn.query == "Acme Globex services agreement: and what about the renewal term?"
+        sources = turn.answer.sources
+        assert all(s.path.endswith("services_agreement_acme_globex.pdf") for s in sources[:3])
+        assert any("renews automatically" in s.text for s in sources)
+        assert fake_llm.prompts[-1].sources == sources  # the prompt saw exactly these passages
+        shown = [str(q.render()) for q in screen.query(".question")]
+        assert "searched for: Acme Globex services agreement" in shown[1]
+
+
+async def test_save_and_copy_the_conversation(sample_engine):
+    from ragbox.engine import data_dir
+
+    app = RagboxApp(sample_engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+s")
+        assert any("Nothing to save" in n for n in notifications(app))
+        await ask(pilot, NDA_Q)
+        await pilot.press("ctrl+s")
+        saved = app.main_screen.saved_path
+        assert saved.parent == data_dir(sample_engine.settings) / "conversations" and saved.suffix == ".md"
+        assert any("Conversation saved" in n and str(saved) in n for n in notifications(app))
+        text = saved.read_text()
+        assert f"## {NDA_Q}" in text and "1. [1] contracts/mutual_nda_northwind_bluefin.pdf, page 3" in text
+        await pilot.press("ctrl+y")
+        assert app.clipboard.startswith(f"## {NDA_Q}") and "Sources:" in app.clipboard
+        assert any("Copied the last answer with 5 sources" in n for n in notifications(app))
+
+
+async def test_documents_panel_lists_filters_and_scopes(sample_engine, fake_llm):
+    app = RagboxApp(sample_engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        screen = app.main_screen
+        await pilot.press("ctrl+f")
+        assert app.focused is screen.query_one("#documents-filter")
+        documents = screen.query_one("#documents-list", OptionList)
+        assert documents.option_count == 7
+        first = str(documents.get_option_at_index(0).prompt)
+        assert "clinical_notes/2026-01-09_mia_tanaka_otitis_media.txt" in first and "\n1 page · " in first
+        await pilot.press(*".md")
+        assert documents.option_count == 2
+        await pilot.press("enter", "enter")  # to the list, then pick the first match
+        assert screen.where == "clinical_notes/2026-03-27_linda_marsh_knee_postop.md"
+        bar = screen.query_one(ScopeBar)
+        assert bar.display and "1 of 7 files" in str(bar.render())
+        assert app.focused is screen.query_one("#question")
+        await ask(pilot, "What happened after the surgery?")
+        sources = screen.conversation.last.answer.sources
+        assert sources and all(s.path.endswith("linda_marsh_knee_postop.md") for s in sources)
+        assert screen.conversation.last.where == screen.where
+
+
+async def test_scope_dialog_sets_and_clears_a_path_pattern(sample_engine, fake_llm):
+    app = RagboxApp(sample_engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        screen = app.main_screen
+        await pilot.press("ctrl+g")
+        assert isinstance(app.screen, ScopeDialog)
+        await pilot.press(*"*.md")
+        assert "2 of 7 files match" in str(app.screen.query_one("#dialog-hint").render())
+        await pilot.press("enter")
+        assert screen.where == "*.md" and screen.query_one(ScopeBar).display
+        await ask(pilot, "Which patient has asthma?")
+        assert all(s.path.endswith(".md") for s in screen.conversation.last.answer.sources)
+        await pilot.press("ctrl+g")
+        app.screen.query_one(Input).value = ""
+        await pilot.press("enter")
+        assert screen.where is None and not screen.query_one(ScopeBar).display
+
+
+async def test_reindex_shows_progress_and_the_summary_while_asking_still_works(make_engine, docs, embedder):
+    engine = make_engine()
+    engine.index([docs])
+    engine.generator = FakeGenerator()
+    (docs / "clinical_notes" / "new_note.md").write_text("# Visit\nThe patient Omar Vance reported a sprained ankle.\n")
+    (docs / "contracts" / "draft.docx").write_bytes(b"PK")
+
+    release = threading.Event()
+    real_index = engine.index
+
+    def slow_index(paths, on_progress=None):
+        def progress(p):
+            release.wait(30)  # hold the run mid-way until the question below was answered
+            on_progress(p)
+        return real_index(paths, progress)
+
+    engine.index = slow_index
+    updates = []
+    original = IndexBar.update_progress
+
+    app = RagboxApp(engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        screen = app.main_screen
+        bar = screen.query_one(IndexBar)
+        bar.update_progress = lambda p: (updates.append(p), original(bar, p))
+        await pilot.press("ctrl+r")
+        assert bar.display and screen.indexing
+        await ask(pilot, NDA_Q)  # answered while the index run is held
+        assert screen.conversation.last.answer.found and screen.indexing
+        release.set()
+        await wait_for(pilot, lambda: not screen.indexing, what="the re-index")
+        assert not bar.display
+        assert updates and updates[-1].files_done == updates[-1].files_total == 8
+        summary = str(screen.query_one("#index-summary").render())
+        assert summary.startswith("Indexed 1 file(s), 7 unchanged, 0 renamed, 0 removed, 1 skipped;")
+        assert "skipped contracts/draft.docx: unsupported type '.docx'" in summary
+        assert any("Re-index finished" in n for n in notifications(app))
+        await wait_for(pilot, lambda: screen.query_one("#status").files == 8, what="the catalog reload")
+
+
+async def test_switching_the_llm(sample_engine, monkeypatch, tmp_path):
+    class FakeLlama(FakeGenerator):
+        def __init__(self, model_path, *args):
+            super().__init__(name=Path(model_path).name)
+            self.model_path = Path(model_path)
+
+    app = RagboxApp(sample_engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        screen = app.main_screen
+        status = screen.query_one("#status")
+        # a path that does not exist: an error notification, the model in use stays
+        await pilot.press("ctrl+l")
+        assert isinstance(app.screen, ModelDialog)
+        app.screen.query_one(Input).value = str(tmp_path / "missing.gguf")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("Cannot switch the LLM" in n for n in notifications(app)))
+        assert "LLM model file not found" in notifications(app)[-1]
+        assert status.llm == "fake-llm.gguf" and status.llm_state == "ready"
+        # a file that is not a GGUF model: llama.cpp refuses it, same outcome
+        junk = tmp_path / "junk.gguf"
+        junk.write_bytes(b"not a model")
+        screen._switch_model(str(junk))
+        await wait_for(pilot, lambda: sum("Cannot switch" in n for n in notifications(app)) == 2, timeout=60)
+        assert "Cannot load LLM" in notifications(app)[-1] and status.llm == "fake-llm.gguf"
+        # a good one: loaded in the background, then used for the next answer
+        monkeypatch.setattr("ragbox.generation.LlamaCppGenerator", FakeLlama)
+        other = tmp_path / "other-model.gguf"
+        other.write_bytes(b"x")
+        await pilot.press("ctrl+l")
+        app.screen.query_one(Input).value = str(other)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: status.llm == "other-model.gguf" and status.llm_state == "ready")
+        assert sample_engine.generator.name == "other-model.gguf"
+        await ask(pilot, NDA_Q)
+        assert screen.conversation.last.answer.model == "other-model.gguf"
+
+
+async def test_errors_become_notifications_and_the_app_stays_usable(make_engine, docs):
+    empty = make_engine(**{"store.index": "nothing"})
+    empty.generator = FakeGenerator()
+    app = RagboxApp(empty)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        assert any("Empty index" in n for n in notifications(app))
+        await ask(pilot, NDA_Q)
+        assert any("Cannot answer" in n and "is empty" in n for n in notifications(app))
+        assert "is empty" in str(app.main_screen.query_one(".answer-meta").render())
+        await pilot.press("ctrl+r")
+        assert any("Nothing to re-index" in n for n in notifications(app))
+        await pilot.press(*"still typing")
+        assert app.main_screen.query_one("#question", Input).value == "still typing"
+
+
+async def test_a_source_whose_file_is_gone_shows_the_indexed_passage(make_engine, docs):
+    engine = make_engine()
+    engine.index([docs])
+    engine.generator = FakeGenerator()
+    app = RagboxApp(engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await ask(pilot, NDA_Q)
+        shutil.rmtree(docs / "contracts")
+        app.main_screen.on_source_requested(type("M", (), {"turn_id": 0, "number": 1})())
+        await wait_for(pilot, lambda: isinstance(app.screen, PassageScreen) and app.screen.page_text)
+        assert app.screen.page_text == app.main_screen.conversation.last.answer.sources[0].text
+        assert any("Cannot open the source" in n for n in notifications(app))
+        await pilot.press("escape")
+        await ask(pilot, NDA_Q)  # still answering from the index
+        assert len(app.main_screen.conversation.turns) == 2
+
+
+async def test_help_theme_new_chat_and_sidebar(sample_engine):
+    app = RagboxApp(sample_engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        keys = {row[0] for row in app.screen.rows}
+        for key in ("ctrl+s", "ctrl+y", "ctrl+r", "ctrl+l", "ctrl+g", "ctrl+f", "ctrl+o", "ctrl+n", "ctrl+t",
+                    "Esc", "F1", "F2", "Esc, q"):
+            assert key in keys
+        await pilot.press("escape")
+        app.main_screen.query_one("#sources-list").focus()
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        dark = app.current_theme.dark
+        await pilot.press("ctrl+t")
+        assert app.current_theme.dark is not dark
+        await ask(pilot, NDA_Q)
+        await pilot.press("ctrl+n")
+        assert not app.main_screen.conversation.turns and not app.main_screen.query(AnswerBlock)
+        await pilot.press("f2")
+        assert not app.main_screen.query_one("#sidebar").display
+        await pilot.press("ctrl+o")
+        assert app.main_screen.query_one("#sidebar").display
+
+
+async def test_question_mark_is_typed_in_the_question(sample_engine):
+    app = RagboxApp(sample_engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press(*"why?")
+        assert app.main_screen.query_one("#question", Input).value == "why?"
+        assert app.screen is app.main_screen
+
+
+@pytest.mark.slow
+async def test_ask_end_to_end_with_the_real_models(sample_index, embedder, settings):
+    from ragbox.engine import Engine
+
+    engine = Engine(sample_index.settings, embedder=embedder)  # the bundled GGUF, loaded by the app
+    app = RagboxApp(engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.models.state == "ready", timeout=180, what="the bundled GGUF")
+        screen = app.main_screen
+        assert screen.query_one("#status").llm == "gemma-3-270m-q4_k_m.gguf"
+        streamed = []
+        original = AnswerBlock.add_token
+
+        async def spy(self, token):
+            streamed.append(token)
+            await original(self, token)
+
+        AnswerBlock.add_token = spy
+        try:
+            await ask(pilot, "How many days of written notice are needed to terminate the Northwind Bluefin NDA?")
+            await wait_for(pilot, lambda: screen.asking_turn is None, timeout=300)
+        finally:
+            AnswerBlock.add_token = original
+        answer = screen.conversation.last.answer
+        assert answer.found and answer.text and len(streamed) > 1
+        assert "".join(streamed).strip() == answer.text
+        first = answer.sources[0]
+        assert Path(first.path).name == "mutual_nda_northwind_bluefin.pdf" and first.page == 3
+        assert screen.query_one(SourcesPanel).query_one(OptionList).option_count == len(answer.sources)

@@ -1,0 +1,106 @@
+"""Snapshots of the main screens (``pytest --snapshot-update`` after an intended change)."""
+
+from __future__ import annotations
+
+from tui_support import ask, ready, wait_for
+from ragbox.indexer import IndexProgress
+from ragbox.tui.app import RagboxApp
+from ragbox.tui.screens.passage import PassageScreen
+from ragbox.tui.widgets.bars import IndexBar
+
+NDA_Q = "How can the Northwind Bluefin NDA be terminated?"
+
+
+async def settle(pilot) -> None:
+    pilot.app.clear_notifications()
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
+def test_start_screen(snap_compare, sample_engine, fixed_times):
+    async def run_before(pilot):
+        await ready(pilot)
+        await settle(pilot)
+
+    assert snap_compare(RagboxApp(sample_engine), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_answer_with_sources(snap_compare, sample_engine, fixed_times):
+    async def run_before(pilot):
+        await ready(pilot)
+        await ask(pilot, NDA_Q)
+        await settle(pilot)
+
+    assert snap_compare(RagboxApp(sample_engine), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_answer_at_80x24(snap_compare, sample_engine, fixed_times):
+    async def run_before(pilot):
+        await ready(pilot)
+        await ask(pilot, NDA_Q)
+        await settle(pilot)
+
+    assert snap_compare(RagboxApp(sample_engine), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_follow_up_light_theme(snap_compare, sample_engine, fixed_times):
+    async def run_before(pilot):
+        await ready(pilot)
+        await ask(pilot, "How can the Acme Globex services agreement be terminated?")
+        await ask(pilot, "and what about the renewal term?")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+
+    assert snap_compare(RagboxApp(sample_engine), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_passage_in_context(snap_compare, sample_engine, fixed_times):
+    async def run_before(pilot):
+        await ready(pilot)
+        await ask(pilot, NDA_Q)
+        await pilot.press("ctrl+o", "enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PassageScreen) and pilot.app.screen.page_text)
+        await settle(pilot)
+
+    assert snap_compare(RagboxApp(sample_engine), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_documents_filtered_and_scoped(snap_compare, sample_engine, fixed_times):
+    async def run_before(pilot):
+        await ready(pilot)
+        await pilot.press("ctrl+f", *".md", "enter", "enter")
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+
+    assert snap_compare(RagboxApp(sample_engine), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_reindex_progress(snap_compare, sample_engine, fixed_times):
+    async def run_before(pilot):
+        await ready(pilot)
+        bar = pilot.app.main_screen.query_one(IndexBar)
+        bar.start()
+        bar.update_progress(IndexProgress(files_total=7, bytes_total=1000, files_done=3, bytes_done=400,
+                                          pages=6, chunks=21))
+        await settle(pilot)
+
+    assert snap_compare(RagboxApp(sample_engine), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_help_screen(snap_compare, sample_engine, fixed_times):
+    async def run_before(pilot):
+        await ready(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+
+    assert snap_compare(RagboxApp(sample_engine), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_model_dialog(snap_compare, sample_engine, fixed_times):
+    async def run_before(pilot):
+        await ready(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+
+    assert snap_compare(RagboxApp(sample_engine), terminal_size=(100, 30), run_before=run_before)

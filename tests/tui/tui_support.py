@@ -1,0 +1,75 @@
+"""Helpers for the app's tests: a fake, controllable LLM and Pilot waits (imported by name)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+ANSWER_TOKENS = ["Either party ", "may terminate ", "the NDA ", "with thirty (30) days' ", "written notice ",
+                 "[1]", "."]
+
+
+class FakeGenerator:
+    """Stands in for the GGUF model: yields fixed tokens; ``gate`` can hold it after the first one."""
+
+    context_size = 2048
+
+    def __init__(self, tokens=None, name: str = "fake-llm.gguf", gate: threading.Event | None = None,
+                 delay: float = 0.0) -> None:
+        self.name = name
+        self.tokens = list(tokens or ANSWER_TOKENS)
+        self.gate = gate
+        self.delay = delay
+        self.prompts = []
+        self.loads = 0
+
+    def load(self) -> None:
+        self.loads += 1
+
+    def prompt_style(self) -> str:
+        return "completion"
+
+    def count_tokens(self, text: str) -> int:
+        return len(text) // 4
+
+    def stream(self, prompt, max_tokens):
+        self.prompts.append(prompt)
+        for i, token in enumerate(self.tokens):
+            if i == 1 and self.gate is not None:
+                self.gate.wait(30)
+            if self.delay:
+                time.sleep(self.delay)
+            yield token
+
+
+
+async def wait_for(pilot, condition, timeout: float = 30.0, what: str = "condition") -> None:
+    """Let the app run until ``condition()`` holds (workers run in threads, at their own pace)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.05)
+
+
+async def ready(pilot) -> None:
+    """Wait for the first paint's background work: the catalog read and the model warm-up."""
+    screen = pilot.app.main_screen
+    await wait_for(pilot, lambda: screen is not None and screen.is_mounted and
+                   screen.query_one("#status").files is not None, what="the catalog")
+    await wait_for(pilot, lambda: pilot.app.models.state in ("ready", "error"), what="the model")
+    await pilot.pause()
+
+
+async def ask(pilot, question: str, wait: bool = True) -> None:
+    screen = pilot.app.main_screen
+    screen.query_one("#question").focus()
+    screen.query_one("#question").value = question
+    await pilot.press("enter")
+    if wait:
+        await wait_for(pilot, lambda: screen.asking_turn is None and not screen.pending, what="the answer")
+        await pilot.pause()
+
+
+def notifications(app) -> list[str]:
+    return [f"{n.title or ''}: {n.message}" for n in app._notifications]
