@@ -66,7 +66,8 @@ def _title_cased(title: str) -> bool:
 
 
 class Chunker:
-    def __init__(self, tokenizer: TokenSpans, max_tokens: int, overlap_tokens: int = 40) -> None:
+    def __init__(self, tokenizer: TokenSpans, max_tokens: int, overlap_tokens: int = 40,
+                 structure: bool = True) -> None:
         if max_tokens < 8:
             raise ValueError("max_tokens must be at least 8")
         self.tokenizer = tokenizer
@@ -75,6 +76,7 @@ class Chunker:
         # A heading closes the chunk only once it holds this much: tiny sections (a note's
         # "DOB:" line) join their neighbours instead of becoming chunks too small to match.
         self.min_section_tokens = max_tokens // 3
+        self.structure = structure
 
     def chunk_pages(self, pages: list[Page]) -> list[Chunk]:
         chunks: list[Chunk] = []
@@ -135,7 +137,7 @@ class Chunker:
         cuts = {0, len(text)}
         for pattern in (_PARAGRAPH, _SENTENCE_END):
             cuts.update(m.end() for m in pattern.finditer(text))
-        heading_starts = {m.start() for m in _HEADING.finditer(text)}
+        heading_starts = {m.start() for m in _HEADING.finditer(text)} if self.structure else set()
         for start in heading_starts:
             cuts.add(start)
             line_end = text.find("\n", start)

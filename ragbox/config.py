@@ -36,13 +36,16 @@ class EmbeddingSettings:
 class ChunkingSettings:
     max_tokens: int = 0  # 0: the embedding model's max sequence length
     overlap_tokens: int = 40
+    structure: bool = True  # headings and numbered clauses start chunks and label them
 
 
 @dataclass(frozen=True)
 class RetrievalSettings:
     k: int = 5
     min_score: float = 0.30  # below this cosine similarity nothing counts as relevant
-    mode: str = "hybrid"  # hybrid (vector + BM25, fused) | vector
+    mode: str = "hybrid"  # hybrid (vector + BM25, fused) | vector | lexical
+    candidates: int = 50  # passages each ranking contributes before fusion (and reranking)
+    reranker: str = ""  # a local sentence-transformers CrossEncoder folder; empty: no reranking
 
 
 @dataclass(frozen=True)
@@ -69,13 +72,14 @@ class Settings:
         return _apply(self, {k: v for k, v in overrides.items() if v is not None}, source="flag")
 
 
-_CHOICES = {"llm.prompt_style": ("auto", "chat", "completion"), "retrieval.mode": ("hybrid", "vector")}
+_CHOICES = {"llm.prompt_style": ("auto", "chat", "completion"), "retrieval.mode": ("hybrid", "vector", "lexical")}
 _MINIMUM = {
     "embedding.batch_size": 1,
     "embedding.threads": 0,
     "chunking.max_tokens": 0,
     "chunking.overlap_tokens": 0,
     "retrieval.k": 1,
+    "retrieval.candidates": 1,
     "llm.n_ctx": 256,
     "llm.max_answer_tokens": 1,
     "llm.threads": 0,

@@ -66,15 +66,20 @@ class Engine:
 
         tokenizer = self.embedder.tokenizer
         limit = self.settings.chunking.max_tokens or tokenizer.max_tokens
-        return Chunker(tokenizer, min(limit, tokenizer.max_tokens), self.settings.chunking.overlap_tokens)
+        cfg = self.settings.chunking
+        return Chunker(tokenizer, min(limit, tokenizer.max_tokens), cfg.overlap_tokens, cfg.structure)
 
     @cached_property
     def retriever(self):
-        from ragbox.retrieval import HybridRetriever, VectorRetriever
+        from ragbox.retrieval import HybridRetriever
 
-        if self.settings.retrieval.mode == "vector":
-            return VectorRetriever(self.catalog, self.vectors, self.embedder)
-        return HybridRetriever(self.catalog, self.vectors, self.embedder)
+        cfg = self.settings.retrieval
+        reranker = None
+        if cfg.reranker:
+            from ragbox.reranking import CrossEncoderReranker
+
+            reranker = CrossEncoderReranker(Path(cfg.reranker).expanduser())
+        return HybridRetriever(self.catalog, self.vectors, self.embedder, cfg.mode, cfg.candidates, reranker)
 
     @cached_property
     def generator(self):

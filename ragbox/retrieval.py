@@ -78,23 +78,27 @@ def contains_phrases(text: str, phrases: Sequence[str]) -> bool:
 class HybridRetriever:
     """Vector and BM25 rankings fused by reciprocal rank; filters applied inside both queries.
 
-    Hits come in fused order; each hit's ``score`` is its cosine similarity to the query, so the
-    "not found" threshold means the same thing whichever ranking found the passage.
+    ``mode`` picks the rankings: "hybrid" (both), "vector" or "lexical" (one, for comparison).
+    Hits come in ranked order; each hit's ``score`` is its cosine similarity to the query, so the
+    "not found" threshold means the same thing whichever ranking found the passage. A
+    ``reranker`` (a local cross-encoder), when given, reorders the fused candidates.
     """
 
     def __init__(self, catalog: Catalog, vectors: ChromaVectorStore, embedder: Embedder,
-                 candidates: int = 50) -> None:
+                 mode: str = "hybrid", candidates: int = 50, reranker: "Reranker | None" = None) -> None:
         self.catalog = catalog
         self.vectors = vectors
         self.embedder = embedder
+        self.mode = mode
         self.candidates = candidates
+        self.reranker = reranker
 
     def search(self, query: str, k: int, where: str | Sequence[str] | None = None) -> list[Hit]:
         doc_ids = matching_doc_ids(self.catalog, where)
         depth = max(self.candidates, 2 * k)
         vector = self.embedder.embed([query])[0]
-        dense = self.vectors.query(vector, depth, doc_ids)
-        match = fts_query(query)
+        dense = self.vectors.query(vector, depth, doc_ids) if self.mode != "lexical" else []
+        match = fts_query(query) if self.mode != "vector" else ""
         lexical = self.catalog.lexical_search(match, depth, doc_ids) if match else []
         phrases = quoted_phrases(query)
         rows = self.catalog.chunks_by_id(list({i for i, _ in dense} | {i for i, _ in lexical}))
@@ -104,7 +108,10 @@ class HybridRetriever:
         for ranking in (dense, lexical):
             for rank, (chunk_id, _) in enumerate(ranking):
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-        best = sorted(fused, key=lambda i: (-fused[i], i))[:k]
+        ranked = sorted(fused, key=lambda i: (-fused[i], i))
+        if self.reranker is not None:
+            ranked = self.reranker.rerank(query, ranked[:depth], {i: rows[i].text for i in ranked[:depth]})
+        best = ranked[:k]
         similarity = dict(dense)
         missing = [i for i in best if i not in similarity]
         for chunk_id, stored in self.vectors.vectors_of(missing).items():
@@ -112,17 +119,8 @@ class HybridRetriever:
         return _hits(self.catalog, [(i, similarity.get(i, 0.0)) for i in best], rows)
 
 
-class VectorRetriever:
-    def __init__(self, catalog: Catalog, vectors: ChromaVectorStore, embedder: Embedder) -> None:
-        self.catalog = catalog
-        self.vectors = vectors
-        self.embedder = embedder
-
-    def search(self, query: str, k: int, where: str | Sequence[str] | None = None) -> list[Hit]:
-        doc_ids = matching_doc_ids(self.catalog, where)
-        vector = self.embedder.embed([query])[0]
-        ranked = self.vectors.query(vector, k, doc_ids)
-        return _hits(self.catalog, ranked)
+class Reranker(Protocol):
+    def rerank(self, query: str, ids: list[str], texts: dict[str, str]) -> list[str]: ...
 
 
 def _hits(catalog: Catalog, ranked: Sequence[tuple[str, float]], rows: dict | None = None) -> list[Hit]:

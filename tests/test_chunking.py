@@ -87,3 +87,11 @@ def test_nda_termination_clause_chunk_knows_its_section(chunker):
     assert chunk.page == 3
     assert "7. Term and Termination" in chunk.section
     assert re.search(r"7\.2 Either party may terminate", chunk.text)
+
+
+def test_structure_can_be_switched_off(tokenizer):
+    body = " ".join(f"The provider shall keep record {i} for audit purposes." for i in range(30))
+    text = f"7. Term and Termination\n{body}\n\n8. Governing Law\nThis Agreement is governed by Delaware law."
+    plain = Chunker(tokenizer, tokenizer.max_tokens, 40, structure=False).chunk_pages([Page(1, text)])
+    assert all(c.section == "" for c in plain)
+    assert not any(c.text.startswith("8. Governing Law") for c in plain)

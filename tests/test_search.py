@@ -92,3 +92,29 @@ def test_where_filters_inside_retrieval(sample_index, pattern, expected):
 
 def test_where_matching_nothing_returns_nothing(sample_index):
     assert sample_index.search("anything", where="nope/**") == []
+
+
+def test_cross_encoder_reranks_the_fused_candidates(tmp_path, sample_index):
+    """No cross-encoder ships as a package, so build a real (untrained-head) one from MiniLM."""
+    from sentence_transformers import CrossEncoder
+
+    from ragbox.embeddings import bundled_model_dir
+    from ragbox.engine import Engine
+
+    folder = tmp_path / "cross-encoder"
+    CrossEncoder(str(bundled_model_dir()), num_labels=1, local_files_only=True).save(str(folder))
+    engine = Engine(sample_index.settings.replace({"retrieval.reranker": str(folder)}),
+                    embedder=sample_index.embedder)
+    query = "termination notice"
+    hits = engine.search(query, k=5)
+    scores = CrossEncoder(str(folder), local_files_only=True).predict([(query, h.text) for h in hits])
+    assert list(scores) == sorted(scores, reverse=True)  # hybrid order alone would not be
+
+
+def test_lexical_mode_needs_a_matching_word(sample_index):
+    from ragbox.engine import Engine
+
+    engine = Engine(sample_index.settings.replace({"retrieval.mode": "lexical"}), embedder=sample_index.embedder)
+    hits = engine.search("apixaban", k=5)
+    assert hits and all("apixaban" in h.text.lower() for h in hits)
+    assert engine.search("zyxwvut", k=5) == []
