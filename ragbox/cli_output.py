@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ragbox.documents import Answer, Hit
+from ragbox.quotes import best_quote
 
 QUOTE_CHARS = 160
 
@@ -34,13 +35,20 @@ def locator(hit: Hit) -> str:
     return f"{where}, page {hit.page}" if hit.page is not None else where
 
 
+def answer_quote(answer: Answer, number: int) -> tuple[int, int]:
+    """Offsets of the sentence to quote for source ``number``, relative to its passage."""
+    hit = answer.sources[number - 1]
+    return best_quote(hit, answer.question, answer.text if number in answer.cited else "")
+
+
 def print_sources(answer: Answer) -> None:
     if not answer.sources:
         return
     click.echo("\nSources:")
     for number, hit in enumerate(answer.sources, start=1):
         mark = "*" if number in answer.cited else " "
-        click.echo(f"{mark}[{number}] {locator(hit)}: \"{quote(hit.text)}\"")
+        start, end = answer_quote(answer, number)
+        click.echo(f"{mark}[{number}] {locator(hit)}: \"{quote(hit.text[start:end], 200)}\"")
     if answer.citation_method == "model":
         click.echo("(* cited in the answer)")
     elif answer.cited:
@@ -55,11 +63,18 @@ def answer_json(answer: Answer) -> dict:
         "answer": answer.text,
         "found": answer.found,
         "citation_method": answer.citation_method,
-        "citations": [{"n": n, **hit.as_dict(), "cited": n in answer.cited}
-                      for n, hit in enumerate(answer.sources, start=1)],
+        "citations": [_citation(answer, n) for n in range(1, len(answer.sources) + 1)],
         "model": answer.model,
         "timings": {k: round(v, 3) for k, v in answer.timings.items()},
     }
+
+
+def _citation(answer: Answer, number: int) -> dict:
+    hit = answer.sources[number - 1]
+    start, end = answer_quote(answer, number)
+    return {"n": number, **hit.as_dict(), "cited": number in answer.cited,
+            "quote": hit.text[start:end], "quote_start": hit.char_start + start,
+            "quote_end": hit.char_start + end}
 
 
 def print_hits(hits: list[Hit]) -> None:

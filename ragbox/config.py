@@ -41,7 +41,7 @@ class ChunkingSettings:
 
 @dataclass(frozen=True)
 class RetrievalSettings:
-    k: int = 5
+    k: int = 3
     min_score: float = 0.30  # below this cosine similarity nothing counts as relevant
     mode: str = "hybrid"  # hybrid (vector + BM25, fused) | vector | lexical
     candidates: int = 50  # passages each ranking contributes before fusion (and reranking)

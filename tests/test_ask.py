@@ -74,3 +74,31 @@ def test_chat_template_model_uses_chat_prompt(sample_index, tmp_path):
     assert answer.found and answer.text
     assert answer.model == model.name
     assert Path(answer.sources[0].path).name == "services_agreement_acme_globex.pdf"
+
+
+def test_quote_is_the_answering_sentence_with_exact_offsets(sample_index):
+    from ragbox.quotes import best_quote
+    from ragbox.loaders import load
+
+    question = "How much notice is needed to terminate the Northwind Bluefin NDA?"
+    hit = sample_index.search(question, k=1)[0]
+    start, end = best_quote(hit, question)
+    quote = hit.text[start:end]
+    assert quote.startswith("7.2 Either party may terminate") and "thirty (30) days'" in quote
+    page_text = load(Path(hit.path)).pages[hit.page - 1].text
+    assert page_text[hit.char_start + start:hit.char_start + end] == quote
+
+
+def test_cli_json_quotes_index_the_page_text(sample_index, monkeypatch):
+    from ragbox.cli_output import answer_json
+    from ragbox.documents import Answer
+    from ragbox.loaders import load
+
+    question = "Which law governs the mutual non-disclosure agreement?"
+    hits = sample_index.search(question, k=3)
+    data = answer_json(Answer(question, "Delaware law governs it [1].", hits, "m", cited=[1],
+                              citation_method="model"))
+    first = data["citations"][0]
+    assert "State of\nDelaware" in first["quote"]
+    page = load(Path(first["path"])).pages[first["page"] - 1].text
+    assert page[first["quote_start"]:first["quote_end"]] == first["quote"]
