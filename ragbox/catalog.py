@@ -148,6 +148,9 @@ class Catalog:
         sql = "SELECT * FROM documents" + (" WHERE state=?" if state else "") + " ORDER BY path"
         return [DocumentRow(*r) for r in self.db.execute(sql, (state,) if state else ())]
 
+    def has_documents(self) -> bool:
+        return self.db.execute("SELECT 1 FROM documents WHERE state='ready' LIMIT 1").fetchone() is not None
+
     def document_by_path(self, path: str) -> DocumentRow | None:
         row = self.db.execute("SELECT * FROM documents WHERE path=? AND state='ready'", (path,)).fetchone()
         return DocumentRow(*row) if row else None

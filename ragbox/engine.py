@@ -137,7 +137,7 @@ class Engine:
                 f"the configured model is {current}; run `ragbox index --rebuild` to re-index with it")
 
     def _require_index(self) -> None:
-        if not self.exists() or not self.catalog.documents():
+        if not self.exists() or not self.catalog.has_documents():
             raise StoreError(f"Index '{self.index_name}' is empty",
                              "run `ragbox index FOLDER` first", self.index_dir)
 
