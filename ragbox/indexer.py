@@ -139,7 +139,7 @@ class Indexer:
                 if found.skip_reason:
                     summary.skipped[str(found.path)] = found.skip_reason
                 else:
-                    files.append(found.path.resolve())
+                    files.append(found.path)  # under the resolved root; a symlink keeps its own path
         for root in roots:
             self.catalog.add_root(str(root))
 

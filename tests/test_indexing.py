@@ -154,3 +154,17 @@ def test_index_refuses_a_different_embedding_model(make_engine, docs, embedder):
     engine.rebuild()
     engine.index([docs / "contracts"])
     assert engine.catalog.get_meta("embedding_model") == "some-other-model@123"
+
+
+def test_symlinked_files_are_unchanged_on_the_next_run(make_engine, docs, tmp_path):
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    for path in (docs / "contracts").iterdir():
+        (linked / path.name).symlink_to(path)
+    engine = make_engine()
+    first = engine.index([linked])
+    assert len(first.indexed) == 2
+    assert all(d.path.startswith(str(linked.resolve())) for d in engine.catalog.documents())
+    second = engine.index([linked])
+    assert second.indexed == [] and second.unchanged == 2 and second.removed == []
+    assert_consistent(engine)
