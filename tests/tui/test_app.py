@@ -59,7 +59,7 @@ async def test_ask_streams_the_answer_token_by_token(sample_engine, fake_llm):
         # the [1] marker is a link to source 1 of this turn
         assert "[\\[1\\]](source:0:1)" in block.markdown.source
         sources = screen.query_one("#sources-list", OptionList)
-        assert sources.option_count == len(answer.sources) == 5
+        assert sources.option_count == len(answer.sources) == app.engine.settings.retrieval.k
         first = str(sources.get_option_at_index(0).prompt)
         assert first.startswith("● [1] contracts/mutual_nda_northwind_bluefin.pdf\npage 3 · score")
         assert "● " not in str(sources.get_option_at_index(1).prompt)
@@ -149,7 +149,8 @@ async def test_save_and_copy_the_conversation(sample_engine):
         assert f"## {NDA_Q}" in text and "1. [1] contracts/mutual_nda_northwind_bluefin.pdf, page 3" in text
         await pilot.press("ctrl+y")
         assert app.clipboard.startswith(f"## {NDA_Q}") and "Sources:" in app.clipboard
-        assert any("Copied the last answer with 5 sources" in n for n in notifications(app))
+        k = sample_engine.settings.retrieval.k
+        assert any(f"Copied the last answer with {k} sources" in n for n in notifications(app))
 
 
 async def test_documents_panel_lists_filters_and_scopes(sample_engine, fake_llm):

@@ -69,7 +69,10 @@ def test_passage_in_context(snap_compare, sample_engine, fixed_times):
 def test_documents_filtered_and_scoped(snap_compare, sample_engine, fixed_times):
     async def run_before(pilot):
         await ready(pilot)
-        await pilot.press("ctrl+f", *".md", "enter", "enter")
+        await pilot.press("ctrl+f", *".md", "enter")
+        await settle(pilot)  # the first Enter moves focus to the list; let it land before the next
+        await pilot.press("enter")
+        await settle(pilot)
         await pilot.press("ctrl+f")
         await settle(pilot)
 
