@@ -110,10 +110,11 @@ class Indexer:
         orphans = 0
         if deep or self.vectors.count() != self.catalog.ready_chunk_count():
             known = {cid for d in self.catalog.documents() for cid in self.catalog.chunk_ids(d.doc_id)}
-            stray = [i for i in self.vectors.all_ids() if i not in known]
+            stored = set(self.vectors.all_ids())
+            stray = sorted(stored - known)
             self.vectors.delete_ids(stray)
             orphans = len(stray)
-            missing = known - set(self.vectors.all_ids())
+            missing = known - stored
             if missing:  # vectors lost by the store itself: re-index those documents from scratch
                 lost = sorted({i.rsplit(":", 1)[0] for i in missing})
                 self.catalog.mark_deleting(lost)
