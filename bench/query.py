@@ -21,17 +21,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from ragbox.config import load_settings  # noqa: E402
 from ragbox.engine import Engine  # noqa: E402
+from ragbox.evaluation import percentile  # noqa: E402
 
 DEFAULT_QUERIES = [
     "What is the notice period for termination?", "Which law governs this agreement?",
     "What is the liability cap?", "When are invoices payable?", "How does the agreement renew?",
     "What medication was started?", "What was the blood pressure?", "confidentiality obligations survive",
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def main() -> None:

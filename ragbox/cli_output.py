@@ -10,9 +10,7 @@ from pathlib import Path
 import click
 
 from ragbox.documents import Answer, Hit
-from ragbox.quotes import best_quote
-
-QUOTE_CHARS = 160
+from ragbox.quotes import best_quote, quote
 
 
 def display_path(path: str) -> str:
@@ -23,11 +21,6 @@ def display_path(path: str) -> str:
     except ValueError:
         home = str(Path.home())
         return "~" + path[len(home):] if path.startswith(home + os.sep) else path
-
-
-def quote(text: str, limit: int = QUOTE_CHARS) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def locator(hit: Hit) -> str:

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ragbox.documents import Answer, Hit
-
-QUOTE_CHARS = 300
+from ragbox.quotes import quote
 
 # Openings that only make sense after an earlier question.
 FOLLOW_UP_OPENINGS = (
@@ -160,11 +159,6 @@ def relative_path(path: str, roots: Sequence[str] = ()) -> str:
 def locator(hit: Hit, roots: Sequence[str] = ()) -> str:
     where = relative_path(hit.path, roots)
     return f"{where}, page {hit.page}" if hit.page is not None else where
-
-
-def quote(text: str, limit: int = QUOTE_CHARS) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 @dataclass

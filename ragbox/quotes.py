@@ -19,6 +19,12 @@ of on or shall should that the their this to under was were what when where whic
 would much many any""".split())
 
 
+def quote(text: str, limit: int = 300) -> str:
+    """``text`` on one line, cut at a word boundary to at most ``limit`` characters (with …)."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
 def _stems(text: str) -> set[str]:
     # A five-letter prefix is a crude stem, but it matches "terminate"/"termination"/"terminated".
     return {w[:5] if len(w) > 5 else w for w in _WORD.findall(text.lower()) if w not in _STOP}
