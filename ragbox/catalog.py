@@ -58,7 +58,7 @@ CREATE TABLE IF NOT EXISTS runs (
 class DocumentRow:
     doc_id: str
     path: str
-    content_hash: str
+    content_hash: str  # sha256 of the bytes, ":", the chunking settings key (same key, same chunks)
     size: int
     pages: int
     chunks: int
@@ -220,6 +220,15 @@ class Catalog:
             return [(row[0], -row[1]) for row in self.db.execute(sql, params)]
         except sqlite3.OperationalError:  # a query FTS5 cannot parse matches nothing lexically
             return []
+
+    def documents_matching(self, match: str) -> set[str]:
+        """Ids of ready documents with at least one chunk matching an FTS5 ``match`` expression."""
+        sql = ("SELECT DISTINCT c.doc_id FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
+               "JOIN documents d ON d.doc_id = c.doc_id WHERE chunks_fts MATCH ? AND d.state = 'ready'")
+        try:
+            return {row[0] for row in self.db.execute(sql, (match,))}
+        except sqlite3.OperationalError:
+            return set()
 
     def ready_chunk_count(self) -> int:
         return self.db.execute(

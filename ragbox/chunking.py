@@ -78,6 +78,11 @@ class Chunker:
         self.min_section_tokens = max_tokens // 3
         self.structure = structure
 
+    @property
+    def settings_key(self) -> str:
+        """Changes whenever these settings would cut a file differently."""
+        return f"{self.max_tokens}/{self.overlap_tokens}/{int(self.structure)}"
+
     def chunk_pages(self, pages: list[Page]) -> list[Chunk]:
         chunks: list[Chunk] = []
         section = ""

@@ -46,6 +46,7 @@ class RetrievalSettings:
     mode: str = "hybrid"  # hybrid (vector + BM25, fused) | vector | lexical
     candidates: int = 50  # passages each ranking contributes before fusion (and reranking)
     reranker: str = ""  # a local sentence-transformers CrossEncoder folder; empty: no reranking
+    focus: bool = True  # hybrid only: re-rank passages inside the documents the query is about
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,8 @@ class Engine:
             from ragbox.reranking import CrossEncoderReranker
 
             reranker = CrossEncoderReranker(Path(cfg.reranker).expanduser())
-        return HybridRetriever(self.catalog, self.vectors, self.embedder, cfg.mode, cfg.candidates, reranker)
+        return HybridRetriever(self.catalog, self.vectors, self.embedder, cfg.mode, cfg.candidates, reranker,
+                               cfg.focus)
 
     @cached_property
     def generator(self):

@@ -229,7 +229,10 @@ class Indexer:
         """Runs in the loader thread: reads no catalog or store, only files and the maps given."""
         key = str(path)
         try:
-            data, digest = read_file(path)
+            data, file_hash = read_file(path)
+            # Stored with the chunking settings: a file cut with other settings is not unchanged
+            # (and a moved one is not copied), so a settings change re-chunks files as they are met.
+            digest = f"{file_hash}:{self.chunker.settings_key}"
             existing = current.get(key)
             if existing and existing.content_hash == digest:
                 return _Prepared(key, digest, unchanged=True)

@@ -9,6 +9,7 @@ from typing import Protocol, Sequence
 from ragbox.catalog import Catalog
 from ragbox.documents import Hit
 from ragbox.embeddings import Embedder
+from ragbox.focus import DocumentFocus, question_part
 from ragbox.vectors import ChromaVectorStore
 
 
@@ -52,22 +53,37 @@ def quoted_phrases(query: str) -> list[str]:
     return [" ".join(p.split()) for p in _PHRASE.findall(query) if p.strip()]
 
 
-def fts_query(query: str) -> str:
-    """An FTS5 expression: every quoted phrase must match; any other meaningful word may."""
+def fts_query(query: str, optional_phrases: Sequence[str] = ()) -> str:
+    """An FTS5 expression: every quoted phrase must match; any other meaningful word may, and so
+    may each of ``optional_phrases`` (quoted phrases that only rank, not filter)."""
     phrases = quoted_phrases(query)
     rest = _PHRASE.sub(" ", query)
-    terms = []
+    terms = [_fts_phrase(p) for p in optional_phrases if _WORD.findall(p)]
     for word in _WORD.findall(rest):
         # "12.3" or "non-compete" is matched as the phrase of its parts, as FTS5 tokenizes it.
         term = " ".join(p for p in re.split(r"[.'-]", word.lower()) if p)
-        if term and term not in _STOPWORDS and term not in terms:
-            terms.append(term)
-    required = " AND ".join(f'"{" ".join(_WORD.findall(p))}"' for p in phrases if _WORD.findall(p))
-    optional = " OR ".join(f'"{t}"' for t in terms)
+        if term and term not in _STOPWORDS and f'"{term}"' not in terms:
+            terms.append(f'"{term}"')
+    required = " AND ".join(_fts_phrase(p) for p in phrases if _WORD.findall(p))
+    optional = " OR ".join(terms)
     if required and optional:
         # Phrases are required; the other words only add to the BM25 score where present.
         return f"{required} AND ({required} OR {optional})"
     return required or optional
+
+
+def _fts_phrase(phrase: str) -> str:
+    return f'"{" ".join(_WORD.findall(phrase))}"'
+
+
+def split_query(query: str) -> tuple[str, str]:
+    """(context, question): 'Consider the NDA between "Acme" and "Bolt"; What is the term?' ->
+    ('Consider the NDA between "Acme" and "Bolt";', 'What is the term?'). Without a context
+    clause, context is ''."""
+    question = question_part(query)
+    if question == query.strip():
+        return "", question
+    return query[:query.rindex(question)].strip(), question
 
 
 def contains_phrases(text: str, phrases: Sequence[str]) -> bool:
@@ -85,22 +101,33 @@ class HybridRetriever:
     """
 
     def __init__(self, catalog: Catalog, vectors: ChromaVectorStore, embedder: Embedder,
-                 mode: str = "hybrid", candidates: int = 50, reranker: "Reranker | None" = None) -> None:
+                 mode: str = "hybrid", candidates: int = 50, reranker: "Reranker | None" = None,
+                 focus: bool = True) -> None:
         self.catalog = catalog
         self.vectors = vectors
         self.embedder = embedder
         self.mode = mode
         self.candidates = candidates
         self.reranker = reranker
+        self.focus = DocumentFocus(catalog, vectors.vectors_of) if focus and mode == "hybrid" else None
 
     def search(self, query: str, k: int, where: str | Sequence[str] | None = None) -> list[Hit]:
+        context, question = split_query(query)
+        # A quoted phrase in the question must be in every passage; one in a context clause
+        # ("Consider the NDA between "Acme" and ...;") names the document, so it must be in the
+        # document, anywhere: the clause that answers rarely repeats the parties' names.
+        phrases, named = quoted_phrases(question), quoted_phrases(context)
         doc_ids = matching_doc_ids(self.catalog, where)
+        if named:
+            with_names = set.intersection(*(self.catalog.documents_matching(_fts_phrase(p)) for p in named))
+            doc_ids = sorted(with_names if doc_ids is None else with_names & set(doc_ids))
         depth = max(self.candidates, 2 * k)
-        vector = self.embedder.embed([query])[0]
+        focused = self.focus is not None and question != query.strip()
+        vectors = self.embedder.embed([query, question] if focused else [query])
+        vector, question_vector = vectors[0], vectors[-1]
         dense = self.vectors.query(vector, depth, doc_ids) if self.mode != "lexical" else []
-        match = fts_query(query) if self.mode != "vector" else ""
+        match = fts_query(f"{_PHRASE.sub(' ', context)} {question}", named) if self.mode != "vector" else ""
         lexical = self.catalog.lexical_search(match, depth, doc_ids) if match else []
-        phrases = quoted_phrases(query)
         rows = self.catalog.chunks_by_id(list({i for i, _ in dense} | {i for i, _ in lexical}))
         if phrases:  # a quoted phrase must appear in every hit, whichever ranking found it
             dense = [(i, s) for i, s in dense if i in rows and contains_phrases(rows[i].text, phrases)]
@@ -108,9 +135,17 @@ class HybridRetriever:
         for ranking in (dense, lexical):
             for rank, (chunk_id, _) in enumerate(ranking):
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        if focused:
+            fused = self.focus.rescore(
+                {i: s for i, s in fused.items() if i in rows}, question, question_vector,
+                allowed=set(doc_ids) if doc_ids is not None else None,
+                accept=(lambda row: contains_phrases(row.text, phrases)) if phrases else None)
         ranked = sorted(fused, key=lambda i: (-fused[i], i))
+        # Passages the focus stage added were not fetched with the first-stage candidates.
+        rows.update(self.catalog.chunks_by_id([i for i in ranked[:max(depth, k)] if i not in rows]))
         if self.reranker is not None:
-            ranked = self.reranker.rerank(query, ranked[:depth], {i: rows[i].text for i in ranked[:depth]})
+            top = [i for i in ranked[:depth] if i in rows]
+            ranked = self.reranker.rerank(query, top, {i: rows[i].text for i in top})
         best = ranked[:k]
         similarity = dict(dense)
         missing = [i for i in best if i not in similarity]

@@ -168,3 +168,15 @@ def test_symlinked_files_are_unchanged_on_the_next_run(make_engine, docs, tmp_pa
     second = engine.index([linked])
     assert second.indexed == [] and second.unchanged == 2 and second.removed == []
     assert_consistent(engine)
+
+
+def test_changed_chunking_settings_re_chunk_every_file(make_engine, docs):
+    make_engine(**{"chunking.max_tokens": 200}).index([docs])
+    engine = make_engine(**{"chunking.max_tokens": 64})
+    summary = engine.index([docs])
+    files = len(engine.catalog.documents())
+    assert (len(summary.indexed), summary.unchanged, len(summary.renamed)) == (files, 0, 0)
+    assert_consistent(engine)
+    assert max(engine.embedder.tokenizer.counts([c.text for d in engine.catalog.documents()
+                                                 for c in engine.catalog.chunks_of(d.doc_id)])) <= 64
+    assert make_engine(**{"chunking.max_tokens": 64}).index([docs]).unchanged == files

@@ -1,0 +1,168 @@
+"""Second retrieval stage: ranking passages inside the documents a query is about.
+
+A question often names its document ("Consider the supply agreement between Acme and Bolt; is
+there a cap on liability?"). Across the whole index those names dominate both rankings: every
+passage of the named document repeats the parties, so passages that merely mention them outrank
+the clause that answers. Inside that one document the names carry no information. So for each
+document holding a large share of the first-stage ranking, this stage ranks *all* its passages by
+
+- BM25 with term statistics taken over the document's own passages (a word in most of them, such
+  as a party's name, weighs next to nothing), and
+- cosine similarity to the question part of the query (its last clause, when an earlier clause
+  sets the context),
+
+and adds that ranking to the first-stage scores in proportion to the document's share.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from ragbox.catalog import Catalog, ChunkRow
+
+FOCUS_RRF_K = 10  # steeper than the first stage's 60: inside one document the top few matter
+MIN_SHARE = 0.2  # a document below this share of the first-stage ranking gets no focus pass
+MAX_DOCUMENTS = 3
+_CACHE_DOCUMENTS = 32
+
+_TERM = re.compile(r"[^\W_]+", re.UNICODE)
+# Question words and glue that say nothing about which passage answers.
+_STOPWORDS = frozenset("""
+a about an and any are as at be been between by can could did do does for from had has have how i if
+in into is it its may me might my no not of on or our shall should so than that the their them then
+there these they this those to under was were what when where which who whom why will with would
+you your please tell find show give list consider much many there""".split())
+_SELF_REFERENCE = re.compile(
+    r"\b(?:this|the)\s+(?:contract|agreement|document|note|report|paper|study|article|file)s?\b",
+    re.IGNORECASE)
+# A clause boundary before the question: "; ", ". ", "? " or a line break.
+_CLAUSE_END = re.compile(r"(?:[;?]|\.(?=\s))\s+|\n+")
+
+
+def question_part(query: str) -> str:
+    """The clause that asks, when the query sets a context first.
+
+    "Consider the NDA between X and Y; What is the notice period?" -> "What is the notice period?".
+    A query of one clause is returned whole.
+    """
+    clauses = [c.strip() for c in _CLAUSE_END.split(query) if c and c.strip()]
+    if len(clauses) < 2:
+        return query.strip()
+    last = clauses[-1]
+    return last if len(_TERM.findall(last)) >= 2 else query.strip()
+
+
+def terms(text: str) -> list[str]:
+    """Lower-cased words cut to 6 letters: a cheap stemmer that makes "terminate" match
+    "termination" and "licensed" match "licenses"."""
+    return [w[:6] for w in _TERM.findall(text.lower()) if w not in _STOPWORDS]
+
+
+def question_terms(question: str) -> list[str]:
+    """The question's terms without the words that point at the document itself ("this
+    contract", "the agreement", "this note"): they say which document, not which passage."""
+    return terms(_SELF_REFERENCE.sub(" ", question))
+
+
+@dataclass
+class _Document:
+    rows: list[ChunkRow]
+    vectors: "object"  # numpy array, one normalized row per passage
+    counts: list[Counter]
+    lengths: list[int]
+    doc_freq: Counter
+    mean_length: float
+
+    def bm25(self, query_terms: Sequence[str], k1: float = 1.2, b: float = 0.75) -> list[float]:
+        n = len(self.rows)
+        idf = {t: math.log(1 + (n - self.doc_freq[t] + 0.5) / (self.doc_freq[t] + 0.5))
+               for t in set(query_terms) if self.doc_freq[t]}
+        scores = []
+        for counts, length in zip(self.counts, self.lengths):
+            norm = k1 * (1 - b + b * length / self.mean_length)
+            scores.append(sum(w * counts[t] * (k1 + 1) / (counts[t] + norm)
+                              for t, w in idf.items() if counts[t]))
+        return scores
+
+
+class DocumentFocus:
+    """Re-ranks passages inside the documents that dominate a first-stage ranking."""
+
+    def __init__(self, catalog: Catalog, vectors_of: Callable[[list[str]], dict[str, list[float]]]) -> None:
+        self.catalog = catalog
+        self.vectors_of = vectors_of
+        self._cache: OrderedDict[tuple[str, ...], _Document] = OrderedDict()
+        self._lock = threading.Lock()  # the app searches from worker threads
+
+    def rescore(self, fused: dict[str, float], question: str, question_vector: Sequence[float],
+                allowed: set[str] | None = None,
+                accept: Callable[[ChunkRow], bool] | None = None) -> dict[str, float]:
+        """``fused`` (chunk id -> first-stage score) with every focused document's passages added.
+
+        ``allowed`` limits which documents may be focused (the search's filter); ``accept``, which
+        of their passages may be added (those holding the query's quoted phrases)."""
+        import numpy as np
+
+        by_doc: Counter = Counter()
+        for chunk_id, score in fused.items():
+            by_doc[chunk_id.rsplit(":", 1)[0]] += score
+        total = sum(by_doc.values())
+        if not total:
+            return fused
+        scores = dict(fused)
+        query_terms = question_terms(question)
+        vector = np.asarray(question_vector, dtype=np.float32)
+        for doc_id, doc_score in by_doc.most_common(MAX_DOCUMENTS):
+            share = doc_score / total
+            if share < MIN_SHARE or (allowed is not None and doc_id not in allowed):
+                continue
+            doc = self._document(doc_id)
+            if doc is None:
+                continue
+            rankings = [np.argsort(-(doc.vectors @ vector), kind="stable")]
+            if query_terms:
+                lexical = doc.bm25(query_terms)
+                if any(lexical):
+                    rankings.append(sorted(range(len(lexical)), key=lambda i: -lexical[i]))
+            for ranking in rankings:
+                for rank, i in enumerate(ranking):
+                    row = doc.rows[int(i)]
+                    if accept is None or accept(row):
+                        scores[row.chunk_id] = scores.get(row.chunk_id, 0.0) + share / (FOCUS_RRF_K + rank + 1)
+        return scores
+
+    def _document(self, doc_id: str) -> _Document | None:
+        import numpy as np
+
+        rows = self.catalog.chunks_of(doc_id)
+        if not rows:
+            return None
+        key = tuple(r.chunk_id for r in rows)  # a re-indexed document has other chunk ids
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        stored = self.vectors_of(list(key))
+        rows = [r for r in rows if r.chunk_id in stored]
+        if not rows:
+            return None
+        counts = [Counter(terms(f"{r.section} {r.text}")) for r in rows]
+        lengths = [sum(c.values()) for c in counts]
+        doc = _Document(
+            rows=rows,
+            vectors=np.asarray([stored[r.chunk_id] for r in rows], dtype=np.float32),
+            counts=counts,
+            lengths=lengths,
+            doc_freq=Counter(t for c in counts for t in c),
+            mean_length=max(1.0, sum(lengths) / len(lengths)),
+        )
+        with self._lock:
+            self._cache[key] = doc
+            if len(self._cache) > _CACHE_DOCUMENTS:
+                self._cache.popitem(last=False)
+        return doc

@@ -1,0 +1,123 @@
+"""The document-focus stage and queries that name their document before asking."""
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from ragbox.catalog import ChunkRow
+from ragbox.focus import _Document, question_part, question_terms, terms
+from ragbox.retrieval import fts_query, split_query
+
+
+@pytest.mark.parametrize("query, question", [
+    ('Consider the NDA between "Acme" and "Bolt"; What is the notice period?', "What is the notice period?"),
+    ("In the Acme NDA. What is the notice period?", "What is the notice period?"),
+    ("What is the notice period in the Acme NDA?", "What is the notice period in the Acme NDA?"),
+    ("Acme NDA; term?", "Acme NDA; term?"),  # a one-word last clause is no question on its own
+    ("Section 12.3 termination", "Section 12.3 termination"),  # "12.3" is no sentence end
+])
+def test_question_part(query, question):
+    assert question_part(query) == question
+
+
+def test_split_query_keeps_the_context_verbatim():
+    context, question = split_query('Consider the NDA between "Acme" and "Bolt"; What is the term?')
+    assert (context, question) == ('Consider the NDA between "Acme" and "Bolt";', "What is the term?")
+    assert split_query("What is the term?") == ("", "What is the term?")
+
+
+def test_question_terms_drop_references_to_the_document_itself():
+    assert question_terms("Is there a cap on liability under this contract?") == ["cap", "liabil"]
+    assert terms("Terminated licences") == ["termin", "licenc"]
+
+
+def test_optional_phrases_rank_without_filtering():
+    assert fts_query("notice period", ["Acme Rockets"]) == '"Acme Rockets" OR "notice" OR "period"'
+    assert fts_query('"written notice" period') == '"written notice" AND ("written notice" OR "period")'
+
+
+def _document(texts: list[str]) -> _Document:
+    import numpy as np
+
+    rows = [ChunkRow(f"d:{i:05d}", "d", "d.txt", None, 0, len(t), "", t) for i, t in enumerate(texts)]
+    counts = [Counter(terms(t)) for t in texts]
+    lengths = [sum(c.values()) for c in counts]
+    return _Document(rows, np.zeros((len(texts), 3), dtype=np.float32), counts, lengths,
+                     Counter(t for c in counts for t in c), sum(lengths) / len(lengths))
+
+
+def test_in_document_bm25_ignores_words_the_whole_document_repeats():
+    doc = _document([
+        "Acme Rockets shall deliver the rockets to Bolt Freight monthly.",
+        "Acme Rockets and Bolt Freight agree on prices for Acme Rockets goods.",
+        "Either party may terminate on sixty days written notice.",
+        "Bolt Freight keeps records of orders placed with Acme Rockets.",
+        "Acme Rockets invoices Bolt Freight each month.",
+    ])
+    scores = doc.bm25(terms("Acme Rockets Bolt Freight terminate notice"))
+    assert max(range(5), key=scores.__getitem__) == 2
+    # A word in most passages weighs little: a name adds a third of what one rare word does.
+    assert doc.bm25(terms("Acme"))[1] < doc.bm25(terms("terminate"))[2] / 3
+
+
+# Every passage but the one that answers repeats the parties' names: across the index those
+# passages look most like the query; inside the document, the names say nothing.
+PARTY_HEAVY_CONTRACT = """SUPPLY AGREEMENT
+
+1. Parties
+This Supply Agreement is made between Acme Rockets Ltd. ("Acme Rockets") and Bolt Freight Inc. ("Bolt Freight"). Acme Rockets and Bolt Freight each confirm that they have read this agreement.
+
+2. Supply
+Acme Rockets shall supply to Bolt Freight the rocket parts that Bolt Freight orders. Bolt Freight shall accept delivery of the parts from Acme Rockets at the Bolt Freight depot.
+
+3. Prices
+Bolt Freight shall pay Acme Rockets the prices in the Acme Rockets price list. Acme Rockets may change the prices it charges Bolt Freight once a year.
+
+4. Ending the arrangement
+Either party may end this arrangement by giving the other sixty (60) days' written notice; the arrangement ends when that period has run.
+
+5. Records
+Acme Rockets and Bolt Freight shall each keep records of every order Bolt Freight places with Acme Rockets for three years.
+"""
+OTHER_CONTRACT = """LEASE
+
+1. Premises
+Cedar Homes leases the flat at 4 Elm Road to Dana Price for one year.
+
+2. Termination
+The tenant may terminate this lease on ninety (90) days' notice to the landlord.
+"""
+QUESTION = 'Consider the Supply Agreement between "Acme Rockets" and "Bolt Freight"; How much notice is needed to terminate?'
+
+
+@pytest.fixture
+def party_heavy_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "contracts"
+    folder.mkdir()
+    (folder / "supply_acme_bolt.txt").write_text(PARTY_HEAVY_CONTRACT)
+    (folder / "lease_cedar.txt").write_text(OTHER_CONTRACT)
+    return folder
+
+
+@pytest.mark.slow
+def test_focus_finds_the_clause_that_does_not_name_the_parties(make_engine, party_heavy_folder):
+    engine = make_engine(**{"chunking.max_tokens": 64})
+    engine.index([party_heavy_folder])
+    hits = engine.search(QUESTION, k=3)
+    assert "sixty (60) days' written notice" in hits[0].text
+    # The context's quoted names pick the document; they need not be in the passage.
+    assert {Path(h.path).name for h in hits} == {"supply_acme_bolt.txt"}
+    # Without the focus stage the passages that repeat the names win.
+    plain = make_engine(**{"chunking.max_tokens": 64, "retrieval.focus": False})
+    assert "sixty (60) days' written notice" not in plain.search(QUESTION, k=1)[0].text
+
+
+@pytest.mark.slow
+def test_names_in_the_context_must_be_in_the_document(make_engine, party_heavy_folder):
+    engine = make_engine(**{"chunking.max_tokens": 64})
+    engine.index([party_heavy_folder])
+    assert engine.search('Consider the lease between "Zed Corp" and "Dana Price"; What is the notice?', k=3) == []
+    # A quoted phrase in the question itself must be in every passage.
+    hits = engine.search('Consider the lease of "Cedar Homes"; Which clause says "ninety (90) days"?', k=3)
+    assert hits and all("ninety (90) days" in h.text for h in hits)
