@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ragbox.documents import Answer, Hit
-from ragbox.quotes import best_quote, quote
+from ragbox.quotes import answer_quote, quote, unsupported_answer_evidence
 
 
 def display_path(path: str) -> str:
@@ -28,15 +28,14 @@ def locator(hit: Hit) -> str:
     return f"{where}, page {hit.page}" if hit.page is not None else where
 
 
-def answer_quote(answer: Answer, number: int) -> tuple[int, int]:
-    """Offsets of the sentence to quote for source ``number``, relative to its passage."""
-    hit = answer.sources[number - 1]
-    return best_quote(hit, answer.question, answer.text if number in answer.cited else "")
-
-
 def print_sources(answer: Answer) -> None:
     if not answer.sources:
         return
+    evidence = unsupported_answer_evidence(answer)
+    if evidence:
+        click.echo("\n! The answer above matches none of the sources word for word: check it. "
+                   "The sentence that best answers the question, from [1]:")
+        click.echo(f'  "{quote(evidence, 400)}"')
     click.echo("\nSources:")
     for number, hit in enumerate(answer.sources, start=1):
         mark = "*" if number in answer.cited else " "
@@ -46,8 +45,6 @@ def print_sources(answer: Answer) -> None:
         click.echo("(* cited in the answer)")
     elif answer.cited:
         click.echo("(* the answer's wording comes from this source; the model wrote no [n] itself)")
-    else:
-        click.echo("(the answer matches none of these sources word for word; check it against them)")
 
 
 def answer_json(answer: Answer) -> dict:
@@ -57,6 +54,8 @@ def answer_json(answer: Answer) -> dict:
         "found": answer.found,
         "citation_method": answer.citation_method,
         "citations": [_citation(answer, n) for n in range(1, len(answer.sources) + 1)],
+        # Set when the answer matches no source: the top source's sentence that best answers.
+        "evidence": unsupported_answer_evidence(answer),
         "model": answer.model,
         "timings": {k: round(v, 3) for k, v in answer.timings.items()},
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ragbox.documents import Hit
+from ragbox.documents import Answer, Hit
 
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*\u2022]|\d+(?:\.\d+)*\.?)\s)")
 _WORD = re.compile(r"[a-z0-9]+(?:[./][a-z0-9]+)*")
@@ -55,3 +55,18 @@ def best_quote(hit: Hit, question: str, answer: str = "") -> tuple[int, int]:
         if score > best_score:
             best, best_score = (start, end), score
     return best
+
+
+def answer_quote(answer: Answer, number: int) -> tuple[int, int]:
+    """Offsets of the sentence to quote for source ``number``, relative to its passage."""
+    hit = answer.sources[number - 1]
+    return best_quote(hit, answer.question, answer.text if number in answer.cited else "")
+
+
+def unsupported_answer_evidence(answer: Answer) -> str | None:
+    """For an answer matched to no source: the sentence of the top-ranked source that best
+    answers the question, to show beside it. Small models invent; the sources do not."""
+    if not answer.found or answer.cited or not answer.sources:
+        return None
+    start, end = best_quote(answer.sources[0], answer.question)
+    return answer.sources[0].text[start:end]

@@ -95,9 +95,10 @@ class HybridRetriever:
     """Vector and BM25 rankings fused by reciprocal rank; filters applied inside both queries.
 
     ``mode`` picks the rankings: "hybrid" (both), "vector" or "lexical" (one, for comparison).
-    Hits come in ranked order; each hit's ``score`` is its cosine similarity to the query, so the
-    "not found" threshold means the same thing whichever ranking found the passage. A
-    ``reranker`` (a local cross-encoder), when given, reorders the fused candidates.
+    Hits come in ranked order; each hit's ``score`` is its cosine similarity to the query (or to
+    the query's question part, when that is higher), so the "not found" threshold means the same
+    thing whichever ranking found the passage. A ``reranker`` (a local cross-encoder), when given,
+    reorders the fused candidates.
     """
 
     def __init__(self, catalog: Catalog, vectors: ChromaVectorStore, embedder: Embedder,
@@ -148,10 +149,14 @@ class HybridRetriever:
             ranked = self.reranker.rerank(query, top, {i: rows[i].text for i in top})
         best = ranked[:k]
         similarity = dict(dense)
-        missing = [i for i in best if i not in similarity]
+        missing = [i for i in best if i not in similarity or focused]
         for chunk_id, stored in self.vectors.vectors_of(missing).items():
-            similarity[chunk_id] = sum(a * b for a, b in zip(vector, stored))
+            similarity[chunk_id] = max(_dot(v, stored) for v in vectors)
         return _hits(self.catalog, [(i, similarity.get(i, 0.0)) for i in best], rows)
+
+
+def _dot(a: Sequence[float], b: Sequence[float]) -> float:
+    return sum(x * y for x, y in zip(a, b))
 
 
 class Reranker(Protocol):

@@ -102,3 +102,25 @@ def test_cli_json_quotes_index_the_page_text(sample_index, monkeypatch):
     assert "State of\nDelaware" in first["quote"]
     page = load(Path(first["path"])).pages[first["page"] - 1].text
     assert page[first["quote_start"]:first["quote_end"]] == first["quote"]
+
+
+def test_an_answer_no_source_supports_is_shown_with_the_sentence_that_answers(sample_index, capsys):
+    from ragbox.cli_output import answer_json, print_sources
+    from ragbox.documents import Answer
+    from ragbox.quotes import unsupported_answer_evidence
+
+    question = "How much notice is needed to terminate the Northwind Bluefin NDA?"
+    hits = sample_index.search(question, k=3)
+    invented = Answer(question, "Notice must be given within 30 days of signing.", hits, "m")
+    evidence = unsupported_answer_evidence(invented)
+    assert evidence.startswith("7.2 Either party may terminate") and "thirty (30) days' written notice" in evidence
+    print_sources(invented)
+    printed = capsys.readouterr().out
+    assert "matches none of the sources word for word" in printed
+    assert printed.index("thirty (30) days' written notice") < printed.index("Sources:")
+    assert answer_json(invented)["evidence"] == evidence
+    # An answer tied to a source needs no such line.
+    cited = Answer(question, "Thirty (30) days' written notice [1].", hits, "m", cited=[1], citation_method="model")
+    assert unsupported_answer_evidence(cited) is None
+    print_sources(cited)
+    assert "matches none" not in capsys.readouterr().out

@@ -374,3 +374,15 @@ async def test_ask_end_to_end_with_the_real_models(sample_index, embedder, setti
         first = answer.sources[0]
         assert Path(first.path).name == "mutual_nda_northwind_bluefin.pdf" and first.page == 3
         assert screen.query_one(SourcesPanel).query_one(OptionList).option_count == len(answer.sources)
+
+
+async def test_an_answer_matching_no_source_shows_the_sentence_that_answers(sample_engine, fake_llm):
+    fake_llm.tokens = ["Notice ", "is due ", "within 30 days ", "of signing."]
+    app = RagboxApp(sample_engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await ask(pilot, "How much notice is needed to terminate the Northwind Bluefin NDA?")
+        await pilot.pause()
+        meta = str(app.main_screen.query_one(AnswerBlock).query_one(".answer-meta").render())
+        assert f"matches none of the {app.engine.settings.retrieval.k} sources word for word" in meta
+        assert "7.2 Either party may terminate" in meta and "thirty (30) days' written notice" in meta

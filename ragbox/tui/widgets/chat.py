@@ -9,6 +9,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
 from textual.widgets import Markdown, Static
 
+from ragbox.quotes import quote, unsupported_answer_evidence
 from ragbox.tui.messages import SourceRequested
 
 _CITATION = re.compile(r"\[(\d{1,2})\](?!\()")
@@ -122,8 +123,9 @@ class AnswerBlock(Vertical):
             cited = " ".join(f"[{n}]" for n in answer.cited)
             self._meta(f"{escape(answer.model)} · cites {escape(cited)}{how} of {len(answer.sources)} sources")
         else:
+            evidence = unsupported_answer_evidence(answer) or ""
             self._meta(f"{escape(answer.model)} · matches none of the {len(answer.sources)} sources word for "
-                       "word: check it against them", "-warning")
+                       f"word: check it. [1] says: “{escape(quote(evidence, 300))}”", "-warning")
 
     async def fail(self, error: str) -> None:
         await self._close_stream()
