@@ -34,8 +34,8 @@ class EmbeddingSettings:
 
 @dataclass(frozen=True)
 class ChunkingSettings:
-    max_tokens: int = 0  # 0: the embedding model's max sequence length
-    overlap_tokens: int = 40
+    max_tokens: int = 96  # 0: the embedding model's max sequence length (more is never used)
+    overlap_tokens: int = 24
     structure: bool = True  # headings and numbered clauses start chunks and label them
 
 
