@@ -123,8 +123,7 @@ class HybridRetriever:
             with_names = set.intersection(*(self.catalog.documents_matching(_fts_phrase(p)) for p in named))
             doc_ids = sorted(with_names if doc_ids is None else with_names & set(doc_ids))
         depth = max(self.candidates, 2 * k)
-        focused = self.focus is not None and question != query.strip()
-        vectors = self.embedder.embed([query, question] if focused else [query])
+        vectors = self.embedder.embed([query, question] if context else [query])
         vector, question_vector = vectors[0], vectors[-1]
         dense = self.vectors.query(vector, depth, doc_ids) if self.mode != "lexical" else []
         match = fts_query(f"{_PHRASE.sub(' ', context)} {question}", named) if self.mode != "vector" else ""
@@ -136,9 +135,10 @@ class HybridRetriever:
         for ranking in (dense, lexical):
             for rank, (chunk_id, _) in enumerate(ranking):
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-        if focused:
+        if self.focus is not None:
             fused = self.focus.rescore(
-                {i: s for i, s in fused.items() if i in rows}, question, question_vector,
+                {i: s for i, s in fused.items() if i in rows}, question,
+                question_vector if context else None,
                 allowed=set(doc_ids) if doc_ids is not None else None,
                 accept=(lambda row: contains_phrases(row.text, phrases)) if phrases else None)
         ranked = sorted(fused, key=lambda i: (-fused[i], i))
@@ -149,7 +149,7 @@ class HybridRetriever:
             ranked = self.reranker.rerank(query, top, {i: rows[i].text for i in top})
         best = ranked[:k]
         similarity = dict(dense)
-        missing = [i for i in best if i not in similarity or focused]
+        missing = [i for i in best if i not in similarity or context]  # context: 2 vectors
         for chunk_id, stored in self.vectors.vectors_of(missing).items():
             similarity[chunk_id] = max(_dot(v, stored) for v in vectors)
         return _hits(self.catalog, [(i, similarity.get(i, 0.0)) for i in best], rows)
