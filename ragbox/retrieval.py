@@ -115,13 +115,14 @@ class HybridRetriever:
     def search(self, query: str, k: int, where: str | Sequence[str] | None = None) -> list[Hit]:
         context, question = split_query(query)
         # A quoted phrase in the question must be in every passage; one in a context clause
-        # ("Consider the NDA between "Acme" and ...;") names the document, so it must be in the
-        # document, anywhere: the clause that answers rarely repeats the parties' names.
+        # ("Consider the NDA between "Acme" and ...;") names the document, so it is looked for in
+        # the document, anywhere: the clause that answers rarely repeats the parties' names.
         phrases, named = quoted_phrases(question), quoted_phrases(context)
         doc_ids = matching_doc_ids(self.catalog, where)
         if named:
-            with_names = set.intersection(*(self.catalog.documents_matching(_fts_phrase(p)) for p in named))
-            doc_ids = sorted(with_names if doc_ids is None else with_names & set(doc_ids))
+            with_names = self._documents_naming(named)
+            if with_names is not None:
+                doc_ids = sorted(with_names if doc_ids is None else with_names & set(doc_ids))
         depth = max(self.candidates, 2 * k)
         vectors = self.embedder.embed([query, question] if context else [query])
         vector, question_vector = vectors[0], vectors[-1]
@@ -153,6 +154,18 @@ class HybridRetriever:
         for chunk_id, stored in self.vectors.vectors_of(missing).items():
             similarity[chunk_id] = max(_dot(v, stored) for v in vectors)
         return _hits(self.catalog, [(i, similarity.get(i, 0.0)) for i in best], rows)
+
+    def _documents_naming(self, names: Sequence[str]) -> set[str] | None:
+        """The documents holding the most of ``names`` (all of them, where any document does).
+        None when no document holds any: a misspelt name must not empty the results."""
+        held: dict[str, int] = {}
+        for name in names:
+            for doc_id in self.catalog.documents_matching(_fts_phrase(name)):
+                held[doc_id] = held.get(doc_id, 0) + 1
+        if not held:
+            return None
+        most = max(held.values())
+        return {doc_id for doc_id, count in held.items() if count == most}
 
 
 def _dot(a: Sequence[float], b: Sequence[float]) -> float:
