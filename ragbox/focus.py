@@ -23,7 +23,7 @@ import re
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from ragbox.catalog import Catalog, ChunkRow
 
@@ -77,7 +77,7 @@ def question_terms(question: str) -> list[str]:
 @dataclass
 class _Document:
     rows: list[ChunkRow]
-    vectors: "object"  # numpy array, one normalized row per passage
+    vectors: Any  # a numpy array: one normalized row per passage
     counts: list[Counter]
     lengths: list[int]
     doc_freq: Counter
