@@ -87,7 +87,7 @@ def test_rename_and_move_reuse_vectors(make_engine, docs, embedder):
     assert after.pop("nda-2026.pdf") == before.pop("mutual_nda_northwind_bluefin.pdf")
     assert after == before
     assert_consistent(engine)
-    top = engine.search("How much notice is needed to terminate the NDA?", k=1)[0]
+    top = engine.search("How much notice is needed to terminate the Northwind Bluefin NDA?", k=1)[0]
     assert top.path == str(new.resolve())
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widgets import Input
+
 from tui_support import ask, ready, wait_for
 from ragbox.indexer import IndexProgress
 from ragbox.tui.app import RagboxApp
@@ -13,6 +15,9 @@ NDA_Q = "How can the Northwind Bluefin NDA be terminated?"
 
 async def settle(pilot) -> None:
     pilot.app.clear_notifications()
+    for screen in pilot.app.screen_stack:  # a blinking cursor is caught on or off by chance
+        for field in screen.query(Input):
+            field.cursor_blink = False
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
