@@ -36,12 +36,14 @@ MAX_DOCUMENTS = 3
 _CACHE_DOCUMENTS = 32
 
 _TERM = re.compile(r"[^\W_]+", re.UNICODE)
-# Question words and glue that say nothing about which passage answers.
-_STOPWORDS = frozenset("""
-a about an and any are as at be been between by can could did do does for from had has have how i if
-in into is it its may me might my no not of on or our shall should so than that the their them then
-there these they this those to under was were what when where which who whom why will with would
-you your please tell find show give list consider much many there""".split())
+# Question words and glue that carry no meaning for BM25 (the first stage's FTS query drops them too).
+QUESTION_STOPWORDS = frozenset("""
+a about an and any are as at be been by can could did do does for from had has have how i if in
+into is it its may me might my no not of on or our shall should so than that the their them then
+there these they this those to under was we were what when where which who whom why will with
+would you your please tell find show give list""".split())
+# Inside a document, also the words that frame a question about it ("Consider ... between ...").
+_STOPWORDS = QUESTION_STOPWORDS | {"between", "consider", "much", "many"}
 _SELF_REFERENCE = re.compile(
     r"\b(?:this|the)\s+(?:contract|agreement|document|note|report|paper|study|article|file)s?\b",
     re.IGNORECASE)
@@ -150,14 +152,14 @@ class DocumentFocus:
     def _document(self, doc_id: str) -> _Document | None:
         import numpy as np
 
-        rows = self.catalog.chunks_of(doc_id)
-        if not rows:
+        key = tuple(self.catalog.chunk_ids(doc_id))  # a re-indexed document has other chunk ids
+        if not key:
             return None
-        key = tuple(r.chunk_id for r in rows)  # a re-indexed document has other chunk ids
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
+        rows = self.catalog.chunks_of(doc_id)
         stored = self.vectors_of(list(key))
         rows = [r for r in rows if r.chunk_id in stored]
         if not rows:

@@ -9,7 +9,7 @@ from typing import Protocol, Sequence
 from ragbox.catalog import Catalog
 from ragbox.documents import Hit
 from ragbox.embeddings import Embedder
-from ragbox.focus import DocumentFocus, question_part
+from ragbox.focus import QUESTION_STOPWORDS, DocumentFocus, question_part
 from ragbox.vectors import ChromaVectorStore
 
 
@@ -38,12 +38,8 @@ def path_matches(path: str, pattern: str) -> bool:
     return any(fnmatch.fnmatchcase(c, glob) for c in candidates)
 
 
-# Words that carry no meaning for BM25 in questions; dropping them keeps lexical queries fast.
-_STOPWORDS = frozenset("""
-a about an and any are as at be been by can could did do does for from had has have how i if in
-into is it its may me might my no not of on or our shall should so than that the their them then
-there these they this those to under was we were what when where which who whom why will with
-would you your please tell find show give list""".split())
+# Dropping words that carry no meaning for BM25 also keeps lexical queries fast.
+_STOPWORDS = QUESTION_STOPWORDS
 _PHRASE = re.compile(r'"([^"]+)"')
 _WORD = re.compile(r"[^\W_]+(?:[.'-][^\W_]+)*", re.UNICODE)
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
@@ -144,7 +140,8 @@ class HybridRetriever:
                 accept=(lambda row: contains_phrases(row.text, phrases)) if phrases else None)
         ranked = sorted(fused, key=lambda i: (-fused[i], i))
         # Passages the focus stage added were not fetched with the first-stage candidates.
-        rows.update(self.catalog.chunks_by_id([i for i in ranked[:max(depth, k)] if i not in rows]))
+        needed = ranked[:depth] if self.reranker is not None else ranked[:k]
+        rows.update(self.catalog.chunks_by_id([i for i in needed if i not in rows]))
         if self.reranker is not None:
             top = [i for i in ranked[:depth] if i in rows]
             ranked = self.reranker.rerank(query, top, {i: rows[i].text for i in top})
