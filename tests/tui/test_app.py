@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Markdown, OptionList
 
-from tui_support import FakeGenerator, ask, notifications, ready, wait_for
+from tui_support import FakeGenerator, ask, notifications, notified, ready, wait_for
 from ragbox.tui.app import RagboxApp
 from ragbox.tui.screens.dialogs import HelpScreen, ModelDialog, ScopeDialog
 from ragbox.tui.screens.passage import HIGHLIGHT, PassageScreen
@@ -139,18 +139,18 @@ async def test_save_and_copy_the_conversation(sample_engine):
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
         await pilot.press("ctrl+s")
-        assert any("Nothing to save" in n for n in notifications(app))
+        await notified(pilot, "Nothing to save")
         await ask(pilot, NDA_Q)
         await pilot.press("ctrl+s")
         saved = app.main_screen.saved_path
         assert saved.parent == data_dir(sample_engine.settings) / "conversations" and saved.suffix == ".md"
-        assert any("Conversation saved" in n and str(saved) in n for n in notifications(app))
+        await notified(pilot, "Conversation saved", str(saved))
         text = saved.read_text()
         assert f"## {NDA_Q}" in text and "1. [1] contracts/mutual_nda_northwind_bluefin.pdf, page 3" in text
         await pilot.press("ctrl+y")
         assert app.clipboard.startswith(f"## {NDA_Q}") and "Sources:" in app.clipboard
         k = sample_engine.settings.retrieval.k
-        assert any(f"Copied the last answer with {k} sources" in n for n in notifications(app))
+        await notified(pilot, f"Copied the last answer with {k} sources")
 
 
 async def test_documents_panel_lists_filters_and_scopes(sample_engine, fake_llm):
@@ -233,7 +233,7 @@ async def test_reindex_shows_progress_and_the_summary_while_asking_still_works(m
         summary = str(screen.query_one("#index-summary").render())
         assert summary.startswith("Indexed 1 file(s), 7 unchanged, 0 renamed, 0 removed, 1 skipped;")
         assert "skipped contracts/draft.docx: unsupported type '.docx'" in summary
-        assert any("Re-index finished" in n for n in notifications(app))
+        await notified(pilot, "Re-index finished")
         await wait_for(pilot, lambda: screen.query_one("#status").files == 8, what="the catalog reload")
 
 
@@ -281,12 +281,12 @@ async def test_errors_become_notifications_and_the_app_stays_usable(make_engine,
     app = RagboxApp(empty)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        assert any("Empty index" in n for n in notifications(app))
+        await notified(pilot, "Empty index")
         await ask(pilot, NDA_Q)
-        assert any("Cannot answer" in n and "is empty" in n for n in notifications(app))
+        await notified(pilot, "Cannot answer", "is empty")
         assert "is empty" in str(app.main_screen.query_one(".answer-meta").render())
         await pilot.press("ctrl+r")
-        assert any("Nothing to re-index" in n for n in notifications(app))
+        await notified(pilot, "Nothing to re-index")
         await pilot.press(*"still typing")
         assert app.main_screen.query_one("#question", Input).value == "still typing"
 
@@ -303,7 +303,7 @@ async def test_a_source_whose_file_is_gone_shows_the_indexed_passage(make_engine
         app.main_screen.on_source_requested(type("M", (), {"turn_id": 0, "number": 1})())
         await wait_for(pilot, lambda: isinstance(app.screen, PassageScreen) and app.screen.page_text)
         assert app.screen.page_text == app.main_screen.conversation.last.answer.sources[0].text
-        assert any("Cannot open the source" in n for n in notifications(app))
+        await notified(pilot, "Cannot open the source")
         await pilot.press("escape")
         await ask(pilot, NDA_Q)  # still answering from the index
         assert len(app.main_screen.conversation.turns) == 2

@@ -73,3 +73,10 @@ async def ask(pilot, question: str, wait: bool = True) -> None:
 
 def notifications(app) -> list[str]:
     return [f"{n.title or ''}: {n.message}" for n in app._notifications]
+
+
+async def notified(pilot, *fragments: str) -> None:
+    """Wait for a notification holding every fragment: ``notify`` posts a message the app handles
+    on a later turn of its loop, so reading the list right after the action that caused it races."""
+    await wait_for(pilot, lambda: any(all(f in n for f in fragments) for n in notifications(pilot.app)),
+                   what=f"a notification with {fragments}")
