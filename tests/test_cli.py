@@ -89,6 +89,22 @@ def test_ask_streams_then_lists_sources(run):
     assert "mutual_nda_northwind_bluefin.pdf, page 3: \"" in result.output
 
 
+@pytest.mark.slow
+def test_the_readme_demo_prints_a_correct_cited_answer(run):
+    """The first command of the README, as a user runs it on a fresh machine."""
+    readme = (SAMPLE_DOCS.parent / "README.md").read_text()
+    command = next(line for line in readme.splitlines() if "pip install . &&" in line)
+    question = command.rsplit(" ask ", 1)[1].strip().strip('"')
+    assert run("--index", "demo", "index", str(SAMPLE_DOCS)).exit_code == 0
+    result = run("--index", "demo", "ask", question)
+    assert result.exit_code == 0, result.output
+    answer, sources = result.output.split("\nSources:\n")
+    # 6.2 of the services agreement: one-year renewals unless notice is given sixty days ahead.
+    assert "one (1) year" in answer and "sixty (60) days" in answer
+    assert "matches none of the sources" not in answer
+    assert sources.startswith('*[1] ') and "services_agreement_acme_globex.pdf, page 2: \"6.2 After the Initial Term" in sources
+
+
 def test_errors_are_one_line_without_traceback(run, tmp_path):
     result = run("index", str(tmp_path / "does-not-exist"))
     assert result.exit_code == 1
