@@ -1,12 +1,12 @@
 """The main screen: the conversation, the question input, and the sources/documents sidebar.
 
 All slow work (model loading, retrieval and generation, indexing, reading the catalog) runs in
-thread workers; results come back as messages (``post_message`` is thread-safe).
+thread workers; results come back as messages (``post_message`` is thread-safe). The sidebar and
+scope actions live in ``sidebar.py``, re-indexing and switching the LLM in ``jobs.py``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 import time
 
@@ -15,25 +15,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, TabbedContent, TabPane
+from textual.widgets import Footer, Input, TabbedContent, TabPane
 
 from ragbox.conversation import Conversation, Turn
-from ragbox.retrieval import path_matches
-from ragbox.tui.formatting import format_index_summary
-from ragbox.tui.messages import (AnswerFailed, AnswerFinished, CatalogLoaded, IndexFinished, IndexProgressed,
-                                 ModelStateChanged, ScopeRequested, SourceRequested, TokenArrived)
-from ragbox.tui.screens.dialogs import HelpScreen, ModelDialog, ScopeDialog
-from ragbox.tui.screens.passage import PassageScreen
+from ragbox.tui.messages import AnswerFailed, AnswerFinished, CatalogLoaded, ModelStateChanged, TokenArrived
+from ragbox.tui.screens.dialogs import HelpScreen
+from ragbox.tui.screens.jobs import BackgroundJobs
+from ragbox.tui.screens.sidebar import SidebarAndScope
 from ragbox.tui.widgets.bars import IndexBar, ScopeBar
 from ragbox.tui.widgets.chat import ChatView
 from ragbox.tui.widgets.documents import DocumentsPanel
 from ragbox.tui.widgets.sources import SourcesPanel
 from ragbox.tui.widgets.status_bar import StatusBar
 
-PROGRESS_INTERVAL_S = 0.1
 
-
-class MainScreen(Screen):
+class MainScreen(SidebarAndScope, BackgroundJobs, Screen):
     BINDINGS = [
         Binding("escape", "stop", "Stop", tooltip="Stop the answer being written"),
         Binding("ctrl+n", "new_chat", "New", tooltip="Start a new conversation"),
@@ -228,37 +224,6 @@ class MainScreen(Screen):
             await block.cancel()
         self.notify("Answer stopped.", timeout=3)
 
-    # --- sources -------------------------------------------------------------------------------
-    def on_source_requested(self, message: SourceRequested) -> None:
-        turn = next((t for t in self.conversation.turns if t.turn_id == message.turn_id), None)
-        if turn is None or not 1 <= message.number <= len(turn.answer.sources):
-            self.notify("That source is not available.", severity="warning")
-            return
-        panel = self.query_one(SourcesPanel)
-        if getattr(panel, "turn_id", None) != message.turn_id:
-            panel.show(message.turn_id, turn.answer, self.roots)
-        panel.highlight(message.number)
-        self.app.push_screen(PassageScreen(message.number, turn.answer.sources[message.number - 1], self.roots))
-
-    def action_sources(self) -> None:
-        self._show_sidebar()
-        self.query_one(TabbedContent).active = "sources-tab"
-        self.query_one("#sources-list", OptionList).focus()
-
-    def action_documents(self) -> None:
-        self._show_sidebar()
-        self.query_one(TabbedContent).active = "documents-tab"
-        self.query_one("#documents-filter", Input).focus()
-
-    def _show_sidebar(self) -> None:
-        self.query_one("#sidebar").display = True
-
-    def action_toggle_sidebar(self) -> None:
-        sidebar = self.query_one("#sidebar")
-        sidebar.display = not sidebar.display
-        if not sidebar.display:
-            self.query_one("#question", Input).focus()
-
     # --- conversation --------------------------------------------------------------------------
     async def action_new_chat(self) -> None:
         if self.asking_turn is not None:
@@ -295,108 +260,6 @@ class MainScreen(Screen):
             return
         self.app.copy_to_clipboard(turn.to_markdown(self.roots))
         self.notify(f"Copied the last answer with {len(turn.answer.sources)} sources.", timeout=4)
-
-    # --- scope ---------------------------------------------------------------------------------
-    def action_scope(self) -> None:
-        def chosen(pattern: str | None) -> None:
-            if pattern is not None:
-                self.set_scope(pattern or None)
-
-        self.app.push_screen(ScopeDialog(self.where, [d.path for d in self.documents]), chosen)
-
-    def on_scope_requested(self, message: ScopeRequested) -> None:
-        self.set_scope(message.pattern)
-        self.query_one("#question", Input).focus()
-
-    def set_scope(self, pattern: str | None) -> None:
-        self.where = pattern.strip() if pattern and pattern.strip() else None
-        self._show_scope()
-        if self.where:
-            self.notify(f"Questions now search only files matching {self.where}", title="Scope", timeout=4)
-        else:
-            self.notify("Questions search all files again.", title="Scope", timeout=3)
-
-    def _show_scope(self) -> None:
-        matches = sum(path_matches(d.path, self.where) for d in self.documents) if self.where else None
-        self.query_one(ScopeBar).show(self.where, matches, len(self.documents))
-        question = self.query_one("#question", Input)
-        question.placeholder = (f"Ask about files matching {self.where}…" if self.where
-                                else "Ask a question about your documents…")
-        question.set_class(bool(self.where), "-scoped")
-
-    # --- re-indexing ---------------------------------------------------------------------------
-    def action_reindex(self) -> None:
-        if self.indexing:
-            self.notify("Already re-indexing.", severity="warning")
-            return
-        if not self.roots:
-            self.notify("This index has no folders yet: run `ragbox index FOLDER` first.",
-                        title="Nothing to re-index", severity="warning")
-            return
-        self.indexing = True
-        self.query_one(IndexBar).start()
-        self._reindex(list(self.roots))
-
-    @work(thread=True, exclusive=True, group="index")
-    def _reindex(self, roots: list[str]) -> None:
-        from ragbox.errors import RagboxError
-
-        last = [0.0]
-
-        def progress(p) -> None:
-            now = time.monotonic()
-            if now - last[0] >= PROGRESS_INTERVAL_S or p.files_done == p.files_total:
-                last[0] = now
-                self.post_message(IndexProgressed(dataclasses.replace(p)))
-
-        try:
-            summary = self.engine.index([], progress)
-        except RagboxError as exc:
-            self.post_message(IndexFinished(error=exc.one_line()))
-            return
-        except Exception as exc:
-            self.post_message(IndexFinished(error=f"{type(exc).__name__}: {exc}"))
-            return
-        self.post_message(IndexFinished(summary=summary))
-        self.load_catalog()
-
-    def on_index_progressed(self, message: IndexProgressed) -> None:
-        self.query_one(IndexBar).update_progress(message.progress)
-
-    def on_index_finished(self, message: IndexFinished) -> None:
-        self.indexing = False
-        self.query_one(IndexBar).stop()
-        if message.error:
-            self.notify(message.error, title="Re-index failed", severity="error", timeout=10)
-            return
-        text = format_index_summary(message.summary, self.roots)
-        self.last_summary = text
-        self.query_one(DocumentsPanel).show_summary(text)
-        self.notify(text.splitlines()[0], title="Re-index finished", timeout=8)
-
-    # --- models --------------------------------------------------------------------------------
-    def action_switch_model(self) -> None:
-        current = self.engine.__dict__.get("generator")
-        path = str(getattr(current, "model_path", "") or self.engine.settings.llm.model_path or "")
-        status = self.query_one(StatusBar)
-
-        def chosen(value: str | None) -> None:
-            if value:
-                self._switch_model(value)
-
-        self.app.push_screen(ModelDialog(status.llm, path, status.embedding), chosen)
-
-    @work(thread=True, exclusive=True, group="model")
-    def _switch_model(self, path: str) -> None:
-        from ragbox.errors import RagboxError
-
-        try:
-            new = self.app.models.switch(path)
-        except RagboxError as exc:
-            self.app.call_from_thread(self.notify, exc.one_line(), title="Cannot switch the LLM",
-                                      severity="error", timeout=10)
-            return
-        self.app.call_from_thread(self.notify, f"Now answering with {new.name}.", title="LLM")
 
     # --- help ----------------------------------------------------------------------------------
     def action_help(self) -> None:
