@@ -45,6 +45,7 @@ class RetrievalSettings:
     min_score: float = 0.30  # below this cosine similarity nothing counts as relevant
     mode: str = "hybrid"  # hybrid (vector + BM25, fused) | vector | lexical
     candidates: int = 50  # passages each ranking contributes before fusion (and reranking)
+    vector_weight: float = 0.3  # hybrid: the vector ranking's weight in the fusion; BM25's is 1
     reranker: str = ""  # a local sentence-transformers CrossEncoder folder; empty: no reranking
     focus: bool = True  # hybrid only: re-rank passages inside the documents the query is about
 
@@ -85,7 +86,7 @@ _MINIMUM = {
     "llm.max_answer_tokens": 1,
     "llm.threads": 0,
 }
-_RANGE = {"retrieval.min_score": (-1.0, 1.0), "llm.temperature": (0.0, 2.0)}
+_RANGE = {"retrieval.min_score": (-1.0, 1.0), "retrieval.vector_weight": (0.0, 10.0), "llm.temperature": (0.0, 2.0)}
 
 
 def default_config_path() -> Path:

@@ -80,7 +80,7 @@ class Engine:
 
             reranker = CrossEncoderReranker(Path(cfg.reranker).expanduser())
         return HybridRetriever(self.catalog, self.vectors, self.embedder, cfg.mode, cfg.candidates, reranker,
-                               cfg.focus)
+                               cfg.focus, cfg.vector_weight)
 
     @cached_property
     def generator(self):

@@ -88,7 +88,7 @@ def contains_phrases(text: str, phrases: Sequence[str]) -> bool:
 
 
 class HybridRetriever:
-    """Vector and BM25 rankings fused by reciprocal rank; filters applied inside both queries.
+    """Vector and BM25 rankings fused by weighted reciprocal rank; filters applied inside both queries.
 
     ``mode`` picks the rankings: "hybrid" (both), "vector" or "lexical" (one, for comparison).
     Hits come in ranked order; each hit's ``score`` is its cosine similarity to the query (or to
@@ -99,12 +99,13 @@ class HybridRetriever:
 
     def __init__(self, catalog: Catalog, vectors: ChromaVectorStore, embedder: Embedder,
                  mode: str = "hybrid", candidates: int = 50, reranker: "Reranker | None" = None,
-                 focus: bool = True) -> None:
+                 focus: bool = True, vector_weight: float = 1.0) -> None:
         self.catalog = catalog
         self.vectors = vectors
         self.embedder = embedder
         self.mode = mode
         self.candidates = candidates
+        self.weights = (vector_weight, 1.0)  # of the (vector, lexical) rankings in the fusion
         self.reranker = reranker
         self.focus = DocumentFocus(catalog, vectors.vectors_of) if focus and mode == "hybrid" else None
 
@@ -129,9 +130,9 @@ class HybridRetriever:
         if phrases:  # a quoted phrase must appear in every hit, whichever ranking found it
             dense = [(i, s) for i, s in dense if i in rows and contains_phrases(rows[i].text, phrases)]
         fused: dict[str, float] = {}
-        for ranking in (dense, lexical):
+        for ranking, weight in zip((dense, lexical), self.weights):
             for rank, (chunk_id, _) in enumerate(ranking):
-                fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+                fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (RRF_K + rank + 1)
         if self.focus is not None:
             fused = self.focus.rescore(
                 {i: s for i, s in fused.items() if i in rows}, question,
