@@ -221,6 +221,29 @@ class Catalog:
         except sqlite3.OperationalError:  # a query FTS5 cannot parse matches nothing lexically
             return []
 
+    def common_terms(self, terms: Sequence[str]) -> set[str]:
+        """The FTS5 ``terms`` found in more than half of all passages. FTS5's BM25 floors the
+        weight of such a term near zero, so a query ranks the same without it."""
+        db = self.db
+        # data_version moves when another connection commits, total_changes on this one's writes.
+        version = (db.execute("PRAGMA data_version").fetchone()[0], db.total_changes)
+        counts = getattr(self._local, "term_counts", None)
+        if counts is None or counts.get("") != version:
+            counts = self._local.term_counts = {"": version}
+        if "*" not in counts:
+            counts["*"] = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        common = set()
+        for term in terms:
+            if term not in counts:
+                try:
+                    counts[term] = db.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?",
+                                              (term,)).fetchone()[0]
+                except sqlite3.OperationalError:
+                    counts[term] = 0
+            if counts[term] * 2 > counts["*"]:
+                common.add(term)
+        return common
+
     def documents_matching(self, match: str) -> set[str]:
         """Ids of ready documents with at least one chunk matching an FTS5 ``match`` expression."""
         sql = ("SELECT DISTINCT c.doc_id FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "

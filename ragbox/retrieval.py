@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from typing import Protocol, Sequence
+from typing import Collection, Protocol, Sequence
 
+from ragbox.abbreviations import expansions
 from ragbox.catalog import Catalog
 from ragbox.documents import Hit
 from ragbox.embeddings import Embedder
-from ragbox.focus import QUESTION_STOPWORDS, DocumentFocus, question_part
+from ragbox.focus import MAX_DOCUMENTS, QUESTION_STOPWORDS, DocumentFocus, question_part
 from ragbox.vectors import ChromaVectorStore
 
 
@@ -49,23 +50,33 @@ def quoted_phrases(query: str) -> list[str]:
     return [" ".join(p.split()) for p in _PHRASE.findall(query) if p.strip()]
 
 
-def fts_query(query: str, optional_phrases: Sequence[str] = ()) -> str:
+def fts_query(query: str, optional_phrases: Sequence[str] = (), skip: Collection[str] = ()) -> str:
     """An FTS5 expression: every quoted phrase must match; any other meaningful word may, and so
-    may each of ``optional_phrases`` (quoted phrases that only rank, not filter)."""
+    may each of ``optional_phrases`` (quoted phrases that only rank, not filter). Optional terms
+    in ``skip`` are left out, unless that would leave none."""
     phrases = quoted_phrases(query)
-    rest = _PHRASE.sub(" ", query)
-    terms = [_fts_phrase(p) for p in optional_phrases if _WORD.findall(p)]
-    for word in _WORD.findall(rest):
-        # "12.3" or "non-compete" is matched as the phrase of its parts, as FTS5 tokenizes it.
-        term = " ".join(p for p in re.split(r"[.'-]", word.lower()) if p)
-        if term and term not in _STOPWORDS and f'"{term}"' not in terms:
-            terms.append(f'"{term}"')
+    terms = optional_terms(query, optional_phrases)
+    terms = [t for t in terms if t not in skip] or terms
     required = " AND ".join(_fts_phrase(p) for p in phrases if _WORD.findall(p))
     optional = " OR ".join(terms)
     if required and optional:
         # Phrases are required; the other words only add to the BM25 score where present.
         return f"{required} AND ({required} OR {optional})"
     return required or optional
+
+
+def optional_terms(query: str, optional_phrases: Sequence[str] = ()) -> list[str]:
+    """The FTS5 terms of ``query`` that rank but do not filter, each a quoted phrase."""
+    terms = [_fts_phrase(p) for p in optional_phrases if _WORD.findall(p)]
+    for form in expansions(query):  # "blood pressure" also looks for "BP", and back
+        if _fts_phrase(form) not in terms:
+            terms.append(_fts_phrase(form))
+    for word in _WORD.findall(_PHRASE.sub(" ", query)):
+        # "12.3" or "non-compete" is matched as the phrase of its parts, as FTS5 tokenizes it.
+        term = " ".join(p for p in re.split(r"[.'-]", word.lower()) if p)
+        if term and term not in _STOPWORDS and f'"{term}"' not in terms:
+            terms.append(f'"{term}"')
+    return terms
 
 
 def _fts_phrase(phrase: str) -> str:
@@ -123,8 +134,13 @@ class HybridRetriever:
         depth = max(self.candidates, 2 * k)
         vectors = self.embedder.embed([query, question] if context else [query])
         vector, question_vector = vectors[0], vectors[-1]
-        dense = self.vectors.query(vector, depth, doc_ids) if self.mode != "lexical" else []
-        match = fts_query(f"{_PHRASE.sub(' ', context)} {question}", named) if self.mode != "vector" else ""
+        dense = self._dense(vector, depth, doc_ids) if self.mode != "lexical" else []
+        match = ""
+        if self.mode != "vector":
+            text = f"{_PHRASE.sub(' ', context)} {question}"
+            # A word in most passages weighs nothing in BM25 yet makes FTS5 score most of the
+            # index ("agreement" in a folder of contracts): leaving it out keeps the ranking.
+            match = fts_query(text, named, skip=self.catalog.common_terms(optional_terms(text, named)))
         lexical = self.catalog.lexical_search(match, depth, doc_ids) if match else []
         rows = self.catalog.chunks_by_id(list({i for i, _ in dense} | {i for i, _ in lexical}))
         if phrases:  # a quoted phrase must appear in every hit, whichever ranking found it
@@ -152,6 +168,13 @@ class HybridRetriever:
         for chunk_id, stored in self.vectors.vectors_of(missing).items():
             similarity[chunk_id] = max(_dot(v, stored) for v in vectors)
         return _hits(self.catalog, [(i, similarity.get(i, 0.0)) for i in best], rows)
+
+    def _dense(self, vector: Sequence[float], depth: int, doc_ids: Sequence[str] | None) -> list[tuple[str, float]]:
+        if self.focus is not None and doc_ids is not None and 0 < len(doc_ids) <= MAX_DOCUMENTS:
+            nearest = self.focus.nearest(vector, depth, doc_ids)  # the documents focus will read anyway
+            if nearest is not None:
+                return nearest
+        return self.vectors.query(vector, depth, doc_ids)
 
     def _documents_naming(self, names: Sequence[str]) -> set[str] | None:
         """The documents holding the most of ``names`` (all of them, where any document does).

@@ -120,3 +120,32 @@ def test_lexical_mode_needs_a_matching_word(sample_index):
     hits = engine.search("apixaban", k=5)
     assert hits and all("apixaban" in h.text.lower() for h in hits)
     assert engine.search("zyxwvut", k=5) == []
+
+
+def test_vector_weight_sets_each_rankings_share_of_the_fusion(sample_index):
+    from ragbox.engine import Engine
+
+    def engine(**flags):
+        flags = {"retrieval.focus": False, **flags}
+        return Engine(sample_index.settings.replace(flags), embedder=sample_index.embedder)
+
+    query = "What happens to confidential information when the agreement ends?"
+    ids = lambda hits: [h.chunk_id for h in hits]  # noqa: E731
+    lexical = ids(engine(**{"retrieval.mode": "lexical"}).search(query, k=8))
+    vector = ids(engine(**{"retrieval.mode": "vector"}).search(query, k=8))
+    assert len(lexical) == 8 and lexical[:3] != vector[:3]  # the two rankings disagree here
+    # Weight 0: the vector ranking adds nothing, the fusion is the BM25 ranking.
+    assert ids(engine(**{"retrieval.vector_weight": 0.0}).search(query, k=8)) == lexical
+    # A heavy vector weight: the top passages are the vector ranking's.
+    assert ids(engine(**{"retrieval.vector_weight": 10.0}).search(query, k=8))[:1] == vector[:1]
+    assert engine().retriever.weights == (0.3, 1.0)  # the default, from the settings
+
+
+def test_abbreviations_are_searched_in_both_forms():
+    from ragbox.abbreviations import expansions
+    from ragbox.retrieval import fts_query
+
+    assert expansions("What was the blood pressure at the hypertension visit?") == ["bp", "htn"]
+    assert expansions("BP and HR under the Non-Disclosure Agreement") == ["blood pressure", "heart rate", "nda"]
+    assert expansions("a micro bpm reading") == []  # whole words only
+    assert fts_query("blood pressure reading").startswith('"bp" OR "blood" OR "pressure"')
