@@ -126,3 +126,39 @@ def test_names_in_the_context_pick_the_documents_holding_most_of_them(make_engin
     hits = engine.search('Consider the lease of "Cedar Homes"; Which clause says "ninety (90) days"?', k=3)
     assert hits and all("ninety (90) days" in h.text for h in hits)
     assert engine.search('Consider the lease of "Cedar Homes"; Which clause says "eleven days"?', k=3) == []
+
+
+@pytest.mark.slow
+def test_a_named_documents_passages_are_scored_exactly_as_the_vector_store_would(make_engine, party_heavy_folder):
+    engine = make_engine(**{"chunking.max_tokens": 64})
+    engine.index([party_heavy_folder])
+    retriever = engine.retriever
+    doc_ids = sorted(retriever._documents_naming(["Acme Rockets"]))
+    vector = engine.embedder.embed(["How much notice is needed to terminate?"])[0]
+    exact = retriever.focus.nearest(vector, 5, doc_ids)
+    from_store = retriever.vectors.query(vector, 5, doc_ids)
+    assert [i for i, _ in exact] == [i for i, _ in from_store]
+    assert all(abs(a - b) < 1e-5 for (_, a), (_, b) in zip(exact, from_store))
+
+
+def test_words_in_most_passages_are_left_out_of_the_keyword_query(tmp_path):
+    from ragbox.catalog import Catalog
+
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    try:
+        with catalog.transaction() as db:
+            db.execute("INSERT INTO documents(doc_id, path, content_hash, size, pages, chunks, state, indexed_at) "
+                       "VALUES ('d', '/x/a.txt', 'h', 1, 1, 3, 'ready', 0)")
+            for seq, text in enumerate(["the agreement ends", "agreement term", "notice period"]):
+                db.execute("INSERT INTO chunks(chunk_id, doc_id, seq, page, char_start, char_end, title, section, text) "
+                           "VALUES (?, 'd', ?, NULL, 0, 1, '', '', ?)", (f"d:{seq}", seq, text))
+        assert catalog.common_terms(['"agreement"', '"notice"']) == {'"agreement"'}
+        assert fts_query("agreement notice", skip={'"agreement"'}) == '"notice"'
+        assert fts_query("agreement", skip={'"agreement"'}) == '"agreement"'  # never an empty query
+        with catalog.transaction() as db:  # a change to the index is seen at once
+            for seq in range(3, 6):
+                db.execute("INSERT INTO chunks(chunk_id, doc_id, seq, page, char_start, char_end, title, section, text) "
+                           "VALUES (?, 'd', ?, NULL, 0, 1, '', '', 'notice')", (f"d:{seq}", seq))
+        assert catalog.common_terms(['"agreement"', '"notice"']) == {'"notice"'}
+    finally:
+        catalog.close()
