@@ -174,7 +174,7 @@ class HybridRetriever:
 
     def _dense(self, vector: Sequence[float], depth: int, doc_ids: Sequence[str] | None) -> list[tuple[str, float]]:
         if self.focus is not None and doc_ids is not None and 0 < len(doc_ids) <= EXACT_DOCUMENTS:
-            nearest = self.focus.nearest(vector, depth, doc_ids)  # the documents focus will read anyway
+            nearest = self.focus.nearest(vector, depth, doc_ids)  # vectors cached for the focus stage
             if nearest is not None:
                 return nearest
         return self.vectors.query(vector, depth, doc_ids)
