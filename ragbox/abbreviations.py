@@ -25,7 +25,6 @@ ABBREVIATIONS = {
     "msa": "master services agreement",
     "sow": "statement of work",
 }
-_LONG_FORMS = {long: short for short, long in ABBREVIATIONS.items()}
 _WORDS = re.compile(r"[a-z]+")
 
 
@@ -34,9 +33,8 @@ def expansions(text: str) -> list[str]:
     flat = " ".join(_WORDS.findall(text.lower().replace("-", " ")))
     found: list[tuple[int, str]] = []
     for short, long in ABBREVIATIONS.items():
-        long_flat = long.replace("-", " ")
         if match := re.search(rf"\b{short}\b", flat):
             found.append((match.start(), long))
-        if (at := flat.find(long_flat)) >= 0 and re.search(rf"\b{re.escape(long_flat)}\b", flat):
-            found.append((at, short))
+        if match := re.search(rf"\b{re.escape(long.replace('-', ' '))}\b", flat):
+            found.append((match.start(), short))
     return [form for _, form in sorted(found)]
