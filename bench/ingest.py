@@ -24,7 +24,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from ragbox.config import load_settings  # noqa: E402
 from ragbox.engine import Engine  # noqa: E402
 
-
 CEILING_SLICE = 2048
 
 

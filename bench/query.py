@@ -21,7 +21,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from ragbox.config import load_settings  # noqa: E402
 from ragbox.engine import Engine  # noqa: E402
-from ragbox.evaluation import percentile  # noqa: E402
+from ragbox.search.evaluation import percentile  # noqa: E402
 
 DEFAULT_QUERIES = [
     "What is the notice period for termination?", "Which law governs this agreement?",
@@ -60,7 +60,8 @@ def main() -> None:
         timings = [engine.ask(q).timings for q in queries[: args.ask]]
         totals = [t.get("total_s", 0) for t in timings]
         first = [t.get("first_token_s", 0) for t in timings if "first_token_s" in t]
-        print(f"ask p50:      {statistics.median(totals):.2f} s total, first token {statistics.median(first or [0]):.2f} s")
+        print(f"ask p50:      {statistics.median(totals):.2f} s total, "
+              f"first token {statistics.median(first or [0]):.2f} s")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """The composition root and service layer: one ``Engine`` serves the CLI and the TUI alike.
 
-It builds every component from ``Settings`` lazily, so creating an engine costs nothing and
-each heavy library is imported only by the command that needs it.
+It builds every component from ``Settings`` on first use, so creating an engine costs nothing and
+each heavy library is imported only by the command that needs it. The interfaces talk to the
+engine and read the shared types; they never reach into the stages themselves.
 """
 
 from __future__ import annotations
@@ -10,17 +11,15 @@ import fcntl
 import threading
 import time
 from contextlib import contextmanager
-from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from ragbox.catalog import Catalog
+from ragbox import bundled
 from ragbox.config import Settings
-from ragbox.documents import Answer, Hit
 from ragbox.errors import StoreError
+from ragbox.types import Answer, Hit, PageInContext, Where
 
 TokenCallback = Callable[[str], None]
-Where = str | Sequence[str] | None  # path glob(s) a search is restricted to
 
 
 def data_dir(settings: Settings) -> Path:
@@ -37,62 +36,122 @@ class Engine:
         self.settings = settings
         self.index_name = settings.store.index
         self.index_dir = data_dir(settings) / "indexes" / self.index_name
-        if embedder is not None:
-            self.embedder = embedder
-        if generator is not None:
-            self.generator = generator
+        self._catalog = self._vectors = self._chunker = self._retriever = None  # built on first use
+        self._embedder, self._generator = embedder, generator
+        self._building = threading.Lock()  # the app builds components from several threads
 
     # --- components, built on first use ------------------------------------------------------
-    @cached_property
-    def catalog(self) -> Catalog:
-        return Catalog(self.index_dir / "catalog.sqlite3")
+    @property
+    def catalog(self):
+        if self._catalog is None:
+            from ragbox.store.catalog import Catalog
 
-    @cached_property
+            self._catalog = Catalog(self.index_dir / "catalog.sqlite3")
+        return self._catalog
+
+    @property
     def vectors(self):
-        from ragbox.vectors import ChromaVectorStore
+        if self._vectors is None:
+            from ragbox.store.vectors import ChromaVectorStore
 
-        return ChromaVectorStore(self.index_dir / "chroma")
+            self._vectors = ChromaVectorStore(self.index_dir / "chroma")
+        return self._vectors
 
-    @cached_property
+    @property
     def embedder(self):
-        from ragbox.embeddings import SentenceTransformerEmbedder, resolve_model_dir
+        with self._building:
+            if self._embedder is None:
+                from ragbox.store.embeddings import SentenceTransformerEmbedder, resolve_model_dir
 
-        cfg = self.settings.embedding
-        return SentenceTransformerEmbedder(resolve_model_dir(cfg.model), cfg.batch_size, cfg.threads)
+                cfg = self.settings.embedding
+                self._embedder = SentenceTransformerEmbedder(resolve_model_dir(cfg.model), cfg.batch_size,
+                                                             cfg.threads)
+            return self._embedder
 
-    @cached_property
+    @property
     def chunker(self):
-        from ragbox.chunking import Chunker
+        if self._chunker is None:
+            from ragbox.ingest.chunking import Chunker
 
-        tokenizer = self.embedder.tokenizer
-        limit = self.settings.chunking.max_tokens or tokenizer.max_tokens
-        cfg = self.settings.chunking
-        return Chunker(tokenizer, min(limit, tokenizer.max_tokens), cfg.overlap_tokens, cfg.structure)
+            tokenizer = self.embedder.tokenizer
+            cfg = self.settings.chunking
+            limit = min(cfg.max_tokens or tokenizer.max_tokens, tokenizer.max_tokens)
+            self._chunker = Chunker(tokenizer, limit, cfg.overlap_tokens, cfg.structure)
+        return self._chunker
 
-    @cached_property
+    @property
     def retriever(self):
-        from ragbox.retrieval import HybridRetriever
+        if self._retriever is None:
+            from ragbox.search.retrieval import HybridRetriever
 
-        cfg = self.settings.retrieval
-        reranker = None
-        if cfg.reranker:
-            from ragbox.reranking import CrossEncoderReranker
+            cfg = self.settings.retrieval
+            reranker = None
+            if cfg.reranker:
+                from ragbox.search.reranking import CrossEncoderReranker
 
-            reranker = CrossEncoderReranker(Path(cfg.reranker).expanduser())
-        return HybridRetriever(self.catalog, self.vectors, self.embedder, cfg.mode, cfg.candidates, reranker,
-                               cfg.focus, cfg.vector_weight)
-
-    @cached_property
-    def generator(self):
-        from ragbox.generation import LlamaCppGenerator
-        from ragbox.models import resolve_llm_path
-
-        cfg = self.settings.llm
-        return LlamaCppGenerator(resolve_llm_path(cfg.model_path), cfg.n_ctx, cfg.threads,
-                                 cfg.temperature, cfg.seed, cfg.prompt_style)
+                reranker = CrossEncoderReranker(Path(cfg.reranker).expanduser())
+            self._retriever = HybridRetriever(self.catalog, self.vectors, self.embedder, cfg.mode,
+                                              cfg.candidates, reranker, cfg.focus, cfg.vector_weight)
+        return self._retriever
 
     def exists(self) -> bool:
         return (self.index_dir / "catalog.sqlite3").is_file()
+
+    def close(self) -> None:
+        if self._catalog is not None:
+            self._catalog.close()
+
+    # --- the LLM -----------------------------------------------------------------------------
+    @property
+    def generator(self):
+        """The LLM answering questions: the one switched to at run time, else the configured one."""
+        with self._building:
+            if self._generator is None:
+                self._generator = self._make_generator(self.settings.llm.model_path)
+            return self._generator
+
+    def _make_generator(self, model_path: str):
+        from ragbox.answer.generation import LlamaCppGenerator
+        from ragbox.answer.model_files import resolve_llm_path
+
+        cfg = self.settings.llm
+        return LlamaCppGenerator(resolve_llm_path(model_path), cfg.n_ctx, cfg.threads,
+                                 cfg.temperature, cfg.seed, cfg.prompt_style)
+
+    def use_generator(self, generator) -> None:
+        """Answer with ``generator`` from now on (a model loaded elsewhere, or a test double)."""
+        self._generator = generator
+
+    def llm_built(self) -> bool:
+        """Whether an LLM has been chosen for this engine yet (building one may load nothing)."""
+        return self._generator is not None
+
+    def llm_name(self) -> str:
+        """The model answering now: a generator switched at run time, else the configured one."""
+        if self._generator is not None:
+            return self._generator.name
+        return Path(self.settings.llm.model_path).name if self.settings.llm.model_path else bundled.LLM_FILE
+
+    def llm_path(self) -> str:
+        """The model file answering now ('' for the bundled one not yet located)."""
+        path = getattr(self._generator, "model_path", None)
+        return str(path) if path else self.settings.llm.model_path
+
+    def load_llm(self):
+        """Build and load the LLM now (the app warms it up before the first question)."""
+        generator = self.generator
+        load = getattr(generator, "load", None)
+        if load is not None:
+            load()
+        return generator
+
+    def switch_llm(self, model_path: str):
+        """Load the GGUF at ``model_path``; it answers from then on. On failure the model in use
+        stays and the ``RagboxError`` says why."""
+        new = self._make_generator(str(Path(model_path).expanduser()))
+        new.load()
+        self._generator = new
+        return new
 
     # --- indexing ----------------------------------------------------------------------------
     @contextmanager
@@ -107,7 +166,7 @@ class Engine:
             yield
 
     def index(self, paths: Sequence[Path], on_progress=None):
-        from ragbox.indexer import Indexer
+        from ragbox.ingest.indexer import Indexer
 
         with self._write_lock():
             self._check_embedding_model(claim=True)
@@ -121,7 +180,7 @@ class Engine:
             self.catalog.clear()
 
     def forget(self, path: Path) -> list[str]:
-        from ragbox.indexer import Indexer
+        from ragbox.ingest.indexer import Indexer
 
         self._require_index()
         with self._write_lock():
@@ -153,7 +212,8 @@ class Engine:
             retrieval_query: str | None = None) -> Answer:
         """Retrieve, then stream an answer. ``retrieval_query`` searches in place of the question
         (a follow-up made standalone) while the model still sees the question as asked."""
-        from ragbox.prompting import NOT_FOUND, build_prompt, cited_numbers, supporting_sources
+        from ragbox.answer.citations import cited_numbers, supporting_sources, with_quotes
+        from ragbox.answer.prompting import NOT_FOUND, build_prompt
 
         timings: dict[str, float] = {}
         started = time.perf_counter()
@@ -189,8 +249,14 @@ class Engine:
         method = "model"
         if not cited:
             cited, method = supporting_sources(text, prompt.sources), "text overlap"
-        return Answer(question, text, prompt.sources, generator.name, cited=cited,
-                      citation_method=method if cited else "none", timings=timings)
+        return with_quotes(Answer(question, text, prompt.sources, generator.name, cited=cited,
+                                  citation_method=method if cited else "none", timings=timings))
+
+    def conversation(self):
+        """A new, empty conversation (follow-ups made standalone, Markdown export)."""
+        from ragbox.answer.conversation import Conversation
+
+        return Conversation()
 
     # --- what is there -----------------------------------------------------------------------
     def status(self) -> dict:
@@ -209,16 +275,54 @@ class Engine:
             "llm": self.llm_name(),
             "last_run": self.catalog.last_run() if exists else None,
             "skipped": self.catalog.skipped() if exists else {},
+            "indexes": list_indexes(self.settings),
         }
-
-    def llm_name(self) -> str:
-        """The model answering now: a generator switched at run time, else the configured one."""
-        if "generator" in self.__dict__:
-            return self.generator.name
-        return self.settings.llm.model_path or "bundled gemma-3-270m-q4_k_m.gguf"
 
     def documents(self):
         return self.catalog.documents() if self.exists() else []
+
+    def roots(self) -> list[str]:
+        return self.catalog.roots() if self.exists() else []
+
+    @staticmethod
+    def in_scope(path: str, where: Where) -> bool:
+        """Whether a file's path matches the search scope (glob patterns; none matches all)."""
+        from ragbox.search.scope import in_scope
+
+        return in_scope(path, where)
+
+    @staticmethod
+    def scope_pattern_for(path_shown: str) -> str:
+        """A scope pattern matching exactly the file shown as ``path_shown``."""
+        from ragbox.search.scope import glob_escape
+
+        return glob_escape(path_shown)
+
+    def page_in_context(self, hit: Hit) -> PageInContext:
+        """The page a passage came from, read from the file again, with the passage located."""
+        from ragbox.ingest.loaders import page_in_context
+
+        return page_in_context(hit)
+
+    def conversations_dir(self) -> Path:
+        return data_dir(self.settings) / "conversations"
+
+    # --- measuring ---------------------------------------------------------------------------
+    def evaluate(self, queries_file: Path, ks: Sequence[int], budget: int, limit: int | None = None,
+                 on_hits: Callable | None = None) -> dict:
+        """Run labelled queries through ``search`` and score them (see ``search.evaluation``).
+        ``on_hits(query_id, hits)`` sees every query's ranked hits."""
+        from ragbox.search import evaluation
+
+        queries = evaluation.load_queries(queries_file, limit)
+        self.search("warm up", k=1)  # fails on a missing index; loads the model outside the timings
+        missing = evaluation.missing_gold_files(queries, {Path(d.path).name for d in self.documents()})
+        callback = (lambda query, hits: on_hits(query.id, hits)) if on_hits else None
+        results = evaluation.evaluate(queries, self.search, ks, budget, on_hits=callback)
+        return {"index": self.index_name, "queries_file": str(queries_file),
+                "retrieval_mode": self.settings.retrieval.mode,
+                **evaluation.summarize(results, ks, budget), "gold_files_not_indexed": len(missing),
+                "gold_files_not_indexed_example": sorted(missing)[0] if missing else None}
 
 
 def list_indexes(settings: Settings) -> list[str]:

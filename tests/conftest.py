@@ -18,12 +18,24 @@ from ragbox.engine import Engine  # noqa: E402
 
 from support import SAMPLE_DOCS  # noqa: E402
 
+# A test that uses one of these loads the real embedding model (and maybe the GGUF): it is slow,
+# whether or not it says so. Tests that load models another way (a subprocess, the CLI runner)
+# carry @pytest.mark.slow themselves.
+MODEL_FIXTURES = {"embedder", "sample_index", "make_engine", "sample_engine"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def embedder():
-    from ragbox.embeddings import SentenceTransformerEmbedder, bundled_model_dir
+    from ragbox.bundled import embedding_model_dir
+    from ragbox.store.embeddings import SentenceTransformerEmbedder
 
-    return SentenceTransformerEmbedder(bundled_model_dir(), batch_size=32)
+    return SentenceTransformerEmbedder(embedding_model_dir(), batch_size=32)
 
 
 @pytest.fixture
@@ -35,15 +47,14 @@ def settings(tmp_path: Path) -> Settings:
 def make_engine(settings, embedder):
     engines = []
 
-    def make(**flags) -> Engine:
-        engine = Engine(settings.replace(flags), embedder=embedder)
+    def make(embedder_instead=None, **flags) -> Engine:
+        engine = Engine(settings.replace(flags), embedder=embedder_instead or embedder)
         engines.append(engine)
         return engine
 
     yield make
     for engine in engines:
-        if "catalog" in engine.__dict__:
-            engine.catalog.close()
+        engine.close()
 
 
 @pytest.fixture

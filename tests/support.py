@@ -6,6 +6,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_DOCS = REPO / "sample_docs"
+FIXTURES = REPO / "tests" / "fixtures"
 NDA = SAMPLE_DOCS / "contracts" / "mutual_nda_northwind_bluefin.pdf"
 MSA = SAMPLE_DOCS / "contracts" / "services_agreement_acme_globex.pdf"
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from textual.app import App
 from textual.binding import Binding
 
+from ragbox.tui.llm_loader import LLMLoader
 from ragbox.tui.messages import ModelStateChanged
-from ragbox.tui.models import ModelKeeper
-
 
 KEY_NAMES = {"escape": "Esc", "question_mark": "?", "f1": "F1", "f2": "F2", "enter": "Enter", "q": "q", "c": "c",
              "n": "n"}
@@ -27,7 +26,7 @@ class RagboxApp(App):
         super().__init__()
         self.engine = engine
         self.warm_models = warm_models
-        self.models = ModelKeeper(engine, self._model_state)
+        self.models = LLMLoader(engine, self._model_state)
         self.main_screen = None
 
     def on_mount(self) -> None:
@@ -38,7 +37,7 @@ class RagboxApp(App):
         self.push_screen(self.main_screen)
 
     def _model_state(self, state: str, name: str, detail: str) -> None:
-        """Called from worker threads by ``ModelKeeper``."""
+        """Called from worker threads by ``LLMLoader``."""
         if self.main_screen is not None:
             self.main_screen.post_message(ModelStateChanged(state, name, detail))
 

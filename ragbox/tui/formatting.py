@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 from typing import Sequence
 
-from ragbox.conversation import relative_path
+from ragbox.paths import display_path
 
 
 def format_index_summary(summary, roots: Sequence[str] = ()) -> str:
     """The same summary ``ragbox index`` prints, with paths relative to the indexed folders."""
-    return "\n".join(summary.describe(lambda path: relative_path(path, roots)))
+    return "\n".join(summary.describe(lambda path: display_path(path, roots)))
 
 
 def format_progress(p) -> str:
@@ -28,11 +28,6 @@ def when_indexed(timestamp: float, now: float | None = None) -> str:
     if age < 86400:
         return f"{int(age // 3600)} h ago"
     return time.strftime("%Y-%m-%d", time.localtime(timestamp))
-
-
-def glob_escape(path: str) -> str:
-    """A path as a glob pattern matching only itself (fnmatch has no escape character)."""
-    return "".join(f"[{c}]" if c in "*?[]" else c for c in path)
 
 
 def short_model_name(name: str | None, limit: int = 32) -> str:

@@ -17,7 +17,7 @@ class TokenArrived(Message):
 @dataclass
 class AnswerFinished(Message):
     turn_id: int
-    answer: Any  # ragbox.documents.Answer
+    answer: Any  # ragbox.types.Answer
 
 
 @dataclass
@@ -42,20 +42,22 @@ class CatalogLoaded(Message):
 
 @dataclass
 class IndexProgressed(Message):
-    progress: Any  # ragbox.indexer.IndexProgress (a copy)
+    progress: Any  # ragbox.ingest.indexer.IndexProgress (a copy)
 
 
 @dataclass
 class IndexFinished(Message):
-    summary: Any = None  # ragbox.indexer.IndexSummary, or None on error
+    summary: Any = None  # ragbox.ingest.indexer.IndexSummary, or None on error
     error: str = ""
 
 
 @dataclass
 class ScopeRequested(Message):
-    """A widget asks to scope questions to this path pattern (None clears the scope)."""
+    """A widget asks to scope questions to this path pattern (None clears the scope), or to the
+    one file shown as ``exact_path``."""
 
     pattern: str | None
+    exact_path: str | None = None
 
 
 @dataclass

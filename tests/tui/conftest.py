@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from ragbox.engine import Engine
+
 from tui_support import FakeGenerator
 
 
@@ -19,14 +19,13 @@ def sample_engine(sample_index, embedder, fake_llm):
     """The shared read-only index of sample_docs, answered by the fake LLM."""
     engine = Engine(sample_index.settings, embedder=embedder, generator=fake_llm)
     yield engine
-    if "catalog" in engine.__dict__:
-        engine.catalog.close()
+    engine.close()
 
 
 @pytest.fixture
 def fixed_times(monkeypatch):
     """Documents indexed "today", so snapshots do not depend on when the index was built."""
-    monkeypatch.setattr("ragbox.tui.widgets.documents.describe_time", lambda ts: "today")
+    monkeypatch.setattr("ragbox.tui.widgets.documents.when_indexed", lambda ts: "today")
 
 
 @pytest.fixture

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Markdown, OptionList
 
-from tui_support import FakeGenerator, ask, notifications, notified, ready, wait_for
 from ragbox.tui.app import RagboxApp
 from ragbox.tui.screens.dialogs import HelpScreen, ModelDialog, ScopeDialog
 from ragbox.tui.screens.passage import HIGHLIGHT, PassageScreen
 from ragbox.tui.widgets.bars import IndexBar, ScopeBar
 from ragbox.tui.widgets.chat import AnswerBlock
 from ragbox.tui.widgets.sources import SourcesPanel
+
+from tui_support import FakeGenerator, ask, notifications, notified, ready, wait_for
 
 pytestmark = pytest.mark.anyio
 
@@ -100,8 +101,9 @@ async def test_a_source_opens_in_context_with_the_span_highlighted(sample_engine
         hit = app.main_screen.conversation.last.answer.sources[0]
         assert passage.page_text[slice(*passage.span)] == hit.text
         assert len(passage.page_text) > len(hit.text)  # the whole page, not just the chunk
-        rendered = passage.query_one("#passage-text").render()
-        assert any(str(span.style) == HIGHLIGHT for span in getattr(rendered, "spans", [])) or passage.span
+        shown = passage.query_one("#passage-text").content  # the rich Text the dialog displays
+        highlighted = [(span.start, span.end) for span in shown.spans if str(span.style) == HIGHLIGHT]
+        assert highlighted == [passage.span] and shown.plain == passage.page_text
         title = str(passage.query_one("#passage-title").render())
         assert "[1] contracts/mutual_nda_northwind_bluefin.pdf, page 3" in title
         await pilot.press("escape")
@@ -133,7 +135,6 @@ async def test_follow_up_question_is_made_standalone(sample_engine, fake_llm):
 
 
 async def test_save_and_copy_the_conversation(sample_engine):
-    from ragbox.engine import data_dir
 
     app = RagboxApp(sample_engine)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -143,7 +144,7 @@ async def test_save_and_copy_the_conversation(sample_engine):
         await ask(pilot, NDA_Q)
         await pilot.press("ctrl+s")
         saved = app.main_screen.saved_path
-        assert saved.parent == data_dir(sample_engine.settings) / "conversations" and saved.suffix == ".md"
+        assert saved.parent == sample_engine.conversations_dir() and saved.suffix == ".md"
         await notified(pilot, "Conversation saved", str(saved))
         text = saved.read_text()
         assert f"## {NDA_Q}" in text and "1. [1] contracts/mutual_nda_northwind_bluefin.pdf, page 3" in text
@@ -199,7 +200,7 @@ async def test_scope_dialog_sets_and_clears_a_path_pattern(sample_engine, fake_l
 async def test_reindex_shows_progress_and_the_summary_while_asking_still_works(make_engine, docs, embedder):
     engine = make_engine()
     engine.index([docs])
-    engine.generator = FakeGenerator()
+    engine.use_generator(FakeGenerator())
     (docs / "clinical_notes" / "new_note.md").write_text("# Visit\nThe patient Omar Vance reported a sprained ankle.\n")
     (docs / "contracts" / "draft.docx").write_bytes(b"PK")
 
@@ -263,7 +264,7 @@ async def test_switching_the_llm(sample_engine, monkeypatch, tmp_path):
         await wait_for(pilot, lambda: sum("Cannot switch" in n for n in notifications(app)) == 2, timeout=60)
         assert "Cannot load LLM" in notifications(app)[-1] and status.llm == "fake-llm.gguf"
         # a good one: loaded in the background, then used for the next answer
-        monkeypatch.setattr("ragbox.generation.LlamaCppGenerator", FakeLlama)
+        monkeypatch.setattr("ragbox.answer.generation.LlamaCppGenerator", FakeLlama)
         other = tmp_path / "other-model.gguf"
         other.write_bytes(b"x")
         await pilot.press("ctrl+l")
@@ -277,7 +278,7 @@ async def test_switching_the_llm(sample_engine, monkeypatch, tmp_path):
 
 async def test_errors_become_notifications_and_the_app_stays_usable(make_engine, docs):
     empty = make_engine(**{"store.index": "nothing"})
-    empty.generator = FakeGenerator()
+    empty.use_generator(FakeGenerator())
     app = RagboxApp(empty)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
@@ -294,7 +295,7 @@ async def test_errors_become_notifications_and_the_app_stays_usable(make_engine,
 async def test_a_source_whose_file_is_gone_shows_the_indexed_passage(make_engine, docs):
     engine = make_engine()
     engine.index([docs])
-    engine.generator = FakeGenerator()
+    engine.use_generator(FakeGenerator())
     app = RagboxApp(engine)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
@@ -345,7 +346,6 @@ async def test_question_mark_is_typed_in_the_question(sample_engine):
         assert app.screen is app.main_screen
 
 
-@pytest.mark.slow
 async def test_ask_end_to_end_with_the_real_models(sample_index, embedder, settings):
     from ragbox.engine import Engine
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from tui_support import ask, ready, wait_for
-from ragbox.indexer import IndexProgress
+from ragbox.ingest.indexer import IndexProgress
 from ragbox.tui.app import RagboxApp
 from ragbox.tui.screens.passage import PassageScreen
 from ragbox.tui.widgets.bars import IndexBar
+
+from tui_support import ask, ready, wait_for
 
 NDA_Q = "How can the Northwind Bluefin NDA be terminated?"
 

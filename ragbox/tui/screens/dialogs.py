@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 from textual import on
 from textual.app import ComposeResult
@@ -10,8 +10,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Static
-
-from ragbox.retrieval import path_matches
 
 
 class InputDialog(ModalScreen[str | None]):
@@ -65,13 +63,15 @@ class ModelDialog(InputDialog):
 
 
 class ScopeDialog(InputDialog):
-    def __init__(self, current: str | None, documents: Sequence[str]) -> None:
+    def __init__(self, current: str | None, documents: Sequence[str],
+                 matches: Callable[[str, str], bool]) -> None:
         super().__init__(
             "Scope questions",
             "Only search files whose path matches a pattern, e.g. [b]contracts/**[/b], [b]*.md[/b], "
             "[b]Part_I/**[/b]. Leave empty to search everything.",
             value=current or "", placeholder="path pattern", dialog_id="scope-dialog")
         self.documents = list(documents)
+        self.matches = matches
 
     def update_hint(self, value: str) -> None:
         hint = self.query_one("#dialog-hint", Static)
@@ -79,7 +79,7 @@ class ScopeDialog(InputDialog):
         if not value:
             hint.update("[dim]All files[/dim]")
             return
-        count = sum(path_matches(p, value) for p in self.documents)
+        count = sum(self.matches(p, value) for p in self.documents)
         hint.update(f"{count} of {len(self.documents)} files match" if count
                     else "[b red]No indexed file matches this pattern[/b red]")
 

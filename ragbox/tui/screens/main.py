@@ -2,7 +2,8 @@
 
 All slow work (model loading, retrieval and generation, indexing, reading the catalog) runs in
 thread workers; results come back as messages (``post_message`` is thread-safe). The sidebar and
-scope actions live in ``sidebar.py``, re-indexing and switching the LLM in ``jobs.py``.
+scope actions live in ``behaviours/sidebar_actions.py``, re-indexing and switching the LLM in
+``behaviours/background_jobs.py``.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, TabbedContent, TabPane
 
-from ragbox.conversation import Conversation, Turn
+from ragbox import bundled
+from ragbox.tui.behaviours.background_jobs import BackgroundJobs
+from ragbox.tui.behaviours.sidebar_actions import SidebarActions
 from ragbox.tui.messages import AnswerFailed, AnswerFinished, CatalogLoaded, ModelStateChanged, TokenArrived
 from ragbox.tui.screens.dialogs import HelpScreen
-from ragbox.tui.screens.jobs import BackgroundJobs
-from ragbox.tui.screens.sidebar import SidebarAndScope
 from ragbox.tui.widgets.bars import IndexBar, ScopeBar
 from ragbox.tui.widgets.chat import ChatView
 from ragbox.tui.widgets.documents import DocumentsPanel
@@ -29,7 +30,7 @@ from ragbox.tui.widgets.sources import SourcesPanel
 from ragbox.tui.widgets.status_bar import StatusBar
 
 
-class MainScreen(SidebarAndScope, BackgroundJobs, Screen):
+class MainScreen(SidebarActions, BackgroundJobs, Screen):
     BINDINGS = [
         Binding("escape", "stop", "Stop", tooltip="Stop the answer being written"),
         Binding("ctrl+n", "new_chat", "New", tooltip="Start a new conversation"),
@@ -48,7 +49,7 @@ class MainScreen(SidebarAndScope, BackgroundJobs, Screen):
     def __init__(self, engine) -> None:
         super().__init__()
         self.engine = engine
-        self.conversation = Conversation()
+        self.conversation = engine.conversation()
         self.where: str | None = None
         self.roots: list[str] = []
         self.documents: list = []
@@ -111,7 +112,7 @@ class MainScreen(SidebarAndScope, BackgroundJobs, Screen):
             self.app.call_from_thread(self.notify, exc.one_line(), title="LLM", severity="error", timeout=10)
         try:
             if self.engine.exists():
-                self.engine.embedder  # noqa: B018  (loads the embedding model now, not on the first question)
+                self.engine.embedder.embed(["warm up"])  # load the embedding model now, not on the first question
         except Exception as exc:
             self.app.call_from_thread(self.notify, str(exc), title="Embedding model", severity="error")
 
@@ -122,7 +123,7 @@ class MainScreen(SidebarAndScope, BackgroundJobs, Screen):
         status = self.query_one(StatusBar)
         status.files = info.get("files", 0)
         status.chunks = info.get("chunks", 0)
-        status.embedding = info.get("embedding_model") or self.engine.settings.embedding.model or "all-MiniLM-L6-v2"
+        status.embedding = info.get("embedding_model") or self.engine.settings.embedding.model or bundled.EMBEDDING_NAME
         self.query_one(DocumentsPanel).load(message.documents, message.skipped, self.roots)
         self._show_scope()
         if info.get("error"):
@@ -190,8 +191,8 @@ class MainScreen(SidebarAndScope, BackgroundJobs, Screen):
     async def on_answer_finished(self, message: AnswerFinished) -> None:
         question, query, where = self.pending.pop(message.turn_id)
         cancelled = self.cancel_event is not None and self.cancel_event.is_set()
-        turn = Turn(question, query, message.answer, where, cancelled=cancelled, turn_id=message.turn_id)
-        self.conversation.add(turn)
+        self.conversation.record(question, query, message.answer, where, cancelled=cancelled,
+                                 turn_id=message.turn_id)
         block = self.query_one(ChatView).block(message.turn_id)
         if block:
             await block.finish(message.answer, cancelled)
@@ -235,12 +236,10 @@ class MainScreen(SidebarAndScope, BackgroundJobs, Screen):
         self.notify("New conversation.", timeout=3)
 
     def action_save(self) -> None:
-        from ragbox.engine import data_dir
-
         if not self.conversation.turns:
             self.notify("Nothing to save yet: ask a question first.", severity="warning")
             return
-        folder = data_dir(self.engine.settings) / "conversations"
+        folder = self.engine.conversations_dir()
         stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(self.conversation.started_at))
         path = folder / f"{stamp}.md"
         try:

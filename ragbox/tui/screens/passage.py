@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from rich.text import Text
 from textual import work
@@ -13,17 +12,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from ragbox.conversation import locator
+from ragbox.paths import locator
 
 HIGHLIGHT = "bold black on yellow"
-
-
-def locate_span(page_text: str, hit) -> tuple[int, int] | None:
-    """Where the hit lies in the re-extracted page: its offsets, or a search if the file moved on."""
-    if page_text[hit.char_start:hit.char_end] == hit.text:
-        return hit.char_start, hit.char_end
-    found = page_text.find(hit.text)
-    return (found, found + len(hit.text)) if found >= 0 else None
 
 
 def passage_text(page_text: str, span: tuple[int, int] | None) -> Text:
@@ -40,8 +31,9 @@ class PassageScreen(ModalScreen[None]):
         Binding("n", "scroll_to_span", "Go to span"),
     ]
 
-    def __init__(self, number: int, hit, roots: Sequence[str] = ()) -> None:
+    def __init__(self, number: int, hit, roots: Sequence[str], page_in_context: Callable) -> None:
         super().__init__()
+        self.page_in_context = page_in_context  # Engine.page_in_context
         self.number = number
         self.hit = hit
         self.roots = list(roots)
@@ -63,24 +55,8 @@ class PassageScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True)
     def _read_page(self) -> None:
-        from ragbox.errors import RagboxError
-        from ragbox.loaders import page_texts
-
-        hit = self.hit
-        try:
-            pages = page_texts(Path(hit.path))
-            index = (hit.page - 1) if hit.page is not None else 0
-            if not 0 <= index < len(pages):
-                raise IndexError(f"page {hit.page} is no longer in the file")
-            page_text = pages[index].text
-        except (RagboxError, OSError, IndexError) as exc:
-            why = exc.one_line() if isinstance(exc, RagboxError) else str(exc)
-            self.app.call_from_thread(self._show, hit.text, (0, len(hit.text)),
-                                      f"Cannot re-read the file, showing the indexed passage only. {why}", why)
-            return
-        span = locate_span(page_text, hit)
-        note = "" if span else "The file changed since it was indexed: the cited passage is not on this page any more."
-        self.app.call_from_thread(self._show, page_text, span, note, "")
+        page = self.page_in_context(self.hit)
+        self.app.call_from_thread(self._show, page.text, page.span, page.note, page.error)
 
     def _show(self, page_text: str, span, note: str, error: str) -> None:
         self.page_text = page_text

@@ -9,10 +9,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
 from textual.widgets import Markdown, Static
 
-from ragbox.quotes import quote, unsupported_answer_evidence
+from ragbox.text import CITATION, quote
 from ragbox.tui.messages import SourceRequested
 
-_CITATION = re.compile(r"\[(\d{1,2})\](?!\()")
 _LINK = re.compile(r"^source:(\d+):(\d+)$")
 
 WELCOME = """\
@@ -29,11 +28,12 @@ def link_citations(text: str, turn_id: int, count: int) -> str:
 
     def link(match: re.Match) -> str:
         number = int(match.group(1))
-        if 1 <= number <= count:
+        already_linked = text.startswith("(", match.end())
+        if 1 <= number <= count and not already_linked:
             return f"[\\[{number}\\]](source:{turn_id}:{number})"
         return match.group(0)
 
-    return _CITATION.sub(link, text)
+    return CITATION.sub(link, text)
 
 
 class QuestionBlock(Static):
@@ -123,7 +123,7 @@ class AnswerBlock(Vertical):
             cited = " ".join(f"[{n}]" for n in answer.cited)
             self._meta(f"{escape(answer.model)} · cites {escape(cited)}{how} of {len(answer.sources)} sources")
         else:
-            evidence = unsupported_answer_evidence(answer) or ""
+            evidence = answer.evidence or ""
             self._meta(f"{escape(answer.model)} · matches none of the {len(answer.sources)} sources word for "
                        f"word: check it. [1] says: “{escape(quote(evidence, 300))}”", "-warning")
 

@@ -11,13 +11,9 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ragbox.conversation import relative_path
-from ragbox.tui.formatting import glob_escape, when_indexed
+from ragbox.paths import display_path
+from ragbox.tui.formatting import when_indexed
 from ragbox.tui.messages import ScopeRequested
-
-
-def describe_time(timestamp: float) -> str:
-    return when_indexed(timestamp)
 
 
 class DocumentsPanel(Vertical):
@@ -49,18 +45,18 @@ class DocumentsPanel(Vertical):
         options = self.query_one("#documents-list", OptionList)
         highlighted = options.highlighted
         options.clear_options()
-        shown = [d for d in self.documents if needle in relative_path(d.path, self.roots).lower()]
+        shown = [d for d in self.documents if needle in display_path(d.path, self.roots).lower()]
         skipped = [(p, r) for p, r in self.skipped.items()
-                   if needle in relative_path(p, self.roots).lower() or needle in r.lower()]
+                   if needle in display_path(p, self.roots).lower() or needle in r.lower()]
         for doc in shown:
-            prompt = Text(relative_path(doc.path, self.roots), style="bold")
+            prompt = Text(display_path(doc.path, self.roots), style="bold")
             pages = f"{doc.pages} page" + ("s" if doc.pages != 1 else "")
-            prompt.append(f"\n{pages} · {doc.chunks} chunks · {describe_time(doc.indexed_at)}", "dim")
+            prompt.append(f"\n{pages} · {doc.chunks} chunks · {when_indexed(doc.indexed_at)}", "dim")
             options.add_option(Option(prompt, id=f"doc-{self.documents.index(doc)}"))
         if skipped:
             options.add_option(Option(Text(f"Skipped ({len(skipped)})", style="bold"), disabled=True))
             for path, reason in skipped:
-                prompt = Text(relative_path(path, self.roots))
+                prompt = Text(display_path(path, self.roots))
                 prompt.append(f"\n{reason}", "italic")
                 options.add_option(Option(prompt, disabled=True))
         total = len(self.documents)
@@ -83,4 +79,4 @@ class DocumentsPanel(Vertical):
     def _scope_to(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         doc = self.documents[int(event.option.id.split("-")[1])]
-        self.post_message(ScopeRequested(glob_escape(relative_path(doc.path, self.roots))))
+        self.post_message(ScopeRequested(None, exact_path=display_path(doc.path, self.roots)))

@@ -10,7 +10,8 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ragbox.conversation import quote, relative_path
+from ragbox.paths import display_path
+from ragbox.text import quote
 from ragbox.tui.messages import SourceRequested
 
 
@@ -19,7 +20,7 @@ def source_prompt(number: int, hit, cited: bool, roots: Sequence[str]) -> Text:
     text = Text()
     text.append("● " if cited else "○ ", "bold green" if cited else "dim")
     text.append(f"[{number}] ", "bold")
-    text.append(relative_path(hit.path, roots))
+    text.append(display_path(hit.path, roots))
     where = f"page {hit.page} · " if hit.page is not None else ""
     text.append(f"\n{where}score {hit.score:.2f}", "dim")
     if hit.section:

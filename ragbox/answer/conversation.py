@@ -1,0 +1,85 @@
+"""A conversation of questions and cited answers, independent of any user interface:
+what the app shows, saves as Markdown and copies."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from ragbox.answer.followups import standalone_query
+from ragbox.paths import locator
+from ragbox.text import quote
+from ragbox.types import Answer
+
+
+@dataclass
+class Turn:
+    question: str  # as typed
+    query: str  # the standalone retrieval query actually used
+    answer: Answer
+    where: str | None = None
+    cancelled: bool = False
+    turn_id: int = 0  # how a user interface refers to the turn
+    asked_at: float = field(default_factory=time.time)
+
+    def sources_markdown(self, roots: Sequence[str] = ()) -> str:
+        if not self.answer.sources:
+            return ""
+        lines = ["Sources:", ""]
+        for number, hit in enumerate(self.answer.sources, start=1):
+            mark = " (cited)" if number in self.answer.cited else ""
+            lines.append(f"{number}. [{number}] {locator(hit, roots)} · score {hit.score:.2f}{mark}")
+            lines.append(f"   > {quote(hit.text)}")
+        return "\n".join(lines)
+
+    def to_markdown(self, roots: Sequence[str] = (), heading: str = "##") -> str:
+        parts = [f"{heading} {self.question}", ""]
+        if self.query != self.question:
+            parts += [f"*Searched for: {self.query}*", ""]
+        if self.where:
+            parts += [f"*Scope: `{self.where}`*", ""]
+        text = self.answer.text or "(no answer)"
+        if self.cancelled:
+            text += " *(cancelled)*"
+        parts += [text, ""]
+        sources = self.sources_markdown(roots)
+        if sources:
+            parts += [sources, ""]
+        return "\n".join(parts)
+
+
+class Conversation:
+    def __init__(self) -> None:
+        self.turns: list[Turn] = []
+        self.started_at = time.time()
+
+    def __len__(self) -> int:
+        return len(self.turns)
+
+    @property
+    def last(self) -> Turn | None:
+        return self.turns[-1] if self.turns else None
+
+    def queries(self) -> list[str]:
+        return [t.query for t in self.turns]
+
+    def standalone(self, question: str) -> str:
+        return standalone_query(self.queries(), question)
+
+    def record(self, question: str, query: str, answer: Answer, where: str | None = None,
+               cancelled: bool = False, turn_id: int = 0) -> Turn:
+        turn = Turn(question, query, answer, where, cancelled, turn_id)
+        self.turns.append(turn)
+        return turn
+
+    def clear(self) -> None:
+        self.turns.clear()
+        self.started_at = time.time()
+
+    def to_markdown(self, roots: Sequence[str] = (), title: str = "ragbox conversation",
+                    index: str | None = None) -> str:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(self.started_at))
+        head = [f"# {title}", ""]
+        head += [f"*{when}" + (f" · index `{index}`" if index else "") + "*", ""]
+        return "\n".join(head) + "\n".join(t.to_markdown(roots) for t in self.turns)

@@ -1,0 +1,130 @@
+"""Text generation with llama-cpp-python: the only module importing llama_cpp."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Iterator, Protocol
+
+from ragbox.answer.prompting import Prompt
+from ragbox.errors import ModelError
+
+COMPLETION_STOPS = ["\n\n", "\nQuestion:", "\nSources:", "\n["]
+
+
+class Generator(Protocol):
+    name: str
+    context_size: int
+
+    def prompt_style(self) -> str: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def stream(self, prompt: Prompt, max_tokens: int) -> Iterator[str]: ...
+
+
+def free_cores(sample_seconds: float = 0.1) -> int:
+    """Cores idle right now: llama.cpp with more threads than free cores slows to a crawl."""
+    total = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        def snapshot() -> tuple[int, int]:
+            with open("/proc/stat") as f:
+                values = [int(v) for v in f.readline().split()[1:]]
+            return values[3] + values[4], sum(values)  # idle + iowait, all
+
+        idle1, all1 = snapshot()
+        time.sleep(sample_seconds)
+        idle2, all2 = snapshot()
+        busy_cores = (1 - (idle2 - idle1) / max(1, all2 - all1)) * (os.cpu_count() or total)
+    except (OSError, ValueError, IndexError):
+        busy_cores = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    return max(1, min(total, round(total - busy_cores)))
+
+
+_LOG_CALLBACK = None
+
+
+def _silence_llama_logs() -> None:
+    """llama.cpp prints load details to stderr even with verbose=False; ragbox's output stays clean."""
+    global _LOG_CALLBACK
+    if _LOG_CALLBACK is None:
+        import ctypes
+
+        import llama_cpp
+
+        @llama_cpp.llama_log_callback
+        def ignore(level, text, user_data):  # noqa: ARG001
+            return None
+
+        _LOG_CALLBACK = ignore  # keep a reference: ctypes callbacks must outlive their use
+        llama_cpp.llama_log_set(_LOG_CALLBACK, ctypes.c_void_p())
+
+
+class LlamaCppGenerator:
+    def __init__(self, model_path: Path, n_ctx: int, threads: int = 0, temperature: float = 0.0,
+                 seed: int = 0, prompt_style: str = "auto") -> None:
+        if not Path(model_path).is_file():
+            raise ModelError("LLM model file not found", "set llm.model_path or --model to a .gguf file", model_path)
+        self.model_path = Path(model_path)
+        self.name = self.model_path.name
+        self.context_size = n_ctx
+        self.threads = threads
+        self.temperature = temperature
+        self.seed = seed
+        self._style = prompt_style
+        self._llm = None
+        self._loading = threading.Lock()  # the TUI may ask while a worker is still loading
+
+    def _load(self):
+        with self._loading:
+            return self._load_once()
+
+    def _load_once(self):
+        if self._llm is None:
+            try:
+                from llama_cpp import Llama
+
+                _silence_llama_logs()
+
+                self._llm = Llama(
+                    model_path=str(self.model_path), n_ctx=self.context_size,
+                    n_threads=self.threads or free_cores(), seed=self.seed, verbose=False,
+                )
+            except Exception as exc:
+                raise ModelError("Cannot load LLM", f"{type(exc).__name__}: {exc}", self.model_path) from exc
+        return self._llm
+
+    def load(self) -> None:
+        self._load()
+
+    def has_chat_template(self) -> bool:
+        return bool(self._load().metadata.get("tokenizer.chat_template"))
+
+    def prompt_style(self) -> str:
+        if self._style != "auto":
+            return self._style
+        return "chat" if self.has_chat_template() else "completion"
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._load().tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def stream(self, prompt: Prompt, max_tokens: int) -> Iterator[str]:
+        llm = self._load()
+        if prompt.style == "chat":
+            chunks = llm.create_chat_completion(
+                messages=prompt.messages, max_tokens=max_tokens, temperature=self.temperature,
+                seed=self.seed, stream=True)
+            for chunk in chunks:
+                text = chunk["choices"][0]["delta"].get("content")
+                if text:
+                    yield text
+        else:
+            chunks = llm.create_completion(
+                prompt=prompt.text, max_tokens=max_tokens, temperature=self.temperature,
+                seed=self.seed, stop=COMPLETION_STOPS, stream=True)
+            for chunk in chunks:
+                text = chunk["choices"][0]["text"]
+                if text:
+                    yield text

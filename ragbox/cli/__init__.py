@@ -1,0 +1,96 @@
+"""The command line: a thin shell over ``Engine``. Errors become ``Error: ...`` and exit 1.
+
+Each group of commands lives in its own module; this one holds the group, the shared options
+and the error handling. Only the CLI modules import click.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import traceback
+
+import click
+
+from ragbox.errors import RagboxError
+
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a program ended by SIGPIPE (128 + 13)
+
+
+class Context:
+    def __init__(self, index: str | None, config: str | None, debug: bool) -> None:
+        self.index = index
+        self.config = config
+        self.debug = debug
+
+    def engine(self, **flags):
+        from ragbox.config import load_settings
+        from ragbox.engine import Engine
+
+        overrides = {"store.index": self.index, **flags}
+        return Engine(load_settings(self.config, flags=overrides))
+
+
+def handle_errors(func):
+    """Turn ragbox errors into one line; anything else too, unless --debug asks for the traceback.
+    A reader that goes away (``ragbox status | head -3``) ends the command quietly."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        ctx = click.get_current_context().find_object(Context)
+        try:
+            return func(*args, **kwargs)
+        except click.ClickException:
+            raise
+        except BrokenPipeError:
+            # Nothing more can be written; make the interpreter's final flush quiet too.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_BROKEN_PIPE)
+        except RagboxError as exc:
+            if ctx and ctx.debug:
+                traceback.print_exc()
+            raise click.ClickException(exc.one_line()) from exc
+        except KeyboardInterrupt:
+            raise click.ClickException("Interrupted") from None
+        except Exception as exc:
+            if ctx and ctx.debug:
+                raise
+            raise click.ClickException(f"{type(exc).__name__}: {exc} (run with --debug for details)") from exc
+
+    return wrapper
+
+
+@click.group(invoke_without_command=True)
+@click.option("--index", "index", metavar="NAME", help="Which index to use (default: store.index).")
+@click.option("--config", "config", metavar="PATH", type=click.Path(dir_okay=False), help="Config file.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.version_option(package_name="ragbox")
+@click.pass_context
+def main(ctx: click.Context, index: str | None, config: str | None, debug: bool) -> None:
+    """ragbox: ask questions about your own documents, answered with cited sources, fully offline."""
+    ctx.obj = Context(index, config, debug)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(tui)
+
+
+@main.command()
+@click.pass_obj
+@handle_errors
+def tui(obj: Context) -> None:
+    """Open the interactive app (also what `ragbox` with no command does)."""
+    from ragbox.tui.app import RagboxApp  # textual is imported only here
+
+    RagboxApp(obj.engine()).run()
+
+
+def _register() -> None:
+    from ragbox.cli import documents, measure, questions
+
+    for module in (documents, questions, measure):
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register()

@@ -1,0 +1,71 @@
+"""Commands that build and inspect an index: ``index``, ``status``, ``forget``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ragbox.cli import Context, handle_errors
+
+
+@click.command()
+@click.argument("folders", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Drop the index first (needed after changing the embedding model).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_obj
+@handle_errors
+def index(obj: Context, folders: tuple[Path, ...], rebuild: bool, as_json: bool) -> None:
+    """Index FOLDERS (or files): .pdf, .txt and .md, recursively. Re-runs are incremental.
+
+    With no FOLDERS, re-index the folders this index was built from.
+    """
+    from ragbox.cli.output import index_progress, print_index_summary
+
+    engine = obj.engine()
+    roots = engine.roots()
+    if not folders and not roots:
+        raise click.UsageError("Give a folder to index, e.g. `ragbox index ~/contracts`.")
+    if rebuild and engine.exists():
+        engine.rebuild()
+        folders = folders or tuple(Path(r) for r in roots)
+    with index_progress(enabled=not as_json) as on_progress:
+        summary = engine.index(list(folders), on_progress)
+    if as_json:
+        click.echo(json.dumps({**summary.as_dict(), "skipped_files": summary.skipped,
+                               "removed_files": summary.removed}, indent=2))
+    else:
+        print_index_summary(summary)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+@handle_errors
+def status(obj: Context, as_json: bool) -> None:
+    """What is indexed, with which models, and where it is stored."""
+    from ragbox.cli.output import print_status
+
+    info = obj.engine().status()
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+    else:
+        print_status(info)
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.pass_obj
+@handle_errors
+def forget(obj: Context, path: Path) -> None:
+    """Remove PATH (a file, or every file under a folder) from the index."""
+    removed = obj.engine().forget(path)
+    if not removed:
+        raise click.ClickException(f"Not in the index ({path})")
+    for item in removed:
+        click.echo(f"forgot {item}")
+    click.echo(f"{len(removed)} file(s) removed from the index.")
+
+
+COMMANDS = [index, status, forget]

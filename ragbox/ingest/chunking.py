@@ -1,0 +1,222 @@
+"""Splitting a page into chunks that respect sentences, paragraphs and section headings.
+
+Every chunk is an exact span of its page (``page.text[char_start:char_end] == chunk.text``) and
+holds at most ``max_tokens`` tokens of the embedding model, counted with its own tokenizer. A
+chunk never crosses a section heading when it can help it, and carries the heading it sits under.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from ragbox.config import ChunkingSettings
+from ragbox.types import Chunk, Page
+
+# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a capital, digit or
+# opening mark. Abbreviations split now and then; a split sentence still stays in one chunk
+# unless the chunk is full.
+_SENTENCE_END = re.compile(r"[.!?;][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
+_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
+_LINE = re.compile(r"\n")
+_HEADING = re.compile(
+    r"""^[ \t]*(?:
+        \#{1,6}[ \t]+\S.{0,100}                                   # markdown heading
+      | (?:ARTICLE|Article|SECTION|Section)[ \t]+[0-9IVXLC]+\b.{0,100}  # ARTICLE IV ...
+      | \d{1,2}(?:\.\d{1,2}){0,3}\.?[ \t]+[A-Z][^\n.]{0,80}         # 12.3 Termination
+      | [A-Z][A-Z0-9 &/(),'-]{2,50}:(?=\s)                           # PLAN: / HISTORY OF PRESENT ILLNESS:
+      | [A-Z][A-Z0-9 &/(),'-]{2,50}[ \t]*$                           # ASSESSMENT (alone on its line)
+    )""",
+    re.VERBOSE | re.MULTILINE,
+)
+
+
+class TokenSpans(Protocol):
+    def spans(self, text: str) -> list[tuple[int, int]]: ...
+
+    def counts(self, texts: list[str]) -> list[int]: ...
+
+
+@dataclass
+class _Unit:
+    start: int
+    end: int
+    tokens: int
+    heading: str = ""  # set when this unit is a heading line
+
+
+_MINOR_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
+
+
+def heading_at(text: str, start: int) -> str:
+    """The heading title starting at ``start`` in ``text`` if that line is one, else ''."""
+    match = _HEADING.match(text, start)
+    if not match:
+        return ""
+    title = match.group(0).strip().lstrip("#").strip().rstrip(":")
+    if title[:1].isdigit() and not _title_cased(title):
+        return ""  # "2.1 The Receiving Party shall ..." is a numbered sentence, not a heading
+    return title[:100]
+
+
+def _title_cased(title: str) -> bool:
+    words = [w for w in title.split()[1:] if w.lower() not in _MINOR_WORDS and w[:1].isalpha()]
+    return bool(words) and len(words) <= 10 and sum(w[0].isupper() for w in words) / len(words) >= 0.75
+
+
+class Chunker:
+    def __init__(self, tokenizer: TokenSpans, max_tokens: int,
+                 overlap_tokens: int = ChunkingSettings.overlap_tokens,
+                 structure: bool = ChunkingSettings.structure) -> None:
+        if max_tokens < 8:
+            raise ValueError("max_tokens must be at least 8")
+        self.tokenizer = tokenizer
+        self.max_tokens = max_tokens
+        self.overlap_tokens = min(overlap_tokens, max_tokens // 4)
+        # A heading closes the chunk only once it holds this much: tiny sections (a note's
+        # "DOB:" line) join their neighbours instead of becoming chunks too small to match.
+        self.min_section_tokens = max_tokens // 3
+        self.structure = structure
+
+    @property
+    def settings_key(self) -> str:
+        """Changes whenever these settings would cut a file differently."""
+        return f"{self.max_tokens}/{self.overlap_tokens}/{int(self.structure)}"
+
+    def chunk_pages(self, pages: list[Page]) -> list[Chunk]:
+        chunks: list[Chunk] = []
+        section = ""
+        for page in pages:
+            page_chunks, section = self._chunk_page(page, section)
+            chunks.extend(page_chunks)
+        return self._enforce_limit(chunks, {page.number: page.text for page in pages})
+
+    def _chunk_page(self, page: Page, section: str) -> tuple[list[Chunk], str]:
+        text = page.text
+        starts = [s for s, _ in self.tokenizer.spans(text)]
+        units = self._units(text, starts)
+        chunks: list[Chunk] = []
+        current: list[_Unit] = []  # the chunk being built
+        fresh = False  # whether ``current`` holds units no emitted chunk has yet
+        current_section = section
+
+        def emit() -> None:
+            start, end = current[0].start, current[-1].end
+            titles = [] if current[0].heading or not current_section else [current_section]
+            titles += [u.heading for u in current if u.heading and u.heading not in titles]
+            chunks.append(Chunk(page.number, start, end, text[start:end], " | ".join(titles)))
+
+        for unit in units:
+            if unit.heading:
+                if _tokens(current) >= self.min_section_tokens or not fresh:
+                    if fresh:
+                        emit()
+                    current, fresh = [], False  # overlap never crosses into a new section
+                section = unit.heading
+            if current and _tokens(current) + unit.tokens > self.max_tokens:
+                if fresh:
+                    emit()
+                current, fresh = self._overlap(current), False
+                if _tokens(current) + unit.tokens > self.max_tokens:
+                    current = []
+            if not current:
+                current_section = section
+            current.append(unit)
+            fresh = True
+        if fresh:
+            emit()
+        return chunks, section
+
+    def _overlap(self, units: list[_Unit]) -> list[_Unit]:
+        kept: list[_Unit] = []
+        total = 0
+        for unit in reversed(units[1:]):
+            if unit.heading or total + unit.tokens > self.overlap_tokens:
+                break
+            kept.insert(0, unit)
+            total += unit.tokens
+        return kept
+
+    def _units(self, text: str, token_starts: list[int]) -> list[_Unit]:
+        """Sentences, lines that are headings and paragraph pieces, each at most max_tokens."""
+        cuts = {0, len(text)}
+        for pattern in (_PARAGRAPH, _SENTENCE_END):
+            cuts.update(m.end() for m in pattern.finditer(text))
+        heading_starts = {m.start() for m in _HEADING.finditer(text)} if self.structure else set()
+        for start in heading_starts:
+            cuts.add(start)
+            line_end = text.find("\n", start)
+            cuts.add(len(text) if line_end < 0 else line_end + 1)
+        bounds = sorted(cuts)
+        units: list[_Unit] = []
+        for raw_start, raw_end in zip(bounds, bounds[1:]):
+            start, end = _trim(text, raw_start, raw_end)
+            if start >= end:
+                continue
+            first = bisect.bisect_left(token_starts, start)
+            last = bisect.bisect_left(token_starts, end)
+            heading = heading_at(text, raw_start) if raw_start in heading_starts else ""
+            if last - first <= self.max_tokens:
+                units.append(_Unit(start, end, last - first, heading))
+            else:
+                pieces = self._split_long(text, start, end, token_starts[first:last])
+                pieces[0].heading = heading
+                units.extend(pieces)
+        return units
+
+    def _split_long(self, text: str, start: int, end: int, starts: list[int]) -> list[_Unit]:
+        """Cut a run of text with no sentence break into pieces, preferring breaks at spaces."""
+        pieces: list[_Unit] = []
+        index = 0
+        while index < len(starts):
+            stop = min(index + self.max_tokens, len(starts))
+            if stop < len(starts):
+                for candidate in range(stop, index + self.max_tokens // 2, -1):
+                    if text[starts[candidate] - 1].isspace():
+                        stop = candidate
+                        break
+            piece_end = starts[stop] if stop < len(starts) else end
+            piece_start, piece_end = _trim(text, starts[index], piece_end)
+            pieces.append(_Unit(piece_start, piece_end, stop - index))
+            index = stop
+        return pieces
+
+    def _enforce_limit(self, chunks: list[Chunk], pages: dict) -> list[Chunk]:
+        """Re-count every chunk on its own; halve any that the tokenizer sees as too long."""
+        result: list[Chunk] = []
+        pending = chunks
+        while pending:
+            counts = self.tokenizer.counts([c.text for c in pending])
+            retry: list[Chunk] = []
+            for chunk, count in zip(pending, counts):
+                if count <= self.max_tokens:
+                    result.append(chunk)
+                else:
+                    retry.extend(self._halve(chunk, pages[chunk.page]))
+            pending = retry
+        result.sort(key=lambda c: ((c.page or 0), c.char_start, c.char_end))
+        return result
+
+    def _halve(self, chunk: Chunk, page_text: str) -> list[Chunk]:
+        spans = self.tokenizer.spans(chunk.text)
+        middle = chunk.char_start + spans[len(spans) // 2][0]
+        halves = []
+        for start, end in ((chunk.char_start, middle), (middle, chunk.char_end)):
+            start, end = _trim(page_text, start, end)
+            if start < end:
+                halves.append(Chunk(chunk.page, start, end, page_text[start:end], chunk.section))
+        return halves
+
+
+def _tokens(units: list[_Unit]) -> int:
+    return sum(unit.tokens for unit in units)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

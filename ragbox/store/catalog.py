@@ -1,0 +1,303 @@
+"""The catalog: what is indexed, as one SQLite file per index. It is the source of truth.
+
+Every file version is a *document* row with a ``state``:
+``writing`` (vectors may be partly in the vector store), ``ready`` (complete, searchable) or
+``deleting`` (being removed). A run that dies at any point leaves only these states behind, and
+``Indexer.recover`` finishes or undoes each one, so the next run reaches the same contents as a
+clean run would.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from ragbox.text import WORD
+from ragbox.types import Chunk
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS roots (path TEXT PRIMARY KEY, added_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, path TEXT NOT NULL, content_hash TEXT NOT NULL, size INTEGER NOT NULL,
+    pages INTEGER NOT NULL, chunks INTEGER NOT NULL, state TEXT NOT NULL, indexed_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS documents_path ON documents(path);
+CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL, seq INTEGER NOT NULL,
+    page INTEGER, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, section TEXT NOT NULL,
+    text TEXT NOT NULL, title TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+-- The lexical index: kept in step with ``chunks`` by triggers, inside the same transactions, so
+-- it can never disagree with the catalog (porter stemming: "terminate" finds "termination").
+-- ``title`` (the file name's words) lets every chunk of "jane_doe_followup.txt" match "Jane Doe",
+-- not only the one chunk that happens to name her.
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    title, section, text, content='chunks', content_rowid='id',
+    tokenize='porter unicode61 remove_diacritics 2');
+CREATE TRIGGER IF NOT EXISTS chunks_fts_insert AFTER INSERT ON chunks BEGIN
+    INSERT INTO chunks_fts(rowid, title, section, text) VALUES (new.id, new.title, new.section, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS chunks_fts_delete AFTER DELETE ON chunks BEGIN
+    INSERT INTO chunks_fts(chunks_fts, rowid, title, section, text)
+    VALUES ('delete', old.id, old.title, old.section, old.text);
+END;
+CREATE TABLE IF NOT EXISTS skipped (path TEXT PRIMARY KEY, reason TEXT NOT NULL, seen_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id INTEGER PRIMARY KEY, started_at REAL NOT NULL, finished_at REAL, status TEXT NOT NULL,
+    summary TEXT);
+"""
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    doc_id: str
+    path: str
+    content_hash: str  # sha256 of the bytes, ":", the chunking settings key (same key, same chunks)
+    size: int
+    pages: int
+    chunks: int
+    state: str
+    indexed_at: float
+
+
+@dataclass(frozen=True)
+class ChunkRow:
+    chunk_id: str
+    doc_id: str
+    path: str
+    page: int | None
+    char_start: int
+    char_end: int
+    section: str
+    text: str
+
+
+def chunk_id(doc_id: str, seq: int) -> str:
+    return f"{doc_id}:{seq:05d}"
+
+
+def file_title(path: str) -> str:
+    """The words of a file's name: "2026-03-14_jane_doe_followup.txt" -> "2026 03 14 jane doe followup"."""
+    return " ".join(WORD.findall(Path(path).stem))
+
+
+class Catalog:
+    """One SQLite connection per thread: the app asks questions while a worker indexes, and a
+    reader must never see the writer's uncommitted transaction."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self.db.executescript(SCHEMA)
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            # WAL + synchronous=FULL: a committed transaction survives power loss; readers never block.
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=FULL")
+            self._local.connection = connection
+            with self._lock:
+                self._connections.append(connection)
+        return connection
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    def clear(self) -> None:
+        """Forget everything but the folders the index was built from."""
+        with self.transaction():
+            for table in ("meta", "documents", "chunks", "skipped"):
+                self.db.execute(f"DELETE FROM {table}")
+
+    def transaction(self):
+        return _Transaction(self.db)
+
+    # --- meta -----------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # --- roots ----------------------------------------------------------------------------
+    def add_root(self, path: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO roots VALUES (?, ?)", (path, time.time()))
+
+    def roots(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT path FROM roots ORDER BY path")]
+
+    # --- documents ------------------------------------------------------------------------
+    def documents(self, state: str | None = "ready") -> list[DocumentRow]:
+        sql = "SELECT * FROM documents" + (" WHERE state=?" if state else "") + " ORDER BY path"
+        return [DocumentRow(*r) for r in self.db.execute(sql, (state,) if state else ())]
+
+    def has_documents(self) -> bool:
+        return self.db.execute("SELECT 1 FROM documents WHERE state='ready' LIMIT 1").fetchone() is not None
+
+    def begin_document(self, doc: DocumentRow) -> None:
+        self.db.execute("INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?)", (
+            doc.doc_id, doc.path, doc.content_hash, doc.size, doc.pages, doc.chunks, "writing", doc.indexed_at))
+
+    def finish_document(self, doc_id: str, chunks: Sequence[Chunk], replaces: Iterable[str]) -> None:
+        """Atomically: store the chunk rows, make the document ready, mark what it replaces."""
+        with self.transaction():
+            path = self.db.execute("SELECT path FROM documents WHERE doc_id=?", (doc_id,)).fetchone()[0]
+            title = file_title(path)
+            self.db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+            self.db.executemany(
+                "INSERT INTO chunks (chunk_id, doc_id, seq, page, char_start, char_end, section, text, title) "
+                "VALUES (?,?,?,?,?,?,?,?,?)",
+                [(chunk_id(doc_id, n), doc_id, n, c.page, c.char_start, c.char_end, c.section, c.text, title)
+                 for n, c in enumerate(chunks)])
+            self.db.execute("UPDATE documents SET state='ready', chunks=? WHERE doc_id=?", (len(chunks), doc_id))
+            for old in replaces:
+                self.db.execute("UPDATE documents SET state='deleting' WHERE doc_id=?", (old,))
+
+    def mark_deleting(self, doc_ids: Iterable[str]) -> None:
+        with self.transaction():
+            for doc_id in doc_ids:
+                self.db.execute("UPDATE documents SET state='deleting' WHERE doc_id=?", (doc_id,))
+
+    def drop_documents(self, doc_ids: Sequence[str]) -> None:
+        with self.transaction():
+            for doc_id in doc_ids:
+                self.db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+                self.db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+
+    def chunk_ids(self, doc_id: str) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT chunk_id FROM chunks WHERE doc_id=? ORDER BY seq", (doc_id,))]
+
+    def chunks_of(self, doc_id: str) -> list[ChunkRow]:
+        return self._chunk_rows("c.doc_id=? ORDER BY c.seq", (doc_id,))
+
+    def chunks_by_id(self, ids: Sequence[str]) -> dict[str, ChunkRow]:
+        rows: dict[str, ChunkRow] = {}
+        for i in range(0, len(ids), 500):
+            part = list(ids[i:i + 500])
+            marks = ",".join("?" * len(part))
+            for row in self._chunk_rows(f"c.chunk_id IN ({marks}) AND d.state='ready'", part):
+                rows[row.chunk_id] = row
+        return rows
+
+    def _chunk_rows(self, where: str, params: Sequence) -> list[ChunkRow]:
+        sql = ("SELECT c.chunk_id, c.doc_id, d.path, c.page, c.char_start, c.char_end, c.section, c.text "
+               f"FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE {where}")
+        return [ChunkRow(*r) for r in self.db.execute(sql, params)]
+
+    def lexical_search(self, match: str, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """Chunk ids ranked by BM25 for an FTS5 ``match`` expression (best first)."""
+        sql = ("SELECT c.chunk_id, bm25(chunks_fts, 0.5, 0.5, 1.0) AS rank FROM chunks_fts "
+               "JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.doc_id = c.doc_id "
+               "WHERE chunks_fts MATCH ? AND d.state = 'ready'")
+        params: list = [match]
+        if doc_ids is not None:
+            sql += f" AND c.doc_id IN ({','.join('?' * len(doc_ids))})"
+            params.extend(doc_ids)
+        sql += " ORDER BY rank LIMIT ?"
+        params.append(k)
+        try:
+            return [(row[0], -row[1]) for row in self.db.execute(sql, params)]
+        except sqlite3.OperationalError:  # a query FTS5 cannot parse matches nothing lexically
+            return []
+
+    def common_terms(self, terms: Sequence[str]) -> set[str]:
+        """The FTS5 ``terms`` found in more than half of all passages. FTS5's BM25 floors the
+        weight of such a term near zero, so a query ranks the same without it."""
+        db = self.db
+        # data_version moves when another connection commits, total_changes on this one's writes.
+        version = (db.execute("PRAGMA data_version").fetchone()[0], db.total_changes)
+        counts = getattr(self._local, "term_counts", None)
+        if counts is None or counts.get("") != version:
+            counts = self._local.term_counts = {"": version}
+        if "*" not in counts:
+            counts["*"] = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        common = set()
+        for term in terms:
+            if term not in counts:
+                try:
+                    counts[term] = db.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?",
+                                              (term,)).fetchone()[0]
+                except sqlite3.OperationalError:
+                    counts[term] = 0
+            if counts[term] * 2 > counts["*"]:
+                common.add(term)
+        return common
+
+    def documents_matching(self, match: str) -> set[str]:
+        """Ids of ready documents with at least one chunk matching an FTS5 ``match`` expression."""
+        sql = ("SELECT DISTINCT c.doc_id FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
+               "JOIN documents d ON d.doc_id = c.doc_id WHERE chunks_fts MATCH ? AND d.state = 'ready'")
+        try:
+            return {row[0] for row in self.db.execute(sql, (match,))}
+        except sqlite3.OperationalError:
+            return set()
+
+    def ready_chunk_count(self) -> int:
+        return self.db.execute(
+            "SELECT COALESCE(SUM(chunks), 0) FROM documents WHERE state='ready'").fetchone()[0]
+
+    # --- skipped files and runs -------------------------------------------------------------
+    def record_skipped(self, skipped: dict[str, str], under: Sequence[str]) -> None:
+        with self.transaction():
+            for root in under:
+                self.db.execute("DELETE FROM skipped WHERE path=? OR path LIKE ? ESCAPE '\\'", (root, _under(root)))
+            now = time.time()
+            self.db.executemany("INSERT OR REPLACE INTO skipped VALUES (?,?,?)",
+                                [(p, r, now) for p, r in skipped.items()])
+
+    def skipped(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT path, reason FROM skipped ORDER BY path"))
+
+    def start_run(self) -> tuple[int, bool]:
+        """A new run id, and whether the previous run ended without finishing."""
+        last = self.db.execute("SELECT status FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()
+        cur = self.db.execute("INSERT INTO runs (started_at, status) VALUES (?, 'running')", (time.time(),))
+        return cur.lastrowid, bool(last and last[0] == "running")
+
+    def finish_run(self, run_id: int, summary: dict) -> None:
+        self.db.execute("UPDATE runs SET finished_at=?, status='finished', summary=? WHERE run_id=?",
+                        (time.time(), json.dumps(summary), run_id))
+
+    def last_run(self) -> dict | None:
+        row = self.db.execute(
+            "SELECT started_at, finished_at, status, summary FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()
+        if not row:
+            return None
+        return {"started_at": row[0], "finished_at": row[1], "status": row[2],
+                "summary": json.loads(row[3]) if row[3] else None}
+
+
+def _under(root: str) -> str:
+    # LIKE ... ESCAPE '\': a folder named "a_b" or "50%" must match only itself.
+    escaped = root.rstrip("/").replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+    return escaped + "/%"
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self):
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type, exc, tb):
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        return False

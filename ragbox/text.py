@@ -1,0 +1,106 @@
+"""The one text toolkit: words, stopwords, stems, quoted phrases, sentences and citation marks.
+
+Every stage that looks at words (keyword search, the focus stage, quotes, follow-up questions,
+evaluation) uses these, so "a word" means the same thing everywhere. Plain ``re``, no heavy import.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A word: a run of Unicode letters and digits ("HbA1c", "30", "Müller").
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# A compound word, kept whole the way a reader sees it: "12.3", "non-compete", "party's".
+COMPOUND_WORD = re.compile(r"[^\W_]+(?:[.'-][^\W_]+)*", re.UNICODE)
+
+# Question words and glue that say nothing about which passage answers. The keyword query, the
+# focus stage and quotes drop them.
+STOPWORDS = frozenset("""
+a about an and any are as at be been by can could did do does for from had has have how i if in
+into is it its may me might my no not of on or our shall should so than that the their them then
+there these they this those to under was we were what when where which who whom why will with
+would you your please tell find show give list""".split())
+# Words that frame a question about a document ("Consider ... between ...; how much ...").
+FRAMING_WORDS = frozenset({"between", "consider", "much", "many"})
+# For ranking words inside the passages of a document (focus stage, quotes).
+PASSAGE_STOPWORDS = STOPWORDS | FRAMING_WORDS
+# Everyday function words beyond STOPWORDS: what is left of a question without them is what it
+# is about (follow-up questions are recognised by having little left).
+FUNCTION_WORDS = PASSAGE_STOPWORDS | frozenset("""
+above after again against all am because before being below both but doing down during each few
+further having here itself just more most must nor now off once only other out over own same she
+some such through too until up very while yours also explain describe say says said mean means
+regarding concerning else ok okay""".split())
+
+STEM_LENGTH = 5  # "terminate", "termination", "terminated" -> "termi"
+
+# "double" or “curly double” quotes around a phrase the user wants matched as written.
+_QUOTED = re.compile(r'"([^"]+)"|\u201c([^\u201d]+)\u201d')
+_STRAIGHT_QUOTED = re.compile(r'"([^"]+)"')
+
+# A citation mark the model writes: [1] .. [99].
+CITATION = re.compile(r"\[(\d{1,2})\]")
+
+# A sentence ends at . ! ? ; before a capital, digit or opening mark; a blank line or a list item
+# starting on a new line also ends one.
+_SENTENCE_BREAK = re.compile(
+    r"(?<=[.!?;])\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*\u2022]|\d+(?:\.\d+)*\.?)\s)")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words of ``text``."""
+    return WORD.findall(text.lower())
+
+
+def stem(word: str) -> str:
+    """A crude stem: the first five letters match "licensed" with "licenses"."""
+    return word[:STEM_LENGTH]
+
+
+def stems(text: str, drop: frozenset[str] = STOPWORDS) -> list[str]:
+    """Stems of the words of ``text`` that are not in ``drop``, in order."""
+    return [stem(w) for w in words(text) if w not in drop]
+
+
+def quoted_phrases(text: str, curly: bool = True) -> list[str]:
+    """Phrases in double quotes (straight, and curly unless ``curly`` is False), spaces folded."""
+    pattern = _QUOTED if curly else _STRAIGHT_QUOTED
+    found = (next(g for g in m.groups() if g is not None) for m in pattern.finditer(text))
+    return [" ".join(p.split()) for p in found if p.strip()]
+
+
+def without_quoted(text: str, curly: bool = True) -> str:
+    """``text`` with its quoted phrases blanked out."""
+    return (_QUOTED if curly else _STRAIGHT_QUOTED).sub(" ", text)
+
+
+def fold_spaces(text: str) -> str:
+    return " ".join(text.split())
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text`` that holds more than white space."""
+    spans, start = [], 0
+    for match in list(_SENTENCE_BREAK.finditer(text)) + [None]:
+        end = match.start() if match else len(text)
+        if text[start:end].strip():
+            spans.append((start, end))
+        if match:
+            start = match.end()
+    return spans
+
+
+def quote(text: str, limit: int = 300) -> str:
+    """``text`` on one line, cut at a word boundary to at most ``limit`` characters (with …)."""
+    flat = fold_spaces(text)
+    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def cited_numbers(text: str, source_count: int) -> list[int]:
+    """Source numbers ``[n]`` in ``text``, in order of first mention, ignoring invalid ones."""
+    seen: list[int] = []
+    for match in CITATION.finditer(text):
+        number = int(match.group(1))
+        if 1 <= number <= source_count and number not in seen:
+            seen.append(number)
+    return seen

@@ -1,0 +1,144 @@
+"""The command line, end to end with the real models, through click's runner and a real process."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from ragbox.cli import main
+
+from support import SAMPLE_DOCS
+
+HEAVY = ("torch", "sentence_transformers", "chromadb", "llama_cpp", "transformers", "pypdf")
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.setenv("RAGBOX_STORE__DIR", str(tmp_path / "store"))
+    monkeypatch.delenv("RAGBOX_CONFIG", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def test_help_imports_no_heavy_library():
+    code = ("import sys; from click.testing import CliRunner; from ragbox.cli import main; "
+            "CliRunner().invoke(main, ['--help']); "
+            f"print([m for m in {HEAVY!r} if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_help_is_quick():
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "ragbox", "--help"], capture_output=True, check=True)
+    assert time.perf_counter() - started < 3.0  # generous for a loaded CI box; ~0.2 s idle
+
+
+@pytest.mark.slow
+def test_index_search_status_forget(run, tmp_path):
+    result = run("index", str(SAMPLE_DOCS))
+    assert result.exit_code == 0, result.output
+    assert "Indexed 7 file(s), 0 unchanged, 0 renamed, 0 removed, 0 skipped" in result.output
+
+    again = run("index", "--json", str(SAMPLE_DOCS))
+    summary = json.loads(again.output)
+    assert summary["indexed"] == 0 and summary["unchanged"] == 7
+
+    hits = json.loads(run("search", "--json", "--k", "3", "governing law of the NDA").output)
+    assert len(hits) == 3
+    assert set(hits[0]) == {"path", "page", "char_start", "char_end", "score", "text"}
+
+    status = json.loads(run("status", "--json").output)
+    assert status["files"] == 7 and status["embedding_model"].startswith("all-MiniLM-L6-v2@")
+    assert status["store_path"].startswith(str(tmp_path))
+    text_status = run("status").output
+    assert "Files:" in text_status and "all-MiniLM-L6-v2" in text_status
+
+    note = SAMPLE_DOCS / "clinical_notes" / "2026-04-02_john_roe_asthma.md"
+    forgot = run("forget", str(note))
+    assert forgot.exit_code == 0 and "1 file(s) removed" in forgot.output
+    assert json.loads(run("status", "--json").output)["files"] == 6
+    missing = run("forget", str(note))
+    assert missing.exit_code == 1 and "Error: Not in the index" in missing.output
+
+
+@pytest.mark.slow
+def test_ask_json_shape(run):
+    run("index", str(SAMPLE_DOCS / "contracts"))
+    result = run("ask", "--json", "How much notice is needed to terminate the services agreement for convenience?")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) >= {"answer", "citations", "model", "timings"}
+    first = data["citations"][0]
+    assert set(first) >= {"path", "page", "char_start", "char_end", "text", "score"}
+    assert first["path"].endswith("services_agreement_acme_globex.pdf") and first["page"] == 2
+
+
+@pytest.mark.slow
+def test_ask_streams_then_lists_sources(run):
+    run("index", str(SAMPLE_DOCS / "contracts"))
+    result = run("ask", "Which state's law governs the mutual non-disclosure agreement?")
+    assert result.exit_code == 0
+    assert "\nSources:\n" in result.output
+    assert "mutual_nda_northwind_bluefin.pdf, page 3: \"" in result.output
+
+
+@pytest.mark.slow
+def test_the_readme_demo_prints_a_correct_cited_answer(run):
+    """The first command of the README, as a user runs it on a fresh machine."""
+    readme = (SAMPLE_DOCS.parent / "README.md").read_text()
+    command = next(line for line in readme.splitlines() if "pip install . &&" in line)
+    question = command.rsplit(" ask ", 1)[1].strip().strip('"')
+    assert run("--index", "demo", "index", str(SAMPLE_DOCS)).exit_code == 0
+    result = run("--index", "demo", "ask", question)
+    assert result.exit_code == 0, result.output
+    answer, sources = result.output.split("\nSources:\n")
+    # 6.2 of the services agreement: one-year renewals unless notice is given sixty days ahead.
+    assert "one (1) year" in answer and "sixty (60) days" in answer
+    assert "matches none of the sources" not in answer
+    assert sources.startswith('*[1] ')
+    assert "services_agreement_acme_globex.pdf, page 2: \"6.2 After the Initial Term" in sources
+
+
+def test_errors_are_one_line_without_traceback(run, tmp_path):
+    result = run("index", str(tmp_path / "does-not-exist"))
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: Cannot index ({tmp_path / 'does-not-exist'}): no such file or folder"
+
+    empty = run("search", "anything")
+    assert empty.exit_code == 1 and "Error: Index 'default' is empty" in empty.output
+    assert "Traceback" not in empty.output
+
+
+def test_bad_config_value_names_the_key(run, monkeypatch):
+    monkeypatch.setenv("RAGBOX_RETRIEVAL__K", "lots")
+    result = run("search", "x")
+    assert result.exit_code == 1
+    assert "Error: Bad value for 'retrieval.k': expected a whole number, got 'lots'" in result.output
+
+
+@pytest.mark.slow  # indexes with the real embedding model
+def test_missing_model_file_is_reported(run, tmp_path):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.txt").write_text("The notice period is thirty days.")
+    run("index", str(tmp_path / "d"))
+    result = run("ask", "--model", str(tmp_path / "nope.gguf"), "What is the notice period?")
+    assert result.exit_code == 1
+    assert f"Error: LLM model file not found ({tmp_path / 'nope.gguf'})" in result.output
+
+
+def test_a_closed_pipe_ends_a_command_quietly(tmp_path):
+    """`ragbox status | head -1`: the reader goes away first; no error, no traceback."""
+    env = {**os.environ, "RAGBOX_STORE__DIR": str(tmp_path / "store")}
+    result = subprocess.run(f"set -o pipefail; {sys.executable} -m ragbox status | true", shell=True,
+                            executable="/bin/bash", env=env, capture_output=True, text=True)
+    assert result.stderr == ""
+    assert result.returncode == 141  # as for any program a closed pipe ends (128 + SIGPIPE)

@@ -1,0 +1,98 @@
+import re
+
+import pytest
+
+from ragbox.bundled import embedding_model_dir
+from ragbox.ingest.chunking import Chunker, heading_at
+from ragbox.ingest.loaders import load
+from ragbox.store.tokens import ModelTokenizer
+from ragbox.types import Page
+
+from support import SAMPLE_DOCS
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return ModelTokenizer(embedding_model_dir())
+
+
+@pytest.fixture(scope="module")
+def chunker(tokenizer):
+    return Chunker(tokenizer, tokenizer.max_tokens, overlap_tokens=40)
+
+
+def test_limit_comes_from_the_model(tokenizer):
+    assert tokenizer.max_tokens == 254  # all-MiniLM-L6-v2: 256 positions less [CLS] and [SEP]
+
+
+@pytest.mark.parametrize("path", sorted(p for p in SAMPLE_DOCS.rglob("*") if p.is_file()), ids=lambda p: p.name)
+def test_offsets_exact_limit_kept_and_every_character_covered(path, chunker, tokenizer):
+    pages = load(path).pages
+    chunks = chunker.chunk_pages(pages)
+    by_number = {p.number: p.text for p in pages}
+    covered = {n: set() for n in by_number}
+    for chunk in chunks:
+        assert by_number[chunk.page][chunk.char_start:chunk.char_end] == chunk.text
+        covered[chunk.page].update(range(chunk.char_start, chunk.char_end))
+    assert max(tokenizer.counts([c.text for c in chunks])) <= tokenizer.max_tokens
+    for number, text in by_number.items():
+        missing = [i for i, ch in enumerate(text) if not ch.isspace() and i not in covered[number]]
+        assert not missing, f"page {number}: characters never embedded at {missing[:5]}"
+
+
+def test_long_text_without_breaks_is_split_within_the_limit(chunker, tokenizer):
+    text = ("x" * 3000) + " " + " ".join(f"word{i}" for i in range(2000)) + " " + "é" * 5000
+    chunks = chunker.chunk_pages([Page(None, text)])
+    assert len(chunks) > 10
+    assert max(tokenizer.counts([c.text for c in chunks])) <= tokenizer.max_tokens
+    assert all(text[c.char_start:c.char_end] == c.text for c in chunks)
+    covered = set()
+    for c in chunks:
+        covered.update(range(c.char_start, c.char_end))
+    assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
+
+
+def test_chunks_respect_sentences(chunker):
+    sentences = [f"Sentence number {i} says something about clause {i}." for i in range(120)]
+    chunks = chunker.chunk_pages([Page(None, " ".join(sentences))])
+    assert len(chunks) > 2
+    for chunk in chunks:
+        assert chunk.text.startswith("Sentence number") and chunk.text.endswith(".")
+
+
+def test_sections_are_carried_and_start_new_chunks(chunker):
+    body = " ".join(f"The provider shall keep record {i} for audit purposes." for i in range(30))
+    text = f"7. Term and Termination\n{body}\n\n8. Governing Law\nThis Agreement is governed by Delaware law."
+    chunks = chunker.chunk_pages([Page(1, text)])
+    assert chunks[0].section.startswith("7. Term and Termination")
+    last = chunks[-1]
+    assert last.text.startswith("8. Governing Law") and last.section == "8. Governing Law"
+    assert all("8. Governing Law" not in c.text for c in chunks[:-1])
+
+
+@pytest.mark.parametrize("line, title", [
+    ("## Plan\n", "Plan"),
+    ("ARTICLE IV - PAYMENT\n", "ARTICLE IV - PAYMENT"),
+    ("12.3 Termination for Convenience\n", "12.3 Termination for Convenience"),
+    ("ASSESSMENT AND PLAN:\n", "ASSESSMENT AND PLAN"),
+    ("2.1 The Receiving Party shall not disclose it.\n", ""),
+    ("The parties agree as follows.\n", ""),
+])
+def test_heading_detection(line, title):
+    assert heading_at(line, 0) == title
+
+
+def test_nda_termination_clause_chunk_knows_its_section(chunker):
+    pages = load(SAMPLE_DOCS / "contracts" / "mutual_nda_northwind_bluefin.pdf").pages
+    chunk = next(c for c in chunker.chunk_pages(pages) if "thirty (30) days' written notice" in c.text)
+    assert chunk.page == 3
+    assert "7. Term and Termination" in chunk.section
+    assert re.search(r"7\.2 Either party may terminate", chunk.text)
+
+
+def test_structure_can_be_switched_off(tokenizer):
+    body = " ".join(f"The provider shall keep record {i} for audit purposes." for i in range(30))
+    text = f"7. Term and Termination\n{body}\n\n8. Governing Law\nThis Agreement is governed by Delaware law."
+    plain = Chunker(tokenizer, tokenizer.max_tokens, 40, structure=False).chunk_pages([Page(1, text)])
+    assert all(c.section == "" for c in plain)
+    assert not any(c.text.startswith("8. Governing Law") for c in plain)

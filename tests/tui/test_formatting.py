@@ -1,0 +1,23 @@
+"""The app's plain-text helpers: summaries, citation links, times."""
+
+from ragbox.ingest.indexer import IndexSummary
+from ragbox.tui.formatting import format_index_summary, when_indexed
+from ragbox.tui.widgets.chat import link_citations
+
+
+def test_index_summary_matches_the_cli_wording():
+    summary = IndexSummary(indexed=["/d/a.pdf"], unchanged=6, skipped={"/d/x.docx": "unsupported type '.docx'"},
+                           pages=3, chunks=9, seconds=1.25)
+    assert format_index_summary(summary, ["/d"]) == (
+        "Indexed 1 file(s), 6 unchanged, 0 renamed, 0 removed, 1 skipped; 3 pages, 9 new chunks in 1.2s.\n"
+        "  skipped x.docx: unsupported type '.docx'")
+
+
+def test_citations_become_links_only_for_real_sources():
+    assert link_citations("A [1] and [7] and [2](x)", 3, 2) == "A [\\[1\\]](source:3:1) and [7] and [2](x)"
+
+
+def test_when_indexed():
+    assert when_indexed(1000, now=1030) == "just now"
+    assert when_indexed(1000, now=1000 + 300) == "5 min ago"
+    assert when_indexed(1000, now=1000 + 7200) == "2 h ago"
