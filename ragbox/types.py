@@ -69,8 +69,40 @@ class PageInContext:
 
 
 @dataclass
+class AnswerSentence:
+    """One sentence of a generated answer, checked against the passage(s) it cites."""
+
+    text: str
+    supported: bool
+    citations: list[int]  # 1-based source numbers: cited by the model, or found to support it
+    unsupported: list[str] = field(default_factory=list)  # what no cited source states, as written
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "supported": self.supported, "citations": self.citations,
+                "unsupported": self.unsupported}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The sentence of a source that answers the question, and the span of it that states the
+    answer ("New York" in "...governed by the laws of the State of New York."). Offsets are into
+    the source's text; ``value`` is the answer in normal form ("30 day", "1999-06-21"), or ""."""
+
+    source: int  # 1-based source number
+    sentence: tuple[int, int]
+    span: tuple[int, int]
+    value: str = ""
+
+
+@dataclass
 class Answer:
-    """The result of ``ask``: the generated text, the sources the model saw and timings."""
+    """The result of ``ask``: what the user reads first, the sources and how they back it.
+
+    ``style`` says how ``text`` was made: "extracted" (ragbox took it from the sources),
+    "generated" (the model wrote it and every sentence shown was checked against its source) or
+    "not found". ``model_text`` keeps a generated answer that was not shown as the answer because
+    the check did not support it; ``sentences`` holds the checked sentences of the model's answer.
+    """
 
     question: str
     text: str
@@ -78,15 +110,33 @@ class Answer:
     model: str
     found: bool = True
     cited: list[int] = field(default_factory=list)  # 1-based source numbers the answer refers to
-    citation_method: str = "none"  # "model" ([n] in the text), "text overlap" or "none"
+    citation_method: str = "none"  # "model" ([n] in the text), "evidence", "text overlap" or "none"
     timings: dict[str, float] = field(default_factory=dict)
     # Per source, the (start, end) of the sentence to quote, relative to the source's text.
     quotes: list[tuple[int, int]] = field(default_factory=list)
-    # For an answer tied to no source: the sentence of source 1 that best answers the question.
-    evidence: str | None = None
+    style: str = "extracted"
+    evidence: Evidence | None = None
+    sentences: list[AnswerSentence] = field(default_factory=list)
+    model_text: str | None = None
+    searched: dict = field(default_factory=dict)  # what was looked at, for a "not found"
+    kind: str = ""  # what the question asks for: date, duration, place, amount, title, yesno, passage…
+    confidence: float = 0.0  # that the evidence answers (answer.decision), 0-1
+    signals: dict[str, float] = field(default_factory=dict)  # what the confidence was computed from
 
     def quote_of(self, number: int) -> str:
         """The quoted sentence of source ``number`` (1-based)."""
         hit = self.sources[number - 1]
         start, end = self.quotes[number - 1] if self.quotes else (0, len(hit.text))
         return hit.text[start:end]
+
+    @property
+    def evidence_text(self) -> str:
+        """The answering sentence, as the source has it ('' without evidence)."""
+        if self.evidence is None:
+            return ""
+        start, end = self.evidence.sentence
+        return self.sources[self.evidence.source - 1].text[start:end]
+
+    @property
+    def unsupported(self) -> list[AnswerSentence]:
+        return [s for s in self.sentences if not s.supported]

@@ -22,22 +22,29 @@ def locator(hit: Hit) -> str:
     return paths.locator(hit, [Path.cwd()])
 
 
-def print_sources(answer: Answer) -> None:
+def print_answer_details(answer: Answer) -> None:
+    """What follows a streamed answer: its evidence, the check of the model's words, the sources."""
+    if answer.found and answer.evidence is not None:
+        hit = answer.sources[answer.evidence.source - 1]
+        label = "Evidence" if answer.style == "extracted" else "The sentence that answers"
+        click.echo(f"\n{label} [{answer.evidence.source}] {locator(hit)}:")
+        click.echo(f"  “{quote(answer.evidence_text, 400)}”")
+    if answer.model_text:
+        flagged = answer.unsupported
+        click.echo("\n! Not shown as the answer: the model's " + ("answer" if answer.style == "extracted" else
+                   "other sentences") + ", which its sources do not support:")
+        for sentence in flagged:
+            click.echo(f"  ✗ “{quote(sentence.text, 300)}” ({'; '.join(sentence.unsupported)} not in the sources)")
+    elif answer.sentences:
+        click.echo("(✓ every sentence checked against the source it cites)")
     if not answer.sources:
         return
-    evidence = answer.evidence
-    if evidence:
-        click.echo("\n! The answer above matches none of the sources word for word: check it. "
-                   "The sentence that best answers the question, from [1]:")
-        click.echo(f'  "{quote(evidence, 400)}"')
-    click.echo("\nSources:")
+    click.echo("\nSources:" if answer.found else "\nThe closest passages (none answers the question):")
     for number, hit in enumerate(answer.sources, start=1):
         mark = "*" if number in answer.cited else " "
         click.echo(f"{mark}[{number}] {locator(hit)}: \"{quote(answer.quote_of(number), 200)}\"")
-    if answer.citation_method == "model":
-        click.echo("(* cited in the answer)")
-    elif answer.cited:
-        click.echo("(* the answer's wording comes from this source; the model wrote no [n] itself)")
+    if answer.cited:
+        click.echo("(* the answer rests on it)")
 
 
 def answer_json(answer: Answer) -> dict:
@@ -45,21 +52,38 @@ def answer_json(answer: Answer) -> dict:
         "question": answer.question,
         "answer": answer.text,
         "found": answer.found,
+        "style": answer.style,
+        "kind": answer.kind,
+        "evidence": _evidence(answer),
+        "sentences": [s.as_dict() for s in answer.sentences],
+        "model_answer": answer.model_text,
+        "searched": answer.searched,
         "citation_method": answer.citation_method,
         "citations": [_citation(answer, n) for n in range(1, len(answer.sources) + 1)],
-        # Set when the answer matches no source: the top source's sentence that best answers.
-        "evidence": answer.evidence,
         "model": answer.model,
         "timings": {k: round(v, 3) for k, v in answer.timings.items()},
     }
 
 
+def _evidence(answer: Answer) -> dict | None:
+    if answer.evidence is None or not answer.found:
+        return None
+    evidence = answer.evidence
+    hit = answer.sources[evidence.source - 1]
+    (start, end), (span_start, span_end) = evidence.sentence, evidence.span
+    return {"n": evidence.source, "path": hit.path, "page": hit.page, "quote": hit.text[start:end],
+            "quote_start": hit.char_start + start, "quote_end": hit.char_start + end,
+            "answer_span": hit.text[span_start:span_end], "span_start": hit.char_start + span_start,
+            "span_end": hit.char_start + span_end, "value": evidence.value}
+
+
 def _citation(answer: Answer, number: int) -> dict:
     hit = answer.sources[number - 1]
     start, end = answer.quotes[number - 1]
+    supports = [i for i, s in enumerate(answer.sentences) if number in s.citations and s.supported]
     return {"n": number, **hit.as_dict(), "cited": number in answer.cited,
             "quote": hit.text[start:end], "quote_start": hit.char_start + start,
-            "quote_end": hit.char_start + end}
+            "quote_end": hit.char_start + end, "supports_sentences": supports}
 
 
 def print_hits(hits: list[Hit]) -> None:
@@ -138,4 +162,26 @@ def evaluation_table(summary: dict) -> str:
                f"{summary['budget_chars']:,} chars = {summary['budget_hits_mean']} hits on average)")
     lat = summary["latency_ms"]
     out.append(f"{'latency':<24}p50 {lat['p50']:.0f} ms, p95 {lat['p95']:.0f} ms")
+    return "\n".join(out)
+
+
+def answers_table(summary: dict) -> str:
+    """The summary of ``ragbox eval --answers`` as readable lines."""
+    def share(value) -> str:
+        return "-" if value is None else f"{value:.3f}"
+
+    out = [f"{summary['questions']} questions on index '{summary['index']}' ({summary['answer_style']} answers, "
+           f"model {summary['model']}): {summary['labelled']} with a labelled answer"]
+    out.append(f"{'answered right':<28}{share(summary['right'])}")
+    for name, row in summary["by_category"].items():
+        out.append(f"  {name:<26}{share(row['right'])}   (n={row['n']})")
+    check = summary["check"]
+    out.append(f"{'check precision / recall':<28}{share(check['precision'])} / {share(check['recall'])}   "
+               f"({check['answers']} model answers, {check['passed']} passed)")
+    abstention = summary["abstention"]
+    out.append(f"{'not found precision / recall':<28}{share(abstention['precision'])} / "
+               f"{share(abstention['recall'])}   ({abstention['not_found']} not found, "
+               f"{abstention['unanswerable']} unanswerable)")
+    seconds = summary["seconds_per_answer"]
+    out.append(f"{'seconds per answer':<28}p50 {seconds['p50']:.2f}, p95 {seconds['p95']:.2f}")
     return "\n".join(out)

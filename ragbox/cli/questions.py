@@ -20,7 +20,7 @@ from ragbox.cli import Context, handle_errors
 @handle_errors
 def ask(obj: Context, question: str, k: int | None, where: str | None, model: str | None, as_json: bool) -> None:
     """Answer QUESTION from the indexed documents, citing its sources."""
-    from ragbox.cli.output import answer_json, print_sources
+    from ragbox.cli.output import answer_json, print_answer_details
 
     engine = obj.engine(**{"llm.model_path": model})
 
@@ -33,7 +33,7 @@ def ask(obj: Context, question: str, k: int | None, where: str | None, model: st
         click.echo(json.dumps(answer_json(answer), indent=2))
     else:
         click.echo()
-        print_sources(answer)
+        print_answer_details(answer)
 
 
 @click.command()

@@ -17,7 +17,7 @@ from ragbox.tui.widgets.bars import IndexBar, ScopeBar
 from ragbox.tui.widgets.chat import AnswerBlock
 from ragbox.tui.widgets.sources import SourcesPanel
 
-from tui_support import FakeGenerator, ask, notifications, notified, ready, wait_for
+from tui_support import FIRST_SENTENCE, FakeGenerator, ask, notifications, notified, ready, wait_for
 
 pytestmark = pytest.mark.anyio
 
@@ -40,7 +40,7 @@ async def test_first_paint_is_fast_and_shows_the_index(sample_engine):
         assert app.focused is app.main_screen.query_one("#question")
 
 
-async def test_ask_streams_the_answer_token_by_token(sample_engine, fake_llm):
+async def test_ask_streams_the_answer_one_checked_sentence_at_a_time(sample_engine, fake_llm):
     fake_llm.gate = threading.Event()
     app = RagboxApp(sample_engine)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -48,8 +48,9 @@ async def test_ask_streams_the_answer_token_by_token(sample_engine, fake_llm):
         screen = app.main_screen
         await ask(pilot, NDA_Q, wait=False)
         block = screen.query_one(AnswerBlock)
-        await wait_for(pilot, lambda: block.phase == "streaming", what="the first token")
-        assert block.text == "Either party " and screen.asking_turn is not None  # the rest is held back
+        await wait_for(pilot, lambda: block.phase == "streaming", what="the first sentence")
+        # the first sentence, checked, is shown while the model still writes the second
+        assert block.text == FIRST_SENTENCE + " " and screen.asking_turn is not None
         assert screen.query_one("#question", Input).value == ""  # the input is free while it streams
         fake_llm.gate.set()
         await wait_for(pilot, lambda: screen.asking_turn is None, what="the answer")
@@ -57,6 +58,8 @@ async def test_ask_streams_the_answer_token_by_token(sample_engine, fake_llm):
         assert block.phase == "done"
         answer = screen.conversation.last.answer
         assert answer.text == "".join(fake_llm.tokens).strip() and answer.cited == [1]
+        assert answer.style == "generated" and all(s.supported for s in answer.sentences)
+        assert "every sentence checked against its source ✓" in str(block.query_one(".answer-meta").render())
         # the [1] marker is a link to source 1 of this turn
         assert "[\\[1\\]](source:0:1)" in block.markdown.source
         sources = screen.query_one("#sources-list", OptionList)
@@ -74,13 +77,13 @@ async def test_escape_cancels_the_answer(sample_engine, fake_llm):
         screen = app.main_screen
         await ask(pilot, NDA_Q, wait=False)
         block = screen.query_one(AnswerBlock)
-        await wait_for(pilot, lambda: block.phase == "streaming", what="the first token")
+        await wait_for(pilot, lambda: block.phase == "streaming", what="the first sentence")
         await pilot.press("escape")
         assert block.phase == "cancelled"  # at once, without waiting for the model
         fake_llm.gate.set()
         await wait_for(pilot, lambda: screen.asking_turn is None, what="the worker to stop")
         turn = screen.conversation.last
-        assert turn.cancelled and turn.answer.text == "Either party"  # nothing after the cancel
+        assert turn.cancelled and turn.answer.text == FIRST_SENTENCE  # nothing after the cancel
         assert "Stopped" in str(block.query_one(".answer-meta").render())
         # and the app takes the next question
         fake_llm.gate = None
@@ -349,7 +352,8 @@ async def test_question_mark_is_typed_in_the_question(sample_engine):
 async def test_ask_end_to_end_with_the_real_models(sample_index, embedder, settings):
     from ragbox.engine import Engine
 
-    engine = Engine(sample_index.settings, embedder=embedder)  # the bundled GGUF, loaded by the app
+    # the bundled GGUF, loaded by the app, writes the answer; ragbox checks it
+    engine = Engine(sample_index.settings.replace({"answer.style": "generate"}), embedder=embedder)
     app = RagboxApp(engine)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: app.models.state == "ready", timeout=180, what="the bundled GGUF")
@@ -369,20 +373,41 @@ async def test_ask_end_to_end_with_the_real_models(sample_index, embedder, setti
         finally:
             AnswerBlock.add_token = original
         answer = screen.conversation.last.answer
-        assert answer.found and answer.text and len(streamed) > 1
-        assert "".join(streamed).strip() == answer.text
-        first = answer.sources[0]
-        assert Path(first.path).name == "mutual_nda_northwind_bluefin.pdf" and first.page == 3
+        assert answer.found and answer.sentences  # the model wrote, and each sentence was checked
+        shown = "".join(streamed).strip()
+        assert shown == " ".join(s.text for s in answer.sentences if s.supported)  # only supported ones
+        evidence = answer.sources[answer.evidence.source - 1]
+        assert Path(evidence.path).name == "mutual_nda_northwind_bluefin.pdf" and evidence.page == 3
+        assert "thirty (30) days" in answer.text.lower() or answer.style == "generated"
         assert screen.query_one(SourcesPanel).query_one(OptionList).option_count == len(answer.sources)
 
 
-async def test_an_answer_matching_no_source_shows_the_sentence_that_answers(sample_engine, fake_llm):
+async def test_an_unsupported_answer_is_replaced_by_the_evidence(sample_engine, fake_llm):
     fake_llm.tokens = ["Notice ", "is due ", "within 30 days ", "of signing."]
     app = RagboxApp(sample_engine)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
         await ask(pilot, "How much notice is needed to terminate the Northwind Bluefin NDA?")
         await pilot.pause()
-        meta = str(app.main_screen.query_one(AnswerBlock).query_one(".answer-meta").render())
-        assert f"matches none of the {app.engine.settings.retrieval.k} sources word for word" in meta
-        assert "7.2 Either party may terminate" in meta and "thirty (30) days' written notice" in meta
+        block = app.main_screen.query_one(AnswerBlock)
+        assert block.text.startswith("Thirty (30) days")  # the evidence, not the model's words
+        source = block.markdown.source
+        assert "> “7.2 Either party may terminate" in source
+        assert "~~Notice is due within 30 days of signing.~~" in source
+        meta = str(block.query_one(".answer-meta").render())
+        assert "fake-llm.gguf's answer was not supported by its sources" in meta
+
+
+async def test_extracted_answer_shows_its_evidence_and_never_asks_the_model(extracting_engine, fake_llm):
+    app = RagboxApp(extracting_engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await ask(pilot, "What is the governing law of the services agreement?")
+        block = app.main_screen.query_one(AnswerBlock)
+        assert block.text == "New York [1]" and fake_llm.prompts == []
+        assert "> “11.1 This Agreement is governed by the laws of the State of New York" in block.markdown.source
+        assert "Taken from source [1]" in str(block.query_one(".answer-meta").render())
+        await ask(pilot, "Is there a most favored nation clause in the services agreement?")
+        last = app.main_screen.query(AnswerBlock).last()
+        assert last.text.startswith("No: no such clause was found")
+        assert "Not found" in str(last.query_one(".answer-meta").render())

@@ -32,16 +32,18 @@ def test_start_screen(snap_compare, sample_engine, fixed_times):
     assert snap_compare(RagboxApp(sample_engine), terminal_size=(100, 30), run_before=run_before)
 
 
-def test_answer_with_sources(snap_compare, sample_engine, fixed_times):
+def test_answer_with_sources(snap_compare, extracting_engine, fixed_times):
+    """The default with the bundled model: the answer taken from the sources, its evidence below."""
     async def run_before(pilot):
         await ready(pilot)
-        await ask(pilot, NDA_Q)
+        await ask(pilot, "How much notice is needed to terminate the Northwind Bluefin NDA?")
         await settle(pilot)
 
-    assert snap_compare(RagboxApp(sample_engine), terminal_size=(100, 30), run_before=run_before)
+    assert snap_compare(RagboxApp(extracting_engine), terminal_size=(100, 30), run_before=run_before)
 
 
 def test_answer_at_80x24(snap_compare, sample_engine, fixed_times):
+    """A model's answer, every sentence checked against its source."""
     async def run_before(pilot):
         await ready(pilot)
         await ask(pilot, NDA_Q)
@@ -50,7 +52,7 @@ def test_answer_at_80x24(snap_compare, sample_engine, fixed_times):
     assert snap_compare(RagboxApp(sample_engine), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_follow_up_light_theme(snap_compare, sample_engine, fixed_times):
+def test_follow_up_light_theme(snap_compare, extracting_engine, fixed_times):
     async def run_before(pilot):
         await ready(pilot)
         await ask(pilot, "How can the Acme Globex services agreement be terminated?")
@@ -58,7 +60,7 @@ def test_follow_up_light_theme(snap_compare, sample_engine, fixed_times):
         await pilot.press("ctrl+t")
         await settle(pilot)
 
-    assert snap_compare(RagboxApp(sample_engine), terminal_size=(100, 30), run_before=run_before)
+    assert snap_compare(RagboxApp(extracting_engine), terminal_size=(100, 30), run_before=run_before)
 
 
 def test_passage_in_context(snap_compare, sample_engine, fixed_times):
