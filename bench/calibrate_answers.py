@@ -101,7 +101,9 @@ def main() -> None:
         queries = [json.loads(line) for path in (args.answerable, args.unanswerable) for line in path.open()]
         contracts = sorted({contract_of(q) for q in queries})[: args.contracts]
         chosen = set(contracts)
-        queries = [q for q in queries if contract_of(q) in chosen]
+        # Shuffled (reproducibly), so that a run stopped early still covers every contract and kind.
+        queries = sorted((q for q in queries if contract_of(q) in chosen),
+                         key=lambda q: hashlib.sha256(q["id"].encode()).hexdigest())
         flags = {"store.index": args.index, "store.dir": args.store, "answer.style": "extract",
                  "answer.min_confidence": 0.0}
         rows = collect(Engine(load_settings(None, flags=flags)), queries, args.out)

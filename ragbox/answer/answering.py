@@ -23,7 +23,8 @@ from ragbox.answer.decision import decide
 from ragbox.answer.extract import Candidate, Similarity, candidates, title_of
 from ragbox.answer.facts import negated
 from ragbox.answer.prompting import build_prompt
-from ragbox.answer.questions import QuestionKind
+from ragbox.answer.questions import EFFECTIVE_DATE, TERM, QuestionKind
+from ragbox.answer.terms import spoken_date, term_end
 from ragbox.text import fold_spaces, sentence_spans
 from ragbox.types import Answer, AnswerSentence, Evidence, Hit
 
@@ -47,8 +48,14 @@ class Question:
 def find_evidence(question: Question, similarity: Similarity | None, passages: int) -> Candidate | None:
     if question.kind.name == "title":
         return title_of(question.document)
-    found = candidates(question.part, question.kind, question.hits[:passages], question.document,
-                       question.naming, similarity)
+    hits = question.hits[:passages]
+    found = candidates(question.part, question.kind, hits, question.document, question.naming, similarity)
+    if question.kind.derive_end:  # "when does it expire?" is often answered by its term
+        starts = candidates("effective date", EFFECTIVE_DATE, hits, question.document, question.naming)
+        effective = next((c.value for c in starts if len(c.value) == 10), None)
+        terms = candidates(question.part, TERM, hits, question.document, question.naming, similarity)
+        found += [end for end in (term_end(c, effective) for c in terms) if end is not None]
+        found.sort(key=lambda c: -c.score)
     return found[0] if found else None
 
 
@@ -81,6 +88,9 @@ def yes_or_no(question: str, evidence: str) -> str:
 def extracted_text(evidence: Candidate, kind: QuestionKind, number: int, question: str = "") -> str:
     if kind.name == "yesno":
         return f"{yes_or_no(question, evidence.sentence_text)} [{number}]."
+    if evidence.note:  # a value computed from the sentence, not written in it
+        value = "Perpetual" if evidence.value == "perpetual" else spoken_date(evidence.value)
+        return f"{value} ({evidence.note}) [{number}]"
     if evidence.value or kind.name == "title":
         span = fold_spaces(evidence.span_text)
         return f"{span[:1].upper()}{span[1:]} [{number}]"

@@ -46,6 +46,7 @@ class Candidate:
     value: str  # the fact's normal form ("30 day", "New York", "1999-06-21"), or "" for a sentence
     score: float = 0.0
     features: dict[str, float] = field(default_factory=dict)
+    note: str = ""  # how a value not written in the sentence was computed ("computed: one (1) year from ...")
 
     @property
     def sentence_text(self) -> str:

@@ -21,14 +21,16 @@ class QuestionKind:
     cues: tuple[str, ...]  # beginnings of the words that stand just before such an answer
     prefer_first: bool = False  # the earliest such fact in the document answers (a contract's date)
     not_after: tuple[str, ...] = ()  # a fact right after one of these answers another question
+    derive_end: bool = False  # an end date may be computed from a term ("for one (1) year")
 
     def cue_words(self) -> frozenset[str]:
         return frozenset(stems(" ".join(self.cues), frozenset()))
 
 
 def _kind(name: str, facts: str = "", cues: str = "", prefer_first: bool = False,
-          not_after: str = "") -> QuestionKind:
-    return QuestionKind(name, tuple(facts.split()), tuple(cues.split()), prefer_first, tuple(not_after.split()))
+          not_after: str = "", derive_end: bool = False) -> QuestionKind:
+    return QuestionKind(name, tuple(facts.split()), tuple(cues.split()), prefer_first, tuple(not_after.split()),
+                        derive_end)
 
 
 # First match wins: the notice period before renewal ("the notice period to terminate the
@@ -46,7 +48,8 @@ _RULES: list[tuple[re.Pattern, QuestionKind]] = [
            not_after="until through ending end expir terminat")),
     (re.compile(r"\b(expir\w*|end|termination|terminate)\b.*\bdate\b|\bdate\b.*\b(expir\w*|end)\b|"
                 r"\bwhen\b.*\b(expire|end|terminate)"),
-     _kind("date", "date", "expir terminat until through end", not_after="commenc begin start effective dated")),
+     _kind("date", "date", "expir terminat until through end", not_after="commenc begin start effective dated",
+           derive_end=True)),
     (re.compile(r"\bdate\b|\bwhen\b.*\b(signed|dated|made|executed|entered)\b|\bwhat day\b"),
      _kind("date", "date", "dated date entered made executed signed", prefer_first=True,
            not_after="until through ending end expir terminat")),
@@ -66,6 +69,10 @@ _RULES: list[tuple[re.Pattern, QuestionKind]] = [
     (re.compile(r"^(is|are|does|do|did|can|could|has|have|will|was|were|should|may|must)\b"), _kind("yesno")),
 ]
 PASSAGE = _kind("passage")
+# A contract's term clause: the duration that sets when it ends.
+TERM = _kind("term", "duration", "term period continue remain expire for")
+EFFECTIVE_DATE = _kind("date", "date", "effective commenc begin start", prefer_first=True,
+                       not_after="until through ending end expir terminat")
 
 
 def question_kind(question: str) -> QuestionKind:

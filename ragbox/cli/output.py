@@ -42,6 +42,9 @@ def print_answer_details(answer: Answer) -> None:
     click.echo("\nSources:" if answer.found else "\nThe closest passages (none answers the question):")
     for number, hit in enumerate(answer.sources, start=1):
         mark = "*" if number in answer.cited else " "
+        if answer.found and answer.evidence is not None and number == answer.evidence.source:
+            click.echo(f"{mark}[{number}] {locator(hit)} (the evidence above)")
+            continue
         click.echo(f"{mark}[{number}] {locator(hit)}: \"{quote(answer.quote_of(number), 200)}\"")
     if answer.cited:
         click.echo("(* the answer rests on it)")
