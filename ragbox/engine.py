@@ -235,6 +235,10 @@ class Engine:
         answer.timings = {"retrieval_s": retrieval_s, **answer.timings, "total_s": time.perf_counter() - started}
         return answer
 
+    def answers_with_model(self) -> bool:
+        """Whether the LLM writes the answers (else ragbox takes them from the sources)."""
+        return self._answer_style() == "generate"
+
     def _answer_style(self) -> str:
         """``answer.style``; "auto" lets the model write only when it is not the bundled 270M, which
         cannot state facts reliably (README, "Answers")."""

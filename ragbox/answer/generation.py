@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import threading
-import time
 from pathlib import Path
 from typing import Iterator, Protocol
 
 from ragbox.answer.prompting import Prompt
+from ragbox.cpu import free_cores
 from ragbox.errors import ModelError
 
 COMPLETION_STOPS = ["\n\n", "\nQuestion:", "\nSources:", "\n["]
@@ -23,24 +22,6 @@ class Generator(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
     def stream(self, prompt: Prompt, max_tokens: int) -> Iterator[str]: ...
-
-
-def free_cores(sample_seconds: float = 0.1) -> int:
-    """Cores idle right now: llama.cpp with more threads than free cores slows to a crawl."""
-    total = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    try:
-        def snapshot() -> tuple[int, int]:
-            with open("/proc/stat") as f:
-                values = [int(v) for v in f.readline().split()[1:]]
-            return values[3] + values[4], sum(values)  # idle + iowait, all
-
-        idle1, all1 = snapshot()
-        time.sleep(sample_seconds)
-        idle2, all2 = snapshot()
-        busy_cores = (1 - (idle2 - idle1) / max(1, all2 - all1)) * (os.cpu_count() or total)
-    except (OSError, ValueError, IndexError):
-        busy_cores = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    return max(1, min(total, round(total - busy_cores)))
 
 
 _LOG_CALLBACK = None

@@ -23,6 +23,10 @@ class LLMLoader:
         self.state = state
         self.on_state(state, name, detail)
 
+    def not_needed(self) -> None:
+        """The answers are taken from the sources, with no model: say so instead of loading one."""
+        self._set("not used", self.current_name(), "answers are taken from the sources")
+
     def current_name(self) -> str:
         return self.engine.llm_name()
 

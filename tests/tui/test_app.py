@@ -411,3 +411,11 @@ async def test_extracted_answer_shows_its_evidence_and_never_asks_the_model(extr
         last = app.main_screen.query(AnswerBlock).last()
         assert last.text.startswith("No: no such clause was found")
         assert "Not found" in str(last.query_one(".answer-meta").render())
+
+
+async def test_the_model_is_not_loaded_when_answers_are_extracted(extracting_engine, fake_llm):
+    app = RagboxApp(extracting_engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        status = app.main_screen.query_one("#status")
+        assert status.llm_state == "not used" and fake_llm.loads == 0

@@ -61,7 +61,7 @@ async def ready(pilot) -> None:
     screen = pilot.app.main_screen
     await wait_for(pilot, lambda: screen is not None and screen.is_mounted and
                    screen.query_one("#status").files is not None, what="the catalog")
-    await wait_for(pilot, lambda: pilot.app.models.state in ("ready", "error"), what="the model")
+    await wait_for(pilot, lambda: pilot.app.models.state in ("ready", "error", "not used"), what="the model")
     await pilot.pause()
 
 

@@ -107,7 +107,10 @@ class MainScreen(SidebarActions, BackgroundJobs, Screen):
         from ragbox.errors import RagboxError
 
         try:
-            self.app.models.ensure_loaded()
+            if self.engine.answers_with_model():
+                self.app.models.ensure_loaded()
+            else:  # the answers are extracted: the model is loaded only if one is switched to
+                self.app.models.not_needed()
         except RagboxError as exc:
             self.app.call_from_thread(self.notify, exc.one_line(), title="LLM", severity="error", timeout=10)
         try:
