@@ -1,4 +1,9 @@
-"""Text generation with llama-cpp-python: the only module importing llama_cpp."""
+"""Text generation with llama-cpp-python: the only module importing llama_cpp.
+
+``LlamaCppGenerator`` runs the model in the process that creates it. ragbox creates it only inside
+its model worker (``model_worker``), so a crash of llama.cpp never takes ragbox down; the engine
+talks to the worker through ``model_process.WorkerGenerator``, which has the same interface.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import Iterator, Protocol
+from typing import Callable, Iterator, Protocol
 
 from ragbox.answer.prompting import Prompt
 from ragbox.errors import ModelError
@@ -15,6 +20,10 @@ COMPLETION_STOPS = ["\n\n", "\nQuestion:", "\nSources:", "\n["]
 
 
 class Generator(Protocol):
+    """What the engine asks of an LLM. ``stream`` yields text pieces; a piece may be empty (the
+    model is still reading the prompt), so a caller can notice a cancel between pieces. Closing the
+    iterator stops the generation. ``grammar`` is GBNF text that constrains the output."""
+
     name: str
     context_size: int
 
@@ -22,7 +31,26 @@ class Generator(Protocol):
 
     def count_tokens(self, text: str) -> int: ...
 
-    def stream(self, prompt: Prompt, max_tokens: int) -> Iterator[str]: ...
+    def stream(self, prompt: Prompt, max_tokens: int, grammar: str | None = None) -> Iterator[str]: ...
+
+
+def counted_in_one_batch(generator, build: Callable[[Callable[[str], int]], object]):
+    """``build(count_tokens)`` with the token counts fetched in one batch: a first pass records the
+    texts ``build`` measures, the model counts them all at once (one round trip to its worker),
+    and the real pass reads the counts; a text only the real pass measures is counted alone."""
+    many = getattr(generator, "count_tokens_many", None)
+    if many is None:
+        return build(generator.count_tokens)
+    seen: list[str] = []
+    build(lambda text: seen.append(text) or 0)
+    counts = dict(zip(seen, many(seen)))
+
+    def count(text: str) -> int:
+        if text not in counts:
+            counts[text] = generator.count_tokens(text)
+        return counts[text]
+
+    return build(count)
 
 
 def free_cores(sample_seconds: float = 0.1) -> int:
@@ -76,6 +104,8 @@ class LlamaCppGenerator:
         self._style = prompt_style
         self._llm = None
         self._loading = threading.Lock()  # the TUI may ask while a worker is still loading
+        self.should_stop: Callable[[], bool] | None = None  # polled inside llama.cpp's compute
+        self._abort_callback = None
 
     def _load(self):
         with self._loading:
@@ -88,13 +118,30 @@ class LlamaCppGenerator:
 
                 _silence_llama_logs()
 
+                self.threads = self.threads or free_cores()
                 self._llm = Llama(
                     model_path=str(self.model_path), n_ctx=self.context_size,
-                    n_threads=self.threads or free_cores(), seed=self.seed, verbose=False,
+                    n_threads=self.threads, seed=self.seed, verbose=False,
                 )
             except Exception as exc:
                 raise ModelError("Cannot load LLM", f"{type(exc).__name__}: {exc}", self.model_path) from exc
+            if self.should_stop is not None:
+                self._install_abort_callback()
         return self._llm
+
+    def _install_abort_callback(self) -> None:
+        """Let ``should_stop`` interrupt llama.cpp between two operations of a decode, so a cancel
+        stops even the reading of a long prompt (one ``llama_decode`` of up to 512 tokens)."""
+        import llama_cpp
+
+        check = self.should_stop
+
+        @llama_cpp.ggml_abort_callback
+        def abort(data):  # noqa: ARG001
+            return bool(check())
+
+        self._abort_callback = abort  # keep a reference: ctypes callbacks must outlive their use
+        llama_cpp.llama_set_abort_callback(self._llm._ctx.ctx, abort, None)
 
     def load(self) -> None:
         self._load()
@@ -110,12 +157,16 @@ class LlamaCppGenerator:
     def count_tokens(self, text: str) -> int:
         return len(self._load().tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
-    def stream(self, prompt: Prompt, max_tokens: int) -> Iterator[str]:
+    def count_tokens_many(self, texts: list[str]) -> list[int]:
+        return [self.count_tokens(text) for text in texts]
+
+    def stream(self, prompt: Prompt, max_tokens: int, grammar: str | None = None) -> Iterator[str]:
         llm = self._load()
+        constraint = _grammar(grammar) if grammar else None
         if prompt.style == "chat":
             chunks = llm.create_chat_completion(
                 messages=prompt.messages, max_tokens=max_tokens, temperature=self.temperature,
-                seed=self.seed, stream=True)
+                seed=self.seed, stream=True, grammar=constraint)
             for chunk in chunks:
                 text = chunk["choices"][0]["delta"].get("content")
                 if text:
@@ -123,8 +174,30 @@ class LlamaCppGenerator:
         else:
             chunks = llm.create_completion(
                 prompt=prompt.text, max_tokens=max_tokens, temperature=self.temperature,
-                seed=self.seed, stop=COMPLETION_STOPS, stream=True)
+                seed=self.seed, stop=COMPLETION_STOPS, stream=True, grammar=constraint)
             for chunk in chunks:
                 text = chunk["choices"][0]["text"]
                 if text:
                     yield text
+
+
+def _grammar(text: str):
+    from llama_cpp import LlamaGrammar
+
+    try:
+        return LlamaGrammar.from_string(text, verbose=False)
+    except ValueError as exc:
+        raise ModelError("Bad grammar", f"llama.cpp cannot parse it: {exc}") from exc
+
+
+def system_info() -> str:
+    """The CPU features this llama.cpp build uses, as llama.cpp prints them."""
+    import llama_cpp
+
+    return llama_cpp.llama_print_system_info().decode("utf-8", "replace").strip()
+
+
+def library_version() -> str:
+    import llama_cpp
+
+    return getattr(llama_cpp, "__version__", "?")
