@@ -99,6 +99,10 @@ def check_fits(model_path: Path, name: str, n_ctx: int) -> dict:
 
 
 def _last_line(lines: list[str]) -> str:
+    """The line most likely to say what failed: an error or a failed assert, else the last one."""
+    for line in reversed(lines):
+        if any(word in line for word in ("GGML_ASSERT", "error", "Error", "failed")):
+            return line.strip()[:300]
     for line in reversed(lines):
         line = line.strip()
         if line and not line.startswith(("Traceback", "File ")):

@@ -7,7 +7,9 @@ talks to the worker through ``model_process.WorkerGenerator``, which has the sam
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import threading
 import time
 from pathlib import Path
@@ -162,7 +164,7 @@ class LlamaCppGenerator:
 
     def stream(self, prompt: Prompt, max_tokens: int, grammar: str | None = None) -> Iterator[str]:
         llm = self._load()
-        constraint = _grammar(grammar) if grammar else None
+        constraint = _grammar(llm, grammar) if grammar else None
         if prompt.style == "chat":
             chunks = llm.create_chat_completion(
                 messages=prompt.messages, max_tokens=max_tokens, temperature=self.temperature,
@@ -181,13 +183,39 @@ class LlamaCppGenerator:
                     yield text
 
 
-def _grammar(text: str):
+def _grammar(llm, text: str):
+    """A ``LlamaGrammar`` for GBNF ``text``, parsed here first: llama-cpp-python hands an invalid
+    grammar to the sampler unchecked, and llama.cpp then crashes with SIGSEGV."""
+    import llama_cpp
     from llama_cpp import LlamaGrammar
 
-    try:
-        return LlamaGrammar.from_string(text, verbose=False)
-    except ValueError as exc:
-        raise ModelError("Bad grammar", f"llama.cpp cannot parse it: {exc}") from exc
+    vocab = llama_cpp.llama_model_get_vocab(llm._model.model)
+    with _captured_stderr() as said:
+        sampler = llama_cpp.llama_sampler_init_grammar(vocab, text.encode("utf-8"), b"root")
+    if not sampler:
+        why = " ".join(line.strip() for line in said if line.strip())[:300] or "no rule 'root'?"
+        raise ModelError("Bad grammar", f"llama.cpp cannot parse it: {why}")
+    llama_cpp.llama_sampler_free(sampler)
+    return LlamaGrammar.from_string(text, verbose=False)
+
+
+@contextlib.contextmanager
+def _captured_stderr():
+    """What C code writes to fd 2 meanwhile, as a list of lines filled on exit."""
+    import tempfile
+
+    lines: list[str] = []
+    with tempfile.TemporaryFile() as sink:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield lines
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            lines.extend(sink.read().decode("utf-8", "replace").splitlines())
 
 
 def system_info() -> str:

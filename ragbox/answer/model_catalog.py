@@ -49,8 +49,8 @@ def hugging_face_root(environ: Mapping[str, str], home: Path) -> Path:
 
 
 def discover(model_dirs: Iterable[Path] = (), environ: Mapping[str, str] | None = None,
-             home: Path | None = None, include_bundled: bool = True) -> list[ModelEntry]:
-    """Every model found, each file once (the first place that names it wins)."""
+             home: Path | None = None, include_bundled: bool = True, unique: bool = True) -> list[ModelEntry]:
+    """Every model found; with ``unique``, each file once (the first name found for it wins)."""
     environ = os.environ if environ is None else environ
     home = Path(environ.get("HOME") or Path.home()) if home is None else home
     found: list[ModelEntry] = []
@@ -63,6 +63,8 @@ def discover(model_dirs: Iterable[Path] = (), environ: Mapping[str, str] | None 
     for root in lm_studio_roots(home):
         found += [ModelEntry(p.relative_to(root).as_posix(), p, "lm-studio") for p in _ggufs(root)]
     found += _hugging_face(hugging_face_root(environ, home))
+    if not unique:
+        return found
     seen: set[Path] = set()
     unique = []
     for entry in found:
@@ -83,7 +85,7 @@ def resolve(name: str, model_dirs: Iterable[Path] = (), environ: Mapping[str, st
     path = Path(name).expanduser()
     if path.is_file():
         return ModelEntry(path.name, path, "file")
-    entries = discover(model_dirs, environ, home, include_bundled=False) + _bundled(assemble=False)
+    entries = discover(model_dirs, environ, home, include_bundled=False, unique=False) + _bundled(assemble=False)
     exact = [e for e in entries if e.name == name]
     if exact:
         return _located(exact[0])
@@ -148,8 +150,12 @@ def _ollama(root: Path) -> list[ModelEntry]:
     manifests = root / "manifests"
     if not manifests.is_dir():
         return []
+    def official_first(path: Path) -> tuple:  # a blob pulled under two names is listed by its library name
+        parts = path.relative_to(manifests).parts
+        return (parts[0] != OLLAMA_REGISTRY, parts[1:2] != ("library",), parts)
+
     entries = []
-    for manifest in sorted(p for p in manifests.rglob("*") if p.is_file()):
+    for manifest in sorted((p for p in manifests.rglob("*") if p.is_file()), key=official_first):
         try:
             layers = json.loads(manifest.read_text(encoding="utf-8")).get("layers", [])
         except (OSError, ValueError, AttributeError):

@@ -41,8 +41,10 @@ class _Process:
         self.replies: queue.Queue = queue.Queue()
         self.stderr_tail: collections.deque[str] = collections.deque(maxlen=20)
         self.info: dict | None = None  # the "ready" reply
+        self.last_heard = time.monotonic()  # its last reply, or the request it was sent since
         threading.Thread(target=self._read_replies, daemon=True, name="llm-replies").start()
-        threading.Thread(target=self._read_stderr, daemon=True, name="llm-stderr").start()
+        self._stderr_reader = threading.Thread(target=self._read_stderr, daemon=True, name="llm-stderr")
+        self._stderr_reader.start()
 
     @property
     def pid(self) -> int:
@@ -62,7 +64,14 @@ class _Process:
             if text:
                 self.stderr_tail.append(text)
 
+    def last_words(self) -> list[str]:
+        """Its stderr's last lines, once it has exited (what a failed assert printed, say)."""
+        self._stderr_reader.join(timeout=1.0)
+        return list(self.stderr_tail)
+
     def send(self, message: dict) -> bool:
+        if self.replies.empty():
+            self.last_heard = time.monotonic()  # a new request: the silence counts from now
         try:
             self.popen.stdin.write((json.dumps(message) + "\n").encode("utf-8"))
             self.popen.stdin.flush()
@@ -186,7 +195,7 @@ class WorkerGenerator:
                 if message["type"] != "ready":
                     self._discard(process)
                     raise ModelError(message.get("what") or "Cannot load LLM", message.get("why", ""),
-                                     self.model_path)
+                                     message.get("path") or self.model_path)
                 process.info = message
             return process
 
@@ -198,13 +207,12 @@ class WorkerGenerator:
     def _receive(self, process: _Process, poll: float | None = None) -> dict | None:
         """The worker's next reply. With ``poll``, None when that long passes quietly. A worker
         that dies, or shows no sign of work for ``timeout_s``, raises ``ModelError``."""
-        quiet_since = time.monotonic()
         while True:
-            left = self.timeout_s - (time.monotonic() - quiet_since)
+            left = self.timeout_s - (time.monotonic() - process.last_heard)
             try:
                 message = process.replies.get(timeout=max(0.0, min(left, poll) if poll else left))
             except queue.Empty:
-                if time.monotonic() - quiet_since >= self.timeout_s:
+                if time.monotonic() - process.last_heard >= self.timeout_s:
                     self._discard(process)
                     raise crash_reports.hang_error(self.model_path, self.timeout_s) from None
                 if poll:
@@ -212,7 +220,7 @@ class WorkerGenerator:
                 continue
             if message is _EOF:
                 self._discard_dead(process)
-            quiet_since = time.monotonic()
+            process.last_heard = time.monotonic()
             if message["type"] != "alive":
                 return message
 
@@ -220,7 +228,7 @@ class WorkerGenerator:
         status = process.exit_status()
         if self._process is process:
             self._process = None
-        raise crash_reports.crash_error(self.model_path, self.name, status, list(process.stderr_tail),
+        raise crash_reports.crash_error(self.model_path, self.name, status, process.last_words(),
                                         self.memory, self.context_size)
 
     # --- the Generator interface ----------------------------------------------------------------
@@ -244,7 +252,8 @@ class WorkerGenerator:
                 process.send({"op": "count", "texts": missing})
                 reply = self._receive(process)
                 if reply["type"] != "counts":
-                    raise ModelError(reply.get("what", "Cannot count tokens"), reply.get("why", ""), self.model_path)
+                    raise ModelError(reply.get("what", "Cannot count tokens"), reply.get("why", ""),
+                                     reply.get("path"))
                 self._token_counts.update(zip(missing, reply["counts"]))
                 while len(self._token_counts) > TOKEN_CACHE:
                     self._token_counts.popitem(last=False)
@@ -274,7 +283,7 @@ class WorkerGenerator:
                     else:
                         finished = True
                         raise ModelError(message.get("what", "The LLM failed"), message.get("why", ""),
-                                         self.model_path)
+                                         message.get("path"))
             finally:
                 if not finished and self._process is process:
                     self._cancel(process, ident)

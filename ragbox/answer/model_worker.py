@@ -138,10 +138,11 @@ class Worker:
             try:
                 handler(request)
             except RagboxError as exc:
-                self.send({"type": "error", "id": request.get("id"), "what": exc.what, "why": exc.why})
+                self.send({"type": "error", "id": request.get("id"), "what": exc.what, "why": exc.why,
+                           "path": exc.path})
             except Exception as exc:  # a bug or a llama.cpp error: report it, stay up
                 self.send({"type": "error", "id": request.get("id"), "what": "The LLM failed",
-                           "why": f"{type(exc).__name__}: {exc}"})
+                           "why": f"{type(exc).__name__}: {exc}", "path": request.get("model_path")})
             finally:
                 self.busy = False
 
