@@ -135,7 +135,7 @@ class WorkerGenerator:
         self._next_id = 0
         self._token_counts: collections.OrderedDict[str, int] = collections.OrderedDict()
         self.memory: dict | None = None  # what the model needs, when checked
-        self.restarts = 0
+        self.starts = 0  # workers started: more than one after a crash, a hang or a close
 
     # --- the process ----------------------------------------------------------------------------
     @property
@@ -143,6 +143,10 @@ class WorkerGenerator:
         """Whether a worker is running with the model loaded (False after a crash, until reload)."""
         process = self._process
         return process is not None and process.info is not None and process.popen.poll() is None
+
+    @property
+    def restarts(self) -> int:
+        return max(0, self.starts - 1)
 
     @property
     def pid(self) -> int | None:
@@ -172,8 +176,7 @@ class WorkerGenerator:
     def _spawn(self) -> None:
         if self.check_memory:
             self.memory = crash_reports.check_fits(self.model_path, self.name, self.context_size)
-        if self._process is not None:
-            self.restarts += 1
+        self.starts += 1
         root = str(Path(__file__).resolve().parents[2])  # so the child imports this very ragbox
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
         process = _Process([sys.executable, "-m", "ragbox.answer.model_worker"], env)
