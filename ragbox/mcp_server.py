@@ -54,6 +54,7 @@ def answer_payload(answer) -> dict:
 def build_server(engine):
     from anyio import to_thread
     from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.exceptions import ToolError
     from mcp.types import ToolAnnotations
 
     server = MCPServer("ragbox", instructions=INSTRUCTIONS, version=_version())
@@ -63,7 +64,7 @@ def build_server(engine):
         try:
             return await to_thread.run_sync(lambda: call(*args, **kwargs))
         except RagboxError as exc:
-            raise ValueError(exc.one_line()) from None  # the client sees it as the tool's error
+            raise ToolError(exc.one_line()) from None  # the client reads the one-line reason
 
     @server.tool(annotations=read_only)
     async def search(query: str, k: int = 10, where: str | None = None) -> dict:
