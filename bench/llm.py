@@ -105,7 +105,7 @@ def worker_runs(path: Path, threads: int, args) -> dict:
     from ragbox.answer.model_process import WorkerGenerator
     from ragbox.answer.prompting import Prompt
 
-    generator = WorkerGenerator(path, n_ctx=args.n_ctx, threads=threads, max_answer_tokens=args.gen_tokens)
+    generator = WorkerGenerator(path, n_ctx=args.n_ctx, threads=threads)
     started = time.perf_counter()
     generator.load()
     load_s = time.perf_counter() - started

@@ -22,8 +22,11 @@ def make_generator(cfg: LLMSettings, model: str | None, model_dirs: list[Path]):
     from ragbox.answer.model_process import WorkerGenerator
 
     entry = resolve(cfg.model_path if model is None else model, model_dirs)
+    # A file is known by its file name; a model in a store by its name there (an Ollama blob's
+    # file name is its digest).
+    name = entry.path.name if entry.source in ("file", "folder", "bundled") else entry.name
     return WorkerGenerator(entry.path, cfg.n_ctx, cfg.threads, cfg.temperature, cfg.seed, cfg.prompt_style,
-                           cfg.timeout_s, cfg.check_memory, name=entry.path.name)
+                           cfg.timeout_s, cfg.check_memory, name=name)
 
 
 def list_models(cfg: LLMSettings, model_dirs: list[Path], in_use: str) -> list[dict]:

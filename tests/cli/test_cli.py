@@ -13,7 +13,7 @@ from ragbox.cli import main
 
 from support import SAMPLE_DOCS
 
-HEAVY = ("torch", "sentence_transformers", "chromadb", "llama_cpp", "transformers", "pypdf")
+HEAVY = ("torch", "sentence_transformers", "chromadb", "llama_cpp", "transformers", "pypdf", "mcp", "httpx")
 
 
 @pytest.fixture
