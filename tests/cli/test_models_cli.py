@@ -6,29 +6,20 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from ragbox.bundled import chat_llm_path
-from ragbox.cli import main
 
 from support import SAMPLE_DOCS, ollama_model
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def run(tmp_path, monkeypatch):
+@pytest.fixture(autouse=True)
+def ollama_store(tmp_path, monkeypatch):
+    """An Ollama store holding the bundled chat GGUF as smollm2:135m."""
     ollama = tmp_path / "ollama"
     ollama_model(ollama, "registry.ollama.ai/library/smollm2/135m", chat_llm_path(), "Apache License")
     monkeypatch.setenv("OLLAMA_MODELS", str(ollama))
-    monkeypatch.setenv("RAGBOX_STORE__DIR", str(tmp_path / "store"))
-    monkeypatch.delenv("RAGBOX_CONFIG", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(main, list(args), catch_exceptions=False)
-
-    return invoke
 
 
 def test_models_lists_the_ollama_model_with_its_facts(run):
