@@ -179,7 +179,10 @@ class Engine:
             self._own_generators.remove(generator)
 
     def _start_llm(self) -> None:
-        """Start loading the LLM without waiting, so it loads while retrieval runs."""
+        """Start loading the LLM without waiting, so it loads while retrieval runs (only an LLM this
+        engine builds: one handed in is asked for nothing until it is needed)."""
+        if self._generator is not None and not any(g is self._generator for g in self._own_generators):
+            return
         try:
             start = getattr(self.generator, "start", None)
             if start is not None:
