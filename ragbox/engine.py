@@ -196,7 +196,9 @@ class Engine:
         Face cache) with its facts, the memory it needs at llm.n_ctx and whether that fits now."""
         from ragbox.answer.model_service import list_models
 
-        return list_models(self.settings.llm, self.model_dirs(), self.llm_path())
+        built = self._generator
+        in_use = self.llm_path() if built is None or getattr(built, "model_path", None) else "(not a file)"
+        return list_models(self.settings.llm, self.model_dirs(), in_use)
 
     def model_info(self, name: str | None = None) -> dict:
         """One model's facts plus its licence, base model and openness, each with its source."""

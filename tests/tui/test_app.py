@@ -394,8 +394,8 @@ async def test_ask_end_to_end_with_the_real_models(sample_index, embedder, setti
 
         AnswerBlock.add_token = spy
         try:
-            await ask(pilot, "How many days of written notice are needed to terminate the Northwind Bluefin NDA?")
-            await wait_for(pilot, lambda: screen.asking_turn is None, timeout=300)
+            await ask(pilot, "How many days of written notice are needed to terminate the Northwind Bluefin NDA?",
+                      timeout=300)
         finally:
             AnswerBlock.add_token = original
         answer = screen.conversation.last.answer

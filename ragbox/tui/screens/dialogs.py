@@ -65,15 +65,15 @@ class ModelDialog(InputDialog):
         super().__init__(
             "Switch the LLM",
             f"In use: [b]{current_llm}[/b] · embeddings: [b]{embedding or '-'}[/b]\n"
-            "A model name from the list below (Enter on it), or the path of a GGUF file. It loads in "
-            "the background; the current one answers until it has loaded.",
+            "A model name from the list below (Enter on it; memory needed at llm.n_ctx), or the path of a "
+            "GGUF file. It loads in the background; the current one answers until it has loaded.",
             value=current_path, placeholder="qwen3:4b or ~/models/model.gguf", dialog_id="model-dialog")
 
     def compose_below(self) -> ComposeResult:
         yield OptionList(Option("Looking for models on this machine…", disabled=True), id="model-list")
 
     def show_models(self, rows: list[dict], n_ctx: int) -> None:
-        """Rows of ``Engine.models()``: name, size, memory at n_ctx and whether it fits now."""
+        """Rows of ``Engine.models()``: name, size, memory at ``n_ctx`` and whether it fits now."""
         options = self.query_one("#model-list", OptionList)
         options.clear_options()
         for row in rows:
@@ -82,7 +82,7 @@ class ModelDialog(InputDialog):
             fits = "fits" if row["fits"] else "[b red]does not fit[/b red]"
             options.add_option(Option(
                 f"{'● ' if row.get('in_use') else '  '}[b]{row['name']}[/b]  [dim]{row['source']} · "
-                f"{row['parameters']} {row['quantization']} · {row['ram_bytes'] / 1e9:.1f} GB at n_ctx {n_ctx} · "
+                f"{row['parameters']} {row['quantization']} · {row['ram_bytes'] / 1e9:.1f} GB · "
                 f"{'chat' if row['chat_template'] else 'base'}[/dim] · {fits}", id=row["name"]))
         if not options.option_count:
             options.add_option(Option("No GGUF model found (see `ragbox models`).", disabled=True))
