@@ -40,7 +40,8 @@ class LLMLoader:
             except RagboxError as exc:
                 self._set("error", self.current_name(), exc.one_line())
                 raise
-            if id(generator) in self._loaded:
+            # A worker that crashed or was stopped reports itself not loaded: load it again.
+            if id(generator) in self._loaded and getattr(generator, "loaded", True):
                 return generator
             self._set("loading", generator.name)
             try:
@@ -52,8 +53,12 @@ class LLMLoader:
             self._set("ready", generator.name)
             return generator
 
+    def report_failure(self, detail: str) -> None:
+        """The model failed while answering (a crash, a hang): shown until it loads again."""
+        self._set("error", self.current_name(), detail)
+
     def switch(self, model_path: str):
-        """Load the GGUF at ``model_path`` and make it the engine's LLM if it loads."""
+        """Load ``model_path`` (a GGUF path or a model name) and make it the engine's LLM if it loads."""
         from pathlib import Path
 
         from ragbox.errors import RagboxError

@@ -170,7 +170,7 @@ class MainScreen(SidebarActions, BackgroundJobs, Screen):
     @work(thread=True, group="ask")
     def _answer(self, turn_id: int, question: str, query: str, where: str | None,
                 cancel: threading.Event) -> None:
-        from ragbox.errors import RagboxError
+        from ragbox.errors import ModelError, RagboxError
 
         try:
             self.app.models.ensure_loaded()
@@ -182,6 +182,8 @@ class MainScreen(SidebarActions, BackgroundJobs, Screen):
         except _Stopped:
             self.post_message(AnswerFailed(turn_id, "Stopped before the answer began."))
         except RagboxError as exc:
+            if isinstance(exc, ModelError):  # the status bar shows it; the next question reloads
+                self.app.models.report_failure(exc.one_line())
             self.post_message(AnswerFailed(turn_id, exc.one_line()))
         except Exception as exc:
             self.post_message(AnswerFailed(turn_id, f"{type(exc).__name__}: {exc}"))
