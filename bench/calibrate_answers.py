@@ -28,12 +28,13 @@ from ragbox.answer.grading import is_right  # noqa: E402
 from ragbox.config import load_settings  # noqa: E402
 from ragbox.engine import Engine  # noqa: E402
 
-FEATURES = ("question", "cue", "introduced", "similarity", "top_score")
+FEATURES = ("question", "cover", "in_document", "cue", "introduced", "similarity", "top_score", "early", "own")
 OPEN = {"yesno", "passage"}  # kinds with no fact to find: decided by whether the document answers
 
 
 def contract_of(query: dict) -> str:
-    return query["id"].rsplit("-", 1)[0] if query["id"].startswith("cuad-") else query["id"]
+    """ "cuad-082-Non-Compete" -> "cuad-082" (the category may hold hyphens)."""
+    return "-".join(query["id"].split("-")[:2]) if query["id"].startswith("cuad-") else query["id"]
 
 
 def half(contract: str) -> int:

@@ -296,7 +296,7 @@ class Engine:
         relevant = [h for h in hits if h.score >= self.settings.retrieval.min_score]
         context, part = split_query(question)
         kind = question_kind(part)
-        document = self._document_of(relevant[0]) if relevant and (kind.facts or kind.name == "title") else []
+        document = self._document_of(relevant[0]) if relevant else []
         naming = document_naming_words([h.path for h in relevant[:1]]) + ([context] if context else [])
         asked = Question(question, part, kind, relevant, document, naming, self._searched(where, relevant))
         answerer = Answerer(self._answer_style(), k, self.settings.llm.max_answer_tokens, cfg.min_confidence,
@@ -315,8 +315,7 @@ class Engine:
         style = self.settings.answer.style
         if style != "auto":
             return style
-        return "generate" if (self.settings.llm.model_path or getattr(self._generator, "model_path", None)) \
-            else "extract"
+        return "extract" if not self.settings.llm.base_url and self.llm_name() == bundled.LLM_FILE else "generate"
 
     def _document_of(self, hit: Hit) -> list[Hit]:
         """Every passage of ``hit``'s document, in reading order (a question that expects a fact is

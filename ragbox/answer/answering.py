@@ -20,7 +20,7 @@ from typing import Callable, Sequence
 from ragbox.answer.checking import check_sentence
 from ragbox.answer.citations import best_quote, with_quotes
 from ragbox.answer.decision import decide
-from ragbox.answer.extract import Candidate, Similarity, candidates, title_of
+from ragbox.answer.extract import Candidate, Similarity, candidates, in_document, title_of
 from ragbox.answer.facts import negated
 from ragbox.answer.generation import counted_in_one_batch
 from ragbox.answer.prompting import build_prompt
@@ -47,6 +47,13 @@ class Question:
 
 
 def find_evidence(question: Question, similarity: Similarity | None, passages: int) -> Candidate | None:
+    evidence = _best_candidate(question, similarity, passages)
+    if evidence is not None:
+        evidence.features["in_document"] = in_document(question.part, question.document, question.naming)
+    return evidence
+
+
+def _best_candidate(question: Question, similarity: Similarity | None, passages: int) -> Candidate | None:
     if question.kind.name == "title":
         return title_of(question.document)
     hits = question.hits[:passages]

@@ -20,7 +20,7 @@ from ragbox.answer.questions import QuestionKind
 # questions of the same contracts); see the README's "Answers" section for the figures.
 WEIGHTS = {
     "typed": {"bias": -1.0, "question": 1.0, "cue": 1.5, "introduced": 2.0, "similarity": 1.0, "top_score": 1.0},
-    "open": {"bias": -3.0, "question": 3.0, "cue": 0.0, "introduced": 0.0, "similarity": 3.0, "top_score": 2.0},
+    "open": {"bias": -3.0, "question": 1.5, "cover": 1.0, "in_document": 1.0, "similarity": 3.0, "top_score": 1.0},
 }
 
 

@@ -21,7 +21,9 @@ from ragbox.text import PASSAGE_STOPWORDS, sentence_spans, stems
 from ragbox.types import Hit
 
 # Words every question about a document uses: they say nothing about which sentence answers.
-_GENERIC = frozenset(stems("contract agreement document clause provision provisions section this", frozenset()))
+_GENERIC = frozenset(stems("contract agreement document clause clauses provision provisions section this there exist "
+                           "contain include includes provide provides require requires specify specified designate "
+                           "designated under", frozenset()))
 # "two (2) successive [one-year terms]": the count and kind of renewals belong to the answer.
 _PREFIX = re.compile(r"(?:\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten)(?:\s*\(\d+\))?\s+)?"
                      r"\b(?:successive|additional|consecutive|further)\b[^.;]{0,30}$", re.IGNORECASE)
@@ -130,6 +132,9 @@ def candidates(question: str, kind: QuestionKind, passages: Sequence[Hit], docum
             if candidate is not None:
                 found.append(candidate)
     found.sort(key=lambda c: -c.score)
+    cover = max((c.features["question"] for c in found), default=0.0)
+    for candidate in found:  # how much of the question the best-covering sentence holds
+        candidate.features["cover"] = cover
     if similarity is not None and found:
         top = found[:SIMILARITY_CANDIDATES]
         for candidate, value in zip(top, similarity(question, [c.sentence_text for c in top])):
@@ -178,6 +183,18 @@ def is_heading(text: str) -> bool:
     stripped = text.strip()
     return (len(stripped.split()) <= 8 and not stripped.endswith((".", ";", ":", "?", "!")) and bool(words)
             and sum(w[0].isupper() for w in words) >= 0.6 * len(words))
+
+
+def in_document(question: str, document: Sequence[Hit], naming: Sequence[str] = ()) -> float:
+    """The share of what the question asks about that the document mentions at all: a clause
+    whose words it never uses ("escrow", "favored nation") is not in it."""
+    wanted = question_terms(question, naming)
+    if not wanted or not document:
+        return 0.0
+    present: set[str] = set()
+    for hit in document:
+        present |= wanted & set(stems(hit.text, PASSAGE_STOPWORDS))
+    return len(present) / len(wanted)
 
 
 def hit_position(hit: Hit) -> int:

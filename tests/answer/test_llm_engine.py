@@ -19,7 +19,8 @@ NDA_Q = "How many days of written notice are needed to terminate the Northwind B
 
 @pytest.fixture
 def engine(sample_index):
-    engine = Engine(sample_index.settings, embedder=sample_index.embedder)
+    """The bundled GGUF, writing the answers (the default with it is to extract them)."""
+    engine = Engine(sample_index.settings.replace({"answer.style": "generate"}), embedder=sample_index.embedder)
     yield engine
     engine.close()
 
