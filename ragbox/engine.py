@@ -37,6 +37,7 @@ class Engine:
         self.index_name = settings.store.index
         self.index_dir = data_dir(settings) / "indexes" / self.index_name
         self._catalog = self._vectors = self._chunker = self._retriever = None  # built on first use
+        self._read_options = None
         self._embedder, self._generator = embedder, generator
         self._building = threading.Lock()  # the app builds components from several threads
 
@@ -78,6 +79,20 @@ class Engine:
             limit = min(cfg.max_tokens or tokenizer.max_tokens, tokenizer.max_tokens)
             self._chunker = Chunker(tokenizer, limit, cfg.overlap_tokens, cfg.structure)
         return self._chunker
+
+    @property
+    def read_options(self):
+        """How files are read: with the OCR engine for scanned pages unless ``index.ocr = off``."""
+        if self._read_options is None:
+            from ragbox.ingest.loaders import ReadOptions
+
+            ocr = None
+            if self.settings.index.ocr == "auto":
+                from ragbox.ingest.ocr import RapidPageOcr
+
+                ocr = RapidPageOcr()  # loads its models when it meets the first scanned page
+            self._read_options = ReadOptions(ocr=ocr)
+        return self._read_options
 
     @property
     def retriever(self):
@@ -170,7 +185,7 @@ class Engine:
 
         with self._write_lock():
             self._check_embedding_model(claim=True)
-            indexer = Indexer(self.catalog, self.vectors, self.embedder, self.chunker)
+            indexer = Indexer(self.catalog, self.vectors, self.embedder, self.chunker, self.read_options)
             return indexer.run(paths or [Path(p) for p in self.catalog.roots()], on_progress)
 
     def rebuild(self) -> None:
@@ -302,7 +317,7 @@ class Engine:
         """The page a passage came from, read from the file again, with the passage located."""
         from ragbox.ingest.loaders import page_in_context
 
-        return page_in_context(hit)
+        return page_in_context(hit, self.read_options)
 
     def conversations_dir(self) -> Path:
         return data_dir(self.settings) / "conversations"

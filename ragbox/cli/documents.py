@@ -17,7 +17,8 @@ from ragbox.cli import Context, handle_errors
 @click.pass_obj
 @handle_errors
 def index(obj: Context, folders: tuple[Path, ...], rebuild: bool, as_json: bool) -> None:
-    """Index FOLDERS (or files): .pdf, .txt and .md, recursively. Re-runs are incremental.
+    """Index FOLDERS (or files), recursively: .pdf (scans by OCR), .docx, .html/.htm, .eml, .mbox,
+    .txt and .md; e-mail attachments are indexed as documents of their own. Re-runs are incremental.
 
     With no FOLDERS, re-index the folders this index was built from.
     """

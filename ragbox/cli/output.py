@@ -88,8 +88,10 @@ def index_progress(enabled: bool = True):
         task = bar.add_task("index", total=None, counts="finding files…")
 
         def update(p) -> None:
-            bar.update(task, total=max(p.bytes_total, 1), completed=p.bytes_done,
-                       counts=f"{p.files_done}/{p.files_total} files  {p.pages} pages  {p.chunks} chunks")
+            counts = f"{p.files_done}/{p.files_total} files  {p.pages} pages  {p.chunks} chunks"
+            if p.ocr_done < p.ocr_total:  # a scan is being read: seconds a page, so say which
+                counts += f"  OCR {p.ocr_file} page {p.ocr_done + 1}/{p.ocr_total}"
+            bar.update(task, total=max(p.bytes_total, 1), completed=p.bytes_done, counts=counts)
 
         yield update
 

@@ -1,7 +1,7 @@
 """The app's plain-text helpers: summaries, citation links, times."""
 
-from ragbox.ingest.indexer import IndexSummary
-from ragbox.tui.formatting import format_index_summary, when_indexed
+from ragbox.ingest.indexer import IndexProgress, IndexSummary
+from ragbox.tui.formatting import format_index_summary, format_progress, when_indexed
 from ragbox.tui.widgets.chat import link_citations
 
 
@@ -21,3 +21,11 @@ def test_when_indexed():
     assert when_indexed(1000, now=1030) == "just now"
     assert when_indexed(1000, now=1000 + 300) == "5 min ago"
     assert when_indexed(1000, now=1000 + 7200) == "2 h ago"
+
+
+def test_progress_names_the_scan_being_read_by_ocr():
+    progress = IndexProgress(files_total=3, files_done=1, pages=4, chunks=20, ocr_file="scan.pdf", ocr_done=1,
+                             ocr_total=5)
+    assert format_progress(progress) == "1/3 files · 4 pages · 20 chunks · OCR scan.pdf page 2/5"
+    progress.ocr_done = 5
+    assert format_progress(progress) == "1/3 files · 4 pages · 20 chunks"
