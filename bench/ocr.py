@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from ragbox.ingest.loaders import ReadOptions, pdf  # noqa: E402
 from ragbox.ingest.ocr import RapidPageOcr  # noqa: E402
 
-CUAD_PDFS = Path(__file__).resolve().parents[2] / "shared" / "evaldata" / "cuad" / "docs" / "pdf"
+CUAD_PDFS = next((p / "shared" / "evaldata" / "cuad" / "docs" / "pdf" for p in Path(__file__).resolve().parents
+                  if (p / "shared" / "evaldata").is_dir()), Path("shared/evaldata/cuad/docs/pdf"))
 
 
 def normalise(text: str) -> str:
@@ -75,6 +76,8 @@ def main() -> None:
     args = parser.parse_args()
 
     pdfs = sorted(args.pdfs.glob("*.pdf"))[: args.files]
+    if not pdfs:
+        raise SystemExit(f"no PDFs in {args.pdfs}")
     images, references, labels = scanned_pages(pdfs, args.pages, args.dpi)
     buffer = io.BytesIO()
     images[0].save(buffer, format="PDF", save_all=True, append_images=images[1:], resolution=args.dpi)

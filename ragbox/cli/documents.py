@@ -77,8 +77,9 @@ def watch(obj: Context, folders: tuple[Path, ...]) -> None:
     """Keep the index in step with FOLDERS as files are added, changed, renamed or deleted.
 
     With no FOLDERS, watch the folders this index was built from. Indexes what changed since the
-    last run first, then after every burst of changes (debounced); Ctrl+C stops.
+    last run first, then after every burst of changes (debounced); Ctrl+C (or SIGTERM) stops.
     """
+    import signal
     import threading
 
     from ragbox.cli.output import WatchReport
@@ -89,6 +90,8 @@ def watch(obj: Context, folders: tuple[Path, ...]) -> None:
         raise click.UsageError("Give a folder to watch, e.g. `ragbox watch ~/contracts`.")
     report = WatchReport(roots)
     stop = threading.Event()
+    # A service manager stops it with SIGTERM: finish the run under way, then end as Ctrl+C does.
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
     try:
         engine.watch(list(folders), report.run, stop, on_error=report.error)
     except KeyboardInterrupt:
