@@ -89,9 +89,10 @@ class Engine:
 
             ocr = None
             if self.settings.index.ocr == "auto":
-                from ragbox.ingest.ocr import RapidPageOcr
+                from ragbox.ingest.ocr import CachedPageOcr, RapidPageOcr
 
-                ocr = RapidPageOcr()  # loads its models when it meets the first scanned page
+                # the engine loads its models when it meets the first scanned page
+                ocr = CachedPageOcr(RapidPageOcr(), self.index_dir / "ocr-cache")
             self._read_options = ReadOptions(ocr=ocr)
         return self._read_options
 

@@ -9,6 +9,9 @@ line where the gap between lines is wide (a paragraph break, for the chunker).
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 import threading
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -66,6 +69,49 @@ class RapidPageOcr:
                 yield number, page_text(result.boxes, result.txts)
         finally:
             document.close()
+
+
+class CachedPageOcr:
+    """OCR text kept by content in a folder: a page is read once. Re-chunking after a settings
+    change, moving a scan, or opening an OCR'd passage in the app then costs no OCR, and the
+    passage view shows exactly the text that was indexed."""
+
+    def __init__(self, ocr, folder: Path) -> None:
+        self.ocr = ocr
+        self.folder = Path(folder)
+        # the same page read with other settings or models is another entry
+        self.version = hashlib.sha256(f"{RENDER_DPI}/{DETECTION_SIDE}/{sorted(MODEL_FILES.items())}".encode()
+                                      ).hexdigest()[:8]
+
+    def pdf_pages(self, data: bytes, numbers: Iterable[int]) -> Iterator[tuple[int, str]]:
+        digest = hashlib.sha256(data).hexdigest()[:32]
+        numbers = list(numbers)
+        missing = []
+        for number in numbers:
+            path = self._path(digest, number)
+            if not path.is_file():
+                missing.append(number)
+        read = self.ocr.pdf_pages(data, missing) if missing else iter(())
+        for number in numbers:
+            path = self._path(digest, number)
+            if number in missing:
+                found, text = next(read)
+                assert found == number
+                self._store(path, text)
+            else:
+                text = path.read_text(encoding="utf-8")
+            yield number, text
+
+    def _path(self, digest: str, number: int) -> Path:
+        return self.folder / digest[:2] / f"{digest}-{self.version}-{number}.txt"
+
+    def _store(self, path: Path, text: str) -> None:
+        """Written whole or not at all: a run killed mid-write leaves no half page behind."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)
 
 
 def page_text(boxes, texts) -> str:

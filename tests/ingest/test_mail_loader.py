@@ -2,9 +2,6 @@
 
 from email.message import EmailMessage
 
-import pytest
-
-from ragbox.errors import DocumentError
 from ragbox.ingest.loaders import load, page_in_context, parts_from_bytes
 from ragbox.paths import locator, split_part_path
 from ragbox.types import Hit
@@ -102,17 +99,3 @@ def test_mbox_messages_are_documents_with_their_attachments(tmp_path):
     assert body.endswith("From now on the parking space costs $80 a month.\nFrom the landlord.")  # >From unescaped
     hit = Hit("x", f"{path} › 1. Renewal terms › terms.txt", None, 4, 9, "lease", 0.5)
     assert page_in_context(hit).span == (4, 9)
-
-
-@pytest.mark.parametrize("name, data, reason", [
-    ("notes.eml", b"Just some text that is no e-mail at all.\n", "not an e-mail message"),
-    ("blob.eml", b"\x00\x01\x02binary" * 10, "binary content"),
-    ("empty.eml", b"", "not an e-mail message"),
-    ("notes.mbox", b"Subject: hi\n\nno separator line\n", "not an mbox mailbox"),
-])
-def test_bad_mail_files_are_skipped_with_a_reason(tmp_path, name, data, reason):
-    path = tmp_path / name
-    path.write_bytes(data)
-    with pytest.raises(DocumentError) as info:
-        parts_from_bytes(path, data)
-    assert reason in info.value.why

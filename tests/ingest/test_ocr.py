@@ -8,7 +8,7 @@ import pytest
 from ragbox.errors import DocumentError
 from ragbox.ingest.loaders import ReadOptions, load, page_in_context, pages_from_bytes
 from ragbox.ingest.loaders.pdf_ocr import with_ocr
-from ragbox.ingest.ocr import RapidPageOcr, page_text
+from ragbox.ingest.ocr import CachedPageOcr, RapidPageOcr, page_text
 from ragbox.paths import locator
 from ragbox.types import Hit, Page
 
@@ -51,6 +51,18 @@ def test_only_pages_without_a_text_layer_are_read_and_progress_is_reported():
     fake.asked.clear()
     with_ocr(NDA, b"", pages, ReadOptions(ocr=fake, only_page=4))
     assert fake.asked == [4]  # the passage view reads one page again, not the whole scan
+
+
+def test_a_page_is_read_by_ocr_once(tmp_path):
+    fake = FakeOcr()
+    cached = CachedPageOcr(fake, tmp_path / "cache")
+    assert list(cached.pdf_pages(b"scan one", [2, 5])) == [(2, f"{fake.text} (2)"), (5, f"{fake.text} (5)")]
+    assert list(cached.pdf_pages(b"scan one", [5, 3, 2])) == [(5, f"{fake.text} (5)"), (3, f"{fake.text} (3)"),
+                                                              (2, f"{fake.text} (2)")]
+    assert fake.asked == [2, 5, 3]  # only the page not read before
+    list(cached.pdf_pages(b"another scan", [2]))
+    assert fake.asked == [2, 5, 3, 2]
+    assert not list((tmp_path / "cache").rglob("*.tmp"))
 
 
 def test_a_scan_is_skipped_with_the_reason_when_ocr_is_off(tmp_path):

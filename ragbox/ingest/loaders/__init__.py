@@ -140,9 +140,7 @@ def read_part(path: Path, data: bytes, part: str, options: ReadOptions = DEFAULT
     only the documents on the way to it."""
     kind, name = path.suffix.lower(), ""
     for step in part.split(PART_SEPARATOR) if part else []:
-        if kind not in INNER:
-            break
-        inner = next((i for i in _inner_documents(path, data, kind) if i.name == step), None)
+        inner = next((i for i in _inner_documents(path, data, kind) if i.name == step), None) if kind in INNER else None
         if inner is None:
             raise DocumentError("Cannot find", f"'{part}' is no longer in the file", path)
         data, kind, name = inner.data, inner.kind, inner.name
