@@ -20,7 +20,6 @@ from ragbox.errors import DocumentError, IndexBusyError, StoreError
 from ragbox.types import Answer, Hit, PageInContext, Where
 
 TokenCallback = Callable[[str], None]
-WATCH_RETRY_S = 2.0  # watching: wait this long when another ragbox is indexing the same index
 
 
 def data_dir(settings: Settings) -> Path:
@@ -193,11 +192,9 @@ class Engine:
     def watch(self, paths: Sequence[Path], on_run: Callable, stop: threading.Event,
               on_error: Callable[[Exception], None] | None = None, quiet_ms: int | None = None) -> None:
         """Index ``paths`` (default: the folders the index was built from) now and again after
-        every batch of file changes, until ``stop`` is set. Each run is an ordinary ``index`` run
-        with its lock and crash safety; ``on_run(summary)`` sees each. A run that cannot start
-        (another ragbox is indexing) is retried; other errors go to ``on_error`` and watching
-        goes on."""
-        from ragbox.ingest.watching import QUIET_MS, batches
+        every batch of file changes, until ``stop`` is set (see ``ingest.watching``); each run is
+        an ordinary ``index`` run, seen by ``on_run(summary)``."""
+        from ragbox.ingest.watching import QUIET_MS, keep_indexed
 
         roots = [Path(p).expanduser().absolute() for p in paths] or [Path(r) for r in self.roots()]
         if not roots:
@@ -205,22 +202,8 @@ class Engine:
         for root in roots:
             if not root.exists():
                 raise DocumentError("Cannot watch", "no such file or folder", root)
-        for _changed in batches(roots, stop, ignore=[data_dir(self.settings)], quiet_ms=quiet_ms or QUIET_MS):
-            self._index_until_done(roots, on_run, stop, on_error)  # the first batch: catching up
-
-    def _index_until_done(self, roots, on_run, stop, on_error) -> None:
-        while not stop.is_set():
-            try:
-                on_run(self.index(roots))
-                return
-            except IndexBusyError as exc:
-                if on_error:
-                    on_error(exc)
-                stop.wait(WATCH_RETRY_S)
-            except DocumentError as exc:  # a watched folder deleted, say: report it, keep watching
-                if on_error:
-                    on_error(exc)
-                return
+        keep_indexed(lambda: self.index(roots), roots, on_run, stop, on_error, ignore=[data_dir(self.settings)],
+                     quiet_ms=quiet_ms or QUIET_MS)
 
     def rebuild(self) -> None:
         """Drop the whole index (after an embedding model change); the next index run refills it."""

@@ -12,10 +12,35 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
+
+from ragbox.errors import DocumentError, IndexBusyError
 
 QUIET_MS = 800
 MAX_BATCH_MS = 10_000
+RETRY_S = 2.0  # wait this long when another ragbox is indexing the same index
+
+
+def keep_indexed(index: Callable[[], object], roots: Sequence[Path], on_run: Callable[[object], None],
+                 stop: threading.Event, on_error: Callable[[Exception], None] | None = None,
+                 ignore: Sequence[Path] = (), quiet_ms: int = QUIET_MS) -> None:
+    """Run ``index()`` once the watcher is up (catching up) and after every batch of changes
+    under ``roots``, until ``stop`` is set; ``on_run`` sees each run's summary. A run that finds
+    the index busy is retried; a file error (a watched folder gone) goes to ``on_error`` and
+    watching goes on; any other error ends it."""
+    for _changed in batches(roots, stop, ignore, quiet_ms):
+        while not stop.is_set():
+            try:
+                on_run(index())
+                break
+            except IndexBusyError as exc:
+                if on_error:
+                    on_error(exc)
+                stop.wait(RETRY_S)
+            except DocumentError as exc:
+                if on_error:
+                    on_error(exc)
+                break
 
 
 def batches(roots: Sequence[Path], stop: threading.Event, ignore: Sequence[Path] = (),
