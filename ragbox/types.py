@@ -66,7 +66,7 @@ class Hit:
         return {
             "path": self.path,
             "page": self.page,
-            "ocr": self.ocr,
+            **({"ocr": True} if self.ocr else {}),  # only for a page read by OCR
             "char_start": self.char_start,
             "char_end": self.char_end,
             "score": round(self.score, 4),

@@ -54,7 +54,7 @@ def test_index_search_status_forget(run, tmp_path):
 
     hits = json.loads(run("search", "--json", "--k", "3", "governing law of the NDA").output)
     assert len(hits) == 3
-    assert set(hits[0]) == {"path", "page", "ocr", "char_start", "char_end", "score", "text"}
+    assert set(hits[0]) == {"path", "page", "char_start", "char_end", "score", "text"}
 
     status = json.loads(run("status", "--json").output)
     assert status["files"] == 7 and status["embedding_model"].startswith("all-MiniLM-L6-v2@")

@@ -80,7 +80,10 @@ def test_every_format_in_one_run_with_format_aware_citations(make_engine, tmp_pa
     assert "scanned msa.pdf, page 1, OCR" in output
     hits = json.loads(runner.invoke(main, ["search", "--json", "--k", "20", "thirty days written notice NDA"]).output)
     nda = next(h for h in hits if h["path"].endswith("lease.eml › nda.pdf"))
-    assert nda["page"] == 3 and nda["ocr"] is False
+    assert nda["page"] == 3 and "ocr" not in nda
+    hits = json.loads(runner.invoke(main, ["search", "--json", "--k", "3", "Master Services Agreement Acme"]).output)
+    scanned = next(h for h in hits if h["path"].endswith("scanned msa.pdf"))
+    assert scanned["page"] == 1 and scanned["ocr"] is True
 
 
 @pytest.fixture
