@@ -153,3 +153,25 @@ def test_an_edited_email_replaces_all_its_parts(make_engine, mail_folder):
     paths = {h.path.rsplit(" › ", 1)[-1] for h in engine.search("lease renews years NDA notice", k=30)}
     assert "renewal.txt" in paths and "nda.pdf" not in paths
     assert_consistent(engine)
+
+
+@pytest.mark.parametrize("crash_at", ["moved:1", "removing:1"])
+def test_a_run_killed_while_moving_or_removing_an_email_is_repaired(crash_at, make_engine, mail_folder, tmp_path):
+    import signal
+
+    from test_crash_safety import run_index_subprocess
+
+    store = tmp_path / "store"
+    make_engine(**{"store.dir": str(store)}).index([mail_folder])
+    shutil.move(mail_folder / "lease.eml", mail_folder / "signed.eml")
+    if crash_at.startswith("removing"):
+        (mail_folder / "signed.eml").unlink()
+    assert run_index_subprocess(store, mail_folder, crash_at=crash_at) == -signal.SIGKILL
+    engine = make_engine(**{"store.dir": str(store)})
+    assert engine.index([mail_folder]).repaired >= 1
+    assert_consistent(engine)
+    fresh = make_engine(**{"store.dir": str(tmp_path / "fresh")})
+    fresh.index([mail_folder])
+    assert store_state(engine) == store_state(fresh)
+    assert engine.catalog.skipped() == fresh.catalog.skipped()
+    assert len(fresh.catalog.skipped()) == (1 if crash_at.startswith("moved") else 0)  # signed.eml › broken.pdf
