@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import io
+import os
 import statistics
 import sys
 import time
@@ -94,9 +95,9 @@ def main() -> None:
 
 def measure(engine, scan: bytes, labels: list[str], references: list[str], variant: str) -> None:
     engine._load()  # model loading is not part of the per-page time
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     pages = pdf.pages(Path("scan.pdf"), scan, ReadOptions(ocr=engine))
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     scores = []
     for label, page, reference in zip(labels, pages, references):
         score = char_accuracy(page.text, reference)
@@ -106,7 +107,8 @@ def measure(engine, scan: bytes, labels: list[str], references: list[str], varia
     weighted = sum(s * len(normalise(r)) for s, r in zip(scores, references)) / total_ref
     print(f"{variant}: {len(pages)} pages, character accuracy mean {statistics.mean(scores):.3f}, "
           f"median {statistics.median(scores):.3f}, min {min(scores):.3f}, weighted by length {weighted:.3f}; "
-          f"{seconds:.1f} s, {len(pages) / seconds:.3f} pages/s ({seconds / len(pages):.1f} s/page)")
+          f"{seconds:.1f} s, {len(pages) / seconds:.3f} pages/s ({seconds / len(pages):.1f} s/page; CPU time "
+          f"{cpu / len(pages):.1f} s/page, load average {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":
