@@ -33,6 +33,11 @@ class EmbeddingSettings:
 
 
 @dataclass(frozen=True)
+class IndexSettings:
+    ocr: str = "auto"  # auto: PDF pages with no text layer are read by OCR | off
+
+
+@dataclass(frozen=True)
 class ChunkingSettings:
     max_tokens: int = 96  # 0: the embedding model's max sequence length (more is never used)
     overlap_tokens: int = 24
@@ -79,6 +84,7 @@ class LLMSettings:
 class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
+    index: IndexSettings = field(default_factory=IndexSettings)
     chunking: ChunkingSettings = field(default_factory=ChunkingSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     answer: AnswerSettings = field(default_factory=AnswerSettings)
@@ -92,7 +98,7 @@ class Settings:
 
 
 _CHOICES = {"llm.prompt_style": ("auto", "chat", "completion"), "retrieval.mode": ("hybrid", "vector", "lexical"),
-            "answer.style": ("auto", "extract", "generate")}
+            "answer.style": ("auto", "extract", "generate"), "index.ocr": ("auto", "off")}
 _MINIMUM = {
     "embedding.batch_size": 1,
     "embedding.threads": 0,

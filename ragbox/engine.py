@@ -17,7 +17,7 @@ from typing import Callable, Iterator, Sequence
 
 from ragbox import bundled
 from ragbox.config import Settings
-from ragbox.errors import RagboxError, StoreError
+from ragbox.errors import DocumentError, IndexBusyError, RagboxError, StoreError
 from ragbox.types import Answer, Hit, PageInContext, Where
 
 TokenCallback = Callable[[str], None]
@@ -38,6 +38,7 @@ class Engine:
         self.index_name = settings.store.index
         self.index_dir = data_dir(settings) / "indexes" / self.index_name
         self._catalog = self._vectors = self._chunker = self._retriever = None  # built on first use
+        self._read_options = None
         self._embedder, self._generator = embedder, generator
         self._own_generators: list = []  # the LLMs this engine started (their workers stop with it)
         self._building = threading.Lock()  # the app builds components from several threads
@@ -80,6 +81,21 @@ class Engine:
             limit = min(cfg.max_tokens or tokenizer.max_tokens, tokenizer.max_tokens)
             self._chunker = Chunker(tokenizer, limit, cfg.overlap_tokens, cfg.structure)
         return self._chunker
+
+    @property
+    def read_options(self):
+        """How files are read: with the OCR engine for scanned pages unless ``index.ocr = off``."""
+        if self._read_options is None:
+            from ragbox.ingest.loaders import ReadOptions
+
+            ocr = None
+            if self.settings.index.ocr == "auto":
+                from ragbox.ingest.ocr import CachedPageOcr, RapidPageOcr
+
+                # the engine loads its models when it meets the first scanned page
+                ocr = CachedPageOcr(RapidPageOcr(), self.index_dir / "ocr-cache")
+            self._read_options = ReadOptions(ocr=ocr)
+        return self._read_options
 
     @property
     def retriever(self):
@@ -229,7 +245,7 @@ class Engine:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise StoreError(f"Index '{self.index_name}' is busy", "another ragbox is indexing it",
+                raise IndexBusyError(f"Index '{self.index_name}' is busy", "another ragbox is indexing it",
                                  self.index_dir) from None
             yield
 
@@ -238,8 +254,24 @@ class Engine:
 
         with self._write_lock():
             self._check_embedding_model(claim=True)
-            indexer = Indexer(self.catalog, self.vectors, self.embedder, self.chunker)
+            indexer = Indexer(self.catalog, self.vectors, self.embedder, self.chunker, self.read_options)
             return indexer.run(paths or [Path(p) for p in self.catalog.roots()], on_progress)
+
+    def watch(self, paths: Sequence[Path], on_run: Callable, stop: threading.Event,
+              on_error: Callable[[Exception], None] | None = None, quiet_ms: int | None = None) -> None:
+        """Index ``paths`` (default: the folders the index was built from) now and again after
+        every batch of file changes, until ``stop`` is set (see ``ingest.watching``); each run is
+        an ordinary ``index`` run, seen by ``on_run(summary)``."""
+        from ragbox.ingest.watching import QUIET_MS, keep_indexed
+
+        roots = [Path(p).expanduser().absolute() for p in paths] or [Path(r) for r in self.roots()]
+        if not roots:
+            raise StoreError(f"Index '{self.index_name}' has no folders", "give a folder to watch")
+        for root in roots:
+            if not root.exists():
+                raise DocumentError("Cannot watch", "no such file or folder", root)
+        keep_indexed(lambda: self.index(roots), roots, on_run, stop, on_error, ignore=[data_dir(self.settings)],
+                     quiet_ms=quiet_ms or QUIET_MS)
 
     def rebuild(self) -> None:
         """Drop the whole index (after an embedding model change); the next index run refills it."""
@@ -318,10 +350,12 @@ class Engine:
         return "extract" if not self.settings.llm.base_url and self.llm_name() == bundled.LLM_FILE else "generate"
 
     def _document_of(self, hit: Hit) -> list[Hit]:
-        """Every passage of ``hit``'s document, in reading order (a question that expects a fact is
-        answered from anywhere in the document it is about)."""
+        """Every passage of ``hit``'s document (for a document inside a file, that one: the
+        attachment, not the whole e-mail), in reading order: a question that expects a fact is
+        answered from anywhere in the document it is about."""
         rows = self.catalog.chunks_of(hit.chunk_id.rsplit(":", 1)[0])
-        return [Hit(r.chunk_id, r.path, r.page, r.char_start, r.char_end, r.text, 0.0, r.section) for r in rows]
+        return [Hit(r.chunk_id, r.path, r.page, r.char_start, r.char_end, r.text, 0.0, r.section, r.ocr)
+                for r in rows if r.path == hit.path]
 
     def _similarity(self, question: str, sentences: list[str]) -> list[float]:
         vectors = self.embedder.embed([question] + sentences)
@@ -386,7 +420,7 @@ class Engine:
         """The page a passage came from, read from the file again, with the passage located."""
         from ragbox.ingest.loaders import page_in_context
 
-        return page_in_context(hit)
+        return page_in_context(hit, self.read_options)
 
     def conversations_dir(self) -> Path:
         return data_dir(self.settings) / "conversations"

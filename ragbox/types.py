@@ -13,13 +13,25 @@ Where = str | Sequence[str] | None  # path glob(s) a search is restricted to: "c
 
 @dataclass(frozen=True)
 class Page:
-    """One unit of extracted text: a PDF page, or the whole text of a .txt/.md file.
+    """One unit of extracted text: a PDF page, or the whole text of a file without pages
+    (.txt, .md, .docx, .html, an e-mail).
 
-    ``number`` is 1-based for PDFs and ``None`` for text files. Chunk offsets index into ``text``.
+    ``number`` is 1-based for PDFs and ``None`` otherwise. Chunk offsets index into ``text``.
+    ``ocr`` is set when the text was read from the page's image (a scanned page).
     """
 
     number: int | None
     text: str
+    ocr: bool = False
+
+
+@dataclass(frozen=True)
+class Part:
+    """A document inside a file: ``name`` is '' for the file's own text, else the inner
+    document's name ("contract.pdf" attached to an e-mail; nested ones joined by " › ")."""
+
+    name: str
+    pages: list[Page]
 
 
 @dataclass(frozen=True)
@@ -31,11 +43,14 @@ class Chunk:
     char_end: int
     text: str
     section: str = ""  # the heading the chunk sits under, when the chunker could tell
+    part: str = ""  # the document inside the file it comes from ('' for the file itself), see Part
+    ocr: bool = False  # its page was read by OCR
 
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved chunk of an indexed file, with its similarity score (higher is better)."""
+    """A retrieved chunk of an indexed file, with its similarity score (higher is better).
+    ``path`` names a document inside a file as ``file › inner`` (see ``paths.part_path``)."""
 
     chunk_id: str
     path: str
@@ -45,11 +60,13 @@ class Hit:
     text: str
     score: float
     section: str = ""
+    ocr: bool = False  # its page was read by OCR
 
     def as_dict(self) -> dict:
         return {
             "path": self.path,
             "page": self.page,
+            **({"ocr": True} if self.ocr else {}),  # only for a page read by OCR
             "char_start": self.char_start,
             "char_end": self.char_end,
             "score": round(self.score, 4),

@@ -80,8 +80,10 @@ def index_progress(enabled: bool = True):
         task = bar.add_task("index", total=None, counts="finding files…")
 
         def update(p) -> None:
-            bar.update(task, total=max(p.bytes_total, 1), completed=p.bytes_done,
-                       counts=f"{p.files_done}/{p.files_total} files  {p.pages} pages  {p.chunks} chunks")
+            counts = f"{p.files_done}/{p.files_total} files  {p.pages} pages  {p.chunks} chunks"
+            if p.ocr_done < p.ocr_total:  # a scan is being read: seconds a page, so say which
+                counts += f"  OCR {p.ocr_file} page {p.ocr_done + 1}/{p.ocr_total}"
+            bar.update(task, total=max(p.bytes_total, 1), completed=p.bytes_done, counts=counts)
 
         yield update
 
@@ -89,6 +91,34 @@ def index_progress(enabled: bool = True):
 def print_index_summary(summary) -> None:
     for line in summary.describe(display_path):
         click.echo(line)
+
+
+class WatchReport:
+    """What ``ragbox watch`` prints: the first run's summary, then one timestamped line per file
+    that changed (and per new reason to skip one); runs that changed nothing print nothing."""
+
+    def __init__(self, roots) -> None:
+        self.roots = list(roots)
+        self.skipped: dict[str, str] | None = None
+
+    def run(self, summary) -> None:
+        if self.skipped is None:
+            print_index_summary(summary)
+            click.echo(f"Watching {', '.join(display_path(str(Path(r).absolute())) for r in self.roots)} "
+                       "for changes (Ctrl+C stops)…")
+        else:
+            stamp = time.strftime("%H:%M:%S")
+            lines = [f"indexed {display_path(p)}" for p in summary.indexed]
+            lines += [f"renamed {display_path(a)} -> {display_path(b)}" for a, b in summary.renamed]
+            lines += [f"removed {display_path(p)}" for p in summary.removed]
+            lines += [f"skipped {display_path(p)}: {why}" for p, why in sorted(summary.skipped.items())
+                      if self.skipped.get(p) != why]
+            for line in lines:
+                click.echo(f"{stamp}  {line}")
+        self.skipped = dict(summary.skipped)
+
+    def error(self, exc) -> None:
+        click.echo(f"{time.strftime('%H:%M:%S')}  {exc.one_line()}", err=True)
 
 
 def print_status(info: dict) -> None:

@@ -3,6 +3,8 @@
 Unchanged files (same path, same sha256) cost a hash. Edited files are re-chunked and their old
 version removed; a renamed or moved file reuses its stored vectors; a deleted file's chunks go.
 Loading and chunking run in a thread ahead of the embedder so parsing overlaps with embedding.
+A file is one document with all the documents inside it (an e-mail's attachments are *parts* of
+its chunks), so its attachments change, move and go with it, under the same crash safety.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import hashlib
 import queue
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -19,7 +21,8 @@ from ragbox.errors import DocumentError
 from ragbox.ingest.chunking import Chunker
 from ragbox.ingest.crash_points import crash_point
 from ragbox.ingest.discovery import discover
-from ragbox.ingest.loaders import pages_from_bytes, read_file
+from ragbox.ingest.loaders import DEFAULT_OPTIONS, ReadOptions, parts_from_bytes, read_file
+from ragbox.paths import PART_SEPARATOR
 from ragbox.store.catalog import Catalog, DocumentRow, chunk_id
 from ragbox.store.embeddings import Embedder
 from ragbox.store.vectors import ChromaVectorStore
@@ -37,6 +40,9 @@ class IndexProgress:
     pages: int = 0
     chunks: int = 0
     current: str = ""
+    ocr_file: str = ""  # the scan being read by OCR now, with its pages done and to do
+    ocr_done: int = 0
+    ocr_total: int = 0
 
 
 @dataclass
@@ -50,6 +56,7 @@ class IndexSummary:
     chunks: int = 0
     seconds: float = 0.0
     repaired: int = 0  # interrupted writes undone before this run
+    ocr_pages: int = 0  # pages of new or edited files read by OCR
 
     def describe(self, show_path: Callable[[str], str] = str) -> list[str]:
         """The summary as the CLI and the app print it, paths shown by ``show_path``."""
@@ -57,6 +64,8 @@ class IndexSummary:
                  f"{len(self.renamed)} renamed, {len(self.removed)} removed, "
                  f"{len(self.skipped)} skipped; {self.pages} pages, {self.chunks} new chunks "
                  f"in {self.seconds:.1f}s."]
+        if self.ocr_pages:
+            lines.append(f"Read {self.ocr_pages} scanned page(s) by OCR.")
         if self.repaired:
             lines.append(f"Repaired {self.repaired} entries left by an interrupted run.")
         lines += [f"  renamed {show_path(old)} -> {show_path(new)}" for old, new in self.renamed]
@@ -69,6 +78,7 @@ class IndexSummary:
             "indexed": len(self.indexed), "renamed": len(self.renamed), "unchanged": self.unchanged,
             "removed": len(self.removed), "skipped": len(self.skipped), "pages": self.pages,
             "chunks": self.chunks, "seconds": round(self.seconds, 2), "repaired": self.repaired,
+            "ocr_pages": self.ocr_pages,
         }
 
 
@@ -85,6 +95,8 @@ class _Prepared:
     unchanged: bool = False
     skip_reason: str = ""
     moved_from: DocumentRow | None = None
+    skipped_parts: dict[str, str] = field(default_factory=dict)  # part path -> why (a bad attachment)
+    ocr_pages: int = 0
 
 
 ProgressCallback = Callable[[IndexProgress], None]
@@ -95,11 +107,13 @@ def document_id(path: str, content_hash: str) -> str:
 
 
 class Indexer:
-    def __init__(self, catalog: Catalog, vectors: ChromaVectorStore, embedder: Embedder, chunker: Chunker) -> None:
+    def __init__(self, catalog: Catalog, vectors: ChromaVectorStore, embedder: Embedder, chunker: Chunker,
+                 read_options: ReadOptions = DEFAULT_OPTIONS) -> None:
         self.catalog = catalog
         self.vectors = vectors
         self.embedder = embedder
         self.chunker = chunker
+        self.read_options = read_options
 
     # --- repair --------------------------------------------------------------------------
     def recover(self, deep: bool) -> int:
@@ -154,18 +168,23 @@ class Indexer:
             gone_by_hash.setdefault(doc.content_hash, []).append(doc)
 
         current = {d.path: d for d in in_scope}
+        earlier_skips = self.catalog.skipped()
         pending: list[_Prepared] = []
-        for item in self._prepare_ahead(files, current, gone_by_hash, progress, on_progress):
+        options = replace(self.read_options, on_ocr=_ocr_progress(progress, on_progress))
+        for item in self._prepare_ahead(files, current, gone_by_hash, progress, on_progress, options):
             if item.skip_reason:
                 summary.skipped[item.path] = item.skip_reason
                 if item.path in current:  # a clean run would not hold its older version either
                     gone[item.path] = current[item.path]
             elif item.unchanged:
                 summary.unchanged += 1
+                summary.skipped.update(_part_skips(earlier_skips, item.path, item.path))
             elif item.moved_from is not None:
                 self._move(item.moved_from, item.path, item.replaces)
                 summary.renamed.append((item.moved_from.path, item.path))
+                summary.skipped.update(_part_skips(earlier_skips, item.moved_from.path, item.path))
             else:
+                summary.skipped.update(item.skipped_parts)
                 pending.append(item)
                 if sum(len(p.chunks) for p in pending) >= EMBED_BATCH_CHUNKS:
                     self._write(pending, summary)
@@ -185,7 +204,7 @@ class Indexer:
         self.catalog.finish_run(run_id, summary.as_dict())
         return summary
 
-    def _prepare_ahead(self, files, current, gone_by_hash, progress, on_progress) -> Iterator[_Prepared]:
+    def _prepare_ahead(self, files, current, gone_by_hash, progress, on_progress, options) -> Iterator[_Prepared]:
         """Yield prepared files from a loader thread, so parsing overlaps with embedding."""
         results: queue.Queue = queue.Queue(maxsize=8)
         stop = threading.Event()
@@ -195,7 +214,7 @@ class Indexer:
                 for path in files:
                     if stop.is_set():
                         return
-                    results.put(("file", path, self._prepare(path, current, gone_by_hash)))
+                    results.put(("file", path, self._prepare(path, current, gone_by_hash, options)))
             except BaseException as exc:  # surfaced in the consumer, never lost in the thread
                 results.put(("error", None, exc))
             finally:
@@ -226,7 +245,7 @@ class Indexer:
                 except queue.Empty:
                     pass
 
-    def _prepare(self, path: Path, current: dict[str, DocumentRow], gone_by_hash) -> _Prepared:
+    def _prepare(self, path: Path, current: dict[str, DocumentRow], gone_by_hash, options: ReadOptions) -> _Prepared:
         """Runs in the loader thread: reads no catalog or store, only files and the maps given."""
         key = str(path)
         try:
@@ -240,11 +259,18 @@ class Indexer:
             replaces = [existing.doc_id] if existing else []
             if gone_by_hash.get(digest):
                 return _Prepared(key, digest, replaces=replaces, moved_from=gone_by_hash[digest].pop(0))
-            pages = pages_from_bytes(path, data)
-            chunks = self.chunker.chunk_pages(pages)
+            parts, skipped_parts = parts_from_bytes(path, data, options)
+            chunks = []
+            for part in parts:  # each part is cut on its own: page numbers and offsets are its own
+                scanned = {page.number for page in part.pages if page.ocr}
+                chunks += [replace(c, part=part.name, ocr=c.page in scanned)
+                           for c in self.chunker.chunk_pages(part.pages)]
         except DocumentError as exc:
             return _Prepared(key, skip_reason=exc.why)
-        return _Prepared(key, digest, len(data), len(pages), chunks, replaces)
+        pages = sum(len(part.pages) for part in parts)
+        ocr_pages = sum(page.ocr for part in parts for page in part.pages)
+        return _Prepared(key, digest, len(data), pages, chunks, replaces, skipped_parts=skipped_parts,
+                         ocr_pages=ocr_pages)
 
     def _move(self, old: DocumentRow, new_path: str, replaces: list[str]) -> None:
         """A renamed file: copy its vectors and chunks under the new path, no re-embedding."""
@@ -256,9 +282,7 @@ class Indexer:
         self.vectors.upsert([chunk_id(new_id, n) for n in range(len(chunks))],
                             [vectors[c.chunk_id] for c in chunks], [new_id] * len(chunks))
         crash_point("moved")
-        self.catalog.finish_document(
-            new_id, [Chunk(c.page, c.char_start, c.char_end, c.text, c.section) for c in chunks],
-            replaces + [old.doc_id])
+        self.catalog.finish_document(new_id, [c.as_chunk() for c in chunks], replaces + [old.doc_id])
         self._drop([old.doc_id] + replaces)
 
     def _write(self, prepared: list[_Prepared], summary: IndexSummary) -> None:
@@ -283,6 +307,7 @@ class Indexer:
             summary.indexed.append(item.path)
             summary.pages += item.pages
             summary.chunks += count
+            summary.ocr_pages += item.ocr_pages
 
     def _drop(self, doc_ids: list[str]) -> None:
         if doc_ids:
@@ -296,6 +321,21 @@ class Indexer:
         self.catalog.mark_deleting([d.doc_id for d in docs])
         self._drop([d.doc_id for d in docs])
         return [d.path for d in docs]
+
+
+def _part_skips(earlier: dict[str, str], old_path: str, new_path: str) -> dict[str, str]:
+    """The skip reasons of a file's parts from an earlier run, for a file not read again."""
+    prefix = old_path + PART_SEPARATOR
+    return {new_path + path[len(old_path):]: why for path, why in earlier.items() if path.startswith(prefix)}
+
+
+def _ocr_progress(progress: IndexProgress, on_progress: ProgressCallback | None):
+    """Reports OCR page by page (from the loader thread): a scan takes seconds a page."""
+    def report(name: str, done: int, total: int) -> None:
+        progress.ocr_file, progress.ocr_done, progress.ocr_total = name, done, total
+        if on_progress:
+            on_progress(progress)
+    return report
 
 
 def _size(path: Path) -> int:

@@ -10,6 +10,7 @@ clean run would.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 import time
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from ragbox.paths import part_path
 from ragbox.text import WORD
 from ragbox.types import Chunk
 
@@ -31,7 +33,7 @@ CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL, seq INTEGER NOT NULL,
     page INTEGER, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, section TEXT NOT NULL,
-    text TEXT NOT NULL, title TEXT NOT NULL);
+    text TEXT NOT NULL, title TEXT NOT NULL, part TEXT NOT NULL DEFAULT '', ocr INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 -- The lexical index: kept in step with ``chunks`` by triggers, inside the same transactions, so
 -- it can never disagree with the catalog (porter stemming: "terminate" finds "termination").
@@ -48,6 +50,9 @@ CREATE TRIGGER IF NOT EXISTS chunks_fts_delete AFTER DELETE ON chunks BEGIN
     VALUES ('delete', old.id, old.title, old.section, old.text);
 END;
 CREATE TABLE IF NOT EXISTS skipped (path TEXT PRIMARY KEY, reason TEXT NOT NULL, seen_at REAL NOT NULL);
+-- ``part``: the document inside the file a chunk comes from ('' for the file's own text; an
+-- e-mail's attachment, say). A file is one document row with all its parts, so changing,
+-- renaming or deleting it handles its attachments with it. ``ocr``: its page was read by OCR.
 CREATE TABLE IF NOT EXISTS runs (
     run_id INTEGER PRIMARY KEY, started_at REAL NOT NULL, finished_at REAL, status TEXT NOT NULL,
     summary TEXT);
@@ -66,25 +71,38 @@ class DocumentRow:
     indexed_at: float
 
 
+# Columns added since the first release: an older catalog gets them on open.
+ADDED_CHUNK_COLUMNS = {"part": "TEXT NOT NULL DEFAULT ''", "ocr": "INTEGER NOT NULL DEFAULT 0"}
+
+
 @dataclass(frozen=True)
 class ChunkRow:
     chunk_id: str
     doc_id: str
-    path: str
+    path: str  # the part path (``file › attachment.pdf``) for a chunk of a document inside the file
     page: int | None
     char_start: int
     char_end: int
     section: str
     text: str
+    part: str = ""
+    ocr: bool = False
+
+    def as_chunk(self) -> Chunk:
+        return Chunk(self.page, self.char_start, self.char_end, self.text, self.section, self.part, self.ocr)
 
 
 def chunk_id(doc_id: str, seq: int) -> str:
     return f"{doc_id}:{seq:05d}"
 
 
-def file_title(path: str) -> str:
-    """The words of a file's name: "2026-03-14_jane_doe_followup.txt" -> "2026 03 14 jane doe followup"."""
-    return " ".join(WORD.findall(Path(path).stem))
+def file_title(path: str, part: str = "") -> str:
+    """The words of a file's name: "2026-03-14_jane_doe_followup.txt" -> "2026 03 14 jane doe followup";
+    a part's name adds its words ("mail.eml", "lease.pdf" -> "mail eml lease")."""
+    words = WORD.findall(Path(path).stem)
+    if part:
+        words += WORD.findall(re.sub(r"\.[A-Za-z0-9]{1,5}$", "", part))
+    return " ".join(words)
 
 
 class Catalog:
@@ -98,6 +116,13 @@ class Catalog:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self.db.executescript(SCHEMA)
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        present = {row[1] for row in self.db.execute("PRAGMA table_info(chunks)")}
+        for name, kind in ADDED_CHUNK_COLUMNS.items():
+            if name not in present:
+                self.db.execute(f"ALTER TABLE chunks ADD COLUMN {name} {kind}")
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -159,13 +184,12 @@ class Catalog:
         """Atomically: store the chunk rows, make the document ready, mark what it replaces."""
         with self.transaction():
             path = self.db.execute("SELECT path FROM documents WHERE doc_id=?", (doc_id,)).fetchone()[0]
-            title = file_title(path)
             self.db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
             self.db.executemany(
-                "INSERT INTO chunks (chunk_id, doc_id, seq, page, char_start, char_end, section, text, title) "
-                "VALUES (?,?,?,?,?,?,?,?,?)",
-                [(chunk_id(doc_id, n), doc_id, n, c.page, c.char_start, c.char_end, c.section, c.text, title)
-                 for n, c in enumerate(chunks)])
+                "INSERT INTO chunks (chunk_id, doc_id, seq, page, char_start, char_end, section, text, title, "
+                "part, ocr) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [(chunk_id(doc_id, n), doc_id, n, c.page, c.char_start, c.char_end, c.section, c.text,
+                  file_title(path, c.part), c.part, int(c.ocr)) for n, c in enumerate(chunks)])
             self.db.execute("UPDATE documents SET state='ready', chunks=? WHERE doc_id=?", (len(chunks), doc_id))
             for old in replaces:
                 self.db.execute("UPDATE documents SET state='deleting' WHERE doc_id=?", (old,))
@@ -197,9 +221,10 @@ class Catalog:
         return rows
 
     def _chunk_rows(self, where: str, params: Sequence) -> list[ChunkRow]:
-        sql = ("SELECT c.chunk_id, c.doc_id, d.path, c.page, c.char_start, c.char_end, c.section, c.text "
-               f"FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE {where}")
-        return [ChunkRow(*r) for r in self.db.execute(sql, params)]
+        sql = ("SELECT c.chunk_id, c.doc_id, d.path, c.page, c.char_start, c.char_end, c.section, c.text, "
+               f"c.part, c.ocr FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE {where}")
+        return [ChunkRow(*r[:2], part_path(r[2], r[8]), *r[3:8], r[8], bool(r[9]))
+                for r in self.db.execute(sql, params)]
 
     def lexical_search(self, match: str, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """Chunk ids ranked by BM25 for an FTS5 ``match`` expression (best first)."""

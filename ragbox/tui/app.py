@@ -8,8 +8,8 @@ from textual.binding import Binding
 from ragbox.tui.llm_loader import LLMLoader
 from ragbox.tui.messages import ModelStateChanged
 
-KEY_NAMES = {"escape": "Esc", "question_mark": "?", "f1": "F1", "f2": "F2", "enter": "Enter", "q": "q", "c": "c",
-             "n": "n"}
+KEY_NAMES = {"escape": "Esc", "question_mark": "?", "f1": "F1", "f2": "F2", "f5": "F5", "enter": "Enter", "q": "q",
+             "c": "c", "n": "n"}
 
 
 class RagboxApp(App):

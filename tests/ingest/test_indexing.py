@@ -102,7 +102,7 @@ def test_bad_file_is_skipped_and_the_run_goes_on(make_engine, docs):
     reasons = {Path(p).name: r for p, r in summary.skipped.items()}
     assert "unreadable PDF" in reasons["broken.pdf"]
     assert reasons["empty.md"] == "empty file"
-    assert reasons["notes.docx"] == "unsupported type '.docx'"
+    assert reasons["notes.docx"].startswith("unreadable Word file")
     assert {Path(p).name for p in engine.catalog.skipped()} == set(reasons)
     assert_consistent(engine)
 

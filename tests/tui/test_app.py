@@ -236,12 +236,38 @@ async def test_reindex_shows_progress_and_the_summary_while_asking_still_works(m
         release.set()
         await wait_for(pilot, lambda: not screen.indexing, what="the re-index")
         assert not bar.display
-        assert updates and updates[-1].files_done == updates[-1].files_total == 8
+        assert updates and updates[-1].files_done == updates[-1].files_total == 9  # the broken .docx too
         summary = str(screen.query_one("#index-summary").render())
         assert summary.startswith("Indexed 1 file(s), 7 unchanged, 0 renamed, 0 removed, 1 skipped;")
-        assert "skipped contracts/draft.docx: unsupported type '.docx'" in summary
+        assert "skipped contracts/draft.docx: unreadable Word file (" in summary
         await notified(pilot, "Re-index finished")
         await wait_for(pilot, lambda: screen.query_one("#status").files == 8, what="the catalog reload")
+
+
+async def test_watching_indexes_changes_while_the_app_is_open(make_engine, docs):
+    engine = make_engine(**{"index.ocr": "off"})
+    engine.index([docs])
+    engine.use_generator(FakeGenerator())
+    app = RagboxApp(engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        screen = app.main_screen
+        status = screen.query_one("#status")
+        await pilot.press("f5")
+        assert status.watching and screen.watch_stop is not None
+        assert "watching" in str(status.query_one("#status-index").render())
+        await notified(pilot, "Watch")
+        await pilot.pause(1.5)  # the watcher starts and catches up (nothing changed)
+        (docs / "clinical_notes" / "new_note.md").write_text("# Visit\nOmar Vance reported a sprained ankle.\n")
+        await wait_for(pilot, lambda: status.files == 8, timeout=60, what="the new file indexed")
+        await notified(pilot, "Folders changed")
+        (docs / "contracts" / "mutual_nda_northwind_bluefin.pdf").unlink()
+        await wait_for(pilot, lambda: status.files == 7, timeout=60, what="the deleted file removed")
+        stop = screen.watch_stop
+        await pilot.press("f5")
+        assert not status.watching and stop.is_set()
+        assert "watching" not in str(status.query_one("#status-index").render())
+    assert [d.path.rsplit("/", 1)[-1] for d in engine.catalog.documents()].count("new_note.md") == 1
 
 
 async def test_switching_the_llm(sample_engine, tmp_path):

@@ -1,4 +1,5 @@
-"""PDF: one page of text per PDF page, exactly as ``pypdf``'s ``extract_text()`` returns it."""
+"""PDF: one page of text per PDF page, exactly as ``pypdf``'s ``extract_text()`` returns it; a
+page with no text layer (a scan) is read by OCR when ``options.ocr`` is given."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import logging
 from pathlib import Path
 
 from ragbox.errors import DocumentError
+from ragbox.ingest.loaders.options import DEFAULT_OPTIONS, ReadOptions
+from ragbox.ingest.loaders.pdf_ocr import with_ocr
 from ragbox.types import Page
 
 
-def pages(path: Path, data: bytes) -> list[Page]:
+def pages(path: Path, data: bytes, options: ReadOptions = DEFAULT_OPTIONS) -> list[Page]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -20,13 +23,14 @@ def pages(path: Path, data: bytes) -> list[Page]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentError("Skipped", "encrypted PDF (password protected)", path)
-        return [Page(number, _page_text(page)) for number, page in enumerate(reader.pages, start=1)]
+        result = [Page(number, _page_text(page)) for number, page in enumerate(reader.pages, start=1)]
     except DocumentError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise DocumentError("Skipped", f"unreadable PDF ({type(exc).__name__}: {exc})", path) from exc
     except Exception as exc:  # pypdf raises many types on damaged files; one bad PDF never stops a run
         raise DocumentError("Skipped", f"unreadable PDF ({type(exc).__name__}: {exc})", path) from exc
+    return with_ocr(path, data, result, options) if options.ocr is not None else result
 
 
 def _page_text(page) -> str:

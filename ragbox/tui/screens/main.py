@@ -40,6 +40,8 @@ class MainScreen(SidebarActions, BackgroundJobs, Screen):
         Binding("ctrl+o", "sources", "Sources"),
         Binding("ctrl+f", "documents", "Docs", tooltip="List and filter the indexed documents"),
         Binding("ctrl+r", "reindex", "Re-index"),
+        Binding("f5", "toggle_watch", "Watch the folders (on/off)", show=False,
+                tooltip="Index the folders' changes as they happen, while the app is open"),
         Binding("ctrl+l", "switch_model", "LLM"),
         Binding("f2", "toggle_sidebar", "Sidebar"),
         Binding("f1", "help", "Help"),
@@ -58,6 +60,10 @@ class MainScreen(SidebarActions, BackgroundJobs, Screen):
         self.next_turn = 0
         self.pending: dict[int, tuple[str, str, str | None]] = {}
         self.indexing = False
+        self.watch_stop: threading.Event | None = None  # set while the folders are being watched
+
+    def on_unmount(self) -> None:
+        self.stop_watching()
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "stop":  # Esc shows in the footer only while an answer is being written
