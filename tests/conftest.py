@@ -32,10 +32,11 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def embedder():
+    """The default embedder: the bundled model on ONNX Runtime (exported on first use)."""
     from ragbox.bundled import embedding_model_dir
-    from ragbox.store.embeddings import SentenceTransformerEmbedder
+    from ragbox.store.embeddings import DEFAULT_PRECISION, make_embedder
 
-    return SentenceTransformerEmbedder(embedding_model_dir(), batch_size=32)
+    return make_embedder(embedding_model_dir(), "auto", DEFAULT_PRECISION, batch_size=32)
 
 
 @pytest.fixture

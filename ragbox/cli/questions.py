@@ -22,7 +22,7 @@ def ask(obj: Context, question: str, k: int | None, where: str | None, model: st
     """Answer QUESTION from the indexed documents, citing its sources."""
     from ragbox.cli.output import answer_json, print_sources
 
-    engine = obj.engine(**{"llm.model_path": model})
+    engine = obj.question_engine(**{"llm.model_path": model})
 
     def show(token: str) -> None:
         click.echo(token, nl=False)
@@ -47,7 +47,7 @@ def search(obj: Context, query: str, k: int, where: str | None, as_json: bool) -
     """Show the passages that best match QUERY (retrieval only, no model)."""
     from ragbox.cli.output import print_hits
 
-    hits = obj.engine().search(query, k=k, where=where)
+    hits = obj.question_engine().search(query, k=k, where=where)
     if as_json:
         click.echo(json.dumps([h.as_dict() for h in hits], indent=2))
     else:

@@ -2,7 +2,8 @@
 
 Unchanged files (same path, same sha256) cost a hash. Edited files are re-chunked and their old
 version removed; a renamed or moved file reuses its stored vectors; a deleted file's chunks go.
-Loading and chunking run in a thread ahead of the embedder so parsing overlaps with embedding.
+Hashing runs in a thread ahead of the embedder, parsing and chunking in worker processes (in a
+big run), so reading files overlaps with embedding.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from ragbox.errors import DocumentError
 from ragbox.ingest.chunking import Chunker
 from ragbox.ingest.crash_points import crash_point
 from ragbox.ingest.discovery import discover
-from ragbox.ingest.loaders import pages_from_bytes, read_file
+from ragbox.ingest.loaders import read_file
+from ragbox.ingest.parsing import Parsed, Parser, auto_processes
 from ragbox.store.catalog import Catalog, DocumentRow, chunk_id
 from ragbox.store.embeddings import Embedder
+from ragbox.store.exact import catalog_vectors
 from ragbox.store.vectors import ChromaVectorStore
 from ragbox.types import Chunk
 
@@ -85,6 +88,13 @@ class _Prepared:
     unchanged: bool = False
     skip_reason: str = ""
     moved_from: DocumentRow | None = None
+    parsed: Callable[[], Parsed] | None = None  # pages and chunks, maybe from a worker process
+
+    def resolve(self) -> "_Prepared":
+        if self.parsed is not None:
+            result, self.parsed = self.parsed(), None
+            self.pages, self.chunks, self.skip_reason = result.pages, result.chunks, result.skip_reason
+        return self
 
 
 ProgressCallback = Callable[[IndexProgress], None]
@@ -95,11 +105,14 @@ def document_id(path: str, content_hash: str) -> str:
 
 
 class Indexer:
-    def __init__(self, catalog: Catalog, vectors: ChromaVectorStore, embedder: Embedder, chunker: Chunker) -> None:
+    def __init__(self, catalog: Catalog, vectors: ChromaVectorStore, embedder: Embedder, chunker: Chunker,
+                 parse_processes: int = 0) -> None:
+        """``parse_processes``: worker processes reading files (0: as many as suit the run)."""
         self.catalog = catalog
         self.vectors = vectors
         self.embedder = embedder
         self.chunker = chunker
+        self.parse_processes = parse_processes
 
     # --- repair --------------------------------------------------------------------------
     def recover(self, deep: bool) -> int:
@@ -115,13 +128,20 @@ class Indexer:
             stray = sorted(stored - known)
             self.vectors.delete_ids(stray)
             orphans = len(stray)
-            missing = known - stored
-            if missing:  # vectors lost by the store itself: re-index those documents from scratch
-                lost = sorted({i.rsplit(":", 1)[0] for i in missing})
+            missing = sorted(known - stored)
+            # Vectors lost by the store itself (or a new, empty store.url server): put back those
+            # the catalog keeps; re-index the documents whose vectors it does not keep.
+            kept = catalog_vectors(self.catalog, missing)
+            restored = list(kept)
+            for i in range(0, len(restored), 2048):
+                part = restored[i:i + 2048]
+                self.vectors.upsert(part, [kept[c] for c in part], [c.rsplit(":", 1)[0] for c in part])
+            lost = sorted({i.rsplit(":", 1)[0] for i in missing if i not in kept})
+            if lost:
                 self.catalog.mark_deleting(lost)
                 self.vectors.delete_docs(lost)
                 self.catalog.drop_documents(lost)
-                orphans += len(lost)
+            orphans += len(lost) + len(kept)
         return len(unfinished) + orphans
 
     # --- a run ---------------------------------------------------------------------------
@@ -154,8 +174,29 @@ class Indexer:
             gone_by_hash.setdefault(doc.content_hash, []).append(doc)
 
         current = {d.path: d for d in in_scope}
+        parser = Parser(self.chunker, auto_processes(self.parse_processes, progress.bytes_total))
+        try:
+            self._index_files(files, current, gone_by_hash, gone, parser, progress, on_progress, summary)
+        finally:
+            parser.close()
+
+        moved = {old for old, _ in summary.renamed}
+
+        removed = [d for d in gone.values() if d.path not in moved]
+        if removed:
+            self.catalog.mark_deleting([d.doc_id for d in removed])
+            crash_point("removing")
+            self._drop([d.doc_id for d in removed])
+            summary.removed = sorted(d.path for d in removed)
+
+        self.catalog.record_skipped(summary.skipped, [str(r) for r in roots])
+        summary.seconds = time.perf_counter() - started
+        self.catalog.finish_run(run_id, summary.as_dict())
+        return summary
+
+    def _index_files(self, files, current, gone_by_hash, gone, parser, progress, on_progress, summary) -> None:
         pending: list[_Prepared] = []
-        for item in self._prepare_ahead(files, current, gone_by_hash, progress, on_progress):
+        for item in self._prepare_ahead(files, current, gone_by_hash, parser, progress, on_progress):
             if item.skip_reason:
                 summary.skipped[item.path] = item.skip_reason
                 if item.path in current:  # a clean run would not hold its older version either
@@ -172,20 +213,7 @@ class Indexer:
                     pending = []
         self._write(pending, summary)
 
-        moved = {old for old, _ in summary.renamed}
-        removed = [d for d in gone.values() if d.path not in moved]
-        if removed:
-            self.catalog.mark_deleting([d.doc_id for d in removed])
-            crash_point("removing")
-            self._drop([d.doc_id for d in removed])
-            summary.removed = sorted(d.path for d in removed)
-
-        self.catalog.record_skipped(summary.skipped, [str(r) for r in roots])
-        summary.seconds = time.perf_counter() - started
-        self.catalog.finish_run(run_id, summary.as_dict())
-        return summary
-
-    def _prepare_ahead(self, files, current, gone_by_hash, progress, on_progress) -> Iterator[_Prepared]:
+    def _prepare_ahead(self, files, current, gone_by_hash, parser, progress, on_progress) -> Iterator[_Prepared]:
         """Yield prepared files from a loader thread, so parsing overlaps with embedding."""
         results: queue.Queue = queue.Queue(maxsize=8)
         stop = threading.Event()
@@ -195,7 +223,7 @@ class Indexer:
                 for path in files:
                     if stop.is_set():
                         return
-                    results.put(("file", path, self._prepare(path, current, gone_by_hash)))
+                    results.put(("file", path, self._prepare(path, current, gone_by_hash, parser)))
             except BaseException as exc:  # surfaced in the consumer, never lost in the thread
                 results.put(("error", None, exc))
             finally:
@@ -210,6 +238,7 @@ class Indexer:
                     break
                 if kind == "error":
                     raise value
+                value.resolve()
                 progress.files_done += 1
                 progress.bytes_done += _size(path)
                 progress.current = str(path)
@@ -226,8 +255,9 @@ class Indexer:
                 except queue.Empty:
                     pass
 
-    def _prepare(self, path: Path, current: dict[str, DocumentRow], gone_by_hash) -> _Prepared:
-        """Runs in the loader thread: reads no catalog or store, only files and the maps given."""
+    def _prepare(self, path: Path, current: dict[str, DocumentRow], gone_by_hash, parser: Parser) -> _Prepared:
+        """Runs in the loader thread: reads no catalog or store, only files and the maps given;
+        a file to parse goes to the parser (worker processes, in a big run)."""
         key = str(path)
         try:
             data, file_hash = read_file(path)
@@ -240,17 +270,18 @@ class Indexer:
             replaces = [existing.doc_id] if existing else []
             if gone_by_hash.get(digest):
                 return _Prepared(key, digest, replaces=replaces, moved_from=gone_by_hash[digest].pop(0))
-            pages = pages_from_bytes(path, data)
-            chunks = self.chunker.chunk_pages(pages)
         except DocumentError as exc:
             return _Prepared(key, skip_reason=exc.why)
-        return _Prepared(key, digest, len(data), len(pages), chunks, replaces)
+        return _Prepared(key, digest, len(data), replaces=replaces, parsed=parser.submit(path, data))
 
     def _move(self, old: DocumentRow, new_path: str, replaces: list[str]) -> None:
         """A renamed file: copy its vectors and chunks under the new path, no re-embedding."""
         new_id = document_id(new_path, old.content_hash)
         chunks = self.catalog.chunks_of(old.doc_id)
-        vectors = self.vectors.vectors_of([c.chunk_id for c in chunks])
+        ids = [c.chunk_id for c in chunks]
+        vectors = catalog_vectors(self.catalog, ids)
+        if len(vectors) < len(ids):  # indexed before the catalog kept vectors
+            vectors.update(self.vectors.vectors_of([i for i in ids if i not in vectors]))
         self.catalog.begin_document(DocumentRow(new_id, new_path, old.content_hash, old.size, old.pages,
                                                 len(chunks), "writing", time.time()))
         self.vectors.upsert([chunk_id(new_id, n) for n in range(len(chunks))],
@@ -258,7 +289,7 @@ class Indexer:
         crash_point("moved")
         self.catalog.finish_document(
             new_id, [Chunk(c.page, c.char_start, c.char_end, c.text, c.section) for c in chunks],
-            replaces + [old.doc_id])
+            replaces + [old.doc_id], [vectors[c.chunk_id] for c in chunks])
         self._drop([old.doc_id] + replaces)
 
     def _write(self, prepared: list[_Prepared], summary: IndexSummary) -> None:
@@ -273,11 +304,11 @@ class Indexer:
             self.catalog.begin_document(DocumentRow(doc_id, item.path, item.content_hash, item.size,
                                                     item.pages, count, "writing", time.time()))
             crash_point("begun")
-            self.vectors.upsert([chunk_id(doc_id, n) for n in range(count)],
-                                vectors[offset:offset + count], [doc_id] * count)
+            mine = vectors[offset:offset + count]
+            self.vectors.upsert([chunk_id(doc_id, n) for n in range(count)], mine, [doc_id] * count)
             offset += count
             crash_point("upserted")
-            self.catalog.finish_document(doc_id, item.chunks, item.replaces)
+            self.catalog.finish_document(doc_id, item.chunks, item.replaces, mine)
             crash_point("finished")
             self._drop(item.replaces)
             summary.indexed.append(item.path)

@@ -13,6 +13,7 @@ import json
 import sqlite3
 import threading
 import time
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -31,7 +32,7 @@ CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL, seq INTEGER NOT NULL,
     page INTEGER, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, section TEXT NOT NULL,
-    text TEXT NOT NULL, title TEXT NOT NULL);
+    text TEXT NOT NULL, title TEXT NOT NULL, vector BLOB);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 -- The lexical index: kept in step with ``chunks`` by triggers, inside the same transactions, so
 -- it can never disagree with the catalog (porter stemming: "terminate" finds "termination").
@@ -46,6 +47,18 @@ END;
 CREATE TRIGGER IF NOT EXISTS chunks_fts_delete AFTER DELETE ON chunks BEGIN
     INSERT INTO chunks_fts(chunks_fts, rowid, title, section, text)
     VALUES ('delete', old.id, old.title, old.section, old.text);
+END;
+-- Every change of a document row moves the generation: a reader holding something derived from
+-- the catalog (the matrix of vectors, a server's view of the index) sees it is stale, whichever
+-- process or connection wrote.
+CREATE TRIGGER IF NOT EXISTS documents_added AFTER INSERT ON documents BEGIN
+    INSERT OR REPLACE INTO meta VALUES ('generation', COALESCE((SELECT value FROM meta WHERE key='generation'), 0) + 1);
+END;
+CREATE TRIGGER IF NOT EXISTS documents_changed AFTER UPDATE ON documents BEGIN
+    INSERT OR REPLACE INTO meta VALUES ('generation', COALESCE((SELECT value FROM meta WHERE key='generation'), 0) + 1);
+END;
+CREATE TRIGGER IF NOT EXISTS documents_removed AFTER DELETE ON documents BEGIN
+    INSERT OR REPLACE INTO meta VALUES ('generation', COALESCE((SELECT value FROM meta WHERE key='generation'), 0) + 1);
 END;
 CREATE TABLE IF NOT EXISTS skipped (path TEXT PRIMARY KEY, reason TEXT NOT NULL, seen_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
@@ -82,6 +95,14 @@ def chunk_id(doc_id: str, seq: int) -> str:
     return f"{doc_id}:{seq:05d}"
 
 
+def vector_blob(vector: Sequence[float]) -> bytes:
+    return array("f", vector).tobytes()
+
+
+def blob_vector(blob: bytes) -> list[float]:
+    return array("f", blob).tolist()
+
+
 def file_title(path: str) -> str:
     """The words of a file's name: "2026-03-14_jane_doe_followup.txt" -> "2026 03 14 jane doe followup"."""
     return " ".join(WORD.findall(Path(path).stem))
@@ -98,6 +119,9 @@ class Catalog:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self.db.executescript(SCHEMA)
+        if "vector" not in {row[1] for row in self.db.execute("PRAGMA table_info(chunks)")}:
+            # A catalog from before vectors were kept here: its passages read theirs from Chroma.
+            self.db.execute("ALTER TABLE chunks ADD COLUMN vector BLOB")
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -122,7 +146,8 @@ class Catalog:
     def clear(self) -> None:
         """Forget everything but the folders the index was built from."""
         with self.transaction():
-            for table in ("meta", "documents", "chunks", "skipped"):
+            self.db.execute("DELETE FROM meta WHERE key != 'generation'")
+            for table in ("documents", "chunks", "skipped"):
                 self.db.execute(f"DELETE FROM {table}")
 
     def transaction(self):
@@ -135,6 +160,10 @@ class Catalog:
 
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def generation(self) -> str:
+        """Changes whenever a document is added, changed or removed, by any process."""
+        return self.get_meta("generation") or "0"
 
     # --- roots ----------------------------------------------------------------------------
     def add_root(self, path: str) -> None:
@@ -155,17 +184,20 @@ class Catalog:
         self.db.execute("INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?)", (
             doc.doc_id, doc.path, doc.content_hash, doc.size, doc.pages, doc.chunks, "writing", doc.indexed_at))
 
-    def finish_document(self, doc_id: str, chunks: Sequence[Chunk], replaces: Iterable[str]) -> None:
-        """Atomically: store the chunk rows, make the document ready, mark what it replaces."""
+    def finish_document(self, doc_id: str, chunks: Sequence[Chunk], replaces: Iterable[str],
+                        vectors: Sequence[Sequence[float]] | None = None) -> None:
+        """Atomically: store the chunk rows (with their vectors, as float32), make the document
+        ready, mark what it replaces."""
+        blobs = [vector_blob(v) for v in vectors] if vectors is not None else [None] * len(chunks)
         with self.transaction():
             path = self.db.execute("SELECT path FROM documents WHERE doc_id=?", (doc_id,)).fetchone()[0]
             title = file_title(path)
             self.db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
             self.db.executemany(
-                "INSERT INTO chunks (chunk_id, doc_id, seq, page, char_start, char_end, section, text, title) "
-                "VALUES (?,?,?,?,?,?,?,?,?)",
-                [(chunk_id(doc_id, n), doc_id, n, c.page, c.char_start, c.char_end, c.section, c.text, title)
-                 for n, c in enumerate(chunks)])
+                "INSERT INTO chunks (chunk_id, doc_id, seq, page, char_start, char_end, section, text, title, "
+                "vector) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [(chunk_id(doc_id, n), doc_id, n, c.page, c.char_start, c.char_end, c.section, c.text, title, b)
+                 for (n, c), b in zip(enumerate(chunks), blobs)])
             self.db.execute("UPDATE documents SET state='ready', chunks=? WHERE doc_id=?", (len(chunks), doc_id))
             for old in replaces:
                 self.db.execute("UPDATE documents SET state='deleting' WHERE doc_id=?", (old,))

@@ -41,6 +41,15 @@ class ChromaVectorStore:
                 raise StoreError("Cannot open the vector store", f"{type(exc).__name__}: {exc}", self.path) from exc
         return self._collection
 
+    def close(self) -> None:
+        """Release the client; the next use opens the store again and sees every write since."""
+        if self._client is not None:
+            try:
+                self._client.close()
+            except Exception:  # a client that cannot close cleanly is dropped all the same
+                pass
+        self._client = self._collection = None
+
     def _batch_size(self) -> int:
         try:
             return max(1, min(self._client.get_max_batch_size(), 5000))
