@@ -215,6 +215,7 @@ class Engine:
 
     def _check_embedding_model(self, claim: bool = False) -> None:
         built_with = self.catalog.get_meta("embedding_model")
+        stored_precision = self._stored_precision()  # read before a first claim makes it "fp32"
         current = self.embedder.model_id
         if built_with is None and claim:
             self.catalog.set_meta("embedding_model", current)
@@ -223,14 +224,13 @@ class Engine:
                 f"Index '{self.index_name}' was built with embedding model {built_with}",
                 f"the configured model is {current}; run `ragbox index --rebuild` to re-index with it")
         if claim:
-            self._check_precision()
+            self._check_precision(stored_precision)
 
-    def _check_precision(self) -> None:
+    def _check_precision(self, stored: str | None) -> None:
         """Indexing never mixes fp32 and int8 vectors in one index; the backend is recorded too."""
         from ragbox.store.embeddings import configured_precision
 
         backend = self.settings.embedding.backend
-        stored = self._stored_precision()
         if stored and backend != "auto" and configured_precision(backend) != stored:
             raise StoreError(f"Index '{self.index_name}' holds {stored} vectors",
                              f"embedding.backend = {backend} computes {configured_precision(backend)} ones; "
