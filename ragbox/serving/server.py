@@ -65,7 +65,7 @@ def handler(warm: Warm, on_request: Callable[[str], None] | None = None):
             if protocol.peer_uid(self.connection) != os.getuid():
                 return  # the socket is 0600 already; this only guards a socket made readable by hand
             for request in protocol.receive(self.rfile):
-                if on_request:
+                if on_request and request.get("op") != "ping":
                     on_request(request.get("op", ""))
                 try:
                     self._serve(request)
@@ -115,9 +115,11 @@ class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
 
 
 def serve(settings: Settings, on_ready: Callable[[Path], None] | None = None,
-          on_request: Callable[[str], None] | None = None, warm_up: bool = True) -> None:
-    """Serve the store of ``settings`` until SIGTERM or SIGINT. One server per store: a second
-    one finds the socket answering and stops with a ``StoreError``."""
+          on_request: Callable[[str], None] | None = None, warm_up: bool = True,
+          stop: threading.Event | None = None) -> None:
+    """Serve the store of ``settings`` until ``stop`` is set (or SIGTERM or SIGINT, in the main
+    thread). One server per store: a second one finds the socket answering and stops with a
+    ``StoreError``."""
     path = protocol.socket_path(data_dir(settings))
     protocol.private_dir(path.parent)
     from ragbox.serving.client import ping
@@ -133,9 +135,10 @@ def serve(settings: Settings, on_ready: Callable[[Path], None] | None = None,
     try:
         if warm_up:
             _warm_up(server, settings)
-        stop = threading.Event()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: stop.set())
+        stop = stop or threading.Event()
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: stop.set())
         thread = threading.Thread(target=server.serve_forever, name="ragbox-serve", daemon=True)
         thread.start()
         if on_ready:
