@@ -23,6 +23,8 @@ CONFIG_ENV = "RAGBOX_CONFIG"
 class StoreSettings:
     dir: str = ""  # empty: the platform's user data dir (see `ragbox status`)
     index: str = "default"
+    url: str = ""  # a Chroma server (http://host:8000) for the vectors; empty: embedded, in dir
+    token: str = ""  # sent to that server as a bearer token, when it requires one
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,8 @@ def _coerce(dotted: str, raw: Any, kind: type, source: str) -> Any:
     if dotted in _RANGE and not _RANGE[dotted][0] <= value <= _RANGE[dotted][1]:
         low, high = _RANGE[dotted]
         raise bad(f"must be between {low} and {high}, got {value}")
+    if dotted == "store.url" and value and not value.startswith(("http://", "https://")):
+        raise bad(f"expected http://HOST:PORT or https://HOST:PORT, got {value!r}")
     if dotted == "store.index" and not _valid_index_name(value):
         raise bad("use letters, digits, '-' and '_' only")
     return value

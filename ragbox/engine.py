@@ -57,9 +57,11 @@ class Engine:
     @property
     def vectors(self):
         if self._vectors is None:
-            from ragbox.store.vectors import ChromaVectorStore
+            from ragbox.store.vectors import COLLECTION, ChromaVectorStore, server_collection
 
-            self._vectors = ChromaVectorStore(self.index_dir / "chroma")
+            cfg = self.settings.store
+            self._vectors = ChromaVectorStore(self.index_dir / "chroma", cfg.url, cfg.token,
+                                              server_collection(self.index_name) if cfg.url else COLLECTION)
         return self._vectors
 
     @property
