@@ -77,6 +77,19 @@ class Engine:
                                                cfg.batch_size, cfg.threads)
             return self._embedder
 
+    def embedder_key(self) -> tuple:
+        """What the embedder this engine uses depends on: engines with equal keys can share one."""
+        from ragbox.store.embeddings import configured_precision
+
+        cfg = self.settings.embedding
+        precision = self._stored_precision() or configured_precision(cfg.backend)
+        return (cfg.model, cfg.backend, precision, cfg.batch_size, cfg.threads)
+
+    def use_embedder(self, embedder) -> None:
+        """Embed with ``embedder`` (one loaded elsewhere for the same settings) from now on."""
+        with self._building:
+            self._embedder = embedder
+
     def _stored_precision(self) -> str | None:
         """The precision of the vectors in this index; an index from before it was recorded
         holds sentence-transformers' fp32 vectors."""

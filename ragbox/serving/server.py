@@ -31,15 +31,24 @@ class Warm:
     def __init__(self) -> None:
         self._engines: dict[str, Engine] = {}
         self._generators: dict[str, object] = {}
+        self._embedders: dict[tuple, object] = {}
         self.generation_locks: dict[int, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def engine(self, settings: Settings) -> Engine:
-        key = json.dumps(as_flat_dict(settings), sort_keys=True)
-        llm_key = json.dumps({k: v for k, v in as_flat_dict(settings).items() if k.startswith("llm.")},
-                             sort_keys=True)
+        flat = {k: v for k, v in as_flat_dict(settings).items() if not k.startswith("serve.")}
+        key = json.dumps(flat, sort_keys=True)
+        llm_key = json.dumps({k: v for k, v in flat.items() if k.startswith("llm.")}, sort_keys=True)
         with self._lock:
-            engine = self._engines.pop(key, None) or Engine(settings)
+            engine = self._engines.pop(key, None)
+            if engine is None:
+                engine = Engine(settings)
+                # Engines of the same model (another index, another k) share one loaded embedder.
+                shared = self._embedders.get(engine.embedder_key())
+                if shared is not None:
+                    engine.use_embedder(shared)
+                else:
+                    self._embedders[engine.embedder_key()] = engine.embedder
             self._engines[key] = engine  # most recently used last
             if len(self._engines) > MAX_ENGINES:
                 oldest = next(iter(self._engines))
