@@ -26,6 +26,24 @@ from ragbox.config import load_settings  # noqa: E402
 from ragbox.engine import Engine  # noqa: E402
 
 
+def gold_files(folder: Path, queries: Path, limit: int, target: Path) -> Path:
+    """A folder of links to the files holding the first ``limit`` queries' evidence."""
+    import json
+
+    names = set()
+    with queries.open() as lines:
+        for n, line in enumerate(lines):
+            if n >= limit:
+                break
+            names.update(g["file"] for g in json.loads(line).get("gold", []))
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for name in sorted(names):
+        if (folder / name).is_file():
+            os.symlink((folder / name).resolve(), target / name)
+    return target
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
@@ -34,7 +52,11 @@ def main() -> None:
     parser.add_argument("--store", type=Path, default=Path("/tmp/ragbox-bench-backends"))
     parser.add_argument("--backends", default="torch,onnx,onnx-int8")
     parser.add_argument("--sample", type=int, default=4096, help="chunks for the embedding-only rate")
+    parser.add_argument("--gold-only", action="store_true",
+                        help="index only the files the queries' gold evidence is in (a shorter run)")
     args = parser.parse_args()
+    if args.gold_only:
+        args.folder = gold_files(args.folder, args.queries, args.limit_queries, args.store / "gold-docs")
 
     rows = []
     for backend in args.backends.split(","):

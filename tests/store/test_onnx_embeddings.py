@@ -49,6 +49,8 @@ def test_onnx_fp32_matches_sentence_transformers(embedder, torch_embedder):
     assert cosines.min() >= 0.9999, f"worst cosine {cosines.min():.6f} for {texts[int(cosines.argmin())][:60]!r}"
     assert np.allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-5)
     assert embedder.model_id == torch_embedder.model_id  # one index, either backend
+    one_by_one = np.asarray([embedder.embed([t])[0] for t in texts[:5]])  # a query's path: no padding
+    assert np.allclose(one_by_one, onnx[:5], atol=1e-5)
 
 
 @pytest.mark.slow
