@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -386,3 +389,38 @@ async def test_an_answer_matching_no_source_shows_the_sentence_that_answers(samp
         meta = str(app.main_screen.query_one(AnswerBlock).query_one(".answer-meta").render())
         assert f"matches none of the {app.engine.settings.retrieval.k} sources word for word" in meta
         assert "7.2 Either party may terminate" in meta and "thirty (30) days' written notice" in meta
+
+
+TUI_SCRIPT = """
+import asyncio, sys
+sys.path.insert(0, sys.argv[1])
+from ragbox.config import load_settings
+from ragbox.engine import Engine
+from ragbox.tui.app import RagboxApp
+from tui_support import FakeGenerator, ask, ready
+
+async def main():
+    llm = FakeGenerator()
+    app = RagboxApp(Engine(load_settings(), generator=llm))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await ask(pilot, "Which state's law governs the NDA?")
+        print("PROMPTS", len(llm.prompts), "Delaware" in llm.prompts[0].text if llm.prompts else None)
+
+asyncio.run(main())
+print("LOADED", [m for m in ("torch", "sentence_transformers", "transformers", "chromadb") if m in sys.modules])
+"""
+
+
+@pytest.mark.slow
+def test_the_app_answers_without_loading_torch(sample_index):
+    """The app embeds questions with ONNX Runtime and reads a small index's vectors from the
+    catalog: a fresh process asks a question and never imports torch or chromadb."""
+    here = Path(__file__).resolve().parent
+    env = {**os.environ, "RAGBOX_STORE__DIR": sample_index.settings.store.dir,
+           "PYTHONPATH": os.pathsep.join([str(here.parent.parent), str(here)])}
+    env.pop("RAGBOX_CONFIG", None)
+    out = subprocess.run([sys.executable, "-c", TUI_SCRIPT, str(here)], env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert "PROMPTS 1 True" in out.stdout, out.stdout + out.stderr[-2000:]  # retrieved, then answered
+    assert out.stdout.strip().endswith("LOADED []"), out.stdout
