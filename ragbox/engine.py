@@ -69,16 +69,15 @@ class Engine:
         """Computes vectors of the index's own precision (queries must match what was stored)."""
         with self._building:
             if self._embedder is None:
-                from ragbox.store.embeddings import configured_precision, make_embedder, resolve_model_dir
+                from ragbox.store.embeddings import make_embedder, resolve_model_dir
 
-                cfg = self.settings.embedding
-                precision = self._stored_precision() or configured_precision(cfg.backend)
-                self._embedder = make_embedder(resolve_model_dir(cfg.model), cfg.backend, precision,
-                                               cfg.batch_size, cfg.threads)
+                model, backend, precision, batch_size, threads = self.embedder_key()
+                self._embedder = make_embedder(resolve_model_dir(model), backend, precision, batch_size, threads)
             return self._embedder
 
     def embedder_key(self) -> tuple:
-        """What the embedder this engine uses depends on: engines with equal keys can share one."""
+        """What this engine's embedder depends on (model, backend, the index's precision, batch
+        size, threads): engines with equal keys can share one."""
         from ragbox.store.embeddings import configured_precision
 
         cfg = self.settings.embedding
@@ -91,12 +90,9 @@ class Engine:
             self._embedder = embedder
 
     def _stored_precision(self) -> str | None:
-        """The precision of the vectors in this index; an index from before it was recorded
-        holds sentence-transformers' fp32 vectors."""
-        if not self.exists():
-            return None
-        stored = self.catalog.get_meta("embedding_vectors")
-        return stored or ("fp32" if self.catalog.get_meta("embedding_model") else None)
+        from ragbox.store.embedding_record import stored_precision
+
+        return stored_precision(self.catalog if self.exists() else None)
 
     @property
     def chunker(self):
@@ -229,29 +225,9 @@ class Engine:
             return Indexer(self.catalog, self.vectors, self.embedder, self.chunker).forget(path)
 
     def _check_embedding_model(self, claim: bool = False) -> None:
-        built_with = self.catalog.get_meta("embedding_model")
-        stored_precision = self._stored_precision()  # read before a first claim makes it "fp32"
-        current = self.embedder.model_id
-        if built_with is None and claim:
-            self.catalog.set_meta("embedding_model", current)
-        elif built_with is not None and built_with != current:
-            raise StoreError(
-                f"Index '{self.index_name}' was built with embedding model {built_with}",
-                f"the configured model is {current}; run `ragbox index --rebuild` to re-index with it")
-        if claim:
-            self._check_precision(stored_precision)
+        from ragbox.store import embedding_record
 
-    def _check_precision(self, stored: str | None) -> None:
-        """Indexing never mixes fp32 and int8 vectors in one index; the backend is recorded too."""
-        from ragbox.store.embeddings import configured_precision
-
-        backend = self.settings.embedding.backend
-        if stored and backend != "auto" and configured_precision(backend) != stored:
-            raise StoreError(f"Index '{self.index_name}' holds {stored} vectors",
-                             f"embedding.backend = {backend} computes {configured_precision(backend)} ones; "
-                             "run `ragbox index --rebuild` to re-index with it")
-        self.catalog.set_meta("embedding_vectors", getattr(self.embedder, "precision", "fp32"))
-        self.catalog.set_meta("embedding_backend", getattr(self.embedder, "backend", "custom"))
+        embedding_record.check(self.catalog, self.embedder, self.index_name, self.settings.embedding.backend, claim)
 
     def _require_index(self) -> None:
         if not self.exists() or not self.catalog.has_documents():
