@@ -32,7 +32,9 @@ def connect(settings: Settings) -> "RemoteEngine | None":
     path = protocol.socket_path(data_dir(settings))
     if not path.exists():
         return None
-    return RemoteEngine(settings, path) if ping(path) is not None else None
+    hello = ping(path)
+    # A server of another ragbox version may speak another protocol: answer locally then.
+    return RemoteEngine(settings, path) if hello and hello.get("protocol") == protocol.PROTOCOL else None
 
 
 def ping(path: Path) -> dict | None:
