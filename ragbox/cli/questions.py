@@ -23,6 +23,8 @@ def ask(obj: Context, question: str, k: int | None, where: str | None, model: st
     from ragbox.cli.output import answer_json, print_sources
 
     engine = obj.question_engine(**{"llm.model_path": model})
+    if not getattr(engine, "remote", False):
+        _load_llm_meanwhile(engine)
 
     def show(token: str) -> None:
         click.echo(token, nl=False)
@@ -34,6 +36,22 @@ def ask(obj: Context, question: str, k: int | None, where: str | None, model: st
     else:
         click.echo()
         print_sources(answer)
+
+
+def _load_llm_meanwhile(engine) -> None:
+    """Load the LLM in a thread while the question is embedded and searched: a cold `ask` then
+    waits for the longer of the two, not for both. A failure is left for `ask` to report."""
+    import threading
+
+    from ragbox.errors import RagboxError
+
+    def load() -> None:
+        try:
+            engine.load_llm()
+        except RagboxError:
+            pass
+
+    threading.Thread(target=load, name="ragbox-llm-load", daemon=True).start()
 
 
 @click.command()
