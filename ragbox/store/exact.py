@@ -51,7 +51,9 @@ class VectorReader:
             return []
         scores = matrix @ np.asarray(vector, dtype=np.float32)
         if doc_ids is not None:
-            allowed = np.isin(owners, np.asarray(list(doc_ids), dtype=object))
+            codes, code_of = owners
+            wanted = [code_of[d] for d in doc_ids if d in code_of]
+            allowed = np.isin(codes, np.asarray(wanted, dtype=np.int64))  # integers: object arrays took 3 s
             scores = np.where(allowed, scores, -np.inf)
             k = min(k, int(allowed.sum()))
         k = min(k, len(ids))
@@ -79,7 +81,9 @@ class VectorReader:
                                   "ON d.doc_id = c.doc_id WHERE d.state = 'ready' AND c.vector IS NOT NULL "
                                   "ORDER BY c.id").fetchall()
                 ids = [r[0] for r in rows]
-                owners = np.asarray([r[1] for r in rows], dtype=object)
+                code_of: dict[str, int] = {}  # document id -> a small integer code
+                codes = np.asarray([code_of.setdefault(r[1], len(code_of)) for r in rows], dtype=np.int64)
+                owners = (codes, code_of)
                 blob = b"".join(r[2] for r in rows)
                 matrix = np.frombuffer(blob, dtype=np.float32).reshape(len(rows), -1) if rows else None
                 self._matrix = (version, ids, owners, matrix)

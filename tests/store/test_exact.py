@@ -81,3 +81,14 @@ def test_an_index_moves_to_a_chroma_server_without_re_embedding(make_engine, doc
     assert Counting.texts == 0  # every vector came from the catalog
     assert_consistent(moved)
     assert moved.search("governing law", k=1)[0].path.endswith("mutual_nda_northwind_bluefin.pdf")
+
+
+def test_ranking_inside_the_full_text_index_gives_the_full_ranking(sample_index):
+    """The unfiltered keyword search stops at the best k inside FTS5; filtered by every document,
+    it ranks all matches through the join: the same ids, scores and order."""
+    catalog = sample_index.catalog
+    everything = [d.doc_id for d in catalog.documents()]
+    for match in ('"governing" OR "law"', '"notice" OR "terminate" OR "days"', '"blood" OR "pressure"'):
+        for k in (1, 5, 50):
+            assert catalog.lexical_search(match, k) == catalog.lexical_search(match, k, everything)
+    assert catalog.lexical_search('"zzzz"', 5) == []
