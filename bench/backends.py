@@ -44,6 +44,29 @@ def gold_files(folder: Path, queries: Path, limit: int, target: Path) -> Path:
     return target
 
 
+def seeded_row(args) -> dict:
+    """Retrieval with the seed index's torch fp32 vectors (bench/scale.py's SeededEmbedder)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from scale import SeededEmbedder, write_seed
+
+    store, index = args.seeded_fp32.rsplit(":", 1)
+    seed = write_seed(Path(store), index, args.store / "seed")
+    shutil.rmtree(args.store / "indexes" / "bench-seeded-fp32", ignore_errors=True)
+    flags = {"store.dir": str(args.store), "store.index": "bench-seeded-fp32", "embedding.backend": "onnx"}
+    engine = Engine(load_settings(None, environ={}, flags=flags))
+    seeded = SeededEmbedder(engine.embedder, seed)
+    engine.use_embedder(seeded)
+    summary = engine.index([args.folder])
+    result = engine.evaluate(args.queries, (1, 5, 10), 4000, args.limit_queries)
+    row = {"backend": f"fp32 from the seed index ({seeded.computed} passages embedded anew)",
+           "chunks": summary.chunks, "seconds": float("nan"), "end_to_end": float("nan"),
+           "embedding_only": float("nan"), "budget": result["budget_recall"], "r10": result["recall"]["10"],
+           "mrr": result["mrr@10"], "p50": result["latency_ms"]["p50"], "p95": result["latency_ms"]["p95"]}
+    print(row, flush=True)
+    engine.close()
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
@@ -52,6 +75,9 @@ def main() -> None:
     parser.add_argument("--store", type=Path, default=Path("/tmp/ragbox-bench-backends"))
     parser.add_argument("--backends", default="torch,onnx,onnx-int8")
     parser.add_argument("--sample", type=int, default=4096, help="chunks for the embedding-only rate")
+    parser.add_argument("--seeded-fp32", metavar="STORE:INDEX",
+                        help="also a row whose fp32 vectors come from an index of FOLDER built before (by torch): "
+                             "its retrieval figures are fp32's, in minutes; its speed is not measured")
     parser.add_argument("--gold-only", action="store_true",
                         help="index only the files the queries' gold evidence is in (a shorter run)")
     args = parser.parse_args()
@@ -59,7 +85,9 @@ def main() -> None:
         args.folder = gold_files(args.folder, args.queries, args.limit_queries, args.store / "gold-docs")
 
     rows = []
-    for backend in args.backends.split(","):
+    if args.seeded_fp32:
+        rows.append(seeded_row(args))
+    for backend in [b for b in args.backends.split(",") if b]:
         index = f"bench-{backend}"
         shutil.rmtree(args.store / "indexes" / index, ignore_errors=True)
         flags = {"store.dir": str(args.store), "store.index": index, "embedding.backend": backend}

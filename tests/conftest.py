@@ -32,11 +32,13 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def embedder():
-    """The default embedder: the bundled model on ONNX Runtime (exported on first use)."""
+    """The bundled model on ONNX Runtime, fp32 (exported on first use): the vectors of
+    sentence-transformers, so ranks and scores in the tests and snapshots do not depend on the
+    backend. The default (int8) runs in the CLI, serve and app tests, which build their own."""
     from ragbox.bundled import embedding_model_dir
-    from ragbox.store.embeddings import DEFAULT_PRECISION, make_embedder
+    from ragbox.store.embeddings import make_embedder
 
-    return make_embedder(embedding_model_dir(), "auto", DEFAULT_PRECISION, batch_size=32)
+    return make_embedder(embedding_model_dir(), "onnx", "fp32", batch_size=32)
 
 
 @pytest.fixture

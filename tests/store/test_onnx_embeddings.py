@@ -136,6 +136,7 @@ def test_a_model_with_other_modules_stays_on_torch(tmp_path):
         onnx_export.pooling_mode(model)
     assert not onnx_possible(model)
     assert isinstance(make_embedder(model, "auto", "fp32"), SentenceTransformerEmbedder)
+    assert make_embedder(model, "auto", "int8").precision == "fp32"  # the default falls back too
     assert isinstance(make_embedder(model, "torch", "fp32"), SentenceTransformerEmbedder)
 
 
