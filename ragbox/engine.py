@@ -41,7 +41,12 @@ class Engine:
         self._read_options = None
         self._embedder, self._generator = embedder, generator
         self._own_generators: list = []  # the LLMs this engine started (their workers stop with it)
+        self._embedder_given = embedder is not None
         self._building = threading.Lock()  # the app builds components from several threads
+        self._readers = threading.Condition()  # searches in flight, and whether this engine writes
+        self._searching = 0
+        self._writing = False
+        self._generation: str | None = None  # the catalog generation the vector store has seen
 
     # --- components, built on first use ------------------------------------------------------
     @property
@@ -55,21 +60,42 @@ class Engine:
     @property
     def vectors(self):
         if self._vectors is None:
-            from ragbox.store.vectors import ChromaVectorStore
+            from ragbox.store.vectors import COLLECTION, ChromaVectorStore, server_collection
 
-            self._vectors = ChromaVectorStore(self.index_dir / "chroma")
+            cfg = self.settings.store
+            self._vectors = ChromaVectorStore(self.index_dir / "chroma", cfg.url, cfg.token,
+                                              server_collection(self.index_name) if cfg.url else COLLECTION)
         return self._vectors
 
     @property
     def embedder(self):
+        """Computes vectors of the index's own precision (queries must match what was stored)."""
         with self._building:
             if self._embedder is None:
-                from ragbox.store.embeddings import SentenceTransformerEmbedder, resolve_model_dir
+                from ragbox.store.embeddings import make_embedder, resolve_model_dir
 
-                cfg = self.settings.embedding
-                self._embedder = SentenceTransformerEmbedder(resolve_model_dir(cfg.model), cfg.batch_size,
-                                                             cfg.threads)
+                model, backend, precision, batch_size, threads = self.embedder_key()
+                self._embedder = make_embedder(resolve_model_dir(model), backend, precision, batch_size, threads)
             return self._embedder
+
+    def embedder_key(self) -> tuple:
+        """What this engine's embedder depends on (model, backend, the index's precision, batch
+        size, threads): engines with equal keys can share one."""
+        from ragbox.store.embeddings import configured_precision
+
+        cfg = self.settings.embedding
+        precision = self._stored_precision() or configured_precision(cfg.backend)
+        return (cfg.model, cfg.backend, precision, cfg.batch_size, cfg.threads)
+
+    def use_embedder(self, embedder) -> None:
+        """Embed with ``embedder`` (one loaded elsewhere for the same settings) from now on."""
+        with self._building:
+            self._embedder = embedder
+
+    def _stored_precision(self) -> str | None:
+        from ragbox.store.embedding_record import stored_precision
+
+        return stored_precision(self.catalog if self.exists() else None)
 
     @property
     def chunker(self):
@@ -101,6 +127,7 @@ class Engine:
     def retriever(self):
         if self._retriever is None:
             from ragbox.search.retrieval import HybridRetriever
+            from ragbox.store.exact import VectorReader
 
             cfg = self.settings.retrieval
             reranker = None
@@ -108,7 +135,8 @@ class Engine:
                 from ragbox.search.reranking import CrossEncoderReranker
 
                 reranker = CrossEncoderReranker(Path(cfg.reranker).expanduser())
-            self._retriever = HybridRetriever(self.catalog, self.vectors, self.embedder, cfg.mode,
+            reader = VectorReader(self.catalog, lambda: self.vectors, cfg.exact_up_to)
+            self._retriever = HybridRetriever(self.catalog, reader, self.embedder, cfg.mode,
                                               cfg.candidates, reranker, cfg.focus, cfg.vector_weight)
         return self._retriever
 
@@ -118,6 +146,8 @@ class Engine:
     def close(self) -> None:
         if self._catalog is not None:
             self._catalog.close()
+        if self._vectors is not None:
+            self._vectors.close()
         for generator in self._own_generators:
             getattr(generator, "close", lambda: None)()
         self._own_generators.clear()
@@ -247,14 +277,20 @@ class Engine:
             except BlockingIOError:
                 raise IndexBusyError(f"Index '{self.index_name}' is busy", "another ragbox is indexing it",
                                  self.index_dir) from None
-            yield
+            self._writing = True
+            try:
+                yield
+            finally:
+                self._writing = False
+                self._generation = self.catalog.generation()  # this engine's own writes are seen
 
     def index(self, paths: Sequence[Path], on_progress=None):
         from ragbox.ingest.indexer import Indexer
 
         with self._write_lock():
             self._check_embedding_model(claim=True)
-            indexer = Indexer(self.catalog, self.vectors, self.embedder, self.chunker, self.read_options)
+            indexer = Indexer(self.catalog, self.vectors, self.embedder, self.chunker,
+                              self.settings.indexing.parse_processes, self.read_options)
             return indexer.run(paths or [Path(p) for p in self.catalog.roots()], on_progress)
 
     def watch(self, paths: Sequence[Path], on_run: Callable, stop: threading.Event,
@@ -278,6 +314,8 @@ class Engine:
         with self._write_lock():
             self.vectors.drop_all()
             self.catalog.clear()
+            if not self._embedder_given:  # the next run computes the configured precision
+                self._embedder = self._chunker = self._retriever = None
 
     def forget(self, path: Path) -> list[str]:
         from ragbox.ingest.indexer import Indexer
@@ -287,14 +325,9 @@ class Engine:
             return Indexer(self.catalog, self.vectors, self.embedder, self.chunker).forget(path)
 
     def _check_embedding_model(self, claim: bool = False) -> None:
-        built_with = self.catalog.get_meta("embedding_model")
-        current = self.embedder.model_id
-        if built_with is None and claim:
-            self.catalog.set_meta("embedding_model", current)
-        elif built_with is not None and built_with != current:
-            raise StoreError(
-                f"Index '{self.index_name}' was built with embedding model {built_with}",
-                f"the configured model is {current}; run `ragbox index --rebuild` to re-index with it")
+        from ragbox.store import embedding_record
+
+        embedding_record.check(self.catalog, self.embedder, self.index_name, self.settings.embedding.backend, claim)
 
     def _require_index(self) -> None:
         if not self.exists() or not self.catalog.has_documents():
@@ -305,7 +338,25 @@ class Engine:
     def search(self, query: str, k: int | None = None, where: Where = None) -> list[Hit]:
         self._require_index()
         self._check_embedding_model()
-        return self.retriever.search(query, k or self.settings.retrieval.k, where)
+        self._follow_other_writers()
+        try:
+            return self.retriever.search(query, k or self.settings.retrieval.k, where)
+        finally:
+            with self._readers:
+                self._searching -= 1
+
+    def _follow_other_writers(self) -> None:
+        """Reopen the vector store when another process changed the index since it was opened:
+        an open Chroma client keeps searching the vectors it loaded (a long-lived engine, as in
+        ``ragbox serve``, would miss a file indexed meanwhile). Never under a search in flight or
+        this engine's own indexing; counts this search in."""
+        generation = self.catalog.generation()
+        with self._readers:
+            if self._generation != generation and not self._searching and not self._writing:
+                if self._vectors is not None and self._generation is not None:
+                    self._vectors.close()  # reopened on first use
+                self._generation = generation
+            self._searching += 1
 
     def ask(self, question: str, k: int | None = None, where: Where = None,
             on_token: TokenCallback | None = None, cancel: threading.Event | None = None,
@@ -390,6 +441,8 @@ class Engine:
             "chunks": sum(d.chunks for d in docs),
             "roots": self.catalog.roots() if exists else [],
             "embedding_model": (self.catalog.get_meta("embedding_model") if exists else None),
+            "embedding_backend": (self.catalog.get_meta("embedding_backend") if exists else None),
+            "embedding_vectors": self._stored_precision(),
             "llm": self.llm_name(),
             "last_run": self.catalog.last_run() if exists else None,
             "skipped": self.catalog.skipped() if exists else {},

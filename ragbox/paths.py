@@ -7,6 +7,7 @@ file (an e-mail's attachment, a message of an mbox) is named ``file › inner``:
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Sequence
 
@@ -54,3 +55,11 @@ def locator(hit: Hit, bases: Sequence[str | Path] = ()) -> str:
     if hit.section and Path(hit.path).suffix.lower() in SECTION_CITED:
         return f"{where}, section {hit.section.split(' | ')[0]}"
     return where
+
+
+def cache_dir() -> Path:
+    """Where ragbox keeps files it can always make again (the assembled LLM, exported models):
+    ``RAGBOX_CACHE_DIR``, else the platform's user cache dir."""
+    from platformdirs import user_cache_dir
+
+    return Path(os.environ.get("RAGBOX_CACHE_DIR") or user_cache_dir("ragbox"))

@@ -84,3 +84,47 @@ def ollama_model(root: Path, manifest_path: str, gguf: Path, license_text: str =
     target = root / "manifests" / manifest_path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def start_chroma_server(path: Path):
+    """A real Chroma server (`chroma run`) on a free loopback port, storing under ``path``; returns
+    (process, url). The caller stops it."""
+    import os
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
+    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+    process = subprocess.Popen([chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"chroma run exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return process, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("chroma run did not start listening within 60 s")
+
+
+def stop_chroma_server(process) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except Exception:
+        process.kill()
+
+
+def both_vector_stores(request) -> str:
+    """For a ``store_url`` fixture parametrized ["embedded", "chroma-server"]: "" (the embedded
+    store) or the url of a real Chroma server started for the test."""
+    return "" if request.param == "embedded" else request.getfixturevalue("chroma_server")

@@ -132,7 +132,8 @@ def print_status(info: dict) -> None:
         ("Files", f"{info['files']} ({info['pages']} pages, {info['chunks']} chunks)"),
         ("Skipped", str(len(info["skipped"]))),
         ("Folders", ", ".join(display_path(r) for r in info["roots"]) or "-"),
-        ("Embedding model", info["embedding_model"] or "-"),
+        ("Embedding model", (f"{info['embedding_model']} ({info['embedding_backend']})"
+                             if info.get("embedding_backend") else info["embedding_model"] or "-")),
         ("LLM", info["llm"]),
         ("Store", f"{info['store_path']} ({info['store_bytes'] / 2**20:.1f} MB)"),
         ("Last run", last),

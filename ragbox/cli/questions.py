@@ -23,9 +23,9 @@ def ask(obj: Context, question: str, k: int | None, where: str | None, model: st
     """Answer QUESTION from the indexed documents, citing its sources."""
     from ragbox.cli.output import answer_json, print_answer_details
 
-    engine = obj.engine()
-    if model:  # with llm.base_url set, --model names the server's model
-        engine = obj.engine(**{"llm.model" if engine.settings.llm.base_url else "llm.model_path": model})
+    # with llm.base_url set, --model names the server's model
+    model_key = "llm.model" if obj.settings().llm.base_url else "llm.model_path"
+    engine = obj.question_engine(**({model_key: model} if model else {}))
 
     def show(token: str) -> None:
         click.echo(token, nl=False)
@@ -50,7 +50,7 @@ def search(obj: Context, query: str, k: int, where: str | None, as_json: bool) -
     """Show the passages that best match QUERY (retrieval only, no model)."""
     from ragbox.cli.output import print_hits
 
-    hits = obj.engine().search(query, k=k, where=where)
+    hits = obj.question_engine().search(query, k=k, where=where)
     if as_json:
         click.echo(json.dumps([h.as_dict() for h in hits], indent=2))
     else:

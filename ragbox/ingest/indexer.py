@@ -2,9 +2,10 @@
 
 Unchanged files (same path, same sha256) cost a hash. Edited files are re-chunked and their old
 version removed; a renamed or moved file reuses its stored vectors; a deleted file's chunks go.
-Loading and chunking run in a thread ahead of the embedder so parsing overlaps with embedding.
-A file is one document with all the documents inside it (an e-mail's attachments are *parts* of
-its chunks), so its attachments change, move and go with it, under the same crash safety.
+Hashing runs in a thread ahead of the embedder, parsing and chunking in worker processes (in a
+big run), so reading files overlaps with embedding. A file is one document with all the documents
+inside it (an e-mail's attachments are *parts* of its chunks), so its attachments change, move and
+go with it, under the same crash safety.
 """
 
 from __future__ import annotations
@@ -21,65 +22,17 @@ from ragbox.errors import DocumentError
 from ragbox.ingest.chunking import Chunker
 from ragbox.ingest.crash_points import crash_point
 from ragbox.ingest.discovery import discover
-from ragbox.ingest.loaders import DEFAULT_OPTIONS, ReadOptions, parts_from_bytes, read_file
+from ragbox.ingest.loaders import DEFAULT_OPTIONS, ReadOptions, read_file
+from ragbox.ingest.parsing import Parsed, Parser, auto_processes
+from ragbox.ingest.summary import IndexProgress, IndexSummary
 from ragbox.paths import PART_SEPARATOR
 from ragbox.store.catalog import Catalog, DocumentRow, chunk_id
 from ragbox.store.embeddings import Embedder
+from ragbox.store.exact import catalog_vectors
 from ragbox.store.vectors import ChromaVectorStore
 from ragbox.types import Chunk
 
 EMBED_BATCH_CHUNKS = 256  # chunks gathered across files before one embedding call
-
-
-@dataclass
-class IndexProgress:
-    files_total: int = 0
-    bytes_total: int = 0
-    files_done: int = 0
-    bytes_done: int = 0
-    pages: int = 0
-    chunks: int = 0
-    current: str = ""
-    ocr_file: str = ""  # the scan being read by OCR now, with its pages done and to do
-    ocr_done: int = 0
-    ocr_total: int = 0
-
-
-@dataclass
-class IndexSummary:
-    indexed: list[str] = field(default_factory=list)  # new or edited
-    renamed: list[tuple[str, str]] = field(default_factory=list)  # (old path, new path)
-    unchanged: int = 0
-    removed: list[str] = field(default_factory=list)
-    skipped: dict[str, str] = field(default_factory=dict)  # path -> reason
-    pages: int = 0
-    chunks: int = 0
-    seconds: float = 0.0
-    repaired: int = 0  # interrupted writes undone before this run
-    ocr_pages: int = 0  # pages of new or edited files read by OCR
-
-    def describe(self, show_path: Callable[[str], str] = str) -> list[str]:
-        """The summary as the CLI and the app print it, paths shown by ``show_path``."""
-        lines = [f"Indexed {len(self.indexed)} file(s), {self.unchanged} unchanged, "
-                 f"{len(self.renamed)} renamed, {len(self.removed)} removed, "
-                 f"{len(self.skipped)} skipped; {self.pages} pages, {self.chunks} new chunks "
-                 f"in {self.seconds:.1f}s."]
-        if self.ocr_pages:
-            lines.append(f"Read {self.ocr_pages} scanned page(s) by OCR.")
-        if self.repaired:
-            lines.append(f"Repaired {self.repaired} entries left by an interrupted run.")
-        lines += [f"  renamed {show_path(old)} -> {show_path(new)}" for old, new in self.renamed]
-        lines += [f"  removed {show_path(path)}" for path in self.removed]
-        lines += [f"  skipped {show_path(path)}: {why}" for path, why in sorted(self.skipped.items())]
-        return lines
-
-    def as_dict(self) -> dict:
-        return {
-            "indexed": len(self.indexed), "renamed": len(self.renamed), "unchanged": self.unchanged,
-            "removed": len(self.removed), "skipped": len(self.skipped), "pages": self.pages,
-            "chunks": self.chunks, "seconds": round(self.seconds, 2), "repaired": self.repaired,
-            "ocr_pages": self.ocr_pages,
-        }
 
 
 @dataclass
@@ -95,8 +48,16 @@ class _Prepared:
     unchanged: bool = False
     skip_reason: str = ""
     moved_from: DocumentRow | None = None
+    parsed: Callable[[], Parsed] | None = None  # pages and chunks, maybe from a worker process
     skipped_parts: dict[str, str] = field(default_factory=dict)  # part path -> why (a bad attachment)
     ocr_pages: int = 0
+
+    def resolve(self) -> "_Prepared":
+        if self.parsed is not None:
+            result, self.parsed = self.parsed(), None
+            self.pages, self.chunks, self.skip_reason = result.pages, result.chunks, result.skip_reason
+            self.skipped_parts, self.ocr_pages = result.skipped_parts, result.ocr_pages
+        return self
 
 
 ProgressCallback = Callable[[IndexProgress], None]
@@ -108,11 +69,14 @@ def document_id(path: str, content_hash: str) -> str:
 
 class Indexer:
     def __init__(self, catalog: Catalog, vectors: ChromaVectorStore, embedder: Embedder, chunker: Chunker,
-                 read_options: ReadOptions = DEFAULT_OPTIONS) -> None:
+                 parse_processes: int = 0, read_options: ReadOptions = DEFAULT_OPTIONS) -> None:
+        """``parse_processes``: worker processes reading files (0: as many as suit the run);
+        ``read_options``: how files are read (OCR of scanned pages)."""
         self.catalog = catalog
         self.vectors = vectors
         self.embedder = embedder
         self.chunker = chunker
+        self.parse_processes = parse_processes
         self.read_options = read_options
 
     # --- repair --------------------------------------------------------------------------
@@ -129,13 +93,20 @@ class Indexer:
             stray = sorted(stored - known)
             self.vectors.delete_ids(stray)
             orphans = len(stray)
-            missing = known - stored
-            if missing:  # vectors lost by the store itself: re-index those documents from scratch
-                lost = sorted({i.rsplit(":", 1)[0] for i in missing})
+            missing = sorted(known - stored)
+            # Vectors lost by the store itself (or a new, empty store.url server): put back those
+            # the catalog keeps; re-index the documents whose vectors it does not keep.
+            kept = catalog_vectors(self.catalog, missing)
+            restored = list(kept)
+            for i in range(0, len(restored), 2048):
+                part = restored[i:i + 2048]
+                self.vectors.upsert(part, [kept[c] for c in part], [c.rsplit(":", 1)[0] for c in part])
+            lost = sorted({i.rsplit(":", 1)[0] for i in missing if i not in kept})
+            if lost:
                 self.catalog.mark_deleting(lost)
                 self.vectors.delete_docs(lost)
                 self.catalog.drop_documents(lost)
-                orphans += len(lost)
+            orphans += len(lost) + len(kept)
         return len(unfinished) + orphans
 
     # --- a run ---------------------------------------------------------------------------
@@ -168,10 +139,31 @@ class Indexer:
             gone_by_hash.setdefault(doc.content_hash, []).append(doc)
 
         current = {d.path: d for d in in_scope}
+        options = replace(self.read_options, on_ocr=_ocr_progress(progress, on_progress))
+        parser = Parser(self.chunker, auto_processes(self.parse_processes, progress.bytes_total), options)
+        try:
+            self._index_files(files, current, gone_by_hash, gone, parser, progress, on_progress, summary)
+        finally:
+            parser.close()
+
+        moved = {old for old, _ in summary.renamed}
+
+        removed = [d for d in gone.values() if d.path not in moved]
+        if removed:
+            self.catalog.mark_deleting([d.doc_id for d in removed])
+            crash_point("removing")
+            self._drop([d.doc_id for d in removed])
+            summary.removed = sorted(d.path for d in removed)
+
+        self.catalog.record_skipped(summary.skipped, [str(r) for r in roots])
+        summary.seconds = time.perf_counter() - started
+        self.catalog.finish_run(run_id, summary.as_dict())
+        return summary
+
+    def _index_files(self, files, current, gone_by_hash, gone, parser, progress, on_progress, summary) -> None:
         earlier_skips = self.catalog.skipped()
         pending: list[_Prepared] = []
-        options = replace(self.read_options, on_ocr=_ocr_progress(progress, on_progress))
-        for item in self._prepare_ahead(files, current, gone_by_hash, progress, on_progress, options):
+        for item in self._prepare_ahead(files, current, gone_by_hash, parser, progress, on_progress):
             if item.skip_reason:
                 summary.skipped[item.path] = item.skip_reason
                 if item.path in current:  # a clean run would not hold its older version either
@@ -191,20 +183,7 @@ class Indexer:
                     pending = []
         self._write(pending, summary)
 
-        moved = {old for old, _ in summary.renamed}
-        removed = [d for d in gone.values() if d.path not in moved]
-        if removed:
-            self.catalog.mark_deleting([d.doc_id for d in removed])
-            crash_point("removing")
-            self._drop([d.doc_id for d in removed])
-            summary.removed = sorted(d.path for d in removed)
-
-        self.catalog.record_skipped(summary.skipped, [str(r) for r in roots])
-        summary.seconds = time.perf_counter() - started
-        self.catalog.finish_run(run_id, summary.as_dict())
-        return summary
-
-    def _prepare_ahead(self, files, current, gone_by_hash, progress, on_progress, options) -> Iterator[_Prepared]:
+    def _prepare_ahead(self, files, current, gone_by_hash, parser, progress, on_progress) -> Iterator[_Prepared]:
         """Yield prepared files from a loader thread, so parsing overlaps with embedding."""
         results: queue.Queue = queue.Queue(maxsize=8)
         stop = threading.Event()
@@ -214,7 +193,7 @@ class Indexer:
                 for path in files:
                     if stop.is_set():
                         return
-                    results.put(("file", path, self._prepare(path, current, gone_by_hash, options)))
+                    results.put(("file", path, self._prepare(path, current, gone_by_hash, parser)))
             except BaseException as exc:  # surfaced in the consumer, never lost in the thread
                 results.put(("error", None, exc))
             finally:
@@ -229,6 +208,7 @@ class Indexer:
                     break
                 if kind == "error":
                     raise value
+                value.resolve()
                 progress.files_done += 1
                 progress.bytes_done += _size(path)
                 progress.current = str(path)
@@ -245,8 +225,9 @@ class Indexer:
                 except queue.Empty:
                     pass
 
-    def _prepare(self, path: Path, current: dict[str, DocumentRow], gone_by_hash, options: ReadOptions) -> _Prepared:
-        """Runs in the loader thread: reads no catalog or store, only files and the maps given."""
+    def _prepare(self, path: Path, current: dict[str, DocumentRow], gone_by_hash, parser: Parser) -> _Prepared:
+        """Runs in the loader thread: reads no catalog or store, only files and the maps given;
+        a file to parse goes to the parser (worker processes, in a big run)."""
         key = str(path)
         try:
             data, file_hash = read_file(path)
@@ -259,30 +240,25 @@ class Indexer:
             replaces = [existing.doc_id] if existing else []
             if gone_by_hash.get(digest):
                 return _Prepared(key, digest, replaces=replaces, moved_from=gone_by_hash[digest].pop(0))
-            parts, skipped_parts = parts_from_bytes(path, data, options)
-            chunks = []
-            for part in parts:  # each part is cut on its own: page numbers and offsets are its own
-                scanned = {page.number for page in part.pages if page.ocr}
-                chunks += [replace(c, part=part.name, ocr=c.page in scanned)
-                           for c in self.chunker.chunk_pages(part.pages)]
         except DocumentError as exc:
             return _Prepared(key, skip_reason=exc.why)
-        pages = sum(len(part.pages) for part in parts)
-        ocr_pages = sum(page.ocr for part in parts for page in part.pages)
-        return _Prepared(key, digest, len(data), pages, chunks, replaces, skipped_parts=skipped_parts,
-                         ocr_pages=ocr_pages)
+        return _Prepared(key, digest, len(data), replaces=replaces, parsed=parser.submit(path, data))
 
     def _move(self, old: DocumentRow, new_path: str, replaces: list[str]) -> None:
         """A renamed file: copy its vectors and chunks under the new path, no re-embedding."""
         new_id = document_id(new_path, old.content_hash)
         chunks = self.catalog.chunks_of(old.doc_id)
-        vectors = self.vectors.vectors_of([c.chunk_id for c in chunks])
+        ids = [c.chunk_id for c in chunks]
+        vectors = catalog_vectors(self.catalog, ids)
+        if len(vectors) < len(ids):  # indexed before the catalog kept vectors
+            vectors.update(self.vectors.vectors_of([i for i in ids if i not in vectors]))
         self.catalog.begin_document(DocumentRow(new_id, new_path, old.content_hash, old.size, old.pages,
                                                 len(chunks), "writing", time.time()))
         self.vectors.upsert([chunk_id(new_id, n) for n in range(len(chunks))],
                             [vectors[c.chunk_id] for c in chunks], [new_id] * len(chunks))
         crash_point("moved")
-        self.catalog.finish_document(new_id, [c.as_chunk() for c in chunks], replaces + [old.doc_id])
+        self.catalog.finish_document(new_id, [c.as_chunk() for c in chunks], replaces + [old.doc_id],
+                                     [vectors[c.chunk_id] for c in chunks])
         self._drop([old.doc_id] + replaces)
 
     def _write(self, prepared: list[_Prepared], summary: IndexSummary) -> None:
@@ -297,11 +273,11 @@ class Indexer:
             self.catalog.begin_document(DocumentRow(doc_id, item.path, item.content_hash, item.size,
                                                     item.pages, count, "writing", time.time()))
             crash_point("begun")
-            self.vectors.upsert([chunk_id(doc_id, n) for n in range(count)],
-                                vectors[offset:offset + count], [doc_id] * count)
+            mine = vectors[offset:offset + count]
+            self.vectors.upsert([chunk_id(doc_id, n) for n in range(count)], mine, [doc_id] * count)
             offset += count
             crash_point("upserted")
-            self.catalog.finish_document(doc_id, item.chunks, item.replaces)
+            self.catalog.finish_document(doc_id, item.chunks, item.replaces, mine)
             crash_point("finished")
             self._drop(item.replaces)
             summary.indexed.append(item.path)
@@ -323,6 +299,18 @@ class Indexer:
         return [d.path for d in docs]
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _is_under(path: str, roots: Sequence[Path]) -> bool:
+    p = Path(path)
+    return any(p == r or r in p.parents for r in roots)
+
+
 def _part_skips(earlier: dict[str, str], old_path: str, new_path: str) -> dict[str, str]:
     """The skip reasons of a file's parts from an earlier run, for a file not read again."""
     prefix = old_path + PART_SEPARATOR
@@ -336,15 +324,3 @@ def _ocr_progress(progress: IndexProgress, on_progress: ProgressCallback | None)
         if on_progress:
             on_progress(progress)
     return report
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
-def _is_under(path: str, roots: Sequence[Path]) -> bool:
-    p = Path(path)
-    return any(p == r or r in p.parents for r in roots)

@@ -10,13 +10,21 @@ from ragbox.search.query import contains_phrases, fts_phrase, fts_query, optiona
 from ragbox.search.scope import matching_ids
 from ragbox.store.catalog import Catalog
 from ragbox.store.embeddings import Embedder
-from ragbox.store.vectors import ChromaVectorStore
 from ragbox.types import Hit, Where
 
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
 # Up to this many documents, a filtered vector search scores their cached vectors exactly: a
 # filtered Chroma query costs 25-150 ms, loading a document's vectors once about 12 ms.
 EXACT_DOCUMENTS = 8
+
+
+class VectorSearch(Protocol):
+    """The vector store, or the catalog's exact reader (``store.exact.VectorReader``)."""
+
+    def query(self, vector: Sequence[float], k: int,
+              doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]: ...
+
+    def vectors_of(self, ids: Sequence[str]) -> dict[str, list[float]]: ...
 
 
 class Reranker(Protocol):
@@ -33,7 +41,7 @@ class HybridRetriever:
     reorders the fused candidates.
     """
 
-    def __init__(self, catalog: Catalog, vectors: ChromaVectorStore, embedder: Embedder,
+    def __init__(self, catalog: Catalog, vectors: VectorSearch, embedder: Embedder,
                  mode: str = RetrievalSettings.mode, candidates: int = RetrievalSettings.candidates,
                  reranker: Reranker | None = None, focus: bool = RetrievalSettings.focus,
                  vector_weight: float = RetrievalSettings.vector_weight) -> None:

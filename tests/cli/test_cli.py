@@ -21,6 +21,26 @@ def test_help_imports_no_heavy_library():
     assert out.stdout.strip() == "[]"
 
 
+@pytest.mark.slow
+def test_search_and_ask_load_neither_torch_nor_chromadb(run, tmp_path):
+    """A question in a fresh process embeds with ONNX Runtime and, on a small index, reads the
+    vectors from the catalog: torch, sentence-transformers and chromadb stay unloaded."""
+    assert run("index", str(SAMPLE_DOCS)).exit_code == 0  # exports the ONNX graph, if not cached yet
+    env = {**os.environ, "RAGBOX_STORE__DIR": str(tmp_path / "store")}
+    code = ("import sys; from ragbox.cli import main\n"
+            "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            f"print('LOADED', [m for m in {HEAVY!r} if m in sys.modules])")
+    for command in (["search", "governing law", "--k", "3"],
+                    ["ask", "How does the master services agreement renew after the initial term?"]):
+        out = subprocess.run([sys.executable, "-c", code, *command], env=env, capture_output=True, text=True,
+                             check=True)
+        assert "services_agreement_acme_globex.pdf" in out.stdout or "mutual_nda" in out.stdout, out.stdout
+        loaded = out.stdout.rsplit("LOADED", 1)[1]
+        for heavy in ("torch", "sentence_transformers", "transformers", "chromadb"):
+            assert f"'{heavy}'" not in loaded, f"{command[0]} loaded {heavy}"
+        assert "'llama_cpp'" in loaded or command[0] == "search"
+
+
 def test_help_is_quick():
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "ragbox", "--help"], capture_output=True, check=True)

@@ -7,7 +7,13 @@ import pytest
 
 from ragbox.errors import StoreError
 
-from support import assert_consistent, store_state
+from support import assert_consistent, both_vector_stores, store_state
+
+
+@pytest.fixture(params=["embedded", "chroma-server"])
+def store_url(request):
+    """Every test here runs against the embedded store and against a real `chroma run`."""
+    return both_vector_stores(request)
 
 
 class CountingEmbedder:

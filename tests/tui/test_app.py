@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -475,3 +477,38 @@ async def test_the_model_is_not_loaded_when_answers_are_extracted(extracting_eng
         await ready(pilot)
         status = app.main_screen.query_one("#status")
         assert status.llm_state == "not used" and fake_llm.loads == 0
+
+
+TUI_SCRIPT = """
+import asyncio, sys
+sys.path.insert(0, sys.argv[1])
+from ragbox.config import load_settings
+from ragbox.engine import Engine
+from ragbox.tui.app import RagboxApp
+from tui_support import FakeGenerator, ask, ready
+
+async def main():
+    llm = FakeGenerator()
+    app = RagboxApp(Engine(load_settings(), generator=llm))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await ask(pilot, "Which state's law governs the NDA?")
+        print("PROMPTS", len(llm.prompts), "Delaware" in llm.prompts[0].text if llm.prompts else None)
+
+asyncio.run(main())
+print("LOADED", [m for m in ("torch", "sentence_transformers", "transformers", "chromadb") if m in sys.modules])
+"""
+
+
+@pytest.mark.slow
+def test_the_app_answers_without_loading_torch(sample_index):
+    """The app embeds questions with ONNX Runtime and reads a small index's vectors from the
+    catalog: a fresh process asks a question and never imports torch or chromadb."""
+    here = Path(__file__).resolve().parent
+    env = {**os.environ, "RAGBOX_STORE__DIR": sample_index.settings.store.dir,
+           "PYTHONPATH": os.pathsep.join([str(here.parent.parent), str(here)])}
+    env.pop("RAGBOX_CONFIG", None)
+    out = subprocess.run([sys.executable, "-c", TUI_SCRIPT, str(here)], env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert "PROMPTS 1 True" in out.stdout, out.stdout + out.stderr[-2000:]  # retrieved, then answered
+    assert out.stdout.strip().endswith("LOADED []"), out.stdout
