@@ -32,6 +32,13 @@ class RapidPageOcr:
         self._engine = None
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict:
+        # A parsing worker process gets the settings only and loads its own engine.
+        return {"threads": self.threads}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["threads"])
+
     def _load(self):
         with self._lock:
             if self._engine is None:
