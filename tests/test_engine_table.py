@@ -1,0 +1,121 @@
+"""``Engine.table`` over the real index of sample_docs: every document answers every column from its
+own passages, with the state, the answer and the quoted sentence at exact offsets of the file."""
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from ragbox.engine import Engine
+from ragbox.errors import StoreError
+from ragbox.ingest.loaders import load
+from ragbox.search.scope import glob_escape
+
+CONTRACT_COLUMNS = ["governing law", "renewal term", "non-compete"]
+NOTE_COLUMNS = ["blood pressure", "current medications"]
+# file -> the answer of each column ("" for not found, None: not checked), and the page its quote is on
+EXPECTED = {
+    "mutual_nda_northwind_bluefin.pdf": [("Delaware", 3), ("", None), ("", None)],
+    "services_agreement_acme_globex.pdf": [("New York", 3), ("Successive one (1) year renewal terms", 2),
+                                           ("", None)],
+    "2026-02-20_robert_kline_hypertension.txt": [("148/92", None), ("Amlodipine 5 mg", None)],
+    "2026-03-14_jane_doe_followup.txt": [("132/80", None), ("Metformin 1000 mg", None)],
+    "2026-03-27_linda_marsh_knee_postop.md": [("128/76", None), ("Apixaban 2.5 mg", None)],
+    # its new medication is "fluticasone nasal spray 50 mcg", which facts.doses reads as "Spray 50 mcg"
+    "2026-04-02_john_roe_asthma.md": [("124/78", None), (None, None)],
+}
+
+
+def file_text(path: str, page: int | None) -> str:
+    if page is None:
+        return Path(path).read_bytes().decode("utf-8")
+    return load(Path(path)).pages[page - 1].text
+
+
+@pytest.fixture(scope="module")
+def tables(sample_index):
+    return sample_index.table(CONTRACT_COLUMNS, where="contracts/**"), \
+        sample_index.table(NOTE_COLUMNS, where="clinical_notes/**")
+
+
+def test_one_row_per_document_one_column_per_question(tables, sample_index):
+    contracts, notes = tables
+    assert contracts.columns == CONTRACT_COLUMNS
+    assert contracts.questions == ["What is the governing law?", "What is the renewal term?",
+                                   "Is there a non-compete clause?"]
+    assert notes.questions == ["What is the blood pressure?", "What are the current medications?"]
+    assert sorted(contracts.documents + notes.documents) == sorted(d.path for d in sample_index.documents())
+    for table in tables:
+        assert all([c.column for c in row] == list(range(len(table.columns))) and {c.path for c in row} == {path}
+                   for path, row in zip(table.documents, table.cells))
+    assert (contracts.searched["files"], notes.searched["files"]) == (2, 5)
+    assert contracts.searched["where"] == "contracts/**" and contracts.style == "extract"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_cell_is_that_documents_answer_quoted_at_exact_offsets(tables, name):
+    rows = [r for table in tables for path, r in zip(table.documents, table.cells) if Path(path).name == name]
+    assert len(rows) == 1
+    row = rows[0]
+    for cell, (answer, page) in zip(row, EXPECTED[name]):
+        if answer is None:
+            continue
+        if not answer:
+            assert cell.state == "not found" and cell.text == "" and cell.source is None, (name, cell)
+            continue
+        assert cell.state == "found" and cell.text == answer, (name, cell.text, cell.state, cell.confidence)
+        assert cell.source.path.endswith(name) and cell.source.page == page  # from this document only
+        offsets = cell.file_offsets()
+        text = file_text(cell.source.path, page)
+        assert text[offsets["quote_start"]:offsets["quote_end"]] == cell.quote
+        assert " ".join(text[offsets["span_start"]:offsets["span_end"]].split()).lower() == answer.lower()
+        assert offsets["quote_start"] <= offsets["span_start"] < offsets["span_end"] <= offsets["quote_end"]
+
+
+def test_a_cell_is_what_ask_answers_about_that_document_alone(tables, sample_index):
+    """The same pipeline as ``ask``: asked of the one document, ask quotes the same sentence."""
+    table = tables[0]
+    path, row = next((p, r) for p, r in zip(table.documents, table.cells) if p.endswith("acme_globex.pdf"))
+    for cell in row[:2]:
+        answer = sample_index.ask(table.questions[cell.column], where=glob_escape(path))
+        evidence = answer.sources[answer.evidence.source - 1]
+        assert (evidence.chunk_id, answer.evidence.sentence, answer.evidence.span) == \
+            (cell.source.chunk_id, cell.evidence.sentence, cell.evidence.span)
+        assert answer.confidence == cell.confidence
+
+
+def test_each_question_is_embedded_once_for_the_whole_table(sample_index):
+    embedded: list[str] = []
+
+    class Counting:
+        def __init__(self, inner):
+            self.inner, self.model_id, self.tokenizer = inner, inner.model_id, inner.tokenizer
+
+        def embed(self, texts):
+            embedded.extend(texts)
+            return self.inner.embed(texts)
+
+    engine = Engine(sample_index.settings, embedder=Counting(sample_index.embedder))
+    result = engine.table(["governing law", "non-compete"], where="contracts/**")
+    assert len(result.documents) == 2
+    assert embedded.count("What is the governing law?") == 1 and embedded.count("Is there a non-compete clause?") == 1
+
+
+def test_progress_sees_every_cell_and_cancel_keeps_whole_rows(sample_index):
+    seen = []
+    cancel = threading.Event()
+
+    def progress(done, total, cell):
+        seen.append((done, total, cell.column))
+        if done == 3:
+            cancel.set()  # in the middle of the second document's row
+
+    result = sample_index.table(["governing law", "renewal term"], where="contracts/**", on_progress=progress,
+                                cancel=cancel)
+    assert seen == [(1, 4, 0), (2, 4, 1), (3, 4, 0)]
+    assert len(result.documents) == len(result.cells) == 1 and len(result.cells[0]) == 2
+
+
+def test_a_scope_that_matches_no_file_is_an_error_naming_it(sample_index):
+    with pytest.raises(StoreError, match="No indexed file matches 'leases/\\*\\*'"):
+        sample_index.table(["governing law"], where="leases/**")
