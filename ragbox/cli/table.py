@@ -42,8 +42,8 @@ def table(obj: Context, questions: tuple[str, ...], where: str | None, csv_file:
         result = engine.table(list(questions), where=where, generate=generate, on_progress=progress)
     for path, write in ((csv_file, table_csv), (md_file, table_markdown)):
         if path is not None:
-            try:
-                path.write_text(write(result, display_path), encoding="utf-8")
+            try:  # newline="": the text as made (CSV rows end in \r\n)
+                path.write_text(write(result, display_path), encoding="utf-8", newline="")
             except OSError as exc:
                 raise click.ClickException(f"Cannot write the table ({path}): {exc.strerror or exc}") from exc
     if as_json:
