@@ -295,9 +295,13 @@ class Engine:
             # No cosine gate: the user chose the document, and a short question is far from every
             # passage by cosine ("What is the effective date?" scores 0.25 against the sentence that
             # states it); the decision, which weighs that cosine too, decides.
-            answer = self._answer(question, hits, scope, k, "generate" if generate else "extract", cfg.min_confidence,
-                                  self._similarity_to(vector[-1], sentence_vectors), min_score=-1.0)
-            row.append(cell_of(answer, path, column, cfg.sure_confidence, generate, mark))
+            similarity = self._similarity_to(vector[-1], sentence_vectors)
+            answer = self._answer(question, hits, scope, k, "extract", cfg.min_confidence, similarity, min_score=-1.0)
+            written = None
+            if generate and answer.found:  # the model writes from the same passages; its check needs the evidence
+                written = self._answer(question, hits, scope, k, "generate", cfg.min_confidence, similarity,
+                                       min_score=-1.0)
+            row.append(cell_of(answer, path, column, cfg.sure_confidence, mark, written))
             progress(row[-1])
         return row
 

@@ -119,3 +119,58 @@ def test_progress_sees_every_cell_and_cancel_keeps_whole_rows(sample_index):
 def test_a_scope_that_matches_no_file_is_an_error_naming_it(sample_index):
     with pytest.raises(StoreError, match="No indexed file matches 'leases/\\*\\*'"):
         sample_index.table(["governing law"], where="leases/**")
+
+
+class Scripted:
+    """Stands in for the GGUF: writes the same answer to every question, counting the prompts."""
+
+    name, context_size = "scripted.gguf", 2048
+
+    def __init__(self, text: str) -> None:
+        self.text, self.prompts = text, []
+
+    def prompt_style(self):
+        return "completion"
+
+    def count_tokens(self, text):
+        return len(text) // 4
+
+    def stream(self, prompt, max_tokens):
+        self.prompts.append(prompt)
+        yield self.text
+
+
+@pytest.mark.parametrize("model_says, state, shown", [
+    ("The agreement renews for successive one (1) year terms [1].", "found",
+     "The agreement renews for successive one (1) year terms."),
+    # the services agreement does say two (2) years, of its initial term: not this cell's quote
+    ("The renewal term is two (2) years [1].", "unsure", "Successive one (1) year renewal terms"),
+])
+def test_generate_shows_the_models_value_only_when_its_quote_supports_it(sample_index, model_says, state, shown):
+    model = Scripted(model_says)
+    engine = Engine(sample_index.settings, embedder=sample_index.embedder, generator=model)
+    table = engine.table(["renewal term", "non-compete"], where="contracts/**", generate=True)
+    assert table.style == "generate"
+    nda, msa = (row for _, row in sorted(zip(table.documents, table.cells)))
+    assert (msa[0].state, msa[0].text) == (state, shown)
+    assert msa[0].quote.startswith("6.2 After the Initial Term, this Agreement renews automatically")
+    assert msa[0].model_text == (None if state == "found" else model_says)
+    assert [c.state for c in nda + msa[1:]] == ["not found"] * 3
+    assert len(model.prompts) == 1  # the model is asked only where the document has an answer
+
+
+@pytest.mark.slow
+def test_generate_with_the_bundled_model_never_shows_an_unsupported_value_as_found(sample_index):
+    from ragbox.answer.checking import unsupported_facts
+
+    table = sample_index.table(["governing law", "renewal term"], where="contracts/**", generate=True)
+    cells = [cell for row in table.cells for cell in row]
+    assert [c.state for c in cells if c.path.endswith("northwind_bluefin.pdf")][1] == "not found"
+    for cell in cells:
+        if cell.state == "found":
+            assert cell.model_text is None and unsupported_facts(cell.text, cell.quote) == []
+        elif cell.state == "unsure":  # the model's words kept aside, or a low confidence
+            assert cell.source is not None
+            assert cell.model_text is not None or cell.confidence < sample_index.settings.table.sure_confidence
+    law = [c for c in cells if c.column == 0]
+    assert all("New York" in c.text or "Delaware" in c.text for c in law)  # the model's words or the evidence

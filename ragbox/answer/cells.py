@@ -5,14 +5,18 @@ law", "renewal term", "expiration date", "current medications") is asked as "Wha
 any other phrase names a clause or topic ("non-compete", "termination for convenience") and is
 asked as "Is there a ... clause?", so a document that has one answers Yes with the clause quoted.
 The answer itself comes from the same pipeline as ``ask`` (``answering.Answerer``); a cell only
-adds the table's states on top of its confidence.
+adds the table's states on top of its confidence. With a model (``--generate``) a cell shows the
+model's words only when the check passed them and its quote, the extractive evidence, states
+everything they state; otherwise it is unsure and shows the evidence.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 
+from ragbox.answer.checking import check_sentence
 from ragbox.answer.questions import question_kind
 from ragbox.text import CITATION, fold_spaces
 from ragbox.types import Answer, Evidence, TableCell
@@ -37,15 +41,28 @@ def column_question(column: str) -> str:
     return f"What {verb} the {text}?"
 
 
-def cell_state(answer: Answer, sure_confidence: float, generated: bool) -> str:
+def supported_by_quote(written: Answer, extracted: Answer) -> bool:
+    """Whether every sentence the model wrote passed the check against its sources and states
+    nothing its cell's quote (the sentence the extractive evidence found) does not: a value taken
+    from another passage ("two (2) years", the initial term, for the renewal term) is not this
+    cell's answer."""
+    if written.style != "generated" or written.model_text is not None or not written.sentences \
+            or extracted.evidence is None:
+        return False
+    evidence = extracted.evidence
+    source = extracted.sources[evidence.source - 1]
+    start, end = evidence.sentence
+    quote = replace(source, char_start=source.char_start + start, char_end=source.char_start + end,
+                    text=source.text[start:end])
+    return all(check_sentence(CITATION.sub("", s.text).strip(), [quote]).supported for s in written.sentences)
+
+
+def cell_state(answer: Answer, sure_confidence: float, unsupported: bool = False) -> str:
     """found, unsure or not found: not found when the decision says so; unsure when the
-    confidence is below ``sure_confidence`` or, for a model's answer, when the check did not
-    support every sentence it wrote (its words are then not shown as the answer)."""
+    confidence is below ``sure_confidence`` or the model's answer is ``unsupported`` by the quote."""
     if not answer.found:
         return "not found"
-    if generated and (answer.style != "generated" or answer.model_text is not None):
-        return "unsure"
-    return "found" if answer.confidence >= sure_confidence else "unsure"
+    return "found" if answer.confidence >= sure_confidence and not unsupported else "unsure"
 
 
 def cell_text(answer: Answer) -> str:
@@ -59,13 +76,21 @@ def cell_text(answer: Answer) -> str:
     return text.strip("“”").strip()
 
 
-def cell_of(answer: Answer, path: str, column: int, sure_confidence: float, generated: bool,
-            started: float) -> TableCell:
-    """``answer`` (to column ``column``, about the document at ``path``) as a table cell."""
-    state = cell_state(answer, sure_confidence, generated)
+def cell_of(answer: Answer, path: str, column: int, sure_confidence: float, started: float,
+            written: Answer | None = None) -> TableCell:
+    """``answer`` (extracted, to column ``column``, about the document at ``path``) as a table
+    cell; ``written``, the model's answer to the same question from the same passages, is shown
+    instead when the cell's quote supports it, else kept aside as ``model_text``."""
+    supported = written is not None and answer.found and supported_by_quote(written, answer)
+    state = cell_state(answer, sure_confidence, unsupported=written is not None and not supported)
     source = evidence = None
     if answer.found and answer.evidence is not None:
         source = answer.sources[answer.evidence.source - 1]
         evidence = Evidence(1, answer.evidence.sentence, answer.evidence.span, answer.evidence.value)
-    return TableCell(path, column, state, cell_text(answer), answer.confidence, source, evidence,
-                     answer.model_text, answer.kind, time.perf_counter() - started)
+    text, model_text = cell_text(answer), None
+    if supported:
+        text = cell_text(written)
+    elif written is not None and answer.found:
+        model_text = written.model_text if written.model_text is not None else written.text
+    return TableCell(path, column, state, text, answer.confidence, source, evidence, model_text, answer.kind,
+                     time.perf_counter() - started)

@@ -40,22 +40,52 @@ def answer(**fields) -> Answer:
 
 
 def test_the_state_follows_the_decision_and_the_bar():
-    assert cell_state(answer(), 0.7, generated=False) == "found"
-    assert cell_state(answer(confidence=0.69), 0.7, generated=False) == "unsure"
-    assert cell_state(answer(found=False, confidence=0.2), 0.7, generated=False) == "not found"
+    assert cell_state(answer(), 0.7) == "found"
+    assert cell_state(answer(confidence=0.69), 0.7) == "unsure"
+    assert cell_state(answer(), 0.7, unsupported=True) == "unsure"
+    assert cell_state(answer(found=False, confidence=0.2), 0.7) == "not found"
 
 
-def test_a_generated_value_the_check_does_not_support_is_unsure_never_found():
-    supported = answer(text="The governing law is New York [1].", style="generated", confidence=0.99,
-                       sentences=[AnswerSentence("The governing law is New York [1].", True, [1])])
-    assert cell_state(supported, 0.7, generated=True) == "found"
-    # the model said Texas: the answer shown is the evidence, the model's words kept aside
-    flagged = answer(style="extracted", model_text="The governing law is Texas [1].", confidence=0.99,
-                     sentences=[AnswerSentence("The governing law is Texas [1].", False, [1], ["Texas"])])
-    assert cell_state(flagged, 0.7, generated=True) == "unsure"
-    partly = answer(style="generated", text="It is governed by New York law [1].", confidence=0.99,
-                    model_text="It is governed by New York law [1]. Venue is Texas [1].")
-    assert cell_state(partly, 0.7, generated=True) == "unsure"
+INITIAL = "6.1 The Initial Term of this Agreement is two (2) years from the Effective Date."
+RENEWAL = ("6.2 After the Initial Term, this Agreement renews automatically for successive one (1) year renewal "
+           "terms unless either party gives notice of non-renewal at least sixty (60) days before the end of the "
+           "then-current term.")
+TERM = Hit("msa:00004", "/d/msa.pdf", 2, 1170, 1171 + len(INITIAL + RENEWAL), f"{INITIAL} {RENEWAL}", 0.5, "6. Term")
+
+
+def renewal(**fields) -> Answer:
+    sentence = (len(INITIAL) + 1, len(INITIAL) + 1 + len(RENEWAL))
+    values = {"question": "What is the renewal term?", "text": "Successive one (1) year renewal terms [1]",
+              "sources": [TERM], "evidence": Evidence(1, sentence, sentence), "kind": "duration", "confidence": 0.95}
+    return answer(**{**values, **fields})
+
+
+def written(text: str, supported: bool = True, **fields) -> Answer:
+    return renewal(text=text, style="generated", sentences=[AnswerSentence(text, supported, [1])], **fields)
+
+
+def test_a_generated_value_is_shown_when_the_cells_quote_states_it():
+    cell = cell_of(renewal(), TERM.path, 0, 0.7, 0.0, written("It renews for successive one (1) year terms [1]."))
+    assert (cell.state, cell.text, cell.model_text) == ("found", "It renews for successive one (1) year terms.", None)
+    assert cell.quote == RENEWAL
+
+
+def test_a_generated_value_not_in_the_cells_quote_is_unsure_never_found():
+    # the check passed it (the passage says "two (2) years"), but of the initial term, not the renewal
+    two_years = written("The renewal term is two (2) years [1].")
+    cell = cell_of(renewal(), TERM.path, 0, 0.7, 0.0, two_years)
+    assert (cell.state, cell.text, cell.quote) == ("unsure", "Successive one (1) year renewal terms", RENEWAL)
+    assert cell.model_text == "The renewal term is two (2) years [1]."
+    # what the check flagged is unsure too, at any confidence: the evidence is shown, the model's words kept aside
+    flagged = renewal(style="extracted", model_text="It renews every 14 days [1].",
+                      sentences=[AnswerSentence("It renews every 14 days [1].", False, [1], ["14 days"])])
+    cell = cell_of(renewal(confidence=0.99), TERM.path, 0, 0.7, 0.0, flagged)
+    assert (cell.state, cell.text, cell.model_text) == \
+        ("unsure", "Successive one (1) year renewal terms", "It renews every 14 days [1].")
+    # and a supported answer with a low confidence is unsure, in the model's words
+    low = cell_of(renewal(confidence=0.6), TERM.path, 0, 0.7, 0.0, written("It renews for successive one (1) "
+                                                                            "year terms [1]."))
+    assert (low.state, low.text) == ("unsure", "It renews for successive one (1) year terms.")
 
 
 @pytest.mark.parametrize("text, kind, shown", [
@@ -71,10 +101,10 @@ def test_a_cell_shows_the_answer_without_its_citation_marks(text, kind, shown):
 
 
 def test_a_cell_keeps_the_quoted_sentence_with_exact_offsets():
-    cell = cell_of(answer(), HIT.path, 2, 0.7, False, started=0.0)
+    cell = cell_of(answer(), HIT.path, 2, 0.7, started=0.0)
     assert (cell.state, cell.text, cell.column, cell.quote) == ("found", "New York", 2, LAW)
     offsets = cell.file_offsets()
     assert (offsets["quote_start"], offsets["quote_end"]) == (1537, 1537 + len(LAW))
     assert LAW[offsets["span_start"] - 1537:offsets["span_end"] - 1537] == "New York"
-    missing = cell_of(answer(found=False, text="Not found.", evidence=None), HIT.path, 0, 0.7, False, 0.0)
+    missing = cell_of(answer(found=False, text="Not found.", evidence=None), HIT.path, 0, 0.7, 0.0)
     assert (missing.state, missing.text, missing.quote, missing.file_offsets()) == ("not found", "", "", None)
