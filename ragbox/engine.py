@@ -8,6 +8,7 @@ engine and read the shared types; they never reach into the stages themselves.
 from __future__ import annotations
 
 import fcntl
+import os
 import threading
 import time
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from typing import Callable, Iterator, Sequence
 
 from ragbox import bundled
 from ragbox.config import Settings
-from ragbox.errors import StoreError
+from ragbox.errors import RagboxError, StoreError
 from ragbox.types import Answer, Hit, PageInContext, Table, TableCell, Where
 
 TokenCallback = Callable[[str], None]
@@ -38,6 +39,7 @@ class Engine:
         self.index_dir = data_dir(settings) / "indexes" / self.index_name
         self._catalog = self._vectors = self._chunker = self._retriever = None  # built on first use
         self._embedder, self._generator = embedder, generator
+        self._own_generators: list = []  # the LLMs this engine started (their workers stop with it)
         self._building = threading.Lock()  # the app builds components from several threads
 
     # --- components, built on first use ------------------------------------------------------
@@ -100,6 +102,9 @@ class Engine:
     def close(self) -> None:
         if self._catalog is not None:
             self._catalog.close()
+        for generator in self._own_generators:
+            getattr(generator, "close", lambda: None)()
+        self._own_generators.clear()
 
     # --- the LLM -----------------------------------------------------------------------------
     @property
@@ -107,16 +112,20 @@ class Engine:
         """The LLM answering questions: the one switched to at run time, else the configured one."""
         with self._building:
             if self._generator is None:
-                self._generator = self._make_generator(self.settings.llm.model_path)
+                self._generator = self._make_generator()
             return self._generator
 
-    def _make_generator(self, model_path: str):
-        from ragbox.answer.generation import LlamaCppGenerator
-        from ragbox.answer.model_files import resolve_llm_path
+    def _make_generator(self, model: str | None = None):
+        """An LLM for ``model`` (a GGUF path or a name from ``models()``; None: the configured one):
+        a model worker process, or the OpenAI-compatible server of ``llm.base_url``."""
+        from ragbox.answer.model_service import make_generator
 
-        cfg = self.settings.llm
-        return LlamaCppGenerator(resolve_llm_path(model_path), cfg.n_ctx, cfg.threads,
-                                 cfg.temperature, cfg.seed, cfg.prompt_style)
+        generator = make_generator(self.settings.llm, model, self.model_dirs())
+        self._own_generators.append(generator)
+        return generator
+
+    def model_dirs(self) -> list[Path]:
+        return [Path(p).expanduser() for p in self.settings.llm.model_dirs.split(os.pathsep) if p.strip()]
 
     def use_generator(self, generator) -> None:
         """Answer with ``generator`` from now on (a model loaded elsewhere, or a test double)."""
@@ -130,7 +139,12 @@ class Engine:
         """The model answering now: a generator switched at run time, else the configured one."""
         if self._generator is not None:
             return self._generator.name
-        return Path(self.settings.llm.model_path).name if self.settings.llm.model_path else bundled.LLM_FILE
+        cfg = self.settings.llm
+        if cfg.base_url:
+            from urllib.parse import urlsplit
+
+            return f"{cfg.model or 'default model'} @ {urlsplit(cfg.base_url).netloc}"
+        return Path(cfg.model_path).name if cfg.model_path else bundled.LLM_FILE
 
     def llm_path(self) -> str:
         """The model file answering now ('' for the bundled one not yet located)."""
@@ -145,13 +159,67 @@ class Engine:
             load()
         return generator
 
-    def switch_llm(self, model_path: str):
-        """Load the GGUF at ``model_path``; it answers from then on. On failure the model in use
-        stays and the ``RagboxError`` says why."""
-        new = self._make_generator(str(Path(model_path).expanduser()))
-        new.load()
-        self._generator = new
+    def switch_llm(self, model: str):
+        """Load ``model`` (a GGUF path or a model name); it answers from then on. On failure the model
+        in use stays and the ``RagboxError`` says why."""
+        new = self._make_generator(model.strip())
+        try:
+            new.load()
+        except RagboxError:
+            self._stop(new)
+            raise
+        old, self._generator = self._generator, new
+        if old is not None and old in self._own_generators:
+            self._stop(old)  # free its memory
         return new
+
+    def _stop(self, generator) -> None:
+        getattr(generator, "close", lambda: None)()
+        if generator in self._own_generators:
+            self._own_generators.remove(generator)
+
+    def _start_llm(self) -> None:
+        """Start loading the LLM without waiting, so it loads while retrieval runs (only an LLM this
+        engine builds: one handed in is asked for nothing until it is needed)."""
+        if self._generator is not None and not any(g is self._generator for g in self._own_generators):
+            return
+        try:
+            start = getattr(self.generator, "start", None)
+            if start is not None:
+                start()
+        except RagboxError:
+            pass  # the same error comes back, in its place, when the answer needs the model
+
+    # --- the models on this machine ----------------------------------------------------------
+    def models(self) -> list[dict]:
+        """Every GGUF found on this machine (bundled, llm.model_dirs, Ollama, LM Studio, the Hugging
+        Face cache) with its facts, the memory it needs at llm.n_ctx and whether that fits now."""
+        from ragbox.answer.model_service import list_models
+
+        built = self._generator
+        in_use = self.llm_path() if built is None or getattr(built, "model_path", None) else "(not a file)"
+        return list_models(self.settings.llm, self.model_dirs(), in_use)
+
+    def model_info(self, name: str | None = None) -> dict:
+        """One model's facts plus its licence, base model and openness, each with its source."""
+        from ragbox.answer.model_service import model_info
+
+        return model_info(self.settings.llm, self.settings.llm.model_path if name is None else name,
+                          self.model_dirs())
+
+    def check_llm(self, name: str | None = None) -> dict:
+        """Load a model in a child process and have it write a few tokens: whether it runs here.
+        ``{"ok", "model", "detail"}`` (one line), plus ``system_info`` (llama.cpp's CPU features)."""
+        from ragbox.answer.model_service import check
+
+        try:
+            generator = self._make_generator(name)
+        except RagboxError as exc:
+            return {"ok": False, "model": name or self.llm_name(), "detail": exc.one_line()}
+        try:
+            return check(generator)
+        finally:
+            self._stop(generator)
 
     # --- indexing ----------------------------------------------------------------------------
     @contextmanager
@@ -215,6 +283,8 @@ class Engine:
         made standalone) while the answer is to the question as asked."""
         started = time.perf_counter()
         k = k or self.settings.retrieval.k
+        if self.exists() and self.answers_with_model():
+            self._start_llm()  # loads while retrieval runs
         hits = self.search(retrieval_query or question, max(k, self.settings.answer.passages), where)
         retrieval_s = time.perf_counter() - started
         answer = self._answer(question, hits, where, k, self._answer_style(), self.settings.answer.min_confidence,
@@ -262,6 +332,8 @@ class Engine:
         if not documents:
             raise StoreError(f"No indexed file matches {where!r}", f"index '{self.index_name}' has "
                              f"{len(self.catalog.documents())} file(s); `ragbox status` lists its folders")
+        if generate:
+            self._start_llm()  # loads while the first cells are read
         questions = [column_question(c) for c in columns]
         vectors = [self.retriever.query_vectors(q) for q in questions]  # each question embedded once
         rows: list[list[TableCell]] = []
@@ -304,6 +376,10 @@ class Engine:
             row.append(cell_of(answer, path, column, cfg.sure_confidence, mark, written))
             progress(row[-1])
         return row
+
+    def answers_with_model(self) -> bool:
+        """Whether the LLM writes the answers (else ragbox takes them from the sources)."""
+        return self._answer_style() == "generate"
 
     def _answer_style(self) -> str:
         """``answer.style``; "auto" lets the model write only when it is not the bundled 270M, which

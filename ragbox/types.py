@@ -141,6 +141,44 @@ class Answer:
     def unsupported(self) -> list[AnswerSentence]:
         return [s for s in self.sentences if not s.supported]
 
+    def as_dict(self) -> dict:
+        """The answer as ``ask --json`` and the MCP server give it: exact offsets into the page (or
+        file) text for the evidence, the answer span and every quote."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "found": self.found,
+            "style": self.style,
+            "kind": self.kind,
+            "confidence": self.confidence,
+            "evidence": self._evidence_dict(),
+            "sentences": [s.as_dict() for s in self.sentences],
+            "model_answer": self.model_text,
+            "searched": self.searched,
+            "citation_method": self.citation_method,
+            "citations": [self._citation_dict(n) for n in range(1, len(self.sources) + 1)],
+            "model": self.model,
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+    def _evidence_dict(self) -> dict | None:
+        if self.evidence is None or not self.found:
+            return None
+        hit = self.sources[self.evidence.source - 1]
+        (start, end), (span_start, span_end) = self.evidence.sentence, self.evidence.span
+        return {"n": self.evidence.source, "path": hit.path, "page": hit.page, "quote": hit.text[start:end],
+                "quote_start": hit.char_start + start, "quote_end": hit.char_start + end,
+                "answer_span": hit.text[span_start:span_end], "span_start": hit.char_start + span_start,
+                "span_end": hit.char_start + span_end, "value": self.evidence.value}
+
+    def _citation_dict(self, number: int) -> dict:
+        hit = self.sources[number - 1]
+        start, end = self.quotes[number - 1] if self.quotes else (0, len(hit.text))
+        supports = [i for i, s in enumerate(self.sentences) if number in s.citations and s.supported]
+        return {"n": number, **hit.as_dict(), "cited": number in self.cited, "quote": hit.text[start:end],
+                "quote_start": hit.char_start + start, "quote_end": hit.char_start + end,
+                "supports_sentences": supports}
+
 
 CELL_STATES = ("found", "unsure", "not found")
 

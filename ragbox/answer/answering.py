@@ -22,6 +22,7 @@ from ragbox.answer.citations import best_quote, with_quotes
 from ragbox.answer.decision import decide
 from ragbox.answer.extract import Candidate, Similarity, candidates, title_of
 from ragbox.answer.facts import negated
+from ragbox.answer.generation import counted_in_one_batch
 from ragbox.answer.prompting import build_prompt
 from ragbox.answer.questions import EFFECTIVE_DATE, TERM, QuestionKind
 from ragbox.answer.terms import spoken_date, term_end
@@ -154,7 +155,9 @@ class Answerer:
                   on_token: TokenCallback | None, cancel: threading.Event | None, timings: dict) -> Answer:
         mark = time.perf_counter()
         budget = generator.context_size - self.max_answer_tokens
-        prompt = build_prompt(question.text, sources, generator.prompt_style(), generator.count_tokens, budget)
+        style = generator.prompt_style()
+        prompt = counted_in_one_batch(generator, lambda count: build_prompt(question.text, sources, style, count,
+                                                                             budget))
         sources = list(prompt.sources)
         number = next((n for n, hit in enumerate(sources, start=1) if hit.chunk_id == evidence.hit.chunk_id), None)
         if number is None:  # the evidence's passage did not fit the prompt: shown after the model's sources
@@ -166,13 +169,19 @@ class Answerer:
         shown = _CheckedStream(sources, on_token)
         first_token = None
         cancelled = False
-        for piece in generator.stream(prompt, self.max_answer_tokens):
-            if cancel is not None and cancel.is_set():
-                cancelled = True  # what was shown stays; the unfinished sentence is dropped
-                break
-            if first_token is None:
-                first_token = time.perf_counter() - mark
-            shown.add(piece)
+        pieces = generator.stream(prompt, self.max_answer_tokens)
+        try:
+            for piece in pieces:
+                if cancel is not None and cancel.is_set():
+                    cancelled = True  # what was shown stays; the unfinished sentence is dropped
+                    break
+                if not piece:
+                    continue  # the model is still reading the prompt; a cancel is seen above
+                if first_token is None:
+                    first_token = time.perf_counter() - mark
+                shown.add(piece)
+        finally:
+            getattr(pieces, "close", lambda: None)()  # stops the model's generation at once
         if not cancelled:
             shown.finish()
         timings["first_token_s"] = first_token or 0.0

@@ -31,6 +31,9 @@ _QUALIFIER = re.compile(r"\b(?:within|at least|not less than|no less than|no lat
                         re.IGNORECASE)
 _TERM_NOUN = re.compile(r"\s+(?:renewal\s+)?(?:terms?|periods?)\b", re.IGNORECASE)
 _RELATION = re.compile(r"\s+(?:after|before|following|from|of|prior to|preceding)\b[^.;,()]{1,60}", re.IGNORECASE)
+# The document speaking of itself: "this Agreement", "the Amendment", "hereof".
+_SELF = re.compile(r"\b(?:this|the)\s+(?:\w+\s+){0,3}?(?:agreement|amendment|contract|lease|license|licence|"
+                   r"addendum|plan|note|deed|memorandum)\b|\bhere(?:of|by|in|to)\b", re.IGNORECASE)
 SIMILARITY_CANDIDATES = 24  # sentences, best by their words, that are also compared by meaning
 MIN_SENTENCE_WORDS = 3  # content words a sentence needs to answer an open question
 
@@ -151,9 +154,10 @@ def _candidate(hit: Hit, rank: int | None, order: int, sentence: tuple[int, int]
         "cue": min(1.0, len(cues) / 2) if kind.cues else 0.0,
         "rank": 1.0 / (1 + rank) if rank is not None else 0.0,
     }
-    if kind.prefer_first:
+    if kind.prefer_first:  # a contract's own date: early, next to "this Agreement"
         position = order if rank is None else hit_position(hit)
         features["early"] = 1.0 / (1 + position)
+        features["own"] = 1.0 if _SELF.search(text) else 0.0
     span, value = (0, len(text)), ""
     if facts:
         found = answer_span(text, facts, kind)
@@ -162,7 +166,7 @@ def _candidate(hit: Hit, rank: int | None, order: int, sentence: tuple[int, int]
         span, value, introduced = found
         features["introduced"] = float(introduced)
     score = (features["question"] + features["cue"] + features.get("introduced", 0.0) + 0.5 * features["rank"]
-             + features.get("early", 0.0))
+             + features.get("early", 0.0) + features.get("own", 0.0))
     offset = sentence[0]
     return Candidate(hit, rank, sentence, (offset + span[0], offset + span[1]), value, score, features)
 

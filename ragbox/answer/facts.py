@@ -39,6 +39,8 @@ _DATE_PATTERNS = [  # (regex, group order) - named groups m, d, y
     re.compile(r"\b(?P<m>1[0-2]|0?[1-9])/(?P<d>[12]\d|3[01]|0?[1-9])/(?P<y>(?:19|20)?\d\d)\b"),
     re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>1[0-2]|0[1-9])-(?P<d>[12]\d|3[01]|0[1-9])\b"),
     re.compile(rf"\b(?P<m>{_MONTH}),?\s+(?P<y>{_YEAR})\b", re.I),
+    # A date left blank but for its year: "dated as of ____________, 2004", "[ ], 2004".
+    re.compile(rf"(?:_{{2,}}|\[\s*\])[\s_,]*(?:\[\s*\][\s,]*)?(?P<y>{_YEAR})\b"),
 ]
 _UNIT = r"(?P<unit>business\s+days?|calendar\s+days?|days?|weeks?|months?|years?|hours?)"
 _DURATION = re.compile(
@@ -113,14 +115,16 @@ def dates(text: str) -> list[Fact]:
             if any(match.start() < end and start < match.end() for start, end in taken):
                 continue
             groups = match.groupdict()
-            month_text = groups["m"].lower().rstrip(".")
-            month = MONTHS.get(month_text) if not month_text.isdigit() else int(month_text)
-            if not month:
-                continue
-            day = groups.get("d")
-            value = f"{_year(groups['y']):04d}-{month:02d}"
-            if day:
-                value += f"-{int(re.sub(r'[a-z]', '', day.lower())):02d}"
+            if groups.get("m") is None:  # only the year is given
+                value = f"{_year(groups['y']):04d}"
+            else:
+                month_text = groups["m"].lower().rstrip(".")
+                month = MONTHS.get(month_text) if not month_text.isdigit() else int(month_text)
+                if not month:
+                    continue
+                value = f"{_year(groups['y']):04d}-{month:02d}"
+                if groups.get("d"):
+                    value += f"-{int(re.sub(r'[a-z]', '', groups['d'].lower())):02d}"
             found.append(Fact("date", value, match.start(), match.end()))
             taken.append((match.start(), match.end()))
     return sorted(found, key=lambda f: f.start)

@@ -86,9 +86,9 @@ def tui(obj: Context) -> None:
 
 
 def _register() -> None:
-    from ragbox.cli import documents, measure, questions, table
+    from ragbox.cli import documents, measure, models, questions, servers, table
 
-    for module in (documents, questions, measure, table):
+    for module in (documents, questions, measure, models, servers, table):
         for command in module.COMMANDS:
             main.add_command(command)
 

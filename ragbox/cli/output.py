@@ -51,42 +51,7 @@ def print_answer_details(answer: Answer) -> None:
 
 
 def answer_json(answer: Answer) -> dict:
-    return {
-        "question": answer.question,
-        "answer": answer.text,
-        "found": answer.found,
-        "style": answer.style,
-        "kind": answer.kind,
-        "evidence": _evidence(answer),
-        "sentences": [s.as_dict() for s in answer.sentences],
-        "model_answer": answer.model_text,
-        "searched": answer.searched,
-        "citation_method": answer.citation_method,
-        "citations": [_citation(answer, n) for n in range(1, len(answer.sources) + 1)],
-        "model": answer.model,
-        "timings": {k: round(v, 3) for k, v in answer.timings.items()},
-    }
-
-
-def _evidence(answer: Answer) -> dict | None:
-    if answer.evidence is None or not answer.found:
-        return None
-    evidence = answer.evidence
-    hit = answer.sources[evidence.source - 1]
-    (start, end), (span_start, span_end) = evidence.sentence, evidence.span
-    return {"n": evidence.source, "path": hit.path, "page": hit.page, "quote": hit.text[start:end],
-            "quote_start": hit.char_start + start, "quote_end": hit.char_start + end,
-            "answer_span": hit.text[span_start:span_end], "span_start": hit.char_start + span_start,
-            "span_end": hit.char_start + span_end, "value": evidence.value}
-
-
-def _citation(answer: Answer, number: int) -> dict:
-    hit = answer.sources[number - 1]
-    start, end = answer.quotes[number - 1]
-    supports = [i for i, s in enumerate(answer.sentences) if number in s.citations and s.supported]
-    return {"n": number, **hit.as_dict(), "cited": number in answer.cited,
-            "quote": hit.text[start:end], "quote_start": hit.char_start + start,
-            "quote_end": hit.char_start + end, "supports_sentences": supports}
+    return answer.as_dict()
 
 
 def print_hits(hits: list[Hit]) -> None:
@@ -188,3 +153,73 @@ def answers_table(summary: dict) -> str:
     seconds = summary["seconds_per_answer"]
     out.append(f"{'seconds per answer':<28}p50 {seconds['p50']:.2f}, p95 {seconds['p95']:.2f}")
     return "\n".join(out)
+
+
+def _size(size: int | None) -> str:
+    if not size:
+        return "-"
+    return f"{size / 1e9:.2f} GB" if size >= 1e9 else f"{size / 1e6:.0f} MB"
+
+
+def print_models(rows: list[dict], n_ctx: int) -> None:
+    if not rows:
+        click.echo("No GGUF model found. Put .gguf files in a folder and set llm.model_dirs, or pull one "
+                   "with Ollama or LM Studio.")
+        return
+    head = ("NAME", "SOURCE", "ARCH", "PARAMS", "QUANT", "SIZE", "CONTEXT", "CHAT", "LICENCE", f"RAM@{n_ctx}", "FITS")
+    table = [head]
+    for row in rows:
+        name = ("* " if row.get("in_use") else "  ") + row["name"]
+        if row["error"]:
+            table.append((name, row["source"], f"unreadable: {row['error']}", "", "", "", "", "", "", "", ""))
+            continue
+        table.append((name, row["source"], row["architecture"], row["parameters"], row["quantization"],
+                      _size(row["size_bytes"]), str(row["context_length"] or "-"),
+                      "yes" if row["chat_template"] else "no", quote(row["license"] or "-", 18),
+                      _size(row["ram_bytes"]), "yes" if row["fits"] else "NO"))
+    readable = [r for r in table if not r[2].startswith("unreadable:")]
+    widths = [max(len(r[i]) for r in readable) for i in range(len(head))]
+    for row in table:
+        if row[2].startswith("unreadable:"):
+            click.echo(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}")
+            continue
+        click.echo("  ".join(f"{cell:<{w}}" for cell, w in zip(row, widths)).rstrip())
+    available = rows[0].get("available_bytes")
+    click.echo(f"\n{len(rows)} model(s). RAM@{n_ctx}: weights + KV cache at llm.n_ctx + buffers; FITS: in the "
+               f"{_size(available)} available now. * answers now.")
+    click.echo("Answer with one: ragbox ask --model NAME \"…\" (or llm.model_path = \"NAME\"); "
+               "details: ragbox models --info NAME; does it run here: ragbox models --check NAME")
+
+
+def print_model_info(row: dict, n_ctx: int) -> None:
+    lines = [("Name", f"{row['name']} ({row['source']})"), ("File", display_path(row["path"]))]
+    if row["error"]:
+        lines.append(("Unreadable", row["error"]))
+    else:
+        memory = row["memory"]
+        lines += [
+            ("Model", f"{row['architecture']}, {row['parameters']} parameters, {row['quantization']}, "
+                      f"{_size(row['size_bytes'])}"),
+            ("Context", f"{row['context_length'] or '?'} tokens trained; ragbox uses llm.n_ctx = {n_ctx}"),
+            ("Chat template", "yes (ragbox sends chat messages)" if row["chat_template"]
+             else "no (ragbox writes a completion prompt)"),
+            ("Memory", f"{_size(memory['total'])} at llm.n_ctx = {n_ctx}: {_size(memory['weights'])} weights, "
+                       f"{_size(memory['kv_cache'])} KV cache, {_size(memory['buffers'])} buffers; "
+                       + ("fits now" if row["fits"] else "does NOT fit in the memory available now")),
+        ]
+    for name, value in lines:
+        click.echo(f"{name + ':':<15}{value}")
+    facts = row.get("transparency") or {}
+    labels = {"name": "Model name", "organization": "Organization", "license": "Licence",
+              "license_link": "Licence text", "base_model": "Base model", "source_url": "Source",
+              "family": "Family", "openness": "Openness", "openness_note": "About it"}
+    for key, label in labels.items():
+        if key in facts:
+            click.echo(f"{label + ':':<15}{facts[key]['value']}")
+            click.echo(f"{'':<15}[{facts[key]['source']}]")
+
+
+def print_model_check(result: dict) -> None:
+    click.echo(f"{'OK' if result['ok'] else 'FAILED'}  {result['model']}: {result['detail']}")
+    if result.get("system_info"):
+        click.echo(f"llama.cpp build: {result['system_info']}")

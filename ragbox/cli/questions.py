@@ -14,7 +14,8 @@ from ragbox.cli import Context, handle_errors
 @click.argument("question")
 @click.option("-k", "--k", type=int, help="Passages to retrieve.")
 @click.option("--where", metavar="GLOB", help="Only files matching this path pattern, e.g. 'contracts/**'.")
-@click.option("--model", "model", metavar="PATH.gguf", help="Use this GGUF model.")
+@click.option("--model", "model", metavar="NAME", help="Answer with this model: a name from `ragbox models` "
+                                                     "(qwen3:4b, ...) or a .gguf path.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_obj
 @handle_errors
@@ -22,7 +23,9 @@ def ask(obj: Context, question: str, k: int | None, where: str | None, model: st
     """Answer QUESTION from the indexed documents, citing its sources."""
     from ragbox.cli.output import answer_json, print_answer_details
 
-    engine = obj.engine(**{"llm.model_path": model})
+    engine = obj.engine()
+    if model:  # with llm.base_url set, --model names the server's model
+        engine = obj.engine(**{"llm.model" if engine.settings.llm.base_url else "llm.model_path": model})
 
     def show(token: str) -> None:
         click.echo(token, nl=False)

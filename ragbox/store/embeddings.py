@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol, Sequence
 
 from ragbox import bundled
+from ragbox.cpu import free_cores
 from ragbox.errors import ModelError
 from ragbox.store.tokens import ModelTokenizer
 
@@ -73,8 +74,7 @@ class SentenceTransformerEmbedder:
                 import torch
                 from sentence_transformers import SentenceTransformer
 
-                if self.threads:
-                    torch.set_num_threads(self.threads)
+                torch.set_num_threads(self.threads or free_cores())
                 self._model = SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
             except Exception as exc:  # any failure here means the folder is not a usable model
                 raise ModelError("Cannot load embedding model", f"{type(exc).__name__}: {exc}", self.model_dir) from exc

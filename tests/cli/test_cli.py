@@ -7,25 +7,10 @@ import sys
 import time
 
 import pytest
-from click.testing import CliRunner
-
-from ragbox.cli import main
 
 from support import SAMPLE_DOCS
 
-HEAVY = ("torch", "sentence_transformers", "chromadb", "llama_cpp", "transformers", "pypdf")
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.setenv("RAGBOX_STORE__DIR", str(tmp_path / "store"))
-    monkeypatch.delenv("RAGBOX_CONFIG", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(main, list(args), catch_exceptions=False)
-
-    return invoke
+HEAVY = ("torch", "sentence_transformers", "chromadb", "llama_cpp", "transformers", "pypdf", "mcp", "httpx")
 
 
 def test_help_imports_no_heavy_library():

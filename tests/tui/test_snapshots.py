@@ -112,6 +112,8 @@ def test_model_dialog(snap_compare, sample_engine, fixed_times):
     async def run_before(pilot):
         await ready(pilot)
         await pilot.press("ctrl+l")
+        models = pilot.app.screen.query_one("#model-list")
+        await wait_for(pilot, lambda: models.get_option_at_index(0).id is not None, what="the model list")
         await settle(pilot)
 
     assert snap_compare(RagboxApp(sample_engine), terminal_size=(100, 30), run_before=run_before)

@@ -61,17 +61,17 @@ async def ready(pilot) -> None:
     screen = pilot.app.main_screen
     await wait_for(pilot, lambda: screen is not None and screen.is_mounted and
                    screen.query_one("#status").files is not None, what="the catalog")
-    await wait_for(pilot, lambda: pilot.app.models.state in ("ready", "error"), what="the model")
+    await wait_for(pilot, lambda: pilot.app.models.state in ("ready", "error", "not used"), what="the model")
     await pilot.pause()
 
 
-async def ask(pilot, question: str, wait: bool = True) -> None:
+async def ask(pilot, question: str, wait: bool = True, timeout: float = 30.0) -> None:
     screen = pilot.app.main_screen
     screen.query_one("#question").focus()
     screen.query_one("#question").value = question
     await pilot.press("enter")
     if wait:
-        await wait_for(pilot, lambda: screen.asking_turn is None and not screen.pending, what="the answer")
+        await wait_for(pilot, lambda: screen.asking_turn is None and not screen.pending, timeout, "the answer")
         await pilot.pause()
 
 

@@ -82,7 +82,19 @@ class BackgroundJobs:
             if value:
                 self._switch_model(value)
 
-        self.app.push_screen(ModelDialog(status.llm, path, status.embedding), chosen)
+        dialog = ModelDialog(status.llm, path, status.embedding)
+        self.app.push_screen(dialog, chosen)
+        self._list_models(dialog)
+
+    @work(thread=True, group="models")
+    def _list_models(self, dialog: ModelDialog) -> None:
+        try:
+            rows = self.engine.models()
+        except Exception as exc:  # listing is a convenience: typing a path still works
+            rows = []
+            self.app.call_from_thread(self.notify, str(exc), title="Cannot list the models", severity="warning")
+        if dialog.is_attached:
+            self.app.call_from_thread(dialog.show_models, rows, self.engine.settings.llm.n_ctx)
 
     @work(thread=True, exclusive=True, group="model")
     def _switch_model(self, path: str) -> None:

@@ -109,7 +109,10 @@ class MainScreen(SidebarActions, BackgroundJobs, Screen):
         from ragbox.errors import RagboxError
 
         try:
-            self.app.models.ensure_loaded()
+            if self.engine.answers_with_model():
+                self.app.models.ensure_loaded()
+            else:  # the answers are extracted: the model is loaded only if one is switched to
+                self.app.models.not_needed()
         except RagboxError as exc:
             self.app.call_from_thread(self.notify, exc.one_line(), title="LLM", severity="error", timeout=10)
         try:
@@ -169,7 +172,7 @@ class MainScreen(SidebarActions, BackgroundJobs, Screen):
     @work(thread=True, group="ask")
     def _answer(self, turn_id: int, question: str, query: str, where: str | None,
                 cancel: threading.Event) -> None:
-        from ragbox.errors import RagboxError
+        from ragbox.errors import ModelError, RagboxError
 
         try:
             self.app.models.ensure_loaded()
@@ -181,6 +184,8 @@ class MainScreen(SidebarActions, BackgroundJobs, Screen):
         except _Stopped:
             self.post_message(AnswerFailed(turn_id, "Stopped before the answer began."))
         except RagboxError as exc:
+            if isinstance(exc, ModelError):  # the status bar shows it; the next question reloads
+                self.app.models.report_failure(exc.one_line())
             self.post_message(AnswerFailed(turn_id, exc.one_line()))
         except Exception as exc:
             self.post_message(AnswerFailed(turn_id, f"{type(exc).__name__}: {exc}"))

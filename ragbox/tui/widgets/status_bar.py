@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from ragbox.tui.formatting import short_model_name
 
-STATE_ICON = {"ready": "●", "loading": "◌", "error": "✖", "not loaded": "○"}
+STATE_ICON = {"ready": "●", "loading": "◌", "error": "✖", "not loaded": "○", "not used": "–"}
 STATE_STYLE = {"ready": "green", "loading": "yellow", "error": "red"}
 
 
