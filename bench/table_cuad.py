@@ -1,13 +1,15 @@
 """Measure `ragbox table` on the CUAD contracts with their own labels.
 
     python bench/table_cuad.py --store DIR --index cuad-txt --evaldata ../shared/evaldata \
-        [--contracts 60] [--generate] [--model PATH.gguf] [--out cells.jsonl] [--cells cells.jsonl]
+        [--contracts 60] [--categories A,B] [--generate] [--model PATH.gguf] [--out cells.jsonl]
+        [--cells cells.jsonl]
 
 One table over a sample of the indexed contracts, one column per CUAD category, written as a user
 would ("governing law", "non-compete"). Every cell is recorded with its confidence, and the table
 runs with no "not found" bar (table.min_confidence = 0), so any bar can be scored afterwards from
-the same cells (--cells re-scores a recorded run without asking again). With --generate the bar
-must be set (the model is asked only for cells above it): --min-confidence.
+the same cells (--cells re-scores a recorded run without asking again). With --generate the same
+table is then made again with the model (at the configured bar: the model is asked only for the
+cells above it), and both are scored side by side.
 
 Printed, for the bar in the settings and for a sweep of bars:
 - short-answer categories (governing law, dates, renewal term, notice period): the share of
@@ -75,9 +77,8 @@ def load_labels(evaldata: Path) -> tuple[dict[str, str], dict[tuple[str, str], d
     return files, labels
 
 
-def run_table(engine: Engine, paths: list[str], generate: bool, out: Path) -> list[dict]:
-    columns = list(SHORT.values()) + list(CLAUSES.values())
-    categories = list(SHORT) + list(CLAUSES)
+def run_table(engine: Engine, paths: list[str], categories: list[str], generate: bool, out: Path) -> list[dict]:
+    columns = [{**SHORT, **CLAUSES}[c] for c in categories]
     rows: list[dict] = []
     started = time.perf_counter()
     with out.open("w") as handle:
@@ -93,9 +94,15 @@ def run_table(engine: Engine, paths: list[str], generate: bool, out: Path) -> li
                 print(f"  {done}/{total} cells, {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
         table = engine.table(columns, where=[glob_escape(p) for p in paths], generate=generate, on_progress=record)
-    print(f"table: {len(table.documents)} contracts x {len(columns)} columns in {table.seconds:.1f} s "
-          f"({table.seconds / max(1, len(rows)):.2f} s per cell)")
+    print(f"{'generated' if generate else 'extracted'} table: {len(table.documents)} contracts x {len(columns)} "
+          f"columns in {table.seconds:.1f} s")
     return rows
+
+
+def timing(rows: list[dict], title: str) -> None:
+    seconds = [r["seconds"] for r in rows]
+    print(f"{title}: {len(rows)} cells, seconds per cell p50 {percentile(seconds, 0.5):.2f}, "
+          f"p95 {percentile(seconds, 0.95):.2f}, mean {sum(seconds) / max(1, len(seconds)):.2f}")
 
 
 def share(part: int, whole: int) -> str:
@@ -131,6 +138,7 @@ def score(rows: list[dict], labels: dict, contract_by_file: dict[str, str], bar:
     found_pos = [x for x in positives if x[2] != "not found"]
     quoted = [x for x in found_pos if overlaps(x[0], x[1]["spans"])]
     found_any = [x for x in clause_rows if x[2] != "not found"]
+    shown_found = [x for x in clause_rows if x[2] == "found"]
     result = {"right": len(right) / len(labelled) if labelled else 0.0,
               "nf_precision": len(true_not_found) / len(not_found) if not_found else 0.0,
               "nf_recall": len(true_not_found) / len(negatives) if negatives else 0.0}
@@ -143,7 +151,9 @@ def score(rows: list[dict], labels: dict, contract_by_file: dict[str, str], bar:
           f"recall {share(len(true_not_found), len(negatives))} ({len(not_found)} not found, "
           f"{len(negatives)} without the clause, {len(positives)} with it); found precision "
           f"{share(len(found_pos), len(found_any))}, recall {share(len(found_pos), len(positives))}; "
-          f"quote overlaps the labelled clause {share(len(quoted), len(found_pos))}")
+          f"quote overlaps the labelled clause {share(len(quoted), len(found_pos))}; of the {len(shown_found)} "
+          f"shown as found (not unsure), with the clause "
+          f"{share(sum(1 for x in shown_found if x[1]['answerable']), len(shown_found))}")
     if verbose:
         for category in list(SHORT) + list(CLAUSES):
             mine = [x for x in short_rows + clause_rows if x[0]["category"] == category]
@@ -170,15 +180,18 @@ def main() -> None:
     parser.add_argument("--contracts", type=int, default=60, help="contracts in the sample (every k-th, in order)")
     parser.add_argument("--generate", action="store_true")
     parser.add_argument("--model", help="GGUF for --generate (default: the bundled model)")
-    parser.add_argument("--min-confidence", type=float, default=0.0, help="the not-found bar the table runs with")
     parser.add_argument("--out", type=Path, default=Path("table_cells.jsonl"))
+    parser.add_argument("--categories", help="CUAD categories to ask, separated by commas (default: all above)")
     parser.add_argument("--cells", type=Path, help="score cells recorded earlier instead of running the table")
     args = parser.parse_args()
     files, labels = load_labels(args.evaldata)
     contract_by_file = {name: contract for contract, name in files.items()}
+    categories = [c.strip() for c in args.categories.split(",")] if args.categories else list(SHORT) + list(CLAUSES)
     settings = load_settings(None, flags={"store.index": args.index, "store.dir": args.store,
-                                          "llm.model_path": args.model,
-                                          "table.min_confidence": args.min_confidence})
+                                          "llm.model_path": args.model, "table.min_confidence": 0.0})
+    bar, sure = load_settings(None, flags={"store.dir": args.store}).table.min_confidence, \
+        settings.table.sure_confidence
+    generated: list[dict] = []
     if args.cells:
         rows = [json.loads(line) for line in args.cells.open()]
     else:
@@ -187,18 +200,26 @@ def main() -> None:
         chosen = sorted(c for c in files if files[c] in indexed)
         step = max(1, len(chosen) // args.contracts)
         paths = [indexed[files[c]] for c in chosen[::step][:args.contracts]]
-        rows = run_table(engine, paths, args.generate, args.out)
-    seconds = [r["seconds"] for r in rows]
-    print(f"{len(rows)} cells: seconds per cell p50 {percentile(seconds, 0.5):.2f}, "
-          f"p95 {percentile(seconds, 0.95):.2f}, mean {sum(seconds) / max(1, len(seconds)):.2f}")
-    defaults = load_settings(None, flags={"store.dir": args.store}).table
-    bar, sure = max(args.min_confidence, defaults.min_confidence), defaults.sure_confidence
-    score(rows, labels, contract_by_file, bar, sure, "all contracts, the default bars", verbose=True)
+        # no bar: every cell keeps its confidence, so any bar can be scored from the same cells
+        rows = run_table(engine, paths, categories, False, args.out)
+        if args.generate:  # the model is asked only where the cell is above the bar
+            writer = Engine(settings.replace({"table.min_confidence": bar}), embedder=engine.embedder)
+            generated = run_table(writer, paths, categories, True, args.out.with_suffix(".generate.jsonl"))
+    timing(rows, "extracted")
+    score(rows, labels, contract_by_file, bar, sure, "extracted, the default bars", verbose=True)
+    if generated:
+        timing(generated, "generated")
+        score(generated, labels, contract_by_file, bar, sure, "generated (--generate), the default bars",
+              verbose=True)
+        return
     for group in (0, 1):
         mine = [r for r in rows if half(contract_by_file[r["file"]]) == group]
         print(f"--- half {group}: sweep of the not-found bar")
         for candidate in BARS:
             score(mine, labels, contract_by_file, candidate, max(candidate, sure), f"  half {group}")
+        print(f"--- half {group}: sweep of the found bar, not found below {bar:.2f}")
+        for candidate in (0.7, 0.8, 0.9, 0.95):
+            score(mine, labels, contract_by_file, bar, candidate, f"  half {group}")
 
 
 if __name__ == "__main__":
