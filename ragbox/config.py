@@ -72,6 +72,12 @@ class AnswerSettings:
 
 
 @dataclass(frozen=True)
+class TableSettings:
+    min_confidence: float = 0.5  # a cell below this is "not found in this document"
+    sure_confidence: float = 0.9  # a cell at or above this is "found"; between the two, "unsure"
+
+
+@dataclass(frozen=True)
 class LLMSettings:
     model_path: str = ""  # a GGUF path or a name from `ragbox models`; empty: the bundled Gemma 3 270M
     model_dirs: str = ""  # more folders holding GGUF files, separated by ':' (a TOML list works too)
@@ -103,6 +109,7 @@ class Settings:
     indexing: IndexingSettings = field(default_factory=IndexingSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     answer: AnswerSettings = field(default_factory=AnswerSettings)
+    table: TableSettings = field(default_factory=TableSettings)
     llm: LLMSettings = field(default_factory=LLMSettings)
     serve: ServeSettings = field(default_factory=ServeSettings)
 
@@ -135,6 +142,7 @@ _MINIMUM = {
     "llm.threads": 0,
 }
 _RANGE = {"retrieval.min_score": (-1.0, 1.0), "answer.min_confidence": (0.0, 1.0),
+          "table.min_confidence": (0.0, 1.0), "table.sure_confidence": (0.0, 1.0),
           "retrieval.vector_weight": (0.0, 10.0), "llm.temperature": (0.0, 2.0), "llm.timeout_s": (1.0, 86400.0)}
 _PATH_LISTS = {"llm.model_dirs"}  # text settings that may also be given as a TOML list of folders
 

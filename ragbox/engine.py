@@ -18,7 +18,7 @@ from typing import Callable, Iterator, Sequence
 from ragbox import bundled
 from ragbox.config import Settings
 from ragbox.errors import DocumentError, IndexBusyError, RagboxError, StoreError
-from ragbox.types import Answer, Hit, PageInContext, Where
+from ragbox.types import Answer, Hit, PageInContext, Table, TableCell, Where
 
 TokenCallback = Callable[[str], None]
 
@@ -364,29 +364,101 @@ class Engine:
         """Retrieve, find the evidence, decide whether it answers, then answer (see
         ``answer.answering``). ``retrieval_query`` searches in place of the question (a follow-up
         made standalone) while the answer is to the question as asked."""
+        started = time.perf_counter()
+        k = k or self.settings.retrieval.k
+        if self.exists() and self.answers_with_model():
+            self._start_llm()  # loads while retrieval runs
+        hits = self.search(retrieval_query or question, max(k, self.settings.answer.passages), where)
+        retrieval_s = time.perf_counter() - started
+        answer = self._answer(question, hits, where, k, self._answer_style(), self.settings.answer.min_confidence,
+                              self._similarity, on_token, cancel)
+        answer.timings = {"retrieval_s": retrieval_s, **answer.timings, "total_s": time.perf_counter() - started}
+        return answer
+
+    def _answer(self, question: str, hits: list[Hit], where: Where, k: int, style: str, min_confidence: float,
+                similarity: Callable, on_token: TokenCallback | None = None, cancel: threading.Event | None = None,
+                min_score: float | None = None) -> Answer:
+        """The answer to ``question`` from its retrieved ``hits``: what ``ask`` and every cell of
+        ``table`` run, so the two cannot drift apart. Hits below ``min_score`` (default
+        ``retrieval.min_score``) are not relevant at all."""
         from ragbox.answer.answering import Answerer, Question
         from ragbox.answer.extract import document_naming_words
         from ragbox.answer.questions import question_kind
         from ragbox.search.query import split_query
 
-        started = time.perf_counter()
-        k = k or self.settings.retrieval.k
         cfg = self.settings.answer
-        if self.exists() and self.answers_with_model():
-            self._start_llm()  # loads while retrieval runs
-        hits = self.search(retrieval_query or question, max(k, cfg.passages), where)
-        retrieval_s = time.perf_counter() - started
-        relevant = [h for h in hits if h.score >= self.settings.retrieval.min_score]
+        min_score = self.settings.retrieval.min_score if min_score is None else min_score
+        relevant = [h for h in hits if h.score >= min_score]
         context, part = split_query(question)
         kind = question_kind(part)
         document = self._document_of(relevant[0]) if relevant else []
         naming = document_naming_words([h.path for h in relevant[:1]]) + ([context] if context else [])
         asked = Question(question, part, kind, relevant, document, naming, self._searched(where, relevant))
-        answerer = Answerer(self._answer_style(), k, self.settings.llm.max_answer_tokens, cfg.min_confidence,
-                            cfg.passages)
-        answer = answerer.answer(asked, self._similarity, lambda: self.generator, self.llm_name(), on_token, cancel)
-        answer.timings = {"retrieval_s": retrieval_s, **answer.timings, "total_s": time.perf_counter() - started}
-        return answer
+        answerer = Answerer(style, k, self.settings.llm.max_answer_tokens, min_confidence, cfg.passages)
+        return answerer.answer(asked, similarity, lambda: self.generator, self.llm_name(), on_token, cancel)
+
+    def table(self, columns: Sequence[str], where: Where = None, generate: bool = False,
+              on_progress: Callable[[int, int, TableCell], None] | None = None,
+              cancel: threading.Event | None = None) -> Table:
+        """Ask every column question of every document in scope, each answered from that document
+        alone: retrieval scoped to it, then the same answering as ``ask``, extracted, or written by
+        the model with ``generate`` (see ``answer.cells`` for the questions and the cell states).
+        ``on_progress(done, total, cell)`` sees each cell; ``cancel`` ends the table at the last
+        complete row."""
+        from ragbox.answer.cells import column_question
+        from ragbox.search.scope import in_scope
+
+        self._require_index()
+        self._check_embedding_model()
+        started = time.perf_counter()
+        documents = [d.path for d in self.catalog.documents() if in_scope(d.path, where)]
+        if not documents:
+            raise StoreError(f"No indexed file matches {where!r}", f"index '{self.index_name}' has "
+                             f"{len(self.catalog.documents())} file(s); `ragbox status` lists its folders")
+        if generate:
+            self._start_llm()  # loads while the first cells are read
+        questions = [column_question(c) for c in columns]
+        vectors = [self.retriever.query_vectors(q) for q in questions]  # each question embedded once
+        rows: list[list[TableCell]] = []
+        for path in documents:
+            def progress(cell: TableCell) -> None:
+                if on_progress:
+                    on_progress(len(rows) * len(questions) + cell.column + 1, len(documents) * len(questions), cell)
+
+            row = self._table_row(path, questions, vectors, generate, progress, cancel)
+            if row is None:
+                break
+            rows.append(row)
+        searched = {"index": self.index_name, "where": where if isinstance(where, str) else list(where or []) or None,
+                    "files": len(documents)}
+        return Table(list(columns), questions, documents[:len(rows)], rows, searched,
+                     "generate" if generate else "extract", time.perf_counter() - started)
+
+    def _table_row(self, path: str, questions: list[str], vectors: list, generate: bool,
+                   progress: Callable[[TableCell], None], cancel: threading.Event | None) -> list[TableCell] | None:
+        """One document's cells (None when cancelled before the last)."""
+        from ragbox.answer.cells import cell_of
+        from ragbox.search.scope import glob_escape
+
+        cfg, k = self.settings.table, self.settings.retrieval.k
+        scope, row, sentence_vectors = glob_escape(path), [], {}
+        for column, (question, vector) in enumerate(zip(questions, vectors)):
+            if cancel is not None and cancel.is_set():
+                return None
+            mark = time.perf_counter()
+            hits = self.retriever.search(question, max(k, self.settings.answer.passages), scope, vector)
+            # No cosine gate: the user chose the document, and a short question is far from every
+            # passage by cosine ("What is the effective date?" scores 0.25 against the sentence that
+            # states it); the decision, which weighs that cosine too, decides.
+            similarity = self._similarity_to(vector[-1], sentence_vectors)
+            answer = self._answer(question, hits, scope, k, "extract", cfg.min_confidence, similarity, min_score=-1.0)
+            written = None
+            if generate and answer.found:  # the model writes from the same passages; its check needs the evidence
+                written = self._answer(question, hits, scope, k, "generate", cfg.min_confidence, similarity,
+                                       min_score=-1.0)
+            row.append(cell_of(answer, path, column, cfg.sure_confidence, mark, written))
+            progress(row[-1])
+        return row
 
     def answers_with_model(self) -> bool:
         """Whether the LLM writes the answers (else ragbox takes them from the sources)."""
@@ -411,6 +483,18 @@ class Engine:
     def _similarity(self, question: str, sentences: list[str]) -> list[float]:
         vectors = self.embedder.embed([question] + sentences)
         return [sum(a * b for a, b in zip(vectors[0], v)) for v in vectors[1:]]
+
+    def _similarity_to(self, question_vector: Sequence[float], seen: dict[str, list[float]]
+                       ) -> Callable[[str, list[str]], list[float]]:
+        """``_similarity`` for a question whose embedding is already known; the sentences'
+        embeddings are kept in ``seen`` (the columns of a table compare many of the same sentences
+        of a document, and embedding them is most of a cell's time)."""
+        def similarity(question: str, sentences: list[str]) -> list[float]:
+            new = [s for s in dict.fromkeys(sentences) if s not in seen]
+            seen.update(zip(new, self.embedder.embed(new)))
+            return [sum(a * b for a, b in zip(question_vector, seen[s])) for s in sentences]
+
+        return similarity
 
     def _searched(self, where: Where, hits: Sequence[Hit]) -> dict:
         from ragbox.search.scope import in_scope
@@ -477,6 +561,10 @@ class Engine:
 
     def conversations_dir(self) -> Path:
         return data_dir(self.settings) / "conversations"
+
+    def tables_dir(self) -> Path:
+        """Where the app saves review tables."""
+        return data_dir(self.settings) / "tables"
 
     # --- measuring ---------------------------------------------------------------------------
     def evaluate(self, queries_file: Path, ks: Sequence[int], budget: int, limit: int | None = None,

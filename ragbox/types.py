@@ -195,3 +195,61 @@ class Answer:
         return {"n": number, **hit.as_dict(), "cited": number in self.cited, "quote": hit.text[start:end],
                 "quote_start": hit.char_start + start, "quote_end": hit.char_start + end,
                 "supports_sentences": supports}
+
+
+CELL_STATES = ("found", "unsure", "not found")
+
+
+@dataclass
+class TableCell:
+    """One document's answer to one column question of a review table.
+
+    ``state`` is "found" (the evidence answers with confidence at or above the table's bar),
+    "unsure" (there is an answer, but its confidence is low, or the model's value is not supported
+    by its quote) or "not found" (the decision says the document does not answer). ``source`` is
+    the passage quoted and ``evidence`` the sentence and answer span in it (offsets into
+    ``source.text``; ``evidence.source`` is 1)."""
+
+    path: str
+    column: int  # 0-based, into ``Table.columns``
+    state: str
+    text: str  # the answer shown: the value, "Yes", the sentence, or "" when not found
+    confidence: float
+    source: Hit | None = None
+    evidence: Evidence | None = None
+    model_text: str | None = None  # with --generate: the model's words, when the check did not support them
+    kind: str = ""
+    seconds: float = 0.0
+
+    @property
+    def quote(self) -> str:
+        """The quoted sentence, as the document has it ('' without evidence)."""
+        if self.source is None or self.evidence is None:
+            return ""
+        return self.source.text[self.evidence.sentence[0]:self.evidence.sentence[1]]
+
+    def file_offsets(self) -> dict[str, int] | None:
+        """Where the quote and the answer span stand in the file's (page's) text."""
+        if self.source is None or self.evidence is None:
+            return None
+        base = self.source.char_start
+        return {"quote_start": base + self.evidence.sentence[0], "quote_end": base + self.evidence.sentence[1],
+                "span_start": base + self.evidence.span[0], "span_end": base + self.evidence.span[1]}
+
+
+@dataclass
+class Table:
+    """One row per document in scope, one column per question: ``cells[row][column]``."""
+
+    columns: list[str]  # as given ("governing law")
+    questions: list[str]  # as asked ("What is the governing law?")
+    documents: list[str]  # paths, one per row
+    cells: list[list[TableCell]]
+    searched: dict = field(default_factory=dict)  # index, where, files
+    style: str = "extract"  # "extract" or "generate"
+    seconds: float = 0.0
+
+    def counts(self) -> dict[str, int]:
+        """How many cells are in each state."""
+        states = [cell.state for row in self.cells for cell in row]
+        return {state: states.count(state) for state in CELL_STATES}

@@ -57,7 +57,7 @@ _RULES: list[tuple[re.Pattern, QuestionKind]] = [
     (re.compile(r"\bparties\b|\bwho\b.*\bparty\b|\bbetween whom\b"), _kind("parties", "", "between by and among")),
     (re.compile(r"\bhow long\b|\bduration\b|\bfor how many\b|\bterm of\b"),
      _kind("duration", "duration", "term period duration for")),
-    (re.compile(r"\b(medication|medicine|drug|prescri\w*|dose|dosage)\b"),
+    (re.compile(r"\b(medications?|medicines?|drugs?|prescri\w*|doses?|dosages?)\b"),
      _kind("medication", "dose", "start begin initiat prescrib increas add switch continu stepped new")),
     (re.compile(r"\b(blood pressure|bp|heart rate|pulse|temperature|weight|bmi|hba1c|a1c|glucose|cholesterol|ldl|"
                 r"saturation|reading|level)\b"),

@@ -54,7 +54,16 @@ class HybridRetriever:
         self.reranker = reranker
         self.focus = DocumentFocus(catalog, vectors.vectors_of) if focus and mode == "hybrid" else None
 
-    def search(self, query: str, k: int, where: Where = None) -> list[Hit]:
+    def query_vectors(self, query: str) -> list[list[float]]:
+        """The embeddings a search of ``query`` uses: of the query, and of its question part when a
+        context clause precedes it (the last is always the question's)."""
+        context, question = split_query(query)
+        return self.embedder.embed([query, question] if context else [query])
+
+    def search(self, query: str, k: int, where: Where = None, vectors: Sequence[Sequence[float]] | None = None
+               ) -> list[Hit]:
+        """``vectors``: ``query_vectors(query)`` computed once for a query searched many times (a
+        review table asks each column's question of every document)."""
         context, question = split_query(query)
         # A quoted phrase in the question must be in every passage; one in a context clause
         # ("Consider the NDA between "Acme" and ...;") names the document, so it is looked for in
@@ -66,7 +75,7 @@ class HybridRetriever:
             if with_names is not None:
                 doc_ids = sorted(with_names if doc_ids is None else with_names & set(doc_ids))
         depth = max(self.candidates, 2 * k)
-        vectors = self.embedder.embed([query, question] if context else [query])
+        vectors = vectors if vectors is not None else self.query_vectors(query)
         vector, question_vector = vectors[0], vectors[-1]
         dense = self._dense(vector, depth, doc_ids) if self.mode != "lexical" else []
         match = ""

@@ -79,3 +79,20 @@ class SourceRequested(Message):
 
     turn_id: int
     number: int
+
+
+@dataclass
+class TableCellReady(Message):
+    """A review table's cell is answered: ``done`` of ``total`` cells."""
+
+    run_id: int
+    cell: Any  # ragbox.types.TableCell
+    done: int
+    total: int
+
+
+@dataclass
+class TableFinished(Message):
+    run_id: int
+    table: Any = None  # ragbox.types.Table, or None on error
+    error: str = ""

@@ -19,6 +19,7 @@ from ragbox.answer.questions import question_kind
     ("When are invoices payable?", "time"),
     ("How much is the monthly rent?", "amount"),
     ("What new medication was started?", "medication"),
+    ("What are the current medications?", "medication"),
     ("What was the blood pressure reading?", "measure"),
     ("Is there a non-compete clause in this contract?", "yesno"),
     ("What are the audit rights under this contract?", "passage"),

@@ -117,3 +117,23 @@ def test_model_dialog(snap_compare, sample_engine, fixed_times):
         await settle(pilot)
 
     assert snap_compare(RagboxApp(sample_engine), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_review_table(snap_compare, extracting_engine, fixed_times):
+    """The review view over the two contracts, the cursor on a found cell with its quote below."""
+    async def run_before(pilot):
+        await ready(pilot)
+        pilot.app.main_screen.set_scope("contracts/**")
+        await pilot.press("ctrl+b")
+        screen = pilot.app.screen
+        screen.query_one("#review-questions").value = "governing law; renewal term; non-compete"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.table is not None and not screen.running, timeout=120)
+        for row in screen.table.cells:  # the time a cell took is the machine's, not the screen's
+            for cell in row:
+                cell.seconds = 0.5
+        screen._summarise(screen.table, stopped=False)
+        await pilot.press("down", "right", "right")
+        await settle(pilot)
+
+    assert snap_compare(RagboxApp(extracting_engine), terminal_size=(110, 24), run_before=run_before)

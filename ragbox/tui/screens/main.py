@@ -39,6 +39,7 @@ class MainScreen(SidebarActions, BackgroundJobs, Screen):
         Binding("ctrl+g", "scope", "Scope", tooltip="Only search files matching a path pattern"),
         Binding("ctrl+o", "sources", "Sources"),
         Binding("ctrl+f", "documents", "Docs", tooltip="List and filter the indexed documents"),
+        Binding("ctrl+b", "review", "Review", tooltip="The same questions of every file in scope, as a table"),
         Binding("ctrl+r", "reindex", "Re-index"),
         Binding("f5", "toggle_watch", "Watch the folders (on/off)", show=False,
                 tooltip="Index the folders' changes as they happen, while the app is open"),
@@ -61,6 +62,7 @@ class MainScreen(SidebarActions, BackgroundJobs, Screen):
         self.pending: dict[int, tuple[str, str, str | None]] = {}
         self.indexing = False
         self.watch_stop: threading.Event | None = None  # set while the folders are being watched
+        self.review: tuple[str, object] | None = None  # the review view's questions and last table
 
     def on_unmount(self) -> None:
         self.stop_watching()
@@ -270,6 +272,21 @@ class MainScreen(SidebarActions, BackgroundJobs, Screen):
             return
         self.app.copy_to_clipboard(turn.to_markdown(self.roots))
         self.notify(f"Copied the last answer with {len(turn.answer.sources)} sources.", timeout=4)
+
+    # --- review --------------------------------------------------------------------------------
+    def action_review(self) -> None:
+        """Open the review view on the current scope, with the questions and table of last time."""
+        from ragbox.tui.screens.review import ReviewScreen
+
+        questions, table = self.review or ("", None)
+        if table is not None and table.searched.get("where") != self.where:
+            table = None  # made for another scope
+        screen = ReviewScreen(self.engine, self.where, self.roots, questions, table)
+        self.app.push_screen(screen, self._review_closed)
+
+    def _review_closed(self, result: tuple[str, object] | None) -> None:
+        self.review = result
+        self.query_one("#question", Input).focus()
 
     # --- help ----------------------------------------------------------------------------------
     def action_help(self) -> None:
