@@ -74,7 +74,7 @@ class AnswerSettings:
 @dataclass(frozen=True)
 class TableSettings:
     min_confidence: float = 0.5  # a cell below this is "not found in this document"
-    sure_confidence: float = 0.9  # a cell at or above this is "found"; between the two, "unsure"
+    sure_confidence: float = 0.8  # a cell at or above this is "found"; between the two, "unsure"
 
 
 @dataclass(frozen=True)

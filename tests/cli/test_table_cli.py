@@ -40,7 +40,10 @@ def test_the_done_when_command_writes_a_cited_csv(run, sample_index, tmp_path):
     law = [(r["governing law: answer"], r["governing law: state"], r["governing law: page"]) for r in rows]
     assert law == [("Delaware", "found", "3"), ("New York", "found", "3")]
     msa = rows[1]
-    assert (msa["termination for convenience: answer"], msa["termination for convenience: state"]) == ("Yes", "found")
+    # a clause question's cell is rarely sure enough to be "found" (README, "Review tables"): the
+    # clause is quoted, the state says to read it
+    assert msa["termination for convenience: answer"] == "Yes"
+    assert msa["termination for convenience: state"] in ("found", "unsure")
     assert "for convenience on ninety (90) days' written notice" in msa["termination for convenience: quote"]
     for row in rows:  # every quote is the file's text at its offsets
         for column in ("governing law", "termination for convenience"):
