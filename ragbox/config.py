@@ -68,6 +68,7 @@ class RetrievalSettings:
 class AnswerSettings:
     style: str = "auto"  # auto | extract | generate
     min_confidence: float = 0.5  # below this the evidence is not taken to answer: "not found"
+    sure_confidence: float = 0.8  # below this (and above min_confidence) the answer is shown as unsure
     passages: int = 5  # retrieved passages searched for the answering sentence
 
 
@@ -142,6 +143,7 @@ _MINIMUM = {
     "llm.threads": 0,
 }
 _RANGE = {"retrieval.min_score": (-1.0, 1.0), "answer.min_confidence": (0.0, 1.0),
+          "answer.sure_confidence": (0.0, 1.0),
           "table.min_confidence": (0.0, 1.0), "table.sure_confidence": (0.0, 1.0),
           "retrieval.vector_weight": (0.0, 10.0), "llm.temperature": (0.0, 2.0), "llm.timeout_s": (1.0, 86400.0)}
 _PATH_LISTS = {"llm.model_dirs"}  # text settings that may also be given as a TOML list of folders

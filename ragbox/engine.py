@@ -394,7 +394,8 @@ class Engine:
         document = self._document_of(relevant[0]) if relevant else []
         naming = document_naming_words([h.path for h in relevant[:1]]) + ([context] if context else [])
         asked = Question(question, part, kind, relevant, document, naming, self._searched(where, relevant))
-        answerer = Answerer(style, k, self.settings.llm.max_answer_tokens, min_confidence, cfg.passages)
+        answerer = Answerer(style, k, self.settings.llm.max_answer_tokens, min_confidence, cfg.passages,
+                            cfg.sure_confidence)
         return answerer.answer(asked, similarity, lambda: self.generator, self.llm_name(), on_token, cancel)
 
     def table(self, columns: Sequence[str], where: Where = None, generate: bool = False,

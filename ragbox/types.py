@@ -138,6 +138,7 @@ class Answer:
     searched: dict = field(default_factory=dict)  # what was looked at, for a "not found"
     kind: str = ""  # what the question asks for: date, duration, place, amount, title, yesno, passage…
     confidence: float = 0.0  # that the evidence answers (answer.decision), 0-1
+    sure: bool = False  # found with a confidence at or above answer.sure_confidence
     signals: dict[str, float] = field(default_factory=dict)  # what the confidence was computed from
 
     def quote_of(self, number: int) -> str:
@@ -168,6 +169,7 @@ class Answer:
             "style": self.style,
             "kind": self.kind,
             "confidence": self.confidence,
+            "sure": self.sure,
             "evidence": self._evidence_dict(),
             "sentences": [s.as_dict() for s in self.sentences],
             "model_answer": self.model_text,

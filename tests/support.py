@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,8 +48,15 @@ def link(source: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(source, target)
-    except OSError:  # another file system: a copy will do
-        target.write_bytes(source.read_bytes())
+    except FileExistsError:
+        # Never written to: were it a link of the bundled model, writing would truncate the one
+        # file every process maps (a model running meanwhile dies of SIGBUS).
+        if not target.samefile(source):
+            raise
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        shutil.copyfile(source, target)  # another file system: a copy will do
     return target
 
 

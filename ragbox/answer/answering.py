@@ -119,12 +119,13 @@ def not_found_text(question: Question) -> str:
 
 class Answerer:
     def __init__(self, style: str, k: int, max_answer_tokens: int, min_confidence: float,
-                 extract_passages: int = 5) -> None:
+                 extract_passages: int = 5, sure_confidence: float = 0.8) -> None:
         self.style = style  # "extract" or "generate"
         self.k = k
         self.max_answer_tokens = max_answer_tokens
         self.min_confidence = min_confidence
         self.extract_passages = extract_passages
+        self.sure_confidence = sure_confidence
 
     def answer(self, question: Question, similarity: Similarity | None, generator_of: Callable[[], object],
                model_name: str, on_token: TokenCallback | None = None,
@@ -136,6 +137,7 @@ class Answerer:
         timings = {"evidence_s": time.perf_counter() - started}
         answer = self._answer(question, evidence, decision.found, generator_of, model_name, on_token, cancel, timings)
         answer.confidence, answer.signals = round(decision.confidence, 4), decision.features
+        answer.sure = answer.found and decision.confidence >= self.sure_confidence
         return answer
 
     def _answer(self, question: Question, evidence: Candidate | None, found: bool, generator_of, model_name: str,
@@ -173,7 +175,7 @@ class Answerer:
         proof = Evidence(number, evidence.sentence, evidence.span, evidence.value)
         timings["prompt_s"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        shown = _CheckedStream(sources, on_token)
+        shown = _CheckedStream(sources, on_token, question.text)
         first_token = None
         cancelled = False
         pieces = generator.stream(prompt, self.max_answer_tokens)
@@ -214,6 +216,8 @@ class Answerer:
             text = extracted_text(evidence, question.kind, number, question.part)
             cited = [number]
             style = "extracted"
+            if on_token:  # nothing of the model's was shown: the answer taken from the evidence is
+                on_token(text)
         return with_quotes(Answer(question.text, text, sources, generator.name, cited=cited,
                                   citation_method="evidence" if style == "extracted" else "model", timings=timings,
                                   style=style, evidence=proof, sentences=sentences, model_text=generated,
@@ -226,8 +230,9 @@ class _CheckedStream:
 
     _ENDED = re.compile(r"[.!?][\"')\]]*\s+$")
 
-    def __init__(self, sources: Sequence[Hit], on_token: TokenCallback | None) -> None:
+    def __init__(self, sources: Sequence[Hit], on_token: TokenCallback | None, question: str = "") -> None:
         self.sources = sources
+        self.question = question
         self.on_token = on_token
         self.text = ""
         self.done = 0  # characters of ``text`` already checked
@@ -253,7 +258,7 @@ class _CheckedStream:
         sentence = sentence.strip()
         if not sentence:
             return
-        checked = check_sentence(sentence, self.sources)
+        checked = check_sentence(sentence, self.sources, self.question)
         self.checked.append(checked)
         if checked.supported and self.on_token:
             self.on_token(sentence + " ")

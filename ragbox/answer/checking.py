@@ -37,8 +37,10 @@ def _names(text: str) -> set[str]:
     return {m.group(0).lower() for m in _NAME.finditer(text) if m.start() >= skip}
 
 
-def unsupported_facts(sentence: str, passage: str) -> list[str]:
-    """What ``sentence`` states that ``passage`` does not, as the sentence words it."""
+def unsupported_facts(sentence: str, passage: str, question: str = "") -> list[str]:
+    """What ``sentence`` states that ``passage`` does not, as the sentence words it. A name the
+    question used is the user's word, not a claim ("the Northwind Bluefin NDA" when the cited
+    clause says "this Agreement"); a number or date the question used still has to be stated."""
     sentence = CITATION.sub(lambda m: " " * len(m.group(0)), sentence)
     have = {(f.kind, f.value) for f in stated_facts(passage)}
     have_numbers = {f.value for f in stated_facts(passage) if f.kind == "number"} | {
@@ -50,29 +52,33 @@ def unsupported_facts(sentence: str, passage: str) -> list[str]:
         if fact.kind == "number" and fact.value in have_numbers:
             continue
         missing.append(sentence[fact.start:fact.end])
-    flat = passage.lower()
-    missing += [name for name in sorted(_names(sentence)) if name not in flat and name not in missing]
+    flat, asked = passage.lower(), " ".join(question.lower().split())
+    missing += [name for name in sorted(_names(sentence)) if name not in flat and name not in asked
+                and name not in missing]
     return missing
 
 
-def word_support(sentence: str, passage: str) -> float:
-    words = set(stems(CITATION.sub(" ", sentence), PASSAGE_STOPWORDS))
+def word_support(sentence: str, passage: str, question: str = "") -> float:
+    """The share of the words ``sentence`` adds to the question that ``passage`` holds: the
+    question's own words, repeated, support nothing ("the Northwind NDA ... within thirty days
+    of the signing" against a clause on thirty days' notice)."""
+    words = set(stems(CITATION.sub(" ", sentence), PASSAGE_STOPWORDS)) - set(stems(question, PASSAGE_STOPWORDS))
     if not words:
         return 1.0
     return len(words & set(stems(passage, PASSAGE_STOPWORDS))) / len(words)
 
 
-def check_sentence(sentence: str, sources: Sequence[Hit]) -> AnswerSentence:
+def check_sentence(sentence: str, sources: Sequence[Hit], question: str = "") -> AnswerSentence:
     """``sentence`` checked against the sources it cites (all of them when it cites none)."""
     cited = cited_numbers(sentence, len(sources))
     pool = cited or list(range(1, len(sources) + 1))
     best: tuple[int, list[str], float] | None = None
     for number in pool:
         passage = sources[number - 1].text
-        missing = unsupported_facts(sentence, passage)
+        missing = unsupported_facts(sentence, passage, question)
         if negated(CITATION.sub(" ", sentence)) != _negated_near(sentence, passage):
             missing = missing + ["its negation"]
-        support = word_support(sentence, passage)
+        support = word_support(sentence, passage, question)
         if best is None or (len(missing), -support) < (len(best[1]), -best[2]):
             best = (number, missing, support)
     if best is None:
@@ -91,6 +97,7 @@ def _negated_near(sentence: str, passage: str) -> bool:
     return negated(passage[start:end])
 
 
-def check_answer(text: str, sources: Sequence[Hit]) -> list[AnswerSentence]:
+def check_answer(text: str, sources: Sequence[Hit], question: str = "") -> list[AnswerSentence]:
     """Every sentence of a generated answer, checked."""
-    return [check_sentence(text[s:e].strip(), sources) for s, e in sentence_spans(text) if text[s:e].strip()]
+    return [check_sentence(text[s:e].strip(), sources, question) for s, e in sentence_spans(text)
+            if text[s:e].strip()]

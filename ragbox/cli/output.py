@@ -24,11 +24,16 @@ def locator(hit: Hit) -> str:
 
 def print_answer_details(answer: Answer) -> None:
     """What follows a streamed answer: its evidence, the check of the model's words, the sources."""
+    if answer.found and not answer.sure:
+        click.echo(f"\n? Unsure (confidence {answer.confidence:.2f}): read the evidence before relying on it.")
     if answer.found and answer.evidence is not None:
         hit = answer.sources[answer.evidence.source - 1]
-        label = "Evidence" if answer.style == "extracted" else "The sentence that answers"
-        click.echo(f"\n{label} [{answer.evidence.source}] {locator(hit)}:")
-        click.echo(f"  “{quote(answer.evidence_text, 400)}”")
+        if answer.style == "extracted" and " ".join(answer.evidence_text.split()) in " ".join(answer.text.split()):
+            click.echo(f"\nQuoted from [{answer.evidence.source}] {locator(hit)}")  # the answer is the quote
+        else:
+            label = "Evidence" if answer.style == "extracted" else "The sentence that answers"
+            click.echo(f"\n{label} [{answer.evidence.source}] {locator(hit)}:")
+            click.echo(f"  “{quote(answer.evidence_text, 400)}”")
     if answer.model_text:
         flagged = answer.unsupported
         click.echo("\n! Not shown as the answer: the model's " + ("answer" if answer.style == "extracted" else

@@ -42,3 +42,14 @@ def test_words_the_source_never_uses_are_caught():
 def test_every_sentence_of_an_answer_is_checked():
     checked = check_answer("It is governed by New York law [2]. It renews every 14 days [1].", SOURCES)
     assert [s.supported for s in checked] == [True, False]
+
+
+def test_a_name_the_question_used_is_not_a_claim_but_its_numbers_are():
+    sentence = "It renews the Acme Globex agreement for successive one (1) year terms [1]."
+    assert check_sentence(sentence, SOURCES).unsupported == ["acme globex"]
+    asked = "How does the Acme Globex agreement renew?"
+    assert check_sentence(sentence, SOURCES, asked).supported
+    # a number the question used must still be in the source
+    wrong = check_sentence("It renews the Acme Globex agreement for 2 year terms [1].", SOURCES,
+                           "Does the Acme Globex agreement renew for 2 year terms?")
+    assert not wrong.supported and wrong.unsupported == ["2 year"]

@@ -117,6 +117,21 @@ def test_the_readme_demo_prints_a_correct_cited_answer(run):
 
 
 @pytest.mark.slow
+def test_an_answer_below_the_sure_bar_is_shown_as_unsure(run):
+    run("index", str(SAMPLE_DOCS / "contracts"))
+    sure = json.loads(run("ask", "--json", "What is the governing law of the services agreement?").output)
+    assert (sure["answer"], sure["found"], sure["sure"]) == ("New York [1]", True, True)
+    assert sure["confidence"] >= 0.8
+    question = "What is the liability cap in the services agreement?"
+    unsure = json.loads(run("ask", "--json", question).output)
+    assert unsure["found"] is True and unsure["sure"] is False and 0.5 <= unsure["confidence"] < 0.8
+    shown = run("ask", question).output
+    assert f"\n? Unsure (confidence {unsure['confidence']:.2f}): read the evidence" in shown
+    assert "Quoted from [1] " in shown and "services_agreement_acme_globex.pdf, page 3" in shown
+    assert "Unsure" not in run("ask", "What is the governing law of the services agreement?").output
+
+
+@pytest.mark.slow
 def test_a_question_the_documents_do_not_answer_is_not_found_with_what_was_searched(run):
     run("--index", "demo", "index", str(SAMPLE_DOCS))
     result = run("--index", "demo", "ask", "Is there a most favored nation clause in the services agreement?")

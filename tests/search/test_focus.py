@@ -113,3 +113,44 @@ def test_a_named_documents_passages_are_scored_exactly_as_the_vector_store_would
     from_store = retriever.vectors.query(vector, 5, doc_ids)
     assert [i for i, _ in exact] == [i for i, _ in from_store]
     assert all(abs(a - b) < 1e-5 for (_, a), (_, b) in zip(exact, from_store))
+
+
+def test_a_document_named_by_its_file_name_is_searched_first(make_engine, tmp_path):
+    """Two contracts, each with a governing-law clause; only the NDA's has the words "Governing
+    Law". Asked about "the services agreement", the services agreement's clause comes first."""
+    import shutil
+
+    from support import SAMPLE_DOCS
+
+    folder = tmp_path / "two"
+    shutil.copytree(SAMPLE_DOCS / "contracts", folder)
+    engine = make_engine()
+    engine.index([folder])
+    question = "What is the governing law of the services agreement?"
+    assert Path(engine.search(question, k=1)[0].path).name == "services_agreement_acme_globex.pdf"
+    assert engine.ask(question).text == "New York [1]"
+    assert engine.ask("Which law governs the NDA?").text == "Delaware [1]"
+    # without the file names, the NDA's "Governing Law" heading wins
+    names = engine.retriever.file_names
+    names.named_in = lambda question: set()
+    assert Path(engine.search(question, k=1)[0].path).name == "mutual_nda_northwind_bluefin.pdf"
+
+
+def test_a_word_in_every_file_name_names_no_document(make_engine, tmp_path):
+    from ragbox.search.titles import FileNames
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for name in ("report_alpha.txt", "report_beta.txt", "report_gamma.txt", "report_delta.txt", "summary.txt"):
+        (folder / name).write_text(f"The {name} covers quarterly figures in some detail.\n")
+    engine = make_engine()
+    engine.index([folder])
+    names = FileNames(engine.catalog)
+    ids = {Path(d.path).name: d.doc_id for d in engine.catalog.documents()}
+    assert names.named_in("What does the beta report say?") == {ids["report_beta.txt"]}
+    assert names.named_in("What does the report say?") == set()  # in four of five names
+    assert names.named_in("What does the summary say?") == {ids["summary.txt"]}
+    (folder / "summary_two.txt").write_text("Another summary.\n")
+    engine.index([folder])  # the names are read again after the index changed
+    ids = {Path(d.path).name: d.doc_id for d in engine.catalog.documents()}
+    assert names.named_in("What does the summary say?") == {ids["summary.txt"], ids["summary_two.txt"]}
