@@ -34,7 +34,6 @@ FOCUS_RRF_K = 10  # steeper than the first stage's 60: inside one document the t
 MIN_SHARE_NAMED = 0.2
 MIN_SHARE_UNNAMED = 0.5
 MAX_DOCUMENTS = 3
-NAMED_SHARE = 0.5  # a document the question names by its file name (search.titles)
 _CACHE_DOCUMENTS = 32
 
 
@@ -69,17 +68,15 @@ class DocumentFocus:
         self._lock = threading.Lock()  # the app searches from worker threads
 
     def rescore(self, fused: dict[str, float], question: str, question_vector: Sequence[float] | None,
-                allowed: set[str] | None = None, accept: Callable[[ChunkRow], bool] | None = None,
-                named: set[str] = frozenset()) -> dict[str, float]:
+                allowed: set[str] | None = None,
+                accept: Callable[[ChunkRow], bool] | None = None) -> dict[str, float]:
         """``fused`` (chunk id -> first-stage score) with every focused document's passages added.
 
         ``question_vector`` is the embedding of the question part, or None when the query has no
         context clause: then only a dominant document is focused, by in-document BM25 alone (its
         embedding ranking would repeat the first stage's). ``allowed`` limits which documents may
         be focused (the search's filter); ``accept``, which of their passages may be added (those
-        holding the query's quoted phrases); ``named``, documents the question names by their file
-        name, which are then the only ones focused, as if they held ``NAMED_SHARE`` of the ranking
-        at least."""
+        holding the query's quoted phrases)."""
         import numpy as np
 
         by_doc: Counter = Counter()
@@ -91,13 +88,8 @@ class DocumentFocus:
         scores = dict(fused)
         query_terms = question_terms(question, PASSAGE_STOPWORDS)
         min_share = MIN_SHARE_UNNAMED if question_vector is None else MIN_SHARE_NAMED
-        # A question naming its documents by file name has them focused, and no other; a named
-        # document must hold some of the first-stage ranking (in a folder of 500 contracts, "the
-        # license" is in the names of a few of them, rarely of the one asked about).
-        named = {d for d in named if d in by_doc}
-        candidates = [(d, max(by_doc[d] / total, NAMED_SHARE)) for d in sorted(named)] if named else \
-            [(doc_id, score / total) for doc_id, score in by_doc.most_common(MAX_DOCUMENTS)]
-        for doc_id, share in candidates:
+        for doc_id, doc_score in by_doc.most_common(MAX_DOCUMENTS):
+            share = doc_score / total
             if share < min_share or (allowed is not None and doc_id not in allowed):
                 continue
             doc = self._document(doc_id)

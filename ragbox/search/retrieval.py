@@ -8,7 +8,6 @@ from ragbox.config import RetrievalSettings
 from ragbox.search.focus import DocumentFocus
 from ragbox.search.query import contains_phrases, fts_phrase, fts_query, optional_terms, phrases, split_query, unquoted
 from ragbox.search.scope import matching_ids
-from ragbox.search.titles import FileNames
 from ragbox.store.catalog import Catalog
 from ragbox.store.embeddings import Embedder
 from ragbox.types import Hit, Where
@@ -54,7 +53,6 @@ class HybridRetriever:
         self.weights = (vector_weight, 1.0)  # of the (vector, lexical) rankings in the fusion
         self.reranker = reranker
         self.focus = DocumentFocus(catalog, vectors.vectors_of) if focus and mode == "hybrid" else None
-        self.file_names = FileNames(catalog)
 
     def query_vectors(self, query: str) -> list[list[float]]:
         """The embeddings a search of ``query`` uses: of the query, and of its question part when a
@@ -99,8 +97,6 @@ class HybridRetriever:
                 {i: s for i, s in fused.items() if i in rows}, question,
                 question_vector if context else None,
                 allowed=set(doc_ids) if doc_ids is not None else None,
-                # a context clause names its document itself ("Consider the NDA between ...;")
-                named=set() if context else self.file_names.named_in(question),
                 accept=(lambda row: contains_phrases(row.text, required)) if required else None)
         ranked = sorted(fused, key=lambda i: (-fused[i], i))
         # Passages the focus stage added were not fetched with the first-stage candidates.

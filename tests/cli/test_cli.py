@@ -118,7 +118,7 @@ def test_the_readme_demo_prints_a_correct_cited_answer(run):
 
 @pytest.mark.slow
 def test_an_answer_below_the_sure_bar_is_shown_as_unsure(run):
-    run("index", str(SAMPLE_DOCS / "contracts"))
+    run("index", str(SAMPLE_DOCS))
     sure = json.loads(run("ask", "--json", "What is the governing law of the services agreement?").output)
     assert (sure["answer"], sure["found"], sure["sure"]) == ("New York [1]", True, True)
     assert sure["confidence"] >= 0.8
