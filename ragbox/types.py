@@ -31,6 +31,10 @@ class Chunk:
     char_end: int
     text: str
     section: str = ""  # the heading the chunk sits under, when the chunker could tell
+    # What a reader sees above the passage and the passage does not hold: the page's title (a
+    # statement's name), and for table rows the table's column headers (years, units) and row
+    # group. Embedded and keyword-indexed with the text; never part of ``text`` or its offsets.
+    context: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class Hit:
     text: str
     score: float
     section: str = ""
+    context: str = ""  # see ``Chunk.context``
 
     def as_dict(self) -> dict:
         return {

@@ -2,6 +2,8 @@
 
 Unchanged files (same path, same sha256) cost a hash. Edited files are re-chunked and their old
 version removed; a renamed or moved file reuses its stored vectors; a deleted file's chunks go.
+After a change of the chunking settings (or of ragbox's chunker) every file is re-chunked, and a
+file whose chunks come out exactly as stored keeps its vectors instead of being embedded again.
 Loading and chunking run in a thread ahead of the embedder so parsing overlaps with embedding.
 """
 
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from ragbox.errors import DocumentError
-from ragbox.ingest.chunking import Chunker
+from ragbox.ingest.chunking import Chunker, embedding_input
 from ragbox.ingest.crash_points import crash_point
 from ragbox.ingest.discovery import discover
 from ragbox.ingest.loaders import pages_from_bytes, read_file
@@ -85,6 +87,7 @@ class _Prepared:
     unchanged: bool = False
     skip_reason: str = ""
     moved_from: DocumentRow | None = None
+    rechunked: DocumentRow | None = None  # this path's version with the same bytes, other chunking
 
 
 ProgressCallback = Callable[[IndexProgress], None]
@@ -163,8 +166,11 @@ class Indexer:
             elif item.unchanged:
                 summary.unchanged += 1
             elif item.moved_from is not None:
-                self._move(item.moved_from, item.path, item.replaces)
+                self._move(item.moved_from, item.path, item.moved_from.content_hash, item.replaces)
                 summary.renamed.append((item.moved_from.path, item.path))
+            elif item.rechunked is not None and self._same_chunks(item.rechunked, item.chunks):
+                self._move(item.rechunked, item.path, item.content_hash, [])
+                summary.unchanged += 1
             else:
                 pending.append(item)
                 if sum(len(p.chunks) for p in pending) >= EMBED_BATCH_CHUNKS:
@@ -244,27 +250,33 @@ class Indexer:
             chunks = self.chunker.chunk_pages(pages)
         except DocumentError as exc:
             return _Prepared(key, skip_reason=exc.why)
-        return _Prepared(key, digest, len(data), len(pages), chunks, replaces)
+        same_bytes = existing if existing and existing.content_hash.split(":")[0] == file_hash else None
+        return _Prepared(key, digest, len(data), len(pages), chunks, replaces, rechunked=same_bytes)
 
-    def _move(self, old: DocumentRow, new_path: str, replaces: list[str]) -> None:
-        """A renamed file: copy its vectors and chunks under the new path, no re-embedding."""
-        new_id = document_id(new_path, old.content_hash)
+    def _same_chunks(self, stored: DocumentRow, chunks: list[Chunk]) -> bool:
+        rows = self.catalog.chunks_of(stored.doc_id)
+        return [Chunk(r.page, r.char_start, r.char_end, r.text, r.section, r.context) for r in rows] == chunks
+
+    def _move(self, old: DocumentRow, new_path: str, content_hash: str, replaces: list[str]) -> None:
+        """A renamed file, or one whose new chunking cuts it as before: copy its vectors and
+        chunks under the new path or content hash, no re-embedding."""
+        new_id = document_id(new_path, content_hash)
         chunks = self.catalog.chunks_of(old.doc_id)
         vectors = self.vectors.vectors_of([c.chunk_id for c in chunks])
-        self.catalog.begin_document(DocumentRow(new_id, new_path, old.content_hash, old.size, old.pages,
+        self.catalog.begin_document(DocumentRow(new_id, new_path, content_hash, old.size, old.pages,
                                                 len(chunks), "writing", time.time()))
         self.vectors.upsert([chunk_id(new_id, n) for n in range(len(chunks))],
                             [vectors[c.chunk_id] for c in chunks], [new_id] * len(chunks))
         crash_point("moved")
         self.catalog.finish_document(
-            new_id, [Chunk(c.page, c.char_start, c.char_end, c.text, c.section) for c in chunks],
+            new_id, [Chunk(c.page, c.char_start, c.char_end, c.text, c.section, c.context) for c in chunks],
             replaces + [old.doc_id])
         self._drop([old.doc_id] + replaces)
 
     def _write(self, prepared: list[_Prepared], summary: IndexSummary) -> None:
         if not prepared:
             return
-        texts = [c.text for p in prepared for c in p.chunks]
+        texts = [embedding_input(c) for p in prepared for c in p.chunks]
         vectors = self.embedder.embed(texts)
         offset = 0
         for item in prepared:

@@ -141,7 +141,7 @@ class DocumentFocus:
         rows = [r for r in rows if r.chunk_id in stored]
         if not rows:
             return None
-        counts = [Counter(stems(f"{r.section} {r.text}", PASSAGE_STOPWORDS)) for r in rows]
+        counts = [Counter(stems(f"{r.section} {r.context} {r.text}", PASSAGE_STOPWORDS)) for r in rows]
         lengths = [sum(c.values()) for c in counts]
         doc = _Document(
             rows=rows,

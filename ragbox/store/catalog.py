@@ -10,6 +10,7 @@ clean run would.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 import time
@@ -19,6 +20,8 @@ from typing import Iterable, Sequence
 
 from ragbox.text import WORD
 from ragbox.types import Chunk
+
+_YEAR_JOINED = re.compile(r"^((?:19|20)\d\d)(?=[A-Za-z])")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -31,27 +34,34 @@ CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL, seq INTEGER NOT NULL,
     page INTEGER, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, section TEXT NOT NULL,
-    text TEXT NOT NULL, title TEXT NOT NULL);
+    text TEXT NOT NULL, title TEXT NOT NULL, context TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
--- The lexical index: kept in step with ``chunks`` by triggers, inside the same transactions, so
--- it can never disagree with the catalog (porter stemming: "terminate" finds "termination").
--- ``title`` (the file name's words) lets every chunk of "jane_doe_followup.txt" match "Jane Doe",
--- not only the one chunk that happens to name her.
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
-    title, section, text, content='chunks', content_rowid='id',
-    tokenize='porter unicode61 remove_diacritics 2');
-CREATE TRIGGER IF NOT EXISTS chunks_fts_insert AFTER INSERT ON chunks BEGIN
-    INSERT INTO chunks_fts(rowid, title, section, text) VALUES (new.id, new.title, new.section, new.text);
-END;
-CREATE TRIGGER IF NOT EXISTS chunks_fts_delete AFTER DELETE ON chunks BEGIN
-    INSERT INTO chunks_fts(chunks_fts, rowid, title, section, text)
-    VALUES ('delete', old.id, old.title, old.section, old.text);
-END;
 CREATE TABLE IF NOT EXISTS skipped (path TEXT PRIMARY KEY, reason TEXT NOT NULL, seen_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
     run_id INTEGER PRIMARY KEY, started_at REAL NOT NULL, finished_at REAL, status TEXT NOT NULL,
     summary TEXT);
 """
+# The lexical index: kept in step with ``chunks`` by triggers, inside the same transactions, so
+# it can never disagree with the catalog (porter stemming: "terminate" finds "termination").
+# ``title`` (the file name's words) lets every chunk of "jane_doe_followup.txt" match "Jane Doe",
+# not only the one chunk that happens to name her; ``context`` (a page's title, a table's column
+# headers) lets a row of numbers match "cash flow statement 2022".
+FTS_SCHEMA = (
+    """CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    title, section, text, context, content='chunks', content_rowid='id',
+    tokenize='porter unicode61 remove_diacritics 2')""",
+    """CREATE TRIGGER IF NOT EXISTS chunks_fts_insert AFTER INSERT ON chunks BEGIN
+    INSERT INTO chunks_fts(rowid, title, section, text, context)
+    VALUES (new.id, new.title, new.section, new.text, new.context);
+END""",
+    """CREATE TRIGGER IF NOT EXISTS chunks_fts_delete AFTER DELETE ON chunks BEGIN
+    INSERT INTO chunks_fts(chunks_fts, rowid, title, section, text, context)
+    VALUES ('delete', old.id, old.title, old.section, old.text, old.context);
+END""",
+)
+# BM25 weights of the FTS columns (title, section, text, context): the passage's own words count
+# most; a heading, file name or table header tells which passages are about something.
+BM25_WEIGHTS = "0.5, 0.5, 1.0, 0.5"
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,7 @@ class ChunkRow:
     char_end: int
     section: str
     text: str
+    context: str = ""
 
 
 def chunk_id(doc_id: str, seq: int) -> str:
@@ -83,8 +94,9 @@ def chunk_id(doc_id: str, seq: int) -> str:
 
 
 def file_title(path: str) -> str:
-    """The words of a file's name: "2026-03-14_jane_doe_followup.txt" -> "2026 03 14 jane doe followup"."""
-    return " ".join(WORD.findall(Path(path).stem))
+    """The words of a file's name: "2026-03-14_jane_doe_followup.txt" -> "2026 03 14 jane doe followup";
+    a year joined to a period is split from it: "BESTBUY_2024Q2_10Q" -> "BESTBUY 2024 Q2 10Q"."""
+    return " ".join(_YEAR_JOINED.sub(r"\1 ", word) for word in WORD.findall(Path(path).stem))
 
 
 class Catalog:
@@ -98,6 +110,29 @@ class Catalog:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self.db.executescript(SCHEMA)
+        self._migrate()
+        for statement in FTS_SCHEMA:
+            self.db.execute(statement)
+
+    def _migrate(self) -> None:
+        """Bring a catalog written by an older ragbox up to this schema, in one transaction: a
+        crash leaves it as it was. Chunks stored before ``context`` existed get an empty one
+        (their documents are re-chunked at the next index run: the chunking version changed)."""
+        if self._has_context():
+            return
+        with self.transaction():
+            if self._has_context():  # another process migrated it meanwhile
+                return
+            self.db.execute("ALTER TABLE chunks ADD COLUMN context TEXT NOT NULL DEFAULT ''")
+            for trigger in ("chunks_fts_insert", "chunks_fts_delete"):
+                self.db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+            self.db.execute("DROP TABLE IF EXISTS chunks_fts")
+            for statement in FTS_SCHEMA:
+                self.db.execute(statement)
+            self.db.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
+
+    def _has_context(self) -> bool:
+        return "context" in {row[1] for row in self.db.execute("PRAGMA table_info(chunks)")}
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -162,10 +197,10 @@ class Catalog:
             title = file_title(path)
             self.db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
             self.db.executemany(
-                "INSERT INTO chunks (chunk_id, doc_id, seq, page, char_start, char_end, section, text, title) "
-                "VALUES (?,?,?,?,?,?,?,?,?)",
-                [(chunk_id(doc_id, n), doc_id, n, c.page, c.char_start, c.char_end, c.section, c.text, title)
-                 for n, c in enumerate(chunks)])
+                "INSERT INTO chunks (chunk_id, doc_id, seq, page, char_start, char_end, section, text, title, "
+                "context) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [(chunk_id(doc_id, n), doc_id, n, c.page, c.char_start, c.char_end, c.section, c.text, title,
+                  c.context) for n, c in enumerate(chunks)])
             self.db.execute("UPDATE documents SET state='ready', chunks=? WHERE doc_id=?", (len(chunks), doc_id))
             for old in replaces:
                 self.db.execute("UPDATE documents SET state='deleting' WHERE doc_id=?", (old,))
@@ -197,13 +232,13 @@ class Catalog:
         return rows
 
     def _chunk_rows(self, where: str, params: Sequence) -> list[ChunkRow]:
-        sql = ("SELECT c.chunk_id, c.doc_id, d.path, c.page, c.char_start, c.char_end, c.section, c.text "
-               f"FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE {where}")
+        sql = ("SELECT c.chunk_id, c.doc_id, d.path, c.page, c.char_start, c.char_end, c.section, c.text, "
+               f"c.context FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE {where}")
         return [ChunkRow(*r) for r in self.db.execute(sql, params)]
 
     def lexical_search(self, match: str, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """Chunk ids ranked by BM25 for an FTS5 ``match`` expression (best first)."""
-        sql = ("SELECT c.chunk_id, bm25(chunks_fts, 0.5, 0.5, 1.0) AS rank FROM chunks_fts "
+        sql = (f"SELECT c.chunk_id, bm25(chunks_fts, {BM25_WEIGHTS}) AS rank FROM chunks_fts "
                "JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.doc_id = c.doc_id "
                "WHERE chunks_fts MATCH ? AND d.state = 'ready'")
         params: list = [match]
