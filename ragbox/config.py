@@ -48,6 +48,8 @@ class RetrievalSettings:
     vector_weight: float = 0.3  # hybrid: the vector ranking's weight in the fusion; BM25's is 1
     reranker: str = ""  # a local sentence-transformers CrossEncoder folder; empty: no reranking
     focus: bool = True  # hybrid only: re-rank passages inside the documents the query is about
+    names: bool = True  # search only the documents whose file name the query names ("3M", "FY2018")
+    page_weight: float = 0.5  # a passage's score gains this share of its page's other passages' scores
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,8 @@ _MINIMUM = {
     "llm.max_answer_tokens": 1,
     "llm.threads": 0,
 }
-_RANGE = {"retrieval.min_score": (-1.0, 1.0), "retrieval.vector_weight": (0.0, 10.0), "llm.temperature": (0.0, 2.0)}
+_RANGE = {"retrieval.min_score": (-1.0, 1.0), "retrieval.vector_weight": (0.0, 10.0),
+          "retrieval.page_weight": (0.0, 10.0), "llm.temperature": (0.0, 2.0)}
 
 
 def default_config_path() -> Path:

@@ -91,7 +91,8 @@ class Engine:
 
                 reranker = CrossEncoderReranker(Path(cfg.reranker).expanduser())
             self._retriever = HybridRetriever(self.catalog, self.vectors, self.embedder, cfg.mode,
-                                              cfg.candidates, reranker, cfg.focus, cfg.vector_weight)
+                                              cfg.candidates, reranker, cfg.focus, cfg.vector_weight,
+                                              cfg.names, cfg.page_weight)
         return self._retriever
 
     def exists(self) -> bool:

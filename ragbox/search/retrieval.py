@@ -6,6 +6,7 @@ from typing import Protocol, Sequence
 
 from ragbox.config import RetrievalSettings
 from ragbox.search.focus import DocumentFocus
+from ragbox.search.naming import named_documents
 from ragbox.search.query import contains_phrases, fts_phrase, fts_query, optional_terms, phrases, split_query, unquoted
 from ragbox.search.scope import matching_ids
 from ragbox.store.catalog import Catalog
@@ -17,6 +18,7 @@ RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
 # Up to this many documents, a filtered vector search scores their cached vectors exactly: a
 # filtered Chroma query costs 25-150 ms, loading a document's vectors once about 12 ms.
 EXACT_DOCUMENTS = 8
+PAGE_DEPTH = 200  # the best-scored passages whose pages are scored
 
 
 class Reranker(Protocol):
@@ -36,7 +38,8 @@ class HybridRetriever:
     def __init__(self, catalog: Catalog, vectors: ChromaVectorStore, embedder: Embedder,
                  mode: str = RetrievalSettings.mode, candidates: int = RetrievalSettings.candidates,
                  reranker: Reranker | None = None, focus: bool = RetrievalSettings.focus,
-                 vector_weight: float = RetrievalSettings.vector_weight) -> None:
+                 vector_weight: float = RetrievalSettings.vector_weight, names: bool = RetrievalSettings.names,
+                 page_weight: float = RetrievalSettings.page_weight) -> None:
         self.catalog = catalog
         self.vectors = vectors
         self.embedder = embedder
@@ -45,6 +48,8 @@ class HybridRetriever:
         self.weights = (vector_weight, 1.0)  # of the (vector, lexical) rankings in the fusion
         self.reranker = reranker
         self.focus = DocumentFocus(catalog, vectors.vectors_of) if focus and mode == "hybrid" else None
+        self.names = names
+        self.page_weight = page_weight
 
     def search(self, query: str, k: int, where: Where = None) -> list[Hit]:
         context, question = split_query(query)
@@ -52,11 +57,18 @@ class HybridRetriever:
         # ("Consider the NDA between "Acme" and ...;") names the document, so it is looked for in
         # the document, anywhere: the clause that answers rarely repeats the parties' names.
         required, named = phrases(question), phrases(context)
-        doc_ids = matching_ids(self.catalog.documents(), where)
+        documents = self.catalog.documents()
+        doc_ids = matching_ids(documents, where)
         if named:
             with_names = self._documents_naming(named)
             if with_names is not None:
                 doc_ids = sorted(with_names if doc_ids is None else with_names & set(doc_ids))
+        elif self.names:  # "3M's FY2018 capex": the report whose file name says 3M and 2018
+            allowed = None if doc_ids is None else set(doc_ids)
+            by_file_name = named_documents(query, [(d.doc_id, d.path) for d in documents
+                                                   if allowed is None or d.doc_id in allowed])
+            if by_file_name:
+                doc_ids = sorted(by_file_name)
         depth = max(self.candidates, 2 * k)
         vectors = self.embedder.embed([query, question] if context else [query])
         vector, question_vector = vectors[0], vectors[-1]
@@ -81,6 +93,8 @@ class HybridRetriever:
                 question_vector if context else None,
                 allowed=set(doc_ids) if doc_ids is not None else None,
                 accept=(lambda row: contains_phrases(row.text, required)) if required else None)
+        if self.page_weight:
+            fused = self._with_pages(fused, rows)
         ranked = sorted(fused, key=lambda i: (-fused[i], i))
         # Passages the focus stage added were not fetched with the first-stage candidates.
         needed = ranked[:depth] if self.reranker is not None else ranked[:k]
@@ -94,6 +108,28 @@ class HybridRetriever:
         for chunk_id, stored in self.vectors.vectors_of(missing).items():
             similarity[chunk_id] = max(_dot(v, stored) for v in vectors)
         return _hits([(i, similarity.get(i, 0.0)) for i in best], rows)
+
+    def _with_pages(self, fused: dict[str, float], rows: dict) -> dict[str, float]:
+        """Pages scored from their passages, fused back: the best passage of each page gains
+        ``page_weight`` times the scores of the page's other passages. A statement's page, where
+        the title, the headers and several rows each match a little, then beats a page where one
+        passage matches a lot; the other passages of a page keep their own scores, so the first
+        results show the best passage of each of the best pages rather than one page many times.
+        Passages of unpaged (text) files keep their scores."""
+        top = sorted(fused, key=lambda i: (-fused[i], i))[:PAGE_DEPTH]
+        rows.update(self.catalog.chunks_by_id([i for i in top if i not in rows]))
+        totals: dict[tuple[str, int], float] = {}
+        best: dict[tuple[str, int], str] = {}
+        for chunk_id in top:  # in rank order: the first passage seen of a page is its best
+            row = rows.get(chunk_id)
+            if row is not None and row.page is not None:
+                page = (row.doc_id, row.page)
+                totals[page] = totals.get(page, 0.0) + fused[chunk_id]
+                best.setdefault(page, chunk_id)
+        scores = dict(fused)
+        for page, chunk_id in best.items():
+            scores[chunk_id] += self.page_weight * (totals[page] - fused[chunk_id])
+        return scores
 
     def _dense(self, vector: Sequence[float], depth: int, doc_ids: Sequence[str] | None) -> list[tuple[str, float]]:
         if self.focus is not None and doc_ids is not None and 0 < len(doc_ids) <= EXACT_DOCUMENTS:
@@ -125,5 +161,6 @@ def _hits(ranked: Sequence[tuple[str, float]], rows: dict) -> list[Hit]:
         row = rows.get(chunk_id)
         if row is None:  # a chunk of a version being replaced right now
             continue
-        hits.append(Hit(chunk_id, row.path, row.page, row.char_start, row.char_end, row.text, score, row.section))
+        hits.append(Hit(chunk_id, row.path, row.page, row.char_start, row.char_end, row.text, score, row.section,
+                        row.context))
     return hits
