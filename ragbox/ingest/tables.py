@@ -36,6 +36,7 @@ MAX_LABEL_CHARS = 120  # longer lines are prose, not a row label or a title
 MAX_HEADER_LINES = 4
 MIN_ROWS = 3  # fewer aligned rows are not worth treating as a table
 TITLE_LINES = 3
+MAX_TITLE_CHARS = 60
 RUNNING_SHARE = 0.15  # a line at the top of this share of a document's pages is a running header
 
 
@@ -180,16 +181,22 @@ def _top_lines(text: str, n: int) -> list[str]:
 def page_title(text: str, running: set[str]) -> tuple[str, int]:
     """The title lines at the top of a page ("3M Company and Subsidiaries / Consolidated Statement
     of Cash Flows / Years ended December 31") and the offset where they end: up to three short
-    lines that are not running headers, table rows or the end of a sentence."""
+    lines, each starting with a capital or a digit, that are not running headers or table rows."""
     titles: list[str] = []
     end = 0
     for line in lines_of(text):
         if not line.text or line.text in running:
             continue
-        kind = _kind(line)
-        if len(titles) == TITLE_LINES or line.text.endswith(",") or not (
-                kind == "label" or (kind == "header" and len(line.cells) == 1)):
+        if len(titles) == TITLE_LINES or not _title_line(line):
             break
-        titles.append(" | ".join(line.cells))
+        titles.append(line.text)
         end = line.end
     return "\n".join(titles), end
+
+
+def _title_line(line: _Line) -> bool:
+    if not (line.text[:1].isupper() or line.text[:1].isdigit()) or len(line.cells) > 1:
+        return False
+    if len(line.text) <= MAX_TITLE_CHARS and not line.text.endswith((",", ";", ":")):
+        return True  # a short line may end with a full stop: "Northwind Widgets Inc."
+    return _kind(line) in ("label", "header")

@@ -24,7 +24,7 @@ from ragbox.types import Page
 _CELL_LINE = re.compile(r"[$€£¥(),.%\d\s\u00a0\u2014\u2013-]*\d[$€£¥(),.%\d\s\u00a0\u2014\u2013-]*")
 _AMOUNT = re.compile(r"(?<![\w.,])\(?[$€£¥]?\d[\d,]*(?:\.\d+)?\)?%?(?![\w.,]*\w)")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-TABLE_MIN_LINES = 10  # a page with fewer is prose with a figure or two in it
+TABLE_MIN_LINES = 6  # a page with fewer is prose with a figure or two in it
 TABLE_MIN_SHARE = 0.2  # of the page's non-empty lines
 _SPACE_RUN = re.compile(r"[ \t\u00a0]{2,}")
 _BLANK_RUN = re.compile(r"\n{3,}")
