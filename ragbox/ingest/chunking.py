@@ -129,10 +129,14 @@ class Chunker:
                                 _join_context(above, text[start:end])))
 
         for unit in units:
-            if unit.table != table:  # a table starts or ends: its rows never share a chunk with prose
-                if fresh:
-                    emit()
-                current, fresh, table = [], False, unit.table
+            if unit.table != table:  # a table starts or ends: its rows never share a chunk with prose,
+                # except the few lines just above it (its title and header), which open its first chunk
+                opens = unit.table is not None and fresh and _tokens(current) < self.min_section_tokens
+                if not opens:
+                    if fresh:
+                        emit()
+                    current, fresh = [], False
+                table = unit.table
             if unit.heading:
                 if _tokens(current) >= self.min_section_tokens or not fresh:
                     if fresh:
@@ -259,13 +263,19 @@ def _table_at(spans: list[tuple[int, int]], offset: int) -> int | None:
 
 
 def _join_context(parts: list[str], text: str) -> str:
-    """The context lines, each once, without those the chunk's own text holds."""
+    """The context lines, each once, without those the chunk's own text holds (a header line
+    "(Millions) | 2022 | 2021" is held by a text that shows it as "(Millions)  2022  2021")."""
+    flat = _flat(text)
     lines: list[str] = []
     for part in parts:
         for line in part.splitlines():
-            if line and line not in lines and line not in text:
+            if line and line not in lines and _flat(line) not in flat:
                 lines.append(line)
     return "\n".join(lines)[:MAX_CONTEXT_CHARS]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.replace("|", " ").split())
 
 
 def _tokens(units: list[_Unit]) -> int:

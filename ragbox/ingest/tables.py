@@ -37,6 +37,7 @@ MAX_HEADER_LINES = 4
 MIN_ROWS = 3  # fewer aligned rows are not worth treating as a table
 TITLE_LINES = 3
 MAX_TITLE_CHARS = 60
+MAX_LONG_TITLE_CHARS = 90
 RUNNING_SHARE = 0.15  # a line at the top of this share of a document's pages is a running header
 
 
@@ -198,5 +199,7 @@ def _title_line(line: _Line) -> bool:
     if not (line.text[:1].isupper() or line.text[:1].isdigit()) or len(line.cells) > 1:
         return False
     if len(line.text) <= MAX_TITLE_CHARS and not line.text.endswith((",", ";", ":")):
-        return True  # a short line may end with a full stop: "Northwind Widgets Inc."
-    return _kind(line) in ("label", "header")
+        # A full stop ends a sentence, unless the line is a name: "Northwind Widgets Inc."
+        return not line.text.endswith(".") or len(line.text.split()) <= 4
+    # A longer one is a title only without a sentence in it: not a line of wrapped prose.
+    return len(line.text) <= MAX_LONG_TITLE_CHARS and ". " not in line.text and line.text[-1:].isalnum()

@@ -24,6 +24,7 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
+from ragbox.search.filings import fiscal_years, synonyms
 from ragbox.search.query import question_terms
 from ragbox.store.catalog import Catalog, ChunkRow
 from ragbox.text import PASSAGE_STOPWORDS, stems
@@ -86,7 +87,9 @@ class DocumentFocus:
         if not total:
             return fused
         scores = dict(fused)
-        query_terms = question_terms(question, PASSAGE_STOPWORDS)
+        # "capex" is found inside a report as "Purchases of property, plant and equipment".
+        query_terms = question_terms(" ".join([question, *synonyms(question), *fiscal_years(question)]),
+                                     PASSAGE_STOPWORDS)
         min_share = MIN_SHARE_UNNAMED if question_vector is None else MIN_SHARE_NAMED
         for doc_id, doc_score in by_doc.most_common(MAX_DOCUMENTS):
             share = doc_score / total

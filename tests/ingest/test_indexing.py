@@ -7,21 +7,7 @@ import pytest
 
 from ragbox.errors import StoreError
 
-from support import assert_consistent, store_state
-
-
-class CountingEmbedder:
-    """Wraps the real embedder to count what gets embedded."""
-
-    def __init__(self, inner):
-        self.inner = inner
-        self.model_id = inner.model_id
-        self.tokenizer = inner.tokenizer
-        self.texts = 0
-
-    def embed(self, texts):
-        self.texts += len(texts)
-        return self.inner.embed(texts)
+from support import CountingEmbedder, assert_consistent, store_state
 
 
 def test_first_index_then_unchanged_costs_nothing(make_engine, docs, embedder):
