@@ -112,6 +112,7 @@ class Chunker:
         # page's, and the file name already ranks every passage of it.
         title, title_end = page_title(text, running) if page.number is not None else ("", 0)
         units = self._units(text, starts, tables)
+        heading_starts = [u.start for u in units if u.heading]
         chunks: list[Chunk] = []
         current: list[_Unit] = []  # the chunk being built
         fresh = False  # whether ``current`` holds units no emitted chunk has yet
@@ -122,7 +123,9 @@ class Chunker:
             start, end = current[0].start, current[-1].end
             titles = [] if current[0].heading or not current_section else [current_section]
             titles += [u.heading for u in current if u.heading and u.heading not in titles]
-            above = [title] if title and start >= title_end else []
+            # A page's title heads its tables, and its prose up to the next heading.
+            headed = any(title_end <= h < start for h in heading_starts)
+            above = [title] if title and start >= title_end and (table is not None or not headed) else []
             if table is not None:  # under its page's title, or else its section's
                 above += [title or current_section, tables[table].header, tables[table].labels.get(start, "")]
             chunks.append(Chunk(page.number, start, end, text[start:end], " | ".join(titles),

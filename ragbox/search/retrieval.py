@@ -18,7 +18,7 @@ RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
 # Up to this many documents, a filtered vector search scores their cached vectors exactly: a
 # filtered Chroma query costs 25-150 ms, loading a document's vectors once about 12 ms.
 EXACT_DOCUMENTS = 8
-PAGE_DEPTH = 200  # the best-scored passages whose pages are scored
+PAGE_DEPTH = 30  # the best-scored passages whose pages are scored (the tail would score page length)
 
 
 class Reranker(Protocol):

@@ -3,7 +3,8 @@
 Each format has its own module with a ``pages(path, data) -> list[Page]`` function, registered
 here by file suffix. For ``.txt``/``.md`` the single page's text is the decoded file (no newline
 translation, a UTF-8 byte-order mark dropped), so ``file_text[char_start:char_end]`` is what a
-chunk says. For PDFs each page's text is exactly what ``pypdf``'s ``extract_text()`` returns.
+chunk says. For PDFs each page's text is what ``pypdf``'s ``extract_text()`` returns, or for a
+page that holds a table its tidied layout-mode text (see ``loaders.pdf``): the same every time.
 """
 
 from __future__ import annotations
