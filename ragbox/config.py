@@ -49,7 +49,7 @@ class RetrievalSettings:
     reranker: str = ""  # a local sentence-transformers CrossEncoder folder; empty: no reranking
     focus: bool = True  # hybrid only: re-rank passages inside the documents the query is about
     names: bool = True  # search only the documents whose file name the query names ("3M", "FY2018")
-    page_weight: float = 0.5  # a passage's score gains this share of its page's other passages' scores
+    page_weight: float = 0.5  # focus: weight of the ranking of a PDF's pages (0: passages alone)
 
 
 @dataclass(frozen=True)

@@ -38,17 +38,17 @@ MAX_DOCUMENTS = 3
 _CACHE_DOCUMENTS = 32
 
 
-@dataclass
-class _Document:
-    rows: list[ChunkRow]
-    vectors: Any  # a numpy array: one normalized row per passage
-    counts: list[Counter]
-    lengths: list[int]
-    doc_freq: Counter
-    mean_length: float
+class _Bm25:
+    """BM25 over a fixed set of bags of stems (a document's passages, or its pages)."""
 
-    def bm25(self, query_terms: Sequence[str], k1: float = 1.2, b: float = 0.75) -> list[float]:
-        n = len(self.rows)
+    def __init__(self, counts: list[Counter]) -> None:
+        self.counts = counts
+        self.lengths = [sum(c.values()) for c in counts]
+        self.doc_freq = Counter(t for c in counts for t in c)
+        self.mean_length = max(1.0, sum(self.lengths) / max(1, len(self.lengths)))
+
+    def scores(self, query_terms: Sequence[str], k1: float = 1.2, b: float = 0.75) -> list[float]:
+        n = len(self.counts)
         idf = {t: math.log(1 + (n - self.doc_freq[t] + 0.5) / (self.doc_freq[t] + 0.5))
                for t in set(query_terms) if self.doc_freq[t]}
         scores = []
@@ -59,12 +59,23 @@ class _Document:
         return scores
 
 
+@dataclass
+class _Document:
+    rows: list[ChunkRow]
+    vectors: Any  # a numpy array: one normalized row per passage
+    passages: _Bm25
+    pages: _Bm25 | None  # a PDF's pages, each the bag of its passages' stems; None for a text file
+    page_rows: list[list[int]]  # per page of ``pages``, the indexes of its passages in ``rows``
+
+
 class DocumentFocus:
     """Re-ranks passages inside the documents that dominate a first-stage ranking."""
 
-    def __init__(self, catalog: Catalog, vectors_of: Callable[[list[str]], dict[str, list[float]]]) -> None:
+    def __init__(self, catalog: Catalog, vectors_of: Callable[[list[str]], dict[str, list[float]]],
+                 page_weight: float = 0.0) -> None:
         self.catalog = catalog
         self.vectors_of = vectors_of
+        self.page_weight = page_weight
         self._cache: OrderedDict[tuple[str, ...], _Document] = OrderedDict()
         self._lock = threading.Lock()  # the app searches from worker threads
 
@@ -103,7 +114,7 @@ class DocumentFocus:
                 vector = np.asarray(question_vector, dtype=np.float32)
                 rankings.append(np.argsort(-(doc.vectors @ vector), kind="stable"))
             if query_terms:
-                lexical = doc.bm25(query_terms)
+                lexical = doc.passages.scores(query_terms)
                 if any(lexical):
                     rankings.append(sorted(range(len(lexical)), key=lambda i: -lexical[i]))
             for ranking in rankings:
@@ -111,7 +122,25 @@ class DocumentFocus:
                     row = doc.rows[int(i)]
                     if accept is None or accept(row):
                         scores[row.chunk_id] = scores.get(row.chunk_id, 0.0) + share / (FOCUS_RRF_K + rank + 1)
+            if doc.pages is not None and self.page_weight and query_terms:
+                self._add_pages(doc, query_terms, share, scores, accept)
         return scores
+
+    def _add_pages(self, doc: _Document, query_terms: Sequence[str], share: float, scores: dict[str, float],
+                   accept: Callable[[ChunkRow], bool] | None) -> None:
+        """Pages as well as passages: the document's pages ranked by BM25 over each page's words
+        (its passages' text and context together, page length normalised), fused as one more
+        ranking through each page's best passage. A statement's page, whose title, headers and
+        rows each hold a few of the question's words, then ranks high although no single small
+        passage of it holds many."""
+        page_scores = doc.pages.scores(query_terms)
+        ranked = sorted((p for p, score in enumerate(page_scores) if score > 0), key=lambda p: -page_scores[p])
+        for rank, page in enumerate(ranked):
+            candidates = [doc.rows[i] for i in doc.page_rows[page] if accept is None or accept(doc.rows[i])]
+            if candidates:
+                best = max(candidates, key=lambda row: (scores.get(row.chunk_id, 0.0), row.chunk_id))
+                scores[best.chunk_id] = scores.get(best.chunk_id, 0.0) + (
+                    self.page_weight * share / (FOCUS_RRF_K + rank + 1))
 
     def nearest(self, vector: Sequence[float], k: int, doc_ids: Sequence[str]) -> list[tuple[str, float]] | None:
         """The ``k`` passages of ``doc_ids`` most similar to ``vector`` (exact cosine), from the
@@ -145,15 +174,14 @@ class DocumentFocus:
         if not rows:
             return None
         counts = [Counter(stems(f"{r.section} {r.context} {r.text}", PASSAGE_STOPWORDS)) for r in rows]
-        lengths = [sum(c.values()) for c in counts]
-        doc = _Document(
-            rows=rows,
-            vectors=np.asarray([stored[r.chunk_id] for r in rows], dtype=np.float32),
-            counts=counts,
-            lengths=lengths,
-            doc_freq=Counter(t for c in counts for t in c),
-            mean_length=max(1.0, sum(lengths) / len(lengths)),
-        )
+        by_page: dict[int, list[int]] = {}
+        for i, row in enumerate(rows):
+            if row.page is not None:
+                by_page.setdefault(row.page, []).append(i)
+        page_rows = [by_page[p] for p in sorted(by_page)]
+        pages = _Bm25([sum((counts[i] for i in members), Counter()) for members in page_rows]) if by_page else None
+        doc = _Document(rows, np.asarray([stored[r.chunk_id] for r in rows], dtype=np.float32), _Bm25(counts),
+                        pages, page_rows)
         with self._lock:
             self._cache[key] = doc
             if len(self._cache) > _CACHE_DOCUMENTS:

@@ -18,7 +18,6 @@ RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
 # Up to this many documents, a filtered vector search scores their cached vectors exactly: a
 # filtered Chroma query costs 25-150 ms, loading a document's vectors once about 12 ms.
 EXACT_DOCUMENTS = 8
-PAGE_DEPTH = 30  # the best-scored passages whose pages are scored (the tail would score page length)
 
 
 class Reranker(Protocol):
@@ -47,9 +46,8 @@ class HybridRetriever:
         self.candidates = candidates
         self.weights = (vector_weight, 1.0)  # of the (vector, lexical) rankings in the fusion
         self.reranker = reranker
-        self.focus = DocumentFocus(catalog, vectors.vectors_of) if focus and mode == "hybrid" else None
+        self.focus = DocumentFocus(catalog, vectors.vectors_of, page_weight) if focus and mode == "hybrid" else None
         self.names = names
-        self.page_weight = page_weight
 
     def search(self, query: str, k: int, where: Where = None) -> list[Hit]:
         context, question = split_query(query)
@@ -93,8 +91,6 @@ class HybridRetriever:
                 question_vector if context else None,
                 allowed=set(doc_ids) if doc_ids is not None else None,
                 accept=(lambda row: contains_phrases(row.text, required)) if required else None)
-        if self.page_weight:
-            fused = self._with_pages(fused, rows)
         ranked = sorted(fused, key=lambda i: (-fused[i], i))
         # Passages the focus stage added were not fetched with the first-stage candidates.
         needed = ranked[:depth] if self.reranker is not None else ranked[:k]
@@ -108,28 +104,6 @@ class HybridRetriever:
         for chunk_id, stored in self.vectors.vectors_of(missing).items():
             similarity[chunk_id] = max(_dot(v, stored) for v in vectors)
         return _hits([(i, similarity.get(i, 0.0)) for i in best], rows)
-
-    def _with_pages(self, fused: dict[str, float], rows: dict) -> dict[str, float]:
-        """Pages scored from their passages, fused back: the best passage of each page gains
-        ``page_weight`` times the scores of the page's other passages. A statement's page, where
-        the title, the headers and several rows each match a little, then beats a page where one
-        passage matches a lot; the other passages of a page keep their own scores, so the first
-        results show the best passage of each of the best pages rather than one page many times.
-        Passages of unpaged (text) files keep their scores."""
-        top = sorted(fused, key=lambda i: (-fused[i], i))[:PAGE_DEPTH]
-        rows.update(self.catalog.chunks_by_id([i for i in top if i not in rows]))
-        totals: dict[tuple[str, int], float] = {}
-        best: dict[tuple[str, int], str] = {}
-        for chunk_id in top:  # in rank order: the first passage seen of a page is its best
-            row = rows.get(chunk_id)
-            if row is not None and row.page is not None:
-                page = (row.doc_id, row.page)
-                totals[page] = totals.get(page, 0.0) + fused[chunk_id]
-                best.setdefault(page, chunk_id)
-        scores = dict(fused)
-        for page, chunk_id in best.items():
-            scores[chunk_id] += self.page_weight * (totals[page] - fused[chunk_id])
-        return scores
 
     def _dense(self, vector: Sequence[float], depth: int, doc_ids: Sequence[str] | None) -> list[tuple[str, float]]:
         if self.focus is not None and doc_ids is not None and 0 < len(doc_ids) <= EXACT_DOCUMENTS:

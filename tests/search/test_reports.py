@@ -4,7 +4,6 @@ its context reaches both indexes, and pages are scored from their passages."""
 import pytest
 
 from ragbox.ingest.chunking import embedding_input
-from ragbox.search.retrieval import HybridRetriever
 from ragbox.store.catalog import ChunkRow
 from ragbox.types import Chunk
 
@@ -70,26 +69,22 @@ def test_a_new_chunking_version_re_chunks_and_keeps_the_vectors_of_unchanged_chu
     assert len(changed.indexed) == files and counting.texts > 0
 
 
-class _Rows:
-    """The one catalog call page scoring makes, over a fixed set of rows."""
+def test_a_page_whose_passages_each_hold_a_few_words_of_the_question_ranks_first():
+    from collections import Counter
 
-    def __init__(self, rows):
-        self.rows = rows
+    from ragbox.search.focus import DocumentFocus, _Bm25, _Document
+    from ragbox.text import PASSAGE_STOPWORDS, stems
 
-    def chunks_by_id(self, ids):
-        return {i: self.rows[i] for i in ids if i in self.rows}
-
-
-def test_the_best_passage_of_a_page_gains_its_page_mates_scores():
-    def row(chunk_id, page):
-        return ChunkRow(chunk_id, "d", "/r/a.pdf", page, 0, 1, "", "text")
-
-    rows = {"d:1": row("d:1", 7), "d:2": row("d:2", 3), "d:3": row("d:3", 3), "d:4": row("d:4", 3),
-            "t:1": ChunkRow("t:1", "t", "/r/a.txt", None, 0, 1, "", "text")}
-    retriever = HybridRetriever.__new__(HybridRetriever)
-    retriever.catalog, retriever.page_weight = _Rows(rows), 0.5
-    fused = {"d:1": 0.10, "d:2": 0.06, "d:3": 0.05, "d:4": 0.04, "t:1": 0.09}
-    scores = retriever._with_pages(fused, {})
-    assert scores["d:2"] == pytest.approx(0.06 + 0.5 * 0.09)  # page 3 beats page 7's single passage
-    assert (scores["d:3"], scores["d:4"], scores["d:1"], scores["t:1"]) == (0.05, 0.04, 0.10, 0.09)
-    assert sorted(scores, key=scores.get, reverse=True)[:3] == ["d:2", "d:1", "t:1"]
+    texts = {"d:0": (1, "Cash, cash and more cash in the bank."), "d:1": (2, "Consolidated statement"),
+             "d:2": (2, "Cash from operations"), "d:3": (2, "Flows of 2022"), "d:4": (3, "Risk factors")}
+    rows = [ChunkRow(i, "d", "/r/report.pdf", page, 0, 1, "", text) for i, (page, text) in texts.items()]
+    counts = [Counter(stems(r.text, PASSAGE_STOPWORDS)) for r in rows]
+    page_rows = [[0], [1, 2, 3], [4]]
+    doc = _Document(rows, None, _Bm25(counts), _Bm25([sum((counts[i] for i in m), Counter()) for m in page_rows]),
+                    page_rows)
+    terms = stems("statement of cash flows", PASSAGE_STOPWORDS)
+    assert all(sum(1 for t in set(terms) if c[t]) <= 1 for c in counts)  # no passage holds two of its words
+    scores = {"d:0": 0.02, "d:2": 0.01}
+    DocumentFocus(None, None, page_weight=1.0)._add_pages(doc, terms, 1.0, scores, None)
+    assert scores["d:2"] == pytest.approx(0.01 + 1 / 11)  # page 2 ranks first, through its best passage
+    assert scores["d:0"] == pytest.approx(0.02 + 1 / 12) and "d:4" not in scores  # no word of the question
