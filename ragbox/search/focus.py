@@ -35,6 +35,7 @@ FOCUS_RRF_K = 10  # steeper than the first stage's 60: inside one document the t
 MIN_SHARE_NAMED = 0.2
 MIN_SHARE_UNNAMED = 0.5
 MAX_DOCUMENTS = 3
+_COLUMN_HEADERS = " | "  # how a table's header cells are joined in a passage's context (ingest.tables)
 _CACHE_DOCUMENTS = 32
 
 
@@ -130,12 +131,22 @@ class DocumentFocus:
                    accept: Callable[[ChunkRow], bool] | None) -> None:
         """Pages as well as passages: the document's pages ranked by BM25 over each page's words
         (its passages' text and context together, page length normalised), fused as one more
-        ranking through each page's best passage. A statement's page, whose title, headers and
-        rows each hold a few of the question's words, then ranks high although no single small
-        passage of it holds many."""
+        ranking through each page's best passage. Only a page with a table (a passage whose
+        context carries column headers) that holds more of the question's words than any one of
+        its passages is ranked: a statement's page, whose title, headers and rows each hold a few
+        of them, then ranks high although no single small passage of it holds many. On a page of
+        prose the passages say what the page says; ranking it would only push the second-best
+        passage of the best page below the best passages of lesser pages."""
+        wanted = set(query_terms)
         page_scores = doc.pages.scores(query_terms)
-        ranked = sorted((p for p, score in enumerate(page_scores) if score > 0), key=lambda p: -page_scores[p])
-        for rank, page in enumerate(ranked):
+
+        def covered(counts: Counter) -> int:
+            return sum(1 for term in wanted if counts[term])
+
+        joint = [p for p, score in enumerate(page_scores)
+                 if score > 0 and any(_COLUMN_HEADERS in doc.rows[i].context for i in doc.page_rows[p])
+                 and covered(doc.pages.counts[p]) > max(covered(doc.passages.counts[i]) for i in doc.page_rows[p])]
+        for rank, page in enumerate(sorted(joint, key=lambda p: -page_scores[p])):
             candidates = [doc.rows[i] for i in doc.page_rows[page] if accept is None or accept(doc.rows[i])]
             if candidates:
                 best = max(candidates, key=lambda row: (scores.get(row.chunk_id, 0.0), row.chunk_id))

@@ -77,7 +77,8 @@ def test_a_page_whose_passages_each_hold_a_few_words_of_the_question_ranks_first
 
     texts = {"d:0": (1, "Cash, cash and more cash in the bank."), "d:1": (2, "Consolidated statement"),
              "d:2": (2, "Cash from operations"), "d:3": (2, "Flows of 2022"), "d:4": (3, "Risk factors")}
-    rows = [ChunkRow(i, "d", "/r/report.pdf", page, 0, 1, "", text) for i, (page, text) in texts.items()]
+    rows = [ChunkRow(i, "d", "/r/report.pdf", page, 0, 1, "", text, "(Millions) | 2022" if page == 2 else "")
+            for i, (page, text) in texts.items()]
     counts = [Counter(stems(r.text, PASSAGE_STOPWORDS)) for r in rows]
     page_rows = [[0], [1, 2, 3], [4]]
     doc = _Document(rows, None, _Bm25(counts), _Bm25([sum((counts[i] for i in m), Counter()) for m in page_rows]),
@@ -87,4 +88,9 @@ def test_a_page_whose_passages_each_hold_a_few_words_of_the_question_ranks_first
     scores = {"d:0": 0.02, "d:2": 0.01}
     DocumentFocus(None, None, page_weight=1.0)._add_pages(doc, terms, 1.0, scores, None)
     assert scores["d:2"] == pytest.approx(0.01 + 1 / 11)  # page 2 ranks first, through its best passage
-    assert scores["d:0"] == pytest.approx(0.02 + 1 / 12) and "d:4" not in scores  # no word of the question
+    assert scores["d:0"] == 0.02 and "d:4" not in scores  # page 1 says no more than its one passage
+    prose = [ChunkRow(r.chunk_id, "d", r.path, r.page, 0, 1, "", r.text) for r in rows]  # no table
+    scores = {"d:0": 0.02, "d:2": 0.01}
+    DocumentFocus(None, None, page_weight=1.0)._add_pages(_Document(prose, None, doc.passages, doc.pages, page_rows),
+                                                          terms, 1.0, scores, None)
+    assert scores == {"d:0": 0.02, "d:2": 0.01}
