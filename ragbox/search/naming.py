@@ -91,7 +91,7 @@ def named_documents(query: str, documents: Iterable[tuple[str, str]]) -> set[str
     if not most:
         return None
     named = [t for t in titles if counts[t.doc_id] == most]
-    return {t.doc_id for t in of_latest_year(named, fiscal_years(query))}
+    return {t.doc_id for t in of_latest_year(named, fiscal_years(query, plain=True))}
 
 
 def of_latest_year(titles: Sequence[_Title], years: Sequence[str]) -> Sequence[_Title]:
