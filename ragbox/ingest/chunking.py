@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from ragbox.config import ChunkingSettings
@@ -123,13 +123,16 @@ class Chunker:
             start, end = current[0].start, current[-1].end
             titles = [] if current[0].heading or not current_section else [current_section]
             titles += [u.heading for u in current if u.heading and u.heading not in titles]
-            # A page's title heads its tables, and its prose up to the next heading.
-            headed = any(title_end <= h < start for h in heading_starts)
-            above = [title] if title and start >= title_end and (table is not None or not headed) else []
+            # A page's title heads its tables, and its prose up to the next heading (a chunk that
+            # opens with a heading is headed by it); a title that is the chunk's own section
+            # heading is carried by ``section`` already.
+            headed = any(title_end <= h <= start for h in heading_starts)
+            above = [title] if (title and start >= title_end and (table is not None or not headed)
+                                and title not in titles) else []
             if table is not None:  # under its page's title, or else its section's
                 above += [title or current_section, tables[table].header, tables[table].labels.get(start, "")]
             chunks.append(Chunk(page.number, start, end, text[start:end], " | ".join(titles),
-                                _join_context(above, text[start:end])))
+                                context=_join_context(above, text[start:end])))
 
         for unit in units:
             if unit.table != table:  # a table starts or ends: its rows never share a chunk with prose,
@@ -249,7 +252,7 @@ class Chunker:
         for start, end in ((chunk.char_start, middle), (middle, chunk.char_end)):
             start, end = _trim(page_text, start, end)
             if start < end:
-                halves.append(Chunk(chunk.page, start, end, page_text[start:end], chunk.section, chunk.context))
+                halves.append(replace(chunk, char_start=start, char_end=end, text=page_text[start:end]))
         return halves
 
 

@@ -185,10 +185,10 @@ class DocumentFocus:
         if not rows:
             return None
         counts = [Counter(stems(f"{r.section} {r.context} {r.text}", PASSAGE_STOPWORDS)) for r in rows]
-        by_page: dict[int, list[int]] = {}
+        by_page: dict[tuple[str, int], list[int]] = {}  # by part (an attachment has its own pages) and page
         for i, row in enumerate(rows):
             if row.page is not None:
-                by_page.setdefault(row.page, []).append(i)
+                by_page.setdefault((row.path, row.page), []).append(i)
         page_rows = [by_page[p] for p in sorted(by_page)]
         pages = _Bm25([sum((counts[i] for i in members), Counter()) for members in page_rows]) if by_page else None
         doc = _Document(rows, np.asarray([stored[r.chunk_id] for r in rows], dtype=np.float32), _Bm25(counts),

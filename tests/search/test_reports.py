@@ -5,7 +5,6 @@ import pytest
 
 from ragbox.ingest.chunking import embedding_input
 from ragbox.store.catalog import ChunkRow
-from ragbox.types import Chunk
 
 from support import CASH_FLOW_ROWS, FEE_SCHEDULE_MD, CountingEmbedder, write_annual_report
 
@@ -40,7 +39,7 @@ def test_context_reaches_the_embedding_and_the_keyword_index(make_engine, report
     doc = next(d for d in engine.catalog.documents() if d.path.endswith("Northwind_2022_10K.pdf"))
     row = next(r for r in engine.catalog.chunks_of(doc.doc_id) if "(1,749)" in r.text)
     assert "Consolidated" not in row.text and "Consolidated Statement of Cash Flows" in row.context
-    chunk = Chunk(row.page, row.char_start, row.char_end, row.text, row.section, row.context)
+    chunk = row.as_chunk()
     stored = engine.vectors.vectors_of([row.chunk_id])[row.chunk_id]
     with_context, text_only = embedder.embed([embedding_input(chunk), row.text])
     assert sum(a * b for a, b in zip(stored, with_context)) > 0.999
@@ -77,7 +76,7 @@ def test_a_page_whose_passages_each_hold_a_few_words_of_the_question_ranks_first
 
     texts = {"d:0": (1, "Cash, cash and more cash in the bank."), "d:1": (2, "Consolidated statement"),
              "d:2": (2, "Cash from operations"), "d:3": (2, "Flows of 2022"), "d:4": (3, "Risk factors")}
-    rows = [ChunkRow(i, "d", "/r/report.pdf", page, 0, 1, "", text, "(Millions) | 2022" if page == 2 else "")
+    rows = [ChunkRow(i, "d", "/r/report.pdf", page, 0, 1, "", text, context="(Millions) | 2022" if page == 2 else "")
             for i, (page, text) in texts.items()]
     counts = [Counter(stems(r.text, PASSAGE_STOPWORDS)) for r in rows]
     page_rows = [[0], [1, 2, 3], [4]]

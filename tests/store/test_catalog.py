@@ -71,10 +71,11 @@ def test_an_older_catalog_gains_context_in_both_tables_and_keeps_its_chunks(tmp_
     catalog = Catalog(path)
     try:
         assert [r.text for r in catalog.chunks_of("old")] == ["The rent is due monthly."]
-        assert catalog.chunks_of("old")[0].context == ""
+        [row] = catalog.chunks_of("old")
+        assert (row.context, row.part, row.ocr) == ("", "", False)  # every column added since, in one go
         assert [i for i, _ in catalog.lexical_search('"rent"', 5)] == ["old:00000"]  # FTS rebuilt
         catalog.begin_document(DocumentRow("new", "/x/fees.md", "h2", 1, 1, 1, "ready", 0))
-        catalog.finish_document("new", [Chunk(None, 0, 20, "| Onboarding | 1,200 |", "", "Fee | Amount")], [])
+        catalog.finish_document("new", [Chunk(None, 0, 20, "| Onboarding | 1,200 |", context="Fee | Amount")], [])
         assert [i for i, _ in catalog.lexical_search('"amount"', 5)] == ["new:00000"]  # context is searched
         assert catalog.chunks_of("new")[0].context == "Fee | Amount"
         catalog.drop_documents(["new"])  # the delete trigger knows the context column too
@@ -91,3 +92,41 @@ def test_an_older_catalog_gains_context_in_both_tables_and_keeps_its_chunks(tmp_
 def test_file_titles_split_a_year_from_its_period():
     assert file_title("/r/BESTBUY_2024Q2_10Q.pdf") == "BESTBUY 2024 Q2 10Q"
     assert file_title("/r/3M_2018_10K.pdf") == "3M 2018 10K"
+
+
+def test_an_older_catalog_gains_the_part_and_ocr_columns(tmp_path):
+    import sqlite3
+
+    from ragbox.store.schema import SCHEMA
+
+    path = tmp_path / "catalog.sqlite3"
+    old_schema = SCHEMA.replace(", part TEXT NOT NULL DEFAULT '', ocr INTEGER NOT NULL DEFAULT 0", "")
+    assert old_schema != SCHEMA
+    with sqlite3.connect(path) as db:
+        db.executescript(old_schema)
+        db.execute("INSERT INTO documents VALUES ('d', '/x/a.txt', 'h', 1, 1, 1, 'ready', 0)")
+        db.execute(INSERT_CHUNK, ("d:0", 0, "the old passage"))
+    catalog = Catalog(path)
+    try:
+        [row] = catalog.chunks_of("d")
+        assert (row.path, row.part, row.ocr, row.text) == ("/x/a.txt", "", False, "the old passage")
+    finally:
+        catalog.close()
+
+
+def test_a_part_chunk_is_shown_under_its_part_path(tmp_path):
+    from ragbox.store.catalog import DocumentRow
+    from ragbox.types import Chunk
+
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    try:
+        catalog.begin_document(DocumentRow("d", "/x/mail.eml", "h", 1, 5, 2, "writing", 0))
+        chunks = [Chunk(None, 0, 5, "Hello", ""), Chunk(3, 10, 20, "Scanned text", "", "scan.pdf", True)]
+        catalog.finish_document("d", chunks, [])
+        rows = catalog.chunks_of("d")
+        assert [(r.path, r.page, r.ocr) for r in rows] == [("/x/mail.eml", None, False),
+                                                           ("/x/mail.eml › scan.pdf", 3, True)]
+        assert rows[1].as_chunk() == Chunk(3, 10, 20, "Scanned text", "", "scan.pdf", True)
+        assert catalog.lexical_search('"scan"', 5) and catalog.lexical_search('"mail"', 5)  # titles hold both names
+    finally:
+        catalog.close()

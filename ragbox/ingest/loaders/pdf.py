@@ -1,4 +1,5 @@
-"""PDF: one page of text per PDF page, extracted by ``pypdf``.
+"""PDF: one page of text per PDF page, extracted by ``pypdf``; a page with no text layer (a scan)
+is read by OCR when ``options.ocr`` is given.
 
 A page's text is what ``extract_text()`` returns, except on a page that holds a table: there it
 is pypdf's layout-mode text, tidied (see ``tidy_layout``), so that each table row is one line with
@@ -16,6 +17,8 @@ import re
 from pathlib import Path
 
 from ragbox.errors import DocumentError
+from ragbox.ingest.loaders.options import DEFAULT_OPTIONS, ReadOptions
+from ragbox.ingest.loaders.pdf_ocr import with_ocr
 from ragbox.types import Page
 
 # A line of plain-extracted text that belongs to a table: only a cell (a number, an amount, a
@@ -31,7 +34,7 @@ _BLANK_RUN = re.compile(r"\n{3,}")
 CELL_GAP = "  "  # how a tidied layout line separates cells (words inside a cell have one space)
 
 
-def pages(path: Path, data: bytes) -> list[Page]:
+def pages(path: Path, data: bytes, options: ReadOptions = DEFAULT_OPTIONS) -> list[Page]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -41,13 +44,14 @@ def pages(path: Path, data: bytes) -> list[Page]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentError("Skipped", "encrypted PDF (password protected)", path)
-        return [Page(number, _page_text(page)) for number, page in enumerate(reader.pages, start=1)]
+        result = [Page(number, _page_text(page)) for number, page in enumerate(reader.pages, start=1)]
     except DocumentError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise DocumentError("Skipped", f"unreadable PDF ({type(exc).__name__}: {exc})", path) from exc
     except Exception as exc:  # pypdf raises many types on damaged files; one bad PDF never stops a run
         raise DocumentError("Skipped", f"unreadable PDF ({type(exc).__name__}: {exc})", path) from exc
+    return with_ocr(path, data, result, options) if options.ocr is not None else result
 
 
 def _page_text(page) -> str:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ragbox.errors import DocumentError
+from ragbox.ingest.loaders.options import DEFAULT_OPTIONS, ReadOptions
 from ragbox.types import Page
 
 
-def pages(path: Path, data: bytes) -> list[Page]:
+def pages(path: Path, data: bytes, options: ReadOptions = DEFAULT_OPTIONS) -> list[Page]:
     return [Page(None, decode_text(path, data))]
 
 
