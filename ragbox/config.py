@@ -61,6 +61,8 @@ class RetrievalSettings:
     vector_weight: float = 0.3  # hybrid: the vector ranking's weight in the fusion; BM25's is 1
     reranker: str = ""  # a local sentence-transformers CrossEncoder folder; empty: no reranking
     focus: bool = True  # hybrid only: re-rank passages inside the documents the query is about
+    names: bool = True  # search only the documents whose file name the query names ("3M", "FY2018")
+    page_weight: float = 0.5  # focus: weight of the ranking of a PDF's pages (0: passages alone)
     exact_up_to: int = 50000  # indexes of up to this many passages: exact search, no Chroma import
 
 
@@ -145,7 +147,8 @@ _MINIMUM = {
 _RANGE = {"retrieval.min_score": (-1.0, 1.0), "answer.min_confidence": (0.0, 1.0),
           "answer.sure_confidence": (0.0, 1.0),
           "table.min_confidence": (0.0, 1.0), "table.sure_confidence": (0.0, 1.0),
-          "retrieval.vector_weight": (0.0, 10.0), "llm.temperature": (0.0, 2.0), "llm.timeout_s": (1.0, 86400.0)}
+          "retrieval.vector_weight": (0.0, 10.0), "retrieval.page_weight": (0.0, 10.0),
+          "llm.temperature": (0.0, 2.0), "llm.timeout_s": (1.0, 86400.0)}
 _PATH_LISTS = {"llm.model_dirs"}  # text settings that may also be given as a TOML list of folders
 
 

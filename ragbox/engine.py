@@ -137,7 +137,8 @@ class Engine:
                 reranker = CrossEncoderReranker(Path(cfg.reranker).expanduser())
             reader = VectorReader(self.catalog, lambda: self.vectors, cfg.exact_up_to)
             self._retriever = HybridRetriever(self.catalog, reader, self.embedder, cfg.mode,
-                                              cfg.candidates, reranker, cfg.focus, cfg.vector_weight)
+                                              cfg.candidates, reranker, cfg.focus, cfg.vector_weight,
+                                              cfg.names, cfg.page_weight)
         return self._retriever
 
     def exists(self) -> bool:
@@ -478,7 +479,8 @@ class Engine:
         attachment, not the whole e-mail), in reading order: a question that expects a fact is
         answered from anywhere in the document it is about."""
         rows = self.catalog.chunks_of(hit.chunk_id.rsplit(":", 1)[0])
-        return [Hit(r.chunk_id, r.path, r.page, r.char_start, r.char_end, r.text, 0.0, r.section, r.ocr)
+        return [Hit(r.chunk_id, r.path, r.page, r.char_start, r.char_end, r.text, 0.0, r.section, r.ocr,
+                    r.context)
                 for r in rows if r.path == hit.path]
 
     def _similarity(self, question: str, sentences: list[str]) -> list[float]:

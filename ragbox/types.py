@@ -45,6 +45,10 @@ class Chunk:
     section: str = ""  # the heading the chunk sits under, when the chunker could tell
     part: str = ""  # the document inside the file it comes from ('' for the file itself), see Part
     ocr: bool = False  # its page was read by OCR
+    # What a reader sees above the passage and the passage does not hold: the page's title (a
+    # statement's name), and for table rows the table's column headers (years, units) and row
+    # group. Embedded and keyword-indexed with the text; never part of ``text`` or its offsets.
+    context: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class Hit:
     score: float
     section: str = ""
     ocr: bool = False  # its page was read by OCR
+    context: str = ""  # see ``Chunk.context``
 
     def as_dict(self) -> dict:
         return {

@@ -1,19 +1,28 @@
-"""Splitting a page into chunks that respect sentences, paragraphs and section headings.
+"""Splitting a page into chunks that respect sentences, paragraphs, section headings and tables.
 
 Every chunk is an exact span of its page (``page.text[char_start:char_end] == chunk.text``) and
 holds at most ``max_tokens`` tokens of the embedding model, counted with its own tokenizer. A
 chunk never crosses a section heading when it can help it, and carries the heading it sits under.
+A table is chunked by whole rows, never mixed with prose, and each of its chunks carries the
+table's headers as ``context`` (see ``ingest.tables``); every chunk of a PDF page carries the
+page's title, unless it holds the title itself.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from ragbox.config import ChunkingSettings
+from ragbox.ingest.tables import Table, find_tables, page_title, running_lines
 from ragbox.types import Chunk, Page
+
+# Bumped whenever chunks come out differently for the same settings (here: tables and context),
+# so that existing indexes re-chunk at the next run, as after a change of settings.
+CHUNKING_VERSION = 2
+MAX_CONTEXT_CHARS = 400
 
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a capital, digit or
 # opening mark. Abbreviations split now and then; a split sentence still stays in one chunk
@@ -45,6 +54,7 @@ class _Unit:
     end: int
     tokens: int
     heading: str = ""  # set when this unit is a heading line
+    table: int | None = None  # index of the table this unit is a line of
 
 
 _MINOR_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
@@ -83,32 +93,56 @@ class Chunker:
     @property
     def settings_key(self) -> str:
         """Changes whenever these settings would cut a file differently."""
-        return f"{self.max_tokens}/{self.overlap_tokens}/{int(self.structure)}"
+        return f"{self.max_tokens}/{self.overlap_tokens}/{int(self.structure)}/v{CHUNKING_VERSION}"
 
     def chunk_pages(self, pages: list[Page]) -> list[Chunk]:
         chunks: list[Chunk] = []
         section = ""
+        running = running_lines([page.text for page in pages if page.number is not None])
         for page in pages:
-            page_chunks, section = self._chunk_page(page, section)
+            page_chunks, section = self._chunk_page(page, section, running)
             chunks.extend(page_chunks)
         return self._enforce_limit(chunks, {page.number: page.text for page in pages})
 
-    def _chunk_page(self, page: Page, section: str) -> tuple[list[Chunk], str]:
+    def _chunk_page(self, page: Page, section: str, running: set[str]) -> tuple[list[Chunk], str]:
         text = page.text
         starts = [s for s, _ in self.tokenizer.spans(text)]
-        units = self._units(text, starts)
+        tables = find_tables(text)
+        # A .txt/.md "page" is the whole file: its first lines are the document's title, not a
+        # page's, and the file name already ranks every passage of it.
+        title, title_end = page_title(text, running) if page.number is not None else ("", 0)
+        units = self._units(text, starts, tables)
+        heading_starts = [u.start for u in units if u.heading]
         chunks: list[Chunk] = []
         current: list[_Unit] = []  # the chunk being built
         fresh = False  # whether ``current`` holds units no emitted chunk has yet
         current_section = section
+        table: int | None = None  # the table ``current`` is part of
 
         def emit() -> None:
             start, end = current[0].start, current[-1].end
             titles = [] if current[0].heading or not current_section else [current_section]
             titles += [u.heading for u in current if u.heading and u.heading not in titles]
-            chunks.append(Chunk(page.number, start, end, text[start:end], " | ".join(titles)))
+            # A page's title heads its tables, and its prose up to the next heading (a chunk that
+            # opens with a heading is headed by it); a title that is the chunk's own section
+            # heading is carried by ``section`` already.
+            headed = any(title_end <= h <= start for h in heading_starts)
+            above = [title] if (title and start >= title_end and (table is not None or not headed)
+                                and title not in titles) else []
+            if table is not None:  # under its page's title, or else its section's
+                above += [title or current_section, tables[table].header, tables[table].labels.get(start, "")]
+            chunks.append(Chunk(page.number, start, end, text[start:end], " | ".join(titles),
+                                context=_join_context(above, text[start:end])))
 
         for unit in units:
+            if unit.table != table:  # a table starts or ends: its rows never share a chunk with prose,
+                # except the few lines just above it (its title and header), which open its first chunk
+                opens = unit.table is not None and fresh and _tokens(current) < self.min_section_tokens
+                if not opens:
+                    if fresh:
+                        emit()
+                    current, fresh = [], False
+                table = unit.table
             if unit.heading:
                 if _tokens(current) >= self.min_section_tokens or not fresh:
                     if fresh:
@@ -118,7 +152,8 @@ class Chunker:
             if current and _tokens(current) + unit.tokens > self.max_tokens:
                 if fresh:
                     emit()
-                current, fresh = self._overlap(current), False
+                # Table chunks start at a row, with the header as context: no overlap needed.
+                current, fresh = (self._overlap(current) if table is None else []), False
                 if _tokens(current) + unit.tokens > self.max_tokens:
                     current = []
             if not current:
@@ -139,8 +174,9 @@ class Chunker:
             total += unit.tokens
         return kept
 
-    def _units(self, text: str, token_starts: list[int]) -> list[_Unit]:
-        """Sentences, lines that are headings and paragraph pieces, each at most max_tokens."""
+    def _units(self, text: str, token_starts: list[int], tables: list[Table]) -> list[_Unit]:
+        """Sentences, lines that are headings, table lines and paragraph pieces, each at most
+        max_tokens."""
         cuts = {0, len(text)}
         for pattern in (_PARAGRAPH, _SENTENCE_END):
             cuts.update(m.end() for m in pattern.finditer(text))
@@ -149,6 +185,13 @@ class Chunker:
             cuts.add(start)
             line_end = text.find("\n", start)
             cuts.add(len(text) if line_end < 0 else line_end + 1)
+        spans = [(t.start, t.end) for t in tables]
+        inside = [s for s in cuts if _table_at(spans, s) is not None and s not in (t.start for t in tables)]
+        cuts.difference_update(inside)  # inside a table, a unit is a whole line
+        for table in tables:
+            cuts.update((table.start, table.end))
+            cuts.update(m.end() for m in _LINE.finditer(text, table.start, table.end))
+        heading_starts.difference_update(inside)
         bounds = sorted(cuts)
         units: list[_Unit] = []
         for raw_start, raw_end in zip(bounds, bounds[1:]):
@@ -158,11 +201,14 @@ class Chunker:
             first = bisect.bisect_left(token_starts, start)
             last = bisect.bisect_left(token_starts, end)
             heading = heading_at(text, raw_start) if raw_start in heading_starts else ""
+            table = _table_at(spans, start)
             if last - first <= self.max_tokens:
-                units.append(_Unit(start, end, last - first, heading))
+                units.append(_Unit(start, end, last - first, heading, table))
             else:
                 pieces = self._split_long(text, start, end, token_starts[first:last])
                 pieces[0].heading = heading
+                for piece in pieces:
+                    piece.table = table
                 units.extend(pieces)
         return units
 
@@ -206,8 +252,36 @@ class Chunker:
         for start, end in ((chunk.char_start, middle), (middle, chunk.char_end)):
             start, end = _trim(page_text, start, end)
             if start < end:
-                halves.append(Chunk(chunk.page, start, end, page_text[start:end], chunk.section))
+                halves.append(replace(chunk, char_start=start, char_end=end, text=page_text[start:end]))
         return halves
+
+
+def embedding_input(chunk: Chunk) -> str:
+    """What the embedding model reads for a chunk: its context above its text."""
+    return f"{chunk.context}\n{chunk.text}" if chunk.context else chunk.text
+
+
+def _table_at(spans: list[tuple[int, int]], offset: int) -> int | None:
+    for index, (start, end) in enumerate(spans):
+        if start <= offset < end:
+            return index
+    return None
+
+
+def _join_context(parts: list[str], text: str) -> str:
+    """The context lines, each once, without those the chunk's own text holds (a header line
+    "(Millions) | 2022 | 2021" is held by a text that shows it as "(Millions)  2022  2021")."""
+    flat = _flat(text)
+    lines: list[str] = []
+    for part in parts:
+        for line in part.splitlines():
+            if line and line not in lines and _flat(line) not in flat:
+                lines.append(line)
+    return "\n".join(lines)[:MAX_CONTEXT_CHARS]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.replace("|", " ").split())
 
 
 def _tokens(units: list[_Unit]) -> int:

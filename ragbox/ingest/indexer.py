@@ -2,6 +2,8 @@
 
 Unchanged files (same path, same sha256) cost a hash. Edited files are re-chunked and their old
 version removed; a renamed or moved file reuses its stored vectors; a deleted file's chunks go.
+After a change of the chunking settings (or of ragbox's chunker) every file is re-chunked, and a
+file whose chunks come out exactly as stored keeps its vectors instead of being embedded again.
 Hashing runs in a thread ahead of the embedder, parsing and chunking in worker processes (in a
 big run), so reading files overlaps with embedding. A file is one document with all the documents
 inside it (an e-mail's attachments are *parts* of its chunks), so its attachments change, move and
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from ragbox.errors import DocumentError
-from ragbox.ingest.chunking import Chunker
+from ragbox.ingest.chunking import Chunker, embedding_input
 from ragbox.ingest.crash_points import crash_point
 from ragbox.ingest.discovery import discover
 from ragbox.ingest.loaders import DEFAULT_OPTIONS, ReadOptions, read_file
@@ -48,6 +50,7 @@ class _Prepared:
     unchanged: bool = False
     skip_reason: str = ""
     moved_from: DocumentRow | None = None
+    rechunked: DocumentRow | None = None  # this path's version with the same bytes, other chunking
     parsed: Callable[[], Parsed] | None = None  # pages and chunks, maybe from a worker process
     skipped_parts: dict[str, str] = field(default_factory=dict)  # part path -> why (a bad attachment)
     ocr_pages: int = 0
@@ -172,9 +175,13 @@ class Indexer:
                 summary.unchanged += 1
                 summary.skipped.update(_part_skips(earlier_skips, item.path, item.path))
             elif item.moved_from is not None:
-                self._move(item.moved_from, item.path, item.replaces)
+                self._move(item.moved_from, item.path, item.moved_from.content_hash, item.replaces)
                 summary.renamed.append((item.moved_from.path, item.path))
                 summary.skipped.update(_part_skips(earlier_skips, item.moved_from.path, item.path))
+            elif item.rechunked is not None and self._same_chunks(item.rechunked, item.chunks):
+                self._move(item.rechunked, item.path, item.content_hash, [])
+                summary.unchanged += 1
+                summary.skipped.update(item.skipped_parts)
             else:
                 summary.skipped.update(item.skipped_parts)
                 pending.append(item)
@@ -242,17 +249,23 @@ class Indexer:
                 return _Prepared(key, digest, replaces=replaces, moved_from=gone_by_hash[digest].pop(0))
         except DocumentError as exc:
             return _Prepared(key, skip_reason=exc.why)
-        return _Prepared(key, digest, len(data), replaces=replaces, parsed=parser.submit(path, data))
+        same_bytes = existing if existing and existing.content_hash.split(":")[0] == file_hash else None
+        return _Prepared(key, digest, len(data), replaces=replaces, rechunked=same_bytes,
+                         parsed=parser.submit(path, data))
 
-    def _move(self, old: DocumentRow, new_path: str, replaces: list[str]) -> None:
-        """A renamed file: copy its vectors and chunks under the new path, no re-embedding."""
-        new_id = document_id(new_path, old.content_hash)
+    def _same_chunks(self, stored: DocumentRow, chunks: list[Chunk]) -> bool:
+        return [row.as_chunk() for row in self.catalog.chunks_of(stored.doc_id)] == chunks
+
+    def _move(self, old: DocumentRow, new_path: str, content_hash: str, replaces: list[str]) -> None:
+        """A renamed file, or one whose new chunking cuts it as before: copy its vectors and
+        chunks under the new path or content hash, no re-embedding."""
+        new_id = document_id(new_path, content_hash)
         chunks = self.catalog.chunks_of(old.doc_id)
         ids = [c.chunk_id for c in chunks]
         vectors = catalog_vectors(self.catalog, ids)
         if len(vectors) < len(ids):  # indexed before the catalog kept vectors
             vectors.update(self.vectors.vectors_of([i for i in ids if i not in vectors]))
-        self.catalog.begin_document(DocumentRow(new_id, new_path, old.content_hash, old.size, old.pages,
+        self.catalog.begin_document(DocumentRow(new_id, new_path, content_hash, old.size, old.pages,
                                                 len(chunks), "writing", time.time()))
         self.vectors.upsert([chunk_id(new_id, n) for n in range(len(chunks))],
                             [vectors[c.chunk_id] for c in chunks], [new_id] * len(chunks))
@@ -264,7 +277,7 @@ class Indexer:
     def _write(self, prepared: list[_Prepared], summary: IndexSummary) -> None:
         if not prepared:
             return
-        texts = [c.text for p in prepared for c in p.chunks]
+        texts = [embedding_input(c) for p in prepared for c in p.chunks]
         vectors = self.embedder.embed(texts)
         offset = 0
         for item in prepared:

@@ -24,6 +24,7 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
+from ragbox.search.filings import fiscal_years, synonyms
 from ragbox.search.query import question_terms
 from ragbox.store.catalog import Catalog, ChunkRow
 from ragbox.text import PASSAGE_STOPWORDS, stems
@@ -34,20 +35,21 @@ FOCUS_RRF_K = 10  # steeper than the first stage's 60: inside one document the t
 MIN_SHARE_NAMED = 0.2
 MIN_SHARE_UNNAMED = 0.5
 MAX_DOCUMENTS = 3
+_COLUMN_HEADERS = " | "  # how a table's header cells are joined in a passage's context (ingest.tables)
 _CACHE_DOCUMENTS = 32
 
 
-@dataclass
-class _Document:
-    rows: list[ChunkRow]
-    vectors: Any  # a numpy array: one normalized row per passage
-    counts: list[Counter]
-    lengths: list[int]
-    doc_freq: Counter
-    mean_length: float
+class _Bm25:
+    """BM25 over a fixed set of bags of stems (a document's passages, or its pages)."""
 
-    def bm25(self, query_terms: Sequence[str], k1: float = 1.2, b: float = 0.75) -> list[float]:
-        n = len(self.rows)
+    def __init__(self, counts: list[Counter]) -> None:
+        self.counts = counts
+        self.lengths = [sum(c.values()) for c in counts]
+        self.doc_freq = Counter(t for c in counts for t in c)
+        self.mean_length = max(1.0, sum(self.lengths) / max(1, len(self.lengths)))
+
+    def scores(self, query_terms: Sequence[str], k1: float = 1.2, b: float = 0.75) -> list[float]:
+        n = len(self.counts)
         idf = {t: math.log(1 + (n - self.doc_freq[t] + 0.5) / (self.doc_freq[t] + 0.5))
                for t in set(query_terms) if self.doc_freq[t]}
         scores = []
@@ -58,12 +60,23 @@ class _Document:
         return scores
 
 
+@dataclass
+class _Document:
+    rows: list[ChunkRow]
+    vectors: Any  # a numpy array: one normalized row per passage
+    passages: _Bm25
+    pages: _Bm25 | None  # a PDF's pages, each the bag of its passages' stems; None for a text file
+    page_rows: list[list[int]]  # per page of ``pages``, the indexes of its passages in ``rows``
+
+
 class DocumentFocus:
     """Re-ranks passages inside the documents that dominate a first-stage ranking."""
 
-    def __init__(self, catalog: Catalog, vectors_of: Callable[[list[str]], dict[str, list[float]]]) -> None:
+    def __init__(self, catalog: Catalog, vectors_of: Callable[[list[str]], dict[str, list[float]]],
+                 page_weight: float = 0.0) -> None:
         self.catalog = catalog
         self.vectors_of = vectors_of
+        self.page_weight = page_weight
         self._cache: OrderedDict[tuple[str, ...], _Document] = OrderedDict()
         self._lock = threading.Lock()  # the app searches from worker threads
 
@@ -86,7 +99,9 @@ class DocumentFocus:
         if not total:
             return fused
         scores = dict(fused)
-        query_terms = question_terms(question, PASSAGE_STOPWORDS)
+        # "capex" is found inside a report as "Purchases of property, plant and equipment".
+        query_terms = question_terms(" ".join([question, *synonyms(question), *fiscal_years(question)]),
+                                     PASSAGE_STOPWORDS)
         min_share = MIN_SHARE_UNNAMED if question_vector is None else MIN_SHARE_NAMED
         for doc_id, doc_score in by_doc.most_common(MAX_DOCUMENTS):
             share = doc_score / total
@@ -100,7 +115,7 @@ class DocumentFocus:
                 vector = np.asarray(question_vector, dtype=np.float32)
                 rankings.append(np.argsort(-(doc.vectors @ vector), kind="stable"))
             if query_terms:
-                lexical = doc.bm25(query_terms)
+                lexical = doc.passages.scores(query_terms)
                 if any(lexical):
                     rankings.append(sorted(range(len(lexical)), key=lambda i: -lexical[i]))
             for ranking in rankings:
@@ -108,7 +123,35 @@ class DocumentFocus:
                     row = doc.rows[int(i)]
                     if accept is None or accept(row):
                         scores[row.chunk_id] = scores.get(row.chunk_id, 0.0) + share / (FOCUS_RRF_K + rank + 1)
+            if doc.pages is not None and self.page_weight and query_terms:
+                self._add_pages(doc, query_terms, share, scores, accept)
         return scores
+
+    def _add_pages(self, doc: _Document, query_terms: Sequence[str], share: float, scores: dict[str, float],
+                   accept: Callable[[ChunkRow], bool] | None) -> None:
+        """Pages as well as passages: the document's pages ranked by BM25 over each page's words
+        (its passages' text and context together, page length normalised), fused as one more
+        ranking through each page's best passage. Only a page with a table (a passage whose
+        context carries column headers) that holds more of the question's words than any one of
+        its passages is ranked: a statement's page, whose title, headers and rows each hold a few
+        of them, then ranks high although no single small passage of it holds many. On a page of
+        prose the passages say what the page says; ranking it would only push the second-best
+        passage of the best page below the best passages of lesser pages."""
+        wanted = set(query_terms)
+        page_scores = doc.pages.scores(query_terms)
+
+        def covered(counts: Counter) -> int:
+            return sum(1 for term in wanted if counts[term])
+
+        joint = [p for p, score in enumerate(page_scores)
+                 if score > 0 and any(_COLUMN_HEADERS in doc.rows[i].context for i in doc.page_rows[p])
+                 and covered(doc.pages.counts[p]) > max(covered(doc.passages.counts[i]) for i in doc.page_rows[p])]
+        for rank, page in enumerate(sorted(joint, key=lambda p: -page_scores[p])):
+            candidates = [doc.rows[i] for i in doc.page_rows[page] if accept is None or accept(doc.rows[i])]
+            if candidates:
+                best = max(candidates, key=lambda row: (scores.get(row.chunk_id, 0.0), row.chunk_id))
+                scores[best.chunk_id] = scores.get(best.chunk_id, 0.0) + (
+                    self.page_weight * share / (FOCUS_RRF_K + rank + 1))
 
     def nearest(self, vector: Sequence[float], k: int, doc_ids: Sequence[str]) -> list[tuple[str, float]] | None:
         """The ``k`` passages of ``doc_ids`` most similar to ``vector`` (exact cosine), from the
@@ -141,16 +184,15 @@ class DocumentFocus:
         rows = [r for r in rows if r.chunk_id in stored]
         if not rows:
             return None
-        counts = [Counter(stems(f"{r.section} {r.text}", PASSAGE_STOPWORDS)) for r in rows]
-        lengths = [sum(c.values()) for c in counts]
-        doc = _Document(
-            rows=rows,
-            vectors=np.asarray([stored[r.chunk_id] for r in rows], dtype=np.float32),
-            counts=counts,
-            lengths=lengths,
-            doc_freq=Counter(t for c in counts for t in c),
-            mean_length=max(1.0, sum(lengths) / len(lengths)),
-        )
+        counts = [Counter(stems(f"{r.section} {r.context} {r.text}", PASSAGE_STOPWORDS)) for r in rows]
+        by_page: dict[tuple[str, int], list[int]] = {}  # by part (an attachment has its own pages) and page
+        for i, row in enumerate(rows):
+            if row.page is not None:
+                by_page.setdefault((row.path, row.page), []).append(i)
+        page_rows = [by_page[p] for p in sorted(by_page)]
+        pages = _Bm25([sum((counts[i] for i in members), Counter()) for members in page_rows]) if by_page else None
+        doc = _Document(rows, np.asarray([stored[r.chunk_id] for r in rows], dtype=np.float32), _Bm25(counts),
+                        pages, page_rows)
         with self._lock:
             self._cache[key] = doc
             if len(self._cache) > _CACHE_DOCUMENTS:

@@ -11,6 +11,7 @@ import re
 from typing import Collection, Sequence
 
 from ragbox.search.abbreviations import expansions
+from ragbox.search.filings import fiscal_years, synonyms
 from ragbox.text import COMPOUND_WORD, STOPWORDS, WORD, fold_spaces, quoted_phrases, stems, without_quoted
 
 # A clause boundary before the question: "; ", ". ", "? " or a line break.
@@ -86,7 +87,9 @@ def fts_query(query: str, optional_phrases: Sequence[str] = (), skip: Collection
 def optional_terms(query: str, optional_phrases: Sequence[str] = ()) -> list[str]:
     """The FTS5 terms of ``query`` that rank but do not filter, each a quoted phrase."""
     terms = [fts_phrase(p) for p in optional_phrases if COMPOUND_WORD.findall(p)]
-    for form in expansions(query):  # "blood pressure" also looks for "BP", and back
+    # "blood pressure" also looks for "BP", and back; "capex" for "purchases of property, plant
+    # and equipment"; "FY2018" for "2018".
+    for form in expansions(query) + synonyms(query) + fiscal_years(query):
         if fts_phrase(form) not in terms:
             terms.append(fts_phrase(form))
     for word in COMPOUND_WORD.findall(unquoted(query)):

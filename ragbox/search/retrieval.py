@@ -6,6 +6,7 @@ from typing import Protocol, Sequence
 
 from ragbox.config import RetrievalSettings
 from ragbox.search.focus import DocumentFocus
+from ragbox.search.naming import named_documents
 from ragbox.search.query import contains_phrases, fts_phrase, fts_query, optional_terms, phrases, split_query, unquoted
 from ragbox.search.scope import matching_ids
 from ragbox.store.catalog import Catalog
@@ -44,7 +45,8 @@ class HybridRetriever:
     def __init__(self, catalog: Catalog, vectors: VectorSearch, embedder: Embedder,
                  mode: str = RetrievalSettings.mode, candidates: int = RetrievalSettings.candidates,
                  reranker: Reranker | None = None, focus: bool = RetrievalSettings.focus,
-                 vector_weight: float = RetrievalSettings.vector_weight) -> None:
+                 vector_weight: float = RetrievalSettings.vector_weight, names: bool = RetrievalSettings.names,
+                 page_weight: float = RetrievalSettings.page_weight) -> None:
         self.catalog = catalog
         self.vectors = vectors
         self.embedder = embedder
@@ -52,7 +54,8 @@ class HybridRetriever:
         self.candidates = candidates
         self.weights = (vector_weight, 1.0)  # of the (vector, lexical) rankings in the fusion
         self.reranker = reranker
-        self.focus = DocumentFocus(catalog, vectors.vectors_of) if focus and mode == "hybrid" else None
+        self.focus = DocumentFocus(catalog, vectors.vectors_of, page_weight) if focus and mode == "hybrid" else None
+        self.names = names
 
     def query_vectors(self, query: str) -> list[list[float]]:
         """The embeddings a search of ``query`` uses: of the query, and of its question part when a
@@ -69,11 +72,18 @@ class HybridRetriever:
         # ("Consider the NDA between "Acme" and ...;") names the document, so it is looked for in
         # the document, anywhere: the clause that answers rarely repeats the parties' names.
         required, named = phrases(question), phrases(context)
-        doc_ids = matching_ids(self.catalog.documents(), where)
+        documents = self.catalog.documents()
+        doc_ids = matching_ids(documents, where)
         if named:
             with_names = self._documents_naming(named)
             if with_names is not None:
                 doc_ids = sorted(with_names if doc_ids is None else with_names & set(doc_ids))
+        elif self.names:  # "3M's FY2018 capex": the report whose file name says 3M and 2018
+            allowed = None if doc_ids is None else set(doc_ids)
+            by_file_name = named_documents(query, [(d.doc_id, d.path) for d in documents
+                                                   if allowed is None or d.doc_id in allowed])
+            if by_file_name:
+                doc_ids = sorted(by_file_name)
         depth = max(self.candidates, 2 * k)
         vectors = vectors if vectors is not None else self.query_vectors(query)
         vector, question_vector = vectors[0], vectors[-1]
@@ -143,5 +153,5 @@ def _hits(ranked: Sequence[tuple[str, float]], rows: dict) -> list[Hit]:
         if row is None:  # a chunk of a version being replaced right now
             continue
         hits.append(Hit(chunk_id, row.path, row.page, row.char_start, row.char_end, row.text, score, row.section,
-                        row.ocr))
+                        row.ocr, row.context))
     return hits

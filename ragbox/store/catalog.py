@@ -20,57 +20,11 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ragbox.paths import part_path
+from ragbox.store.schema import BM25_WEIGHTS, open_schema
 from ragbox.text import WORD
 from ragbox.types import Chunk
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS roots (path TEXT PRIMARY KEY, added_at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id TEXT PRIMARY KEY, path TEXT NOT NULL, content_hash TEXT NOT NULL, size INTEGER NOT NULL,
-    pages INTEGER NOT NULL, chunks INTEGER NOT NULL, state TEXT NOT NULL, indexed_at REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS documents_path ON documents(path);
-CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
-CREATE TABLE IF NOT EXISTS chunks (
-    id INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL, seq INTEGER NOT NULL,
-    page INTEGER, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, section TEXT NOT NULL,
-    text TEXT NOT NULL, title TEXT NOT NULL, part TEXT NOT NULL DEFAULT '', ocr INTEGER NOT NULL DEFAULT 0,
-    vector BLOB);
-CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
--- The lexical index: kept in step with ``chunks`` by triggers, inside the same transactions, so
--- it can never disagree with the catalog (porter stemming: "terminate" finds "termination").
--- ``title`` (the file name's words) lets every chunk of "jane_doe_followup.txt" match "Jane Doe",
--- not only the one chunk that happens to name her.
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
-    title, section, text, content='chunks', content_rowid='id',
-    tokenize='porter unicode61 remove_diacritics 2');
-CREATE TRIGGER IF NOT EXISTS chunks_fts_insert AFTER INSERT ON chunks BEGIN
-    INSERT INTO chunks_fts(rowid, title, section, text) VALUES (new.id, new.title, new.section, new.text);
-END;
-CREATE TRIGGER IF NOT EXISTS chunks_fts_delete AFTER DELETE ON chunks BEGIN
-    INSERT INTO chunks_fts(chunks_fts, rowid, title, section, text)
-    VALUES ('delete', old.id, old.title, old.section, old.text);
-END;
--- Every change of a document row moves the generation: a reader holding something derived from
--- the catalog (the matrix of vectors, a server's view of the index) sees it is stale, whichever
--- process or connection wrote.
-CREATE TRIGGER IF NOT EXISTS documents_added AFTER INSERT ON documents BEGIN
-    INSERT OR REPLACE INTO meta VALUES ('generation', COALESCE((SELECT value FROM meta WHERE key='generation'), 0) + 1);
-END;
-CREATE TRIGGER IF NOT EXISTS documents_changed AFTER UPDATE ON documents BEGIN
-    INSERT OR REPLACE INTO meta VALUES ('generation', COALESCE((SELECT value FROM meta WHERE key='generation'), 0) + 1);
-END;
-CREATE TRIGGER IF NOT EXISTS documents_removed AFTER DELETE ON documents BEGIN
-    INSERT OR REPLACE INTO meta VALUES ('generation', COALESCE((SELECT value FROM meta WHERE key='generation'), 0) + 1);
-END;
-CREATE TABLE IF NOT EXISTS skipped (path TEXT PRIMARY KEY, reason TEXT NOT NULL, seen_at REAL NOT NULL);
--- ``part``: the document inside the file a chunk comes from ('' for the file's own text; an
--- e-mail's attachment, say). A file is one document row with all its parts, so changing,
--- renaming or deleting it handles its attachments with it. ``ocr``: its page was read by OCR.
-CREATE TABLE IF NOT EXISTS runs (
-    run_id INTEGER PRIMARY KEY, started_at REAL NOT NULL, finished_at REAL, status TEXT NOT NULL,
-    summary TEXT);
-"""
+_YEAR_JOINED = re.compile(r"^((?:19|20)\d\d)(?=[A-Za-z])")
 
 
 @dataclass(frozen=True)
@@ -85,12 +39,6 @@ class DocumentRow:
     indexed_at: float
 
 
-# Columns added since the first release: an older catalog gets them on open.
-# Columns later versions added: an older catalog gets them when it is opened (a catalog from before
-# vectors were kept here reads its passages' vectors from Chroma).
-ADDED_CHUNK_COLUMNS = {"part": "TEXT NOT NULL DEFAULT ''", "ocr": "INTEGER NOT NULL DEFAULT 0", "vector": "BLOB"}
-
-
 @dataclass(frozen=True)
 class ChunkRow:
     chunk_id: str
@@ -103,9 +51,11 @@ class ChunkRow:
     text: str
     part: str = ""
     ocr: bool = False
+    context: str = ""
 
     def as_chunk(self) -> Chunk:
-        return Chunk(self.page, self.char_start, self.char_end, self.text, self.section, self.part, self.ocr)
+        return Chunk(self.page, self.char_start, self.char_end, self.text, self.section, self.part, self.ocr,
+                     self.context)
 
 
 def chunk_id(doc_id: str, seq: int) -> str:
@@ -122,8 +72,9 @@ def blob_vector(blob: bytes) -> list[float]:
 
 def file_title(path: str, part: str = "") -> str:
     """The words of a file's name: "2026-03-14_jane_doe_followup.txt" -> "2026 03 14 jane doe followup";
-    a part's name adds its words ("mail.eml", "lease.pdf" -> "mail eml lease")."""
-    words = WORD.findall(Path(path).stem)
+    a year joined to a period is split from it ("BESTBUY_2024Q2_10Q" -> "BESTBUY 2024 Q2 10Q"); a
+    part's name adds its words ("mail.eml", "lease.pdf" -> "mail eml lease")."""
+    words = [_YEAR_JOINED.sub(r"\1 ", word) for word in WORD.findall(Path(path).stem)]
     if part:
         words += WORD.findall(re.sub(r"\.[A-Za-z0-9]{1,5}$", "", part))
     return " ".join(words)
@@ -139,14 +90,7 @@ class Catalog:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self.db.executescript(SCHEMA)
-        self._add_columns()
-
-    def _add_columns(self) -> None:
-        present = {row[1] for row in self.db.execute("PRAGMA table_info(chunks)")}
-        for name, kind in ADDED_CHUNK_COLUMNS.items():
-            if name not in present:
-                self.db.execute(f"ALTER TABLE chunks ADD COLUMN {name} {kind}")
+        open_schema(self.db)
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -219,9 +163,10 @@ class Catalog:
             self.db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
             self.db.executemany(
                 "INSERT INTO chunks (chunk_id, doc_id, seq, page, char_start, char_end, section, text, title, "
-                "part, ocr, vector) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "part, ocr, vector, context) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(chunk_id(doc_id, n), doc_id, n, c.page, c.char_start, c.char_end, c.section, c.text,
-                  file_title(path, c.part), c.part, int(c.ocr), b) for (n, c), b in zip(enumerate(chunks), blobs)])
+                  file_title(path, c.part), c.part, int(c.ocr), b, c.context)
+                 for (n, c), b in zip(enumerate(chunks), blobs)])
             self.db.execute("UPDATE documents SET state='ready', chunks=? WHERE doc_id=?", (len(chunks), doc_id))
             for old in replaces:
                 self.db.execute("UPDATE documents SET state='deleting' WHERE doc_id=?", (old,))
@@ -254,8 +199,8 @@ class Catalog:
 
     def _chunk_rows(self, where: str, params: Sequence) -> list[ChunkRow]:
         sql = ("SELECT c.chunk_id, c.doc_id, d.path, c.page, c.char_start, c.char_end, c.section, c.text, "
-               f"c.part, c.ocr FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE {where}")
-        return [ChunkRow(*r[:2], part_path(r[2], r[8]), *r[3:8], r[8], bool(r[9]))
+               f"c.part, c.ocr, c.context FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE {where}")
+        return [ChunkRow(*r[:2], part_path(r[2], r[8]), *r[3:8], r[8], bool(r[9]), r[10])
                 for r in self.db.execute(sql, params)]
 
     def lexical_search(self, match: str, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
@@ -269,13 +214,13 @@ class Catalog:
             if doc_ids is None:
                 rows = self.db.execute(
                     "SELECT c.chunk_id, f.rank FROM (SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ? "
-                    "AND rank MATCH 'bm25(0.5, 0.5, 1.0)' ORDER BY rank LIMIT ?) f JOIN chunks c ON c.id = f.rowid "
+                    f"AND rank MATCH 'bm25({BM25_WEIGHTS})' ORDER BY rank LIMIT ?) f JOIN chunks c ON c.id = f.rowid "
                     "JOIN documents d ON d.doc_id = c.doc_id WHERE d.state = 'ready' ORDER BY f.rank",
                     (match, k)).fetchall()
                 if len(rows) == k or not self.db.execute(
                         "SELECT 1 FROM documents WHERE state != 'ready' LIMIT 1").fetchone():
                     return [(row[0], -row[1]) for row in rows]
-            sql = ("SELECT c.chunk_id, bm25(chunks_fts, 0.5, 0.5, 1.0) AS rank FROM chunks_fts "
+            sql = (f"SELECT c.chunk_id, bm25(chunks_fts, {BM25_WEIGHTS}) AS rank FROM chunks_fts "
                    "JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.doc_id = c.doc_id "
                    "WHERE chunks_fts MATCH ? AND d.state = 'ready'")
             params: list = [match]

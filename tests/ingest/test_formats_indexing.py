@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_indexing import CountingEmbedder
 
 from ragbox.cli import main
 from ragbox.paths import locator
 
 from make_files import email_message, write_docx, write_eml, write_html, write_mbox, write_scan
-from support import MSA, NDA, assert_consistent, store_state
+from support import MSA, NDA, CountingEmbedder, assert_consistent, store_state
 
 
 def mixed_folder(root: Path, scan: bool = True) -> Path:

@@ -7,27 +7,13 @@ import pytest
 
 from ragbox.errors import StoreError
 
-from support import assert_consistent, both_vector_stores, store_state
+from support import CountingEmbedder, assert_consistent, both_vector_stores, store_state
 
 
 @pytest.fixture(params=["embedded", "chroma-server"])
 def store_url(request):
     """Every test here runs against the embedded store and against a real `chroma run`."""
     return both_vector_stores(request)
-
-
-class CountingEmbedder:
-    """Wraps the real embedder to count what gets embedded."""
-
-    def __init__(self, inner):
-        self.inner = inner
-        self.model_id = inner.model_id
-        self.tokenizer = inner.tokenizer
-        self.texts = 0
-
-    def embed(self, texts):
-        self.texts += len(texts)
-        return self.inner.embed(texts)
 
 
 def test_first_index_then_unchanged_costs_nothing(make_engine, docs, embedder):

@@ -10,10 +10,12 @@ from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+import pytest
+
 from ragbox.ingest import parsing
 from ragbox.ingest.parsing import Parsed, Parser, auto_processes
 
-from support import NDA, REPO, assert_consistent, store_state
+from support import NDA, REPO, assert_consistent, store_state, write_annual_report
 
 
 def test_worker_processes_build_the_same_index_as_a_thread(make_engine, docs):
@@ -25,6 +27,23 @@ def test_worker_processes_build_the_same_index_as_a_thread(make_engine, docs):
     assert store_state(in_thread) == store_state(in_processes)
     assert_consistent(in_processes)
     assert in_processes.index([docs]).unchanged == 7
+
+
+@pytest.mark.slow
+def test_a_worker_cuts_a_statement_with_its_context_as_a_thread_does(tmp_path):
+    from ragbox.bundled import embedding_model_dir
+    from ragbox.ingest.chunking import Chunker
+    from ragbox.store.tokens import ModelTokenizer
+
+    report = write_annual_report(tmp_path / "Northwind_2022_10K.pdf")
+    chunker = Chunker(ModelTokenizer(embedding_model_dir()), 40, 10)
+    parser = Parser(chunker, 1)
+    try:
+        in_worker = parser.submit(report, report.read_bytes())()
+    finally:
+        parser.close()
+    assert in_worker.chunks == parsing.parse(chunker, report, report.read_bytes()).chunks
+    assert any("Consolidated Statement of Cash Flows" in c.context for c in in_worker.chunks)
 
 
 def test_small_runs_parse_in_a_thread_big_ones_in_processes():

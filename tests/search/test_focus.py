@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ragbox.search.focus import _Document
+from ragbox.search.focus import _Bm25, _Document
 from ragbox.store.catalog import ChunkRow
 from ragbox.text import PASSAGE_STOPWORDS, stems
 
@@ -19,9 +19,7 @@ def _document(texts: list[str]) -> _Document:
 
     rows = [ChunkRow(f"d:{i:05d}", "d", "d.txt", None, 0, len(t), "", t) for i, t in enumerate(texts)]
     counts = [Counter(terms(t)) for t in texts]
-    lengths = [sum(c.values()) for c in counts]
-    return _Document(rows, np.zeros((len(texts), 3), dtype=np.float32), counts, lengths,
-                     Counter(t for c in counts for t in c), sum(lengths) / len(lengths))
+    return _Document(rows, np.zeros((len(texts), 3), dtype=np.float32), _Bm25(counts), None, [])
 
 
 def test_in_document_bm25_ignores_words_the_whole_document_repeats():
@@ -32,10 +30,10 @@ def test_in_document_bm25_ignores_words_the_whole_document_repeats():
         "Bolt Freight keeps records of orders placed with Acme Rockets.",
         "Acme Rockets invoices Bolt Freight each month.",
     ])
-    scores = doc.bm25(terms("Acme Rockets Bolt Freight terminate notice"))
+    scores = doc.passages.scores(terms("Acme Rockets Bolt Freight terminate notice"))
     assert max(range(5), key=scores.__getitem__) == 2
     # A word in most passages weighs little: a name adds a third of what one rare word does.
-    assert doc.bm25(terms("Acme"))[1] < doc.bm25(terms("terminate"))[2] / 3
+    assert doc.passages.scores(terms("Acme"))[1] < doc.passages.scores(terms("terminate"))[2] / 3
 
 
 # Every passage but the one that answers repeats the parties' names: across the index those

@@ -1,7 +1,7 @@
 """The catalog: the keyword index's term counts and skipped-file bookkeeping."""
 
 from ragbox.search.query import fts_query
-from ragbox.store.catalog import Catalog
+from ragbox.store.catalog import Catalog, DocumentRow, file_title
 
 INSERT_CHUNK = ("INSERT INTO chunks(chunk_id, doc_id, seq, page, char_start, char_end, title, section, text) "
                 "VALUES (?, 'd', ?, NULL, 0, 1, '', '', ?)")
@@ -38,10 +38,66 @@ def test_skipped_files_under_a_folder_with_like_wildcards_in_its_name_are_cleare
         catalog.close()
 
 
+# The schema of catalogs written before chunks had a context (ragbox 0.1.0 as first released).
+OLD_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE documents (
+    doc_id TEXT PRIMARY KEY, path TEXT NOT NULL, content_hash TEXT NOT NULL, size INTEGER NOT NULL,
+    pages INTEGER NOT NULL, chunks INTEGER NOT NULL, state TEXT NOT NULL, indexed_at REAL NOT NULL);
+CREATE TABLE chunks (
+    id INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL, seq INTEGER NOT NULL,
+    page INTEGER, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, section TEXT NOT NULL,
+    text TEXT NOT NULL, title TEXT NOT NULL);
+CREATE VIRTUAL TABLE chunks_fts USING fts5(
+    title, section, text, content='chunks', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2');
+CREATE TRIGGER chunks_fts_insert AFTER INSERT ON chunks BEGIN
+    INSERT INTO chunks_fts(rowid, title, section, text) VALUES (new.id, new.title, new.section, new.text);
+END;
+INSERT INTO documents VALUES ('old', '/x/lease.txt', 'h:96/24/1', 10, 1, 1, 'ready', 0);
+INSERT INTO chunks(chunk_id, doc_id, seq, page, char_start, char_end, section, text, title)
+    VALUES ('old:00000', 'old', 0, NULL, 0, 24, 'Rent', 'The rent is due monthly.', 'lease');
+"""
+
+
+def test_an_older_catalog_gains_context_in_both_tables_and_keeps_its_chunks(tmp_path):
+    import sqlite3
+
+    from ragbox.types import Chunk
+
+    path = tmp_path / "catalog.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(OLD_SCHEMA)
+    old.close()
+    catalog = Catalog(path)
+    try:
+        assert [r.text for r in catalog.chunks_of("old")] == ["The rent is due monthly."]
+        [row] = catalog.chunks_of("old")
+        assert (row.context, row.part, row.ocr) == ("", "", False)  # every column added since, in one go
+        assert [i for i, _ in catalog.lexical_search('"rent"', 5)] == ["old:00000"]  # FTS rebuilt
+        catalog.begin_document(DocumentRow("new", "/x/fees.md", "h2", 1, 1, 1, "ready", 0))
+        catalog.finish_document("new", [Chunk(None, 0, 20, "| Onboarding | 1,200 |", context="Fee | Amount")], [])
+        assert [i for i, _ in catalog.lexical_search('"amount"', 5)] == ["new:00000"]  # context is searched
+        assert catalog.chunks_of("new")[0].context == "Fee | Amount"
+        catalog.drop_documents(["new"])  # the delete trigger knows the context column too
+        assert catalog.lexical_search('"amount"', 5) == []
+    finally:
+        catalog.close()
+    reopened = Catalog(path)  # migrating is done once
+    try:
+        assert [i for i, _ in reopened.lexical_search('"rent"', 5)] == ["old:00000"]
+    finally:
+        reopened.close()
+
+
+def test_file_titles_split_a_year_from_its_period():
+    assert file_title("/r/BESTBUY_2024Q2_10Q.pdf") == "BESTBUY 2024 Q2 10Q"
+    assert file_title("/r/3M_2018_10K.pdf") == "3M 2018 10K"
+
+
 def test_an_older_catalog_gains_the_part_and_ocr_columns(tmp_path):
     import sqlite3
 
-    from ragbox.store.catalog import SCHEMA
+    from ragbox.store.schema import SCHEMA
 
     path = tmp_path / "catalog.sqlite3"
     old_schema = SCHEMA.replace(", part TEXT NOT NULL DEFAULT '', ocr INTEGER NOT NULL DEFAULT 0", "")

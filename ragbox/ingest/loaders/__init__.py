@@ -6,7 +6,8 @@ page's text is exactly what its format module extracts, the same every time, so 
 ``page.text[char_start:char_end]`` and the passage view can read the page again. For
 ``.txt``/``.md`` the single page is the decoded file (no newline translation, a UTF-8
 byte-order mark dropped); for PDFs each page is what ``pypdf``'s ``extract_text()`` returns, or
-what OCR reads on a page with no text layer.
+for a page that holds a table its tidied layout-mode text (see ``loaders.pdf``), or what OCR
+reads on a page with no text layer.
 
 A format that holds other documents (an e-mail's attachments, the messages of an mbox) also
 registers an ``inner(path, data)`` lister in ``INNER``. Each inner document is read by the

@@ -1,16 +1,37 @@
-"""PDF: one page of text per PDF page, exactly as ``pypdf``'s ``extract_text()`` returns it; a
-page with no text layer (a scan) is read by OCR when ``options.ocr`` is given."""
+"""PDF: one page of text per PDF page, extracted by ``pypdf``; a page with no text layer (a scan)
+is read by OCR when ``options.ocr`` is given.
+
+A page's text is what ``extract_text()`` returns, except on a page that holds a table: there it
+is pypdf's layout-mode text, tidied (see ``tidy_layout``), so that each table row is one line with
+its cells side by side. Plain extraction scatters a table's cells one per line (the label on one
+line, "(", "1,749", ")" on the next three), which no reader, chunker or keyword search can use.
+Layout mode costs about twice as much, so it is spent only where plain text shows a table.
+Both paths are deterministic: re-reading the file gives the same text, so offsets stay exact.
+"""
 
 from __future__ import annotations
 
 import io
 import logging
+import re
 from pathlib import Path
 
 from ragbox.errors import DocumentError
 from ragbox.ingest.loaders.options import DEFAULT_OPTIONS, ReadOptions
 from ragbox.ingest.loaders.pdf_ocr import with_ocr
 from ragbox.types import Page
+
+# A line of plain-extracted text that belongs to a table: only a cell (a number, an amount, a
+# dash, or the "$" and brackets pypdf puts on lines of their own), or a line with two or more
+# amounts ("Net card fees 6,070 5,195 4,664"; a year is not an amount).
+_CELL_LINE = re.compile(r"[$€£¥(),.%\d\s\u00a0\u2014\u2013-]*\d[$€£¥(),.%\d\s\u00a0\u2014\u2013-]*")
+_AMOUNT = re.compile(r"(?<![\w.,])\(?[$€£¥]?\d[\d,]*(?:\.\d+)?\)?%?(?![\w.,]*\w)")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+TABLE_MIN_LINES = 6  # a page with fewer is prose with a figure or two in it
+TABLE_MIN_SHARE = 0.2  # of the page's non-empty lines
+_SPACE_RUN = re.compile(r"[ \t\u00a0]{2,}")
+_BLANK_RUN = re.compile(r"\n{3,}")
+CELL_GAP = "  "  # how a tidied layout line separates cells (words inside a cell have one space)
 
 
 def pages(path: Path, data: bytes, options: ReadOptions = DEFAULT_OPTIONS) -> list[Page]:
@@ -38,4 +59,29 @@ def _page_text(page) -> str:
         text = page.extract_text() or ""
     except Exception:  # a single broken page should not lose the rest of the document
         return ""
+    if looks_tabular(text):
+        try:
+            text = tidy_layout(page.extract_text(extraction_mode="layout", layout_mode_strip_rotated=False))
+        except Exception:  # layout mode fails on some fonts; the plain text is still good text
+            pass
     return text.replace("\x00", "")
+
+
+def looks_tabular(plain: str) -> bool:
+    """Whether plain-extracted page text shows a table: many lines that are a cell or a row."""
+    lines = [line for line in plain.splitlines() if line.strip()]
+    rows = sum(1 for line in lines if _CELL_LINE.fullmatch(line) or _amounts(line) >= 2)
+    return rows >= TABLE_MIN_LINES and rows >= TABLE_MIN_SHARE * len(lines)
+
+
+def _amounts(line: str) -> int:
+    return sum(1 for m in _AMOUNT.finditer(line) if not _YEAR.fullmatch(m.group().strip("()")))
+
+
+def tidy_layout(text: str) -> str:
+    """Layout-mode text made compact: no indentation or trailing spaces, every run of spaces
+    inside a line shortened to ``CELL_GAP``, at most one blank line in a row. Layout mode pads
+    cells to their position on the page; the padding would cost a reader's (and the model's)
+    character budget and say nothing a two-space gap does not."""
+    lines = (_SPACE_RUN.sub(CELL_GAP, line.strip()) for line in text.splitlines())
+    return _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip("\n")

@@ -1,0 +1,96 @@
+"""The language of financial filings: synonyms of statement line items, and fiscal periods.
+
+An analyst asks for "capital expenditure" or "the income statement"; a 10-K prints "Purchases of
+property, plant and equipment" under "Consolidated Statements of Operations". Neither BM25 nor a
+small embedding model links the two, so, as ``abbreviations`` does for clinical and contract
+terms, a question naming one form also searches the others. Each group below holds names that
+standard US GAAP statements use for one and the same line item or statement; a group is added
+only when its names mean the same thing wherever they appear, never to fit a particular question.
+
+Fiscal periods: "FY2018", "FY 18", "fiscal 2018", "fiscal year 2018" and "Q2'2023" all name the
+year 2018 (or 2023), which is how reports and their file names write it (``3M_2018_10K.pdf``).
+"""
+
+from __future__ import annotations
+
+import re
+
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    # statements
+    ("income statement", "statement of income", "statements of income", "statement of operations",
+     "statements of operations", "statement of earnings", "statements of earnings", "profit and loss", "p&l"),
+    ("balance sheet", "statement of financial position", "statements of financial position"),
+    ("cash flow statement", "statement of cash flows", "statements of cash flows"),
+    # line items
+    ("capital expenditure", "capital expenditures", "capex", "purchases of property, plant and equipment",
+     "payments for property, plant and equipment", "additions to property and equipment",
+     "capital spending"),
+    ("property, plant and equipment", "pp&e", "ppne", "property and equipment"),
+    ("revenue", "revenues", "net sales", "net revenue", "net revenues", "total revenues"),
+    ("cost of goods sold", "cogs", "cost of sales", "cost of revenue", "cost of revenues",
+     "cost of products sold"),
+    ("net income", "net earnings", "net profit"),
+    ("operating income", "operating profit", "income from operations", "earnings from operations"),
+    ("cash from operations", "operating cash flow", "net cash provided by operating activities",
+     "cash provided by operations"),
+    ("depreciation and amortization", "d&a"),
+    ("earnings per share", "eps"),
+    ("selling, general and administrative", "sg&a"),
+    ("research and development", "r&d"),
+    ("shareholders' equity", "stockholders' equity", "shareowners' equity"),
+    ("inventory", "inventories", "merchandise inventories"),
+    ("accounts payable", "trade payables"),
+    ("accounts receivable", "trade receivables"),
+    ("dividends paid", "cash dividends", "dividends to shareholders"),
+)
+
+_WORDS = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)?")
+# FY2018, FY 2018, FY18, FY'18, fiscal 2018, fiscal year 2018, Q2'2023, Q2 2023, 2023Q2.
+_FISCAL = re.compile(
+    r"\b(?:fy|fiscal(?:\s+year)?)\s*['\u2019]?\s*((?:19|20)?\d\d)\b"  # FY18, FY 2018, fiscal 2019
+    r"|\bq[1-4](?:\s*['\u2019]\s*|\s+(?:of\s+)?)((?:19|20)\d\d)\b"  # Q2'2023, Q2 2023 (not "Q130")
+    r"|\b((?:19|20)\d\d)\s*q[1-4]\b",  # 2023Q2
+    re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _flat(text: str) -> str:
+    """Lower-cased words separated by single spaces ("PP&E" -> "pp&e", "plant, and" -> "plant and")."""
+    return " ".join(_WORDS.findall(text.lower().replace("\u2019", "'").replace("'", "")))
+
+
+_GROUPS = [tuple(_flat(name) for name in group) for group in SYNONYMS]
+
+
+def synonyms(text: str) -> list[str]:
+    """The other names of each statement or line item ``text`` names, in order of appearance."""
+    flat = f" {_flat(text)} "
+    found: list[tuple[int, str]] = []
+    for group in _GROUPS:
+        hits = [flat.find(f" {name} ") for name in group]
+        present = [h for h in hits if h >= 0]
+        if present:
+            at = min(present)
+            found.extend((at, name) for name, hit in zip(group, hits) if hit < 0)
+    seen: list[str] = []
+    for _, name in sorted(found):
+        if name not in seen:
+            seen.append(name)
+    return seen
+
+
+def fiscal_years(text: str, plain: bool = False) -> list[str]:
+    """The years a question names as fiscal periods, as four digits, in order: "FY18 and fiscal
+    2019" -> ["2018", "2019"]; with ``plain``, plain years too ("in 2022", "2019-nCoV"), which
+    keyword search finds as they are written."""
+    years: list[tuple[int, str]] = []
+    for match in _FISCAL.finditer(text):
+        year = match.group(1) or match.group(2) or match.group(3)
+        years.append((match.start(), year if len(year) == 4 else f"20{year}"))
+    if plain:
+        years += [(m.start(), m.group()) for m in _YEAR.finditer(text)]
+    ordered: list[str] = []
+    for _, year in sorted(years):
+        if year not in ordered:
+            ordered.append(year)
+    return ordered
