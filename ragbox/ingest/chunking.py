@@ -21,6 +21,10 @@ from ragbox.types import Chunk, Page
 _SENTENCE_END = re.compile(r"[.!?;][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
 _LINE = re.compile(r"\n")
+# A page longer than this is chunked block by block, so tokenizing a huge file (a log, a
+# multi-megabyte line) never holds more than one block's tokens; ordinary pages are one block.
+BLOCK_CHARS = 1_000_000
+CHECK_BATCH = 4096  # chunks re-counted in one tokenizer batch (bounds that batch's memory too)
 _HEADING = re.compile(
     r"""^[ \t]*(?:
         \#{1,6}[ \t]+\S.{0,100}                                   # markdown heading
@@ -87,16 +91,23 @@ class Chunker:
 
     def chunk_pages(self, pages: list[Page]) -> list[Chunk]:
         chunks: list[Chunk] = []
+        unchecked: list[Chunk] = []
+        texts = {page.number: page.text for page in pages}
         section = ""
         for page in pages:
-            page_chunks, section = self._chunk_page(page, section)
-            chunks.extend(page_chunks)
-        return self._enforce_limit(chunks, {page.number: page.text for page in pages})
+            for start, end in _blocks(page.text):
+                block_chunks, section = self._chunk_span(page, start, end, section)
+                unchecked.extend(block_chunks)
+                if len(unchecked) >= CHECK_BATCH:
+                    chunks.extend(self._enforce_limit(unchecked, texts))
+                    unchecked = []
+        return chunks + self._enforce_limit(unchecked, texts)
 
-    def _chunk_page(self, page: Page, section: str) -> tuple[list[Chunk], str]:
+    def _chunk_span(self, page: Page, low: int, high: int, section: str) -> tuple[list[Chunk], str]:
+        """The chunks of ``page.text[low:high]`` (a whole page, or one block of a huge one)."""
         text = page.text
-        starts = [s for s, _ in self.tokenizer.spans(text)]
-        units = self._units(text, starts)
+        starts = [low + s for s, _ in self.tokenizer.spans(text[low:high])]
+        units = self._units(text, starts, low, high)
         chunks: list[Chunk] = []
         current: list[_Unit] = []  # the chunk being built
         fresh = False  # whether ``current`` holds units no emitted chunk has yet
@@ -139,16 +150,17 @@ class Chunker:
             total += unit.tokens
         return kept
 
-    def _units(self, text: str, token_starts: list[int]) -> list[_Unit]:
-        """Sentences, lines that are headings and paragraph pieces, each at most max_tokens."""
-        cuts = {0, len(text)}
+    def _units(self, text: str, token_starts: list[int], low: int, high: int) -> list[_Unit]:
+        """Sentences, lines that are headings and paragraph pieces of ``text[low:high]``, each at
+        most max_tokens."""
+        cuts = {low, high}
         for pattern in (_PARAGRAPH, _SENTENCE_END):
-            cuts.update(m.end() for m in pattern.finditer(text))
-        heading_starts = {m.start() for m in _HEADING.finditer(text)} if self.structure else set()
+            cuts.update(m.end() for m in pattern.finditer(text, low, high))
+        heading_starts = {m.start() for m in _HEADING.finditer(text, low, high)} if self.structure else set()
         for start in heading_starts:
             cuts.add(start)
-            line_end = text.find("\n", start)
-            cuts.add(len(text) if line_end < 0 else line_end + 1)
+            line_end = text.find("\n", start, high)
+            cuts.add(high if line_end < 0 else line_end + 1)
         bounds = sorted(cuts)
         units: list[_Unit] = []
         for raw_start, raw_end in zip(bounds, bounds[1:]):
@@ -208,6 +220,26 @@ class Chunker:
             if start < end:
                 halves.append(Chunk(chunk.page, start, end, page_text[start:end], chunk.section))
         return halves
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """``text`` as spans of at most BLOCK_CHARS, cut after a blank line, else a line, else a
+    space, else anywhere (a megabyte with no space in it is not prose anyway)."""
+    spans: list[tuple[int, int]] = []
+    low = 0
+    while len(text) - low > BLOCK_CHARS:
+        limit = low + BLOCK_CHARS
+        for mark in ("\n\n", "\n", " "):
+            found = text.rfind(mark, low + BLOCK_CHARS // 2, limit)
+            if found >= 0:
+                cut = found + len(mark)
+                break
+        else:
+            cut = limit
+        spans.append((low, cut))
+        low = cut
+    spans.append((low, len(text)))
+    return spans
 
 
 def _tokens(units: list[_Unit]) -> int:

@@ -2,7 +2,10 @@
 
 Unchanged files (same path, same sha256) cost a hash. Edited files are re-chunked and their old
 version removed; a renamed or moved file reuses its stored vectors; a deleted file's chunks go.
-Loading and chunking run in a thread ahead of the embedder so parsing overlaps with embedding.
+Loading and chunking run in a thread ahead of the embedder so parsing overlaps with embedding;
+parsing itself runs in a bounded child process (``loaders.sandbox``). Memory stays bounded by
+the largest file: prepared files wait while too much text is already queued, and a file's chunks
+are embedded and stored in slices.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import queue
 import threading
 import time
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -19,13 +23,15 @@ from ragbox.errors import DocumentError
 from ragbox.ingest.chunking import Chunker
 from ragbox.ingest.crash_points import crash_point
 from ragbox.ingest.discovery import discover
-from ragbox.ingest.loaders import pages_from_bytes, read_file
+from ragbox.ingest.loaders import ReaderProcess, ReadLimits, read_file
 from ragbox.store.catalog import Catalog, DocumentRow, chunk_id
 from ragbox.store.embeddings import Embedder
 from ragbox.store.vectors import ChromaVectorStore
 from ragbox.types import Chunk
 
 EMBED_BATCH_CHUNKS = 256  # chunks gathered across files before one embedding call
+EMBED_SLICE = 1024  # most chunks embedded and stored at once (a huge file goes in slices)
+QUEUED_TEXT_CHARS = 32_000_000  # prepared text waiting for the embedder, beyond one file
 
 
 @dataclass
@@ -95,11 +101,15 @@ def document_id(path: str, content_hash: str) -> str:
 
 
 class Indexer:
-    def __init__(self, catalog: Catalog, vectors: ChromaVectorStore, embedder: Embedder, chunker: Chunker) -> None:
+    def __init__(self, catalog: Catalog, vectors: ChromaVectorStore, embedder: Embedder, chunker: Chunker,
+                 limits: ReadLimits | None = None) -> None:
         self.catalog = catalog
         self.vectors = vectors
         self.embedder = embedder
         self.chunker = chunker
+        self.limits = limits or ReadLimits()
+        self._reader: ReaderProcess | None = None
+        self._dropped = False  # whether this run deleted anything (its text is then purged)
 
     # --- repair --------------------------------------------------------------------------
     def recover(self, deep: bool) -> int:
@@ -137,7 +147,7 @@ class Indexer:
         summary.repaired = self.recover(deep=interrupted)
         files: list[Path] = []
         for root in roots:
-            for found in discover(root):
+            for found in discover(root, within=roots):
                 if found.skip_reason:
                     summary.skipped[str(found.path)] = found.skip_reason
                 else:
@@ -154,6 +164,26 @@ class Indexer:
             gone_by_hash.setdefault(doc.content_hash, []).append(doc)
 
         current = {d.path: d for d in in_scope}
+        with ReaderProcess(self.limits) as self._reader:
+            self._index_files(files, current, gone, gone_by_hash, progress, on_progress, summary)
+        self._reader = None
+
+        moved = {old for old, _ in summary.renamed}
+        removed = [d for d in gone.values() if d.path not in moved]
+        if removed:
+            self.catalog.mark_deleting([d.doc_id for d in removed])
+            crash_point("removing")
+            self._drop([d.doc_id for d in removed])
+            summary.removed = sorted(d.path for d in removed)
+
+        self.catalog.record_skipped(summary.skipped, [str(r) for r in roots])
+        if self._dropped or summary.repaired:
+            self.catalog.purge_deleted()  # no bytes of removed text stay in the files
+        summary.seconds = time.perf_counter() - started
+        self.catalog.finish_run(run_id, summary.as_dict())
+        return summary
+
+    def _index_files(self, files, current, gone, gone_by_hash, progress, on_progress, summary) -> None:
         pending: list[_Prepared] = []
         for item in self._prepare_ahead(files, current, gone_by_hash, progress, on_progress):
             if item.skip_reason:
@@ -172,40 +202,34 @@ class Indexer:
                     pending = []
         self._write(pending, summary)
 
-        moved = {old for old, _ in summary.renamed}
-        removed = [d for d in gone.values() if d.path not in moved]
-        if removed:
-            self.catalog.mark_deleting([d.doc_id for d in removed])
-            crash_point("removing")
-            self._drop([d.doc_id for d in removed])
-            summary.removed = sorted(d.path for d in removed)
-
-        self.catalog.record_skipped(summary.skipped, [str(r) for r in roots])
-        summary.seconds = time.perf_counter() - started
-        self.catalog.finish_run(run_id, summary.as_dict())
-        return summary
-
     def _prepare_ahead(self, files, current, gone_by_hash, progress, on_progress) -> Iterator[_Prepared]:
-        """Yield prepared files from a loader thread, so parsing overlaps with embedding."""
+        """Yield prepared files from a loader thread, so parsing overlaps with embedding. The
+        thread waits while more than QUEUED_TEXT_CHARS of prepared text is queued."""
         results: queue.Queue = queue.Queue(maxsize=8)
         stop = threading.Event()
+        queued = _Budget(QUEUED_TEXT_CHARS)
 
         def produce() -> None:
             try:
                 for path in files:
                     if stop.is_set():
                         return
-                    results.put(("file", path, self._prepare(path, current, gone_by_hash)))
+                    item = self._prepare(path, current, gone_by_hash)
+                    cost = sum(len(c.text) for c in item.chunks)
+                    if not queued.take(cost, stop):
+                        return
+                    results.put(("file", path, item, cost))
             except BaseException as exc:  # surfaced in the consumer, never lost in the thread
-                results.put(("error", None, exc))
+                results.put(("error", None, exc, 0))
             finally:
-                results.put(("end", None, None))
+                results.put(("end", None, None, 0))
 
         worker = threading.Thread(target=produce, name="ragbox-loader", daemon=True)
         worker.start()
         try:
             while True:
-                kind, path, value = results.get()
+                kind, path, value, cost = results.get()
+                queued.give(cost)
                 if kind == "end":
                     break
                 if kind == "error":
@@ -220,6 +244,7 @@ class Indexer:
                 yield value
         finally:
             stop.set()
+            queued.give(0)
             while worker.is_alive():
                 try:
                     results.get(timeout=0.1)
@@ -230,7 +255,7 @@ class Indexer:
         """Runs in the loader thread: reads no catalog or store, only files and the maps given."""
         key = str(path)
         try:
-            data, file_hash = read_file(path)
+            data, file_hash = read_file(path, self.limits.max_bytes)
             # Stored with the chunking settings: a file cut with other settings is not unchanged
             # (and a moved one is not copied), so a settings change re-chunks files as they are met.
             digest = f"{file_hash}:{self.chunker.settings_key}"
@@ -240,11 +265,13 @@ class Indexer:
             replaces = [existing.doc_id] if existing else []
             if gone_by_hash.get(digest):
                 return _Prepared(key, digest, replaces=replaces, moved_from=gone_by_hash[digest].pop(0))
-            pages = pages_from_bytes(path, data)
+            size = len(data)
+            pages = self._reader.pages(path, data)
+            del data  # the file's bytes are not needed while it is chunked
             chunks = self.chunker.chunk_pages(pages)
         except DocumentError as exc:
             return _Prepared(key, skip_reason=exc.why)
-        return _Prepared(key, digest, len(data), len(pages), chunks, replaces)
+        return _Prepared(key, digest, size, len(pages), chunks, replaces)
 
     def _move(self, old: DocumentRow, new_path: str, replaces: list[str]) -> None:
         """A renamed file: copy its vectors and chunks under the new path, no re-embedding."""
@@ -264,18 +291,17 @@ class Indexer:
     def _write(self, prepared: list[_Prepared], summary: IndexSummary) -> None:
         if not prepared:
             return
-        texts = [c.text for p in prepared for c in p.chunks]
-        vectors = self.embedder.embed(texts)
-        offset = 0
+        vectors = self._embedded([c.text for p in prepared for c in p.chunks])
         for item in prepared:
             doc_id = document_id(item.path, item.content_hash)
             count = len(item.chunks)
             self.catalog.begin_document(DocumentRow(doc_id, item.path, item.content_hash, item.size,
                                                     item.pages, count, "writing", time.time()))
             crash_point("begun")
-            self.vectors.upsert([chunk_id(doc_id, n) for n in range(count)],
-                                vectors[offset:offset + count], [doc_id] * count)
-            offset += count
+            for start in range(0, count, EMBED_SLICE):
+                part = list(islice(vectors, min(EMBED_SLICE, count - start)))
+                self.vectors.upsert([chunk_id(doc_id, n) for n in range(start, start + len(part))], part,
+                                    [doc_id] * len(part))
             crash_point("upserted")
             self.catalog.finish_document(doc_id, item.chunks, item.replaces)
             crash_point("finished")
@@ -284,10 +310,16 @@ class Indexer:
             summary.pages += item.pages
             summary.chunks += count
 
+    def _embedded(self, texts: list[str]) -> Iterator[list[float]]:
+        """The vectors of ``texts`` in order, embedded EMBED_SLICE at a time as they are taken."""
+        for start in range(0, len(texts), EMBED_SLICE):
+            yield from self.embedder.embed(texts[start:start + EMBED_SLICE])
+
     def _drop(self, doc_ids: list[str]) -> None:
         if doc_ids:
             self.vectors.delete_docs(doc_ids)
             self.catalog.drop_documents(doc_ids)
+            self._dropped = True
 
     def forget(self, path: Path) -> list[str]:
         """Remove every indexed file at or under ``path``; returns the paths removed."""
@@ -295,7 +327,33 @@ class Indexer:
         docs = [d for d in self.catalog.documents() if d.path == str(target) or _is_under(d.path, [target])]
         self.catalog.mark_deleting([d.doc_id for d in docs])
         self._drop([d.doc_id for d in docs])
+        if docs:
+            self.catalog.purge_deleted()
         return [d.path for d in docs]
+
+
+class _Budget:
+    """How much prepared text is queued; a taker waits while the queue is over budget (a single
+    item larger than the budget passes once the queue is empty)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+        self.changed = threading.Condition()
+
+    def take(self, amount: int, stop: threading.Event) -> bool:
+        with self.changed:
+            while self.used and self.used + amount > self.limit:
+                if stop.is_set():
+                    return False
+                self.changed.wait(0.1)
+            self.used += amount
+        return True
+
+    def give(self, amount: int) -> None:
+        with self.changed:
+            self.used -= amount
+            self.changed.notify_all()
 
 
 def _size(path: Path) -> int:
