@@ -17,6 +17,8 @@ from typing import Callable, Iterator, Sequence
 from ragbox import bundled
 from ragbox.config import Settings
 from ragbox.errors import StoreError
+from ragbox.offline import apply_offline_env
+from ragbox.privacy import make_private, private_dir, private_umask
 from ragbox.types import Answer, Hit, PageInContext, Where
 
 TokenCallback = Callable[[str], None]
@@ -33,6 +35,7 @@ def data_dir(settings: Settings) -> Path:
 class Engine:
     def __init__(self, settings: Settings, embedder=None, generator=None) -> None:
         """``embedder``/``generator`` replace the configured ones (a shared or fake instance)."""
+        apply_offline_env()  # before any model library is imported: no hub, no telemetry
         self.settings = settings
         self.index_name = settings.store.index
         self.index_dir = data_dir(settings) / "indexes" / self.index_name
@@ -153,31 +156,69 @@ class Engine:
         self._generator = new
         return new
 
+    def check_llm(self, name: str | None = None) -> dict:
+        """Whether an LLM (``name``: a GGUF path; None: the configured one) loads and generates on
+        this CPU: ``{"ok", "model", "detail"}``. It runs in a child process, so a llama.cpp build
+        for another CPU dies there (SIGILL) instead of taking the caller with it."""
+        from ragbox import checkup
+
+        return checkup.check_llm(self.settings, name)
+
+    def doctor(self, config_path: str | None = None, network_check: bool = True) -> dict:
+        """Where every byte lives, the offline and telemetry switches, loose permissions, whether
+        the LLM runs on this CPU and (``network_check``) an index and a question answered with
+        networking made impossible. See ``checkup``."""
+        from ragbox import checkup
+
+        return checkup.run(self, data_dir(self.settings), config_path, network_check)
+
     # --- indexing ----------------------------------------------------------------------------
     @contextmanager
-    def _write_lock(self) -> Iterator[None]:
-        self.index_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.index_dir / "write.lock", "w") as handle:
+    def _write_lock(self, wait: bool = False, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+        """One writer per index: another gets the "busy" error, or waits for its turn (``wait``;
+        ``on_wait`` is called once when it has to). Everything written meanwhile is private."""
+        private_dir(self.index_dir.parent)
+        private_dir(self.index_dir)
+        with private_umask(), open(self.index_dir / "write.lock", "w") as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise StoreError(f"Index '{self.index_name}' is busy", "another ragbox is indexing it",
-                                 self.index_dir) from None
-            yield
+                if not wait:
+                    raise StoreError(f"Index '{self.index_name}' is busy", "another ragbox is indexing it "
+                                     "(`ragbox index --wait` waits for it)", self.index_dir) from None
+                if on_wait:
+                    on_wait()
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                make_private(self.index_dir)  # whatever a library created with looser modes
 
-    def index(self, paths: Sequence[Path], on_progress=None):
+    def index(self, paths: Sequence[Path], on_progress=None, wait: bool = False,
+              on_wait: Callable[[], None] | None = None, rebuild: bool = False):
+        """Index ``paths`` (none: the folders the index was built from). ``rebuild`` drops the
+        index first, under the same lock; ``wait`` waits for another indexer instead of failing."""
         from ragbox.ingest.indexer import Indexer
+        from ragbox.ingest.loaders import ReadLimits
 
-        with self._write_lock():
+        with self._write_lock(wait, on_wait):
+            roots = [Path(p) for p in self.catalog.roots()]
+            if rebuild:
+                self._drop_everything()
             self._check_embedding_model(claim=True)
-            indexer = Indexer(self.catalog, self.vectors, self.embedder, self.chunker)
-            return indexer.run(paths or [Path(p) for p in self.catalog.roots()], on_progress)
+            indexer = Indexer(self.catalog, self.vectors, self.embedder, self.chunker,
+                              ReadLimits.from_settings(self.settings.index))
+            return indexer.run(paths or roots, on_progress)
 
     def rebuild(self) -> None:
         """Drop the whole index (after an embedding model change); the next index run refills it."""
         with self._write_lock():
-            self.vectors.drop_all()
-            self.catalog.clear()
+            self._drop_everything()
+
+    def _drop_everything(self) -> None:
+        self.vectors.drop_all()
+        self.catalog.clear()
+        self.catalog.purge_deleted()
 
     def forget(self, path: Path) -> list[str]:
         from ragbox.ingest.indexer import Indexer
@@ -205,7 +246,8 @@ class Engine:
     def search(self, query: str, k: int | None = None, where: Where = None) -> list[Hit]:
         self._require_index()
         self._check_embedding_model()
-        return self.retriever.search(query, k or self.settings.retrieval.k, where)
+        with self.catalog.snapshot():  # one version of the index, even while another process writes
+            return self.retriever.search(query, k or self.settings.retrieval.k, where)
 
     def ask(self, question: str, k: int | None = None, where: Where = None,
             on_token: TokenCallback | None = None, cancel: threading.Event | None = None,
@@ -300,11 +342,12 @@ class Engine:
 
     def page_in_context(self, hit: Hit) -> PageInContext:
         """The page a passage came from, read from the file again, with the passage located."""
-        from ragbox.ingest.loaders import page_in_context
+        from ragbox.ingest.loaders import ReadLimits, page_in_context
 
-        return page_in_context(hit)
+        return page_in_context(hit, ReadLimits.from_settings(self.settings.index))
 
     def conversations_dir(self) -> Path:
+        """Where the app saves conversations (``privacy.write_private_text``: answers quote documents)."""
         return data_dir(self.settings) / "conversations"
 
     # --- measuring ---------------------------------------------------------------------------

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -67,3 +72,45 @@ def flate_pdf(contents: list[bytes]) -> bytes:
 def text_page(text: str, padding: int = 0) -> bytes:
     """A content stream showing ``text``, then ``padding`` spaces (which inflate, and cost parsing)."""
     return f"BT /F1 12 Tf 72 700 Td ({text}) Tj ET\n".encode() + b" " * padding
+
+
+# --- another process indexing the same index ------------------------------------------------
+SURNAMES = ["Abbott", "Baxter", "Carver", "Dalton", "Ellison", "Fairley", "Garrick", "Holloway", "Ingram", "Jessop"]
+
+
+def write_notes(folder: Path, count: int) -> None:
+    folder.mkdir(parents=True)
+    for n in range(count):
+        name = f"{SURNAMES[n % 10]} {n:03d}"
+        sentences = [f"Visit note for patient {name}, seen on day {n} of the study.",
+                     f"The patient reports knee pain graded {n % 7} out of ten after walking.",
+                     f"Blood pressure was {110 + n % 30}/{70 + n % 15} and the pulse regular.",
+                     f"Medication reviewed: continue ibuprofen {200 + n} mg as needed.",
+                     f"Follow-up code for this visit is FU-{n:04d}-{SURNAMES[(n * 3) % 10].upper()}."]
+        (folder / f"visit_{n:03d}.txt").write_text("\n\n".join(sentences * 3) + "\n")
+
+
+def cli_env(store: Path) -> dict:
+    env = {**os.environ, "RAGBOX_STORE__DIR": str(store), "PYTHONPATH": str(REPO)}
+    env.pop("RAGBOX_CONFIG", None)
+    return env
+
+
+def start_writer(store: Path, *folders: Path, wait: bool = False) -> subprocess.Popen:
+    flags = ["--wait"] if wait else []
+    return subprocess.Popen([sys.executable, "-m", "ragbox", "index", *flags, *map(str, folders)],
+                            env=cli_env(store), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_until_locked(lock: Path, writer: subprocess.Popen, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and writer.poll() is None:
+        if lock.exists():
+            with open(lock) as handle:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+                except BlockingIOError:
+                    return
+        time.sleep(0.05)
+    raise AssertionError("the writer never took the index's lock")

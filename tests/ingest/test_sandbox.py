@@ -102,3 +102,19 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "gone"
+
+
+def test_the_indexer_parses_every_file_in_the_reader_process(make_engine, tmp_path):
+    """Only the child's cap can stop this file (no stream is over pypdf's limit), and the run goes on."""
+    from ragbox.ingest.indexer import Indexer
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "bomb.pdf").write_bytes(flate_pdf([text_page(f"page {n}", padding=70_000_000) for n in range(3)]))
+    (folder / "note.txt").write_text("The boiler was serviced in March and passed its safety check.")
+    engine = make_engine()
+    indexer = Indexer(engine.catalog, engine.vectors, engine.embedder, engine.chunker, limits(memory_mb=150))
+    summary = indexer.run([folder])
+    assert summary.skipped == {str(folder / "bomb.pdf"): "needs more than 150 MB of memory to read "
+                                                         "(a decompression bomb?)"}
+    assert summary.indexed == [str(folder / "note.txt")]
