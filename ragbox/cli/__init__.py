@@ -86,9 +86,9 @@ def tui(obj: Context) -> None:
 
 
 def _register() -> None:
-    from ragbox.cli import documents, measure, questions
+    from ragbox.cli import doctor, documents, measure, questions
 
-    for module in (documents, questions, measure):
+    for module in (documents, questions, measure, doctor):
         for command in module.COMMANDS:
             main.add_command(command)
 
