@@ -100,7 +100,9 @@ def test_rebuild_leaves_no_byte_of_the_old_index(make_engine, canary_docs, tmp_p
 def test_the_index_is_private_to_its_owner(make_engine, docs, tmp_path):
     os.umask(0o022)  # what most systems use: files readable by everyone
     engine = make_engine()
-    engine.index([docs / "contracts"])
+    during = {}
+    engine.index([docs / "contracts"], on_progress=lambda p: during.update(modes(engine.index_dir)))
+    assert during and all(m in ("drwx------", "-rw-------") for m in during.values()), during  # mid-run too
     engine.search("termination notice")
     store = engine.index_dir
     names = {p.name for p in store.rglob("*")}

@@ -3,6 +3,8 @@
 import hashlib
 import os
 import signal
+import threading
+import time
 import types
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,7 +46,28 @@ def test_a_regular_file_is_read_whole_with_its_hash(tmp_path):
 
 def test_a_fifo_is_never_opened_for_reading(tmp_path):
     os.mkfifo(tmp_path / "pipe.txt")  # no writer: a plain open() would wait for one forever
+    opened = threading.Event()
+
+    def writer() -> None:  # blocks until something opens the pipe for reading
+        with open(tmp_path / "pipe.txt", "wb"):
+            opened.set()
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    wchan = Path(f"/proc/self/task/{_native_id(thread)}/wchan")
+    deadline = time.monotonic() + 5
+    while wchan.read_text() != "wait_for_partner" and time.monotonic() < deadline:  # blocked in open()
+        time.sleep(0.01)
     assert reason(tmp_path / "pipe.txt") == "not a regular file (named pipe)"
+    assert not opened.wait(0.5), "ragbox opened the pipe (a device would have been opened too)"
+    with open(tmp_path / "pipe.txt", "rb"):  # let the writer go
+        thread.join(5)
+
+
+def _native_id(thread: threading.Thread) -> int:
+    while thread.native_id is None:
+        time.sleep(0.001)
+    return thread.native_id
 
 
 def test_a_device_is_not_read(tmp_path):
