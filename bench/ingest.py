@@ -1,10 +1,11 @@
-"""Indexing throughput against the embedding-only ceiling, peak memory and no-op re-index time.
+"""Indexing throughput against the fp32 embedding-only ceiling, peak memory and no-op re-index time.
 
-    python bench/ingest.py FOLDER [--limit N] [--store DIR]
+    python bench/ingest.py FOLDER [--limit N] [--store DIR] [--backend auto] [--ceiling torch]
 
-Indexes FOLDER into a fresh store, then re-indexes it unchanged, then embeds exactly the same
-chunks again with nothing else running (the ceiling: what the embedding model alone achieves on
-this machine). Prints one line per number.
+Indexes FOLDER into a fresh store with --backend (the default setting), then re-indexes it
+unchanged, then embeds exactly the same chunks again with nothing else running, with the
+--ceiling backend (torch: sentence-transformers fp32, what indexing ran on before ONNX Runtime;
+the issue's yardstick) and with the indexing backend itself. Prints one line per number.
 """
 
 from __future__ import annotations
@@ -31,11 +32,21 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def embedding_seconds(embedder, texts: list[str]) -> float:
+    started = time.perf_counter()
+    for i in range(0, len(texts), CEILING_SLICE):  # slices only bound memory: the model batches anyway
+        embedder.embed(texts[i:i + CEILING_SLICE])
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--limit", type=int, default=0, help="only the first N supported files")
     parser.add_argument("--store", type=Path, help="store dir (default: a temporary one)")
+    parser.add_argument("--backend", default="auto", help="embedding.backend for indexing")
+    parser.add_argument("--ceiling", default="torch", help="embedding.backend of the ceiling run")
+    parser.add_argument("--processes", type=int, default=0, help="indexing.parse_processes (0: auto)")
     args = parser.parse_args()
 
     source = args.folder
@@ -48,7 +59,9 @@ def main() -> None:
             os.symlink(path.resolve(), subset / path.name)
         source = subset
     store = args.store or work / "store"
-    engine = Engine(load_settings(None, flags={"store.dir": str(store), "store.index": "bench"}))
+    flags = {"store.dir": str(store), "store.index": "bench", "embedding.backend": args.backend,
+             "indexing.parse_processes": args.processes}
+    engine = Engine(load_settings(None, environ={}, flags=flags))
     engine.embedder.embed(["warm up the model"])  # model load is not indexing time
 
     started = time.perf_counter()
@@ -62,23 +75,33 @@ def main() -> None:
     assert not again.indexed, "the re-index was not a no-op"
 
     texts = [c.text for d in engine.catalog.documents() for c in engine.catalog.chunks_of(d.doc_id)]
-    started = time.perf_counter()
-    for i in range(0, len(texts), CEILING_SLICE):  # slices only bound memory: the model batches anyway
-        engine.embedder.embed(texts[i:i + CEILING_SLICE])
-    ceiling = time.perf_counter() - started
+    own = embedding_seconds(engine.embedder, texts)
+    from ragbox.bundled import embedding_model_dir
+    from ragbox.store.embeddings import make_embedder
+
+    fp32 = make_embedder(embedding_model_dir(), args.ceiling, "fp32")
+    fp32.embed(["warm up the model"])
+    ceiling = embedding_seconds(fp32, texts)
     counts = engine.embedder.tokenizer.counts(texts)
     limit = engine.chunker.max_tokens
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     print(f"files:                  {len(summary.indexed)} indexed, {len(summary.skipped)} skipped")
     print(f"pages:                  {summary.pages}")
     print(f"chunks:                 {summary.chunks}")
     print(f"characters:             {sum(len(t) for t in texts)}")
     print(f"wall seconds:           {first:.1f}")
+    print(f"backend:                {engine.catalog.get_meta('embedding_backend')}, "
+          f"parse processes {args.processes or 'auto'}")
     print(f"chunks/s end to end:    {summary.chunks / first:.1f}")
-    print(f"chunks/s embedding only:{len(texts) / ceiling:.1f}  ({ceiling:.1f} s for the same chunks)")
-    print(f"ratio to ceiling:       {ceiling / first:.2f}")
+    print(f"chunks/s embedding only ({engine.catalog.get_meta('embedding_backend')}): {len(texts) / own:.1f}"
+          f"  ({own:.1f} s for the same chunks)")
+    print(f"chunks/s embedding only ({fp32.backend}, the ceiling): {len(texts) / ceiling:.1f}"
+          f"  ({ceiling:.1f} s for the same chunks)")
+    print(f"ratio to the {fp32.backend} ceiling: {ceiling / first:.2f}")
     print(f"longest chunk:          {max(counts)} tokens (limit {limit}); truncated: {sum(c > limit for c in counts)}")
-    print(f"peak RSS indexing:      {indexing_rss:.0f} MB (whole bench, with the ceiling run: {peak_rss_mb():.0f} MB)")
+    print(f"peak RSS indexing:      {indexing_rss:.0f} MB, parse workers {children:.0f} MB "
+          f"(whole bench, with the ceiling runs: {peak_rss_mb():.0f} MB)")
     print(f"no-op re-index:         {noop:.2f} s ({100 * noop / first:.1f}% of the first run)")
     if not args.store:
         shutil.rmtree(work, ignore_errors=True)

@@ -21,7 +21,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from ragbox.config import load_settings  # noqa: E402
 from ragbox.engine import Engine  # noqa: E402
-from ragbox.search.evaluation import percentile  # noqa: E402
+from ragbox.stats import percentile  # noqa: E402
 
 DEFAULT_QUERIES = [
     "What is the notice period for termination?", "Which law governs this agreement?",

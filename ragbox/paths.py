@@ -1,11 +1,13 @@
 """How a file is named to the user: relative to a folder they know, else with ~ for home.
 
 The CLI shows paths relative to the current folder (what the user typed); the app and exported
-conversations show them relative to the folders the index was built from.
+conversations show them relative to the folders the index was built from. A document inside a
+file (an e-mail's attachment, a message of an mbox) is named ``file › inner``: its *part path*.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Sequence
 
@@ -26,7 +28,38 @@ def display_path(path: str, bases: Sequence[str | Path] = ()) -> str:
     return "~" + path[len(home):] if path.startswith(home + "/") else path
 
 
+PART_SEPARATOR = " › "
+# Formats without pages whose headings are how a reader finds a passage: cited by section.
+SECTION_CITED = (".docx", ".html", ".htm")
+
+
+def part_path(file: str, part: str) -> str:
+    """The path shown for document ``part`` inside ``file`` ('' is the file itself)."""
+    return f"{file}{PART_SEPARATOR}{part}" if part else file
+
+
+def split_part_path(path: str) -> tuple[str, str]:
+    """``(file, part)`` of a part path; a real file whose name holds the separator stays whole."""
+    if PART_SEPARATOR not in path or Path(path).exists():
+        return path, ""
+    file, _, part = path.partition(PART_SEPARATOR)
+    return file, part
+
+
 def locator(hit: Hit, bases: Sequence[str | Path] = ()) -> str:
-    """``file, page n`` (or just the file for text files)."""
+    """``file, page n`` (``, OCR`` when the page was read from its image); a Word or HTML
+    passage by its section (``file, section 7. Termination``); else just the file."""
     where = display_path(hit.path, bases)
-    return f"{where}, page {hit.page}" if hit.page is not None else where
+    if hit.page is not None:
+        return f"{where}, page {hit.page}" + (", OCR" if hit.ocr else "")
+    if hit.section and Path(hit.path).suffix.lower() in SECTION_CITED:
+        return f"{where}, section {hit.section.split(' | ')[0]}"
+    return where
+
+
+def cache_dir() -> Path:
+    """Where ragbox keeps files it can always make again (the assembled LLM, exported models):
+    ``RAGBOX_CACHE_DIR``, else the platform's user cache dir."""
+    from platformdirs import user_cache_dir
+
+    return Path(os.environ.get("RAGBOX_CACHE_DIR") or user_cache_dir("ragbox"))

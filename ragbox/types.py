@@ -13,13 +13,25 @@ Where = str | Sequence[str] | None  # path glob(s) a search is restricted to: "c
 
 @dataclass(frozen=True)
 class Page:
-    """One unit of extracted text: a PDF page, or the whole text of a .txt/.md file.
+    """One unit of extracted text: a PDF page, or the whole text of a file without pages
+    (.txt, .md, .docx, .html, an e-mail).
 
-    ``number`` is 1-based for PDFs and ``None`` for text files. Chunk offsets index into ``text``.
+    ``number`` is 1-based for PDFs and ``None`` otherwise. Chunk offsets index into ``text``.
+    ``ocr`` is set when the text was read from the page's image (a scanned page).
     """
 
     number: int | None
     text: str
+    ocr: bool = False
+
+
+@dataclass(frozen=True)
+class Part:
+    """A document inside a file: ``name`` is '' for the file's own text, else the inner
+    document's name ("contract.pdf" attached to an e-mail; nested ones joined by " › ")."""
+
+    name: str
+    pages: list[Page]
 
 
 @dataclass(frozen=True)
@@ -31,11 +43,14 @@ class Chunk:
     char_end: int
     text: str
     section: str = ""  # the heading the chunk sits under, when the chunker could tell
+    part: str = ""  # the document inside the file it comes from ('' for the file itself), see Part
+    ocr: bool = False  # its page was read by OCR
 
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved chunk of an indexed file, with its similarity score (higher is better)."""
+    """A retrieved chunk of an indexed file, with its similarity score (higher is better).
+    ``path`` names a document inside a file as ``file › inner`` (see ``paths.part_path``)."""
 
     chunk_id: str
     path: str
@@ -45,11 +60,13 @@ class Hit:
     text: str
     score: float
     section: str = ""
+    ocr: bool = False  # its page was read by OCR
 
     def as_dict(self) -> dict:
         return {
             "path": self.path,
             "page": self.page,
+            **({"ocr": True} if self.ocr else {}),  # only for a page read by OCR
             "char_start": self.char_start,
             "char_end": self.char_end,
             "score": round(self.score, 4),
@@ -69,8 +86,40 @@ class PageInContext:
 
 
 @dataclass
+class AnswerSentence:
+    """One sentence of a generated answer, checked against the passage(s) it cites."""
+
+    text: str
+    supported: bool
+    citations: list[int]  # 1-based source numbers: cited by the model, or found to support it
+    unsupported: list[str] = field(default_factory=list)  # what no cited source states, as written
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "supported": self.supported, "citations": self.citations,
+                "unsupported": self.unsupported}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The sentence of a source that answers the question, and the span of it that states the
+    answer ("New York" in "...governed by the laws of the State of New York."). Offsets are into
+    the source's text; ``value`` is the answer in normal form ("30 day", "1999-06-21"), or ""."""
+
+    source: int  # 1-based source number
+    sentence: tuple[int, int]
+    span: tuple[int, int]
+    value: str = ""
+
+
+@dataclass
 class Answer:
-    """The result of ``ask``: the generated text, the sources the model saw and timings."""
+    """The result of ``ask``: what the user reads first, the sources and how they back it.
+
+    ``style`` says how ``text`` was made: "extracted" (ragbox took it from the sources),
+    "generated" (the model wrote it and every sentence shown was checked against its source) or
+    "not found". ``model_text`` keeps a generated answer that was not shown as the answer because
+    the check did not support it; ``sentences`` holds the checked sentences of the model's answer.
+    """
 
     question: str
     text: str
@@ -78,15 +127,129 @@ class Answer:
     model: str
     found: bool = True
     cited: list[int] = field(default_factory=list)  # 1-based source numbers the answer refers to
-    citation_method: str = "none"  # "model" ([n] in the text), "text overlap" or "none"
+    citation_method: str = "none"  # "model" ([n] in the text), "evidence", "text overlap" or "none"
     timings: dict[str, float] = field(default_factory=dict)
     # Per source, the (start, end) of the sentence to quote, relative to the source's text.
     quotes: list[tuple[int, int]] = field(default_factory=list)
-    # For an answer tied to no source: the sentence of source 1 that best answers the question.
-    evidence: str | None = None
+    style: str = "extracted"
+    evidence: Evidence | None = None
+    sentences: list[AnswerSentence] = field(default_factory=list)
+    model_text: str | None = None
+    searched: dict = field(default_factory=dict)  # what was looked at, for a "not found"
+    kind: str = ""  # what the question asks for: date, duration, place, amount, title, yesno, passage…
+    confidence: float = 0.0  # that the evidence answers (answer.decision), 0-1
+    signals: dict[str, float] = field(default_factory=dict)  # what the confidence was computed from
 
     def quote_of(self, number: int) -> str:
         """The quoted sentence of source ``number`` (1-based)."""
         hit = self.sources[number - 1]
         start, end = self.quotes[number - 1] if self.quotes else (0, len(hit.text))
         return hit.text[start:end]
+
+    @property
+    def evidence_text(self) -> str:
+        """The answering sentence, as the source has it ('' without evidence)."""
+        if self.evidence is None:
+            return ""
+        start, end = self.evidence.sentence
+        return self.sources[self.evidence.source - 1].text[start:end]
+
+    @property
+    def unsupported(self) -> list[AnswerSentence]:
+        return [s for s in self.sentences if not s.supported]
+
+    def as_dict(self) -> dict:
+        """The answer as ``ask --json`` and the MCP server give it: exact offsets into the page (or
+        file) text for the evidence, the answer span and every quote."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "found": self.found,
+            "style": self.style,
+            "kind": self.kind,
+            "confidence": self.confidence,
+            "evidence": self._evidence_dict(),
+            "sentences": [s.as_dict() for s in self.sentences],
+            "model_answer": self.model_text,
+            "searched": self.searched,
+            "citation_method": self.citation_method,
+            "citations": [self._citation_dict(n) for n in range(1, len(self.sources) + 1)],
+            "model": self.model,
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+    def _evidence_dict(self) -> dict | None:
+        if self.evidence is None or not self.found:
+            return None
+        hit = self.sources[self.evidence.source - 1]
+        (start, end), (span_start, span_end) = self.evidence.sentence, self.evidence.span
+        return {"n": self.evidence.source, "path": hit.path, "page": hit.page, "quote": hit.text[start:end],
+                "quote_start": hit.char_start + start, "quote_end": hit.char_start + end,
+                "answer_span": hit.text[span_start:span_end], "span_start": hit.char_start + span_start,
+                "span_end": hit.char_start + span_end, "value": self.evidence.value}
+
+    def _citation_dict(self, number: int) -> dict:
+        hit = self.sources[number - 1]
+        start, end = self.quotes[number - 1] if self.quotes else (0, len(hit.text))
+        supports = [i for i, s in enumerate(self.sentences) if number in s.citations and s.supported]
+        return {"n": number, **hit.as_dict(), "cited": number in self.cited, "quote": hit.text[start:end],
+                "quote_start": hit.char_start + start, "quote_end": hit.char_start + end,
+                "supports_sentences": supports}
+
+
+CELL_STATES = ("found", "unsure", "not found")
+
+
+@dataclass
+class TableCell:
+    """One document's answer to one column question of a review table.
+
+    ``state`` is "found" (the evidence answers with confidence at or above the table's bar),
+    "unsure" (there is an answer, but its confidence is low, or the model's value is not supported
+    by its quote) or "not found" (the decision says the document does not answer). ``source`` is
+    the passage quoted and ``evidence`` the sentence and answer span in it (offsets into
+    ``source.text``; ``evidence.source`` is 1)."""
+
+    path: str
+    column: int  # 0-based, into ``Table.columns``
+    state: str
+    text: str  # the answer shown: the value, "Yes", the sentence, or "" when not found
+    confidence: float
+    source: Hit | None = None
+    evidence: Evidence | None = None
+    model_text: str | None = None  # with --generate: the model's words, when the check did not support them
+    kind: str = ""
+    seconds: float = 0.0
+
+    @property
+    def quote(self) -> str:
+        """The quoted sentence, as the document has it ('' without evidence)."""
+        if self.source is None or self.evidence is None:
+            return ""
+        return self.source.text[self.evidence.sentence[0]:self.evidence.sentence[1]]
+
+    def file_offsets(self) -> dict[str, int] | None:
+        """Where the quote and the answer span stand in the file's (page's) text."""
+        if self.source is None or self.evidence is None:
+            return None
+        base = self.source.char_start
+        return {"quote_start": base + self.evidence.sentence[0], "quote_end": base + self.evidence.sentence[1],
+                "span_start": base + self.evidence.span[0], "span_end": base + self.evidence.span[1]}
+
+
+@dataclass
+class Table:
+    """One row per document in scope, one column per question: ``cells[row][column]``."""
+
+    columns: list[str]  # as given ("governing law")
+    questions: list[str]  # as asked ("What is the governing law?")
+    documents: list[str]  # paths, one per row
+    cells: list[list[TableCell]]
+    searched: dict = field(default_factory=dict)  # index, where, files
+    style: str = "extract"  # "extract" or "generate"
+    seconds: float = 0.0
+
+    def counts(self) -> dict[str, int]:
+        """How many cells are in each state."""
+        states = [cell.state for row in self.cells for cell in row]
+        return {state: states.count(state) for state in CELL_STATES}

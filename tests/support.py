@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -114,3 +116,90 @@ def wait_until_locked(lock: Path, writer: subprocess.Popen, timeout: float = 240
                     return
         time.sleep(0.05)
     raise AssertionError("the writer never took the index's lock")
+# --- model stores as the tools that fill them leave them (Ollama, LM Studio, Hugging Face) ---
+def link(source: Path, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:  # another file system: a copy will do
+        target.write_bytes(source.read_bytes())
+    return target
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def blob(root: Path, data: bytes | Path, media_type: str) -> dict:
+    """A blob in Ollama's store, named after its digest, and the manifest layer naming it."""
+    if isinstance(data, Path):
+        digest, size = sha256(data), data.stat().st_size
+        link(data, root / "blobs" / f"sha256-{digest}")
+    else:
+        digest, size = hashlib.sha256(data).hexdigest(), len(data)
+        (root / "blobs").mkdir(parents=True, exist_ok=True)
+        (root / "blobs" / f"sha256-{digest}").write_bytes(data)
+    return {"mediaType": media_type, "digest": f"sha256:{digest}", "size": size}
+
+
+def ollama_model(root: Path, manifest_path: str, gguf: Path, license_text: str = "") -> None:
+    """What `ollama pull` leaves: blobs/sha256-<hex> and manifests/<host>/<namespace>/<model>/<tag>."""
+    config = json.dumps({"model_format": "gguf", "model_family": "llama", "file_type": "Q4_1"}).encode()
+    layers = [blob(root, gguf, "application/vnd.ollama.image.model"),
+              blob(root, b"{{ .Prompt }}", "application/vnd.ollama.image.template")]
+    if license_text:
+        layers.append(blob(root, license_text.encode(), "application/vnd.ollama.image.license"))
+    layers.append(blob(root, b'{"stop": ["<|im_end|>"]}', "application/vnd.ollama.image.params"))
+    manifest = {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                "config": blob(root, config, "application/vnd.docker.container.image.v1+json"), "layers": layers}
+    target = root / "manifests" / manifest_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def start_chroma_server(path: Path):
+    """A real Chroma server (`chroma run`) on a free loopback port, storing under ``path``; returns
+    (process, url). The caller stops it."""
+    import os
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
+    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+    process = subprocess.Popen([chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"chroma run exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return process, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("chroma run did not start listening within 60 s")
+
+
+def stop_chroma_server(process) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except Exception:
+        process.kill()
+
+
+def both_vector_stores(request) -> str:
+    """For a ``store_url`` fixture parametrized ["embedded", "chroma-server"]: "" (the embedded
+    store) or the url of a real Chroma server started for the test."""
+    return "" if request.param == "embedded" else request.getfixturevalue("chroma_server")

@@ -22,7 +22,9 @@ def check_hit(hit) -> None:
 
 def test_questions_keep_working_while_another_process_indexes(tmp_path, make_engine, docs):
     store = tmp_path / "store"
-    engine = make_engine(**{"store.dir": str(store)})
+    # Searched through Chroma (not exactly from the catalog's vectors): the store that must notice
+    # the other process's writes by itself.
+    engine = make_engine(**{"store.dir": str(store), "retrieval.exact_up_to": 0})
     engine.index([docs])
     more = tmp_path / "more"
     write_notes(more, NOTES)

@@ -25,6 +25,7 @@ def user_env(store: Path, extra_path: Path | None = None) -> dict:
     """A user's environment: none of the offline switches set (ragbox must set them itself)."""
     env = {k: v for k, v in os.environ.items() if k not in offline.OFFLINE_ENV and not k.startswith("RAGBOX_")}
     env["RAGBOX_STORE__DIR"] = str(store)
+    env["RAGBOX_ANSWER__STYLE"] = "generate"  # the model writes the answer: the whole path is exercised
     env["PYTHONPATH"] = os.pathsep.join(str(p) for p in (extra_path, REPO) if p)
     return env
 

@@ -1,41 +1,17 @@
-"""Tying an answer to its sources, and quoting each source by the sentence that answers.
+"""Quoting each source of an answer by the sentence that answers.
 
-Small models often answer without writing ``[n]``; ``supporting_sources`` attributes an answer to
-the passages its wording comes from (and to none when it was not taken from any). The quote a
-user sees next to a citation should be the words that answer, not the first line of the passage
-(often a running header): query words that merely name the document (its file name's words, like
-the parties of a contract) are ignored, since they are in every passage of that document.
+The quote a user sees next to a citation should be the words that answer, not the first line of
+the passage (often a running header): query words that merely name the document (its file name's
+words, like the parties of a contract) are ignored, since they are in every passage of that
+document.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
 
-from ragbox.text import CITATION, PASSAGE_STOPWORDS, cited_numbers, sentence_spans, stems, words
+from ragbox.text import PASSAGE_STOPWORDS, sentence_spans, stems
 from ragbox.types import Answer, Hit
-
-__all__ = ["cited_numbers", "supporting_sources", "best_quote", "with_quotes", "unsupported_answer_evidence"]
-
-
-def _trigrams(text: str) -> set[tuple[str, ...]]:
-    found = words(text)
-    if len(found) < 3:
-        return {tuple(found)} if found else set()
-    return {tuple(found[i:i + 3]) for i in range(len(found) - 2)}
-
-
-def supporting_sources(answer: str, sources: Sequence[Hit], min_overlap: float = 0.5) -> list[int]:
-    """Sources that contain at least ``min_overlap`` of the answer's word trigrams, best first."""
-    wanted = _trigrams(CITATION.sub(" ", answer))
-    if not wanted:
-        return []
-    scored = []
-    for number, hit in enumerate(sources, start=1):
-        overlap = len(wanted & _trigrams(hit.text)) / len(wanted)
-        if overlap >= min_overlap:
-            scored.append((overlap, -number))
-    return [-n for _, n in sorted(scored, reverse=True)]
 
 
 def best_quote(hit: Hit, question: str, answer: str = "") -> tuple[int, int]:
@@ -55,18 +31,11 @@ def best_quote(hit: Hit, question: str, answer: str = "") -> tuple[int, int]:
 
 
 def with_quotes(answer: Answer) -> Answer:
-    """``answer`` with the sentence to quote of each source (a cited source's quote also follows
-    the answer's words) and, when it is tied to no source, the evidence to show beside it."""
+    """``answer`` with the sentence to quote of each source: the evidence's own sentence for the
+    source it came from, else the sentence sharing most words with the question (and, for a cited
+    source, with the answer)."""
     answer.quotes = [best_quote(hit, answer.question, answer.text if number in answer.cited else "")
                      for number, hit in enumerate(answer.sources, start=1)]
-    answer.evidence = unsupported_answer_evidence(answer)
+    if answer.evidence is not None and answer.evidence.source <= len(answer.sources):
+        answer.quotes[answer.evidence.source - 1] = answer.evidence.sentence
     return answer
-
-
-def unsupported_answer_evidence(answer: Answer) -> str | None:
-    """For an answer matched to no source: the sentence of the top-ranked source that best
-    answers the question, to show beside it. Small models invent; the sources do not."""
-    if not answer.found or answer.cited or not answer.sources:
-        return None
-    start, end = best_quote(answer.sources[0], answer.question)
-    return answer.sources[0].text[start:end]

@@ -43,6 +43,12 @@ class Turn:
         if self.cancelled:
             text += " *(cancelled)*"
         parts += [text, ""]
+        answer = self.answer
+        if answer.found and answer.evidence is not None:
+            where = locator(answer.sources[answer.evidence.source - 1], roots)
+            parts += [f"> “{quote(answer.evidence_text, 600)}” — [{answer.evidence.source}] {where}", ""]
+        for sentence in answer.unsupported:
+            parts += [f"*Not shown as the answer, its sources do not support it:* ~~{quote(sentence.text, 300)}~~", ""]
         sources = self.sources_markdown(roots)
         if sources:
             parts += [sources, ""]

@@ -8,12 +8,7 @@ from pathlib import Path
 
 from ragbox import bundled
 from ragbox.errors import ModelError
-
-
-def cache_dir() -> Path:
-    from platformdirs import user_cache_dir
-
-    return Path(os.environ.get("RAGBOX_CACHE_DIR") or user_cache_dir("ragbox"))
+from ragbox.paths import cache_dir
 
 
 def resolve_llm_path(configured: str) -> Path:

@@ -24,12 +24,29 @@ class Context:
         self.config = config
         self.debug = debug
 
-    def engine(self, **flags):
+    def settings(self, **flags):
         from ragbox.config import load_settings
+
+        return load_settings(self.config, flags={"store.index": self.index, **flags})
+
+    def engine(self, **flags):
         from ragbox.engine import Engine
 
-        overrides = {"store.index": self.index, **flags}
-        return Engine(load_settings(self.config, flags=overrides))
+        return Engine(self.settings(**flags))
+
+    def question_engine(self, **flags):
+        """For questions: the running `ragbox serve` of this store when there is one (warm
+        models), else a local engine."""
+        from ragbox.serving.client import connect
+
+        settings = self.settings(**flags)
+        if settings.serve.use:
+            remote = connect(settings)
+            if remote is not None:
+                return remote
+        from ragbox.engine import Engine
+
+        return Engine(settings)
 
 
 def handle_errors(func):
@@ -86,9 +103,9 @@ def tui(obj: Context) -> None:
 
 
 def _register() -> None:
-    from ragbox.cli import doctor, documents, measure, questions
+    from ragbox.cli import doctor, documents, measure, models, questions, servers, serving, table
 
-    for module in (documents, questions, measure, doctor):
+    for module in (documents, questions, measure, models, servers, serving, table, doctor):
         for command in module.COMMANDS:
             main.add_command(command)
 

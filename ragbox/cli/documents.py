@@ -18,7 +18,8 @@ from ragbox.cli import Context, handle_errors
 @click.pass_obj
 @handle_errors
 def index(obj: Context, folders: tuple[Path, ...], rebuild: bool, wait: bool, as_json: bool) -> None:
-    """Index FOLDERS (or files): .pdf, .txt and .md, recursively. Re-runs are incremental.
+    """Index FOLDERS (or files), recursively: .pdf (scans by OCR), .docx, .html/.htm, .eml, .mbox,
+    .txt and .md; e-mail attachments are indexed as documents of their own. Re-runs are incremental.
 
     With no FOLDERS, re-index the folders this index was built from. Only regular files are read;
     everything skipped is listed with its reason.
@@ -72,4 +73,36 @@ def forget(obj: Context, path: Path) -> None:
     click.echo(f"{len(removed)} file(s) removed from the index.")
 
 
-COMMANDS = [index, status, forget]
+@click.command()
+@click.argument("folders", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_obj
+@handle_errors
+def watch(obj: Context, folders: tuple[Path, ...]) -> None:
+    """Keep the index in step with FOLDERS as files are added, changed, renamed or deleted.
+
+    With no FOLDERS, watch the folders this index was built from. Indexes what changed since the
+    last run first, then after every burst of changes (debounced); Ctrl+C (or SIGTERM) stops.
+    """
+    import signal
+    import threading
+
+    from ragbox.cli.output import WatchReport
+
+    engine = obj.engine()
+    roots = [str(p) for p in folders] or engine.roots()
+    if not roots:
+        raise click.UsageError("Give a folder to watch, e.g. `ragbox watch ~/contracts`.")
+    report = WatchReport(roots)
+    stop = threading.Event()
+    # A service manager stops it with SIGTERM: finish the run under way, then end as Ctrl+C does.
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    try:
+        engine.watch(list(folders), report.run, stop, on_error=report.error)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+    click.echo("Stopped watching.")
+
+
+COMMANDS = [index, watch, status, forget]

@@ -32,15 +32,38 @@ def _parse_ks(ctx, param, value: str) -> tuple[int, ...]:
 @click.option("--hits", "hits_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write every query's ranked hits here (JSONL).")
 @click.option("--limit", type=click.IntRange(min=1), help="Only the first N queries.")
+@click.option("--answers", is_flag=True, help="Measure the answers instead: ask every question and grade the "
+              "answer against the query's `answer`; --hits then writes every answer.")
+@click.option("--style", type=click.Choice(["auto", "extract", "generate"]), help="With --answers: answer.style.")
+@click.option("--model", "model", metavar="PATH.gguf", help="With --answers: use this GGUF model.")
 @click.pass_obj
 @handle_errors
 def eval_command(obj: Context, queries_file: Path, index: str | None, ks: tuple[int, ...], budget: int,
-                 as_json: bool, hits_file: Path | None, limit: int | None) -> None:
+                 as_json: bool, hits_file: Path | None, limit: int | None, answers: bool, style: str | None,
+                 model: str | None) -> None:
     """Measure retrieval on QUERIES.jsonl (id, query, gold): recall@k, MRR@10, document recall,
-    evidence recall within a context budget of characters, and search latency."""
-    from ragbox.cli.output import evaluation_table
+    evidence recall within a context budget of characters, and search latency. With --answers,
+    measure the answers: the share right, the check's precision and recall, "not found" precision
+    and recall, and seconds per answer."""
+    from ragbox.cli.output import answers_table, evaluation_table
 
-    engine = obj.engine(**{"store.index": index or obj.index})
+    engine = obj.engine(**{"store.index": index or obj.index, "answer.style": style, "llm.model_path": model})
+    if answers:
+        out = hits_file.open("w", encoding="utf-8") if hits_file else None
+        try:
+            def write_answer(query_id: str, answer, result) -> None:
+                if out:
+                    out.write(json.dumps({"id": query_id, "answer": answer.text, "found": answer.found,
+                                          "style": answer.style, "right": result.right, "label": result.label,
+                                          "model_answer": answer.model_text, "confidence": answer.confidence,
+                                          "signals": answer.signals, "evidence": answer.evidence_text}) + "\n")
+
+            summary = engine.evaluate_answers(queries_file, limit, on_answer=write_answer)
+        finally:
+            if out:
+                out.close()
+        click.echo(json.dumps(summary, indent=2) if as_json else answers_table(summary))
+        return
     out = hits_file.open("w", encoding="utf-8") if hits_file else None
     try:
         def write_hits(query_id: str, hits) -> None:

@@ -22,44 +22,36 @@ def locator(hit: Hit) -> str:
     return paths.locator(hit, [Path.cwd()])
 
 
-def print_sources(answer: Answer) -> None:
+def print_answer_details(answer: Answer) -> None:
+    """What follows a streamed answer: its evidence, the check of the model's words, the sources."""
+    if answer.found and answer.evidence is not None:
+        hit = answer.sources[answer.evidence.source - 1]
+        label = "Evidence" if answer.style == "extracted" else "The sentence that answers"
+        click.echo(f"\n{label} [{answer.evidence.source}] {locator(hit)}:")
+        click.echo(f"  “{quote(answer.evidence_text, 400)}”")
+    if answer.model_text:
+        flagged = answer.unsupported
+        click.echo("\n! Not shown as the answer: the model's " + ("answer" if answer.style == "extracted" else
+                   "other sentences") + ", which its sources do not support:")
+        for sentence in flagged:
+            click.echo(f"  ✗ “{quote(sentence.text, 300)}” ({'; '.join(sentence.unsupported)} not in the sources)")
+    elif answer.sentences:
+        click.echo("(✓ every sentence checked against the source it cites)")
     if not answer.sources:
         return
-    evidence = answer.evidence
-    if evidence:
-        click.echo("\n! The answer above matches none of the sources word for word: check it. "
-                   "The sentence that best answers the question, from [1]:")
-        click.echo(f'  "{quote(evidence, 400)}"')
-    click.echo("\nSources:")
+    click.echo("\nSources:" if answer.found else "\nThe closest passages (none answers the question):")
     for number, hit in enumerate(answer.sources, start=1):
         mark = "*" if number in answer.cited else " "
+        if answer.found and answer.evidence is not None and number == answer.evidence.source:
+            click.echo(f"{mark}[{number}] {locator(hit)} (the evidence above)")
+            continue
         click.echo(f"{mark}[{number}] {locator(hit)}: \"{quote(answer.quote_of(number), 200)}\"")
-    if answer.citation_method == "model":
-        click.echo("(* cited in the answer)")
-    elif answer.cited:
-        click.echo("(* the answer's wording comes from this source; the model wrote no [n] itself)")
+    if answer.cited:
+        click.echo("(* the answer rests on it)")
 
 
 def answer_json(answer: Answer) -> dict:
-    return {
-        "question": answer.question,
-        "answer": answer.text,
-        "found": answer.found,
-        "citation_method": answer.citation_method,
-        "citations": [_citation(answer, n) for n in range(1, len(answer.sources) + 1)],
-        # Set when the answer matches no source: the top source's sentence that best answers.
-        "evidence": answer.evidence,
-        "model": answer.model,
-        "timings": {k: round(v, 3) for k, v in answer.timings.items()},
-    }
-
-
-def _citation(answer: Answer, number: int) -> dict:
-    hit = answer.sources[number - 1]
-    start, end = answer.quotes[number - 1]
-    return {"n": number, **hit.as_dict(), "cited": number in answer.cited,
-            "quote": hit.text[start:end], "quote_start": hit.char_start + start,
-            "quote_end": hit.char_start + end}
+    return answer.as_dict()
 
 
 def print_hits(hits: list[Hit]) -> None:
@@ -88,8 +80,10 @@ def index_progress(enabled: bool = True):
         task = bar.add_task("index", total=None, counts="finding files…")
 
         def update(p) -> None:
-            bar.update(task, total=max(p.bytes_total, 1), completed=p.bytes_done,
-                       counts=f"{p.files_done}/{p.files_total} files  {p.pages} pages  {p.chunks} chunks")
+            counts = f"{p.files_done}/{p.files_total} files  {p.pages} pages  {p.chunks} chunks"
+            if p.ocr_done < p.ocr_total:  # a scan is being read: seconds a page, so say which
+                counts += f"  OCR {p.ocr_file} page {p.ocr_done + 1}/{p.ocr_total}"
+            bar.update(task, total=max(p.bytes_total, 1), completed=p.bytes_done, counts=counts)
 
         yield update
 
@@ -97,6 +91,34 @@ def index_progress(enabled: bool = True):
 def print_index_summary(summary) -> None:
     for line in summary.describe(display_path):
         click.echo(line)
+
+
+class WatchReport:
+    """What ``ragbox watch`` prints: the first run's summary, then one timestamped line per file
+    that changed (and per new reason to skip one); runs that changed nothing print nothing."""
+
+    def __init__(self, roots) -> None:
+        self.roots = list(roots)
+        self.skipped: dict[str, str] | None = None
+
+    def run(self, summary) -> None:
+        if self.skipped is None:
+            print_index_summary(summary)
+            click.echo(f"Watching {', '.join(display_path(str(Path(r).absolute())) for r in self.roots)} "
+                       "for changes (Ctrl+C stops)…")
+        else:
+            stamp = time.strftime("%H:%M:%S")
+            lines = [f"indexed {display_path(p)}" for p in summary.indexed]
+            lines += [f"renamed {display_path(a)} -> {display_path(b)}" for a, b in summary.renamed]
+            lines += [f"removed {display_path(p)}" for p in summary.removed]
+            lines += [f"skipped {display_path(p)}: {why}" for p, why in sorted(summary.skipped.items())
+                      if self.skipped.get(p) != why]
+            for line in lines:
+                click.echo(f"{stamp}  {line}")
+        self.skipped = dict(summary.skipped)
+
+    def error(self, exc) -> None:
+        click.echo(f"{time.strftime('%H:%M:%S')}  {exc.one_line()}", err=True)
 
 
 def print_status(info: dict) -> None:
@@ -110,7 +132,8 @@ def print_status(info: dict) -> None:
         ("Files", f"{info['files']} ({info['pages']} pages, {info['chunks']} chunks)"),
         ("Skipped", str(len(info["skipped"]))),
         ("Folders", ", ".join(display_path(r) for r in info["roots"]) or "-"),
-        ("Embedding model", info["embedding_model"] or "-"),
+        ("Embedding model", (f"{info['embedding_model']} ({info['embedding_backend']})"
+                             if info.get("embedding_backend") else info["embedding_model"] or "-")),
         ("LLM", info["llm"]),
         ("Store", f"{info['store_path']} ({info['store_bytes'] / 2**20:.1f} MB)"),
         ("Last run", last),
@@ -139,3 +162,95 @@ def evaluation_table(summary: dict) -> str:
     lat = summary["latency_ms"]
     out.append(f"{'latency':<24}p50 {lat['p50']:.0f} ms, p95 {lat['p95']:.0f} ms")
     return "\n".join(out)
+
+
+def answers_table(summary: dict) -> str:
+    """The summary of ``ragbox eval --answers`` as readable lines."""
+    def share(value) -> str:
+        return "-" if value is None else f"{value:.3f}"
+
+    out = [f"{summary['questions']} questions on index '{summary['index']}' ({summary['answer_style']} answers, "
+           f"model {summary['model']}): {summary['labelled']} with a labelled answer"]
+    out.append(f"{'answered right':<28}{share(summary['right'])}")
+    for name, row in summary["by_category"].items():
+        out.append(f"  {name:<26}{share(row['right'])}   (n={row['n']})")
+    check = summary["check"]
+    out.append(f"{'check precision / recall':<28}{share(check['precision'])} / {share(check['recall'])}   "
+               f"({check['answers']} model answers, {check['passed']} passed)")
+    abstention = summary["abstention"]
+    out.append(f"{'not found precision / recall':<28}{share(abstention['precision'])} / "
+               f"{share(abstention['recall'])}   ({abstention['not_found']} not found, "
+               f"{abstention['unanswerable']} unanswerable)")
+    seconds = summary["seconds_per_answer"]
+    out.append(f"{'seconds per answer':<28}p50 {seconds['p50']:.2f}, p95 {seconds['p95']:.2f}")
+    return "\n".join(out)
+
+
+def _size(size: int | None) -> str:
+    if not size:
+        return "-"
+    return f"{size / 1e9:.2f} GB" if size >= 1e9 else f"{size / 1e6:.0f} MB"
+
+
+def print_models(rows: list[dict], n_ctx: int) -> None:
+    if not rows:
+        click.echo("No GGUF model found. Put .gguf files in a folder and set llm.model_dirs, or pull one "
+                   "with Ollama or LM Studio.")
+        return
+    head = ("NAME", "SOURCE", "ARCH", "PARAMS", "QUANT", "SIZE", "CONTEXT", "CHAT", "LICENCE", f"RAM@{n_ctx}", "FITS")
+    table = [head]
+    for row in rows:
+        name = ("* " if row.get("in_use") else "  ") + row["name"]
+        if row["error"]:
+            table.append((name, row["source"], f"unreadable: {row['error']}", "", "", "", "", "", "", "", ""))
+            continue
+        table.append((name, row["source"], row["architecture"], row["parameters"], row["quantization"],
+                      _size(row["size_bytes"]), str(row["context_length"] or "-"),
+                      "yes" if row["chat_template"] else "no", quote(row["license"] or "-", 18),
+                      _size(row["ram_bytes"]), "yes" if row["fits"] else "NO"))
+    readable = [r for r in table if not r[2].startswith("unreadable:")]
+    widths = [max(len(r[i]) for r in readable) for i in range(len(head))]
+    for row in table:
+        if row[2].startswith("unreadable:"):
+            click.echo(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}")
+            continue
+        click.echo("  ".join(f"{cell:<{w}}" for cell, w in zip(row, widths)).rstrip())
+    available = rows[0].get("available_bytes")
+    click.echo(f"\n{len(rows)} model(s). RAM@{n_ctx}: weights + KV cache at llm.n_ctx + buffers; FITS: in the "
+               f"{_size(available)} available now. * answers now.")
+    click.echo("Answer with one: ragbox ask --model NAME \"…\" (or llm.model_path = \"NAME\"); "
+               "details: ragbox models --info NAME; does it run here: ragbox models --check NAME")
+
+
+def print_model_info(row: dict, n_ctx: int) -> None:
+    lines = [("Name", f"{row['name']} ({row['source']})"), ("File", display_path(row["path"]))]
+    if row["error"]:
+        lines.append(("Unreadable", row["error"]))
+    else:
+        memory = row["memory"]
+        lines += [
+            ("Model", f"{row['architecture']}, {row['parameters']} parameters, {row['quantization']}, "
+                      f"{_size(row['size_bytes'])}"),
+            ("Context", f"{row['context_length'] or '?'} tokens trained; ragbox uses llm.n_ctx = {n_ctx}"),
+            ("Chat template", "yes (ragbox sends chat messages)" if row["chat_template"]
+             else "no (ragbox writes a completion prompt)"),
+            ("Memory", f"{_size(memory['total'])} at llm.n_ctx = {n_ctx}: {_size(memory['weights'])} weights, "
+                       f"{_size(memory['kv_cache'])} KV cache, {_size(memory['buffers'])} buffers; "
+                       + ("fits now" if row["fits"] else "does NOT fit in the memory available now")),
+        ]
+    for name, value in lines:
+        click.echo(f"{name + ':':<15}{value}")
+    facts = row.get("transparency") or {}
+    labels = {"name": "Model name", "organization": "Organization", "license": "Licence",
+              "license_link": "Licence text", "base_model": "Base model", "source_url": "Source",
+              "family": "Family", "openness": "Openness", "openness_note": "About it"}
+    for key, label in labels.items():
+        if key in facts:
+            click.echo(f"{label + ':':<15}{facts[key]['value']}")
+            click.echo(f"{'':<15}[{facts[key]['source']}]")
+
+
+def print_model_check(result: dict) -> None:
+    click.echo(f"{'OK' if result['ok'] else 'FAILED'}  {result['model']}: {result['detail']}")
+    if result.get("system_info"):
+        click.echo(f"llama.cpp build: {result['system_info']}")

@@ -2,10 +2,12 @@
 
 Unchanged files (same path, same sha256) cost a hash. Edited files are re-chunked and their old
 version removed; a renamed or moved file reuses its stored vectors; a deleted file's chunks go.
-Loading and chunking run in a thread ahead of the embedder so parsing overlaps with embedding;
-parsing itself runs in a bounded child process (``loaders.sandbox``). Memory stays bounded by
-the largest file: prepared files wait while too much text is already queued, and a file's chunks
-are embedded and stored in slices.
+Hashing runs in a thread ahead of the embedder, parsing and chunking in capped child processes
+(several at once in a big run; ``parsing``), so reading files overlaps with embedding and no file
+can take more than its share of memory or time. Memory stays bounded: the loader thread waits
+while too many bytes of files are queued, and a file's chunks are embedded and stored in slices.
+A file is one document with all the documents inside it (an e-mail's attachments are *parts* of
+its chunks), so its attachments change, move and go with it, under the same crash safety.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import hashlib
 import queue
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
@@ -23,59 +25,19 @@ from ragbox.errors import DocumentError
 from ragbox.ingest.chunking import Chunker
 from ragbox.ingest.crash_points import crash_point
 from ragbox.ingest.discovery import discover
-from ragbox.ingest.loaders import ReaderProcess, ReadLimits, read_file
+from ragbox.ingest.loaders import DEFAULT_OPTIONS, ReadLimits, ReadOptions, read_file
+from ragbox.ingest.parsing import Parsed, Parser, auto_processes
+from ragbox.ingest.summary import IndexProgress, IndexSummary
+from ragbox.paths import PART_SEPARATOR
 from ragbox.store.catalog import Catalog, DocumentRow, chunk_id
 from ragbox.store.embeddings import Embedder
+from ragbox.store.exact import catalog_vectors
 from ragbox.store.vectors import ChromaVectorStore
 from ragbox.types import Chunk
 
 EMBED_BATCH_CHUNKS = 256  # chunks gathered across files before one embedding call
 EMBED_SLICE = 1024  # most chunks embedded and stored at once (a huge file goes in slices)
-QUEUED_TEXT_CHARS = 32_000_000  # prepared text waiting for the embedder, beyond one file
-
-
-@dataclass
-class IndexProgress:
-    files_total: int = 0
-    bytes_total: int = 0
-    files_done: int = 0
-    bytes_done: int = 0
-    pages: int = 0
-    chunks: int = 0
-    current: str = ""
-
-
-@dataclass
-class IndexSummary:
-    indexed: list[str] = field(default_factory=list)  # new or edited
-    renamed: list[tuple[str, str]] = field(default_factory=list)  # (old path, new path)
-    unchanged: int = 0
-    removed: list[str] = field(default_factory=list)
-    skipped: dict[str, str] = field(default_factory=dict)  # path -> reason
-    pages: int = 0
-    chunks: int = 0
-    seconds: float = 0.0
-    repaired: int = 0  # interrupted writes undone before this run
-
-    def describe(self, show_path: Callable[[str], str] = str) -> list[str]:
-        """The summary as the CLI and the app print it, paths shown by ``show_path``."""
-        lines = [f"Indexed {len(self.indexed)} file(s), {self.unchanged} unchanged, "
-                 f"{len(self.renamed)} renamed, {len(self.removed)} removed, "
-                 f"{len(self.skipped)} skipped; {self.pages} pages, {self.chunks} new chunks "
-                 f"in {self.seconds:.1f}s."]
-        if self.repaired:
-            lines.append(f"Repaired {self.repaired} entries left by an interrupted run.")
-        lines += [f"  renamed {show_path(old)} -> {show_path(new)}" for old, new in self.renamed]
-        lines += [f"  removed {show_path(path)}" for path in self.removed]
-        lines += [f"  skipped {show_path(path)}: {why}" for path, why in sorted(self.skipped.items())]
-        return lines
-
-    def as_dict(self) -> dict:
-        return {
-            "indexed": len(self.indexed), "renamed": len(self.renamed), "unchanged": self.unchanged,
-            "removed": len(self.removed), "skipped": len(self.skipped), "pages": self.pages,
-            "chunks": self.chunks, "seconds": round(self.seconds, 2), "repaired": self.repaired,
-        }
+QUEUED_BYTES = 32 * 2**20  # files read and waiting to be parsed and embedded, beyond one file
 
 
 @dataclass
@@ -91,6 +53,16 @@ class _Prepared:
     unchanged: bool = False
     skip_reason: str = ""
     moved_from: DocumentRow | None = None
+    parsed: Callable[[], Parsed] | None = None  # pages and chunks, maybe from a worker process
+    skipped_parts: dict[str, str] = field(default_factory=dict)  # part path -> why (a bad attachment)
+    ocr_pages: int = 0
+
+    def resolve(self) -> "_Prepared":
+        if self.parsed is not None:
+            result, self.parsed = self.parsed(), None
+            self.pages, self.chunks, self.skip_reason = result.pages, result.chunks, result.skip_reason
+            self.skipped_parts, self.ocr_pages = result.skipped_parts, result.ocr_pages
+        return self
 
 
 ProgressCallback = Callable[[IndexProgress], None]
@@ -102,13 +74,18 @@ def document_id(path: str, content_hash: str) -> str:
 
 class Indexer:
     def __init__(self, catalog: Catalog, vectors: ChromaVectorStore, embedder: Embedder, chunker: Chunker,
+                 parse_processes: int = 0, read_options: ReadOptions = DEFAULT_OPTIONS,
                  limits: ReadLimits | None = None) -> None:
+        """``parse_processes``: child processes parsing files at once (0: as many as suit the run);
+        ``read_options``: how files are read (OCR of scanned pages); ``limits``: what one file may
+        cost (size, memory, time)."""
         self.catalog = catalog
         self.vectors = vectors
         self.embedder = embedder
         self.chunker = chunker
+        self.parse_processes = parse_processes
+        self.read_options = read_options
         self.limits = limits or ReadLimits()
-        self._reader: ReaderProcess | None = None
         self._dropped = False  # whether this run deleted anything (its text is then purged)
 
     # --- repair --------------------------------------------------------------------------
@@ -125,13 +102,20 @@ class Indexer:
             stray = sorted(stored - known)
             self.vectors.delete_ids(stray)
             orphans = len(stray)
-            missing = known - stored
-            if missing:  # vectors lost by the store itself: re-index those documents from scratch
-                lost = sorted({i.rsplit(":", 1)[0] for i in missing})
+            missing = sorted(known - stored)
+            # Vectors lost by the store itself (or a new, empty store.url server): put back those
+            # the catalog keeps; re-index the documents whose vectors it does not keep.
+            kept = catalog_vectors(self.catalog, missing)
+            restored = list(kept)
+            for i in range(0, len(restored), 2048):
+                part = restored[i:i + 2048]
+                self.vectors.upsert(part, [kept[c] for c in part], [c.rsplit(":", 1)[0] for c in part])
+            lost = sorted({i.rsplit(":", 1)[0] for i in missing if i not in kept})
+            if lost:
                 self.catalog.mark_deleting(lost)
                 self.vectors.delete_docs(lost)
                 self.catalog.drop_documents(lost)
-                orphans += len(lost)
+            orphans += len(lost) + len(kept)
         return len(unfinished) + orphans
 
     # --- a run ---------------------------------------------------------------------------
@@ -164,9 +148,13 @@ class Indexer:
             gone_by_hash.setdefault(doc.content_hash, []).append(doc)
 
         current = {d.path: d for d in in_scope}
-        with ReaderProcess(self.limits) as self._reader:
-            self._index_files(files, current, gone, gone_by_hash, progress, on_progress, summary)
-        self._reader = None
+        options = replace(self.read_options, on_ocr=_ocr_progress(progress, on_progress))
+        parser = Parser(self.chunker, auto_processes(self.parse_processes, progress.bytes_total), options,
+                        self.limits)
+        try:
+            self._index_files(files, current, gone_by_hash, gone, parser, progress, on_progress, summary)
+        finally:
+            parser.close()
 
         moved = {old for old, _ in summary.renamed}
         removed = [d for d in gone.values() if d.path not in moved]
@@ -179,46 +167,50 @@ class Indexer:
         self.catalog.record_skipped(summary.skipped, [str(r) for r in roots])
         if self._dropped or summary.repaired:
             self.catalog.purge_deleted()  # no bytes of removed text stay in the files
+        self._prune_ocr_cache()
         summary.seconds = time.perf_counter() - started
         self.catalog.finish_run(run_id, summary.as_dict())
         return summary
 
-    def _index_files(self, files, current, gone, gone_by_hash, progress, on_progress, summary) -> None:
+    def _index_files(self, files, current, gone_by_hash, gone, parser, progress, on_progress, summary) -> None:
+        earlier_skips = self.catalog.skipped()
         pending: list[_Prepared] = []
-        for item in self._prepare_ahead(files, current, gone_by_hash, progress, on_progress):
+        for item in self._prepare_ahead(files, current, gone_by_hash, parser, progress, on_progress):
             if item.skip_reason:
                 summary.skipped[item.path] = item.skip_reason
                 if item.path in current:  # a clean run would not hold its older version either
                     gone[item.path] = current[item.path]
             elif item.unchanged:
                 summary.unchanged += 1
+                summary.skipped.update(_part_skips(earlier_skips, item.path, item.path))
             elif item.moved_from is not None:
                 self._move(item.moved_from, item.path, item.replaces)
                 summary.renamed.append((item.moved_from.path, item.path))
+                summary.skipped.update(_part_skips(earlier_skips, item.moved_from.path, item.path))
             else:
+                summary.skipped.update(item.skipped_parts)
                 pending.append(item)
                 if sum(len(p.chunks) for p in pending) >= EMBED_BATCH_CHUNKS:
                     self._write(pending, summary)
                     pending = []
         self._write(pending, summary)
 
-    def _prepare_ahead(self, files, current, gone_by_hash, progress, on_progress) -> Iterator[_Prepared]:
+    def _prepare_ahead(self, files, current, gone_by_hash, parser, progress, on_progress) -> Iterator[_Prepared]:
         """Yield prepared files from a loader thread, so parsing overlaps with embedding. The
-        thread waits while more than QUEUED_TEXT_CHARS of prepared text is queued."""
+        thread waits while more than QUEUED_BYTES of files wait to be parsed and embedded."""
         results: queue.Queue = queue.Queue(maxsize=8)
         stop = threading.Event()
-        queued = _Budget(QUEUED_TEXT_CHARS)
+        queued = _Budget(QUEUED_BYTES)
 
         def produce() -> None:
             try:
                 for path in files:
                     if stop.is_set():
                         return
-                    item = self._prepare(path, current, gone_by_hash)
-                    cost = sum(len(c.text) for c in item.chunks)
-                    if not queued.take(cost, stop):
+                    item = self._prepare(path, current, gone_by_hash, parser)
+                    if not queued.take(item.size, stop):
                         return
-                    results.put(("file", path, item, cost))
+                    results.put(("file", path, item, item.size))
             except BaseException as exc:  # surfaced in the consumer, never lost in the thread
                 results.put(("error", None, exc, 0))
             finally:
@@ -234,6 +226,7 @@ class Indexer:
                     break
                 if kind == "error":
                     raise value
+                value.resolve()
                 progress.files_done += 1
                 progress.bytes_done += _size(path)
                 progress.current = str(path)
@@ -251,8 +244,9 @@ class Indexer:
                 except queue.Empty:
                     pass
 
-    def _prepare(self, path: Path, current: dict[str, DocumentRow], gone_by_hash) -> _Prepared:
-        """Runs in the loader thread: reads no catalog or store, only files and the maps given."""
+    def _prepare(self, path: Path, current: dict[str, DocumentRow], gone_by_hash, parser: Parser) -> _Prepared:
+        """Runs in the loader thread: reads no catalog or store, only files and the maps given;
+        a file to parse goes to the parser (worker processes, in a big run)."""
         key = str(path)
         try:
             data, file_hash = read_file(path, self.limits.max_bytes)
@@ -265,27 +259,25 @@ class Indexer:
             replaces = [existing.doc_id] if existing else []
             if gone_by_hash.get(digest):
                 return _Prepared(key, digest, replaces=replaces, moved_from=gone_by_hash[digest].pop(0))
-            size = len(data)
-            pages = self._reader.pages(path, data)
-            del data  # the file's bytes are not needed while it is chunked
-            chunks = self.chunker.chunk_pages(pages)
         except DocumentError as exc:
             return _Prepared(key, skip_reason=exc.why)
-        return _Prepared(key, digest, size, len(pages), chunks, replaces)
+        return _Prepared(key, digest, len(data), replaces=replaces, parsed=parser.submit(path, data))
 
     def _move(self, old: DocumentRow, new_path: str, replaces: list[str]) -> None:
         """A renamed file: copy its vectors and chunks under the new path, no re-embedding."""
         new_id = document_id(new_path, old.content_hash)
         chunks = self.catalog.chunks_of(old.doc_id)
-        vectors = self.vectors.vectors_of([c.chunk_id for c in chunks])
+        ids = [c.chunk_id for c in chunks]
+        vectors = catalog_vectors(self.catalog, ids)
+        if len(vectors) < len(ids):  # indexed before the catalog kept vectors
+            vectors.update(self.vectors.vectors_of([i for i in ids if i not in vectors]))
         self.catalog.begin_document(DocumentRow(new_id, new_path, old.content_hash, old.size, old.pages,
                                                 len(chunks), "writing", time.time()))
         self.vectors.upsert([chunk_id(new_id, n) for n in range(len(chunks))],
                             [vectors[c.chunk_id] for c in chunks], [new_id] * len(chunks))
         crash_point("moved")
-        self.catalog.finish_document(
-            new_id, [Chunk(c.page, c.char_start, c.char_end, c.text, c.section) for c in chunks],
-            replaces + [old.doc_id])
+        self.catalog.finish_document(new_id, [c.as_chunk() for c in chunks], replaces + [old.doc_id],
+                                     [vectors[c.chunk_id] for c in chunks])
         self._drop([old.doc_id] + replaces)
 
     def _write(self, prepared: list[_Prepared], summary: IndexSummary) -> None:
@@ -298,17 +290,20 @@ class Indexer:
             self.catalog.begin_document(DocumentRow(doc_id, item.path, item.content_hash, item.size,
                                                     item.pages, count, "writing", time.time()))
             crash_point("begun")
+            mine: list[list[float]] = []
             for start in range(0, count, EMBED_SLICE):
                 part = list(islice(vectors, min(EMBED_SLICE, count - start)))
                 self.vectors.upsert([chunk_id(doc_id, n) for n in range(start, start + len(part))], part,
                                     [doc_id] * len(part))
+                mine.extend(part)
             crash_point("upserted")
-            self.catalog.finish_document(doc_id, item.chunks, item.replaces)
+            self.catalog.finish_document(doc_id, item.chunks, item.replaces, mine)
             crash_point("finished")
             self._drop(item.replaces)
             summary.indexed.append(item.path)
             summary.pages += item.pages
             summary.chunks += count
+            summary.ocr_pages += item.ocr_pages
 
     def _embedded(self, texts: list[str]) -> Iterator[list[float]]:
         """The vectors of ``texts`` in order, embedded EMBED_SLICE at a time as they are taken."""
@@ -329,11 +324,17 @@ class Indexer:
         self._drop([d.doc_id for d in docs])
         if docs:
             self.catalog.purge_deleted()
+            self._prune_ocr_cache()
         return [d.path for d in docs]
+
+    def _prune_ocr_cache(self) -> None:
+        keep_only = getattr(self.read_options.ocr, "keep_only", None)
+        if keep_only is not None:
+            keep_only(d.content_hash.split(":", 1)[0] for d in self.catalog.documents(state=None))
 
 
 class _Budget:
-    """How much prepared text is queued; a taker waits while the queue is over budget (a single
+    """How many bytes of files are queued; a taker waits while the queue is over budget (a single
     item larger than the budget passes once the queue is empty)."""
 
     def __init__(self, limit: int) -> None:
@@ -366,3 +367,18 @@ def _size(path: Path) -> int:
 def _is_under(path: str, roots: Sequence[Path]) -> bool:
     p = Path(path)
     return any(p == r or r in p.parents for r in roots)
+
+
+def _part_skips(earlier: dict[str, str], old_path: str, new_path: str) -> dict[str, str]:
+    """The skip reasons of a file's parts from an earlier run, for a file not read again."""
+    prefix = old_path + PART_SEPARATOR
+    return {new_path + path[len(old_path):]: why for path, why in earlier.items() if path.startswith(prefix)}
+
+
+def _ocr_progress(progress: IndexProgress, on_progress: ProgressCallback | None):
+    """Reports OCR page by page (from the loader thread): a scan takes seconds a page."""
+    def report(name: str, done: int, total: int) -> None:
+        progress.ocr_file, progress.ocr_done, progress.ocr_total = name, done, total
+        if on_progress:
+            on_progress(progress)
+    return report

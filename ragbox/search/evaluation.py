@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from ragbox.errors import RagboxError
+from ragbox.stats import percentile
 from ragbox.text import words
 from ragbox.types import Hit
 
@@ -44,6 +45,8 @@ class Query:
     id: str
     query: str
     gold: tuple[Gold, ...]
+    answer: str | None = None  # the labelled short answer, when the set gives one
+    category: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,10 @@ def parse_query(obj: dict, line: int = 0) -> Query:
     gold = obj.get("gold") or []
     if not isinstance(gold, list):
         raise ValueError('"gold" must be a list')
-    return Query(str(obj.get("id", f"line-{line}")), obj["query"], tuple(_parse_gold(g) for g in gold))
+    answer, category = obj.get("answer"), obj.get("category")
+    return Query(str(obj.get("id", f"line-{line}")), obj["query"], tuple(_parse_gold(g) for g in gold),
+                 answer if isinstance(answer, str) and answer.strip() else None,
+                 category if isinstance(category, str) else None)
 
 
 def _parse_gold(g: dict) -> Gold:
@@ -179,17 +185,6 @@ def score_query(query: Query, hits: Sequence[Hit], budget: int, latency_s: float
         query.id, bool(query.gold), rank,
         first_doc_rank(hits, query.gold) if query.gold else None,
         rank is not None and rank <= len(inside), len(inside), latency_s)
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """Linear interpolation between closest ranks (numpy's default); q in [0, 1]."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    pos = q * (len(ordered) - 1)
-    low = int(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
 def summarize(results: Sequence[QueryResult], ks: Sequence[int] = DEFAULT_KS,

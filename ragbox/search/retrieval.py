@@ -10,13 +10,21 @@ from ragbox.search.query import contains_phrases, fts_phrase, fts_query, optiona
 from ragbox.search.scope import matching_ids
 from ragbox.store.catalog import Catalog
 from ragbox.store.embeddings import Embedder
-from ragbox.store.vectors import ChromaVectorStore
 from ragbox.types import Hit, Where
 
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
 # Up to this many documents, a filtered vector search scores their cached vectors exactly: a
 # filtered Chroma query costs 25-150 ms, loading a document's vectors once about 12 ms.
 EXACT_DOCUMENTS = 8
+
+
+class VectorSearch(Protocol):
+    """The vector store, or the catalog's exact reader (``store.exact.VectorReader``)."""
+
+    def query(self, vector: Sequence[float], k: int,
+              doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]: ...
+
+    def vectors_of(self, ids: Sequence[str]) -> dict[str, list[float]]: ...
 
 
 class Reranker(Protocol):
@@ -33,7 +41,7 @@ class HybridRetriever:
     reorders the fused candidates.
     """
 
-    def __init__(self, catalog: Catalog, vectors: ChromaVectorStore, embedder: Embedder,
+    def __init__(self, catalog: Catalog, vectors: VectorSearch, embedder: Embedder,
                  mode: str = RetrievalSettings.mode, candidates: int = RetrievalSettings.candidates,
                  reranker: Reranker | None = None, focus: bool = RetrievalSettings.focus,
                  vector_weight: float = RetrievalSettings.vector_weight) -> None:
@@ -46,7 +54,16 @@ class HybridRetriever:
         self.reranker = reranker
         self.focus = DocumentFocus(catalog, vectors.vectors_of) if focus and mode == "hybrid" else None
 
-    def search(self, query: str, k: int, where: Where = None) -> list[Hit]:
+    def query_vectors(self, query: str) -> list[list[float]]:
+        """The embeddings a search of ``query`` uses: of the query, and of its question part when a
+        context clause precedes it (the last is always the question's)."""
+        context, question = split_query(query)
+        return self.embedder.embed([query, question] if context else [query])
+
+    def search(self, query: str, k: int, where: Where = None, vectors: Sequence[Sequence[float]] | None = None
+               ) -> list[Hit]:
+        """``vectors``: ``query_vectors(query)`` computed once for a query searched many times (a
+        review table asks each column's question of every document)."""
         context, question = split_query(query)
         # A quoted phrase in the question must be in every passage; one in a context clause
         # ("Consider the NDA between "Acme" and ...;") names the document, so it is looked for in
@@ -58,7 +75,7 @@ class HybridRetriever:
             if with_names is not None:
                 doc_ids = sorted(with_names if doc_ids is None else with_names & set(doc_ids))
         depth = max(self.candidates, 2 * k)
-        vectors = self.embedder.embed([query, question] if context else [query])
+        vectors = vectors if vectors is not None else self.query_vectors(query)
         vector, question_vector = vectors[0], vectors[-1]
         dense = self._dense(vector, depth, doc_ids) if self.mode != "lexical" else []
         match = ""
@@ -125,5 +142,6 @@ def _hits(ranked: Sequence[tuple[str, float]], rows: dict) -> list[Hit]:
         row = rows.get(chunk_id)
         if row is None:  # a chunk of a version being replaced right now
             continue
-        hits.append(Hit(chunk_id, row.path, row.page, row.char_start, row.char_end, row.text, score, row.section))
+        hits.append(Hit(chunk_id, row.path, row.page, row.char_start, row.char_end, row.text, score, row.section,
+                        row.ocr))
     return hits

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import threading
 import time
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from ragbox.paths import part_path
 from ragbox.privacy import PRIVATE_FILE_MODE, private_dir
 from ragbox.text import WORD
 from ragbox.types import Chunk
@@ -37,7 +40,8 @@ CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL, seq INTEGER NOT NULL,
     page INTEGER, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, section TEXT NOT NULL,
-    text TEXT NOT NULL, title TEXT NOT NULL);
+    text TEXT NOT NULL, title TEXT NOT NULL, part TEXT NOT NULL DEFAULT '', ocr INTEGER NOT NULL DEFAULT 0,
+    vector BLOB);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 -- The lexical index: kept in step with ``chunks`` by triggers, inside the same transactions, so
 -- it can never disagree with the catalog (porter stemming: "terminate" finds "termination").
@@ -53,7 +57,22 @@ CREATE TRIGGER IF NOT EXISTS chunks_fts_delete AFTER DELETE ON chunks BEGIN
     INSERT INTO chunks_fts(chunks_fts, rowid, title, section, text)
     VALUES ('delete', old.id, old.title, old.section, old.text);
 END;
+-- Every change of a document row moves the generation: a reader holding something derived from
+-- the catalog (the matrix of vectors, a server's view of the index) sees it is stale, whichever
+-- process or connection wrote.
+CREATE TRIGGER IF NOT EXISTS documents_added AFTER INSERT ON documents BEGIN
+    INSERT OR REPLACE INTO meta VALUES ('generation', COALESCE((SELECT value FROM meta WHERE key='generation'), 0) + 1);
+END;
+CREATE TRIGGER IF NOT EXISTS documents_changed AFTER UPDATE ON documents BEGIN
+    INSERT OR REPLACE INTO meta VALUES ('generation', COALESCE((SELECT value FROM meta WHERE key='generation'), 0) + 1);
+END;
+CREATE TRIGGER IF NOT EXISTS documents_removed AFTER DELETE ON documents BEGIN
+    INSERT OR REPLACE INTO meta VALUES ('generation', COALESCE((SELECT value FROM meta WHERE key='generation'), 0) + 1);
+END;
 CREATE TABLE IF NOT EXISTS skipped (path TEXT PRIMARY KEY, reason TEXT NOT NULL, seen_at REAL NOT NULL);
+-- ``part``: the document inside the file a chunk comes from ('' for the file's own text; an
+-- e-mail's attachment, say). A file is one document row with all its parts, so changing,
+-- renaming or deleting it handles its attachments with it. ``ocr``: its page was read by OCR.
 CREATE TABLE IF NOT EXISTS runs (
     run_id INTEGER PRIMARY KEY, started_at REAL NOT NULL, finished_at REAL, status TEXT NOT NULL,
     summary TEXT);
@@ -72,25 +91,48 @@ class DocumentRow:
     indexed_at: float
 
 
+# Columns added since the first release: an older catalog gets them on open.
+# Columns later versions added: an older catalog gets them when it is opened (a catalog from before
+# vectors were kept here reads its passages' vectors from Chroma).
+ADDED_CHUNK_COLUMNS = {"part": "TEXT NOT NULL DEFAULT ''", "ocr": "INTEGER NOT NULL DEFAULT 0", "vector": "BLOB"}
+
+
 @dataclass(frozen=True)
 class ChunkRow:
     chunk_id: str
     doc_id: str
-    path: str
+    path: str  # the part path (``file › attachment.pdf``) for a chunk of a document inside the file
     page: int | None
     char_start: int
     char_end: int
     section: str
     text: str
+    part: str = ""
+    ocr: bool = False
+
+    def as_chunk(self) -> Chunk:
+        return Chunk(self.page, self.char_start, self.char_end, self.text, self.section, self.part, self.ocr)
 
 
 def chunk_id(doc_id: str, seq: int) -> str:
     return f"{doc_id}:{seq:05d}"
 
 
-def file_title(path: str) -> str:
-    """The words of a file's name: "2026-03-14_jane_doe_followup.txt" -> "2026 03 14 jane doe followup"."""
-    return " ".join(WORD.findall(Path(path).stem))
+def vector_blob(vector: Sequence[float]) -> bytes:
+    return array("f", vector).tobytes()
+
+
+def blob_vector(blob: bytes) -> list[float]:
+    return array("f", blob).tolist()
+
+
+def file_title(path: str, part: str = "") -> str:
+    """The words of a file's name: "2026-03-14_jane_doe_followup.txt" -> "2026 03 14 jane doe followup";
+    a part's name adds its words ("mail.eml", "lease.pdf" -> "mail eml lease")."""
+    words = WORD.findall(Path(path).stem)
+    if part:
+        words += WORD.findall(re.sub(r"\.[A-Za-z0-9]{1,5}$", "", part))
+    return " ".join(words)
 
 
 class Catalog:
@@ -106,6 +148,13 @@ class Catalog:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self.db.executescript(SCHEMA)
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        present = {row[1] for row in self.db.execute("PRAGMA table_info(chunks)")}
+        for name, kind in ADDED_CHUNK_COLUMNS.items():
+            if name not in present:
+                self.db.execute(f"ALTER TABLE chunks ADD COLUMN {name} {kind}")
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -131,7 +180,8 @@ class Catalog:
     def clear(self) -> None:
         """Forget everything but the folders the index was built from."""
         with self.transaction():
-            for table in ("meta", "documents", "chunks", "skipped"):
+            self.db.execute("DELETE FROM meta WHERE key != 'generation'")
+            for table in ("documents", "chunks", "skipped"):
                 self.db.execute(f"DELETE FROM {table}")
 
     def transaction(self):
@@ -157,6 +207,10 @@ class Catalog:
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
+    def generation(self) -> str:
+        """Changes whenever a document is added, changed or removed, by any process."""
+        return self.get_meta("generation") or "0"
+
     # --- roots ----------------------------------------------------------------------------
     def add_root(self, path: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO roots VALUES (?, ?)", (path, time.time()))
@@ -176,17 +230,19 @@ class Catalog:
         self.db.execute("INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?)", (
             doc.doc_id, doc.path, doc.content_hash, doc.size, doc.pages, doc.chunks, "writing", doc.indexed_at))
 
-    def finish_document(self, doc_id: str, chunks: Sequence[Chunk], replaces: Iterable[str]) -> None:
-        """Atomically: store the chunk rows, make the document ready, mark what it replaces."""
+    def finish_document(self, doc_id: str, chunks: Sequence[Chunk], replaces: Iterable[str],
+                        vectors: Sequence[Sequence[float]] | None = None) -> None:
+        """Atomically: store the chunk rows (with their vectors, as float32), make the document
+        ready, mark what it replaces."""
+        blobs = [vector_blob(v) for v in vectors] if vectors is not None else [None] * len(chunks)
         with self.transaction():
             path = self.db.execute("SELECT path FROM documents WHERE doc_id=?", (doc_id,)).fetchone()[0]
-            title = file_title(path)
             self.db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
             self.db.executemany(
-                "INSERT INTO chunks (chunk_id, doc_id, seq, page, char_start, char_end, section, text, title) "
-                "VALUES (?,?,?,?,?,?,?,?,?)",
-                ((chunk_id(doc_id, n), doc_id, n, c.page, c.char_start, c.char_end, c.section, c.text, title)
-                 for n, c in enumerate(chunks)))
+                "INSERT INTO chunks (chunk_id, doc_id, seq, page, char_start, char_end, section, text, title, "
+                "part, ocr, vector) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(chunk_id(doc_id, n), doc_id, n, c.page, c.char_start, c.char_end, c.section, c.text,
+                  file_title(path, c.part), c.part, int(c.ocr), b) for (n, c), b in zip(enumerate(chunks), blobs)])
             self.db.execute("UPDATE documents SET state='ready', chunks=? WHERE doc_id=?", (len(chunks), doc_id))
             for old in replaces:
                 self.db.execute("UPDATE documents SET state='deleting' WHERE doc_id=?", (old,))
@@ -218,23 +274,36 @@ class Catalog:
         return rows
 
     def _chunk_rows(self, where: str, params: Sequence) -> list[ChunkRow]:
-        sql = ("SELECT c.chunk_id, c.doc_id, d.path, c.page, c.char_start, c.char_end, c.section, c.text "
-               f"FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE {where}")
-        return [ChunkRow(*r) for r in self.db.execute(sql, params)]
+        sql = ("SELECT c.chunk_id, c.doc_id, d.path, c.page, c.char_start, c.char_end, c.section, c.text, "
+               f"c.part, c.ocr FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE {where}")
+        return [ChunkRow(*r[:2], part_path(r[2], r[8]), *r[3:8], r[8], bool(r[9]))
+                for r in self.db.execute(sql, params)]
 
     def lexical_search(self, match: str, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
-        """Chunk ids ranked by BM25 for an FTS5 ``match`` expression (best first)."""
-        sql = ("SELECT c.chunk_id, bm25(chunks_fts, 0.5, 0.5, 1.0) AS rank FROM chunks_fts "
-               "JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.doc_id = c.doc_id "
-               "WHERE chunks_fts MATCH ? AND d.state = 'ready'")
-        params: list = [match]
-        if doc_ids is not None:
-            sql += f" AND c.doc_id IN ({','.join('?' * len(doc_ids))})"
-            params.extend(doc_ids)
-        sql += " ORDER BY rank LIMIT ?"
-        params.append(k)
+        """Chunk ids ranked by BM25 for an FTS5 ``match`` expression (best first).
+
+        Unfiltered, FTS5 ranks inside the full-text index and stops at the best ``k`` (its
+        ``rank`` column with a LIMIT); the join to the documents then only drops passages of a
+        version being replaced. Ranking every match through the join first took 2 to 7 times as
+        long on a 100k-passage index, for the same ids in the same order."""
         try:
-            return [(row[0], -row[1]) for row in self.db.execute(sql, params)]
+            if doc_ids is None:
+                rows = self.db.execute(
+                    "SELECT c.chunk_id, f.rank FROM (SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ? "
+                    "AND rank MATCH 'bm25(0.5, 0.5, 1.0)' ORDER BY rank LIMIT ?) f JOIN chunks c ON c.id = f.rowid "
+                    "JOIN documents d ON d.doc_id = c.doc_id WHERE d.state = 'ready' ORDER BY f.rank",
+                    (match, k)).fetchall()
+                if len(rows) == k or not self.db.execute(
+                        "SELECT 1 FROM documents WHERE state != 'ready' LIMIT 1").fetchone():
+                    return [(row[0], -row[1]) for row in rows]
+            sql = ("SELECT c.chunk_id, bm25(chunks_fts, 0.5, 0.5, 1.0) AS rank FROM chunks_fts "
+                   "JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.doc_id = c.doc_id "
+                   "WHERE chunks_fts MATCH ? AND d.state = 'ready'")
+            params: list = [match]
+            if doc_ids is not None:
+                sql += f" AND c.doc_id IN ({','.join('?' * len(doc_ids))})"
+                params.extend(doc_ids)
+            return [(row[0], -row[1]) for row in self.db.execute(sql + " ORDER BY rank LIMIT ?", [*params, k])]
         except sqlite3.OperationalError:  # a query FTS5 cannot parse matches nothing lexically
             return []
 

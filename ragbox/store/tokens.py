@@ -18,7 +18,8 @@ SPECIAL_TOKENS = 2
 
 class ModelTokenizer:
     def __init__(self, model_dir: Path) -> None:
-        path = Path(model_dir) / "tokenizer.json"
+        self.model_dir = Path(model_dir)
+        path = self.model_dir / "tokenizer.json"
         if not path.is_file():
             raise ModelError("Embedding model has no tokenizer.json", "a fast tokenizer is required", model_dir)
         from tokenizers import Tokenizer

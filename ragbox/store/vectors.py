@@ -1,14 +1,18 @@
 """The vector store adapter: the only module importing chromadb.
 
+Embedded (a folder next to the catalog) or, with ``store.url``, a Chroma server that holds the
+vectors of several people's indexes (one collection per index name); the catalog stays local.
+
 Chroma holds vectors and the few metadata fields needed to filter inside a query (``doc_id``);
 the text, offsets and file state live in the catalog, which is the source of truth. Every write
 here is idempotent (upsert by deterministic id, delete by ``doc_id``), which is what lets an
 interrupted run be repaired by replaying it.
 
 Chroma keeps its index in memory per process and does not notice another process writing: a
-reader then fails ("Error finding id") or misses new vectors. So reads reopen the store when its
-file changed by other hands than this object's since it was opened, and retry once after a
-failure on a freshly opened store.
+reader then fails ("Error finding id") or misses new vectors (a long-lived engine, as in ``ragbox
+serve``, would never see a file indexed meanwhile). So every read reopens the store when its file
+changed by other hands than this object's since it was opened, and retries once after a failure
+on a freshly opened store.
 """
 
 from __future__ import annotations
@@ -25,13 +29,43 @@ TELEMETRY = False  # Chroma's anonymized usage statistics: never sent (`ragbox d
 T = TypeVar("T")
 
 
+def server_collection(index: str) -> str:
+    """An index's collection on a shared Chroma server (the embedded store has one per folder)."""
+    return f"ragbox.{index}.chunks"
+
+
 class ChromaVectorStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, url: str = "", token: str = "", collection: str = COLLECTION) -> None:
+        """Embedded in ``path``, or on the Chroma server at ``url`` (``http(s)://host:port``, with
+        ``token`` sent as a bearer token when the server wants one)."""
         self.path = Path(path)
+        self.url = url
+        self.token = token
+        self.name = collection
         self._collection = None
         self._client = None
         self._opened_at: tuple | None = None  # the store file's stamp after this object's last write
         self._guard = threading.RLock()  # a reopen never runs while this object writes
+        self._reading = 0  # reads in flight
+
+    def _open_client(self):
+        import chromadb
+        from chromadb.config import Settings
+
+        settings = Settings(anonymized_telemetry=TELEMETRY, allow_reset=False)
+        if not self.url:
+            private_dir(self.path)
+            return chromadb.PersistentClient(path=str(self.path), settings=settings)
+        from urllib.parse import urlsplit
+
+        url = urlsplit(self.url)
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else None
+        return chromadb.HttpClient(host=url.hostname or "localhost", port=url.port or 8000,
+                                   ssl=url.scheme == "https", headers=headers, settings=settings)
+
+    @property
+    def where(self) -> str:
+        return self.url or str(self.path)
 
     @property
     def collection(self):
@@ -41,23 +75,27 @@ class ChromaVectorStore:
             return self._collection
 
     def _open(self) -> None:
-        import chromadb
-        from chromadb.config import Settings
-
         try:
-            private_dir(self.path)
             with private_umask():
-                self._client = chromadb.PersistentClient(
-                    path=str(self.path), settings=Settings(anonymized_telemetry=TELEMETRY, allow_reset=False)
-                )
+                self._client = self._open_client()
                 # embedding_function=None: Chroma's default would download a model; ragbox always
                 # passes its own vectors.
                 self._collection = self._client.get_or_create_collection(
-                    COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None
+                    self.name, metadata={"hnsw:space": "cosine"}, embedding_function=None
                 )
         except Exception as exc:
-            raise StoreError("Cannot open the vector store", f"{type(exc).__name__}: {exc}", self.path) from exc
+            raise StoreError("Cannot open the vector store", f"{type(exc).__name__}: {exc}", self.where) from exc
         self._opened_at = self._stamp()
+
+    def close(self) -> None:
+        """Release the client; the next use opens the store again and sees every write since."""
+        with self._guard:
+            client, self._client, self._collection = self._client, None, None
+            if client is not None:
+                try:
+                    client.close()  # the last client of this path stops its cached system
+                except Exception:  # a client that will not close is dropped all the same
+                    pass
 
     def telemetry_setting(self) -> bool:
         """Chroma's anonymized_telemetry as the open client has it (for `ragbox doctor`)."""
@@ -65,7 +103,10 @@ class ChromaVectorStore:
         return bool(self._client.get_settings().anonymized_telemetry)
 
     def _stamp(self) -> tuple:
-        """Changes whenever any process commits to Chroma's database file."""
+        """Changes whenever any process commits to Chroma's database file (a server sees every
+        write itself: nothing to follow)."""
+        if self.url:
+            return ()
         stamps = []
         for name in ("chroma.sqlite3", "chroma.sqlite3-wal"):
             try:
@@ -75,27 +116,25 @@ class ChromaVectorStore:
                 stamps.append(None)
         return tuple(stamps)
 
-    def _reopen(self) -> None:
-        with self._guard:
-            client, self._client, self._collection = self._client, None, None
-            if client is not None:
-                try:
-                    client.close()  # the last client of this path stops its cached system
-                except Exception:  # a client that will not close is dropped all the same
-                    pass
-            self._open()
-
     def _read(self, query: Callable[[], T]) -> T:
         """Run a read on a store that has seen every other process's writes; once more on a
-        fresh store if it fails (the other process wrote in the middle of it)."""
+        fresh store if it fails (the other process wrote in the middle of it). The store is never
+        reopened under another read in flight (a long-lived engine serves several threads)."""
         with self._guard:
-            if self._collection is not None and self._stamp() != self._opened_at:
-                self._reopen()
+            if self._collection is not None and not self._reading and self._stamp() != self._opened_at:
+                self.close()  # opened again by the query
+            self._reading += 1
         try:
-            return query()
-        except Exception:
-            self._reopen()
-            return query()
+            try:
+                return query()
+            except Exception:
+                with self._guard:
+                    if self._reading == 1:
+                        self.close()
+                return query()
+        finally:
+            with self._guard:
+                self._reading -= 1
 
     def _written(self) -> None:
         self._opened_at = self._stamp()
@@ -143,7 +182,7 @@ class ChromaVectorStore:
     def drop_all(self) -> None:
         with self._guard, private_umask():
             _ = self.collection  # opens the client, so the collection can be dropped by name
-            self._client.delete_collection(COLLECTION)
+            self._client.delete_collection(self.name)
             self._collection = None
             self._written()
 

@@ -8,8 +8,8 @@ from textual.binding import Binding
 from ragbox.tui.llm_loader import LLMLoader
 from ragbox.tui.messages import ModelStateChanged
 
-KEY_NAMES = {"escape": "Esc", "question_mark": "?", "f1": "F1", "f2": "F2", "enter": "Enter", "q": "q", "c": "c",
-             "n": "n"}
+KEY_NAMES = {"escape": "Esc", "question_mark": "?", "f1": "F1", "f2": "F2", "f5": "F5", "enter": "Enter", "q": "q",
+             "c": "c", "n": "n"}
 
 
 class RagboxApp(App):
@@ -48,12 +48,14 @@ class RagboxApp(App):
         """Every binding (key, action, where) for the help screen, from the bindings themselves."""
         from ragbox.tui.screens.main import MainScreen
         from ragbox.tui.screens.passage import PassageScreen
+        from ragbox.tui.screens.review import ReviewScreen
 
         rows = [("Enter", "Ask the question typed", "question"),
-                ("Enter / click", "Open a source or citation in context", "sources, answer")]
+                ("Enter / click", "Open a source or citation in context", "sources, answer"),
+                ("Enter", "Make the table (questions separated by ';'); on a cell, open its quote", "review")]
         seen = set()
         for where, bindings in (("anywhere", MainScreen.BINDINGS + self.BINDINGS),
-                                ("passage", PassageScreen.BINDINGS)):
+                                ("passage", PassageScreen.BINDINGS), ("review", ReviewScreen.BINDINGS)):
             for binding in bindings:
                 if binding.action in seen and where == "anywhere":
                     continue

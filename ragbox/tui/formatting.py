@@ -14,7 +14,10 @@ def format_index_summary(summary, roots: Sequence[str] = ()) -> str:
 
 
 def format_progress(p) -> str:
-    return f"{p.files_done}/{p.files_total} files · {p.pages} pages · {p.chunks} chunks"
+    text = f"{p.files_done}/{p.files_total} files · {p.pages} pages · {p.chunks} chunks"
+    if p.ocr_done < p.ocr_total:  # a scan is being read: seconds a page, so say which
+        text += f" · OCR {p.ocr_file} page {p.ocr_done + 1}/{p.ocr_total}"
+    return text
 
 
 def when_indexed(timestamp: float, now: float | None = None) -> str:

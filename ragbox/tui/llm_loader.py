@@ -23,6 +23,10 @@ class LLMLoader:
         self.state = state
         self.on_state(state, name, detail)
 
+    def not_needed(self) -> None:
+        """The answers are taken from the sources, with no model: say so instead of loading one."""
+        self._set("not used", self.current_name(), "answers are taken from the sources")
+
     def current_name(self) -> str:
         return self.engine.llm_name()
 
@@ -36,7 +40,8 @@ class LLMLoader:
             except RagboxError as exc:
                 self._set("error", self.current_name(), exc.one_line())
                 raise
-            if id(generator) in self._loaded:
+            # A worker that crashed or was stopped reports itself not loaded: load it again.
+            if id(generator) in self._loaded and getattr(generator, "loaded", True):
                 return generator
             self._set("loading", generator.name)
             try:
@@ -48,8 +53,12 @@ class LLMLoader:
             self._set("ready", generator.name)
             return generator
 
+    def report_failure(self, detail: str) -> None:
+        """The model failed while answering (a crash, a hang): shown until it loads again."""
+        self._set("error", self.current_name(), detail)
+
     def switch(self, model_path: str):
-        """Load the GGUF at ``model_path`` and make it the engine's LLM if it loads."""
+        """Load ``model_path`` (a GGUF path or a model name) and make it the engine's LLM if it loads."""
         from pathlib import Path
 
         from ragbox.errors import RagboxError

@@ -52,6 +52,19 @@ class IndexFinished(Message):
 
 
 @dataclass
+class WatchRan(Message):
+    """Watching the folders: an index run finished (``summary``), or could not run (``error``)."""
+
+    summary: Any = None  # ragbox.ingest.indexer.IndexSummary
+    error: str = ""
+
+
+@dataclass
+class WatchStopped(Message):
+    error: str = ""  # why watching stopped, when it was not asked to
+
+
+@dataclass
 class ScopeRequested(Message):
     """A widget asks to scope questions to this path pattern (None clears the scope), or to the
     one file shown as ``exact_path``."""
@@ -66,3 +79,20 @@ class SourceRequested(Message):
 
     turn_id: int
     number: int
+
+
+@dataclass
+class TableCellReady(Message):
+    """A review table's cell is answered: ``done`` of ``total`` cells."""
+
+    run_id: int
+    cell: Any  # ragbox.types.TableCell
+    done: int
+    total: int
+
+
+@dataclass
+class TableFinished(Message):
+    run_id: int
+    table: Any = None  # ragbox.types.Table, or None on error
+    error: str = ""

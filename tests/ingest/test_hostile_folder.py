@@ -38,7 +38,7 @@ SKIPPED = {
     "odd/webpage.pdf": "not a PDF file (it looks like an HTML page)",
     "odd/broken-object.pdf": "unreadable PDF (PdfReadError: damaged cross-reference table)",
     "odd/encrypted-locked.pdf": "encrypted PDF (password protected)",
-    "odd/scan.pdf": "no extractable text (a scanned PDF needs OCR first)",
+    "odd/scan.pdf": "no text found, not even by OCR",
     "odd/bomb.pdf": "unreadable PDF (LimitReachedError: a compressed stream inflates past the safety limit "
                     "(a decompression bomb?))",
     "odd/binary.txt": "binary content in a text file",

@@ -7,7 +7,13 @@ import pytest
 
 from ragbox.errors import StoreError
 
-from support import assert_consistent, store_state
+from support import assert_consistent, both_vector_stores, store_state
+
+
+@pytest.fixture(params=["embedded", "chroma-server"])
+def store_url(request):
+    """Every test here runs against the embedded store and against a real `chroma run`."""
+    return both_vector_stores(request)
 
 
 class CountingEmbedder:
@@ -102,7 +108,7 @@ def test_bad_file_is_skipped_and_the_run_goes_on(make_engine, docs):
     reasons = {Path(p).name: r for p, r in summary.skipped.items()}
     assert "unreadable PDF" in reasons["broken.pdf"]
     assert reasons["empty.md"] == "empty file"
-    assert reasons["notes.docx"] == "unsupported type '.docx'"
+    assert reasons["notes.docx"].startswith("unreadable Word file")
     assert {Path(p).name for p in engine.catalog.skipped()} == set(reasons)
     assert_consistent(engine)
 

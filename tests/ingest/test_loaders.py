@@ -46,6 +46,12 @@ def test_legacy_encoding_is_detected(tmp_path):
     ("binary.txt", b"\x00\x01\x02binary" * 10, "binary content"),
     ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "unreadable PDF"),
     ("fake.pdf", b"hello, I am a text file", "not a PDF file (it looks like plain text)"),
+    ("notes.eml", b"Just some text that is no e-mail at all.\n", "not an e-mail message"),
+    ("blob.eml", b"\x00\x01\x02binary" * 10, "binary content"),
+    ("empty.eml", b"", "empty file"),  # any zero-byte file, whatever its type
+    ("notes.mbox", b"Subject: hi\n\nno separator line\n", "not an mbox mailbox"),
+    ("old.docx", b"\xd0\xcf\x11\xe0 an old binary Word file", "unreadable Word file"),
+    ("blob.html", b"\x00\x01\x02binary" * 10, "binary content"),
 ])
 def test_bad_files_raise_a_clear_reason(tmp_path, name, data, reason):
     path = tmp_path / name

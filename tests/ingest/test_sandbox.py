@@ -104,8 +104,10 @@ def _state(pid: int) -> str:
         return "gone"
 
 
-def test_the_indexer_parses_every_file_in_the_reader_process(make_engine, tmp_path):
-    """Only the child's cap can stop this file (no stream is over pypdf's limit), and the run goes on."""
+@pytest.mark.parametrize("processes", [0, 2])
+def test_the_indexer_parses_every_file_in_the_reader_process(make_engine, tmp_path, processes):
+    """Only the child's cap can stop this file (no stream is over pypdf's limit), and the run goes on,
+    whether the run parses in one child or in several."""
     from ragbox.ingest.indexer import Indexer
 
     folder = tmp_path / "docs"
@@ -113,7 +115,8 @@ def test_the_indexer_parses_every_file_in_the_reader_process(make_engine, tmp_pa
     (folder / "bomb.pdf").write_bytes(flate_pdf([text_page(f"page {n}", padding=70_000_000) for n in range(3)]))
     (folder / "note.txt").write_text("The boiler was serviced in March and passed its safety check.")
     engine = make_engine()
-    indexer = Indexer(engine.catalog, engine.vectors, engine.embedder, engine.chunker, limits(memory_mb=150))
+    indexer = Indexer(engine.catalog, engine.vectors, engine.embedder, engine.chunker, processes,
+                      limits=limits(memory_mb=150))
     summary = indexer.run([folder])
     assert summary.skipped == {str(folder / "bomb.pdf"): "needs more than 150 MB of memory to read "
                                                          "(a decompression bomb?)"}

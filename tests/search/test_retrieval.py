@@ -6,6 +6,8 @@ import pytest
 
 from ragbox.ingest.loaders import load
 
+from support import both_vector_stores
+
 # (question, file, page, verbatim fact, rank it must reach). The clinical questions name the
 # patient, which every chunk of the note shares; the small model ranks the right note first but
 # not always the right passage of it, so those are held to the top three.
@@ -29,6 +31,18 @@ FACTS = [
     ("What was the blood pressure reading at the hypertension visit?",
      "2026-02-20_robert_kline_hypertension.txt", None, "BP 152/94", 8),
 ]
+
+
+@pytest.fixture(params=["embedded", "chroma-server"])
+def store_url(request):
+    """Every test here runs against the embedded store and against a real `chroma run`."""
+    return both_vector_stores(request)
+
+
+@pytest.fixture(params=["embedded", "chroma-server"])
+def sample_index(request, sample_index):
+    return sample_index if request.param == "embedded" else request.getfixturevalue("sample_index_on_server")
+
 
 
 @pytest.mark.parametrize("question, name, page, fact, rank", FACTS,

@@ -36,3 +36,41 @@ def test_skipped_files_under_a_folder_with_like_wildcards_in_its_name_are_cleare
         assert catalog.skipped() == {"/data/caseX1/other.pdf": "no text"}
     finally:
         catalog.close()
+
+
+def test_an_older_catalog_gains_the_part_and_ocr_columns(tmp_path):
+    import sqlite3
+
+    from ragbox.store.catalog import SCHEMA
+
+    path = tmp_path / "catalog.sqlite3"
+    old_schema = SCHEMA.replace(", part TEXT NOT NULL DEFAULT '', ocr INTEGER NOT NULL DEFAULT 0", "")
+    assert old_schema != SCHEMA
+    with sqlite3.connect(path) as db:
+        db.executescript(old_schema)
+        db.execute("INSERT INTO documents VALUES ('d', '/x/a.txt', 'h', 1, 1, 1, 'ready', 0)")
+        db.execute(INSERT_CHUNK, ("d:0", 0, "the old passage"))
+    catalog = Catalog(path)
+    try:
+        [row] = catalog.chunks_of("d")
+        assert (row.path, row.part, row.ocr, row.text) == ("/x/a.txt", "", False, "the old passage")
+    finally:
+        catalog.close()
+
+
+def test_a_part_chunk_is_shown_under_its_part_path(tmp_path):
+    from ragbox.store.catalog import DocumentRow
+    from ragbox.types import Chunk
+
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    try:
+        catalog.begin_document(DocumentRow("d", "/x/mail.eml", "h", 1, 5, 2, "writing", 0))
+        chunks = [Chunk(None, 0, 5, "Hello", ""), Chunk(3, 10, 20, "Scanned text", "", "scan.pdf", True)]
+        catalog.finish_document("d", chunks, [])
+        rows = catalog.chunks_of("d")
+        assert [(r.path, r.page, r.ocr) for r in rows] == [("/x/mail.eml", None, False),
+                                                           ("/x/mail.eml › scan.pdf", 3, True)]
+        assert rows[1].as_chunk() == Chunk(3, 10, 20, "Scanned text", "", "scan.pdf", True)
+        assert catalog.lexical_search('"scan"', 5) and catalog.lexical_search('"mail"', 5)  # titles hold both names
+    finally:
+        catalog.close()

@@ -16,8 +16,18 @@ def fake_llm():
 
 @pytest.fixture
 def sample_engine(sample_index, embedder, fake_llm):
-    """The shared read-only index of sample_docs, answered by the fake LLM."""
-    engine = Engine(sample_index.settings, embedder=embedder, generator=fake_llm)
+    """The shared read-only index of sample_docs, the answers written by the fake LLM (and checked)."""
+    engine = Engine(sample_index.settings.replace({"answer.style": "generate"}), embedder=embedder,
+                    generator=fake_llm)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture
+def extracting_engine(sample_index, embedder, fake_llm):
+    """The shared index of sample_docs answering as ragbox does with the bundled model: extracted."""
+    engine = Engine(sample_index.settings.replace({"answer.style": "extract"}), embedder=embedder,
+                    generator=fake_llm)
     yield engine
     engine.close()
 

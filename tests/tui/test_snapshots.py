@@ -32,16 +32,18 @@ def test_start_screen(snap_compare, sample_engine, fixed_times):
     assert snap_compare(RagboxApp(sample_engine), terminal_size=(100, 30), run_before=run_before)
 
 
-def test_answer_with_sources(snap_compare, sample_engine, fixed_times):
+def test_answer_with_sources(snap_compare, extracting_engine, fixed_times):
+    """The default with the bundled model: the answer taken from the sources, its evidence below."""
     async def run_before(pilot):
         await ready(pilot)
-        await ask(pilot, NDA_Q)
+        await ask(pilot, "How much notice is needed to terminate the Northwind Bluefin NDA?")
         await settle(pilot)
 
-    assert snap_compare(RagboxApp(sample_engine), terminal_size=(100, 30), run_before=run_before)
+    assert snap_compare(RagboxApp(extracting_engine), terminal_size=(100, 30), run_before=run_before)
 
 
 def test_answer_at_80x24(snap_compare, sample_engine, fixed_times):
+    """A model's answer, every sentence checked against its source."""
     async def run_before(pilot):
         await ready(pilot)
         await ask(pilot, NDA_Q)
@@ -50,7 +52,7 @@ def test_answer_at_80x24(snap_compare, sample_engine, fixed_times):
     assert snap_compare(RagboxApp(sample_engine), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_follow_up_light_theme(snap_compare, sample_engine, fixed_times):
+def test_follow_up_light_theme(snap_compare, extracting_engine, fixed_times):
     async def run_before(pilot):
         await ready(pilot)
         await ask(pilot, "How can the Acme Globex services agreement be terminated?")
@@ -58,7 +60,7 @@ def test_follow_up_light_theme(snap_compare, sample_engine, fixed_times):
         await pilot.press("ctrl+t")
         await settle(pilot)
 
-    assert snap_compare(RagboxApp(sample_engine), terminal_size=(100, 30), run_before=run_before)
+    assert snap_compare(RagboxApp(extracting_engine), terminal_size=(100, 30), run_before=run_before)
 
 
 def test_passage_in_context(snap_compare, sample_engine, fixed_times):
@@ -110,6 +112,28 @@ def test_model_dialog(snap_compare, sample_engine, fixed_times):
     async def run_before(pilot):
         await ready(pilot)
         await pilot.press("ctrl+l")
+        models = pilot.app.screen.query_one("#model-list")
+        await wait_for(pilot, lambda: models.get_option_at_index(0).id is not None, what="the model list")
         await settle(pilot)
 
     assert snap_compare(RagboxApp(sample_engine), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_review_table(snap_compare, extracting_engine, fixed_times):
+    """The review view over the two contracts, the cursor on a found cell with its quote below."""
+    async def run_before(pilot):
+        await ready(pilot)
+        pilot.app.main_screen.set_scope("contracts/**")
+        await pilot.press("ctrl+b")
+        screen = pilot.app.screen
+        screen.query_one("#review-questions").value = "governing law; renewal term; non-compete"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.table is not None and not screen.running, timeout=120)
+        for row in screen.table.cells:  # the time a cell took is the machine's, not the screen's
+            for cell in row:
+                cell.seconds = 0.5
+        screen._summarise(screen.table, stopped=False)
+        await pilot.press("down", "right", "right")
+        await settle(pilot)
+
+    assert snap_compare(RagboxApp(extracting_engine), terminal_size=(110, 24), run_before=run_before)

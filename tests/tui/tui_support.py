@@ -5,20 +5,24 @@ from __future__ import annotations
 import threading
 import time
 
-ANSWER_TOKENS = ["Either party ", "may terminate ", "the NDA ", "with thirty (30) days' ", "written notice ",
-                 "[1]", "."]
+# Two sentences, both supported by the NDA's clause 7.2, so the check lets both through.
+FIRST_SENTENCE = "Either party may terminate the NDA with thirty (30) days' written notice [1]."
+ANSWER_TOKENS = ["Either party may terminate ", "the NDA with thirty (30) days' ", "written notice [1]. ",
+                 "Either party may do so ", "at any time [1]."]
 
 
 class FakeGenerator:
-    """Stands in for the GGUF model: yields fixed tokens; ``gate`` can hold it after the first one."""
+    """Stands in for the GGUF model: yields fixed tokens; ``gate`` can hold it before token
+    ``gate_at`` (by default, once the first sentence is complete)."""
 
     context_size = 2048
 
     def __init__(self, tokens=None, name: str = "fake-llm.gguf", gate: threading.Event | None = None,
-                 delay: float = 0.0) -> None:
+                 delay: float = 0.0, gate_at: int = 3) -> None:
         self.name = name
         self.tokens = list(tokens or ANSWER_TOKENS)
         self.gate = gate
+        self.gate_at = gate_at
         self.delay = delay
         self.prompts = []
         self.loads = 0
@@ -35,7 +39,7 @@ class FakeGenerator:
     def stream(self, prompt, max_tokens):
         self.prompts.append(prompt)
         for i, token in enumerate(self.tokens):
-            if i == 1 and self.gate is not None:
+            if i == self.gate_at and self.gate is not None:
                 self.gate.wait(30)
             if self.delay:
                 time.sleep(self.delay)
@@ -57,17 +61,17 @@ async def ready(pilot) -> None:
     screen = pilot.app.main_screen
     await wait_for(pilot, lambda: screen is not None and screen.is_mounted and
                    screen.query_one("#status").files is not None, what="the catalog")
-    await wait_for(pilot, lambda: pilot.app.models.state in ("ready", "error"), what="the model")
+    await wait_for(pilot, lambda: pilot.app.models.state in ("ready", "error", "not used"), what="the model")
     await pilot.pause()
 
 
-async def ask(pilot, question: str, wait: bool = True) -> None:
+async def ask(pilot, question: str, wait: bool = True, timeout: float = 30.0) -> None:
     screen = pilot.app.main_screen
     screen.query_one("#question").focus()
     screen.query_one("#question").value = question
     await pilot.press("enter")
     if wait:
-        await wait_for(pilot, lambda: screen.asking_turn is None and not screen.pending, what="the answer")
+        await wait_for(pilot, lambda: screen.asking_turn is None and not screen.pending, timeout, "the answer")
         await pilot.pause()
 
 

@@ -1,4 +1,5 @@
-"""PDF: one page of text per PDF page, exactly as ``pypdf``'s ``extract_text()`` returns it.
+"""PDF: one page of text per PDF page, exactly as ``pypdf``'s ``extract_text()`` returns it; a
+page with no text layer (a scan) is read by OCR when ``options.ocr`` is given.
 
 A PDF encrypted with an empty user password (many filings are: they only forbid editing) is
 decrypted and read; one that needs a password is skipped. A file that is not a PDF at all is named
@@ -14,6 +15,8 @@ import logging
 from pathlib import Path
 
 from ragbox.errors import DocumentError
+from ragbox.ingest.loaders.options import DEFAULT_OPTIONS, ReadOptions
+from ragbox.ingest.loaders.pdf_ocr import with_ocr
 from ragbox.ingest.loaders.reading import describe_failure
 from ragbox.types import Page
 
@@ -21,7 +24,7 @@ PDF_MAGIC = b"%PDF-"
 MAGIC_WINDOW = 1024  # readers accept a little junk before the header; so does pypdf
 
 
-def pages(path: Path, data: bytes) -> list[Page]:
+def pages(path: Path, data: bytes, options: ReadOptions = DEFAULT_OPTIONS) -> list[Page]:
     from pypdf import PdfReader, errors
 
     if PDF_MAGIC not in data[:MAGIC_WINDOW]:
@@ -33,11 +36,12 @@ def pages(path: Path, data: bytes) -> list[Page]:
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentError("Skipped", "encrypted PDF (password protected)", path)
         bomb = getattr(errors, "LimitReachedError", MemoryError)  # pypdf >= 6: a stream past its limits
-        return [Page(number, _page_text(page, bomb)) for number, page in enumerate(reader.pages, start=1)]
+        result = [Page(number, _page_text(page, bomb)) for number, page in enumerate(reader.pages, start=1)]
     except (DocumentError, MemoryError):
         raise
     except Exception as exc:  # pypdf raises many types on damaged files; one bad PDF never stops a run
         raise DocumentError("Skipped", f"unreadable PDF ({describe_failure(exc)})", path) from None
+    return with_ocr(path, data, result, options) if options.ocr is not None else result
 
 
 def looks_like(data: bytes) -> str:

@@ -10,13 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from ragbox.errors import DocumentError
+from ragbox.ingest.loaders.options import DEFAULT_OPTIONS, ReadOptions
 from ragbox.types import Page
 
 SNIFF_BYTES = 8192
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
-def pages(path: Path, data: bytes) -> list[Page]:
+def pages(path: Path, data: bytes, options: ReadOptions = DEFAULT_OPTIONS) -> list[Page]:
     return [Page(None, decode_text(path, data))]
 
 

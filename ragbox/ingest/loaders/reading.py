@@ -22,6 +22,8 @@ from ragbox.errors import DocumentError
 READ_ATTEMPTS = 3
 MIN_READER_MEMORY_MB = 512
 READER_MEMORY_PER_FILE_MB = 6  # bytes, decoded text and the copy sent back, with room to spare
+# The OCR engine's models and ONNX Runtime's buffers: about 600 MB measured for one page.
+OCR_MEMORY_MB = 1024
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class ReadLimits:
     @classmethod
     def from_settings(cls, index: IndexSettings) -> "ReadLimits":
         memory_mb = max(MIN_READER_MEMORY_MB, READER_MEMORY_PER_FILE_MB * index.max_file_mb)
+        if index.ocr != "off":  # a scanned page is read by OCR in the same capped child
+            memory_mb += OCR_MEMORY_MB
         return cls(index.max_file_mb * 2**20, memory_mb * 2**20, float(index.max_read_seconds))
 
 

@@ -1,8 +1,10 @@
 """Parsing files in a child process with a memory cap and a time limit.
 
-Every format's parser runs here, so a crafted file (a PDF whose streams inflate to gigabytes, a
-parser stuck in a loop, a crash in a C extension) costs at most ``ReadLimits.reader_memory_bytes``
-and ``ReadLimits.seconds``, and only this child: the file is skipped with the reason and the run
+Every format's parser runs here (``ReaderProcess.call`` runs any module-level function of the
+reading code in the child: a file's pages, a part inside it, a whole parse with chunking), so a
+crafted file (a PDF whose streams inflate to gigabytes, a parser stuck in a loop, a crash in a C
+extension) costs at most ``ReadLimits.reader_memory_bytes`` and ``ReadLimits.seconds``, and only
+this child: the file is skipped with the reason and the run
 goes on with a fresh child. The child's output is discarded (a library's warning may quote the
 file), and it dies with its parent.
 """
@@ -17,9 +19,12 @@ import struct
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
+from typing import Any, Callable
 
 from ragbox.errors import DocumentError
+from ragbox.ingest.loaders.options import DEFAULT_OPTIONS, OcrProgress, ReadOptions
 from ragbox.ingest.loaders.reading import ReadLimits, describe_failure
 from ragbox.offline import child_env
 from ragbox.types import Page
@@ -51,29 +56,56 @@ class ReaderProcess:
                 proc.kill()
                 proc.wait()
 
-    def pages(self, path: Path, data: bytes) -> list[Page]:
+    def pages(self, path: Path, data: bytes, options: ReadOptions = DEFAULT_OPTIONS) -> list[Page]:
         """The pages of ``data`` (the bytes of ``path``), or a ``DocumentError`` saying why not."""
+        from ragbox.ingest.loaders import pages_from_bytes
+
+        return self.call(path, pages_from_bytes, path, data, options)
+
+    def call(self, path: Path, function: Callable[..., Any], *args: Any) -> Any:
+        """``function(*args)`` run in the child (a module-level function, sent by name), for the
+        file ``path``: its result, or a ``DocumentError`` naming ``path`` saying why not. OCR
+        progress asked for by a ``ReadOptions`` among ``args`` is reported from the child as it
+        goes, and each report restarts the time limit (a long scan is slow, not stuck)."""
+        progress = next((a.on_ocr for a in args if isinstance(a, ReadOptions) and a.on_ocr), None)
+        args = tuple(replace(a, on_ocr=None) if isinstance(a, ReadOptions) else a for a in args)
         proc = self._start()
-        deadline = time.monotonic() + self.limits.seconds if self.limits.seconds else None
-        request = pickle.dumps((str(path), data), protocol=pickle.HIGHEST_PROTOCOL)
+        seconds = self.limits.seconds
+        deadline = time.monotonic() + seconds if seconds else None
+        request = pickle.dumps((function, args, progress is not None), protocol=pickle.HIGHEST_PROTOCOL)
         try:
             _send(proc, _HEADER.pack(len(request)) + request, deadline)
-            del request
-            reply = _receive(proc, deadline)
+            del request, args
+            while True:
+                kind, *rest = pickle.loads(_receive(proc, deadline))
+                if kind != "progress":
+                    break
+                progress(*rest)
+                deadline = time.monotonic() + seconds if seconds else None
         except TimeoutError:
             self._kill()
-            raise DocumentError("Skipped", f"took longer than {self.limits.seconds:g} s to read "
+            raise DocumentError("Skipped", f"took longer than {seconds:g} s to read "
                                            "(index.max_read_seconds)", path) from None
         except (EOFError, BrokenPipeError):
             raise DocumentError("Skipped", self._death(), path) from None
-        kind, *rest = pickle.loads(reply)
-        if kind == "pages":
-            return [Page(number, text) for number, text in rest[0]]
+        if kind == "result":
+            return rest[0]
         if kind == "memory":
             self._kill()  # a fresh child for the next file: this one's heap is in pieces
             raise DocumentError("Skipped", f"needs more than {self.limits.reader_memory_bytes // 2**20} MB of "
                                            "memory to read (a decompression bomb?)", path)
         raise DocumentError(rest[0], rest[1], path)
+
+    def interrupt(self) -> None:
+        """Kill the child now, from any thread (a run being abandoned): a call waiting on it ends
+        with the file skipped."""
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
 
     def _start(self) -> subprocess.Popen:
         if self._proc is not None and self._proc.poll() is None:
@@ -157,10 +189,8 @@ def serve() -> None:
         if len(header) < _HEADER.size:
             return
         (size,) = _HEADER.unpack(header)
-        reply = _answer(requests.read(size))
-        replies.write(_HEADER.pack(len(reply)))
-        replies.write(reply)
-        replies.flush()
+        reply = _answer(requests.read(size), lambda *report: _write(replies, pickle.dumps(("progress", *report))))
+        _write(replies, reply)
         if reply == _OUT_OF_MEMORY:
             return  # the parent starts a fresh child: this heap is in pieces
 
@@ -168,15 +198,22 @@ def serve() -> None:
 _OUT_OF_MEMORY = pickle.dumps(("memory",))
 
 
-def _answer(request: bytes) -> bytes:
-    """One file's reply; everything the parse allocated is freed when this returns."""
-    from ragbox.ingest.loaders import pages_from_bytes
+def _write(replies, frame: bytes) -> None:
+    replies.write(_HEADER.pack(len(frame)))
+    replies.write(frame)
+    replies.flush()
 
+
+def _answer(request: bytes, report: OcrProgress) -> bytes:
+    """One call's reply; everything the parse allocated is freed when this returns."""
     try:
-        path, data = pickle.loads(request)
+        function, args, reports = pickle.loads(request)
         del request
-        pages = pages_from_bytes(Path(path), data)
-        return pickle.dumps(("pages", [(p.number, p.text) for p in pages]), pickle.HIGHEST_PROTOCOL)
+        if reports:
+            args = tuple(replace(a, on_ocr=report) if isinstance(a, ReadOptions) else a for a in args)
+        result = function(*args)
+        del args
+        return pickle.dumps(("result", result), pickle.HIGHEST_PROTOCOL)
     except MemoryError:
         return _OUT_OF_MEMORY
     except DocumentError as exc:

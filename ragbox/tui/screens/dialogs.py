@@ -9,7 +9,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 
 class InputDialog(ModalScreen[str | None]):
@@ -31,7 +32,12 @@ class InputDialog(ModalScreen[str | None]):
             yield Static(self.explanation, classes="dialog-text")
             yield Input(value=self.value, placeholder=self.placeholder, id="dialog-input")
             yield Static("", id="dialog-hint", classes="dialog-hint")
+            yield from self.compose_below()
         yield Footer()
+
+    def compose_below(self) -> ComposeResult:
+        """Widgets under the input, inside the dialog."""
+        return iter(())
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -53,13 +59,37 @@ class InputDialog(ModalScreen[str | None]):
 
 
 class ModelDialog(InputDialog):
+    """A model name or GGUF path to type, above the models found on this machine to pick from."""
+
     def __init__(self, current_llm: str, current_path: str, embedding: str) -> None:
         super().__init__(
             "Switch the LLM",
             f"In use: [b]{current_llm}[/b] · embeddings: [b]{embedding or '-'}[/b]\n"
-            "Path of another GGUF model file (loads in the background; the current one stays until it "
-            "has loaded):",
-            value=current_path, placeholder="~/models/model.gguf", dialog_id="model-dialog")
+            "A model name from the list below (Enter on it; memory needed at llm.n_ctx), or the path of a "
+            "GGUF file. It loads in the background; the current one answers until it has loaded.",
+            value=current_path, placeholder="qwen3:4b or ~/models/model.gguf", dialog_id="model-dialog")
+
+    def compose_below(self) -> ComposeResult:
+        yield OptionList(Option("Looking for models on this machine…", disabled=True), id="model-list")
+
+    def show_models(self, rows: list[dict], n_ctx: int) -> None:
+        """Rows of ``Engine.models()``: name, size, memory at ``n_ctx`` and whether it fits now."""
+        options = self.query_one("#model-list", OptionList)
+        options.clear_options()
+        for row in rows:
+            if row["error"]:
+                continue
+            fits = "fits" if row["fits"] else "[b red]does not fit[/b red]"
+            options.add_option(Option(
+                f"{'● ' if row.get('in_use') else '  '}[b]{row['name']}[/b]  [dim]{row['source']} · "
+                f"{row['parameters']} {row['quantization']} · {row['ram_bytes'] / 1e9:.1f} GB · "
+                f"{'chat' if row['chat_template'] else 'base'}[/dim] · {fits}", id=row["name"]))
+        if not options.option_count:
+            options.add_option(Option("No GGUF model found (see `ragbox models`).", disabled=True))
+
+    @on(OptionList.OptionSelected, "#model-list")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
 
 
 class ScopeDialog(InputDialog):

@@ -40,7 +40,10 @@ class MainScreen(SidebarActions, BackgroundJobs, Screen):
         Binding("ctrl+g", "scope", "Scope", tooltip="Only search files matching a path pattern"),
         Binding("ctrl+o", "sources", "Sources"),
         Binding("ctrl+f", "documents", "Docs", tooltip="List and filter the indexed documents"),
+        Binding("ctrl+b", "review", "Review", tooltip="The same questions of every file in scope, as a table"),
         Binding("ctrl+r", "reindex", "Re-index"),
+        Binding("f5", "toggle_watch", "Watch the folders (on/off)", show=False,
+                tooltip="Index the folders' changes as they happen, while the app is open"),
         Binding("ctrl+l", "switch_model", "LLM"),
         Binding("f2", "toggle_sidebar", "Sidebar"),
         Binding("f1", "help", "Help"),
@@ -59,6 +62,11 @@ class MainScreen(SidebarActions, BackgroundJobs, Screen):
         self.next_turn = 0
         self.pending: dict[int, tuple[str, str, str | None]] = {}
         self.indexing = False
+        self.watch_stop: threading.Event | None = None  # set while the folders are being watched
+        self.review: tuple[str, object] | None = None  # the review view's questions and last table
+
+    def on_unmount(self) -> None:
+        self.stop_watching()
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "stop":  # Esc shows in the footer only while an answer is being written
@@ -108,7 +116,10 @@ class MainScreen(SidebarActions, BackgroundJobs, Screen):
         from ragbox.errors import RagboxError
 
         try:
-            self.app.models.ensure_loaded()
+            if self.engine.answers_with_model():
+                self.app.models.ensure_loaded()
+            else:  # the answers are extracted: the model is loaded only if one is switched to
+                self.app.models.not_needed()
         except RagboxError as exc:
             self.app.call_from_thread(self.notify, exc.one_line(), title="LLM", severity="error", timeout=10)
         try:
@@ -168,7 +179,7 @@ class MainScreen(SidebarActions, BackgroundJobs, Screen):
     @work(thread=True, group="ask")
     def _answer(self, turn_id: int, question: str, query: str, where: str | None,
                 cancel: threading.Event) -> None:
-        from ragbox.errors import RagboxError
+        from ragbox.errors import ModelError, RagboxError
 
         try:
             self.app.models.ensure_loaded()
@@ -180,6 +191,8 @@ class MainScreen(SidebarActions, BackgroundJobs, Screen):
         except _Stopped:
             self.post_message(AnswerFailed(turn_id, "Stopped before the answer began."))
         except RagboxError as exc:
+            if isinstance(exc, ModelError):  # the status bar shows it; the next question reloads
+                self.app.models.report_failure(exc.one_line())
             self.post_message(AnswerFailed(turn_id, exc.one_line()))
         except Exception as exc:
             self.post_message(AnswerFailed(turn_id, f"{type(exc).__name__}: {exc}"))
@@ -258,6 +271,21 @@ class MainScreen(SidebarActions, BackgroundJobs, Screen):
             return
         self.app.copy_to_clipboard(turn.to_markdown(self.roots))
         self.notify(f"Copied the last answer with {len(turn.answer.sources)} sources.", timeout=4)
+
+    # --- review --------------------------------------------------------------------------------
+    def action_review(self) -> None:
+        """Open the review view on the current scope, with the questions and table of last time."""
+        from ragbox.tui.screens.review import ReviewScreen
+
+        questions, table = self.review or ("", None)
+        if table is not None and table.searched.get("where") != self.where:
+            table = None  # made for another scope
+        screen = ReviewScreen(self.engine, self.where, self.roots, questions, table)
+        self.app.push_screen(screen, self._review_closed)
+
+    def _review_closed(self, result: tuple[str, object] | None) -> None:
+        self.review = result
+        self.query_one("#question", Input).focus()
 
     # --- help ----------------------------------------------------------------------------------
     def action_help(self) -> None:

@@ -31,8 +31,10 @@ class PassageScreen(ModalScreen[None]):
         Binding("n", "scroll_to_span", "Go to span"),
     ]
 
-    def __init__(self, number: int, hit, roots: Sequence[str], page_in_context: Callable) -> None:
+    def __init__(self, number: int, hit, roots: Sequence[str], page_in_context: Callable, title: str = "") -> None:
+        """``title`` replaces the source's "[n] file, page · score" line (a review table's cell)."""
         super().__init__()
+        self.title_text = title
         self.page_in_context = page_in_context  # Engine.page_in_context
         self.number = number
         self.hit = hit
@@ -42,8 +44,8 @@ class PassageScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="passage-dialog"):
-            yield Static(f"[{self.number}] {locator(self.hit, self.roots)} · score {self.hit.score:.2f}",
-                         id="passage-title", markup=False)
+            title = self.title_text or f"[{self.number}] {locator(self.hit, self.roots)} · score {self.hit.score:.2f}"
+            yield Static(title, id="passage-title", markup=False)
             yield Static("", id="passage-note")
             with VerticalScroll(id="passage-scroll"):
                 yield Static("Reading the page…", id="passage-text")

@@ -36,6 +36,35 @@ def link_citations(text: str, turn_id: int, count: int) -> str:
     return CITATION.sub(link, text)
 
 
+def answer_markdown(answer, turn_id: int) -> str:
+    """The answer, its evidence quoted below it, and any sentence of the model's that was held
+    back because its sources do not support it."""
+    count = len(answer.sources)
+    parts = [link_citations(answer.text, turn_id, count)]
+    if answer.found and answer.evidence is not None:
+        number = answer.evidence.source
+        parts.append(f"> “{quote(answer.evidence_text, 600)}” [\\[{number}\\]](source:{turn_id}:{number})")
+    for sentence in answer.unsupported:
+        parts.append(f"~~{quote(sentence.text, 300)}~~ *(not in the sources: {'; '.join(sentence.unsupported)})*")
+    return "\n\n".join(parts)
+
+
+def answer_meta(answer) -> tuple[str, str]:
+    """The line under an answer: how it was made and how far to trust it, and its style class."""
+    if not answer.found:
+        return "Not found: nothing in the sources answers this.", "-warning"
+    if answer.model_text and answer.style == "extracted":
+        return (f"{escape(answer.model)}'s answer was not supported by its sources: showing the sentence that "
+                f"answers instead.", "-warning")
+    if answer.style == "extracted":
+        return f"Taken from source [{answer.evidence.source}] of {len(answer.sources)}.", ""
+    if answer.unsupported:
+        return (f"{escape(answer.model)} · {len(answer.unsupported)} sentence(s) held back: their sources do "
+                "not support them.", "-warning")
+    cited = " ".join(f"[{n}]" for n in answer.cited)
+    return f"{escape(answer.model)} · every sentence checked against its source ✓ {escape(cited)}", ""
+
+
 class QuestionBlock(Static):
     """A question as asked, with the standalone query and scope when they differ."""
 
@@ -115,17 +144,8 @@ class AnswerBlock(Vertical):
             return
         self.phase = "done"
         self._text = [answer.text]
-        await self.markdown.update(link_citations(answer.text, self.turn_id, len(answer.sources)))
-        if not answer.found:
-            self._meta("Nothing relevant in the indexed documents.", "-warning")
-        elif answer.cited:
-            how = "" if answer.citation_method == "model" else " (by text overlap)"
-            cited = " ".join(f"[{n}]" for n in answer.cited)
-            self._meta(f"{escape(answer.model)} · cites {escape(cited)}{how} of {len(answer.sources)} sources")
-        else:
-            evidence = answer.evidence or ""
-            self._meta(f"{escape(answer.model)} · matches none of the {len(answer.sources)} sources word for "
-                       f"word: check it. [1] says: “{escape(quote(evidence, 300))}”", "-warning")
+        await self.markdown.update(answer_markdown(answer, self.turn_id))
+        self._meta(*answer_meta(answer))
 
     async def fail(self, error: str) -> None:
         await self._close_stream()

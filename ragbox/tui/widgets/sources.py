@@ -21,7 +21,7 @@ def source_prompt(number: int, hit, cited: bool, roots: Sequence[str]) -> Text:
     text.append("● " if cited else "○ ", "bold green" if cited else "dim")
     text.append(f"[{number}] ", "bold")
     text.append(display_path(hit.path, roots))
-    where = f"page {hit.page} · " if hit.page is not None else ""
+    where = f"page {hit.page}{', OCR' if hit.ocr else ''} · " if hit.page is not None else ""
     text.append(f"\n{where}score {hit.score:.2f}", "dim")
     if hit.section:
         text.append(f" · {quote(hit.section, 40)}", "dim italic")

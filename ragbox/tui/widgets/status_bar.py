@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from ragbox.tui.formatting import short_model_name
 
-STATE_ICON = {"ready": "●", "loading": "◌", "error": "✖", "not loaded": "○"}
+STATE_ICON = {"ready": "●", "loading": "◌", "error": "✖", "not loaded": "○", "not used": "–"}
 STATE_STYLE = {"ready": "green", "loading": "yellow", "error": "red"}
 
 
@@ -28,6 +28,7 @@ class StatusBar(Horizontal):
     embedding: reactive[str] = reactive("")
     llm: reactive[str] = reactive("")
     llm_state: reactive[str] = reactive("not loaded")
+    watching: reactive[bool] = reactive(False)
 
     def compose(self) -> ComposeResult:
         yield Static(id="status-index")
@@ -42,6 +43,7 @@ class StatusBar(Horizontal):
     def watch_embedding(self) -> None: self._render_parts()
     def watch_llm(self) -> None: self._render_parts()
     def watch_llm_state(self) -> None: self._render_parts()
+    def watch_watching(self) -> None: self._render_parts()
 
     def _render_parts(self) -> None:
         if not self.is_mounted:
@@ -51,6 +53,9 @@ class StatusBar(Horizontal):
             left.append("reading…", "dim")
         else:
             left.append(f"{self.files} files · {self.chunks} chunks")
+        if self.watching:
+            left.append(" · ")
+            left.append("watching", "bold green")
         left.append(" · emb ", "dim")
         left.append(embedding_label(self.embedding))
         left.no_wrap = True

@@ -1,0 +1,130 @@
+"""Fit the "not found" decision (ragbox/answer/decision.py) on labelled questions.
+
+    python bench/calibrate_answers.py --index cuad-txt --store DIR \
+        --answerable cuad/queries.jsonl --unanswerable cuad/queries_unanswerable.jsonl \
+        [--contracts 120] [--out signals.jsonl]
+
+Every question is answered with ``answer.style = extract`` and no threshold, and the signals the
+decision reads are recorded. Contracts are split in two by a hash of their file name: the weights
+are fitted on one half and the precision/recall printed for the other, so the printed figures are
+not those of the questions the weights were fitted on. Prints the weights to paste into
+decision.py and, for the held-out half, precision and recall of "not found" at several thresholds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from ragbox.answer.decision import WEIGHTS  # noqa: E402
+from ragbox.answer.grading import is_right  # noqa: E402
+from ragbox.config import load_settings  # noqa: E402
+from ragbox.engine import Engine  # noqa: E402
+
+FEATURES = ("question", "cover", "in_document", "cue", "introduced", "similarity", "top_score", "early", "own")
+OPEN = {"yesno", "passage"}  # kinds with no fact to find: decided by whether the document answers
+
+
+def contract_of(query: dict) -> str:
+    """ "cuad-082-Non-Compete" -> "cuad-082" (the category may hold hyphens)."""
+    return "-".join(query["id"].split("-")[:2]) if query["id"].startswith("cuad-") else query["id"]
+
+
+def half(contract: str) -> int:
+    return int(hashlib.sha256(contract.encode()).hexdigest(), 16) % 2
+
+
+def collect(engine: Engine, queries: list[dict], out: Path) -> list[dict]:
+    rows = []
+    with out.open("w") as handle:
+        for query in queries:
+            answer = engine.ask(query["query"])
+            label = query.get("answer") if query.get("gold") else None
+            row = {"id": query["id"], "contract": contract_of(query), "category": query.get("category"),
+                   "answerable": bool(query.get("gold")), "kind": answer.kind, "found": answer.found,
+                   "right": is_right(answer.text, label) if label else None, "signals": answer.signals,
+                   "question": query["query"], "evidence": answer.evidence_text,
+                   "passages": [h.text for h in answer.sources]}
+            rows.append(row)
+            handle.write(json.dumps(row) + "\n")
+            handle.flush()
+    return rows
+
+
+def target(row: dict, group: str) -> bool:
+    """What the confidence should predict: for a question expecting a fact, that the answer is
+    right (every such dev question has an answer); for an open one, that the document answers it."""
+    return bool(row["right"]) if group == "typed" else row["answerable"]
+
+
+def fit(rows: list[dict], group: str) -> dict:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.array([[r["signals"].get(f, 0.0) for f in FEATURES] for r in rows])
+    y = np.array([target(r, group) for r in rows])
+    model = LogisticRegression(C=1.0, class_weight="balanced").fit(x, y)
+    weights = {"bias": round(float(model.intercept_[0]), 3)}
+    weights.update({f: round(float(w), 3) for f, w in zip(FEATURES, model.coef_[0])})
+    print(f"{group}: fitted on {len(rows)} questions ({int(y.sum())} positive): {weights}")
+    return weights
+
+
+def report(rows: list[dict], weights: dict, group: str) -> None:
+    import math
+
+    def confidence(row: dict) -> float:
+        z = weights["bias"] + sum(weights[f] * row["signals"].get(f, 0.0) for f in FEATURES)
+        return 1 / (1 + math.exp(-z))
+
+    negatives = [r for r in rows if not target(r, group)]
+    what = "wrong answers" if group == "typed" else "unanswerable"
+    print(f"{group}: held out {len(rows)} questions, {len(negatives)} {what}")
+    for threshold in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
+        flagged = [r for r in rows if not r["signals"] or confidence(r) < threshold]
+        caught = sum(1 for r in flagged if not target(r, group))
+        precision = caught / len(flagged) if flagged else float("nan")
+        recall = caught / len(negatives) if negatives else float("nan")
+        print(f"  threshold {threshold:.1f}: below it {len(flagged):4d}, precision {precision:.3f}, "
+              f"recall {recall:.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", required=True)
+    parser.add_argument("--store")
+    parser.add_argument("--answerable", type=Path, required=True)
+    parser.add_argument("--unanswerable", type=Path, required=True)
+    parser.add_argument("--contracts", type=int, default=120, help="contracts to use (split in two halves)")
+    parser.add_argument("--out", type=Path, default=Path("answer_signals.jsonl"))
+    parser.add_argument("--signals", type=Path, help="fit from signals recorded earlier instead of asking")
+    args = parser.parse_args()
+    if args.signals:
+        rows = [json.loads(line) for line in args.signals.open()]
+    else:
+        queries = [json.loads(line) for path in (args.answerable, args.unanswerable) for line in path.open()]
+        contracts = sorted({contract_of(q) for q in queries})[: args.contracts]
+        chosen = set(contracts)
+        # Shuffled (reproducibly), so that a run stopped early still covers every contract and kind.
+        queries = sorted((q for q in queries if contract_of(q) in chosen),
+                         key=lambda q: hashlib.sha256(q["id"].encode()).hexdigest())
+        flags = {"store.index": args.index, "store.dir": args.store, "answer.style": "extract",
+                 "answer.min_confidence": 0.0}
+        rows = collect(Engine(load_settings(None, flags=flags)), queries, args.out)
+    for group in ("typed", "open"):
+        members = [r for r in rows if r["signals"] and (r["kind"] in OPEN) == (group == "open")
+                   and (group == "open" or r["right"] is not None)]
+        fitted = fit([r for r in members if half(r["contract"]) == 0], group)
+        print(f"  in use: {WEIGHTS[group]}")
+        report([r for r in members if half(r["contract"]) == 1], fitted, group)
+
+
+if __name__ == "__main__":
+    main()

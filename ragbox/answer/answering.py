@@ -1,0 +1,259 @@
+"""From retrieved passages to the answer a user reads first: right, or visibly unsure.
+
+1. Find the evidence: the sentence, and the span in it, that answers (``extract``).
+2. Decide whether it answers at all (``decision``); if not, say "not found" and what was
+   searched, and never ask the model to guess.
+3. Answer: with ``extract`` the answer is that span, quoted from its source; with ``generate``
+   the model writes it from the sources and each sentence is checked against the passage it cites
+   (``checking``) as it streams: only supported sentences are shown as the answer; when none is,
+   the evidence is shown instead, labelled as such, with the model's words flagged below.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from ragbox.answer.checking import check_sentence
+from ragbox.answer.citations import best_quote, with_quotes
+from ragbox.answer.decision import decide
+from ragbox.answer.extract import Candidate, Similarity, candidates, in_document, title_of
+from ragbox.answer.facts import negated
+from ragbox.answer.generation import counted_in_one_batch
+from ragbox.answer.prompting import build_prompt
+from ragbox.answer.questions import EFFECTIVE_DATE, TERM, QuestionKind
+from ragbox.answer.terms import spoken_date, term_end
+from ragbox.text import fold_spaces, sentence_spans
+from ragbox.types import Answer, AnswerSentence, Evidence, Hit
+
+TokenCallback = Callable[[str], None]
+NOT_FOUND = "Not found in the indexed documents."
+
+
+@dataclass
+class Question:
+    """A question with what ragbox found for it, ready to be answered."""
+
+    text: str  # as asked
+    part: str  # the clause that asks (without a context clause)
+    kind: QuestionKind
+    hits: list[Hit]  # retrieved passages, best first
+    document: list[Hit]  # the passages of the document the question is about, in reading order
+    naming: list[str]  # words that name the document (its file name, the context clause)
+    searched: dict
+
+
+def find_evidence(question: Question, similarity: Similarity | None, passages: int) -> Candidate | None:
+    evidence = _best_candidate(question, similarity, passages)
+    if evidence is not None:
+        evidence.features["in_document"] = in_document(question.part, question.document, question.naming)
+    return evidence
+
+
+def _best_candidate(question: Question, similarity: Similarity | None, passages: int) -> Candidate | None:
+    if question.kind.name == "title":
+        return title_of(question.document)
+    hits = question.hits[:passages]
+    found = candidates(question.part, question.kind, hits, question.document, question.naming, similarity)
+    if question.kind.derive_end:  # "when does it expire?" is often answered by its term
+        starts = candidates("effective date", EFFECTIVE_DATE, hits, question.document, question.naming)
+        effective = next((c.value for c in starts if len(c.value) == 10), None)
+        terms = candidates(question.part, TERM, hits, question.document, question.naming, similarity)
+        found += [end for end in (term_end(c, effective) for c in terms) if end is not None]
+        found.sort(key=lambda c: -c.score)
+    return found[0] if found else None
+
+
+def _sources_with(evidence: Candidate | None, hits: Sequence[Hit], k: int) -> tuple[list[Hit], int | None]:
+    """The sources to show and give the model: the top ``k`` passages, with the evidence's passage
+    first when the document scan found it elsewhere. Returns them and the evidence's number."""
+    sources = list(hits[:k])
+    if evidence is None:
+        return sources, None
+    for number, hit in enumerate(sources, start=1):
+        if hit.chunk_id == evidence.hit.chunk_id:
+            return sources, number
+    return [evidence.hit] + sources[:max(0, k - 1)], 1
+
+
+# "Is there a non-compete clause?", "Does this contract include ...?": a question whether a clause
+# exists is answered yes by the clause, however it is worded ("Neither party shall compete").
+_EXISTENCE = re.compile(r"^(?:is|are) there\b|\bclauses?\b|^(?:does|do) (?:this|the) (?:contract|agreement|document|"
+                        r"lease|policy)\b.*\b(?:include|contain|provide|require|have|specify|grant|designate)", re.I)
+
+
+def yes_or_no(question: str, evidence: str) -> str:
+    """Yes when the evidence affirms what the question asks, No when one of them is negated
+    ("Are dogs allowed?" - "No dogs are allowed"); a clause that exists answers yes."""
+    if _EXISTENCE.search(question.strip()):
+        return "Yes"
+    return "No" if negated(evidence) != negated(question) else "Yes"
+
+
+def extracted_text(evidence: Candidate, kind: QuestionKind, number: int, question: str = "") -> str:
+    if kind.name == "yesno":
+        return f"{yes_or_no(question, evidence.sentence_text)} [{number}]."
+    if evidence.note:  # a value computed from the sentence, not written in it
+        value = "Perpetual" if evidence.value == "perpetual" else spoken_date(evidence.value)
+        return f"{value} ({evidence.note}) [{number}]"
+    if evidence.value or kind.name == "title":
+        span = fold_spaces(evidence.span_text)
+        return f"{span[:1].upper()}{span[1:]} [{number}]"
+    return f"“{fold_spaces(evidence.sentence_text)}” [{number}]"
+
+
+def not_found_text(question: Question) -> str:
+    """ "Not found", or "No" for a yes/no question, with what was searched."""
+    searched = question.searched
+    where = f" matching {searched['where']}" if searched.get("where") else ""
+    head = "No: no such clause was found in the indexed documents." if question.kind.name == "yesno" else NOT_FOUND
+    text = f"{head} Searched {searched.get('files', 0)} file(s){where} in index '{searched.get('index', '')}'"
+    focused = searched.get("documents") or []
+    if focused:
+        text += f", most closely {', '.join(focused[:2])}"
+    return text + "."
+
+
+class Answerer:
+    def __init__(self, style: str, k: int, max_answer_tokens: int, min_confidence: float,
+                 extract_passages: int = 5) -> None:
+        self.style = style  # "extract" or "generate"
+        self.k = k
+        self.max_answer_tokens = max_answer_tokens
+        self.min_confidence = min_confidence
+        self.extract_passages = extract_passages
+
+    def answer(self, question: Question, similarity: Similarity | None, generator_of: Callable[[], object],
+               model_name: str, on_token: TokenCallback | None = None,
+               cancel: threading.Event | None = None) -> Answer:
+        started = time.perf_counter()
+        evidence = find_evidence(question, similarity, self.extract_passages)
+        top_score = question.hits[0].score if question.hits else 0.0
+        decision = decide(question.kind, evidence, top_score, self.min_confidence)
+        timings = {"evidence_s": time.perf_counter() - started}
+        answer = self._answer(question, evidence, decision.found, generator_of, model_name, on_token, cancel, timings)
+        answer.confidence, answer.signals = round(decision.confidence, 4), decision.features
+        return answer
+
+    def _answer(self, question: Question, evidence: Candidate | None, found: bool, generator_of, model_name: str,
+                on_token: TokenCallback | None, cancel: threading.Event | None, timings: dict) -> Answer:
+        if not found:
+            text = not_found_text(question)
+            if on_token:
+                on_token(text)
+            return with_quotes(Answer(question.text, text, list(question.hits[:self.k]), model_name, found=False,
+                                      style="not found", timings=timings, searched=question.searched,
+                                      kind=question.kind.name))
+        sources, number = _sources_with(evidence, question.hits, self.k)
+        proof = Evidence(number, evidence.sentence, evidence.span, evidence.value)
+        if self.style != "generate":
+            text = extracted_text(evidence, question.kind, number, question.part)
+            if on_token:
+                on_token(text)
+            return with_quotes(Answer(question.text, text, sources, model_name, cited=[number],
+                                      citation_method="evidence", timings=timings, style="extracted",
+                                      evidence=proof, searched=question.searched, kind=question.kind.name))
+        return self._generate(question, sources, proof, evidence, generator_of(), on_token, cancel, timings)
+
+    def _generate(self, question: Question, sources: list[Hit], proof: Evidence, evidence: Candidate, generator,
+                  on_token: TokenCallback | None, cancel: threading.Event | None, timings: dict) -> Answer:
+        mark = time.perf_counter()
+        budget = generator.context_size - self.max_answer_tokens
+        style = generator.prompt_style()
+        prompt = counted_in_one_batch(generator, lambda count: build_prompt(question.text, sources, style, count,
+                                                                             budget))
+        sources = list(prompt.sources)
+        number = next((n for n, hit in enumerate(sources, start=1) if hit.chunk_id == evidence.hit.chunk_id), None)
+        if number is None:  # the evidence's passage did not fit the prompt: shown after the model's sources
+            sources.append(evidence.hit)
+            number = len(sources)
+        proof = Evidence(number, evidence.sentence, evidence.span, evidence.value)
+        timings["prompt_s"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        shown = _CheckedStream(sources, on_token)
+        first_token = None
+        cancelled = False
+        pieces = generator.stream(prompt, self.max_answer_tokens)
+        try:
+            for piece in pieces:
+                if cancel is not None and cancel.is_set():
+                    cancelled = True  # what was shown stays; the unfinished sentence is dropped
+                    break
+                if not piece:
+                    continue  # the model is still reading the prompt; a cancel is seen above
+                if first_token is None:
+                    first_token = time.perf_counter() - mark
+                shown.add(piece)
+        finally:
+            getattr(pieces, "close", lambda: None)()  # stops the model's generation at once
+        if not cancelled:
+            shown.finish()
+        timings["first_token_s"] = first_token or 0.0
+        timings["generation_s"] = time.perf_counter() - mark
+        generated = shown.text[:shown.done].strip()
+        sentences = shown.checked
+        supported = [s for s in sentences if s.supported]
+        cited = sorted({n for s in supported for n in s.citations})
+        if supported:  # the evidence shown is what the model's first supported sentence rests on
+            first = supported[0].citations[0]
+            sentence = best_quote(sources[first - 1], question.text, supported[0].text)
+            shown_proof = Evidence(first, sentence, sentence)
+        if sentences and len(supported) == len(sentences):
+            return with_quotes(Answer(question.text, generated, sources, generator.name, cited=cited,
+                                      citation_method="model", timings=timings, style="generated", evidence=shown_proof,
+                                      sentences=sentences, searched=question.searched, kind=question.kind.name))
+        if supported or cancelled:
+            text = " ".join(s.text for s in supported)
+            style = "generated"
+            proof = shown_proof if supported else proof
+        else:
+            number = proof.source
+            text = extracted_text(evidence, question.kind, number, question.part)
+            cited = [number]
+            style = "extracted"
+        return with_quotes(Answer(question.text, text, sources, generator.name, cited=cited,
+                                  citation_method="evidence" if style == "extracted" else "model", timings=timings,
+                                  style=style, evidence=proof, sentences=sentences, model_text=generated,
+                                  searched=question.searched, kind=question.kind.name))
+
+
+class _CheckedStream:
+    """Passes a model's tokens on one checked sentence at a time: a supported sentence is shown as
+    soon as it ends, an unsupported one is held back."""
+
+    _ENDED = re.compile(r"[.!?][\"')\]]*\s+$")
+
+    def __init__(self, sources: Sequence[Hit], on_token: TokenCallback | None) -> None:
+        self.sources = sources
+        self.on_token = on_token
+        self.text = ""
+        self.done = 0  # characters of ``text`` already checked
+        self.checked: list[AnswerSentence] = []
+
+    def add(self, piece: str) -> None:
+        self.text += piece
+        rest = self.text[self.done:]
+        spans = sentence_spans(rest)
+        complete = spans if self._ENDED.search(rest) else spans[:-1]  # the last may still be growing
+        for start, end in complete:
+            self._check(rest[start:end])
+        if complete:
+            self.done += complete[-1][1]
+
+    def finish(self) -> None:
+        rest = self.text[self.done:].strip()
+        if rest:
+            self._check(rest)
+        self.done = len(self.text)
+
+    def _check(self, sentence: str) -> None:
+        sentence = sentence.strip()
+        if not sentence:
+            return
+        checked = check_sentence(sentence, self.sources)
+        self.checked.append(checked)
+        if checked.supported and self.on_token:
+            self.on_token(sentence + " ")

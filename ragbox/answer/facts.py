@@ -1,0 +1,209 @@
+"""Facts stated in text: dates, durations, amounts, numbers and places, in one normal form.
+
+"thirty (30) days", "30 days" and "a period of thirty days" state the same duration; "June 21,
+1999", "the 21st day of June, 1999" and "6/21/99" the same date. Finding answers, checking a
+generated sentence against its source and grading answers all compare facts in this form, so
+they agree on what "the same" means.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ragbox.answer.places import find_places
+
+MONTHS = {name: number for number, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+    ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+    ("october", "oct"), ("november", "nov"), ("december", "dec")), start=1) for name in names}
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+          "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_SIMPLE_NUMBER_WORD = (r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|one|two|three|four|five|six|seven|"
+                       r"eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+                       r"hundred|thousand)")
+# "thirty", "forty-five", "two hundred fifty", "one thousand two hundred": words, joined by - or spaces.
+_NUMBER_WORD = rf"(?:a[ ](?=hundred|thousand))?{_SIMPLE_NUMBER_WORD}(?:(?:[- ]|[ ]and[ ]){_SIMPLE_NUMBER_WORD})*"
+_NUMBER = rf"(?:\d[\d,]*(?:\.\d+)?|{_NUMBER_WORD})"
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|" \
+         r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d\d"
+_DATE_PATTERNS = [  # (regex, group order) - named groups m, d, y
+    re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?:of\s+)?(?P<y>{_YEAR})\b", re.I),
+    re.compile(rf"\b(?P<d>{_DAY})\s+(?:day\s+)?(?:of\s+)?(?P<m>{_MONTH}),?\s+(?:in\s+the\s+year\s+)?(?P<y>{_YEAR})\b",
+               re.I),
+    re.compile(r"\b(?P<m>1[0-2]|0?[1-9])/(?P<d>[12]\d|3[01]|0?[1-9])/(?P<y>(?:19|20)?\d\d)\b"),
+    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>1[0-2]|0[1-9])-(?P<d>[12]\d|3[01]|0[1-9])\b"),
+    re.compile(rf"\b(?P<m>{_MONTH}),?\s+(?P<y>{_YEAR})\b", re.I),
+    # A date left blank but for its year: "dated as of ____________, 2004", "[ ], 2004".
+    re.compile(rf"(?:_{{2,}}|\[\s*\])[\s_,]*(?:\[\s*\][\s,]*)?(?P<y>{_YEAR})\b"),
+]
+_UNIT = r"(?P<unit>business\s+days?|calendar\s+days?|days?|weeks?|months?|years?|hours?)"
+_DURATION = re.compile(
+    rf"\b(?P<n>{_NUMBER})(?:\s*\(\s*(?P<digits>\d+)\s*\))?(?:[\s-]+(?:calendar|consecutive|full))?[\s-]+{_UNIT}\b",
+    re.I)
+_AMOUNT = re.compile(
+    r"(?P<cur>\$|US\$|USD|EUR|€|£|GBP)\s?(?P<n>\d[\d,]*(?:\.\d+)?)(?:\s*(?P<scale>million|billion|thousand))?"
+    r"|(?P<n2>\d[\d,]*(?:\.\d+)?)\s*(?P<scale2>million|billion|thousand)?\s*(?P<cur2>dollars|euros|pounds)",
+    re.I)
+# A drug and its dose: "empagliflozin 10 mg", "fluticasone 250 mcg".
+_DOSE = re.compile(r"\b(?P<drug>[A-Za-z][A-Za-z-]{3,})\s+(?P<n>\d+(?:\.\d+)?)\s*"
+                   r"(?P<unit>mg|mcg|µg|g|mL|ml|units?|IU|mmol)\b")
+# A clinical reading: "152/94", "7.8%", "110 mg/dL", "88 bpm", "38.5 °C".
+_MEASURE = re.compile(r"\b\d{2,3}/\d{2,3}\b|\b\d+(?:\.\d+)?\s*(?:%|mg/dL|mmol/L|mmHg|bpm|kg|lbs?|°\s?[CF])"
+                      rf"|\b{_NUMBER}\s+degrees(?:\s+(?:Celsius|Fahrenheit|C|F)\b)?", re.IGNORECASE)
+_PLAIN_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
+_NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without|cannot|can't|won't|shall not|may not)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One fact as found in a text: ``kind`` (date, duration, amount, number, place), its
+    normal ``value`` and where it stands (``start``, ``end``)."""
+
+    kind: str
+    value: str
+    start: int
+    end: int
+
+
+def number_value(text: str) -> float | None:
+    """ "thirty" -> 30, "forty-five" -> 45, "1,000" -> 1000, "2.5" -> 2.5; None when not a number."""
+    text = text.lower().strip()
+    if re.fullmatch(r"\d[\d,]*(?:\.\d+)?", text):
+        return float(text.replace(",", ""))
+    total = current = 0
+    for word in re.split(r"[- ]+", text):
+        if word in ("and", "a"):
+            continue
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word == "thousand":
+            total += max(current, 1) * 1000
+            current = 0
+        else:
+            return None
+    value = total + current
+    return float(value) if value or text in ("zero",) else None
+
+
+def _fmt(number: float) -> str:
+    return str(int(number)) if number == int(number) else f"{number:g}"
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if year < 100:  # two-digit years in contracts: 00-39 are 20xx, the rest 19xx
+        year += 2000 if year < 40 else 1900
+    return year
+
+
+def dates(text: str) -> list[Fact]:
+    """Dates, normalised to ``YYYY-MM-DD`` (``YYYY-MM`` when the day is not given)."""
+    found: list[Fact] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            if any(match.start() < end and start < match.end() for start, end in taken):
+                continue
+            groups = match.groupdict()
+            if groups.get("m") is None:  # only the year is given
+                value = f"{_year(groups['y']):04d}"
+            else:
+                month_text = groups["m"].lower().rstrip(".")
+                month = MONTHS.get(month_text) if not month_text.isdigit() else int(month_text)
+                if not month:
+                    continue
+                value = f"{_year(groups['y']):04d}-{month:02d}"
+                if groups.get("d"):
+                    value += f"-{int(re.sub(r'[a-z]', '', groups['d'].lower())):02d}"
+            found.append(Fact("date", value, match.start(), match.end()))
+            taken.append((match.start(), match.end()))
+    return sorted(found, key=lambda f: f.start)
+
+
+_EVERY = re.compile(r"\b(?:(?P<u1>year|month|week)[- ]to[- ](?P=u1)|(?:each|every)\s+(?P<u2>year|month|week))\b", re.I)
+
+
+def durations(text: str) -> list[Fact]:
+    """Durations, normalised to ``<number> <unit>`` in the singular: "thirty (30) days" -> "30 day",
+    "from year to year" -> "1 year"."""
+    found = [Fact("duration", f"1 {(m.group('u1') or m.group('u2')).lower()}", m.start(), m.end())
+             for m in _EVERY.finditer(text)]
+    for match in _DURATION.finditer(text):
+        number = number_value(match.group("digits") or match.group("n"))
+        if number is None:
+            continue
+        unit = match.group("unit").lower().split()[-1].rstrip("s")
+        if "business" in match.group("unit").lower():
+            unit = "business day"
+        found.append(Fact("duration", f"{_fmt(number)} {unit}", match.start(), match.end()))
+    return sorted(found, key=lambda f: f.start)
+
+
+def amounts(text: str) -> list[Fact]:
+    """Sums of money, normalised to the plain number: "$2,400" -> "2400", "$1.5 million" -> "1500000"."""
+    scales = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+    found = []
+    for match in _AMOUNT.finditer(text):
+        number = number_value(match.group("n") or match.group("n2"))
+        if number is None:
+            continue
+        scale = (match.group("scale") or match.group("scale2") or "").lower()
+        found.append(Fact("amount", _fmt(number * scales.get(scale, 1)), match.start(), match.end()))
+    return found
+
+
+def numbers(text: str) -> list[Fact]:
+    """Every number written in digits or words (dates and sums included, as their parts)."""
+    found = [Fact("number", _fmt(float(m.group(0).replace(",", ""))), m.start(), m.end())
+             for m in _PLAIN_NUMBER.finditer(text) if re.fullmatch(r"\d[\d,]*(?:\.\d+)?", m.group(0))]
+    for match in re.finditer(rf"\b{_NUMBER_WORD}\b", text, re.I):
+        value = number_value(match.group(0))
+        if value is not None:
+            found.append(Fact("number", _fmt(value), match.start(), match.end()))
+    return sorted(found, key=lambda f: f.start)
+
+
+def doses(text: str) -> list[Fact]:
+    """Drugs with their dose, normalised to lower case: "Empagliflozin 10 mg" -> "empagliflozin 10 mg"."""
+    return [Fact("dose", f"{m.group('drug').lower()} {m.group('n')} {m.group('unit').lower()}", m.start(), m.end())
+            for m in _DOSE.finditer(text)]
+
+
+def measures(text: str) -> list[Fact]:
+    """Clinical readings as written, spaces folded: "BP 152/94" -> "152/94"."""
+    return [Fact("measure", " ".join(m.group(0).split()), m.start(), m.end()) for m in _MEASURE.finditer(text)]
+
+
+def places(text: str) -> list[Fact]:
+    return [Fact("place", name, start, end) for name, start, end in find_places(text)]
+
+
+def all_facts(text: str) -> list[Fact]:
+    return (dates(text) + durations(text) + amounts(text) + doses(text) + measures(text) + places(text)
+            + numbers(text))
+
+
+def negated(text: str) -> bool:
+    return bool(_NEGATION.search(text))
+
+
+def normal_form(text: str) -> str:
+    """``text`` lower-cased, with number words and "thirty (30)" doubles written as digits and
+    dates as ``YYYY-MM-DD``: the form answers are compared in."""
+    out = text
+    for fact in sorted(dates(text), key=lambda f: -f.start):
+        out = out[:fact.start] + f" {fact.value} " + out[fact.end:]
+    out = re.sub(r"(?<=\d),(?=\d{3}\b)", "", out.lower())  # "2,400" -> "2400"
+    out = re.sub(rf"\b{_NUMBER_WORD}\s*\(\s*(\d+)\s*\)", r"\1", out)  # "thirty (30)" -> "30"
+    out = re.sub(rf"\b{_NUMBER_WORD}\b", lambda m: _fmt(number_value(m.group(0)) or 0), out)
+    return " ".join(re.findall(r"[^\W_]+(?:[-.][^\W_]+)*", out))

@@ -1,0 +1,158 @@
+"""OCR of scanned PDF pages, fully offline: ``pypdfium2`` renders a page, RapidOCR reads it with
+the PP-OCR ONNX models that ship inside the ``rapidocr`` wheel, run by onnxruntime.
+
+The models are given to RapidOCR by their file paths in the installed package, so it never
+looks for (or downloads) anything. Both libraries are imported on first use: only a run that
+meets a scan pays for them. The text of a page is its recognised lines in reading order, a blank
+line where the gap between lines is wide (a paragraph break, for the chunker).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import threading
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ragbox.errors import DocumentError
+
+RENDER_DPI = 200  # a typical scan; measured in bench/ocr.py
+DETECTION_SIDE = 1280  # the page image is shrunk to this longest side for text detection (faster)
+MODEL_FILES = {"Det": "PP-OCRv6_det_small.onnx", "Rec": "PP-OCRv6_rec_small.onnx",
+               "Cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx"}
+
+
+class RapidPageOcr:
+    """Reads PDF pages with RapidOCR; one instance is shared by a run (built on first use)."""
+
+    def __init__(self, threads: int = 0) -> None:
+        self.threads = threads
+        self._engine = None
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict:
+        # A parsing worker process gets the settings only and loads its own engine.
+        return {"threads": self.threads}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["threads"])
+
+    def _load(self):
+        with self._lock:
+            if self._engine is None:
+                try:
+                    import rapidocr
+                    from rapidocr import RapidOCR
+                except ImportError as exc:
+                    raise DocumentError("Cannot OCR", f"the OCR engine is not installed ({exc})") from exc
+                models = Path(rapidocr.__file__).parent / "models"
+                params = {f"{task}.model_path": str(models / name) for task, name in MODEL_FILES.items()}
+                params.update({
+                    "Global.log_level": "error",
+                    "Global.use_cls": False,  # pages are upright; the angle classifier costs time
+                    "Det.limit_type": "max", "Det.limit_side_len": DETECTION_SIDE,
+                    "EngineConfig.onnxruntime.intra_op_num_threads": self.threads or -1,
+                })
+                self._engine = RapidOCR(params=params)
+            return self._engine
+
+    def pdf_pages(self, data: bytes, numbers: Iterable[int]) -> Iterator[tuple[int, str]]:
+        """``(number, text)`` for each 1-based page number, in the order given."""
+        import pypdfium2
+
+        engine = self._load()
+        try:
+            document = pypdfium2.PdfDocument(data)
+        except pypdfium2.PdfiumError as exc:
+            raise DocumentError("Cannot OCR", f"cannot render the PDF ({exc})") from exc
+        try:
+            for number in numbers:
+                page = document[number - 1]
+                image = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
+                page.close()
+                result = engine(image)
+                yield number, page_text(result.boxes, result.txts)
+        finally:
+            document.close()
+
+
+class CachedPageOcr:
+    """OCR text kept by content in a folder: a page is read once. Re-chunking after a settings
+    change, moving a scan, or opening an OCR'd passage in the app then costs no OCR, and the
+    passage view shows exactly the text that was indexed."""
+
+    def __init__(self, ocr, folder: Path) -> None:
+        self.ocr = ocr
+        self.folder = Path(folder)
+        # the same page read with other settings or models is another entry
+        self.version = hashlib.sha256(f"{RENDER_DPI}/{DETECTION_SIDE}/{sorted(MODEL_FILES.items())}".encode()
+                                      ).hexdigest()[:8]
+
+    def pdf_pages(self, data: bytes, numbers: Iterable[int]) -> Iterator[tuple[int, str]]:
+        digest = hashlib.sha256(data).hexdigest()[:32]
+        numbers = list(numbers)
+        missing = []
+        for number in numbers:
+            path = self._path(digest, number)
+            if not path.is_file():
+                missing.append(number)
+        read = self.ocr.pdf_pages(data, missing) if missing else iter(())
+        for number in numbers:
+            path = self._path(digest, number)
+            if number in missing:
+                found, text = next(read)
+                assert found == number
+                self._store(path, text)
+            else:
+                text = path.read_text(encoding="utf-8")
+            yield number, text
+
+    def keep_only(self, file_hashes: Iterable[str]) -> None:
+        """Delete the pages of every scan but these (sha256 of the file): the text of a file
+        forgotten, deleted or edited leaves no bytes here. (A scan inside an e-mail is read again
+        when next needed.)"""
+        keep = {h[:32] for h in file_hashes}
+        for path in self.folder.glob("*/*.txt") if self.folder.is_dir() else ():
+            if path.name.split("-", 1)[0] not in keep:
+                path.unlink(missing_ok=True)
+
+    def _path(self, digest: str, number: int) -> Path:
+        return self.folder / digest[:2] / f"{digest}-{self.version}-{number}.txt"
+
+    def _store(self, path: Path, text: str) -> None:
+        """Written whole or not at all: a run killed mid-write leaves no half page behind."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)
+
+
+def page_text(boxes, texts) -> str:
+    """Recognised text boxes as lines: boxes whose vertical middles fall inside one another's
+    height are one line (left to right); a gap of more than a line's height starts a paragraph."""
+    if boxes is None or texts is None:
+        return ""
+    items = []
+    for box, text in zip(boxes, texts):
+        ys = [point[1] for point in box]
+        items.append((min(ys), max(ys), min(point[0] for point in box), text.strip()))
+    items.sort(key=lambda item: ((item[0] + item[1]) / 2, item[2]))
+    lines: list[list[tuple]] = []
+    for item in items:
+        middle = (item[0] + item[1]) / 2
+        if lines and lines[-1][0][0] <= middle <= lines[-1][0][1]:
+            lines[-1].append(item)
+        else:
+            lines.append([item])
+    out: list[str] = []
+    previous_bottom = None
+    for line in lines:
+        top, bottom = min(i[0] for i in line), max(i[1] for i in line)
+        if previous_bottom is not None:
+            out.append("\n\n" if top - previous_bottom > bottom - top else "\n")
+        out.append(" ".join(i[3] for i in sorted(line, key=lambda i: i[2]) if i[3]))
+        previous_bottom = bottom
+    return "".join(out)

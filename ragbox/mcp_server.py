@@ -1,0 +1,102 @@
+"""``ragbox mcp``: the index as a Model Context Protocol server over stdio (the only module that
+imports ``mcp``). Any MCP client (LM Studio, Claude Desktop, an agent) can search the documents,
+list them and ask questions answered with citations, while the documents stay on this machine.
+
+Read-only: there is no tool that indexes, forgets or changes anything. An interface like the CLI
+and the app: it talks to the engine only. Engine calls block, so each runs in a worker thread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Any
+
+from ragbox.errors import RagboxError
+
+INSTRUCTIONS = (
+    "ragbox answers questions from the user's own indexed documents (contracts, clinical notes, "
+    "papers) with exact citations. Use `search` to find passages, `ask` for an answer written by "
+    "the local model with its sources, and `list_documents` to see what is indexed. Quote the "
+    "`quote` of a citation with its path and page when you rely on it."
+)
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready copy of ragbox's dataclasses, lists and dicts (every field, so what the types
+    carry reaches the client as they change)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, float):
+        return round(value, 4)
+    return value
+
+
+def answer_payload(answer) -> dict:
+    """An ``Answer`` for the client, as ``ask --json`` gives it: the evidence and every quoted
+    sentence with its exact offsets in the page (or file) text."""
+    return answer.as_dict()
+
+
+def build_server(engine):
+    from anyio import to_thread
+    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.exceptions import ToolError
+    from mcp.types import ToolAnnotations
+
+    server = MCPServer("ragbox", instructions=INSTRUCTIONS, version=_version())
+    read_only = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
+
+    async def run(call, *args, **kwargs):
+        try:
+            return await to_thread.run_sync(lambda: call(*args, **kwargs))
+        except RagboxError as exc:
+            raise ToolError(exc.one_line()) from None  # the client reads the one-line reason
+
+    @server.tool(annotations=read_only)
+    async def search(query: str, k: int = 10, where: str | None = None) -> dict:
+        """Find the passages of the indexed documents that best match QUERY (hybrid keyword and
+        embedding search). Each hit has path, page (1-based, PDFs), char_start/char_end (exact
+        offsets into the page or file text), score and text. WHERE is an optional path glob such
+        as 'contracts/**' or '*.md'; words in "double quotes" must appear exactly."""
+        started = time.perf_counter()
+        hits = await run(engine.search, query, k=max(1, min(k, 50)), where=where or None)
+        return {"query": query, "hits": [plain(h) for h in hits],
+                "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
+
+    @server.tool(annotations=read_only)
+    async def ask(question: str, k: int | None = None, where: str | None = None) -> dict:
+        """Answer QUESTION from the indexed documents with the local model, citing its sources.
+        Returns the answer, whether anything relevant was found, and every source the model was
+        given as a citation (path, page, offsets, the quoted sentence with its exact offsets,
+        cited = whether the answer relies on it)."""
+        answer = await run(engine.ask, question, k=k, where=where or None)
+        return answer_payload(answer)
+
+    @server.tool(annotations=read_only)
+    async def list_documents() -> dict:
+        """The indexed documents: path, pages, passages (chunks), size in bytes, when indexed."""
+        documents = await run(engine.documents)
+        return {"index": engine.index_name,
+                "documents": [{"path": d.path, "pages": d.pages, "chunks": d.chunks, "size": d.size,
+                               "indexed_at": d.indexed_at} for d in documents]}
+
+    return server
+
+
+def serve(engine) -> None:
+    """Serve ``engine`` over stdio until the client closes the connection."""
+    build_server(engine).run("stdio")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ragbox")
+    except PackageNotFoundError:
+        return "0"

@@ -1,0 +1,169 @@
+"""The server side of ``ragbox serve``: warm engines behind a Unix socket, one thread a client.
+
+Each request carries the client's settings; the server keeps one ``Engine`` per distinct
+settings (an index, a model flag) and one loaded LLM per model configuration, shared by the
+engines that use it. Generation is serialised per model (llama.cpp answers one prompt at a
+time); searches run side by side. An engine notices writes made by other processes (an index
+run, the app) through the catalog's generation and reopens its vector store for them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socketserver
+import threading
+from pathlib import Path
+from typing import Callable
+
+from ragbox.config import Settings, as_flat_dict
+from ragbox.engine import Engine, data_dir
+from ragbox.errors import RagboxError, StoreError
+from ragbox.serving import protocol
+
+MAX_ENGINES = 8  # distinct client settings kept warm; the least recently used is closed first
+
+
+class Warm:
+    """The engines and LLMs kept loaded, keyed by the settings that shape them."""
+
+    def __init__(self) -> None:
+        self._engines: dict[str, Engine] = {}
+        self._generators: dict[str, object] = {}
+        self._embedders: dict[tuple, object] = {}
+        self.generation_locks: dict[int, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def engine(self, settings: Settings) -> Engine:
+        flat = {k: v for k, v in as_flat_dict(settings).items() if not k.startswith("serve.")}
+        key = json.dumps(flat, sort_keys=True)
+        llm_key = json.dumps({k: v for k, v in flat.items() if k.startswith("llm.")}, sort_keys=True)
+        with self._lock:
+            engine = self._engines.pop(key, None)
+            if engine is None:
+                engine = Engine(settings)
+                # Engines of the same model (another index, another k) share one loaded embedder.
+                shared = self._embedders.get(engine.embedder_key())
+                if shared is not None:
+                    engine.use_embedder(shared)
+                else:
+                    self._embedders[engine.embedder_key()] = engine.embedder
+            self._engines[key] = engine  # most recently used last
+            if len(self._engines) > MAX_ENGINES:
+                oldest = next(iter(self._engines))
+                self._engines.pop(oldest).close()
+            if llm_key in self._generators:
+                if not engine.llm_built():
+                    engine.use_generator(self._generators[llm_key])
+            else:
+                self._generators[llm_key] = engine.generator
+            self.generation_locks.setdefault(id(engine.generator), threading.Lock())
+        return engine
+
+    def close(self) -> None:
+        for engine in self._engines.values():
+            engine.close()
+
+
+def handler(warm: Warm, on_request: Callable[[str], None] | None = None):
+    class Handler(socketserver.StreamRequestHandler):
+        engines = warm
+
+        def handle(self) -> None:
+            if protocol.peer_uid(self.connection) != os.getuid():
+                return  # the socket is 0600 already; this only guards a socket made readable by hand
+            for request in protocol.receive(self.rfile):
+                if on_request and request.get("op") != "ping":
+                    on_request(request.get("op", ""))
+                try:
+                    self._serve(request)
+                except (BrokenPipeError, ConnectionResetError):
+                    return
+                except RagboxError as exc:
+                    protocol.send(self.wfile, protocol.error_event(exc))
+                except Exception as exc:  # a bug: reported to the client, the server stays up
+                    protocol.send(self.wfile, protocol.error_event(
+                        RagboxError("ragbox serve failed", f"{type(exc).__name__}: {exc}")))
+
+        def _serve(self, request: dict) -> None:
+            op, args = request.get("op"), request.get("args") or {}
+            if op == "ping":
+                protocol.send(self.wfile, {"event": "result", "value": {"protocol": protocol.PROTOCOL,
+                                                                        "pid": os.getpid()}})
+                return
+            engine = warm.engine(Settings().replace(request.get("settings") or {}))
+            if op == "search":
+                hits = engine.search(args["query"], args.get("k"), args.get("where"))
+                protocol.send(self.wfile, {"event": "result", "value": protocol.encode(hits)})
+            elif op == "ask":
+                self._ask(engine, args)
+            else:
+                raise RagboxError("Unknown request", f"op {op!r}")
+
+        def _ask(self, engine: Engine, args: dict) -> None:
+            cancel = threading.Event()
+
+            def on_token(text: str) -> None:
+                try:
+                    protocol.send(self.wfile, {"event": "token", "text": text})
+                except (BrokenPipeError, ConnectionResetError):
+                    cancel.set()  # the client went away (Ctrl-C): stop generating for it
+
+            with warm.generation_locks[id(engine.generator)]:
+                answer = engine.ask(args["question"], args.get("k"), args.get("where"), on_token=on_token,
+                                    cancel=cancel, retrieval_query=args.get("retrieval_query"))
+            if not cancel.is_set():
+                protocol.send(self.wfile, {"event": "result", "value": protocol.encode(answer)})
+
+    return Handler
+
+
+class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+
+
+def serve(settings: Settings, on_ready: Callable[[Path], None] | None = None,
+          on_request: Callable[[str], None] | None = None, warm_up: bool = True,
+          stop: threading.Event | None = None) -> None:
+    """Serve the store of ``settings`` until ``stop`` is set (or SIGTERM or SIGINT, in the main
+    thread). One server per store: a second one finds the socket answering and stops with a
+    ``StoreError``."""
+    path = protocol.socket_path(data_dir(settings))
+    protocol.private_dir(path.parent)
+    from ragbox.serving.client import ping
+
+    if ping(path) is not None:
+        raise StoreError("ragbox serve is already running for this store", "", path)
+    path.unlink(missing_ok=True)  # a socket left by a server that was killed
+    old_umask = os.umask(0o177)  # the socket is created 0600: only its owner can connect
+    try:
+        server = _Server(str(path), handler(Warm(), on_request))
+    finally:
+        os.umask(old_umask)
+    try:
+        if warm_up:
+            _warm_up(server, settings)
+        stop = stop or threading.Event()
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: stop.set())
+        thread = threading.Thread(target=server.serve_forever, name="ragbox-serve", daemon=True)
+        thread.start()
+        if on_ready:
+            on_ready(path)
+        stop.wait()
+        server.shutdown()
+    finally:
+        server.server_close()
+        path.unlink(missing_ok=True)
+
+
+def _warm_up(server, settings: Settings) -> None:
+    """Load the embedding model, the store and the LLM of the server's own settings now, so the
+    first client with the same settings is answered warm."""
+    engine = server.RequestHandlerClass.engines.engine(settings)
+    engine.embedder.embed(["warm up"])
+    if engine.exists() and engine.catalog.has_documents():
+        engine.search("warm up", k=1)
+    engine.load_llm()

@@ -1,0 +1,102 @@
+"""The answer a user reads first, made from hand-made passages (a scripted model stands in for the
+GGUF here; tests/answer/test_answers.py runs the real ones)."""
+
+import threading
+
+from ragbox.answer.answering import Answerer, Question
+from ragbox.answer.questions import question_kind
+from ragbox.types import Hit
+
+RENEWAL = ("6.2 After the Initial Term, this Agreement renews automatically for successive one (1) year renewal "
+           "terms unless either party gives notice of non-renewal at least sixty (60) days before the end of "
+           "the then-current term.")
+LAW = "11.1 This Agreement is governed by the laws of the State of New York."
+HITS = [Hit("msa:00004", "/d/msa.pdf", 2, 100, 100 + len(RENEWAL), RENEWAL, 0.62),
+        Hit("msa:00009", "/d/msa.pdf", 3, 0, len(LAW), LAW, 0.41)]
+SEARCHED = {"index": "test", "files": 2, "where": None, "documents": ["msa.pdf"], "passages": 2}
+
+
+class ScriptedModel:
+    name = "scripted.gguf"
+    context_size = 2048
+
+    def __init__(self, tokens):
+        self.tokens = tokens
+        self.prompts = []
+
+    def prompt_style(self):
+        return "completion"
+
+    def count_tokens(self, text):
+        return len(text) // 4
+
+    def stream(self, prompt, max_tokens):
+        self.prompts.append(prompt)
+        yield from self.tokens
+
+
+def ask(question, style="extract", tokens=(), hits=HITS, on_token=None, cancel=None, min_confidence=0.5):
+    model = ScriptedModel(list(tokens))
+    asked = Question(question, question, question_kind(question), list(hits), [], [], SEARCHED)
+    answer = Answerer(style, 3, 256, min_confidence).answer(asked, None, lambda: model, "bundled.gguf", on_token,
+                                                            cancel)
+    return answer, model
+
+
+def test_extracted_answer_is_the_span_with_its_evidence():
+    answer, model = ask("How does the agreement renew after the initial term?")
+    assert answer.style == "extracted" and answer.found
+    assert answer.text == "Successive one (1) year renewal terms [1]"
+    assert answer.evidence_text == RENEWAL and answer.cited == [1] and model.prompts == []  # no model asked
+
+
+def test_a_supported_generated_answer_is_shown_sentence_by_sentence():
+    shown = []
+    answer, model = ask("How does the agreement renew after the initial term?", "generate",
+                        ["The agreement renews ", "for successive one (1) year terms [1]. ",
+                         "Notice of non-renewal is due sixty (60) days before the term ends [1]."],
+                        on_token=shown.append)
+    assert answer.style == "generated" and not answer.unsupported and answer.model_text is None
+    assert shown == ["The agreement renews for successive one (1) year terms [1]. ",
+                     "Notice of non-renewal is due sixty (60) days before the term ends [1]. "]
+    assert answer.text == "".join(shown).strip() and answer.cited == [1]
+
+
+def test_an_unsupported_generated_answer_is_never_shown_as_the_answer():
+    shown = []
+    answer, _ = ask("How does the agreement renew after the initial term?", "generate",
+                    ["The renewal term is 14 days [1]."], on_token=shown.append)
+    assert shown == []  # nothing unchecked reached the user
+    assert answer.style == "extracted" and answer.text == "Successive one (1) year renewal terms [1]"
+    assert answer.model_text == "The renewal term is 14 days [1]."
+    assert answer.unsupported[0].unsupported == ["14 days"]
+
+
+def test_only_the_supported_sentences_are_shown_when_some_are():
+    answer, _ = ask("How does the agreement renew after the initial term?", "generate",
+                    ["It renews for successive one (1) year terms [1]. ", "It is governed by Texas law [2]."])
+    assert answer.text == "It renews for successive one (1) year terms [1]." and answer.style == "generated"
+    assert [s.supported for s in answer.sentences] == [True, False]
+
+
+def test_not_found_says_what_was_searched_and_never_asks_the_model():
+    answer, model = ask("What is the price of a unicorn?", "generate", ["A unicorn costs $5."], min_confidence=0.99)
+    assert not answer.found and answer.style == "not found" and model.prompts == []
+    assert answer.text.startswith("Not found in the indexed documents. Searched 2 file(s) in index 'test'")
+    yes_no, _ = ask("Is there a most favored nation clause?", min_confidence=0.99)
+    assert yes_no.text.startswith("No: no such clause was found")
+
+
+def test_cancel_stops_the_answer_where_it_is():
+    cancel = threading.Event()
+    shown = []
+
+    def stop_after_first(sentence):
+        shown.append(sentence)
+        cancel.set()
+
+    answer, _ = ask("How does the agreement renew after the initial term?", "generate",
+                    ["It renews for successive one (1) year terms [1]. ", "More words ", "follow here [1]."],
+                    on_token=stop_after_first, cancel=cancel)
+    assert shown == ["It renews for successive one (1) year terms [1]. "]
+    assert answer.text == "It renews for successive one (1) year terms [1]."

@@ -1,0 +1,65 @@
+"""Finding the answering sentence and span in passages (hand-made hits, no models)."""
+
+from ragbox.answer.extract import answer_span, candidates, title_of
+from ragbox.answer.facts import dates, durations, places
+from ragbox.answer.questions import question_kind
+from ragbox.types import Hit
+
+
+def hit(text: str, chunk_id: str = "d:00000", path: str = "/d/msa.txt", score: float = 0.5) -> Hit:
+    return Hit(chunk_id, path, None, 0, len(text), text, score)
+
+
+def test_the_place_right_after_laws_of_is_the_governing_law():
+    kind = question_kind("What is the governing law?")
+    sentence = "A New York company and a Texas company agree that the laws of the State of Delaware govern."
+    span, value, introduced = answer_span(sentence, places(sentence), kind)
+    assert sentence[span[0]:span[1]] == "Delaware" and value == "Delaware" and introduced
+
+
+def test_both_places_of_a_two_part_governing_law_are_stated():
+    kind = question_kind("Which law governs?")
+    sentence = "governed by the laws of the Province of British Columbia and the federal laws of Canada."
+    span, value, _ = answer_span(sentence, places(sentence), kind)
+    assert sentence[span[0]:span[1]] == "British Columbia and the federal laws of Canada"
+    assert value == "British Columbia and Canada"
+
+
+def test_a_renewal_keeps_its_count_and_kind():
+    kind = question_kind("What is the renewal term?")
+    sentence = "You may renew the franchise for two (2) successive terms equal to five (5) years each."
+    span, value, _ = answer_span(sentence, durations(sentence), kind)
+    assert sentence[span[0]:span[1]] == "two (2) successive terms equal to five (5) years" and value == "5 year"
+
+
+def test_an_effective_date_is_not_the_date_it_runs_until():
+    kind = question_kind("What is the effective date?")
+    sentence = "The venture shall commence on March 1, 2003 and shall be effective until February 28, 2004."
+    span, value, _ = answer_span(sentence, dates(sentence), kind)
+    assert value == "2003-03-01"
+    assert answer_span("It is effective until February 28, 2004.", dates("It is effective until February 28, 2004."),
+                       kind) is None  # its only date is an end date
+
+
+def test_candidates_take_the_fact_from_the_sentence_about_it_and_scan_the_document():
+    question = "What is the notice period to terminate the renewal?"
+    retrieved = [hit("Invoices are payable within 45 days. The parties shall meet yearly.", "d:00003")]
+    document = [hit("SUPPLY AGREEMENT\nThis agreement is dated May 1, 2020.", "d:00000"), retrieved[0],
+                hit("Either party may prevent renewal by giving sixty (60) days' prior written notice.", "d:00009")]
+    found = candidates(question, question_kind(question), retrieved, document)
+    best = found[0]
+    assert best.span_text == "sixty (60) days" and best.value == "60 day" and best.retrieved_rank is None
+    assert best.hit.chunk_id == "d:00009"
+
+
+def test_a_question_expecting_a_fact_takes_no_sentence_without_one():
+    question = "What is the governing law?"
+    assert candidates(question, question_kind(question), [hit("This agreement is governed by law.")]) == []
+
+
+def test_titles():
+    doc = [hit("EXHIBIT 10.2\n\nMASTER SERVICES AGREEMENT  between Acme and Bolt\nThis Agreement is made")]
+    assert title_of(doc).span_text == "MASTER SERVICES AGREEMENT"
+    assert title_of([hit("Exhibit 1\n\nReseller Agreement\n\nThis reseller agreement is made")]).span_text == \
+        "Reseller Agreement"
+    assert title_of([hit("no title here at all")]) is None

@@ -1,0 +1,30 @@
+"""How `ragbox eval --answers` decides that an answer states the labelled value."""
+
+import pytest
+
+from ragbox.answer.grading import is_right, label_date
+
+
+@pytest.mark.parametrize("answer, label", [
+    ("June 21, 1999 [1]", "6/21/99"), ("the 21st day of June, 1999", "6/21/99"),
+    ("effective in the year 2004", "[]/[]/2004"), ("December 1, 2004", "[]/[]/2004"),
+    ("Successive one (1) year renewal terms", "Successive 1 year"), ("renews from year to year", "successive 1 year"),
+    ("two (2) successive ten (10) year periods", "2 successive 10 years"), ("sixty (60) days", "60 days; 180 days"),
+    ("the State of California", "California"), ("MASTER SERVICES AGREEMENT", "Master Services Agreement"),
+])
+def test_right(answer, label):
+    assert is_right(answer, label)
+
+
+@pytest.mark.parametrize("answer, label", [
+    ("June 22, 1999", "6/21/99"), ("December 1, 2005", "[]/[]/2004"), ("thirty (30) days", "60 days"),
+    ("one (1) year", "2 successive 10 years"), ("ten (10) years", "2 successive 10 years"),
+    ("New York", "California"), ("SERVICES AGREEMENT", "MASTER SERVICES AGREEMENT"), ("", "California"),
+])
+def test_wrong(answer, label):
+    assert not is_right(answer, label)
+
+
+def test_label_dates():
+    assert label_date("6/21/99") == "1999-06-21" and label_date("11/[]/2006") == "2006-11"
+    assert label_date("[]/[]/2004") == "2004" and label_date("[]/[]/19[]") is None and label_date("Texas") is None

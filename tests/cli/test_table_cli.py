@@ -1,0 +1,72 @@
+"""``ragbox table`` end to end on the real index of sample_docs: the table, its CSV, Markdown and JSON."""
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ragbox.cli import main
+from ragbox.ingest.loaders import load
+
+
+@pytest.fixture
+def run(sample_index, monkeypatch, tmp_path):
+    monkeypatch.setenv("RAGBOX_STORE__DIR", sample_index.settings.store.dir)
+    monkeypatch.delenv("RAGBOX_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args):
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def page_text(path: str, page: int) -> str:
+    return load(Path(path)).pages[page - 1].text
+
+
+def test_the_done_when_command_writes_a_cited_csv(run, sample_index, tmp_path):
+    result = run("table", "governing law", "termination for convenience", "--where", "contracts/**",
+                 "--csv", "out.csv")
+    assert result.exit_code == 0, result.output
+    assert "Written to out.csv" in result.output and "2 file(s) x 2 question(s)" in result.output
+    assert "termination for convenience: Is there a termination for convenience clause?" in result.output
+    rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
+    assert [Path(r["file"]).name for r in rows] == ["mutual_nda_northwind_bluefin.pdf",
+                                                      "services_agreement_acme_globex.pdf"]
+    paths = {Path(d.path).name: d.path for d in sample_index.documents()}
+    law = [(r["governing law: answer"], r["governing law: state"], r["governing law: page"]) for r in rows]
+    assert law == [("Delaware", "found", "3"), ("New York", "found", "3")]
+    msa = rows[1]
+    assert (msa["termination for convenience: answer"], msa["termination for convenience: state"]) == ("Yes", "found")
+    assert "for convenience on ninety (90) days' written notice" in msa["termination for convenience: quote"]
+    for row in rows:  # every quote is the file's text at its offsets
+        for column in ("governing law", "termination for convenience"):
+            if row[f"{column}: state"] == "not found":
+                continue
+            text = page_text(paths[Path(row["file"]).name], int(row[f"{column}: page"]))
+            start, end = int(row[f"{column}: quote_start"]), int(row[f"{column}: quote_end"])
+            assert text[start:end] == row[f"{column}: quote"]
+
+
+def test_json_and_markdown(run, tmp_path):
+    result = run("table", "renewal term", "non-compete", "--where", "*acme*", "--json", "--md", "t.md")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)  # nothing but the JSON on stdout: no progress bar, no table
+    assert data["questions"] == ["What is the renewal term?", "Is there a non-compete clause?"]
+    cells = data["rows"][0]["cells"]
+    assert (cells[0]["answer"], cells[0]["state"], cells[0]["page"]) == \
+        ("Successive one (1) year renewal terms", "found", 2)
+    assert (cells[1]["state"], cells[1]["quote"], cells[1]["quote_start"]) == ("not found", "", None)
+    markdown = (tmp_path / "t.md").read_text()
+    assert "| File | renewal term | non-compete |" in markdown
+    assert "| Successive one (1) year renewal terms [1] | not found |" in markdown
+    assert f"page 2, 6. Term, chars {cells[0]['quote_start']}-{cells[0]['quote_end']}: “6.2 After" in markdown
+
+
+def test_a_scope_matching_nothing_is_one_line(run):
+    result = run("table", "governing law", "--where", "leases/**")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: No indexed file matches 'leases/**'") and "Traceback" not in result.output

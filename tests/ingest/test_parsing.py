@@ -1,0 +1,122 @@
+"""Parsing in worker processes: the same index from one child as from several, no worker outliving
+a killed indexing run, and a crashed, slow or bloated file costing that file only, in either mode
+(every worker is a capped reader process)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ragbox.bundled import embedding_model_dir
+from ragbox.ingest import parsing
+from ragbox.ingest.chunking import Chunker
+from ragbox.ingest.loaders import ReadLimits
+from ragbox.ingest.parsing import Parser, auto_processes
+from ragbox.store.tokens import ModelTokenizer
+
+from support import NDA, REPO, assert_consistent, flate_pdf, store_state, text_page
+
+MB = 2**20
+
+
+def test_worker_processes_build_the_same_index_as_a_thread(make_engine, docs):
+    in_thread = make_engine(**{"store.index": "thread", "indexing.parse_processes": 0})
+    in_processes = make_engine(**{"store.index": "processes", "indexing.parse_processes": 2})
+    first = in_thread.index([docs])
+    second = in_processes.index([docs])
+    assert first.chunks == second.chunks == 120 and second.pages == first.pages
+    assert store_state(in_thread) == store_state(in_processes)
+    assert_consistent(in_processes)
+    assert in_processes.index([docs]).unchanged == 7
+
+
+def test_small_runs_parse_in_a_thread_big_ones_in_processes():
+    assert auto_processes(0, 10_000) == 0
+    assert auto_processes(3, 10) == 3  # as configured
+    assert 1 <= auto_processes(0, 50 * 2**20) <= parsing.MAX_AUTO_PROCESSES
+
+
+WORKER_SCRIPT = """
+import sys, time
+from pathlib import Path
+from ragbox.bundled import embedding_model_dir
+from ragbox.ingest.chunking import Chunker
+from ragbox.ingest.parsing import Parser
+from ragbox.store.tokens import ModelTokenizer
+
+parser = Parser(Chunker(ModelTokenizer(embedding_model_dir()), 96), 1)
+path = Path(sys.argv[1])
+result = parser.submit(path, path.read_bytes())()
+print(result.pages, *parser.pids(), flush=True)
+time.sleep(120)
+"""
+
+
+def test_workers_die_with_a_killed_indexing_process():
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen([sys.executable, "-c", WORKER_SCRIPT, str(NDA)], stdout=subprocess.PIPE, text=True,
+                               env=env)
+    pages, *workers = process.stdout.readline().split()
+    assert int(pages) == 4 and workers
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 15
+    while any(Path(f"/proc/{pid}").exists() and not _zombie(pid) for pid in workers):
+        assert time.monotonic() < deadline, "a worker outlived the indexing process"
+        time.sleep(0.1)
+
+
+def _zombie(pid: str) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def chunker() -> Chunker:
+    return Chunker(ModelTokenizer(embedding_model_dir()), 96)
+
+
+def slow_pdf() -> bytes:
+    return flate_pdf([text_page(f"page {n}", padding=20_000_000) for n in range(8)])  # minutes of parsing
+
+
+def test_a_worker_that_dies_costs_only_its_file():
+    parser = Parser(chunker(), 2, limits=ReadLimits(50 * MB, 512 * MB, 120))
+    try:
+        doomed = parser.submit(Path("slow.pdf"), slow_pdf())
+        fine = parser.submit(NDA, NDA.read_bytes())
+        assert fine().pages == 4  # read by the other worker while the first is busy
+        for pid in parser.pids():
+            os.kill(pid, signal.SIGKILL)  # as a crash in a C parser, or the OOM killer, would
+        assert doomed().skip_reason == "the reader process died on this file (SIGKILL)"
+        assert parser.submit(NDA, NDA.read_bytes())().pages == 4  # fresh workers take over
+    finally:
+        parser.close()
+    assert not parser.pids()
+
+
+@pytest.mark.parametrize("processes", [0, 1])
+def test_every_worker_runs_under_the_caps(processes):
+    """The time limit and the memory cap hold for the pool and for the small-run child alike."""
+    bomb = flate_pdf([text_page(f"page {n}", padding=70_000_000) for n in range(3)])  # each under pypdf's limit
+    parser = Parser(chunker(), processes, limits=ReadLimits(50 * MB, 150 * MB, 2))
+    try:
+        started = time.monotonic()
+        assert parser.submit(Path("slow.pdf"), slow_pdf())().skip_reason == (
+            "took longer than 2 s to read (index.max_read_seconds)")
+        assert time.monotonic() - started < 15
+        assert parser.submit(Path("bomb.pdf"), bomb)().skip_reason == (
+            "needs more than 150 MB of memory to read (a decompression bomb?)")
+        result = parser.submit(NDA, NDA.read_bytes())()
+        assert result.pages == 4 and result.chunks and not result.skip_reason
+        [pid] = parser.pids()
+        limits = Path(f"/proc/{pid}/limits").read_text()
+        data_line = next(line for line in limits.splitlines() if line.startswith("Max data size"))
+        assert data_line.split()[3] == str(150 * MB)
+    finally:
+        parser.close()

@@ -1,0 +1,151 @@
+"""The ONNX Runtime embedder: the same vectors as sentence-transformers, an export that is never
+used half-written, and the fallback to torch for a model it cannot export."""
+
+import json
+import os
+import shutil
+
+import numpy as np
+import pytest
+
+from ragbox.bundled import embedding_model_dir
+from ragbox.errors import ModelError
+from ragbox.store import onnx_export
+from ragbox.store.embeddings import SentenceTransformerEmbedder, make_embedder, model_fingerprint, onnx_possible
+from ragbox.store.onnx_embeddings import OnnxEmbedder
+from ragbox.types import Page
+
+from support import SAMPLE_DOCS
+
+
+def real_texts(embedder) -> list[str]:
+    """Passages of the sample documents as ragbox cuts them, plus questions of very different
+    lengths, and one text longer than the model reads (truncated the same way by both)."""
+    from ragbox.ingest.chunking import Chunker
+
+    chunker = Chunker(embedder.tokenizer, 96, 24, True)
+    passages = []
+    for path in sorted(SAMPLE_DOCS.rglob("*.txt")) + sorted(SAMPLE_DOCS.rglob("*.md")):
+        passages += [c.text for c in chunker.chunk_pages([Page(None, path.read_text(encoding="utf-8"))])]
+    questions = ["governing law", "What medication was started for the asthma?",
+                 "How does the master services agreement renew after the initial term?"]
+    long_text = " ".join(passages)[:6000]
+    return passages + questions + [long_text, "  padded with spaces  "]
+
+
+@pytest.fixture(scope="module")
+def torch_embedder():
+    return SentenceTransformerEmbedder(embedding_model_dir())
+
+
+@pytest.mark.slow
+def test_onnx_fp32_matches_sentence_transformers(embedder, torch_embedder):
+    assert isinstance(embedder, OnnxEmbedder) and embedder.precision == "fp32"
+    texts = real_texts(embedder)
+    assert len(texts) > 40
+    onnx = np.asarray(embedder.embed(texts))
+    reference = np.asarray(torch_embedder.embed(texts))
+    cosines = (onnx * reference).sum(axis=1)
+    assert cosines.min() >= 0.9999, f"worst cosine {cosines.min():.6f} for {texts[int(cosines.argmin())][:60]!r}"
+    assert np.allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-5)
+    assert embedder.model_id == torch_embedder.model_id  # one index, either backend
+    one_by_one = np.asarray([embedder.embed([t])[0] for t in texts[:5]])  # a query's path: no padding
+    assert np.allclose(one_by_one, onnx[:5], atol=1e-5)
+
+
+@pytest.mark.slow
+def test_int8_vectors_are_close_but_not_the_same(embedder):
+    int8 = make_embedder(embedding_model_dir(), "onnx-int8", "int8")
+    texts = real_texts(embedder)[:30]
+    cosines = (np.asarray(int8.embed(texts)) * np.asarray(embedder.embed(texts))).sum(axis=1)
+    assert cosines.mean() > 0.98
+    assert cosines.min() < 0.9999  # different vectors: an index records which it holds
+
+
+@pytest.mark.slow
+def test_export_is_published_whole_and_keyed_by_the_fingerprint(tmp_path, monkeypatch):
+    monkeypatch.setenv("RAGBOX_CACHE_DIR", str(tmp_path / "cache"))
+    model_dir = embedding_model_dir()
+    fingerprint = model_fingerprint(model_dir)
+    target = onnx_export.exported_path(model_dir, fingerprint, "fp32")
+    assert fingerprint in str(target.parent)
+
+    # A run killed between writing the graph and checking it leaves no file under the final name.
+    def crash(partial, target, *args):
+        assert partial.is_file() and partial.name.endswith(".partial")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(onnx_export, "_check_and_publish", crash)
+    with pytest.raises(KeyboardInterrupt):
+        onnx_export.ensure_exported(model_dir, fingerprint, "fp32")
+    assert not target.exists()
+    monkeypatch.undo()
+    monkeypatch.setenv("RAGBOX_CACHE_DIR", str(tmp_path / "cache"))
+
+    assert onnx_export.ensure_exported(model_dir, fingerprint, "fp32") == target
+    assert target.is_file()
+    assert not [p for p in target.parent.iterdir() if p.name.endswith(".partial") and p.stat().st_size]
+    stamp = target.stat().st_mtime_ns
+    assert onnx_export.ensure_exported(model_dir, fingerprint, "fp32") == target  # cached, not redone
+    assert target.stat().st_mtime_ns == stamp
+
+
+def test_a_bad_export_is_refused_and_remembered(tmp_path, monkeypatch):
+    """An export that disagrees with torch is not published; "auto" then uses torch for that model."""
+    monkeypatch.setenv("RAGBOX_CACHE_DIR", str(tmp_path / "cache"))
+    model_dir = embedding_model_dir()
+    fingerprint = model_fingerprint(model_dir)
+
+    def bad_export(model_dir, target):
+        raise ModelError("The exported embedding model disagrees with sentence-transformers", "cosine 0.5")
+
+    monkeypatch.setattr(onnx_export, "_export_fp32", bad_export)
+    with pytest.raises(ModelError, match="disagrees"):
+        onnx_export.ensure_exported(model_dir, fingerprint, "fp32")
+    assert not onnx_export.exported_path(model_dir, fingerprint, "fp32").exists()
+    assert "cosine 0.5" in json.loads(onnx_export.failure_path(model_dir, fingerprint).read_text())["why"]
+    assert not onnx_possible(model_dir)
+    assert isinstance(make_embedder(model_dir, "auto", "fp32"), SentenceTransformerEmbedder)
+    assert isinstance(make_embedder(model_dir, "onnx", "fp32"), OnnxEmbedder)  # asked for: it says why
+    with pytest.raises(ModelError, match="delete .* to try again"):
+        make_embedder(model_dir, "onnx", "fp32").embed(["x"])
+
+
+def copy_model(tmp_path, modules=None, pooling=None):
+    target = tmp_path / "model"
+    shutil.copytree(embedding_model_dir(), target)
+    if modules is not None:
+        (target / "modules.json").write_text(json.dumps(modules))
+    if pooling is not None:
+        (target / "1_Pooling" / "config.json").write_text(json.dumps(pooling))
+    return target
+
+
+def test_pooling_mode_is_read_from_the_model_folder(tmp_path):
+    assert onnx_export.pooling_mode(embedding_model_dir()) == "mean"
+    cls = copy_model(tmp_path, pooling={"word_embedding_dimension": 384, "pooling_mode_cls_token": True,
+                                         "pooling_mode_mean_tokens": False})
+    assert onnx_export.pooling_mode(cls) == "cls"
+
+
+def test_a_model_with_other_modules_stays_on_torch(tmp_path):
+    modules = json.loads((embedding_model_dir() / "modules.json").read_text())
+    modules.append({"idx": 3, "name": "3", "path": "3_Dense", "type": "sentence_transformers.models.Dense"})
+    model = copy_model(tmp_path, modules=modules)
+    with pytest.raises(ModelError, match="Dense"):
+        onnx_export.pooling_mode(model)
+    assert not onnx_possible(model)
+    assert isinstance(make_embedder(model, "auto", "fp32"), SentenceTransformerEmbedder)
+    assert make_embedder(model, "auto", "int8").precision == "fp32"  # the default falls back too
+    assert isinstance(make_embedder(model, "torch", "fp32"), SentenceTransformerEmbedder)
+
+
+def test_torch_is_never_used_for_int8():
+    assert isinstance(make_embedder(embedding_model_dir(), "torch", "int8"), OnnxEmbedder)
+
+
+def test_cache_dir_follows_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("RAGBOX_CACHE_DIR", str(tmp_path))
+    path = onnx_export.exported_path(embedding_model_dir(), "abc", "int8")
+    assert str(path).startswith(str(tmp_path)) and path.name == f"model-int8.v{onnx_export.EXPORT_VERSION}.onnx"
+    assert os.fspath(path.parent).endswith("model-abc")
