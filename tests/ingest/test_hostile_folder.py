@@ -10,6 +10,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -146,7 +147,11 @@ def run_index(store: Path, folder: Path, *flags: str) -> tuple[int, str, str, fl
     env = {**os.environ, "RAGBOX_STORE__DIR": str(store), "RAGBOX_INDEX__MAX_FILE_MB": str(MAX_FILE_MB),
            "RAGBOX_INDEX__MAX_READ_SECONDS": "120", "PYTHONPATH": str(REPO)}
     env.pop("RAGBOX_CONFIG", None)
-    proc = subprocess.Popen([sys.executable, "-m", "ragbox", "index", *flags, str(folder)], env=env,
+    peak_file = store.parent / f"peak-{time.monotonic_ns()}"
+    # Through a small launcher: a process started straight from this test process would inherit
+    # its peak RSS (Linux keeps the high-water mark across exec), which grows with the suite.
+    proc = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(peak_file), sys.executable, "-m", "ragbox",
+                             "index", *flags, str(folder)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     watchdog = threading.Thread(target=_kill_when_over, args=(proc, WATCHDOG_MB), daemon=True)
     watchdog.start()
@@ -155,25 +160,42 @@ def run_index(store: Path, folder: Path, *flags: str) -> tuple[int, str, str, fl
                ((proc.stdout, out), (proc.stderr, err))]
     for reader in readers:
         reader.start()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc.wait()
     for reader in readers:
         reader.join()
-    return proc.returncode, "".join(out), "".join(err), usage.ru_maxrss / 1024
+    peak_kb = int(peak_file.read_text()) if peak_file.exists() else 0
+    return proc.returncode, "".join(out), "".join(err), peak_kb / 1024
+
+
+# Runs a command and writes its peak RSS (kB; its waited-for children included) to argv[1].
+LAUNCHER = ("import os, subprocess, sys; child = subprocess.Popen(sys.argv[2:]); _, status, usage = "
+            "os.wait4(child.pid, 0); open(sys.argv[1], 'w').write(str(usage.ru_maxrss)); "
+            "sys.exit(os.waitstatus_to_exitcode(status))")
 
 
 def _kill_when_over(proc: subprocess.Popen, limit_mb: int) -> None:
-    while proc.returncode is None:
-        for pid in [proc.pid, *_children(proc.pid)]:
+    while proc.poll() is None:
+        for pid in _descendants(proc.pid):
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
             except OSError:
                 continue
             rss = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
             if rss > limit_mb * 1024:
-                proc.kill()
+                for victim in (pid, proc.pid):
+                    try:
+                        os.kill(victim, signal.SIGKILL)
+                    except OSError:
+                        pass
                 return
         time.sleep(0.1)
+
+
+def _descendants(pid: int) -> list[int]:
+    found = [pid]
+    for child in _children(pid):
+        found += _descendants(child)
+    return found
 
 
 def _children(pid: int) -> list[int]:
