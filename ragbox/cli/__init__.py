@@ -103,9 +103,9 @@ def tui(obj: Context) -> None:
 
 
 def _register() -> None:
-    from ragbox.cli import documents, measure, models, questions, servers, serving, table
+    from ragbox.cli import doctor, documents, measure, models, questions, servers, serving, table
 
-    for module in (documents, questions, measure, models, servers, serving, table):
+    for module in (documents, questions, measure, models, servers, serving, table, doctor):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -13,26 +13,30 @@ from ragbox.cli import Context, handle_errors
 @click.command()
 @click.argument("folders", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--rebuild", is_flag=True, help="Drop the index first (needed after changing the embedding model).")
+@click.option("--wait", is_flag=True, help="If another ragbox is indexing this index, wait for it instead of failing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
 @handle_errors
-def index(obj: Context, folders: tuple[Path, ...], rebuild: bool, as_json: bool) -> None:
+def index(obj: Context, folders: tuple[Path, ...], rebuild: bool, wait: bool, as_json: bool) -> None:
     """Index FOLDERS (or files), recursively: .pdf (scans by OCR), .docx, .html/.htm, .eml, .mbox,
     .txt and .md; e-mail attachments are indexed as documents of their own. Re-runs are incremental.
 
-    With no FOLDERS, re-index the folders this index was built from.
+    With no FOLDERS, re-index the folders this index was built from. Only regular files are read;
+    everything skipped is listed with its reason.
     """
     from ragbox.cli.output import index_progress, print_index_summary
 
     engine = obj.engine()
-    roots = engine.roots()
-    if not folders and not roots:
+    if not folders and not engine.roots():
         raise click.UsageError("Give a folder to index, e.g. `ragbox index ~/contracts`.")
-    if rebuild and engine.exists():
-        engine.rebuild()
-        folders = folders or tuple(Path(r) for r in roots)
+
+    def waiting() -> None:
+        click.echo(f"Index '{engine.index_name}' is busy: waiting for the other ragbox to finish indexing it...",
+                   err=True)
+
     with index_progress(enabled=not as_json) as on_progress:
-        summary = engine.index(list(folders), on_progress)
+        summary = engine.index(list(folders), on_progress, wait=wait, on_wait=waiting,
+                               rebuild=rebuild and engine.exists())
     if as_json:
         click.echo(json.dumps({**summary.as_dict(), "skipped_files": summary.skipped,
                                "removed_files": summary.removed}, indent=2))

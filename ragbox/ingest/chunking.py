@@ -23,6 +23,10 @@ from ragbox.types import Chunk, Page
 # so that existing indexes re-chunk at the next run, as after a change of settings.
 CHUNKING_VERSION = 2
 MAX_CONTEXT_CHARS = 400
+# A page longer than this is chunked block by block, so tokenizing a huge file (a log, a
+# multi-megabyte line) never holds more than one block's tokens; ordinary pages are one block.
+BLOCK_CHARS = 1_000_000
+CHECK_BATCH = 4096  # chunks re-counted in one tokenizer batch (bounds that batch's memory too)
 
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a capital, digit or
 # opening mark. Abbreviations split now and then; a split sentence still stays in one chunk
@@ -97,21 +101,32 @@ class Chunker:
 
     def chunk_pages(self, pages: list[Page]) -> list[Chunk]:
         chunks: list[Chunk] = []
+        unchecked: list[Chunk] = []
+        texts = {page.number: page.text for page in pages}
         section = ""
         running = running_lines([page.text for page in pages if page.number is not None])
         for page in pages:
-            page_chunks, section = self._chunk_page(page, section, running)
-            chunks.extend(page_chunks)
-        return self._enforce_limit(chunks, {page.number: page.text for page in pages})
+            blocks = _blocks(page.text)
+            # A page of several blocks is a log or a dump, not a statement: no tables, no title.
+            tables = find_tables(page.text) if len(blocks) == 1 else []
+            # A .txt/.md "page" is the whole file: its first lines are the document's title, not
+            # a page's, and the file name already ranks every passage of it.
+            title = page_title(page.text, running) if page.number is not None and len(blocks) == 1 else ("", 0)
+            for low, high in blocks:
+                block_chunks, section = self._chunk_span(page, low, high, section, tables, title)
+                unchecked.extend(block_chunks)
+                if len(unchecked) >= CHECK_BATCH:
+                    chunks.extend(self._enforce_limit(unchecked, texts))
+                    unchecked = []
+        return chunks + self._enforce_limit(unchecked, texts)
 
-    def _chunk_page(self, page: Page, section: str, running: set[str]) -> tuple[list[Chunk], str]:
+    def _chunk_span(self, page: Page, low: int, high: int, section: str, tables: list[Table],
+                    page_title_at: tuple[str, int]) -> tuple[list[Chunk], str]:
+        """The chunks of ``page.text[low:high]`` (a whole page, or one block of a huge one)."""
         text = page.text
-        starts = [s for s, _ in self.tokenizer.spans(text)]
-        tables = find_tables(text)
-        # A .txt/.md "page" is the whole file: its first lines are the document's title, not a
-        # page's, and the file name already ranks every passage of it.
-        title, title_end = page_title(text, running) if page.number is not None else ("", 0)
-        units = self._units(text, starts, tables)
+        title, title_end = page_title_at
+        starts = [low + s for s, _ in self.tokenizer.spans(text[low:high])]
+        units = self._units(text, starts, tables, low, high)
         heading_starts = [u.start for u in units if u.heading]
         chunks: list[Chunk] = []
         current: list[_Unit] = []  # the chunk being built
@@ -174,17 +189,18 @@ class Chunker:
             total += unit.tokens
         return kept
 
-    def _units(self, text: str, token_starts: list[int], tables: list[Table]) -> list[_Unit]:
-        """Sentences, lines that are headings, table lines and paragraph pieces, each at most
-        max_tokens."""
-        cuts = {0, len(text)}
+    def _units(self, text: str, token_starts: list[int], tables: list[Table], low: int, high: int
+               ) -> list[_Unit]:
+        """Sentences, lines that are headings, table lines and paragraph pieces of
+        ``text[low:high]``, each at most max_tokens."""
+        cuts = {low, high}
         for pattern in (_PARAGRAPH, _SENTENCE_END):
-            cuts.update(m.end() for m in pattern.finditer(text))
-        heading_starts = {m.start() for m in _HEADING.finditer(text)} if self.structure else set()
+            cuts.update(m.end() for m in pattern.finditer(text, low, high))
+        heading_starts = {m.start() for m in _HEADING.finditer(text, low, high)} if self.structure else set()
         for start in heading_starts:
             cuts.add(start)
-            line_end = text.find("\n", start)
-            cuts.add(len(text) if line_end < 0 else line_end + 1)
+            line_end = text.find("\n", start, high)
+            cuts.add(high if line_end < 0 else line_end + 1)
         spans = [(t.start, t.end) for t in tables]
         inside = [s for s in cuts if _table_at(spans, s) is not None and s not in (t.start for t in tables)]
         cuts.difference_update(inside)  # inside a table, a unit is a whole line
@@ -282,6 +298,26 @@ def _join_context(parts: list[str], text: str) -> str:
 
 def _flat(text: str) -> str:
     return " ".join(text.replace("|", " ").split())
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """``text`` as spans of at most BLOCK_CHARS, cut after a blank line, else a line, else a
+    space, else anywhere (a megabyte with no space in it is not prose anyway)."""
+    spans: list[tuple[int, int]] = []
+    low = 0
+    while len(text) - low > BLOCK_CHARS:
+        limit = low + BLOCK_CHARS
+        for mark in ("\n\n", "\n", " "):
+            found = text.rfind(mark, low + BLOCK_CHARS // 2, limit)
+            if found >= 0:
+                cut = found + len(mark)
+                break
+        else:
+            cut = limit
+        spans.append((low, cut))
+        low = cut
+    spans.append((low, len(text)))
+    return spans
 
 
 def _tokens(units: list[_Unit]) -> int:

@@ -4,10 +4,12 @@ Unchanged files (same path, same sha256) cost a hash. Edited files are re-chunke
 version removed; a renamed or moved file reuses its stored vectors; a deleted file's chunks go.
 After a change of the chunking settings (or of ragbox's chunker) every file is re-chunked, and a
 file whose chunks come out exactly as stored keeps its vectors instead of being embedded again.
-Hashing runs in a thread ahead of the embedder, parsing and chunking in worker processes (in a
-big run), so reading files overlaps with embedding. A file is one document with all the documents
-inside it (an e-mail's attachments are *parts* of its chunks), so its attachments change, move and
-go with it, under the same crash safety.
+Hashing runs in a thread ahead of the embedder, parsing and chunking in capped child processes
+(several at once in a big run; ``parsing``), so reading files overlaps with embedding and no file
+can take more than its share of memory or time. Memory stays bounded: the loader thread waits
+while too many bytes of files are queued, and a file's chunks are embedded and stored in slices.
+A file is one document with all the documents inside it (an e-mail's attachments are *parts* of
+its chunks), so its attachments change, move and go with it, under the same crash safety.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import queue
 import threading
 import time
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -24,7 +27,7 @@ from ragbox.errors import DocumentError
 from ragbox.ingest.chunking import Chunker, embedding_input
 from ragbox.ingest.crash_points import crash_point
 from ragbox.ingest.discovery import discover
-from ragbox.ingest.loaders import DEFAULT_OPTIONS, ReadOptions, read_file
+from ragbox.ingest.loaders import DEFAULT_OPTIONS, ReadLimits, ReadOptions, read_file
 from ragbox.ingest.parsing import Parsed, Parser, auto_processes
 from ragbox.ingest.summary import IndexProgress, IndexSummary
 from ragbox.paths import PART_SEPARATOR
@@ -35,6 +38,8 @@ from ragbox.store.vectors import ChromaVectorStore
 from ragbox.types import Chunk
 
 EMBED_BATCH_CHUNKS = 256  # chunks gathered across files before one embedding call
+EMBED_SLICE = 1024  # most chunks embedded and stored at once (a huge file goes in slices)
+QUEUED_BYTES = 32 * 2**20  # files read and waiting to be parsed and embedded, beyond one file
 
 
 @dataclass
@@ -72,15 +77,19 @@ def document_id(path: str, content_hash: str) -> str:
 
 class Indexer:
     def __init__(self, catalog: Catalog, vectors: ChromaVectorStore, embedder: Embedder, chunker: Chunker,
-                 parse_processes: int = 0, read_options: ReadOptions = DEFAULT_OPTIONS) -> None:
-        """``parse_processes``: worker processes reading files (0: as many as suit the run);
-        ``read_options``: how files are read (OCR of scanned pages)."""
+                 parse_processes: int = 0, read_options: ReadOptions = DEFAULT_OPTIONS,
+                 limits: ReadLimits | None = None) -> None:
+        """``parse_processes``: child processes parsing files at once (0: as many as suit the run);
+        ``read_options``: how files are read (OCR of scanned pages); ``limits``: what one file may
+        cost (size, memory, time)."""
         self.catalog = catalog
         self.vectors = vectors
         self.embedder = embedder
         self.chunker = chunker
         self.parse_processes = parse_processes
         self.read_options = read_options
+        self.limits = limits or ReadLimits()
+        self._dropped = False  # whether this run deleted anything (its text is then purged)
 
     # --- repair --------------------------------------------------------------------------
     def recover(self, deep: bool) -> int:
@@ -125,7 +134,7 @@ class Indexer:
         summary.repaired = self.recover(deep=interrupted)
         files: list[Path] = []
         for root in roots:
-            for found in discover(root):
+            for found in discover(root, within=roots):
                 if found.skip_reason:
                     summary.skipped[str(found.path)] = found.skip_reason
                 else:
@@ -143,14 +152,14 @@ class Indexer:
 
         current = {d.path: d for d in in_scope}
         options = replace(self.read_options, on_ocr=_ocr_progress(progress, on_progress))
-        parser = Parser(self.chunker, auto_processes(self.parse_processes, progress.bytes_total), options)
+        parser = Parser(self.chunker, auto_processes(self.parse_processes, progress.bytes_total), options,
+                        self.limits)
         try:
             self._index_files(files, current, gone_by_hash, gone, parser, progress, on_progress, summary)
         finally:
             parser.close()
 
         moved = {old for old, _ in summary.renamed}
-
         removed = [d for d in gone.values() if d.path not in moved]
         if removed:
             self.catalog.mark_deleting([d.doc_id for d in removed])
@@ -159,6 +168,9 @@ class Indexer:
             summary.removed = sorted(d.path for d in removed)
 
         self.catalog.record_skipped(summary.skipped, [str(r) for r in roots])
+        if self._dropped or summary.repaired:
+            self.catalog.purge_deleted()  # no bytes of removed text stay in the files
+        self._prune_ocr_cache()
         summary.seconds = time.perf_counter() - started
         self.catalog.finish_run(run_id, summary.as_dict())
         return summary
@@ -191,26 +203,32 @@ class Indexer:
         self._write(pending, summary)
 
     def _prepare_ahead(self, files, current, gone_by_hash, parser, progress, on_progress) -> Iterator[_Prepared]:
-        """Yield prepared files from a loader thread, so parsing overlaps with embedding."""
+        """Yield prepared files from a loader thread, so parsing overlaps with embedding. The
+        thread waits while more than QUEUED_BYTES of files wait to be parsed and embedded."""
         results: queue.Queue = queue.Queue(maxsize=8)
         stop = threading.Event()
+        queued = _Budget(QUEUED_BYTES)
 
         def produce() -> None:
             try:
                 for path in files:
                     if stop.is_set():
                         return
-                    results.put(("file", path, self._prepare(path, current, gone_by_hash, parser)))
+                    item = self._prepare(path, current, gone_by_hash, parser)
+                    if not queued.take(item.size, stop):
+                        return
+                    results.put(("file", path, item, item.size))
             except BaseException as exc:  # surfaced in the consumer, never lost in the thread
-                results.put(("error", None, exc))
+                results.put(("error", None, exc, 0))
             finally:
-                results.put(("end", None, None))
+                results.put(("end", None, None, 0))
 
         worker = threading.Thread(target=produce, name="ragbox-loader", daemon=True)
         worker.start()
         try:
             while True:
-                kind, path, value = results.get()
+                kind, path, value, cost = results.get()
+                queued.give(cost)
                 if kind == "end":
                     break
                 if kind == "error":
@@ -226,6 +244,7 @@ class Indexer:
                 yield value
         finally:
             stop.set()
+            queued.give(0)
             while worker.is_alive():
                 try:
                     results.get(timeout=0.1)
@@ -237,7 +256,7 @@ class Indexer:
         a file to parse goes to the parser (worker processes, in a big run)."""
         key = str(path)
         try:
-            data, file_hash = read_file(path)
+            data, file_hash = read_file(path, self.limits.max_bytes)
             # Stored with the chunking settings: a file cut with other settings is not unchanged
             # (and a moved one is not copied), so a settings change re-chunks files as they are met.
             digest = f"{file_hash}:{self.chunker.settings_key}"
@@ -277,18 +296,19 @@ class Indexer:
     def _write(self, prepared: list[_Prepared], summary: IndexSummary) -> None:
         if not prepared:
             return
-        texts = [embedding_input(c) for p in prepared for c in p.chunks]
-        vectors = self.embedder.embed(texts)
-        offset = 0
+        vectors = self._embedded([embedding_input(c) for p in prepared for c in p.chunks])
         for item in prepared:
             doc_id = document_id(item.path, item.content_hash)
             count = len(item.chunks)
             self.catalog.begin_document(DocumentRow(doc_id, item.path, item.content_hash, item.size,
                                                     item.pages, count, "writing", time.time()))
             crash_point("begun")
-            mine = vectors[offset:offset + count]
-            self.vectors.upsert([chunk_id(doc_id, n) for n in range(count)], mine, [doc_id] * count)
-            offset += count
+            mine: list[list[float]] = []
+            for start in range(0, count, EMBED_SLICE):
+                part = list(islice(vectors, min(EMBED_SLICE, count - start)))
+                self.vectors.upsert([chunk_id(doc_id, n) for n in range(start, start + len(part))], part,
+                                    [doc_id] * len(part))
+                mine.extend(part)
             crash_point("upserted")
             self.catalog.finish_document(doc_id, item.chunks, item.replaces, mine)
             crash_point("finished")
@@ -298,10 +318,16 @@ class Indexer:
             summary.chunks += count
             summary.ocr_pages += item.ocr_pages
 
+    def _embedded(self, texts: list[str]) -> Iterator[list[float]]:
+        """The vectors of ``texts`` in order, embedded EMBED_SLICE at a time as they are taken."""
+        for start in range(0, len(texts), EMBED_SLICE):
+            yield from self.embedder.embed(texts[start:start + EMBED_SLICE])
+
     def _drop(self, doc_ids: list[str]) -> None:
         if doc_ids:
             self.vectors.delete_docs(doc_ids)
             self.catalog.drop_documents(doc_ids)
+            self._dropped = True
 
     def forget(self, path: Path) -> list[str]:
         """Remove every indexed file at or under ``path``; returns the paths removed."""
@@ -309,7 +335,39 @@ class Indexer:
         docs = [d for d in self.catalog.documents() if d.path == str(target) or _is_under(d.path, [target])]
         self.catalog.mark_deleting([d.doc_id for d in docs])
         self._drop([d.doc_id for d in docs])
+        if docs:
+            self.catalog.purge_deleted()
+            self._prune_ocr_cache()
         return [d.path for d in docs]
+
+    def _prune_ocr_cache(self) -> None:
+        keep_only = getattr(self.read_options.ocr, "keep_only", None)
+        if keep_only is not None:
+            keep_only(d.content_hash.split(":", 1)[0] for d in self.catalog.documents(state=None))
+
+
+class _Budget:
+    """How many bytes of files are queued; a taker waits while the queue is over budget (a single
+    item larger than the budget passes once the queue is empty)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+        self.changed = threading.Condition()
+
+    def take(self, amount: int, stop: threading.Event) -> bool:
+        with self.changed:
+            while self.used and self.used + amount > self.limit:
+                if stop.is_set():
+                    return False
+                self.changed.wait(0.1)
+            self.used += amount
+        return True
+
+    def give(self, amount: int) -> None:
+        with self.changed:
+            self.used -= amount
+            self.changed.notify_all()
 
 
 def _size(path: Path) -> int:

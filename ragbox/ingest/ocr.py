@@ -109,6 +109,15 @@ class CachedPageOcr:
                 text = path.read_text(encoding="utf-8")
             yield number, text
 
+    def keep_only(self, file_hashes: Iterable[str]) -> None:
+        """Delete the pages of every scan but these (sha256 of the file): the text of a file
+        forgotten, deleted or edited leaves no bytes here. (A scan inside an e-mail is read again
+        when next needed.)"""
+        keep = {h[:32] for h in file_hashes}
+        for path in self.folder.glob("*/*.txt") if self.folder.is_dir() else ():
+            if path.name.split("-", 1)[0] not in keep:
+                path.unlink(missing_ok=True)
+
     def _path(self, digest: str, number: int) -> Path:
         return self.folder / digest[:2] / f"{digest}-{self.version}-{number}.txt"
 

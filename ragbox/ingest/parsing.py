@@ -1,29 +1,32 @@
-"""Reading files into chunks in worker processes while the indexing process embeds.
+"""Reading files into chunks in capped child processes while the indexing process embeds.
 
 A thread is not enough: pypdf and the chunker are pure Python and hold the interpreter lock, so
 on a table-heavy filing (where pypdf is as slow as the embedding model) a loader thread starves
-the embedder and the other way round. Worker processes parse the files that need it (changed or
-new ones; an unchanged file costs only its hash, in the indexing process) and hand back pages and
-chunks, in the order the files were given. Small runs (a few notes) parse in the loader thread:
-starting a worker costs about half a second.
+the embedder and the other way round. And no file may take the indexer down: every file is parsed
+and chunked in a ``ReaderProcess`` child (capped in memory by ``index.max_file_mb``, in time by
+``index.max_read_seconds``; a crash, a bomb or a loop costs that child and that file only, skipped
+with the reason, and a fresh child takes the next file). The files that need it (changed or new
+ones; an unchanged file costs only its hash, in the indexing process) go to several such children
+at once in a big run, one thread waiting on each, and come back in the order they were given;
+a small run (a few notes) uses one child, from the loader thread.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 from ragbox.errors import DocumentError
 from ragbox.ingest.chunking import Chunker
-from ragbox.ingest.loaders import DEFAULT_OPTIONS, ReadOptions, parts_from_bytes
+from ragbox.ingest.loaders import DEFAULT_OPTIONS, ReaderProcess, ReadLimits, ReadOptions, parts_from_bytes
 from ragbox.types import Chunk
 
-# Below this many bytes of files to read, a run parses in its loader thread.
+# Below this many bytes of files to read, a run parses in one child, waited on by its loader thread.
 PROCESS_MIN_BYTES = 2 * 2**20
 MAX_AUTO_PROCESSES = 4
 
@@ -63,51 +66,57 @@ def parse(chunker: Chunker, path: Path, data: bytes, options: ReadOptions = DEFA
 
 
 class Parser:
-    """Parses files in ``processes`` worker processes (started on first use), or in the caller's
-    thread when ``processes`` is 0. ``submit`` returns a function giving the result."""
+    """Parses files in ``processes`` capped child processes at once (started on first use), or in
+    one, waited on by the caller's thread, when ``processes`` is 0. ``submit`` returns a function
+    giving the result."""
 
-    def __init__(self, chunker: Chunker, processes: int, options: ReadOptions = DEFAULT_OPTIONS) -> None:
+    def __init__(self, chunker: Chunker, processes: int, options: ReadOptions = DEFAULT_OPTIONS,
+                 limits: ReadLimits | None = None) -> None:
         self.chunker = chunker
         self.processes = processes
         self.options = options
-        self._pool: ProcessPoolExecutor | None = None
+        self.limits = limits or ReadLimits()
+        self._threads: ThreadPoolExecutor | None = None
+        self._local = threading.local()  # each waiting thread's own child
+        self._readers: list[ReaderProcess] = []
+        self._lock = threading.Lock()
 
     def submit(self, path: Path, data: bytes) -> Callable[[], Parsed]:
         if not self.processes:
-            result = parse(self.chunker, path, data, self.options)
+            result = self._parse(path, data)
             return lambda: result
-        future = self._submit(path, data)
-        return lambda: self._result(future, path, data)
+        if self._threads is None:
+            self._threads = ThreadPoolExecutor(self.processes, thread_name_prefix="ragbox-parse")
+        return self._threads.submit(self._parse, path, data).result
 
-    def _submit(self, path: Path, data: bytes) -> Future:
-        if self._pool is None:
-            import multiprocessing
-
-            # spawn, not fork: the indexing process runs ONNX Runtime and SQLite threads, which a
-            # forked child would inherit in whatever state they were.
-            self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_die_with_parent)
-        # OCR progress is reported from this process only: a worker reads its scans silently.
-        return self._pool.submit(_parse_in_worker, _spec(self.chunker), path, data,
-                                 replace(self.options, on_ocr=None))
-
-    def _result(self, future: Future, path: Path, data: bytes) -> Parsed:
+    def _parse(self, path: Path, data: bytes) -> Parsed:
+        reader = getattr(self._local, "reader", None)
+        if reader is None:
+            reader = self._local.reader = ReaderProcess(self.limits)
+            with self._lock:
+                self._readers.append(reader)
         try:
-            return future.result()
-        except BrokenProcessPool:
-            # A worker died (a parser crash, the OOM killer): the files it held are tried once
-            # more in a fresh pool; one that kills that too is skipped, the run goes on.
-            self.close()
-            try:
-                return self._submit(path, data).result()
-            except BrokenProcessPool:
-                self.close()
-                return Parsed(skip_reason="reading it crashed the parser process")
+            return reader.call(path, _parse_in_worker, _spec(self.chunker), path, data, self.options)
+        except DocumentError as exc:  # the child died, ran out of memory or time on this file
+            return Parsed(skip_reason=exc.why)
+
+    def pids(self) -> list[int]:
+        """The child processes running now."""
+        with self._lock:
+            return [r.pid for r in self._readers if r.pid is not None]
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        """Stop the children; a file still being read (a run abandoned midway) is dropped."""
+        threads, self._threads = self._threads, None
+        with self._lock:
+            readers, self._readers = self._readers, []
+        if threads is not None:
+            threads.shutdown(wait=False, cancel_futures=True)
+            for reader in readers:
+                reader.interrupt()  # a thread waiting on its child sees it die and returns
+            threads.shutdown(wait=True)
+        for reader in readers:
+            reader.close()
 
 
 def _spec(chunker: Chunker) -> tuple:
@@ -125,15 +134,3 @@ def _worker_chunker(spec: tuple) -> Chunker:
 
 def _parse_in_worker(spec: tuple, path: Path, data: bytes, options: ReadOptions) -> Parsed:
     return parse(_worker_chunker(spec), path, data, options)
-
-
-def _die_with_parent() -> None:
-    """An indexing process killed outright (SIGKILL) must not leave its workers behind."""
-    try:
-        import ctypes
-        import signal
-
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: the pool's own shutdown still ends them
-        pass

@@ -5,11 +5,16 @@ Every file version is a *document* row with a ``state``:
 ``deleting`` (being removed). A run that dies at any point leaves only these states behind, and
 ``Indexer.recover`` finishes or undoes each one, so the next run reaches the same contents as a
 clean run would.
+
+Removed text leaves no bytes behind: ``secure_delete`` zeroes deleted rows, and after deletions
+``purge_deleted`` merges the keyword index (FTS5 keeps deleted terms in old segments until then)
+and truncates the write-ahead log (which holds earlier versions of pages).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import threading
@@ -20,6 +25,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ragbox.paths import part_path
+from ragbox.privacy import PRIVATE_FILE_MODE, private_dir
 from ragbox.store.schema import BM25_WEIGHTS, open_schema
 from ragbox.text import WORD
 from ragbox.types import Chunk
@@ -86,7 +92,9 @@ class Catalog:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
+        if not self.path.exists():  # SQLite gives its -wal and -shm files the database's mode
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, PRIVATE_FILE_MODE))
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -100,6 +108,7 @@ class Catalog:
             # WAL + synchronous=FULL: a committed transaction survives power loss; readers never block.
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=FULL")
+            connection.execute("PRAGMA secure_delete=ON")  # deleted text is overwritten, not left in free pages
             self._local.connection = connection
             with self._lock:
                 self._connections.append(connection)
@@ -121,6 +130,18 @@ class Catalog:
 
     def transaction(self):
         return _Transaction(self.db)
+
+    def snapshot(self):
+        """A read transaction: every query inside sees the catalog as of its first read, so a
+        search never mixes two versions of the index while another process writes it."""
+        return _Transaction(self.db, "BEGIN DEFERRED")
+
+    def purge_deleted(self) -> None:
+        """Leave no bytes of deleted text in the files: merge the keyword index into one segment
+        (dropping deleted terms; secure_delete zeroes the pages freed), then checkpoint the
+        write-ahead log and truncate it."""
+        self.db.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # --- meta -----------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -305,11 +326,12 @@ def _under(root: str) -> str:
 
 
 class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, begin: str = "BEGIN IMMEDIATE") -> None:
         self.db = db
+        self.begin = begin
 
     def __enter__(self):
-        self.db.execute("BEGIN IMMEDIATE")
+        self.db.execute(self.begin)
         return self.db
 
     def __exit__(self, exc_type, exc, tb):

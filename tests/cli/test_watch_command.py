@@ -49,7 +49,7 @@ def test_watch_prints_each_change_and_stops_on_ctrl_c_or_sigterm(tmp_path, stop_
         assert lines.seen[0].startswith("Indexed 1 file(s)")
         write_eml(folder / "lease.eml", attachments=[("bad.pdf", b"%PDF nonsense", "application", "pdf")])
         lines.wait_for("indexed lease.eml")
-        lines.wait_for("skipped lease.eml › bad.pdf: unreadable PDF")
+        lines.wait_for("skipped lease.eml › bad.pdf: not a PDF file (it looks like plain text)")
         (folder / "memo.md").rename(folder / "moved memo.md")
         lines.wait_for("renamed memo.md -> moved memo.md")
     finally:

@@ -96,3 +96,47 @@ def test_structure_can_be_switched_off(tokenizer):
     plain = Chunker(tokenizer, tokenizer.max_tokens, 40, structure=False).chunk_pages([Page(1, text)])
     assert all(c.section == "" for c in plain)
     assert not any(c.text.startswith("8. Governing Law") for c in plain)
+
+
+class SpyTokenizer:
+    """The real tokenizer, recording the longest text it was asked to split at once."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.longest = 0
+
+    def spans(self, text):
+        self.longest = max(self.longest, len(text))
+        return self.inner.spans(text)
+
+    def counts(self, texts):
+        return self.inner.counts(texts)
+
+
+def test_a_huge_page_is_tokenized_block_by_block_with_exact_offsets(tokenizer, monkeypatch):
+    import ragbox.ingest.chunking as chunking
+
+    monkeypatch.setattr(chunking, "BLOCK_CHARS", 50_000)  # the real 1,000,000, scaled down to stay quick
+    paragraph = ("The tenant shall keep the premises in good repair and return them in the same state. "
+                 "Rent is payable monthly in advance on the first day of each month. ") * 6
+    line = "x" * 120_000  # a run with no space and no newline is cut anywhere
+    text = "\n\n".join([paragraph] * 120) + "\n" + line + "\n" + "\n\n".join([paragraph] * 40)
+    spy = SpyTokenizer(tokenizer)
+    chunks = Chunker(spy, 96, overlap_tokens=24).chunk_pages([Page(None, text)])
+    assert len(text) > 3 * chunking.BLOCK_CHARS and spy.longest <= chunking.BLOCK_CHARS
+    assert all(text[c.char_start:c.char_end] == c.text for c in chunks)
+    assert max(tokenizer.counts([c.text for c in chunks])) <= 96
+    covered = set()
+    for chunk in chunks:
+        covered.update(range(chunk.char_start, chunk.char_end))
+    assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
+    assert [c.char_start for c in chunks] == sorted(c.char_start for c in chunks)
+
+
+def test_a_page_under_the_block_size_is_chunked_as_one_piece(chunker, monkeypatch):
+    import ragbox.ingest.chunking as chunking
+
+    pages = load(SAMPLE_DOCS / "contracts" / "services_agreement_acme_globex.pdf").pages
+    blocks = chunker.chunk_pages(pages)
+    monkeypatch.setattr(chunking, "BLOCK_CHARS", 10**12)
+    assert chunker.chunk_pages(pages) == blocks

@@ -151,17 +151,30 @@ def test_index_refuses_a_different_embedding_model(make_engine, docs, embedder):
 
 
 def test_symlinked_files_are_unchanged_on_the_next_run(make_engine, docs, tmp_path):
+    """Links into a folder being indexed are followed and keep their own path, run after run."""
     linked = tmp_path / "linked"
     linked.mkdir()
     for path in (docs / "contracts").iterdir():
         (linked / path.name).symlink_to(path)
     engine = make_engine()
-    first = engine.index([linked])
-    assert len(first.indexed) == 2
-    assert all(d.path.startswith(str(linked.resolve())) for d in engine.catalog.documents())
-    second = engine.index([linked])
-    assert second.indexed == [] and second.unchanged == 2 and second.removed == []
+    first = engine.index([docs / "contracts", linked])
+    assert len(first.indexed) == 4 and not first.skipped
+    assert sum(d.path.startswith(str(linked.resolve())) for d in engine.catalog.documents()) == 2
+    second = engine.index([docs / "contracts", linked])
+    assert second.indexed == [] and second.unchanged == 4 and second.removed == []
     assert_consistent(engine)
+
+
+def test_links_leaving_the_indexed_folder_are_skipped(make_engine, docs, tmp_path):
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    target = docs / "contracts" / "mutual_nda_northwind_bluefin.pdf"
+    (linked / "nda.pdf").symlink_to(target)
+    (linked / "note.txt").write_text("The retention period for these records is seven years.")
+    summary = make_engine().index([linked])
+    assert summary.indexed == [str((linked / "note.txt").resolve())]
+    assert summary.skipped == {
+        str(linked.resolve() / "nda.pdf"): f"symbolic link to a file outside the indexed folders ({target.resolve()})"}
 
 
 def test_changed_chunking_settings_re_chunk_every_file(make_engine, docs):

@@ -45,10 +45,10 @@ def test_legacy_encoding_is_detected(tmp_path):
     ("empty.txt", b"", "empty file"),
     ("binary.txt", b"\x00\x01\x02binary" * 10, "binary content"),
     ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "unreadable PDF"),
-    ("fake.pdf", b"hello, I am a text file", "unreadable PDF"),
+    ("fake.pdf", b"hello, I am a text file", "not a PDF file (it looks like plain text)"),
     ("notes.eml", b"Just some text that is no e-mail at all.\n", "not an e-mail message"),
     ("blob.eml", b"\x00\x01\x02binary" * 10, "binary content"),
-    ("empty.eml", b"", "not an e-mail message"),
+    ("empty.eml", b"", "empty file"),  # any zero-byte file, whatever its type
     ("notes.mbox", b"Subject: hi\n\nno separator line\n", "not an mbox mailbox"),
     ("old.docx", b"\xd0\xcf\x11\xe0 an old binary Word file", "unreadable Word file"),
     ("blob.html", b"\x00\x01\x02binary" * 10, "binary content"),
@@ -73,3 +73,26 @@ def test_pdf_pages_are_numbered_and_hold_the_clauses():
 def test_decode_rejects_undecodable_noise():
     with pytest.raises(DocumentError):
         decode_text(Path("x.txt"), bytes(range(1, 32)) * 3 + b"\x00")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_or_without_a_byte_order_mark(tmp_path, encoding):
+    text = "Die Kündigungsfrist beträgt drei Monate.\r\nZweite Zeile."
+    path = tmp_path / "windows.txt"
+    path.write_bytes(text.encode(encoding))
+    assert load(path).pages[0].text == text  # the byte-order mark is not part of the text
+
+
+@pytest.mark.parametrize("data, looks", [
+    (b"<!DOCTYPE html><html><body>Session expired</body></html>", "it looks like an HTML page"),
+    (b"PK\x03\x04" + bytes(200), "it looks like a ZIP archive or an Office document"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(200), "it looks like an image"),
+    (bytes(range(256)) * 4, "binary data without a PDF header"),
+    (b"   \n\t  ", "it holds only blank space"),
+])
+def test_a_file_that_is_not_a_pdf_is_named_for_what_it_is(tmp_path, data, looks):
+    path = tmp_path / "statement.pdf"
+    path.write_bytes(data)
+    with pytest.raises(DocumentError) as info:
+        load(path)
+    assert info.value.why == f"not a PDF file ({looks})"

@@ -109,3 +109,20 @@ def test_a_scanned_page_is_read_offline_accurately_and_the_same_every_time(tmp_p
     assert locator(hit, [tmp_path]) == "scan.pdf, page 1, OCR"
     assert hit.as_dict()["ocr"] is True
     assert page_in_context(hit, options).span == (chunk.char_start, chunk.char_end)  # read again: same text
+
+
+@pytest.mark.slow
+def test_ocr_progress_comes_back_from_the_parsing_child_and_forget_clears_the_cache(tmp_path, make_engine):
+    """Scans are read in the capped parsing child; its page-by-page progress reaches the caller."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    write_scan(folder / "scan.pdf", pages=1)
+    engine = make_engine(**{"index.ocr": "auto"})
+    seen = []
+    summary = engine.index([folder], on_progress=lambda p: seen.append((p.ocr_file, p.ocr_done, p.ocr_total)))
+    assert summary.ocr_pages == 1 and summary.indexed == [str(folder / "scan.pdf")]
+    assert ("scan.pdf", 0, 1) in seen and ("scan.pdf", 1, 1) in seen
+    cache = engine.index_dir / "ocr-cache"
+    assert "Bluefin" in "".join(p.read_text() for p in cache.rglob("*.txt"))
+    engine.forget(folder / "scan.pdf")
+    assert not list(cache.rglob("*.txt"))  # the OCR'd text of a forgotten scan leaves no bytes either

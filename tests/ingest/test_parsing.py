@@ -1,21 +1,26 @@
-"""Parsing in worker processes: the same index as parsing in a thread, no worker outliving a
-killed indexing run, and a crashed worker costing one file at most."""
+"""Parsing in worker processes: the same index from one child as from several, no worker outliving
+a killed indexing run, and a crashed, slow or bloated file costing that file only, in either mode
+(every worker is a capped reader process)."""
 
 import os
 import signal
 import subprocess
 import sys
 import time
-from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
 
+from ragbox.bundled import embedding_model_dir
 from ragbox.ingest import parsing
-from ragbox.ingest.parsing import Parsed, Parser, auto_processes
+from ragbox.ingest.chunking import Chunker
+from ragbox.ingest.loaders import ReadLimits
+from ragbox.ingest.parsing import Parser, auto_processes
+from ragbox.store.tokens import ModelTokenizer
 
-from support import NDA, REPO, assert_consistent, store_state, write_annual_report
+from support import NDA, REPO, assert_consistent, flate_pdf, store_state, text_page, write_annual_report
+
+MB = 2**20
 
 
 def test_worker_processes_build_the_same_index_as_a_thread(make_engine, docs):
@@ -63,7 +68,7 @@ from ragbox.store.tokens import ModelTokenizer
 parser = Parser(Chunker(ModelTokenizer(embedding_model_dir()), 96), 1)
 path = Path(sys.argv[1])
 result = parser.submit(path, path.read_bytes())()
-print(result.pages, *parser._pool._processes, flush=True)
+print(result.pages, *parser.pids(), flush=True)
 time.sleep(120)
 """
 
@@ -89,23 +94,51 @@ def _zombie(pid: str) -> bool:
         return True
 
 
-def test_a_crashed_worker_costs_one_retry_then_the_file(monkeypatch):
-    parser = Parser(chunker=None, processes=1)
-    calls = []
+def chunker() -> Chunker:
+    return Chunker(ModelTokenizer(embedding_model_dir()), 96)
 
-    def broken(path, data):
-        calls.append(path)
-        future = Future()
-        future.set_exception(BrokenProcessPool("killed"))
-        return future
 
-    monkeypatch.setattr(parser, "_submit", broken)
-    result = parser._result(broken(Path("a.pdf"), b""), Path("a.pdf"), b"")
-    assert result == Parsed(skip_reason="reading it crashed the parser process")
-    assert len(calls) == 2  # the first try and one retry in a fresh pool
+def slow_pdf() -> bytes:
+    return flate_pdf([text_page(f"page {n}", padding=20_000_000) for n in range(8)])  # minutes of parsing
 
-    recovered = Future()
-    recovered.set_result(Parsed(pages=1))
-    monkeypatch.setattr(parser, "_submit", lambda path, data: recovered)
-    assert parser._result(broken(Path("b.pdf"), b""), Path("b.pdf"), b"").pages == 1
 
+def test_a_worker_that_dies_costs_only_its_file():
+    parser = Parser(chunker(), 2, limits=ReadLimits(50 * MB, 512 * MB, 120))
+    try:
+        doomed = parser.submit(Path("slow.pdf"), slow_pdf())
+        fine = parser.submit(NDA, NDA.read_bytes())
+        assert fine().pages == 4  # read by the other worker while the first is busy
+        killed = parser.pids()
+        for pid in killed:
+            os.kill(pid, signal.SIGKILL)  # as a crash in a C parser, or the OOM killer, would
+        assert doomed().skip_reason == "the reader process died on this file (SIGKILL)"
+        deadline = time.monotonic() + 10  # the idle one is dead once the kernel says so
+        while not all(_zombie(str(pid)) for pid in killed):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert parser.submit(NDA, NDA.read_bytes())().pages == 4  # fresh workers take over
+    finally:
+        parser.close()
+    assert not parser.pids()
+
+
+@pytest.mark.parametrize("processes", [0, 1])
+def test_every_worker_runs_under_the_caps(processes):
+    """The time limit and the memory cap hold for the pool and for the small-run child alike."""
+    bomb = flate_pdf([text_page(f"page {n}", padding=70_000_000) for n in range(3)])  # each under pypdf's limit
+    parser = Parser(chunker(), processes, limits=ReadLimits(50 * MB, 150 * MB, 2))
+    try:
+        started = time.monotonic()
+        assert parser.submit(Path("slow.pdf"), slow_pdf())().skip_reason == (
+            "took longer than 2 s to read (index.max_read_seconds)")
+        assert time.monotonic() - started < 15
+        assert parser.submit(Path("bomb.pdf"), bomb)().skip_reason == (
+            "needs more than 150 MB of memory to read (a decompression bomb?)")
+        result = parser.submit(NDA, NDA.read_bytes())()
+        assert result.pages == 4 and result.chunks and not result.skip_reason
+        [pid] = parser.pids()
+        limits = Path(f"/proc/{pid}/limits").read_text()
+        data_line = next(line for line in limits.splitlines() if line.startswith("Max data size"))
+        assert data_line.split()[3] == str(150 * MB)
+    finally:
+        parser.close()

@@ -13,11 +13,16 @@ A format that holds other documents (an e-mail's attachments, the messages of an
 registers an ``inner(path, data)`` lister in ``INNER``. Each inner document is read by the
 reader of its own kind and becomes a ``Part`` of the file, named ``attachment.pdf`` (nested ones
 ``3. Subject › attachment.pdf``) and shown as ``mail.eml › attachment.pdf``.
+
+Every reader inherits the same protections: ``reading.read_file`` hands it the bytes of a regular
+file only, bounded in size, one consistent version; ``sandbox.ReaderProcess`` runs it in a child
+process capped in memory and time (the indexer's parsing workers are such children). A reader
+raises ``DocumentError`` with a reason made of fixed words (``reading.describe_failure``), never
+of the file's contents.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,11 +31,14 @@ from typing import Callable
 from ragbox.errors import DocumentError, RagboxError
 from ragbox.ingest.loaders import docx, html, mail, mbox, pdf, plain_text
 from ragbox.ingest.loaders.options import DEFAULT_OPTIONS, Inner, ReadOptions
+from ragbox.ingest.loaders.reading import ReadLimits, read_file
+from ragbox.ingest.loaders.sandbox import ReaderProcess
 from ragbox.paths import PART_SEPARATOR, part_path, split_part_path
 from ragbox.types import Hit, Page, PageInContext, Part
 
-__all__ = ["READERS", "INNER", "SUPPORTED_SUFFIXES", "ReadOptions", "DEFAULT_OPTIONS", "Inner", "load", "read_file",
-           "pages_from_bytes", "parts_from_bytes", "page_in_context"]
+__all__ = ["READERS", "INNER", "SUPPORTED_SUFFIXES", "ReadOptions", "DEFAULT_OPTIONS", "Inner", "LoadedFile",
+           "ReadLimits", "ReaderProcess", "load", "read_file", "pages_from_bytes", "parts_from_bytes", "read_part",
+           "page_in_context"]
 
 PageReader = Callable[[Path, bytes, ReadOptions], list[Page]]
 READERS: dict[str, PageReader] = {
@@ -40,7 +48,6 @@ READERS: dict[str, PageReader] = {
 InnerLister = Callable[[Path, bytes], list[Inner]]
 INNER: dict[str, InnerLister] = {".eml": mail.attachments, ".mbox": mbox.messages}
 SUPPORTED_SUFFIXES = tuple(READERS)
-MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_NESTING = 3  # a message in an mbox with a forwarded message holding a PDF is 3 deep
 
 
@@ -52,27 +59,21 @@ class LoadedFile:
     pages: list[Page]
 
 
-def read_file(path: Path) -> tuple[bytes, str]:
-    """The file's bytes and their sha256, or a ``DocumentError`` saying why it cannot be read."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise DocumentError("Skipped", f"larger than {MAX_FILE_BYTES // 2**20} MB", path)
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DocumentError("Cannot read", exc.strerror or str(exc), path) from exc
-    return data, hashlib.sha256(data).hexdigest()
-
-
-def load(path: Path, options: ReadOptions = DEFAULT_OPTIONS) -> LoadedFile:
-    """The file's own pages (not the documents inside it; see ``parts_from_bytes``)."""
-    data, digest = read_file(path)
-    return LoadedFile(path, digest, len(data), pages_from_bytes(path, data, options))
+def load(path: Path, options: ReadOptions = DEFAULT_OPTIONS, limits: ReadLimits | None = None) -> LoadedFile:
+    """The file's own pages (not the documents inside it; see ``parts_from_bytes``), read with
+    every protection: parsed in a child process of its own."""
+    limits = limits or ReadLimits()
+    data, digest = read_file(path, limits.max_bytes)
+    with ReaderProcess(limits) as reader:
+        return LoadedFile(path, digest, len(data), reader.pages(path, data, options))
 
 
 def pages_from_bytes(path: Path, data: bytes, options: ReadOptions = DEFAULT_OPTIONS,
                      kind: str | None = None) -> list[Page]:
-    """The pages of one document; ``kind`` is its suffix when its name has none (a message)."""
+    """The pages of one document, parsed in this process (what ``ReaderProcess`` runs in its
+    child); ``kind`` is its suffix when its name has none (a message)."""
+    if not data:
+        raise DocumentError("Skipped", "empty file", path)
     kind = kind or path.suffix.lower()
     reader = READERS.get(kind)
     if reader is None:
@@ -148,14 +149,17 @@ def read_part(path: Path, data: bytes, part: str, options: ReadOptions = DEFAULT
     return pages_from_bytes(Path(name) if name else path, data, options, kind)
 
 
-def page_in_context(hit: Hit, options: ReadOptions = DEFAULT_OPTIONS) -> PageInContext:
+def page_in_context(hit: Hit, options: ReadOptions = DEFAULT_OPTIONS, limits: ReadLimits | None = None
+                    ) -> PageInContext:
     """The page ``hit`` came from, read from its file again, with the passage located: at its
     offsets, or found by its text when the file moved on, or not at all (with a note why)."""
     file, part = split_part_path(hit.path)
     try:
-        data, _ = read_file(Path(file))
+        limits = limits or ReadLimits()
+        data, _ = read_file(Path(file), limits.max_bytes)
         # Only the cited page is read by OCR again: a whole scan would take minutes.
-        pages = read_part(Path(file), data, part, replace(options, only_page=hit.page))
+        with ReaderProcess(limits) as reader:
+            pages = reader.call(Path(file), read_part, Path(file), data, part, replace(options, only_page=hit.page))
         index = (hit.page - 1) if hit.page is not None else 0
         if not 0 <= index < len(pages):
             raise IndexError(f"page {hit.page} is no longer in the file")

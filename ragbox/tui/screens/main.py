@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, TabbedContent, TabPane
 
 from ragbox import bundled
+from ragbox.privacy import write_private_text
 from ragbox.tui.behaviours.background_jobs import BackgroundJobs
 from ragbox.tui.behaviours.sidebar_actions import SidebarActions
 from ragbox.tui.messages import AnswerFailed, AnswerFinished, CatalogLoaded, ModelStateChanged, TokenArrived
@@ -255,10 +256,8 @@ class MainScreen(SidebarActions, BackgroundJobs, Screen):
         folder = self.engine.conversations_dir()
         stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(self.conversation.started_at))
         path = folder / f"{stamp}.md"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(self.conversation.to_markdown(self.roots, index=self.engine.index_name),
-                            encoding="utf-8")
+        try:  # private: an answer quotes the documents
+            write_private_text(path, self.conversation.to_markdown(self.roots, index=self.engine.index_name))
         except OSError as exc:
             self.notify(f"{path}: {exc.strerror or exc}", title="Cannot save", severity="error")
             return

@@ -1,0 +1,238 @@
+"""Parsing files in a child process with a memory cap and a time limit.
+
+Every format's parser runs here (``ReaderProcess.call`` runs any module-level function of the
+reading code in the child: a file's pages, a part inside it, a whole parse with chunking), so a
+crafted file (a PDF whose streams inflate to gigabytes, a parser stuck in a loop, a crash in a C
+extension) costs at most ``ReadLimits.reader_memory_bytes`` and ``ReadLimits.seconds``, and only
+this child: the file is skipped with the reason and the run
+goes on with a fresh child. The child's output is discarded (a library's warning may quote the
+file), and it dies with its parent.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import select
+import signal
+import struct
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Callable
+
+from ragbox.errors import DocumentError
+from ragbox.ingest.loaders.options import DEFAULT_OPTIONS, OcrProgress, ReadOptions
+from ragbox.ingest.loaders.reading import ReadLimits, describe_failure
+from ragbox.offline import child_env
+from ragbox.types import Page
+
+_HEADER = struct.Struct("!Q")
+_CHILD = "from ragbox.ingest.loaders.sandbox import serve; serve()"
+
+
+class ReaderProcess:
+    """One child process reading files one at a time; restarted after a file kills it."""
+
+    def __init__(self, limits: ReadLimits | None = None) -> None:
+        self.limits = limits or ReadLimits()
+        self._proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> "ReaderProcess":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.poll() is None:
+            proc.stdin.close()
+            try:
+                proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def pages(self, path: Path, data: bytes, options: ReadOptions = DEFAULT_OPTIONS) -> list[Page]:
+        """The pages of ``data`` (the bytes of ``path``), or a ``DocumentError`` saying why not."""
+        from ragbox.ingest.loaders import pages_from_bytes
+
+        return self.call(path, pages_from_bytes, path, data, options)
+
+    def call(self, path: Path, function: Callable[..., Any], *args: Any) -> Any:
+        """``function(*args)`` run in the child (a module-level function, sent by name), for the
+        file ``path``: its result, or a ``DocumentError`` naming ``path`` saying why not. OCR
+        progress asked for by a ``ReadOptions`` among ``args`` is reported from the child as it
+        goes, and each report restarts the time limit (a long scan is slow, not stuck)."""
+        progress = next((a.on_ocr for a in args if isinstance(a, ReadOptions) and a.on_ocr), None)
+        args = tuple(replace(a, on_ocr=None) if isinstance(a, ReadOptions) else a for a in args)
+        proc = self._start()
+        seconds = self.limits.seconds
+        deadline = time.monotonic() + seconds if seconds else None
+        request = pickle.dumps((function, args, progress is not None), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            _send(proc, _HEADER.pack(len(request)) + request, deadline)
+            del request, args
+            while True:
+                kind, *rest = pickle.loads(_receive(proc, deadline))
+                if kind != "progress":
+                    break
+                progress(*rest)
+                deadline = time.monotonic() + seconds if seconds else None
+        except TimeoutError:
+            self._kill()
+            raise DocumentError("Skipped", f"took longer than {seconds:g} s to read "
+                                           "(index.max_read_seconds)", path) from None
+        except (EOFError, BrokenPipeError):
+            raise DocumentError("Skipped", self._death(), path) from None
+        if kind == "result":
+            return rest[0]
+        if kind == "memory":
+            self._kill()  # a fresh child for the next file: this one's heap is in pieces
+            raise DocumentError("Skipped", f"needs more than {self.limits.reader_memory_bytes // 2**20} MB of "
+                                           "memory to read (a decompression bomb?)", path)
+        raise DocumentError(rest[0], rest[1], path)
+
+    def interrupt(self) -> None:
+        """Kill the child now, from any thread (a run being abandoned): a call waiting on it ends
+        with the file skipped."""
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    def _start(self) -> subprocess.Popen:
+        if self._proc is not None and self._proc.poll() is None:
+            return self._proc
+        self._proc = subprocess.Popen(
+            [sys.executable, "-c", _CHILD, str(self.limits.reader_memory_bytes), str(os.getpid())],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=child_env())
+        os.set_blocking(self._proc.stdin.fileno(), False)
+        return self._proc
+
+    def _kill(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            proc.kill()
+            proc.wait()
+
+    def _death(self) -> str:
+        proc, self._proc = self._proc, None
+        code = proc.wait() if proc is not None else None
+        if code is not None and code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            return f"the reader process died on this file ({name})"
+        return f"the reader process died on this file (exit status {code})"
+
+
+def _send(proc: subprocess.Popen, payload: bytes, deadline: float | None) -> None:
+    fd = proc.stdin.fileno()
+    view = memoryview(payload)
+    while view:
+        _wait(fd, deadline, write=True)
+        try:
+            written = os.write(fd, view[:1 << 20])
+        except BlockingIOError:
+            continue
+        view = view[written:]
+
+
+def _receive(proc: subprocess.Popen, deadline: float | None) -> bytes:
+    fd = proc.stdout.fileno()
+    (size,) = _HEADER.unpack(_read_exactly(fd, _HEADER.size, deadline))
+    return _read_exactly(fd, size, deadline)
+
+
+def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
+    parts, missing = [], size
+    while missing:
+        _wait(fd, deadline, write=False)
+        part = os.read(fd, min(missing, 1 << 20))
+        if not part:
+            raise EOFError
+        parts.append(part)
+        missing -= len(part)
+    return b"".join(parts)
+
+
+def _wait(fd: int, deadline: float | None, write: bool) -> None:
+    timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+    ready = select.select([], [fd], [], timeout) if write else select.select([fd], [], [], timeout)
+    if not any(ready):
+        raise TimeoutError
+
+
+# --- the child ---------------------------------------------------------------------------------
+def serve() -> None:
+    """The child's loop: read a request, answer it, until the parent closes the pipe or dies."""
+    memory_bytes, parent = int(sys.argv[1]), int(sys.argv[2])
+    _die_with_parent(parent)
+    import resource
+
+    # RLIMIT_DATA counts what the parser allocates (heap and anonymous maps), not the libraries
+    # mapped in; an allocation past it fails with MemoryError instead of growing the process.
+    resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
+    requests = sys.stdin.buffer
+    replies = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # whatever a library prints goes where stderr goes (nowhere), not into replies
+    while True:
+        header = requests.read(_HEADER.size)
+        if len(header) < _HEADER.size:
+            return
+        (size,) = _HEADER.unpack(header)
+        reply = _answer(requests.read(size), lambda *report: _write(replies, pickle.dumps(("progress", *report))))
+        _write(replies, reply)
+        if reply == _OUT_OF_MEMORY:
+            return  # the parent starts a fresh child: this heap is in pieces
+
+
+_OUT_OF_MEMORY = pickle.dumps(("memory",))
+
+
+def _write(replies, frame: bytes) -> None:
+    replies.write(_HEADER.pack(len(frame)))
+    replies.write(frame)
+    replies.flush()
+
+
+def _answer(request: bytes, report: OcrProgress) -> bytes:
+    """One call's reply; everything the parse allocated is freed when this returns."""
+    try:
+        function, args, reports = pickle.loads(request)
+        del request
+        if reports:
+            args = tuple(replace(a, on_ocr=report) if isinstance(a, ReadOptions) else a for a in args)
+        result = function(*args)
+        del args
+        return pickle.dumps(("result", result), pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        return _OUT_OF_MEMORY
+    except DocumentError as exc:
+        return pickle.dumps(("error", exc.what, exc.why))
+    except RecursionError:
+        return pickle.dumps(("error", "Skipped", "unreadable: nested too deeply (RecursionError)"))
+    except Exception as exc:  # any parser failure is this file's problem, never the run's
+        return pickle.dumps(("error", "Skipped", f"unreadable ({describe_failure(exc)})"))
+
+
+def _die_with_parent(parent: int) -> None:
+    """SIGKILL this child when the parent dies (a killed indexing run leaves no reader behind)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the closed pipe still ends the loop
+        pass
+    if os.getppid() != parent:
+        sys.exit(0)

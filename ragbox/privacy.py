@@ -1,0 +1,125 @@
+"""Data at rest: what ragbox writes about your documents is readable by you alone.
+
+Index folders are created 0700 and their files 0600 (patient notes often sit on shared machines).
+Third-party writers (SQLite's WAL, Chroma's segment files) create files whenever they need them,
+so ragbox writes under a ``0o077`` umask and tightens the folder once more after each write.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+_OTHERS = 0o077  # group and world bits
+
+
+class _UmaskCount:
+    """The process umask is shared by every thread: the first writer in tightens it, the last out
+    restores it, so a reader thread finishing early never loosens it under a writer."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.depth = 0
+        self.saved = 0
+
+
+_UMASK = _UmaskCount()
+
+
+@contextmanager
+def private_umask() -> Iterator[None]:
+    """Files and folders created inside are private to the user (umask 077)."""
+    with _UMASK.lock:
+        if _UMASK.depth == 0:
+            _UMASK.saved = os.umask(_OTHERS)
+        _UMASK.depth += 1
+    try:
+        yield
+    finally:
+        with _UMASK.lock:
+            _UMASK.depth -= 1
+            if _UMASK.depth == 0:
+                os.umask(_UMASK.saved)
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` and any missing parents 0700; an existing ``path`` looser than that is
+    tightened when it is ours (its parents are left as they are: they may be the user's own)."""
+    path = Path(path)
+    missing = [p for p in [path, *path.parents] if not p.exists()]
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=PRIVATE_DIR_MODE)
+        except FileExistsError:  # another process made it meanwhile
+            pass
+    _tighten(path)
+    return path
+
+
+def make_private(root: Path) -> None:
+    """Remove group and world access from ``root`` and everything in it (ours only)."""
+    root = Path(root)
+    if not root.exists():
+        return
+    _tighten(root)
+    for folder, dirs, files in os.walk(root):
+        for name in dirs + files:
+            _tighten(Path(folder) / name)
+
+
+def write_private_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by the user alone (its folder created 0700)."""
+    private_dir(Path(path).parent)
+    with private_umask():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, PRIVATE_FILE_MODE)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    _tighten(Path(path))
+
+
+@dataclass(frozen=True)
+class LoosePath:
+    path: str
+    mode: int
+    is_dir: bool
+
+    def describe(self) -> str:
+        kind = "folder" if self.is_dir else "file"
+        return f"{self.path} ({kind} {stat.filemode(self.mode)}, others can {'enter' if self.is_dir else 'read'} it)"
+
+
+def loose_permissions(root: Path) -> list[LoosePath]:
+    """Every folder or file at or under ``root`` that group or others may access."""
+    root = Path(root)
+    if not root.exists():
+        return []
+    found = []
+    for path in [root, *sorted(root.rglob("*"))]:
+        try:
+            info = path.lstat()
+        except OSError:
+            continue
+        if stat.S_ISLNK(info.st_mode):
+            continue
+        if info.st_mode & _OTHERS:
+            found.append(LoosePath(str(path), info.st_mode, stat.S_ISDIR(info.st_mode)))
+    return found
+
+
+def _tighten(path: Path) -> None:
+    try:
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode) or info.st_uid != os.getuid():
+            return
+        mode = stat.S_IMODE(info.st_mode)
+        if mode & _OTHERS:
+            os.chmod(path, mode & ~_OTHERS)
+    except OSError:  # vanished or not ours to change: the doctor reports what stays loose
+        pass

@@ -1,0 +1,102 @@
+"""``ragbox doctor``: where every byte lives, the switches, permissions, the model, no network."""
+
+import hashlib
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from ragbox import bundled, checkup
+from ragbox.cli import main
+from ragbox.config import load_settings
+from ragbox.engine import Engine
+
+from support import SAMPLE_DOCS
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    for name in [n for n in os.environ if n.startswith("RAGBOX_")]:
+        monkeypatch.delenv(name)  # the report lists the overrides in effect: only this one
+    monkeypatch.setenv("RAGBOX_STORE__DIR", str(tmp_path / "store"))
+    monkeypatch.delenv("RAGBOX_CONFIG", raising=False)
+    runner = CliRunner()
+    return lambda *args: runner.invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def indexed(run, tmp_path):
+    assert run("index", str(SAMPLE_DOCS / "contracts")).exit_code == 0
+    return tmp_path / "store"
+
+
+@pytest.mark.slow
+def test_doctor_shows_where_every_byte_lives(run, indexed, tmp_path):
+    result = run("doctor", "--quick", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["failures"] == [] and report["warnings"] == []
+    storage = report["storage"]
+    assert storage["data_dir"]["path"] == str(indexed)
+    index = storage["indexes"][0]
+    assert (index["name"], index["path"], index["in_use"]) == ("default", str(indexed / "indexes" / "default"), True)
+    on_disk = sum(p.stat().st_size for p in (indexed / "indexes" / "default").rglob("*") if p.is_file())
+    assert index["bytes"] == on_disk > 0
+    weights = next(f for f in report["models"]["embedding"]["files"] if f["name"] == "model.safetensors")
+    model_dir = bundled.embedding_model_dir()
+    assert weights["sha256"] == hashlib.sha256((model_dir / "model.safetensors").read_bytes()).hexdigest()
+    llm = report["models"]["llm"]
+    assert llm["path"].endswith(bundled.LLM_FILE) and llm["matches_package"] is True
+    assert report["switches"]["values"]["HF_HUB_OFFLINE"] == "1"
+    assert report["switches"]["values"]["chroma anonymized_telemetry"] == "False"
+    assert report["permissions"]["status"] == "ok"
+    assert report["llm"] == {"status": "ok", "ok": True, "model": bundled.LLM_FILE,
+                             "detail": report["llm"]["detail"], "system_info": report["llm"]["system_info"]}
+    assert report["llm"]["detail"].startswith("runs here: loaded in ")  # Engine.check_llm, in a child process
+    assert report["network"]["status"] == "skipped"
+    assert report["config"] == {"status": "ok", "detail": "no config file: defaults, 1 RAGBOX_* environment "
+                                "override(s)", "file": None, "environment": {"store.dir": str(indexed)}}
+
+
+@pytest.mark.slow
+def test_doctor_warns_about_loose_permissions_and_says_how_to_fix_them(run, indexed):
+    catalog = indexed / "indexes" / "default" / "catalog.sqlite3"
+    catalog.chmod(0o644)
+    (indexed / "indexes" / "default").chmod(0o755)
+    result = run("doctor", "--quick")
+    assert result.exit_code == 0, result.output  # a warning, not a failure
+    assert f"WARN  permissions      2 path(s) others can access; fix: chmod -R go-rwx '{indexed}'" in result.output
+    assert f"{catalog} (file -rw-r--r--, others can read it)" in result.output
+    assert "No failures; 1 warning(s): permissions" in result.output
+
+
+@pytest.mark.slow
+def test_doctor_runs_the_no_network_self_check(run, indexed, tmp_path):
+    config = tmp_path / "ragbox.toml"
+    config.write_text("[retrieval]\nk = 2\n")
+    result = run("--config", str(config), "doctor")
+    assert result.exit_code == 0, result.output
+    assert "ok    no network       indexed a note and answered a question about it with networking impossible" \
+        in result.output
+    assert "(networking ruled out by: network namespace (unshare -rn) + strace" in result.output
+    assert f"Config file      {config}" in result.output
+    assert "All checks passed." in result.output
+
+
+def test_check_llm_reports_a_missing_model(tmp_path):
+    engine = Engine(load_settings(None, environ={}, flags={"store.dir": str(tmp_path)}))
+    result = engine.check_llm(str(tmp_path / "nope.gguf"))
+    assert result["ok"] is False and "\n" not in result["detail"]
+    assert result["detail"].startswith(f"LLM model file not found ({tmp_path / 'nope.gguf'})")
+
+
+@pytest.mark.slow
+def test_check_llm_survives_a_model_that_crashes_the_cpu(tmp_path, monkeypatch):
+    """A llama.cpp built for another CPU dies with SIGILL: in the child, never in the caller, and the
+    doctor reports it as a failed check."""
+    monkeypatch.setenv("RAGBOX_WORKER_FAULT", "sigill@load")
+    engine = Engine(load_settings(None, environ={}, flags={"store.dir": str(tmp_path)}))
+    result = engine.check_llm()
+    assert result["ok"] is False and "illegal instruction (SIGILL)" in result["detail"]
+    assert checkup._llm_check(result)["status"] == "fail"
