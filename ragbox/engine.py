@@ -8,16 +8,16 @@ engine and read the shared types; they never reach into the stages themselves.
 from __future__ import annotations
 
 import fcntl
-import os
 import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from ragbox import bundled
+from ragbox.answer.llm_slot import LlmSlot
+from ragbox.asking import Asking
 from ragbox.config import Settings
-from ragbox.errors import DocumentError, IndexBusyError, RagboxError, StoreError
+from ragbox.errors import DocumentError, IndexBusyError, StoreError
 from ragbox.offline import apply_offline_env
 from ragbox.privacy import make_private, private_dir, private_umask
 from ragbox.types import Answer, Hit, PageInContext, Table, TableCell, Where
@@ -42,8 +42,9 @@ class Engine:
         self.index_dir = data_dir(settings) / "indexes" / self.index_name
         self._catalog = self._vectors = self._chunker = self._retriever = None  # built on first use
         self._read_options = None
-        self._embedder, self._generator = embedder, generator
-        self._own_generators: list = []  # the LLMs this engine started (their workers stop with it)
+        self._embedder = embedder
+        self.llm = LlmSlot(settings.llm, generator)
+        self.asking = Asking(self)
         self._embedder_given = embedder is not None
         self._building = threading.Lock()  # the app builds components from several threads
 
@@ -148,124 +149,43 @@ class Engine:
             self._catalog.close()
         if self._vectors is not None:
             self._vectors.close()
-        for generator in self._own_generators:
-            getattr(generator, "close", lambda: None)()
-        self._own_generators.clear()
+        self.llm.close()
 
-    # --- the LLM -----------------------------------------------------------------------------
+    # --- the LLM (see ``answer.llm_slot``) ---------------------------------------------------
     @property
     def generator(self):
-        """The LLM answering questions: the one switched to at run time, else the configured one."""
-        with self._building:
-            if self._generator is None:
-                self._generator = self._make_generator()
-            return self._generator
-
-    def _make_generator(self, model: str | None = None):
-        """An LLM for ``model`` (a GGUF path or a name from ``models()``; None: the configured one):
-        a model worker process, or the OpenAI-compatible server of ``llm.base_url``."""
-        from ragbox.answer.model_service import make_generator
-
-        generator = make_generator(self.settings.llm, model, self.model_dirs())
-        self._own_generators.append(generator)
-        return generator
+        return self.llm.generator
 
     def model_dirs(self) -> list[Path]:
-        return [Path(p).expanduser() for p in self.settings.llm.model_dirs.split(os.pathsep) if p.strip()]
+        return self.llm.model_dirs()
 
     def use_generator(self, generator) -> None:
         """Answer with ``generator`` from now on (a model loaded elsewhere, or a test double)."""
-        self._generator = generator
+        self.llm.use(generator)
 
     def llm_built(self) -> bool:
-        """Whether an LLM has been chosen for this engine yet (building one may load nothing)."""
-        return self._generator is not None
+        return self.llm.built()
 
     def llm_name(self) -> str:
-        """The model answering now: a generator switched at run time, else the configured one."""
-        if self._generator is not None:
-            return self._generator.name
-        cfg = self.settings.llm
-        if cfg.base_url:
-            from urllib.parse import urlsplit
-
-            return f"{cfg.model or 'default model'} @ {urlsplit(cfg.base_url).netloc}"
-        return Path(cfg.model_path).name if cfg.model_path else bundled.LLM_FILE
+        return self.llm.name()
 
     def llm_path(self) -> str:
-        """The model file answering now ('' for the bundled one not yet located)."""
-        path = getattr(self._generator, "model_path", None)
-        return str(path) if path else self.settings.llm.model_path
+        return self.llm.path()
 
     def load_llm(self):
-        """Build and load the LLM now (the app warms it up before the first question)."""
-        generator = self.generator
-        load = getattr(generator, "load", None)
-        if load is not None:
-            load()
-        return generator
+        return self.llm.load()
 
     def switch_llm(self, model: str):
-        """Load ``model`` (a GGUF path or a model name); it answers from then on. On failure the model
-        in use stays and the ``RagboxError`` says why."""
-        new = self._make_generator(model.strip())
-        try:
-            new.load()
-        except RagboxError:
-            self._stop(new)
-            raise
-        old, self._generator = self._generator, new
-        if old is not None and old in self._own_generators:
-            self._stop(old)  # free its memory
-        return new
+        return self.llm.switch(model)
 
-    def _stop(self, generator) -> None:
-        getattr(generator, "close", lambda: None)()
-        if generator in self._own_generators:
-            self._own_generators.remove(generator)
-
-    def _start_llm(self) -> None:
-        """Start loading the LLM without waiting, so it loads while retrieval runs (only an LLM this
-        engine builds: one handed in is asked for nothing until it is needed)."""
-        if self._generator is not None and not any(g is self._generator for g in self._own_generators):
-            return
-        try:
-            start = getattr(self.generator, "start", None)
-            if start is not None:
-                start()
-        except RagboxError:
-            pass  # the same error comes back, in its place, when the answer needs the model
-
-    # --- the models on this machine ----------------------------------------------------------
     def models(self) -> list[dict]:
-        """Every GGUF found on this machine (bundled, llm.model_dirs, Ollama, LM Studio, the Hugging
-        Face cache) with its facts, the memory it needs at llm.n_ctx and whether that fits now."""
-        from ragbox.answer.model_service import list_models
-
-        built = self._generator
-        in_use = self.llm_path() if built is None or getattr(built, "model_path", None) else "(not a file)"
-        return list_models(self.settings.llm, self.model_dirs(), in_use)
+        return self.llm.models()
 
     def model_info(self, name: str | None = None) -> dict:
-        """One model's facts plus its licence, base model and openness, each with its source."""
-        from ragbox.answer.model_service import model_info
-
-        return model_info(self.settings.llm, self.settings.llm.model_path if name is None else name,
-                          self.model_dirs())
+        return self.llm.info(name)
 
     def check_llm(self, name: str | None = None) -> dict:
-        """Load a model in a child process and have it write a few tokens: whether it runs here.
-        ``{"ok", "model", "detail"}`` (one line), plus ``system_info`` (llama.cpp's CPU features)."""
-        from ragbox.answer.model_service import check
-
-        try:
-            generator = self._make_generator(name)
-        except RagboxError as exc:
-            return {"ok": False, "model": name or self.llm_name(), "detail": exc.one_line()}
-        try:
-            return check(generator)
-        finally:
-            self._stop(generator)
+        return self.llm.check(name)
 
     def doctor(self, config_path: str | None = None, network_check: bool = True) -> dict:
         """Where every byte lives, the offline and telemetry switches, loose permissions, whether
@@ -308,7 +228,7 @@ class Engine:
             roots = [Path(p) for p in self.catalog.roots()]
             if rebuild:
                 self._drop_everything()
-            self._check_embedding_model(claim=True)
+            self.check_embedding_model(claim=True)
             indexer = Indexer(self.catalog, self.vectors, self.embedder, self.chunker,
                               self.settings.indexing.parse_processes, self.read_options,
                               ReadLimits.from_settings(self.settings.index))
@@ -345,176 +265,45 @@ class Engine:
     def forget(self, path: Path) -> list[str]:
         from ragbox.ingest.indexer import Indexer
 
-        self._require_index()
+        self.require_index()
         with self._write_lock():
             return Indexer(self.catalog, self.vectors, self.embedder, self.chunker,
                            read_options=self.read_options).forget(path)
 
-    def _check_embedding_model(self, claim: bool = False) -> None:
+    def check_embedding_model(self, claim: bool = False) -> None:
         from ragbox.store import embedding_record
 
         embedding_record.check(self.catalog, self.embedder, self.index_name, self.settings.embedding.backend, claim)
 
-    def _require_index(self) -> None:
+    def require_index(self) -> None:
         if not self.exists() or not self.catalog.has_documents():
             raise StoreError(f"Index '{self.index_name}' is empty",
                              "run `ragbox index FOLDER` first", self.index_dir)
 
     # --- questions ---------------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, where: Where = None) -> list[Hit]:
-        self._require_index()
-        self._check_embedding_model()
+        self.require_index()
+        self.check_embedding_model()
         with self.catalog.snapshot():  # one version of the index, even while another process writes
             return self.retriever.search(query, k or self.settings.retrieval.k, where)
 
     def ask(self, question: str, k: int | None = None, where: Where = None,
             on_token: TokenCallback | None = None, cancel: threading.Event | None = None,
             retrieval_query: str | None = None) -> Answer:
-        """Retrieve, find the evidence, decide whether it answers, then answer (see
-        ``answer.answering``). ``retrieval_query`` searches in place of the question (a follow-up
-        made standalone) while the answer is to the question as asked."""
-        started = time.perf_counter()
-        k = k or self.settings.retrieval.k
-        if self.exists() and self.answers_with_model():
-            self._start_llm()  # loads while retrieval runs
-        hits = self.search(retrieval_query or question, max(k, self.settings.answer.passages), where)
-        retrieval_s = time.perf_counter() - started
-        answer = self._answer(question, hits, where, k, self._answer_style(), self.settings.answer.min_confidence,
-                              self._similarity, on_token, cancel)
-        answer.timings = {"retrieval_s": retrieval_s, **answer.timings, "total_s": time.perf_counter() - started}
-        return answer
-
-    def _answer(self, question: str, hits: list[Hit], where: Where, k: int, style: str, min_confidence: float,
-                similarity: Callable, on_token: TokenCallback | None = None, cancel: threading.Event | None = None,
-                min_score: float | None = None) -> Answer:
-        """The answer to ``question`` from its retrieved ``hits``: what ``ask`` and every cell of
-        ``table`` run, so the two cannot drift apart. Hits below ``min_score`` (default
-        ``retrieval.min_score``) are not relevant at all."""
-        from ragbox.answer.answering import Answerer, Question
-        from ragbox.answer.extract import document_naming_words
-        from ragbox.answer.questions import question_kind
-        from ragbox.search.query import split_query
-
-        cfg = self.settings.answer
-        min_score = self.settings.retrieval.min_score if min_score is None else min_score
-        relevant = [h for h in hits if h.score >= min_score]
-        context, part = split_query(question)
-        kind = question_kind(part)
-        document = self._document_of(relevant[0]) if relevant else []
-        naming = document_naming_words([h.path for h in relevant[:1]]) + ([context] if context else [])
-        asked = Question(question, part, kind, relevant, document, naming, self._searched(where, relevant))
-        answerer = Answerer(style, k, self.settings.llm.max_answer_tokens, min_confidence, cfg.passages,
-                            cfg.sure_confidence)
-        return answerer.answer(asked, similarity, lambda: self.generator, self.llm_name(), on_token, cancel)
+        """Retrieve, find the evidence, decide whether it answers, then answer (``asking``).
+        ``retrieval_query`` searches in place of the question (a follow-up made standalone) while
+        the answer is to the question as asked."""
+        return self.asking.ask(question, k, where, on_token, cancel, retrieval_query)
 
     def table(self, columns: Sequence[str], where: Where = None, generate: bool = False,
               on_progress: Callable[[int, int, TableCell], None] | None = None,
               cancel: threading.Event | None = None) -> Table:
-        """Ask every column question of every document in scope, each answered from that document
-        alone: retrieval scoped to it, then the same answering as ``ask``, extracted, or written by
-        the model with ``generate`` (see ``answer.cells`` for the questions and the cell states).
-        ``on_progress(done, total, cell)`` sees each cell; ``cancel`` ends the table at the last
-        complete row."""
-        from ragbox.answer.cells import column_question
-        from ragbox.search.scope import in_scope
-
-        self._require_index()
-        self._check_embedding_model()
-        started = time.perf_counter()
-        documents = [d.path for d in self.catalog.documents() if in_scope(d.path, where)]
-        if not documents:
-            raise StoreError(f"No indexed file matches {where!r}", f"index '{self.index_name}' has "
-                             f"{len(self.catalog.documents())} file(s); `ragbox status` lists its folders")
-        if generate:
-            self._start_llm()  # loads while the first cells are read
-        questions = [column_question(c) for c in columns]
-        vectors = [self.retriever.query_vectors(q) for q in questions]  # each question embedded once
-        rows: list[list[TableCell]] = []
-        for path in documents:
-            def progress(cell: TableCell) -> None:
-                if on_progress:
-                    on_progress(len(rows) * len(questions) + cell.column + 1, len(documents) * len(questions), cell)
-
-            row = self._table_row(path, questions, vectors, generate, progress, cancel)
-            if row is None:
-                break
-            rows.append(row)
-        searched = {"index": self.index_name, "where": where if isinstance(where, str) else list(where or []) or None,
-                    "files": len(documents)}
-        return Table(list(columns), questions, documents[:len(rows)], rows, searched,
-                     "generate" if generate else "extract", time.perf_counter() - started)
-
-    def _table_row(self, path: str, questions: list[str], vectors: list, generate: bool,
-                   progress: Callable[[TableCell], None], cancel: threading.Event | None) -> list[TableCell] | None:
-        """One document's cells (None when cancelled before the last)."""
-        from ragbox.answer.cells import cell_of
-        from ragbox.search.scope import glob_escape
-
-        cfg, k = self.settings.table, self.settings.retrieval.k
-        scope, row, sentence_vectors = glob_escape(path), [], {}
-        for column, (question, vector) in enumerate(zip(questions, vectors)):
-            if cancel is not None and cancel.is_set():
-                return None
-            mark = time.perf_counter()
-            hits = self.retriever.search(question, max(k, self.settings.answer.passages), scope, vector)
-            # No cosine gate: the user chose the document, and a short question is far from every
-            # passage by cosine ("What is the effective date?" scores 0.25 against the sentence that
-            # states it); the decision, which weighs that cosine too, decides.
-            similarity = self._similarity_to(vector[-1], sentence_vectors)
-            answer = self._answer(question, hits, scope, k, "extract", cfg.min_confidence, similarity, min_score=-1.0)
-            written = None
-            if generate and answer.found:  # the model writes from the same passages; its check needs the evidence
-                written = self._answer(question, hits, scope, k, "generate", cfg.min_confidence, similarity,
-                                       min_score=-1.0)
-            row.append(cell_of(answer, path, column, cfg.sure_confidence, mark, written))
-            progress(row[-1])
-        return row
+        """Every column question asked of every document in scope (``asking``)."""
+        return self.asking.table(columns, where, generate, on_progress, cancel)
 
     def answers_with_model(self) -> bool:
         """Whether the LLM writes the answers (else ragbox takes them from the sources)."""
-        return self._answer_style() == "generate"
-
-    def _answer_style(self) -> str:
-        """``answer.style``; "auto" lets the model write only when it is not the bundled 270M, which
-        cannot state facts reliably (README, "Answers")."""
-        style = self.settings.answer.style
-        if style != "auto":
-            return style
-        return "extract" if not self.settings.llm.base_url and self.llm_name() == bundled.LLM_FILE else "generate"
-
-    def _document_of(self, hit: Hit) -> list[Hit]:
-        """Every passage of ``hit``'s document (for a document inside a file, that one: the
-        attachment, not the whole e-mail), in reading order: a question that expects a fact is
-        answered from anywhere in the document it is about."""
-        rows = self.catalog.chunks_of(hit.chunk_id.rsplit(":", 1)[0])
-        return [Hit(r.chunk_id, r.path, r.page, r.char_start, r.char_end, r.text, 0.0, r.section, r.ocr,
-                    r.context)
-                for r in rows if r.path == hit.path]
-
-    def _similarity(self, question: str, sentences: list[str]) -> list[float]:
-        vectors = self.embedder.embed([question] + sentences)
-        return [sum(a * b for a, b in zip(vectors[0], v)) for v in vectors[1:]]
-
-    def _similarity_to(self, question_vector: Sequence[float], seen: dict[str, list[float]]
-                       ) -> Callable[[str, list[str]], list[float]]:
-        """``_similarity`` for a question whose embedding is already known; the sentences'
-        embeddings are kept in ``seen`` (the columns of a table compare many of the same sentences
-        of a document, and embedding them is most of a cell's time)."""
-        def similarity(question: str, sentences: list[str]) -> list[float]:
-            new = [s for s in dict.fromkeys(sentences) if s not in seen]
-            seen.update(zip(new, self.embedder.embed(new)))
-            return [sum(a * b for a, b in zip(question_vector, seen[s])) for s in sentences]
-
-        return similarity
-
-    def _searched(self, where: Where, hits: Sequence[Hit]) -> dict:
-        from ragbox.search.scope import in_scope
-
-        documents = self.catalog.documents()
-        focused = list(dict.fromkeys(Path(h.path).name for h in hits[:3]))
-        return {"index": self.index_name, "where": where if isinstance(where, str) else list(where or []) or None,
-                "files": sum(1 for d in documents if in_scope(d.path, where)), "documents": focused,
-                "passages": len(hits)}
+        return self.asking.answer_style() == "generate"
 
     def conversation(self):
         """A new, empty conversation (follow-ups made standalone, Markdown export)."""
