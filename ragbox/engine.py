@@ -403,7 +403,7 @@ class Engine:
             results.append(result)
             if on_answer:
                 on_answer(query.id, answer, result)
-        return {"index": self.index_name, "queries_file": str(queries_file), "answer_style": self._answer_style(),
+        return {"index": self.index_name, "queries_file": str(queries_file), "answer_style": self.asking.answer_style(),
                 "model": self.llm_name(), **summarize_answers(results)}
 
 

@@ -213,11 +213,8 @@ def link(source: Path, target: Path) -> Path:
 
 
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    with open(path, "rb") as handle:  # the standard library's, not ragbox's own (checkup.sha256_of)
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def blob(root: Path, data: bytes | Path, media_type: str) -> dict:
@@ -289,3 +286,23 @@ def both_vector_stores(request) -> str:
     """For a ``store_url`` fixture parametrized ["embedded", "chroma-server"]: "" (the embedded
     store) or the url of a real Chroma server started for the test."""
     return "" if request.param == "embedded" else request.getfixturevalue("chroma_server")
+
+
+class ScriptedGenerator:
+    """Stands in for a GGUF: streams the same pieces for every prompt and keeps the prompts."""
+
+    name, context_size = "scripted.gguf", 2048
+
+    def __init__(self, pieces: str | list[str]) -> None:
+        self.pieces = [pieces] if isinstance(pieces, str) else list(pieces)
+        self.prompts: list = []
+
+    def prompt_style(self) -> str:
+        return "completion"
+
+    def count_tokens(self, text: str) -> int:
+        return len(text) // 4
+
+    def stream(self, prompt, max_tokens):
+        self.prompts.append(prompt)
+        yield from self.pieces

@@ -11,6 +11,8 @@ from ragbox.errors import StoreError
 from ragbox.ingest.loaders import load
 from ragbox.search.scope import glob_escape
 
+from support import ScriptedGenerator
+
 CONTRACT_COLUMNS = ["governing law", "renewal term", "non-compete"]
 NOTE_COLUMNS = ["blood pressure", "current medications"]
 # file -> the answer of each column ("" for not found, None: not checked), and the page its quote is on
@@ -121,25 +123,6 @@ def test_a_scope_that_matches_no_file_is_an_error_naming_it(sample_index):
         sample_index.table(["governing law"], where="leases/**")
 
 
-class Scripted:
-    """Stands in for the GGUF: writes the same answer to every question, counting the prompts."""
-
-    name, context_size = "scripted.gguf", 2048
-
-    def __init__(self, text: str) -> None:
-        self.text, self.prompts = text, []
-
-    def prompt_style(self):
-        return "completion"
-
-    def count_tokens(self, text):
-        return len(text) // 4
-
-    def stream(self, prompt, max_tokens):
-        self.prompts.append(prompt)
-        yield self.text
-
-
 @pytest.mark.parametrize("model_says, state, shown", [
     ("The agreement renews for successive one (1) year terms [1].", "found",
      "The agreement renews for successive one (1) year terms."),
@@ -147,7 +130,7 @@ class Scripted:
     ("The renewal term is two (2) years [1].", "unsure", "Successive one (1) year renewal terms"),
 ])
 def test_generate_shows_the_models_value_only_when_its_quote_supports_it(sample_index, model_says, state, shown):
-    model = Scripted(model_says)
+    model = ScriptedGenerator(model_says)
     engine = Engine(sample_index.settings, embedder=sample_index.embedder, generator=model)
     table = engine.table(["renewal term", "non-compete"], where="contracts/**", generate=True)
     assert table.style == "generate"

@@ -7,6 +7,8 @@ from ragbox.answer.answering import Answerer, Question
 from ragbox.answer.questions import question_kind
 from ragbox.types import Hit
 
+from support import ScriptedGenerator
+
 RENEWAL = ("6.2 After the Initial Term, this Agreement renews automatically for successive one (1) year renewal "
            "terms unless either party gives notice of non-renewal at least sixty (60) days before the end of "
            "the then-current term.")
@@ -16,27 +18,8 @@ HITS = [Hit("msa:00004", "/d/msa.pdf", 2, 100, 100 + len(RENEWAL), RENEWAL, 0.62
 SEARCHED = {"index": "test", "files": 2, "where": None, "documents": ["msa.pdf"], "passages": 2}
 
 
-class ScriptedModel:
-    name = "scripted.gguf"
-    context_size = 2048
-
-    def __init__(self, tokens):
-        self.tokens = tokens
-        self.prompts = []
-
-    def prompt_style(self):
-        return "completion"
-
-    def count_tokens(self, text):
-        return len(text) // 4
-
-    def stream(self, prompt, max_tokens):
-        self.prompts.append(prompt)
-        yield from self.tokens
-
-
 def ask(question, style="extract", tokens=(), hits=HITS, on_token=None, cancel=None, min_confidence=0.5):
-    model = ScriptedModel(list(tokens))
+    model = ScriptedGenerator(list(tokens))
     asked = Question(question, question, question_kind(question), list(hits), [], [], SEARCHED)
     answer = Answerer(style, 3, 256, min_confidence).answer(asked, None, lambda: model, "bundled.gguf", on_token,
                                                             cancel)

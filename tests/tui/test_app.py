@@ -507,7 +507,7 @@ def test_the_app_answers_without_loading_torch(sample_index):
     catalog: a fresh process asks a question and never imports torch or chromadb."""
     here = Path(__file__).resolve().parent
     env = {**os.environ, "RAGBOX_STORE__DIR": sample_index.settings.store.dir,
-           "PYTHONPATH": os.pathsep.join([str(here.parent.parent), str(here)])}
+           "PYTHONPATH": os.pathsep.join([str(here.parent.parent), str(here), str(here.parent)])}
     env.pop("RAGBOX_CONFIG", None)
     out = subprocess.run([sys.executable, "-c", TUI_SCRIPT, str(here)], env=env, capture_output=True, text=True,
                          timeout=300)

@@ -5,46 +5,46 @@ from __future__ import annotations
 import threading
 import time
 
+from support import ScriptedGenerator
+
 # Two sentences, both supported by the NDA's clause 7.2, so the check lets both through.
 FIRST_SENTENCE = "Either party may terminate the NDA with thirty (30) days' written notice [1]."
 ANSWER_TOKENS = ["Either party may terminate ", "the NDA with thirty (30) days' ", "written notice [1]. ",
                  "Either party may do so ", "at any time [1]."]
 
 
-class FakeGenerator:
+class FakeGenerator(ScriptedGenerator):
     """Stands in for the GGUF model: yields fixed tokens; ``gate`` can hold it before token
     ``gate_at`` (by default, once the first sentence is complete)."""
 
-    context_size = 2048
-
     def __init__(self, tokens=None, name: str = "fake-llm.gguf", gate: threading.Event | None = None,
                  delay: float = 0.0, gate_at: int = 3) -> None:
+        super().__init__(list(tokens or ANSWER_TOKENS))
         self.name = name
-        self.tokens = list(tokens or ANSWER_TOKENS)
         self.gate = gate
         self.gate_at = gate_at
         self.delay = delay
-        self.prompts = []
         self.loads = 0
+
+    @property
+    def tokens(self) -> list[str]:
+        return self.pieces
+
+    @tokens.setter
+    def tokens(self, tokens: list[str]) -> None:
+        self.pieces = list(tokens)
 
     def load(self) -> None:
         self.loads += 1
 
-    def prompt_style(self) -> str:
-        return "completion"
-
-    def count_tokens(self, text: str) -> int:
-        return len(text) // 4
-
     def stream(self, prompt, max_tokens):
         self.prompts.append(prompt)
-        for i, token in enumerate(self.tokens):
+        for i, token in enumerate(self.pieces):
             if i == self.gate_at and self.gate is not None:
                 self.gate.wait(30)
             if self.delay:
                 time.sleep(self.delay)
             yield token
-
 
 
 async def wait_for(pilot, condition, timeout: float = 30.0, what: str = "condition") -> None:

@@ -74,7 +74,12 @@ class ReaderProcess:
         deadline = time.monotonic() + seconds if seconds else None
         request = pickle.dumps((function, args, progress is not None), protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            _send(proc, _HEADER.pack(len(request)) + request, deadline)
+            try:
+                _send(proc, _HEADER.pack(len(request)) + request, deadline)
+            except BrokenPipeError:  # the child died idle (killed meanwhile): not this file's doing
+                self._death()
+                proc = self._start()
+                _send(proc, _HEADER.pack(len(request)) + request, deadline)
             del request, args
             while True:
                 kind, *rest = pickle.loads(_receive(proc, deadline))
