@@ -38,14 +38,14 @@ class Asking:
             self.engine.llm.start()  # loads while retrieval runs
         hits = self.engine.search(retrieval_query or question, max(k, self.engine.settings.answer.passages), where)
         retrieval_s = time.perf_counter() - started
-        answer = self.answer(question, hits, where, k, self.answer_style(), self.engine.settings.answer.min_confidence,
-                              self._similarity, on_token, cancel)
+        answer = self.answer(question, hits, where, k, self.answer_style(),
+                             self.engine.settings.answer.min_confidence, self._similarity, on_token, cancel)
         answer.timings = {"retrieval_s": retrieval_s, **answer.timings, "total_s": time.perf_counter() - started}
         return answer
 
     def answer(self, question: str, hits: list[Hit], where: Where, k: int, style: str, min_confidence: float,
-                similarity: Callable, on_token: TokenCallback | None = None, cancel: threading.Event | None = None,
-                min_score: float | None = None) -> Answer:
+               similarity: Callable, on_token: TokenCallback | None = None, cancel: threading.Event | None = None,
+               min_score: float | None = None) -> Answer:
         """The answer to ``question`` from its retrieved ``hits``: what ``ask`` and every cell of
         ``table`` run, so the two cannot drift apart. Hits below ``min_score`` (default
         ``retrieval.min_score``) are not relevant at all."""
@@ -124,7 +124,7 @@ class Asking:
             written = None
             if generate and answer.found:  # the model writes from the same passages; its check needs the evidence
                 written = self.answer(question, hits, scope, k, "generate", cfg.min_confidence, similarity,
-                                       min_score=-1.0)
+                                      min_score=-1.0)
             row.append(cell_of(answer, path, column, cfg.sure_confidence, mark, written))
             progress(row[-1])
         return row
