@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from ragbox.answer.decision import WEIGHTS  # noqa: E402
+from ragbox.answer.decision import WEIGHTS, logistic  # noqa: E402
 from ragbox.answer.grading import is_right  # noqa: E402
 from ragbox.config import load_settings  # noqa: E402
 from ragbox.engine import Engine  # noqa: E402
@@ -79,12 +79,7 @@ def fit(rows: list[dict], group: str) -> dict:
 
 
 def confidence(row: dict, weights: dict) -> float:
-    import math
-
-    if not row["signals"]:
-        return 0.0
-    z = weights["bias"] + sum(weights[f] * row["signals"].get(f, 0.0) for f in FEATURES if f in weights)
-    return 1 / (1 + math.exp(-z))
+    return logistic(weights, row["signals"]) if row["signals"] else 0.0
 
 
 def report(rows: list[dict], weights: dict[str, dict]) -> None:

@@ -14,7 +14,7 @@ import re
 from typing import Sequence
 
 from ragbox.answer.facts import Fact, all_facts, negated
-from ragbox.text import CITATION, PASSAGE_STOPWORDS, cited_numbers, sentence_spans, stems
+from ragbox.text import CITATION, PASSAGE_STOPWORDS, cited_numbers, fold_spaces, sentence_spans, stems
 from ragbox.types import AnswerSentence, Hit
 
 MIN_WORD_SUPPORT = 0.6  # of a sentence's own words, the share its passage must hold
@@ -42,9 +42,10 @@ def unsupported_facts(sentence: str, passage: str, question: str = "") -> list[s
     question used is the user's word, not a claim ("the Northwind Bluefin NDA" when the cited
     clause says "this Agreement"); a number or date the question used still has to be stated."""
     sentence = CITATION.sub(lambda m: " " * len(m.group(0)), sentence)
-    have = {(f.kind, f.value) for f in stated_facts(passage)}
-    have_numbers = {f.value for f in stated_facts(passage) if f.kind == "number"} | {
-        f.value.split()[0] for f in stated_facts(passage) if f.kind == "duration"}
+    facts = stated_facts(passage)
+    have = {(f.kind, f.value) for f in facts}
+    have_numbers = {f.value for f in facts if f.kind == "number"} | {
+        f.value.split()[0] for f in facts if f.kind == "duration"}
     missing = []
     for fact in stated_facts(sentence):
         if (fact.kind, fact.value) in have:
@@ -52,7 +53,7 @@ def unsupported_facts(sentence: str, passage: str, question: str = "") -> list[s
         if fact.kind == "number" and fact.value in have_numbers:
             continue
         missing.append(sentence[fact.start:fact.end])
-    flat, asked = passage.lower(), " ".join(question.lower().split())
+    flat, asked = passage.lower(), fold_spaces(question.lower())
     missing += [name for name in sorted(_names(sentence)) if name not in flat and name not in asked
                 and name not in missing]
     return missing

@@ -48,7 +48,11 @@ def confidence(kind: QuestionKind, values: dict[str, float]) -> float:
         return 0.0
     if kind.name == "title":
         return 1.0 if values.get("title") else 0.0
-    weights = WEIGHTS["typed" if kind.facts else "open"]
+    return logistic(WEIGHTS["typed" if kind.facts else "open"], values)
+
+
+def logistic(weights: dict[str, float], values: dict[str, float]) -> float:
+    """The logistic model ``weights`` (a "bias" and one weight per signal) applied to ``values``."""
     z = weights["bias"] + sum(weight * values.get(name, 0.0) for name, weight in weights.items() if name != "bias")
     return 1 / (1 + math.exp(-z))
 

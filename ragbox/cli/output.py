@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ragbox import paths
-from ragbox.text import quote
+from ragbox.text import fold_spaces, quote
 from ragbox.types import Answer, Hit
 
 
@@ -28,7 +28,7 @@ def print_answer_details(answer: Answer) -> None:
         click.echo(f"\n? Unsure (confidence {answer.confidence:.2f}): read the evidence before relying on it.")
     if answer.found and answer.evidence is not None:
         hit = answer.sources[answer.evidence.source - 1]
-        if answer.style == "extracted" and " ".join(answer.evidence_text.split()) in " ".join(answer.text.split()):
+        if answer.style == "extracted" and fold_spaces(answer.evidence_text) in fold_spaces(answer.text):
             click.echo(f"\nQuoted from [{answer.evidence.source}] {locator(hit)}")  # the answer is the quote
         else:
             label = "Evidence" if answer.style == "extracted" else "The sentence that answers"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -54,9 +53,13 @@ def answer_meta(answer) -> tuple[str, str]:
     """The line under an answer: how it was made and how far to trust it, and its style class."""
     if not answer.found:
         return "Not found: nothing in the sources answers this.", "-warning"
+    made, style = _how_made(answer)
     if not answer.sure:
-        what, style = answer_meta(replace(answer, sure=True))
-        return f"Unsure (confidence {answer.confidence:.2f}): read the evidence. {what}", "-warning"
+        return f"Unsure (confidence {answer.confidence:.2f}): read the evidence. {made}", "-warning"
+    return made, style
+
+
+def _how_made(answer) -> tuple[str, str]:
     if answer.model_text and answer.style == "extracted":
         return (f"{escape(answer.model)}'s answer was not supported by its sources: showing the sentence that "
                 f"answers instead.", "-warning")
