@@ -17,6 +17,7 @@ from typing import Protocol
 
 from ragbox.config import ChunkingSettings
 from ragbox.ingest.tables import Table, find_tables, page_title, running_lines
+from ragbox.text import fold_spaces
 from ragbox.types import Chunk, Page
 
 # Bumped whenever chunks come out differently for the same settings (here: tables and context),
@@ -297,7 +298,7 @@ def _join_context(parts: list[str], text: str) -> str:
 
 
 def _flat(text: str) -> str:
-    return " ".join(text.replace("|", " ").split())
+    return fold_spaces(text.replace("|", " "))
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
