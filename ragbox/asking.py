@@ -15,8 +15,12 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ragbox import bundled
+from ragbox.answer.named import document_label, labelled, named_answer
 from ragbox.errors import StoreError
-from ragbox.types import Answer, Hit, Table, TableCell, Where
+from ragbox.paths import split_part_path
+from ragbox.search.resolver import CardIndex, Resolution
+from ragbox.search.scope import glob_escape, in_scope
+from ragbox.types import Answer, DocumentCard, Hit, Table, TableCell, Where
 
 TokenCallback = Callable[[str], None]
 
@@ -25,30 +29,80 @@ class Asking:
     def __init__(self, engine) -> None:
         """``engine``: what builds the retriever, catalog, embedder and LLM (``ragbox.engine``)."""
         self.engine = engine
+        self._card_index: tuple[str, CardIndex] | None = None
 
     def ask(self, question: str, k: int | None = None, where: Where = None,
             on_token: TokenCallback | None = None, cancel: threading.Event | None = None,
             retrieval_query: str | None = None) -> Answer:
-        """Retrieve, find the evidence, decide whether it answers, then answer (see
-        ``answer.answering``). ``retrieval_query`` searches in place of the question (a follow-up
-        made standalone) while the answer is to the question as asked."""
+        """Find the documents the question names (``search.resolver``) and answer from them alone,
+        one answer per document when it names several; else retrieve from the whole scope. Then
+        find the evidence, decide whether it answers, answer (see ``answer.answering``).
+        ``retrieval_query`` searches in place of the question (a follow-up made standalone, which
+        carries the names of the document asked about before) while the answer is to the question
+        as asked."""
         started = time.perf_counter()
-        k = k or self.engine.settings.retrieval.k
         if self.engine.exists() and self.answer_style() == "generate":
             self.engine.llm.start()  # loads while retrieval runs
+        resolution = self.resolve(retrieval_query or question, where) if self.engine.exists() else Resolution()
+        if not resolution.documents:
+            answer = self._ask_in(question, k, where, on_token, cancel, retrieval_query)
+        else:
+            one = len(resolution.documents) == 1
+            answers = [self._ask_in(question, k, glob_escape(split_part_path(d.path)[0]),
+                                    labelled(on_token, document_label(d)) if one else None, cancel,
+                                    retrieval_query, document_label(d)) for d in resolution.documents]
+            answer = named_answer(question, resolution.documents, resolution.ambiguous, answers)
+            if on_token and not one:
+                on_token(answer.text)
+        answer.timings["total_s"] = time.perf_counter() - started
+        return answer
+
+    def resolve(self, question: str, where: Where = None) -> Resolution:
+        """The documents in scope that ``question`` names (see ``search.resolver``)."""
+        from ragbox.search.query import fts_phrase
+
+        catalog = self.engine.catalog
+        cards = self._cards()
+        if where:
+            cards = CardIndex([c for c in cards.cards if in_scope(split_part_path(c.path)[0], where)])
+        return cards.resolve(question, lambda word: len(catalog.documents_matching(fts_phrase(word))))
+
+    def cards(self, where: Where = None) -> list[DocumentCard]:
+        return sorted((c for c in self._cards().cards if in_scope(split_part_path(c.path)[0], where)),
+                      key=lambda c: c.path)
+
+    def _cards(self) -> CardIndex:
+        """The index's cards, made for documents that have none yet (an index built before cards
+        existed), kept until the catalog changes."""
+        from ragbox.ingest.card_index import refresh_cards
+        from ragbox.store.cards import stored_cards
+
+        generation = self.engine.catalog.generation()
+        if self._card_index is None or self._card_index[0] != generation:
+            refresh_cards(self.engine.catalog)
+            self._card_index = (generation, CardIndex(list(stored_cards(self.engine.catalog).values())))
+        return self._card_index[1]
+
+    def _ask_in(self, question: str, k: int | None, where: Where, on_token: TokenCallback | None,
+                cancel: threading.Event | None, retrieval_query: str | None, document: str = "") -> Answer:
+        """The answer from the documents in ``where``; ``document`` names the one document they are."""
+        started = time.perf_counter()
+        k = k or self.engine.settings.retrieval.k
         hits = self.engine.search(retrieval_query or question, max(k, self.engine.settings.answer.passages), where)
         retrieval_s = time.perf_counter() - started
         answer = self.answer(question, hits, where, k, self.answer_style(),
-                             self.engine.settings.answer.min_confidence, self._similarity, on_token, cancel)
-        answer.timings = {"retrieval_s": retrieval_s, **answer.timings, "total_s": time.perf_counter() - started}
+                             self.engine.settings.answer.min_confidence, self._similarity, on_token, cancel,
+                             document=document)
+        answer.timings = {"retrieval_s": retrieval_s, **answer.timings}
         return answer
 
     def answer(self, question: str, hits: list[Hit], where: Where, k: int, style: str, min_confidence: float,
                similarity: Callable, on_token: TokenCallback | None = None, cancel: threading.Event | None = None,
-               min_score: float | None = None) -> Answer:
+               min_score: float | None = None, document: str = "") -> Answer:
         """The answer to ``question`` from its retrieved ``hits``: what ``ask`` and every cell of
         ``table`` run, so the two cannot drift apart. Hits below ``min_score`` (default
-        ``retrieval.min_score``) are not relevant at all."""
+        ``retrieval.min_score``) are not relevant at all. ``document``: the one document ``where``
+        holds, as the user named it (a "not found" then says it was not found *there*)."""
         from ragbox.answer.answering import Answerer, Question
         from ragbox.answer.extract import document_naming_words
         from ragbox.answer.questions import question_kind
@@ -59,9 +113,10 @@ class Asking:
         relevant = [h for h in hits if h.score >= min_score]
         context, part = split_query(question)
         kind = question_kind(part)
-        document = self._document_of(relevant[0]) if relevant else []
+        passages = self._document_of(relevant[0]) if relevant else []
         naming = document_naming_words([h.path for h in relevant[:1]]) + ([context] if context else [])
-        asked = Question(question, part, kind, relevant, document, naming, self._searched(where, relevant))
+        searched = self._searched(where, relevant) | ({"document": document} if document else {})
+        asked = Question(question, part, kind, relevant, passages, naming, searched)
         answerer = Answerer(style, k, self.engine.settings.llm.max_answer_tokens, min_confidence, cfg.passages,
                             cfg.sure_confidence)
         engine = self.engine
@@ -76,7 +131,6 @@ class Asking:
         ``on_progress(done, total, cell)`` sees each cell; ``cancel`` ends the table at the last
         complete row."""
         from ragbox.answer.cells import column_question
-        from ragbox.search.scope import in_scope
 
         self.engine.require_index()
         self.engine.check_embedding_model()
@@ -107,7 +161,6 @@ class Asking:
                    progress: Callable[[TableCell], None], cancel: threading.Event | None) -> list[TableCell] | None:
         """One document's cells (None when cancelled before the last)."""
         from ragbox.answer.cells import cell_of
-        from ragbox.search.scope import glob_escape
 
         cfg, k = self.engine.settings.table, self.engine.settings.retrieval.k
         scope, row, sentence_vectors = glob_escape(path), [], {}
@@ -164,8 +217,6 @@ class Asking:
         return similarity
 
     def _searched(self, where: Where, hits: Sequence[Hit]) -> dict:
-        from ragbox.search.scope import in_scope
-
         documents = self.engine.catalog.documents()
         focused = list(dict.fromkeys(Path(h.path).name for h in hits[:3]))
         return {"index": self.engine.index_name, "where": _where_shown(where),

@@ -20,7 +20,7 @@ from ragbox.config import Settings
 from ragbox.errors import DocumentError, IndexBusyError, StoreError
 from ragbox.offline import apply_offline_env
 from ragbox.privacy import make_private, private_dir, private_umask
-from ragbox.types import Answer, Hit, PageInContext, Table, TableCell, Where
+from ragbox.types import Answer, DocumentCard, Hit, PageInContext, Table, TableCell, Where
 
 TokenCallback = Callable[[str], None]
 
@@ -335,6 +335,10 @@ class Engine:
 
     def documents(self):
         return self.catalog.documents() if self.exists() else []
+
+    def cards(self, where: Where = None) -> list[DocumentCard]:
+        """What each indexed document is (title, kind, parties, dates), by path (``asking``)."""
+        return self.asking.cards(where) if self.exists() else []
 
     def roots(self) -> list[str]:
         return self.catalog.roots() if self.exists() else []

@@ -17,7 +17,8 @@ from ragbox.errors import RagboxError
 INSTRUCTIONS = (
     "ragbox answers questions from the user's own indexed documents (contracts, clinical notes, "
     "papers) with exact citations. Use `search` to find passages, `ask` for an answer written by "
-    "the local model with its sources, and `list_documents` to see what is indexed. Quote the "
+    "the local model with its sources, `list_documents` to see what is indexed, and `documents` for "
+    "each document's title, parties and dates. Quote the "
     "`quote` of a citation with its path and page when you rely on it."
 )
 
@@ -84,6 +85,14 @@ def build_server(engine):
         return {"index": engine.index_name,
                 "documents": [{"path": d.path, "pages": d.pages, "chunks": d.chunks, "size": d.size,
                                "indexed_at": d.indexed_at} for d in documents]}
+
+    @server.tool(annotations=read_only)
+    async def documents(where: str | None = None) -> dict:
+        """What each indexed document is: path, title, kind, parties with their defined short
+        names, the dates of its preamble, its file name's words. Name a document by any of these
+        in `ask` ("the Giggles agreement") and the answer comes from it alone. WHERE: a path glob."""
+        cards = await run(engine.cards, where or None)
+        return {"index": engine.index_name, "documents": [c.as_dict() for c in cards]}
 
     return server
 

@@ -145,6 +145,11 @@ class Answer:
     confidence: float = 0.0  # that the evidence answers (answer.decision), 0-1
     sure: bool = False  # found with a confidence at or above answer.sure_confidence
     signals: dict[str, float] = field(default_factory=dict)  # what the confidence was computed from
+    # The documents the question named and the answer is from (none: it named none), whether one
+    # name fitted several alike, and with several, each document's own answer.
+    resolved: list["ResolvedDocument"] = field(default_factory=list)
+    ambiguous: bool = False
+    per_document: list["Answer"] = field(default_factory=list)
 
     def quote_of(self, number: int) -> str:
         """The quoted sentence of source ``number`` (1-based)."""
@@ -183,6 +188,9 @@ class Answer:
             "citations": [self._citation_dict(n) for n in range(1, len(self.sources) + 1)],
             "model": self.model,
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
+            "resolved_documents": [d.as_dict() for d in self.resolved],
+            "ambiguous": self.ambiguous,
+            **({"per_document": [a.as_dict() for a in self.per_document]} if self.per_document else {}),
         }
 
     def _evidence_dict(self) -> dict | None:
@@ -294,3 +302,18 @@ class DocumentCard:
         parties = tuple(Party(p["name"], tuple(p.get("short_names", ()))) for p in data.get("parties", ()))
         return cls(data["path"], data.get("title", ""), data.get("kind", ""), parties,
                    tuple(data.get("dates", ())), tuple(data.get("file_words", ())))
+
+
+@dataclass(frozen=True)
+class ResolvedDocument:
+    """A document a question names, and why: ``matched`` pairs the question's words with the card
+    field they matched ("giggles", "party"); ``score`` weighs how distinctive they are here."""
+
+    path: str
+    title: str
+    matched: tuple[tuple[str, str], ...]
+    score: float
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "title": self.title, "score": round(self.score, 3),
+                "matched": [{"words": words, "field": field} for words, field in self.matched]}

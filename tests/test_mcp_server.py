@@ -46,11 +46,15 @@ async def test_search_ask_and_list_documents_over_stdio(sample_index):
         async with ClientSession(read, write) as session:
             await session.initialize()
             tools = {tool.name: tool for tool in (await session.list_tools()).tools}
-            assert set(tools) == {"search", "ask", "list_documents"}
+            assert set(tools) == {"search", "ask", "list_documents", "documents"}
             assert all(tool.annotations.read_only_hint for tool in tools.values())  # nothing changes the index
 
             documents = result_data(await session.call_tool("list_documents", {}))["documents"]
             assert len(documents) == 7 and {d["path"] for d in documents} == {d.path for d in sample_index.documents()}
+            cards = result_data(await session.call_tool("documents", {"where": "*mutual_nda*"}))["documents"]
+            assert [(Path(c["path"]).name, c["title"]) for c in cards] == [
+                ("mutual_nda_northwind_bluefin.pdf", "MUTUAL NON-DISCLOSURE AGREEMENT")]
+            assert [p["short_names"] for p in cards[0]["parties"]][:2] == [["Northwind"], ["Bluefin"]]
 
             hits = result_data(await session.call_tool("search", {"query": "governing law Delaware", "k": 3}))["hits"]
             assert len(hits) == 3 and hits == [plain_hit(h) for h in sample_index.search("governing law Delaware", k=3)]

@@ -25,6 +25,7 @@ from ragbox.answer.facts import negated
 from ragbox.answer.generation import counted_in_one_batch
 from ragbox.answer.prompting import build_prompt
 from ragbox.answer.questions import EFFECTIVE_DATE, TERM, QuestionKind
+from ragbox.answer.sections import section_candidate
 from ragbox.answer.terms import spoken_date, term_end
 from ragbox.text import fold_spaces, sentence_spans
 from ragbox.types import Answer, AnswerSentence, Evidence, Hit
@@ -56,6 +57,9 @@ def find_evidence(question: Question, similarity: Similarity | None, passages: i
 def _best_candidate(question: Question, similarity: Similarity | None, passages: int) -> Candidate | None:
     if question.kind.name == "title":
         return title_of(question.document)
+    section = section_candidate(question.part, question.document)
+    if section is not None:  # "What is the patient allergic to?": the note's ALLERGIES section
+        return section
     hits = question.hits[:passages]
     found = candidates(question.part, question.kind, hits, question.document, question.naming, similarity)
     if question.kind.derive_end:  # "when does it expire?" is often answered by its term
@@ -94,6 +98,8 @@ def yes_or_no(question: str, evidence: str) -> str:
 
 
 def extracted_text(evidence: Candidate, kind: QuestionKind, number: int, question: str = "") -> str:
+    if evidence.features.get("section"):  # a note's section, its items on one line
+        return f"{evidence.value[:1].upper()}{evidence.value[1:]} [{number}]"
     if kind.name == "yesno":
         return f"{yes_or_no(question, evidence.sentence_text)} [{number}]."
     if evidence.note:  # a value computed from the sentence, not written in it
@@ -106,10 +112,16 @@ def extracted_text(evidence: Candidate, kind: QuestionKind, number: int, questio
 
 
 def not_found_text(question: Question) -> str:
-    """ "Not found", or "No" for a yes/no question, with what was searched."""
+    """ "Not found", or "No" for a yes/no question, with what was searched: the document the
+    question named (the answer is from it or from nowhere), else the files in scope."""
     searched = question.searched
+    yesno = question.kind.name == "yesno"
+    document = searched.get("document")
+    if document:
+        head = f"No: no such clause was found in {document}." if yesno else f"Not found in {document}."
+        return f"{head} Searched the whole document, in index '{searched.get('index', '')}'."
     where = f" matching {searched['where']}" if searched.get("where") else ""
-    head = "No: no such clause was found in the indexed documents." if question.kind.name == "yesno" else NOT_FOUND
+    head = "No: no such clause was found in the indexed documents." if yesno else NOT_FOUND
     text = f"{head} Searched {searched.get('files', 0)} file(s){where} in index '{searched.get('index', '')}'"
     focused = searched.get("documents") or []
     if focused:

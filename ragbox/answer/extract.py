@@ -153,6 +153,8 @@ def _candidate(hit: Hit, rank: int | None, order: int, sentence: tuple[int, int]
     facts = [f for f in all_facts(text) if f.kind in kind.facts] if kind.facts else []
     if kind.facts and not facts:
         return None
+    if kind.required and not any(w.startswith(kind.required) for w in text.lower().split()):
+        return None
     cues = {c for c in kind.cues if any(w.startswith(c) for w in text.lower().split())}
     features = {
         "question": len(wanted & words) / len(wanted) if wanted else 0.0,

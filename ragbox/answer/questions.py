@@ -22,15 +22,18 @@ class QuestionKind:
     prefer_first: bool = False  # the earliest such fact in the document answers (a contract's date)
     not_after: tuple[str, ...] = ()  # a fact right after one of these answers another question
     derive_end: bool = False  # an end date may be computed from a term ("for one (1) year")
+    # Beginnings of words of which an answering sentence must hold one: a renewal term is stated
+    # where the contract renews or extends; a contract's initial term does not answer it.
+    required: tuple[str, ...] = ()
 
     def cue_words(self) -> frozenset[str]:
         return frozenset(stems(" ".join(self.cues), frozenset()))
 
 
 def _kind(name: str, facts: str = "", cues: str = "", prefer_first: bool = False,
-          not_after: str = "", derive_end: bool = False) -> QuestionKind:
+          not_after: str = "", derive_end: bool = False, required: str = "") -> QuestionKind:
     return QuestionKind(name, tuple(facts.split()), tuple(cues.split()), prefer_first, tuple(not_after.split()),
-                        derive_end)
+                        derive_end, tuple(required.split()))
 
 
 # First match wins: the notice period before renewal ("the notice period to terminate the
@@ -42,7 +45,8 @@ _RULES: list[tuple[re.Pattern, QuestionKind]] = [
     (re.compile(r"\bnotice\b.*\b(period|days?|long|much|many|required|advance)\b|"
                 r"\b(how much|how many days|how long)\b.*\bnotice\b"),
      _kind("duration", "duration", "notice prior written least advance terminat non-renew")),
-    (re.compile(r"\brenew"), _kind("duration", "duration", "renew successive automatic extend additional further")),
+    (re.compile(r"\brenew"), _kind("duration", "duration", "renew successive automatic extend additional further",
+                                   required="renew extend extension")),
     (re.compile(r"\beffective\b.*\bdate\b|\bdate\b.*\beffective\b|\bwhen\b.*\b(effective|commence|start|begin)"),
      _kind("date", "date", "effective commenc begin start", prefer_first=True,
            not_after="until through ending end expir terminat")),

@@ -105,4 +105,23 @@ def watch(obj: Context, folders: tuple[Path, ...]) -> None:
     click.echo("Stopped watching.")
 
 
-COMMANDS = [index, watch, status, forget]
+
+
+@click.command()
+@click.option("--where", "where", multiple=True, help="Only files matching this path glob (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+@handle_errors
+def documents(obj: Context, where: tuple[str, ...], as_json: bool) -> None:
+    """The indexed documents as ragbox knows them: title, kind, parties and their short names,
+    dates; a question that names a document by any of these is answered from it alone."""
+    from ragbox.cli.output import print_cards
+
+    cards = obj.engine().cards(list(where) or None)
+    if as_json:
+        click.echo(json.dumps([c.as_dict() for c in cards], indent=2, ensure_ascii=False))
+    else:
+        print_cards(cards)
+
+
+COMMANDS = [index, watch, status, forget, documents]

@@ -259,3 +259,18 @@ def print_model_check(result: dict) -> None:
     click.echo(f"{'OK' if result['ok'] else 'FAILED'}  {result['model']}: {result['detail']}")
     if result.get("system_info"):
         click.echo(f"llama.cpp build: {result['system_info']}")
+
+
+def print_cards(cards) -> None:
+    """``ragbox documents``: one block per document, the fields a question can name it by."""
+    if not cards:
+        click.echo("No documents indexed.")
+    for card in cards:
+        click.echo(display_path(card.path))
+        if card.title or card.kind:
+            click.echo(f"  {card.title or '-'}" + (f"  ({card.kind})" if card.kind else ""))
+        for party in card.parties:
+            short = ", ".join(f'"{s}"' for s in party.short_names)
+            click.echo(f"  party: {party.name}" + (f" ({short})" if short else ""))
+        if card.dates:
+            click.echo(f"  dates: {'; '.join(card.dates)}")

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from ragbox.errors import DocumentError
+from ragbox.ingest.card_index import refresh_cards
 from ragbox.ingest.chunking import Chunker, embedding_input
 from ragbox.ingest.crash_points import crash_point
 from ragbox.ingest.discovery import discover
@@ -171,6 +172,7 @@ class Indexer:
         if self._dropped or summary.repaired:
             self.catalog.purge_deleted()  # no bytes of removed text stay in the files
         self._prune_ocr_cache()
+        refresh_cards(self.catalog)
         summary.seconds = time.perf_counter() - started
         self.catalog.finish_run(run_id, summary.as_dict())
         return summary

@@ -34,6 +34,13 @@ CREATE TABLE IF NOT EXISTS skipped (path TEXT PRIMARY KEY, reason TEXT NOT NULL,
 -- ``part``: the document inside the file a chunk comes from ('' for the file's own text; an
 -- e-mail's attachment, say). A file is one document row with all its parts, so changing,
 -- renaming or deleting it handles its attachments with it. ``ocr``: its page was read by OCR.
+-- A document's card (``types.DocumentCard`` as JSON), one per part: made from its opening text
+-- when it is indexed, gone with the document row (a new version is a new doc_id, so a new card).
+CREATE TABLE IF NOT EXISTS cards (
+    doc_id TEXT NOT NULL, part TEXT NOT NULL, card TEXT NOT NULL, PRIMARY KEY (doc_id, part));
+CREATE TRIGGER IF NOT EXISTS documents_cards_removed AFTER DELETE ON documents BEGIN
+    DELETE FROM cards WHERE doc_id = old.doc_id;
+END;
 CREATE TABLE IF NOT EXISTS runs (
     run_id INTEGER PRIMARY KEY, started_at REAL NOT NULL, finished_at REAL, status TEXT NOT NULL,
     summary TEXT);

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from textual.message import Message
@@ -38,6 +38,7 @@ class CatalogLoaded(Message):
     status: dict
     documents: list
     skipped: dict
+    cards: dict = field(default_factory=dict)  # file path -> its DocumentCard (title, parties, dates)
 
 
 @dataclass

@@ -10,6 +10,10 @@ from ragbox.engine import Engine
 from ragbox.ingest.loaders import load
 
 NDA_NOTICE = "How much notice is needed to terminate the Northwind Bluefin NDA?"
+# How an answer names the document its question named (the card's title or kind, and the file).
+LABELS = {"mutual_nda_northwind_bluefin.pdf": "Mutual Non-Disclosure Agreement (mutual_nda_northwind_bluefin.pdf)",
+          "services_agreement_acme_globex.pdf": "Master Services Agreement (services_agreement_acme_globex.pdf)",
+          "2026-03-14_jane_doe_followup.txt": "Clinic note (2026-03-14_jane_doe_followup.txt)"}
 
 
 def page_text(path: str, page: int | None) -> str:
@@ -37,7 +41,8 @@ def engine_with(sample_index, **flags) -> Engine:
 def test_the_answer_is_the_span_that_states_it_with_exact_evidence(sample_index, question, answer, file, page):
     result = sample_index.ask(question)
     assert result.found and result.style == "extracted"
-    assert result.text.startswith(answer + " [")
+    assert [Path(d.path).name for d in result.resolved] == [file]  # each question names its document
+    assert result.text.startswith(f"In {LABELS[file]}: {answer} [")
     evidence = result.sources[result.evidence.source - 1]
     assert Path(evidence.path).name == file and evidence.page == page
     text = page_text(evidence.path, evidence.page)
@@ -65,7 +70,8 @@ def test_unrelated_question_is_not_found_without_the_model(sample_index):
 
 def test_a_clause_the_contract_lacks_is_answered_no(sample_index):
     answer = sample_index.ask("Is there a most favored nation clause in the services agreement?")
-    assert not answer.found and answer.text.startswith("No: no such clause was found")
+    assert not answer.found and answer.text.startswith(
+        f"No: no such clause was found in {LABELS['services_agreement_acme_globex.pdf']}.")
 
 
 def test_the_bundled_model_answers_and_every_sentence_shown_is_checked(sample_index):
@@ -82,7 +88,7 @@ def test_the_bundled_model_answers_and_every_sentence_shown_is_checked(sample_in
         assert answer.text == " ".join(s.text for s in shown)
     else:  # nothing the model wrote was supported: the evidence is the answer
         assert answer.model_text and not any(s.supported for s in answer.sentences)
-        assert answer.text.startswith("Thirty (30) days")
+        assert answer.text.startswith(f"In {LABELS['mutual_nda_northwind_bluefin.pdf']}: Thirty (30) days")
 
 
 def test_prompt_keeps_sources_whole_within_the_budget(sample_index):
@@ -128,7 +134,11 @@ def test_cli_json_gives_the_evidence_and_quotes_with_offsets_into_the_page(sampl
     from ragbox.cli.output import answer_json
 
     data = answer_json(sample_index.ask("Which law governs the mutual non-disclosure agreement?"))
-    assert data["found"] and data["style"] == "extracted" and data["answer"].startswith("Delaware")
+    assert data["found"] and data["style"] == "extracted"
+    assert data["answer"] == f"In {LABELS['mutual_nda_northwind_bluefin.pdf']}: Delaware [1]"
+    assert [(Path(d["path"]).name, d["title"]) for d in data["resolved_documents"]] == [
+        ("mutual_nda_northwind_bluefin.pdf", "MUTUAL NON-DISCLOSURE AGREEMENT")]
+    assert data["ambiguous"] is False
     evidence = data["evidence"]
     page = page_text(evidence["path"], evidence["page"])
     assert page[evidence["quote_start"]:evidence["quote_end"]] == evidence["quote"]

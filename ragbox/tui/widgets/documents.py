@@ -1,4 +1,5 @@
-"""The indexed documents (pages, chunks, when) and the skipped files, filtered by typing."""
+"""The indexed documents (what each is: title and parties, from its card; pages, chunks, when)
+and the skipped files, filtered by typing a file name, a title or a party."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class DocumentsPanel(Vertical):
         self.documents: list = []
         self.skipped: dict[str, str] = {}
         self.roots: list[str] = []
+        self.cards: dict = {}
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Filter documents…", id="documents-filter")
@@ -29,7 +31,9 @@ class DocumentsPanel(Vertical):
         yield OptionList(id="documents-list")
         yield Static("", id="index-summary")
 
-    def load(self, documents: Sequence, skipped: dict[str, str], roots: Sequence[str]) -> None:
+    def load(self, documents: Sequence, skipped: dict[str, str], roots: Sequence[str], cards: dict | None = None
+             ) -> None:
+        self.cards = dict(cards or {})
         self.documents = list(documents)
         self.skipped = dict(skipped)
         self.roots = list(roots)
@@ -45,11 +49,14 @@ class DocumentsPanel(Vertical):
         options = self.query_one("#documents-list", OptionList)
         highlighted = options.highlighted
         options.clear_options()
-        shown = [d for d in self.documents if needle in display_path(d.path, self.roots).lower()]
+        shown = [d for d in self.documents if needle in display_path(d.path, self.roots).lower()
+                 or needle in self._card_line(d.path).lower()]
         skipped = [(p, r) for p, r in self.skipped.items()
                    if needle in display_path(p, self.roots).lower() or needle in r.lower()]
         for doc in shown:
             prompt = Text(display_path(doc.path, self.roots), style="bold")
+            if self._card_line(doc.path):
+                prompt.append(f"\n{self._card_line(doc.path)}")
             pages = f"{doc.pages} page" + ("s" if doc.pages != 1 else "")
             prompt.append(f"\n{pages} · {doc.chunks} chunks · {when_indexed(doc.indexed_at)}", "dim")
             options.add_option(Option(prompt, id=f"doc-{self.documents.index(doc)}"))
@@ -66,6 +73,15 @@ class DocumentsPanel(Vertical):
         self.query_one("#documents-title", Static).update(title + (" · Enter scopes to a file" if shown else ""))
         if shown:
             options.highlighted = min(highlighted or 0, len(shown) - 1)
+
+    def _card_line(self, path: str) -> str:
+        """What the document is, as a question may name it: "Strategic Alliance Agreement ·
+        Giggles N' Hugs, Inc. ("Giggles"), Excite Inc."."""
+        card = self.cards.get(path)
+        if card is None:
+            return ""
+        parties = ", ".join(p.name + (f' ("{p.short_names[0]}")' if p.short_names else "") for p in card.parties)
+        return " · ".join(part for part in (card.title or card.kind, parties) if part)
 
     @on(Input.Changed, "#documents-filter")
     def _filter(self) -> None:

@@ -1,0 +1,249 @@
+"""Questions that name their document the way people do, over a folder of real contracts and notes.
+
+    python bench/named.py [--evaldata ../shared/evaldata] [--contracts 40] [--notes 60]
+                          [--store DIR] [--seed 7] [--out results.jsonl]
+
+Contracts: a sample of the CUAD development contracts (TXT) is indexed into a fresh store. For each
+contract, the names people use are read from CUAD's own question preamble ("Consider the <title>
+between <party> ("<short>"); <party> ...") -- a party's short name, its full name, the title, "the
+<title> with <party>", the file name -- and questions are written the way a user types them
+("Which state's law governs the Giggles agreement?") for the labelled categories: governing law,
+agreement / effective / expiration dates, renewal term, notice period, and yes/no clause
+questions, including clauses the contract lacks (CUAD's unanswerable set: the right answer is "not
+found in <document>"). Notes: MTSamples notes named by their sample name ("the Knee Injury
+note"), asked for a section they have (allergies, medications, diagnosis, procedure, anesthesia):
+right when the answer quotes the section's first words.
+
+Printed, overall and per way of naming and per kind: the document resolved right (exactly the
+named one), answers drawn only from the named document (every found answer's evidence in it),
+answers from another document (the failure that matters), value right (``grading.is_right``),
+"not found in <document>" precision / recall on clauses the contract lacks, and seconds per
+question. Nothing here is committed output; figures count on documents this was not built on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from ragbox.answer.grading import is_right  # noqa: E402
+from ragbox.config import load_settings  # noqa: E402
+from ragbox.engine import Engine  # noqa: E402
+from ragbox.stats import percentile  # noqa: E402
+
+VALUE_QUESTIONS = {
+    "Governing Law": ["Which state's law governs the {name}?", "What is the governing law of the {name}?"],
+    "Agreement Date": ["When was the {name} signed?", "What is the date of the {name}?"],
+    "Effective Date": ["When does the {name} take effect?", "What is the effective date of the {name}?"],
+    "Expiration Date": ["When does the {name} expire?", "When does the {name} end?"],
+    "Renewal Term": ["How does the {name} renew?", "What is the renewal term of the {name}?"],
+    "Notice Period To Terminate Renewal": ["How much notice is needed to stop the {name} from renewing?"],
+}
+CLAUSE_QUESTIONS = {
+    "Non-Compete": "Does the {name} have a non-compete?",
+    "Exclusivity": "Is the {name} exclusive?",
+    "Cap On Liability": "Is liability capped in the {name}?",
+    "Audit Rights": "Does the {name} give audit rights?",
+    "Anti-Assignment": "Can the {name} be assigned without consent?",
+    "Insurance": "Does the {name} require insurance?",
+    "Change Of Control": "Is there a change of control clause in the {name}?",
+    "Termination For Convenience": "Can the {name} be terminated for convenience?",
+}
+NOTE_SECTIONS = {
+    "ALLERGIES": "What is the patient in the {name} note allergic to?",
+    "MEDICATIONS": "What medications is the patient in the {name} note taking?",
+    "CURRENT MEDICATIONS": "What medications is the patient in the {name} note taking?",
+    "DIAGNOSIS": "What was the diagnosis in the {name} note?",
+    "POSTOPERATIVE DIAGNOSIS": "What was the postoperative diagnosis in the {name} note?",
+    "ANESTHESIA": "What anesthesia was used in the {name} note?",
+    "ESTIMATED BLOOD LOSS": "What was the blood loss in the {name} note?",
+    "PROCEDURE PERFORMED": "What procedure was performed in the {name} note?",
+}
+_CORPORATE = re.compile(r",?\s+(?:inc|incorporated|corp|corporation|llc|l\.l\.c|ltd|limited|co|plc|l\.p|lp|s\.a|ag|"
+                        r"gmbh|n\.v|b\.v)\.?\s*$", re.I)
+
+
+def preamble_names(query: str) -> tuple[str, list[tuple[str, str]]]:
+    """(title, [(party, short name)]) from CUAD's "Consider the <title> between A ("a"); B ("b"); <q>"."""
+    match = re.match(r"Consider the (.+?) between (.+);[^;]*$", query)
+    if not match:
+        return "", []
+    parties = []
+    for part in match.group(2).split(";"):
+        short = re.search(r'\(\s*"\s*([^"]+?)\s*"\s*\)', part)
+        name = re.sub(r'\(.*', "", part).strip(" ,")
+        if name:
+            parties.append((name, short.group(1).strip() if short else ""))
+    return " ".join(match.group(1).split()), parties
+
+
+def ways_of_naming(title: str, parties: list[tuple[str, str]], file: str) -> dict[str, str]:
+    """How a user names this contract, by way: "{name}" is filled into a question."""
+    kind = title.lower() if title.lower().endswith("agreement") else "agreement"
+    ways = {}
+    if parties:
+        name, short = parties[-1] if len(parties) > 1 else parties[0]
+        plain = _CORPORATE.sub("", name).strip()
+        first = short if short and short.lower() not in {"company", "the company"} else plain.split()[0]
+        ways["party short name"] = f"{first.title() if first.isupper() else first} agreement"
+        ways["party full name"] = f"agreement with {plain.title() if plain.isupper() else plain}"
+        ways["kind with party"] = f"{kind} with {first.title() if first.isupper() else first}"
+    if title:
+        ways["title"] = title.title() if title.isupper() else title
+    ways["file name"] = f"agreement in {Path(file).stem}"
+    return ways
+
+
+def contract_questions(evaldata: Path, files: set[str], rng: random.Random) -> list[dict]:
+    labelled = [json.loads(line) for line in open(evaldata / "cuad/queries.jsonl")]
+    missing = [json.loads(line) for line in open(evaldata / "cuad/queries_unanswerable.jsonl")]
+    names: dict[str, tuple[str, list]] = {}
+    for q in labelled:
+        file = q["gold"][0]["file"]
+        if file in files and file not in names:
+            names[file] = preamble_names(q["query"])
+    questions = []
+    for q in labelled + missing:
+        file = q["gold"][0]["file"] if q["gold"] else _file_of(q, labelled)
+        if file not in files or file not in names:
+            continue
+        template = (rng.choice(VALUE_QUESTIONS[q["category"]]) if q["category"] in VALUE_QUESTIONS
+                    else CLAUSE_QUESTIONS.get(q["category"]))
+        if template is None or (not q["gold"] and q["category"] not in CLAUSE_QUESTIONS):
+            continue
+        way, name = rng.choice(sorted(ways_of_naming(*names[file], file).items()))
+        questions.append({"question": template.format(name=name), "file": file, "way": way,
+                          "kind": q["category"], "label": q.get("answer") or "",
+                          "answerable": bool(q["gold"]), "clause": q["category"] in CLAUSE_QUESTIONS})
+    return questions
+
+
+def _file_of(question: dict, labelled: list[dict]) -> str:
+    """An unanswerable question's contract, by the preamble it shares with labelled questions."""
+    head = question["query"].rsplit(";", 1)[0]
+    for q in labelled:
+        if q["query"].rsplit(";", 1)[0] == head:
+            return q["gold"][0]["file"]
+    return ""
+
+
+def note_questions(notes: list[Path]) -> list[dict]:
+    questions = []
+    for path in notes:
+        text = path.read_text(errors="replace")
+        name = " ".join(w for w in path.stem.split("_")[1:] if not w.isdigit())
+        for heading, template in NOTE_SECTIONS.items():
+            match = re.search(rf"^{heading}:\s*(.+)", text, re.M)
+            if match and len(match.group(1).split()) >= 1:
+                questions.append({"question": template.format(name=name), "file": path.name, "way": "note name",
+                                  "kind": heading.lower(), "label": " ".join(match.group(1).split()[:4]),
+                                  "answerable": True, "clause": False, "note": True})
+    return questions
+
+
+def score(engine: Engine, q: dict) -> dict:
+    started = time.perf_counter()
+    answer = engine.ask(q["question"])
+    seconds = time.perf_counter() - started
+    resolved = [Path(d.path).name for d in answer.resolved]
+    parts = answer.per_document or [answer]
+    sources = {Path(a.sources[a.evidence.source - 1].path).name for a in parts if a.found and a.evidence}
+    if q.get("note"):
+        right = answer.found and _words(q["label"]) <= _words(answer.text + " " + answer.evidence_text)
+    else:
+        right = answer.found and is_right(answer.text, q["label"]) if q["answerable"] and not q["clause"] else None
+    return {**q, "answer": answer.text, "found": answer.found, "sure": answer.sure, "resolved": resolved,
+            "resolved_right": resolved == [q["file"]], "ambiguous": answer.ambiguous,
+            "other_document": bool(sources - {q["file"]}), "right": right, "seconds": seconds}
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def report(results: list[dict], title: str) -> None:
+    if not results:
+        return
+    n = len(results)
+    found = [r for r in results if r["found"]]
+    valued = [r for r in results if r["right"] is not None]
+    lacking = [r for r in results if r["clause"] and not r["answerable"]]
+    said_missing = [r for r in results if r["clause"] and not r["found"]]
+    print(f"\n{title}: {n} questions")
+    print(f"  resolved to the named document   {sum(r['resolved_right'] for r in results) / n:.3f}")
+    print(f"  ambiguous (answered per document) {sum(r['ambiguous'] for r in results)}")
+    print(f"  answers from another document     {sum(r['other_document'] for r in found)} of {len(found)} found "
+          f"({sum(r['other_document'] and r['sure'] for r in found)} shown as sure)")
+    if valued:
+        print(f"  value right                       {sum(bool(r['right']) for r in valued) / len(valued):.3f} "
+              f"({len(valued)} with a label)")
+    if lacking:
+        true_missing = sum(1 for r in said_missing if not r["answerable"])
+        print(f"  not found in <document>: precision {true_missing / max(1, len(said_missing)):.3f}, "
+              f"recall {true_missing / len(lacking):.3f} ({len(lacking)} clauses the contract lacks)")
+    times = [r["seconds"] for r in results]
+    print(f"  seconds per question p50 {percentile(times, 50):.2f}  p95 {percentile(times, 95):.2f}")
+    for key in ("way", "kind"):
+        groups = defaultdict(list)
+        for r in results:
+            groups[r[key]].append(r)
+        for value, group in sorted(groups.items()):
+            valued = [r for r in group if r["right"] is not None]
+            right = f"{sum(bool(r['right']) for r in valued) / len(valued):.2f}" if valued else "  - "
+            resolved = sum(r["resolved_right"] for r in group) / len(group)
+            print(f"    {key} {value:<36} n={len(group):<4} resolved {resolved:.2f}"
+                  f"  other doc {sum(r['other_document'] for r in group):<3} right {right}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--evaldata", type=Path, default=Path(__file__).resolve().parents[2] / "shared/evaldata")
+    parser.add_argument("--contracts", type=int, default=40)
+    parser.add_argument("--notes", type=int, default=60)
+    parser.add_argument("--store", type=Path, default=None)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    store = args.store or Path(tempfile.mkdtemp(prefix="ragbox-named-"))
+    results = []
+    contracts = rng.sample(sorted((args.evaldata / "cuad/docs/txt").glob("*.txt")), args.contracts)
+    asked = re.compile(r"^(ALLERGIES|MEDICATIONS|ANESTHESIA|ESTIMATED BLOOD LOSS):", re.M)
+    sections = [p for p in sorted((args.evaldata / "mtsamples/docs").glob("*.txt"))
+                if asked.search(p.read_text(errors="replace"))]
+    notes = rng.sample(sections, min(args.notes, len(sections)))
+    for label, files, questions in (
+            ("contracts", contracts, lambda: contract_questions(args.evaldata, {p.name for p in contracts}, rng)),
+            ("notes", notes, lambda: note_questions(notes))):
+        if not files:
+            continue
+        folder = store / f"{label}-docs"
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in files:
+            target = folder / path.name
+            if not target.exists():
+                target.write_bytes(path.read_bytes())
+        engine = Engine(load_settings(None, flags={"store.dir": str(store), "store.index": label}))
+        started = time.perf_counter()
+        engine.index([folder])
+        print(f"indexed {len(files)} {label} in {time.perf_counter() - started:.0f} s", flush=True)
+        part = [score(engine, q) for q in questions()]
+        report(part, label)
+        results += part
+    if args.out:
+        args.out.write_text("".join(json.dumps(r) + "\n" for r in results))
+
+
+if __name__ == "__main__":
+    main()

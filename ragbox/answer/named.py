@@ -1,0 +1,71 @@
+"""The answer to a question that names its documents: said to be from the document named, one
+answer per document when it names several, and never silently one of several that fit alike."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ragbox.text import CITATION
+from ragbox.types import Answer, ResolvedDocument
+
+_NOT_FOUND_OPENINGS = ("Not found", "No: no such")
+
+
+def document_label(document: ResolvedDocument) -> str:
+    """How an answer names its document: its title as a reader writes it, and its file."""
+    name = Path(document.path.split(" › ")[-1]).name
+    title = document.title.strip()
+    if title.islower():  # a kind, "progress note"
+        title = title[:1].upper() + title[1:]
+    if title.isupper():
+        title = re.sub(r"\b(And|Of|The|To|For|In|On|By|With)\b", lambda m: m.group().lower(), title.title())
+    return f"{title} ({name})" if title else name
+
+
+def labelled(on_token: Callable[[str], None] | None, label: str) -> Callable[[str], None] | None:
+    """A token callback that opens a found answer with "In <document>: " (a "not found" names it)."""
+    if on_token is None:
+        return None
+    started = False
+
+    def emit(token: str) -> None:
+        nonlocal started
+        if not started and not token.startswith(_NOT_FOUND_OPENINGS):
+            token = f"In {label}: {token}"
+        started = True
+        on_token(token)
+
+    return emit
+
+
+def named_answer(question: str, documents: Sequence[ResolvedDocument], ambiguous: bool,
+                 answers: Sequence[Answer]) -> Answer:
+    """One answer from the answers of each named document, in the order of ``documents``."""
+    if len(answers) == 1:
+        answer = answers[0]
+        if answer.found and answer.text:  # a cancelled answer stays empty
+            answer.text = f"In {document_label(documents[0])}: {answer.text}"
+        answer.resolved, answer.ambiguous = list(documents), False
+        return answer
+    lines, sources, quotes, cited = [], [], [], []
+    if ambiguous:
+        lines.append(f"{len(documents)} documents fit the name; the answer from each "
+                     "(name one more fully, or narrow with --where):")
+    for document, answer in zip(documents, answers):
+        offset = len(sources)
+        text = CITATION.sub(lambda m, o=offset: f"[{int(m.group(1)) + o}]", answer.text)
+        lines.append(f"In {document_label(document)}: {text}" if answer.found else text)
+        sources += answer.sources
+        quotes += answer.quotes or [(0, len(h.text)) for h in answer.sources]
+        cited += [n + offset for n in answer.cited]
+    first = answers[0]
+    found = any(a.found for a in answers)
+    return Answer(question, "\n".join(lines), sources, first.model, found=found, cited=cited,
+                  citation_method=first.citation_method if found else "none", quotes=quotes,
+                  style=next((a.style for a in answers if a.found), "not found"), kind=first.kind,
+                  confidence=min(a.confidence for a in answers), searched=first.searched,
+                  sure=not ambiguous and all(a.sure for a in answers),
+                  timings={k: sum(a.timings.get(k, 0.0) for a in answers) for k in first.timings},
+                  resolved=list(documents), ambiguous=ambiguous, per_document=list(answers))

@@ -1,0 +1,206 @@
+"""Which documents a question names, the way people name them: "the Giggles agreement", "the
+strategic alliance agreement with Excite", "the Knee Injury note", "3M's 10-K".
+
+A mention is a run of the question's words that equals a run of a card's names: a party's name
+(without "Inc." and the like) or its defined short name, the title, the kind, the file name's words.
+What a mention is worth depends on this index, not on a word list: a run found on many cards (more
+than five, or more than half of them) names nothing (every contract is an "agreement", every
+note's file name here may say "consult"), and a single word counts only when few documents use it
+at all ("Giggles" is in one contract; "services" is in most, whatever one file is called). Numbers
+(a year, "10-K") only narrow what other words named. A document whose matched words are a strict
+part of another's is dropped ("the Acme *license* agreement" leaves Acme's supply agreement out);
+documents matched by exactly the same words are ambiguous, and the caller must say so rather than
+pick one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from ragbox.text import FUNCTION_WORDS
+from ragbox.types import DocumentCard, ResolvedDocument
+
+MAX_NAMED = 5  # a mention fitting more documents than this names none of them
+MIN_PREFIX = 4  # "Ability" may start "ABILITYINC" in a file name; "Abi" may not
+MIN_WORD = 3  # a word shorter than this names nothing alone (``_short``)
+NEAR = 3  # question words between an everyday word and the rest of the name it belongs to
+# What a run of words is, as a name here: it names, narrows what names (a number), names only
+# beside the rest of its name (an everyday word), or names nothing.
+NAME, NUMBER, EVERYDAY, NOTHING = "name", "number", "everyday", "nothing"
+# Words every document of a kind carries: they say what it is, never which one.
+GENERIC_WORDS = frozenset("""
+agreement agreements contract contracts note notes report document file letter form patient""".split())
+# Defined terms for a role rather than a name: "the Company", "Licensee".
+ROLE_WORDS = frozenset("""
+company licensee licensor distributor supplier customer client contractor consultant party parties buyer
+seller purchaser vendor franchisee franchisor manufacturer reseller agent employee employer executive
+landlord tenant lender borrower bank investor shareholder member provider recipient discloser partner
+affiliate owner operator developer publisher sponsor host licensees corporation""".split())
+CORPORATE_WORDS = frozenset("inc incorporated corp corporation llc ltd limited co plc lp llp sa ag gmbh nv bv".split())
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_COMPOUND = re.compile(r"[^\W_]+(?:[-\u2010\u2011][^\W_]+)*", re.UNICODE)
+_POSSESSIVE = re.compile(r"(?<=[^\W_])['\u2019]s\b")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The documents a question names (none: it names none), and whether one mention fitted
+    several of them alike (``ambiguous``: the user must narrow, or read one answer per document)."""
+
+    documents: tuple[ResolvedDocument, ...] = ()
+    ambiguous: bool = False
+
+
+def tokens(text: str) -> list[str]:
+    return [t.lower() for t in _TOKEN.findall(_POSSESSIVE.sub("", text))]
+
+
+def compound_bounds(text: str) -> tuple[set[int], set[int]]:
+    """Where a run of ``tokens(text)`` may start and end: not inside a hyphenated word ("non" of
+    "non-compete" is not the "non" of "Non-Disclosure")."""
+    starts, ends, index = set(), set(), 0
+    for compound in _COMPOUND.findall(_POSSESSIVE.sub("", text)):
+        count = len(_TOKEN.findall(compound))
+        starts.add(index)
+        ends.add(index + count)
+        index += count
+    return starts, ends
+
+
+def card_names(card: DocumentCard) -> list[tuple[tuple[str, ...], str]]:
+    """The word runs a card can be named by, each with its field."""
+    names: list[tuple[tuple[str, ...], str]] = []
+    for party in card.parties:
+        names.append((tuple(t for t in tokens(party.name) if t not in CORPORATE_WORDS and t != "the"), "party"))
+        names += [(tuple(t for t in tokens(s) if t != "the"), "short name") for s in party.short_names]
+    names += [(tuple(tokens(card.title)), "title"), (tuple(tokens(card.kind)), "kind"),
+              (tuple(card.file_words), "file")]
+    return [(run, field) for run, field in names if run]
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int  # the run of question words [start, end) it covers
+    end: int
+    words: tuple[str, ...]
+    field: str
+
+
+class CardIndex:
+    """The cards of one index, searchable by the runs of words that name them."""
+
+    def __init__(self, cards: Sequence[DocumentCard]) -> None:
+        self.cards = list(cards)
+        self._postings: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # word -> (card, name, position)
+        self._names = [card_names(card) for card in self.cards]
+        for c, names in enumerate(self._names):
+            for n, (run, _) in enumerate(names):
+                for position, word in enumerate(run):
+                    self._postings[word].append((c, n, position))
+        self._vocabulary = sorted(self._postings)
+
+    def resolve(self, question: str, documents_using: Callable[[str], int]) -> Resolution:
+        """``documents_using(word)``: how many indexed documents' text holds ``word``."""
+        asked = tokens(question)
+        mentions = self._mentions(asked, compound_bounds(question))
+        weights = self._weights(mentions, documents_using)
+        scored = {c: _score(found, weights) for c, found in mentions.items()}
+        chosen = [c for c, (score, _) in scored.items() if score > 0]
+        chosen = [c for c in chosen if not any(scored[c][1] < scored[o][1] for o in chosen if o != c)]
+        if not chosen or len(chosen) > MAX_NAMED:
+            return Resolution()
+        chosen.sort(key=lambda c: (-scored[c][0], self.cards[c].path))
+        coverages = [frozenset(scored[c][1]) for c in chosen]
+        documents = tuple(self._resolved(c, mentions[c], weights, scored[c][0]) for c in chosen)
+        return Resolution(documents, ambiguous=len(set(coverages)) < len(coverages))
+
+    def _mentions(self, asked: list[str], bounds: tuple[set[int], set[int]]) -> dict[int, list[_Mention]]:
+        """Per card, the longest runs of question words equal to a run of one of its names (whole
+        hyphenated words only)."""
+        found: dict[int, dict[tuple[int, int], _Mention]] = defaultdict(dict)
+        for i, word in enumerate(asked):
+            for c, n, position in self._postings_of(word) if i in bounds[0] else ():
+                run, field = self._names[c][n]
+                end = i + 1
+                while end < len(asked) and position + end - i < len(run) and run[position + end - i] == asked[end]:
+                    end += 1
+                while end > i and end not in bounds[1]:
+                    end -= 1
+                if end == i:
+                    continue
+                spans = found[c]
+                whole = position == 0 and end - i == len(run)
+                if any(s <= i and end <= e for s, e in spans if (s, e) != (i, end)):
+                    continue  # inside a longer run already found
+                if (i, end) not in spans or whole:  # "Giggles" is the short name, not the start of the name
+                    spans[(i, end)] = _Mention(i, end, tuple(asked[i:end]), field)
+        return {c: [m for m in spans.values() if not any(
+                    (o.start <= m.start and m.end <= o.end and o is not m) for o in spans.values())]
+                for c, spans in found.items()}
+
+    def _postings_of(self, word: str) -> list[tuple[int, int, int]]:
+        """Where ``word`` is a name's word, or starts one ("ability" in "abilityinc")."""
+        if len(word) < MIN_PREFIX or word.isdigit():
+            return self._postings.get(word, [])
+        hits: list[tuple[int, int, int]] = []
+        for name in self._vocabulary[bisect.bisect_left(self._vocabulary, word):]:
+            if not name.startswith(word):
+                break
+            hits += self._postings[name]
+        return hits
+
+    def _weights(self, mentions: dict[int, list[_Mention]], documents_using: Callable[[str], int]
+                 ) -> dict[tuple[str, ...], tuple[str, float]]:
+        """What each run of words is as a name here (``NAME``, ``NUMBER``...), and its weight: the
+        rarer on the cards, the more it says."""
+        cards_with: dict[tuple[str, ...], int] = defaultdict(int)
+        for found in mentions.values():
+            for words in {m.words for m in found}:
+                cards_with[words] += 1
+        weights: dict[tuple[str, ...], tuple[str, float]] = {}
+        for words, count in cards_with.items():
+            telling = [w for w in words if w not in FUNCTION_WORDS and w not in GENERIC_WORDS
+                       and w not in ROLE_WORDS]
+            weight = len(telling) * math.log(1 + len(self.cards) / count)
+            if not telling or count > MAX_NAMED or (count > 2 and 2 * count > len(self.cards)):
+                weights[words] = (NOTHING, 0.0)
+            elif all(w.isdigit() for w in telling):
+                weights[words] = (NUMBER, 0.5)
+            elif len(words) == 1 and (_short(words[0]) or documents_using(words[0]) > count):
+                weights[words] = (EVERYDAY, weight)  # in other documents' text, whatever a file is called
+            else:
+                weights[words] = (NAME, weight)
+        return weights
+
+    def _resolved(self, c: int, found: list[_Mention], weights: dict, score: float) -> ResolvedDocument:
+        card = self.cards[c]
+        matched = tuple((" ".join(m.words), m.field) for m in sorted(found, key=lambda m: m.start)
+                        if weights[m.words][0] in (NAME, NUMBER))
+        return ResolvedDocument(card.path, card.title or card.kind, matched, score)
+
+
+def _short(word: str) -> bool:
+    """Too short to name alone: "N'" of "Giggles N' Hugs"; "3M" mixes a digit in and may."""
+    return len(word) < MIN_WORD and not (any(c.isdigit() for c in word) and any(c.isalpha() for c in word))
+
+
+def _score(found: list[_Mention], weights: dict) -> tuple[float, frozenset[int]]:
+    """A card's score and the question words its names cover. A number counts only beside a name;
+    an everyday word only within a few words of a longer run of the same field ("the *amendment*
+    to the distribution agreement"), where it is part of the name."""
+    named = [m for m in found if weights[m.words][0] == NAME]
+    named += [m for m in found if weights[m.words][0] == EVERYDAY and any(
+        o.field == m.field and len(o.words) > 1 and abs(o.start - m.end) <= NEAR for o in named)]
+    if not named:
+        return 0.0, frozenset()
+    narrowing = [m for m in found if weights[m.words][0] == NUMBER]
+    best: dict[tuple[int, int], float] = {}
+    for m in named + narrowing:
+        best[(m.start, m.end)] = max(best.get((m.start, m.end), 0.0), weights[m.words][1])
+    covered = frozenset(i for m in named + narrowing for i in range(m.start, m.end))
+    return sum(best.values()), covered

@@ -1,0 +1,93 @@
+"""The resolver: which documents a question names, by cards made by hand (the extractor has its
+own tests in tests/ingest/test_cards.py; tests/test_named_documents.py runs both on real indexes)."""
+
+from ragbox.search.resolver import CardIndex
+from ragbox.types import DocumentCard, Party
+
+
+def card(path, title="", kind="", parties=(), file_words=None):
+    words = file_words if file_words is not None else tuple(path.rsplit(".", 1)[0].lower().replace("_", " ").split())
+    return DocumentCard(path, title, kind, tuple(Party(n, tuple(s)) for n, s in parties), (), words)
+
+
+CONTRACTS = [
+    card("giggles_alliance.txt", "STRATEGIC ALLIANCE AGREEMENT", "strategic alliance agreement",
+         [("Giggles N' Hugs, Inc.", ["Giggles"]), ("Excite Inc.", ["Company"])]),
+    card("acme_supply.txt", "SUPPLY AGREEMENT", "supply agreement",
+         [("Acme Widgets Corp.", ["Acme"]), ("Globex LLC", ["Buyer"])]),
+    card("acme_license.txt", "LICENSE AGREEMENT", "license agreement",
+         [("Acme Widgets Corp.", ["Licensor"]), ("Initech Inc.", ["Licensee"])]),
+    card("hooli_services.txt", "MASTER SERVICES AGREEMENT", "services agreement",
+         [("Hooli Inc.", ["Company"]), ("Pied Piper LLC", ["Provider"])]),
+    card("vandelay_distribution.txt", "DISTRIBUTION AGREEMENT", "distribution agreement",
+         [("Vandelay Industries", ["Distributor"]), ("Kramerica Inc.", ["Company"])]),
+]
+# How many documents' text holds a word: a party's name only in its own contracts, everyday words
+# in all of them.
+IN_TEXT = {"giggles": 1, "acme": 2, "hooli": 1, "excite": 1, "initech": 1, "vandelay": 1, "widgets": 2,
+           "globex": 1, "kramerica": 1, "pied": 1, "piper": 1}
+
+
+def resolve(question, cards=CONTRACTS):
+    resolution = CardIndex(cards).resolve(question, lambda word: IN_TEXT.get(word, len(cards)))
+    return [d.path for d in resolution.documents], resolution.ambiguous
+
+
+def test_a_party_short_name_names_its_contract():
+    assert resolve("Which state's law governs the Giggles agreement?") == (["giggles_alliance.txt"], False)
+    assert resolve("which state's law governs the giggles agreement") == (["giggles_alliance.txt"], False)
+
+
+def test_the_title_names_the_one_contract_of_that_kind():
+    assert resolve("When does the distribution agreement expire?") == (["vandelay_distribution.txt"], False)
+
+
+def test_a_party_in_two_contracts_is_ambiguous_until_the_title_narrows_it():
+    assert resolve("What is the notice period in the Acme agreement?") == (
+        ["acme_license.txt", "acme_supply.txt"], True)
+    assert resolve("What is the notice period in the Acme license agreement?") == (["acme_license.txt"], False)
+
+
+def test_two_documents_named_are_both_answered_and_not_ambiguous():
+    assert sorted(resolve("Compare the notice periods of the Hooli and Vandelay contracts")[0]) == [
+        "hooli_services.txt", "vandelay_distribution.txt"]
+    assert resolve("Compare the notice periods of the Hooli and Vandelay contracts")[1] is False
+
+
+def test_roles_and_everyday_words_name_nothing():
+    assert resolve("What does the Company have to pay?") == ([], False)
+    assert resolve("Which agreement has the longest term?") == ([], False)
+    assert resolve("What services must be provided?") == ([], False)
+
+
+def test_a_full_party_name_with_its_corporate_suffix():
+    assert resolve('What is the governing law of the agreement with "Pied Piper, LLC"?') == (
+        ["hooli_services.txt"], False)
+
+
+def test_a_word_in_every_note_file_name_names_no_note():
+    notes = [card(f"{n:04d}_{name}_Consult.txt", "CONSULTATION", "consultation")
+             for n, name in enumerate(["Knee_Injury", "Chest_Pain", "Allergic_Rhinitis", "Back_Pain"] * 2)]
+    notes += [card("0100_Knee_Injury_Followup.txt", "", "")]
+    in_text = {"knee": 5, "injury": 6, "consult": 9, "chest": 4}
+
+    def named(question):
+        found = CardIndex(notes).resolve(question, lambda w: in_text.get(w, len(notes))).documents
+        return [d.path for d in found]
+
+    assert named("What did the consult find?") == []
+    assert named("What is the patient in the Chest Pain note allergic to?") == [
+        "0001_Chest_Pain_Consult.txt", "0005_Chest_Pain_Consult.txt"]
+    assert named("What is the patient in the Knee Injury Followup note allergic to?") == [
+        "0100_Knee_Injury_Followup.txt"]
+
+
+def test_a_year_only_narrows_what_a_name_named():
+    reports = [card("3M_2018_10K.pdf"), card("3M_2022_10K.pdf"), card("PEPSICO_2022_10K.pdf")]
+    in_text = {"3m": 2, "pepsico": 1, "2022": 3, "2018": 3}
+
+    def named(question):
+        return [d.path for d in CardIndex(reports).resolve(question, lambda w: in_text.get(w, 3)).documents]
+
+    assert named("What was 3M's capital expenditure in 2018?") == ["3M_2018_10K.pdf"]
+    assert named("What was the revenue in 2022?") == []

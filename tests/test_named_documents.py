@@ -1,0 +1,233 @@
+"""Questions that name their document, on real indexes: the card extractor, the resolver and the
+answer together (real embedding model, real catalog). The worst failure is an answer taken from
+another document than the one named; every test here would show one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ragbox.answer.followups import standalone_query
+from ragbox.cli import main
+
+PREAMBLE = """{title}
+
+This {title_lower} (the "Agreement") is entered into as of {date} by and between {a} ("{a_short}"), and {b}
+("{b_short}").
+
+1. Services. {a_short} shall provide the services described in Exhibit A to {b_short}.
+
+2. Payment. {b_short} shall pay all invoices within thirty (30) days of receipt.
+
+3. Term. This Agreement shall commence on the date above and continue for {term}.
+
+{renewal}
+
+4. Notices. All notices shall be in writing and delivered to the addresses above.
+
+5. Governing Law. This Agreement shall be governed by the laws of the State of {law}, without regard to its
+conflict of laws principles.
+
+{extra}
+
+IN WITNESS WHEREOF, the parties have executed this Agreement as of the date first written above.
+"""
+
+RENEWAL = ("This Agreement shall renew automatically for successive {renewal} terms unless either party gives "
+           "written notice of non-renewal at least ninety (90) days before the end of the then-current term.")
+NON_COMPETE = ("6. Non-Competition. During the term of this Agreement, {a_short} shall not compete with {b_short} "
+               "by offering similar products to any competitor of {b_short}.")
+
+CONTRACTS = {
+    "giggles_alliance.txt": dict(title="STRATEGIC ALLIANCE AGREEMENT", a="Giggles N' Hugs, Inc.", a_short="Giggles",
+                                 b="Excite Media Corporation", b_short="Excite", date="March 1, 2005",
+                                 law="California", term="two (2) years", renewal=None, non_compete=False),
+    "acme_supply.txt": dict(title="SUPPLY AGREEMENT", a="Acme Widgets Corp.", a_short="Acme",
+                            b="Globex Retail LLC", b_short="Globex", date="June 21, 1999", law="Ohio",
+                            term="three (3) years", renewal="three (3) year", non_compete=True),
+    "acme_license.txt": dict(title="LICENSE AGREEMENT", a="Acme Widgets Corp.", a_short="Acme",
+                             b="Initech Software Inc.", b_short="Initech", date="January 5, 2010", law="Texas",
+                             term="five (5) years", renewal="one (1) year", non_compete=False),
+    "vandelay_distribution.txt": dict(title="DISTRIBUTION AGREEMENT", a="Vandelay Industries, Inc.",
+                                      a_short="Vandelay", b="Kramerica Corp.", b_short="Kramerica",
+                                      date="April 2, 2012", law="New York", term="four (4) years",
+                                      renewal="two (2) year", non_compete=True),
+    "vandelay_distribution_amendment.txt": dict(
+        title="AMENDMENT NO. 1 TO THE DISTRIBUTION AGREEMENT", a="Vandelay Industries, Inc.", a_short="Vandelay",
+        b="Kramerica Corp.", b_short="Kramerica", date="May 9, 2014", law="New York", term="six (6) years",
+        renewal=None, non_compete=False),
+}
+
+
+def write_contract(folder: Path, name: str, c: dict) -> None:
+    fields = {k: v for k, v in c.items() if k not in ("renewal", "non_compete")}
+    text = PREAMBLE.format(title_lower=c["title"].lower(), **fields,
+                           renewal=RENEWAL.format(renewal=c["renewal"]) if c["renewal"] else "",
+                           extra=NON_COMPETE.format(**c) if c["non_compete"] else "")
+    (folder / name).write_text(text)
+
+
+@pytest.fixture(scope="module")
+def contracts_engine(tmp_path_factory, embedder):
+    from ragbox.config import load_settings
+    from ragbox.engine import Engine
+
+    root = tmp_path_factory.mktemp("named")
+    folder = root / "contracts"
+    folder.mkdir()
+    for name, contract in CONTRACTS.items():
+        write_contract(folder, name, contract)
+    settings = load_settings(config_path=None, environ={}, flags={"store.dir": str(root / "store"),
+                                                                   "answer.style": "extract"})
+    engine = Engine(settings, embedder=embedder)
+    engine.index([folder])
+    yield engine
+    engine.close()
+
+
+def files(answer) -> list[str]:
+    return [Path(d.path).name for d in answer.resolved]
+
+
+def evidence_file(answer) -> str:
+    return Path(answer.sources[answer.evidence.source - 1].path).name
+
+
+@pytest.mark.slow
+def test_cards_are_made_at_index_time_with_parties_and_their_short_names(contracts_engine):
+    cards = {Path(c.path).name: c for c in contracts_engine.cards()}
+    giggles = cards["giggles_alliance.txt"]
+    assert giggles.title == "STRATEGIC ALLIANCE AGREEMENT"
+    assert [(p.name, p.short_names) for p in giggles.parties] == [
+        ("Giggles N' Hugs, Inc.", ("Giggles",)), ("Excite Media Corporation", ("Excite",))]
+    assert giggles.dates == ("March 1, 2005",)
+
+
+@pytest.mark.slow
+def test_a_short_name_answers_from_the_named_contract_only(contracts_engine):
+    answer = contracts_engine.ask("Which state's law governs the Giggles agreement?")
+    assert files(answer) == ["giggles_alliance.txt"]
+    assert evidence_file(answer) == "giggles_alliance.txt"
+    assert answer.text == "In Strategic Alliance Agreement (giggles_alliance.txt): California [1]"
+    assert {Path(h.path).name for h in answer.sources} == {"giggles_alliance.txt"}
+
+
+@pytest.mark.slow
+def test_a_clause_the_named_contract_lacks_is_not_found_there_never_taken_from_another(contracts_engine):
+    answer = contracts_engine.ask("What is the renewal term of the Giggles strategic alliance agreement?")
+    assert files(answer) == ["giggles_alliance.txt"]
+    assert not answer.found
+    assert answer.text.startswith("Not found in Strategic Alliance Agreement (giggles_alliance.txt).")
+    assert {Path(h.path).name for h in answer.sources} <= {"giggles_alliance.txt"}
+
+
+@pytest.mark.slow
+def test_a_name_that_fits_two_contracts_is_answered_for_each_and_never_sure(contracts_engine):
+    answer = contracts_engine.ask("Which state's law governs the Acme agreement?")
+    assert files(answer) == ["acme_license.txt", "acme_supply.txt"]  # equally named: by path
+    assert answer.ambiguous and not answer.sure
+    lines = answer.text.splitlines()
+    assert lines[0].startswith("2 documents fit the name")
+    first = len(answer.per_document[0].sources)
+    assert lines[1:] == ["In License Agreement (acme_license.txt): Texas [1]",
+                         f"In Supply Agreement (acme_supply.txt): Ohio [{first + 1}]"]
+    for part in answer.per_document:
+        assert evidence_file(part) in ("acme_license.txt", "acme_supply.txt")
+
+
+@pytest.mark.slow
+def test_the_title_narrows_a_party_with_two_contracts(contracts_engine):
+    answer = contracts_engine.ask("Which state's law governs the Acme license agreement?")
+    assert files(answer) == ["acme_license.txt"]
+    assert answer.text == "In License Agreement (acme_license.txt): Texas [1]"
+
+
+@pytest.mark.slow
+def test_an_amendment_is_not_its_parent_agreement(contracts_engine):
+    answer = contracts_engine.ask("When was the amendment to the Vandelay distribution agreement signed?")
+    assert files(answer) == ["vandelay_distribution_amendment.txt"]
+
+
+@pytest.mark.slow
+def test_a_question_naming_two_contracts_answers_both(contracts_engine):
+    answer = contracts_engine.ask("What law governs the Giggles and the Initech agreements?")
+    assert sorted(files(answer)) == ["acme_license.txt", "giggles_alliance.txt"]
+    assert not answer.ambiguous
+    first = len(answer.per_document[0].sources)
+    assert answer.text.splitlines() == [
+        "In License Agreement (acme_license.txt): Texas [1]",
+        f"In Strategic Alliance Agreement (giggles_alliance.txt): California [{first + 1}]"]
+    by_file = {Path(d.path).name: part for d, part in zip(answer.resolved, answer.per_document)}
+    assert by_file["giggles_alliance.txt"].text == "California [1]"
+    assert by_file["acme_license.txt"].text == "Texas [1]"
+
+
+@pytest.mark.slow
+def test_a_follow_up_stays_on_the_document_named_before(contracts_engine):
+    first = "Which state's law governs the Giggles agreement?"
+    follow_up = "and when was it signed?"
+    answer = contracts_engine.ask(follow_up, retrieval_query=standalone_query([first], follow_up))
+    assert files(answer) == ["giggles_alliance.txt"]
+    assert answer.text == "In Strategic Alliance Agreement (giggles_alliance.txt): March 1, 2005 [1]"
+
+
+@pytest.mark.slow
+def test_a_question_naming_no_document_keeps_the_folder_wide_answer(contracts_engine):
+    answer = contracts_engine.ask("Which contracts are governed by the laws of the State of Texas?")
+    assert answer.resolved == []
+    assert not answer.text.startswith("In ")
+
+
+@pytest.mark.slow
+def test_documents_and_ask_json_through_the_cli(contracts_engine):
+    env = {"RAGBOX_STORE__DIR": str(contracts_engine.index_dir.parent.parent), "HF_HUB_OFFLINE": "1"}
+    runner = CliRunner()
+    listed = runner.invoke(main, ["documents", "--json", "--where", "giggles*"], env=env)
+    assert listed.exit_code == 0, listed.output
+    cards = json.loads(listed.output)
+    assert [Path(c["path"]).name for c in cards] == ["giggles_alliance.txt"]
+    assert cards[0]["parties"][0] == {"name": "Giggles N' Hugs, Inc.", "short_names": ["Giggles"]}
+    asked = runner.invoke(main, ["ask", "--json", "Which state's law governs the Giggles agreement?"], env=env)
+    assert asked.exit_code == 0, asked.output
+    resolved = json.loads(asked.output)["resolved_documents"]
+    assert [Path(d["path"]).name for d in resolved] == ["giggles_alliance.txt"]
+    assert {"words": "giggles", "field": "short name"} in resolved[0]["matched"]
+
+
+NOTE = """{kind}
+
+PATIENT: {patient}
+DATE OF SERVICE: 03/14/2026
+
+REASON FOR CONSULTATION: {reason}
+
+ALLERGIES: {allergies}
+
+MEDICATIONS: {medications}
+
+ASSESSMENT AND PLAN: Follow up in two weeks.
+"""
+
+
+@pytest.mark.slow
+def test_notes_whose_file_names_all_say_consult_are_named_by_their_other_words(make_engine, tmp_path):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    notes = [("0101_Knee_Injury_Consult.txt", "knee injury after a fall", "NKDA.", "Ibuprofen 400 mg."),
+             ("0102_Chest_Pain_Consult.txt", "chest pain on exertion", "Penicillin causes hives.", "Aspirin."),
+             ("0103_Back_Pain_Consult.txt", "low back pain", "Sulfa drugs.", "Naproxen."),
+             ("0104_Headache_Consult.txt", "headache for three days", "Latex.", "Acetaminophen.")]
+    for name, reason, allergies, medications in notes:
+        (folder / name).write_text(NOTE.format(kind="CONSULTATION", patient="Jane Roe", reason=reason,
+                                               allergies=allergies, medications=medications))
+    engine = make_engine(**{"answer.style": "extract"})
+    engine.index([folder])
+    answer = engine.ask("What is the patient in the Chest Pain consult allergic to?")
+    assert files(answer) == ["0102_Chest_Pain_Consult.txt"]
+    assert evidence_file(answer) == "0102_Chest_Pain_Consult.txt"
+    assert "Penicillin" in answer.text
+    nothing_named = engine.ask("Which consult mentions latex?")
+    assert nothing_named.resolved == []
