@@ -108,17 +108,14 @@ def test_a_worker_that_dies_costs_only_its_file():
         doomed = parser.submit(Path("slow.pdf"), slow_pdf())
         fine = parser.submit(NDA, NDA.read_bytes())
         assert fine().pages == 4  # read by the other worker while the first is busy
-        killed = parser.pids()
-        for pid in killed:
+        for pid in parser.pids():
             os.kill(pid, signal.SIGKILL)  # as a crash in a C parser, or the OOM killer, would
         assert doomed().skip_reason == "the reader process died on this file (SIGKILL)"
-        deadline = time.monotonic() + 10  # the idle one is dead once the kernel says so
-        while not all(_zombie(str(pid)) for pid in killed):
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
-        # fresh workers take over (under pytest, one time in three the first file sent right
-        # after the kill also dies of SIGKILL; not reproduced outside pytest: see the closing note)
-        assert 4 in (parser.submit(NDA, NDA.read_bytes())().pages, parser.submit(NDA, NDA.read_bytes())().pages)
+        # the idle one may still be dying (its threads exiting) when the next file is sent: that
+        # file goes to a fresh worker, not down with the dead one
+        for _ in range(2):
+            result = parser.submit(NDA, NDA.read_bytes())()
+            assert (result.pages, result.skip_reason) == (4, "")
     finally:
         parser.close()
     assert not parser.pids()

@@ -80,6 +80,16 @@ def test_a_child_that_dies_costs_only_its_file():
         assert len(reader.pages(NDA, NDA.read_bytes())) == 4
 
 
+def test_a_child_killed_between_two_files_costs_neither():
+    """Killed while idle (the OOM killer, an impatient user), the child may still be dying when the
+    next file is sent: that file goes to a fresh child, whatever the moment of the kill."""
+    with ReaderProcess(limits()) as reader:
+        for _ in range(10):
+            reader.pages(Path("a.txt"), b"start the child")
+            os.kill(reader.pid, signal.SIGKILL)
+            assert len(reader.pages(NDA, NDA.read_bytes())) == 4
+
+
 def test_the_child_dies_with_its_parent(tmp_path):
     """A killed indexing run (SIGKILL: no clean-up runs) leaves no reader behind."""
     code = ("import sys; from pathlib import Path; from ragbox.ingest.loaders import ReaderProcess; "
