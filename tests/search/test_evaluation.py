@@ -185,11 +185,22 @@ def test_retrieve_asks_for_more_until_the_budget_is_full():
     assert len(retrieve(lambda q, k: [hit(text="x" * 10)] * 3, "q", (1, 5, 10), 4000)) == 3  # all there is
 
 
-def test_evaluate_reports_hits_to_the_callback():
+def test_evaluate_reports_hits_to_the_callback_and_times_the_search_alone(monkeypatch):
+    clock = [100.0]  # a clock that moves only when the search and the callback say so
+    monkeypatch.setattr("ragbox.search.evaluation.time.perf_counter", lambda: clock[0])
+
+    def search(query, k):
+        clock[0] += 0.25
+        return [hit("/a.txt")]
+
+    def on_hits(query, hits):
+        clock[0] += 7.0  # the caller's time is not the search's
+        seen.append((query.id, len(hits)))
+
     seen = []
     queries = [Query("q1", "lease", (Gold("a.txt"),))]
-    results = evaluate(queries, lambda q, k: [hit("/a.txt")], on_hits=lambda q, h: seen.append((q.id, len(h))))
-    assert seen == [("q1", 1)] and results[0].rank == 1 and results[0].latency_s >= 0
+    results = evaluate(queries, search, on_hits=on_hits)
+    assert seen == [("q1", 1)] and results[0].rank == 1 and results[0].latency_s == 0.25
 
 
 # --- reading the query file ------------------------------------------------------------------------
