@@ -31,11 +31,14 @@ def test_search_and_ask_load_neither_torch_nor_chromadb(run, tmp_path):
     code = ("import sys; from ragbox.cli import main\n"
             "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
             f"print('LOADED', [m for m in {HEAVY!r} if m in sys.modules])")
-    for command in (["search", "governing law", "--k", "3"],
-                    ["ask", "How does the master services agreement renew after the initial term?"]):
+    # the first hit; the source the answer rests on (marked *)
+    for command, line, place in (
+            (["search", "governing law", "--k", "3"], " 1. ", "mutual_nda_northwind_bluefin.pdf, page 3"),
+            (["ask", "How does the master services agreement renew after the initial term?"], "*[1] ",
+             "services_agreement_acme_globex.pdf, page 2")):
         out = subprocess.run([sys.executable, "-c", code, *command], env=env, capture_output=True, text=True,
                              check=True)
-        assert "services_agreement_acme_globex.pdf" in out.stdout or "mutual_nda" in out.stdout, out.stdout
+        assert place in next(s for s in out.stdout.splitlines() if s.startswith(line)), out.stdout
         loaded = out.stdout.rsplit("LOADED", 1)[1]
         for heavy in ("torch", "sentence_transformers", "transformers", "chromadb", "llama_cpp"):
             assert f"'{heavy}'" not in loaded, f"{command[0]} loaded {heavy}"
@@ -99,8 +102,9 @@ def test_ask_streams_then_lists_sources(run):
 
 
 @pytest.mark.slow
-def test_the_readme_demo_prints_a_correct_cited_answer(run):
-    """The first command of the README, as a user runs it on a fresh machine."""
+def test_the_readme_demo_prints_a_correct_cited_answer(run, monkeypatch):
+    """The first command of the README, as a user runs it on a fresh machine: in the repository."""
+    monkeypatch.chdir(SAMPLE_DOCS.parent)
     readme = (SAMPLE_DOCS.parent / "README.md").read_text()
     command = next(line for line in readme.splitlines() if "pip install . &&" in line)
     question = command.rsplit(" ask ", 1)[1].strip().strip('"')
@@ -111,8 +115,7 @@ def test_the_readme_demo_prints_a_correct_cited_answer(run):
     # 6.2 of the services agreement: one-year renewals unless notice is given sixty days ahead.
     assert answer == "Successive one (1) year renewal terms [1]"
     assert evidence.startswith("sample_docs/contracts/services_agreement_acme_globex.pdf, page 2:\n  “6.2 After the "
-                               "Initial Term, this Agreement renews automatically") or \
-        "services_agreement_acme_globex.pdf, page 2:\n  “6.2 After the Initial Term" in evidence
+                               "Initial Term, this Agreement renews automatically")
     assert "sixty (60) days" in evidence and "\nSources:\n*[1] " in evidence
 
 
