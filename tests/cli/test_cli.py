@@ -4,7 +4,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -44,10 +43,11 @@ def test_search_and_ask_load_neither_torch_nor_chromadb(run, tmp_path):
             assert f"'{heavy}'" not in loaded, f"{command[0]} loaded {heavy}"
 
 
-def test_help_is_quick():
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "ragbox", "--help"], capture_output=True, check=True)
-    assert time.perf_counter() - started < 3.0  # generous for a loaded CI box; ~0.2 s idle
+def test_help_runs_as_a_module():
+    """(How long it takes: ``python bench/cold.py``, "ragbox --help"; what keeps it quick:
+    ``test_help_imports_no_heavy_library``.)"""
+    out = subprocess.run([sys.executable, "-m", "ragbox", "--help"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("Usage: ")
 
 
 @pytest.mark.slow

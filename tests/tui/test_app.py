@@ -7,7 +7,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -30,13 +29,10 @@ NDA_Q = "How can the Northwind Bluefin NDA be terminated?"
 MSA_Q = "How can the Acme Globex services agreement be terminated?"
 
 
-async def test_first_paint_is_fast_and_shows_the_index(sample_engine):
+async def test_first_paint_shows_the_index(sample_engine):
+    """What the first paint shows (how long it takes: ``python bench/cold.py``, "app, first paint")."""
     app = RagboxApp(sample_engine)
-    started = time.perf_counter()
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app.main_screen is not None and app.main_screen.is_mounted)
-        first_paint = time.perf_counter() - started
-        assert first_paint < 2.0, f"first paint took {first_paint:.2f}s"
         await ready(pilot)
         status = app.main_screen.query_one("#status")
         assert (status.files, status.chunks) == (7, sample_engine.status()["chunks"])
