@@ -51,10 +51,14 @@ def test_a_worker_cuts_a_statement_with_its_context_as_a_thread_does(tmp_path):
     assert any("Consolidated Statement of Cash Flows" in c.context for c in in_worker.chunks)
 
 
-def test_small_runs_parse_in_a_thread_big_ones_in_processes():
+def test_small_runs_parse_in_a_thread_big_ones_in_processes(monkeypatch):
     assert auto_processes(0, 10_000) == 0
     assert auto_processes(3, 10) == 3  # as configured
-    assert 1 <= auto_processes(0, 50 * 2**20) <= parsing.MAX_AUTO_PROCESSES
+    by_cores = {}
+    for cores in (1, 2, 3, 8, 16):  # one process per two cores, at least one, at most MAX_AUTO_PROCESSES
+        monkeypatch.setattr(parsing.os, "sched_getaffinity", lambda pid, n=cores: set(range(n)))
+        by_cores[cores] = auto_processes(0, 50 * 2**20)
+    assert by_cores == {1: 1, 2: 1, 3: 1, 8: 4, 16: 4}
 
 
 WORKER_SCRIPT = """
