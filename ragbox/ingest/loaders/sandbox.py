@@ -39,6 +39,7 @@ class ReaderProcess:
     def __init__(self, limits: ReadLimits | None = None) -> None:
         self.limits = limits or ReadLimits()
         self._proc: subprocess.Popen | None = None
+        self._interrupted = False
 
     def __enter__(self) -> "ReaderProcess":
         return self
@@ -97,15 +98,17 @@ class ReaderProcess:
         raise DocumentError(rest[0], rest[1], path)
 
     def _hand_over(self, frame: bytes, deadline: float | None) -> subprocess.Popen:
-        """Send a request to the child; the child it went to once that child said it has it all.
+        """Send a request; the child that has it, once it said so (its first reply to every request).
         A child that dies before (killed while idle, maybe still dying when the file is sent: its
         pipe takes the request, then closes unread) dies of something else than this file: the
-        request goes to a fresh child, once."""
+        request goes to a fresh child, once; not after ``interrupt``, which killed it on purpose."""
         try:
             proc = self._start()
             _send(proc, frame, deadline)
             _taken(proc, deadline)
         except (EOFError, BrokenPipeError):
+            if self._interrupted:
+                raise
             self._death()
             proc = self._start()
             _send(proc, frame, deadline)
@@ -115,6 +118,7 @@ class ReaderProcess:
     def interrupt(self) -> None:
         """Kill the child now, from any thread (a run being abandoned): a call waiting on it ends
         with the file skipped."""
+        self._interrupted = True
         proc = self._proc
         if proc is not None and proc.poll() is None:
             proc.kill()
