@@ -1,5 +1,6 @@
 """Whole-process timings of `ragbox search` and `ragbox ask` as a user runs them: cold, warm (with
-`ragbox serve` running), and on the torch path ragbox used before, in one run.
+`ragbox serve` running), and on the torch path ragbox used before, in one run; and the app's first
+paint.
 
     python bench/cold.py [FOLDER] [--runs 5] [--store DIR]
 
@@ -7,7 +8,8 @@ Indexes FOLDER (default sample_docs/) once, then runs each command --runs times 
 and prints medians: wall seconds to exit, seconds to the first byte of the answer (ask), peak RSS.
 "torch path" runs the same commands with embedding.backend = torch and retrieval.exact_up_to = 0
 (sentence-transformers for the query, Chroma for the vectors), as before ONNX Runtime. Then one
-fresh process times each stage of a cold search and ask separately.
+fresh process times each stage of a cold search and ask separately. The app's first paint is the
+time until its main screen is mounted (headless), from the process's start and from the app's.
 """
 
 from __future__ import annotations
@@ -90,6 +92,39 @@ print(f"  ask timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in answer.timings
 """
 
 
+FIRST_PAINT = r"""
+import asyncio, time
+from ragbox.config import load_settings
+from ragbox.engine import Engine
+from ragbox.tui.app import RagboxApp
+
+async def paint():
+    app = RagboxApp(Engine(load_settings()))
+    opened = time.perf_counter()
+    async with app.run_test(size=(100, 30)) as pilot:
+        while app.main_screen is None or not app.main_screen.is_mounted:
+            await pilot.pause(0.01)
+        print(time.perf_counter() - opened, flush=True)
+
+asyncio.run(paint())
+"""
+
+
+def first_paint(env: dict, runs: int) -> str:
+    """Medians of the app's first paint (headless), from the process's start and from the app's."""
+    results = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "-c", FIRST_PAINT], env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, text=True)
+        line = process.stdout.readline()
+        results.append((time.perf_counter() - started, float(line or "nan")))
+        if process.wait() != 0 or not line:
+            raise SystemExit(f"the app's first paint failed (status {process.returncode})")
+    whole, app = (statistics.median(r[i] for r in results) for i in (0, 1))
+    return f"{whole:.2f} s from the process's start, {app:.2f} s from the app's (median of {runs})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", type=Path, default=REPO / "sample_docs")
@@ -106,6 +141,7 @@ def main() -> None:
     run(["search", "warm", "--k", "1"], {**env, **TORCH_PATH})
 
     print(f"ragbox --help:                 {medians(['--help'], env, args.runs)}")
+    print(f"app, first paint:              {first_paint(env, args.runs)}")
     print(f"search, cold:                  {medians(SEARCH, env, args.runs)}")
     print(f"search, cold, torch path:      {medians(SEARCH, {**env, **TORCH_PATH}, args.runs)}")
     print(f"ask, cold:                     {medians(ASK, env, args.runs)}")

@@ -5,7 +5,8 @@
 Indexes FOLDER into a fresh store with --backend (the default setting), then re-indexes it
 unchanged, then embeds exactly the same chunks again with nothing else running, with the
 --ceiling backend (torch: sentence-transformers fp32, what indexing ran on before ONNX Runtime;
-the issue's yardstick) and with the indexing backend itself. Prints one line per number.
+the issue's yardstick) and with the indexing backend itself; last, how long `watch` on FOLDER
+takes to stop once told to (after its catch-up run). Prints one line per number.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import resource
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -39,7 +41,7 @@ def embedding_seconds(embedder, texts: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--limit", type=int, default=0, help="only the first N supported files")
@@ -47,17 +49,47 @@ def main() -> None:
     parser.add_argument("--backend", default="auto", help="embedding.backend for indexing")
     parser.add_argument("--ceiling", default="torch", help="embedding.backend of the ceiling run")
     parser.add_argument("--processes", type=int, default=0, help="indexing.parse_processes (0: auto)")
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def linked_subset(source: Path, limit: int, work: Path) -> Path:
+    """A folder of links to the first ``limit`` supported files of ``source``."""
+    subset = work / "docs"
+    subset.mkdir()
+    files = sorted(p for p in source.rglob("*") if p.suffix.lower() in (".pdf", ".txt", ".md"))
+    for path in files[:limit]:
+        os.symlink(path.resolve(), subset / path.name)
+    return subset
+
+
+def ceiling_seconds(backend: str, texts: list[str]) -> tuple[str, float]:
+    """The ``backend``'s fp32 embedder and its seconds for ``texts``, with nothing else running."""
+    from ragbox.bundled import embedding_model_dir
+    from ragbox.store.embeddings import make_embedder
+
+    fp32 = make_embedder(embedding_model_dir(), backend, "fp32")
+    fp32.embed(["warm up the model"])
+    return fp32.backend, embedding_seconds(fp32, texts)
+
+
+def watch_stop_seconds(engine: Engine, folder: Path) -> float:
+    """Seconds from telling ``engine.watch`` to stop (after its catch-up run) to its return."""
+    stop, ran = threading.Event(), threading.Event()
+    watching = threading.Thread(target=engine.watch, args=([folder], lambda summary: ran.set(), stop))
+    watching.start()
+    ran.wait()
+    started = time.perf_counter()
+    stop.set()
+    watching.join()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    args = arguments()
     source = args.folder
     work = Path(tempfile.mkdtemp(prefix="ragbox-bench-"))
     if args.limit:
-        subset = work / "docs"
-        subset.mkdir()
-        files = sorted(p for p in source.rglob("*") if p.suffix.lower() in (".pdf", ".txt", ".md"))
-        for path in files[: args.limit]:
-            os.symlink(path.resolve(), subset / path.name)
-        source = subset
+        source = linked_subset(source, args.limit, work)
     store = args.store or work / "store"
     flags = {"store.dir": str(store), "store.index": "bench", "embedding.backend": args.backend,
              "indexing.parse_processes": args.processes}
@@ -76,12 +108,7 @@ def main() -> None:
 
     texts = [c.text for d in engine.catalog.documents() for c in engine.catalog.chunks_of(d.doc_id)]
     own = embedding_seconds(engine.embedder, texts)
-    from ragbox.bundled import embedding_model_dir
-    from ragbox.store.embeddings import make_embedder
-
-    fp32 = make_embedder(embedding_model_dir(), args.ceiling, "fp32")
-    fp32.embed(["warm up the model"])
-    ceiling = embedding_seconds(fp32, texts)
+    ceiling_backend, ceiling = ceiling_seconds(args.ceiling, texts)
     counts = engine.embedder.tokenizer.counts(texts)
     limit = engine.chunker.max_tokens
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -96,13 +123,14 @@ def main() -> None:
     print(f"chunks/s end to end:    {summary.chunks / first:.1f}")
     print(f"chunks/s embedding only ({engine.catalog.get_meta('embedding_backend')}): {len(texts) / own:.1f}"
           f"  ({own:.1f} s for the same chunks)")
-    print(f"chunks/s embedding only ({fp32.backend}, the ceiling): {len(texts) / ceiling:.1f}"
+    print(f"chunks/s embedding only ({ceiling_backend}, the ceiling): {len(texts) / ceiling:.1f}"
           f"  ({ceiling:.1f} s for the same chunks)")
-    print(f"ratio to the {fp32.backend} ceiling: {ceiling / first:.2f}")
+    print(f"ratio to the {ceiling_backend} ceiling: {ceiling / first:.2f}")
     print(f"longest chunk:          {max(counts)} tokens (limit {limit}); truncated: {sum(c > limit for c in counts)}")
     print(f"peak RSS indexing:      {indexing_rss:.0f} MB, parse workers {children:.0f} MB "
           f"(whole bench, with the ceiling runs: {peak_rss_mb():.0f} MB)")
     print(f"no-op re-index:         {noop:.2f} s ({100 * noop / first:.1f}% of the first run)")
+    print(f"watch, stopping:        {watch_stop_seconds(engine, source):.2f} s")
     if not args.store:
         shutil.rmtree(work, ignore_errors=True)
 

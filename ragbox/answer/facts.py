@@ -57,7 +57,10 @@ _DOSE = re.compile(r"\b(?P<drug>[A-Za-z][A-Za-z-]{3,})\s+(?P<n>\d+(?:\.\d+)?)\s*
 _MEASURE = re.compile(r"\b\d{2,3}/\d{2,3}\b|\b\d+(?:\.\d+)?\s*(?:%|mg/dL|mmol/L|mmHg|bpm|kg|lbs?|°\s?[CF])"
                       rf"|\b{_NUMBER}\s+degrees(?:\s+(?:Celsius|Fahrenheit|C|F)\b)?", re.IGNORECASE)
 _PLAIN_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
-_NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without|cannot|can't|won't|shall not|may not)\b", re.I)
+# "without regard to" (a governing-law clause's "without regard to its conflict of laws rules")
+# sets something aside; it does not deny what the sentence states.
+_NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without(?!\s+regard\s+(?:to|for)\b)|cannot|can't|won't"
+                       r"|shall not|may not)\b", re.I)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,16 @@ def test_a_negation_the_source_does_not_make_is_caught():
     assert not checked.supported and "its negation" in checked.unsupported
 
 
+def test_without_regard_to_is_no_negation():
+    """A governing-law clause sets its conflict rules aside: the law it names is stated, not denied."""
+    clause = Hit("b:0", "/d/msa.pdf", 3, 0, 10, "11.1 This Agreement is governed by the laws of the State of New York, "
+                 "without regard to its conflict of laws rules.", 0.6)
+    assert check_sentence("The governing law is the State of New York.", [clause]).supported
+    for denied in ("This Agreement is not governed by the laws of the State of New York.",
+                   "It is governed by the laws of the State of New York without its conflict of laws rules."):
+        assert check_sentence(denied, [clause]).unsupported == ["its negation"]
+
+
 def test_words_the_source_never_uses_are_caught():
     checked = check_sentence("Payment is due upon delivery of the goods to the warehouse [1].", SOURCES)
     assert not checked.supported and checked.unsupported[-1].startswith("most of its words")

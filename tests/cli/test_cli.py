@@ -4,7 +4,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -35,20 +34,24 @@ def test_search_and_ask_load_neither_torch_nor_chromadb(run, tmp_path):
     code = ("import sys; from ragbox.cli import main\n"
             "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
             f"print('LOADED', [m for m in {HEAVY!r} if m in sys.modules])")
-    for command in (["search", "governing law", "--k", "3"],
-                    ["ask", "How does the master services agreement renew after the initial term?"]):
+    # the first hit; the source the answer rests on (marked *)
+    for command, line, place in (
+            (["search", "governing law", "--k", "3"], " 1. ", "mutual_nda_northwind_bluefin.pdf, page 3"),
+            (["ask", "How does the master services agreement renew after the initial term?"], "*[1] ",
+             "services_agreement_acme_globex.pdf, page 2")):
         out = subprocess.run([sys.executable, "-c", code, *command], env=env, capture_output=True, text=True,
                              check=True)
-        assert "services_agreement_acme_globex.pdf" in out.stdout or "mutual_nda" in out.stdout, out.stdout
+        assert place in next(s for s in out.stdout.splitlines() if s.startswith(line)), out.stdout
         loaded = out.stdout.rsplit("LOADED", 1)[1]
         for heavy in ("torch", "sentence_transformers", "transformers", "chromadb", "llama_cpp"):
             assert f"'{heavy}'" not in loaded, f"{command[0]} loaded {heavy}"
 
 
-def test_help_is_quick():
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "ragbox", "--help"], capture_output=True, check=True)
-    assert time.perf_counter() - started < 3.0  # generous for a loaded CI box; ~0.2 s idle
+def test_help_runs_as_a_module():
+    """(How long it takes: ``python bench/cold.py``, "ragbox --help"; what keeps it quick:
+    ``test_help_imports_no_heavy_library``.)"""
+    out = subprocess.run([sys.executable, "-m", "ragbox", "--help"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("Usage: ")
 
 
 @pytest.mark.slow
@@ -103,8 +106,9 @@ def test_ask_streams_then_lists_sources(run):
 
 
 @pytest.mark.slow
-def test_the_readme_demo_prints_a_correct_cited_answer(run):
-    """The first command of the README, as a user runs it on a fresh machine."""
+def test_the_readme_demo_prints_a_correct_cited_answer(run, monkeypatch):
+    """The first command of the README, as a user runs it on a fresh machine: in the repository."""
+    monkeypatch.chdir(SAMPLE_DOCS.parent)
     readme = (SAMPLE_DOCS.parent / "README.md").read_text()
     command = next(line for line in readme.splitlines() if "pip install . &&" in line)
     question = command.rsplit(" ask ", 1)[1].strip().strip('"')
@@ -115,8 +119,7 @@ def test_the_readme_demo_prints_a_correct_cited_answer(run):
     # 6.2 of the services agreement: one-year renewals unless notice is given sixty days ahead.
     assert answer == f"In {MSA}: Successive one (1) year renewal terms [1]"
     assert evidence.startswith("sample_docs/contracts/services_agreement_acme_globex.pdf, page 2:\n  “6.2 After the "
-                               "Initial Term, this Agreement renews automatically") or \
-        "services_agreement_acme_globex.pdf, page 2:\n  “6.2 After the Initial Term" in evidence
+                               "Initial Term, this Agreement renews automatically")
     assert "sixty (60) days" in evidence and "\nSources:\n*[1] " in evidence
 
 

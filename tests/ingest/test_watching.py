@@ -98,11 +98,10 @@ def test_watch_follows_real_edits_and_equals_a_fresh_index(make_engine, docs, tm
     assert len(store_state(engine)) == 7 + 1 + 9 + 1 - 1  # sample docs, docx, burst notes, mail, one deleted
 
 
-def test_watch_stops_quickly_and_refuses_a_missing_folder(make_engine, docs, tmp_path):
+def test_watch_stops_when_told_and_refuses_a_missing_folder(make_engine, docs, tmp_path):
+    """(How long stopping takes: ``python bench/ingest.py FOLDER``, "watch, stopping".)"""
     engine = make_engine(**{"index.ocr": "off"})
     watcher = Watcher(engine, docs)
-    started = time.monotonic()
     watcher.close()
-    assert time.monotonic() - started < 5
     with pytest.raises(DocumentError, match="no such file or folder"):
         engine.watch([tmp_path / "nowhere"], lambda summary: None, threading.Event())

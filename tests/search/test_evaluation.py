@@ -185,11 +185,33 @@ def test_retrieve_asks_for_more_until_the_budget_is_full():
     assert len(retrieve(lambda q, k: [hit(text="x" * 10)] * 3, "q", (1, 5, 10), 4000)) == 3  # all there is
 
 
-def test_evaluate_reports_hits_to_the_callback():
+class Clock:
+    """The evaluation's ``time``: a clock that moves only when told to, or by ``step`` per reading."""
+
+    def __init__(self, step: float = 0.0) -> None:
+        self.now, self.step = 100.0, step
+
+    def perf_counter(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def test_evaluate_reports_hits_to_the_callback_and_times_the_search_alone(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr("ragbox.search.evaluation.time", clock)
+
+    def search(query, k):
+        clock.now += 0.25
+        return [hit("/a.txt")]
+
+    def on_hits(query, hits):
+        clock.now += 7.0  # the caller's time is not the search's
+        seen.append((query.id, len(hits)))
+
     seen = []
     queries = [Query("q1", "lease", (Gold("a.txt"),))]
-    results = evaluate(queries, lambda q, k: [hit("/a.txt")], on_hits=lambda q, h: seen.append((q.id, len(h))))
-    assert seen == [("q1", 1)] and results[0].rank == 1 and results[0].latency_s >= 0
+    results = evaluate(queries, search, on_hits=on_hits)
+    assert seen == [("q1", 1)] and results[0].rank == 1 and results[0].latency_s == 0.25
 
 
 # --- reading the query file ------------------------------------------------------------------------
@@ -233,6 +255,7 @@ def test_eval_command_end_to_end(tmp_path, monkeypatch):
     assert indexed.exit_code == 0, indexed.output
 
     hits_file = tmp_path / "hits.jsonl"
+    monkeypatch.setattr("ragbox.search.evaluation.time", Clock(step=0.004))  # each search: 4 ms
     result = runner.invoke(main, ["eval", str(FIXTURE / "queries.jsonl"), "--index", "evalfix", "--json",
                                   "--k", "1,3", "--hits", str(hits_file)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -241,7 +264,7 @@ def test_eval_command_end_to_end(tmp_path, monkeypatch):
     assert summary["index"] == "evalfix" and summary["gold_files_not_indexed"] == 0
     assert summary["recall"] == {"1": 1.0, "3": 1.0} and summary["doc_recall"]["1"] == 1.0
     assert summary["mrr@10"] == 1.0 and summary["budget_recall"] == 1.0
-    assert summary["latency_ms"]["p95"] >= summary["latency_ms"]["p50"] > 0
+    assert summary["latency_ms"] == {"p50": 4.0, "p95": 4.0}
 
     rows = [json.loads(line) for line in hits_file.read_text().splitlines()]
     assert [r["id"] for r in rows][0] == "lease-law" and len(rows) == 5

@@ -7,7 +7,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -30,13 +29,10 @@ NDA_Q = "How can the Northwind Bluefin NDA be terminated?"
 MSA_Q = "How can the Acme Globex services agreement be terminated?"
 
 
-async def test_first_paint_is_fast_and_shows_the_index(sample_engine):
+async def test_first_paint_shows_the_index(sample_engine):
+    """What the first paint shows (how long it takes: ``python bench/cold.py``, "app, first paint")."""
     app = RagboxApp(sample_engine)
-    started = time.perf_counter()
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: app.main_screen is not None and app.main_screen.is_mounted)
-        first_paint = time.perf_counter() - started
-        assert first_paint < 2.0, f"first paint took {first_paint:.2f}s"
         await ready(pilot)
         status = app.main_screen.query_one("#status")
         assert (status.files, status.chunks) == (7, sample_engine.status()["chunks"])
@@ -437,7 +433,9 @@ async def test_ask_end_to_end_with_the_real_models(sample_index, embedder, setti
         assert shown == " ".join(s.text for s in answer.sentences if s.supported)  # only supported ones
         evidence = answer.sources[answer.evidence.source - 1]
         assert Path(evidence.path).name == "mutual_nda_northwind_bluefin.pdf" and evidence.page == 3
-        assert "thirty (30) days" in answer.text.lower() or answer.style == "generated"
+        # greedy, the bundled model writes one sentence, supported by clause 7.2: shown as written
+        assert (answer.style, answer.text) == ("generated",
+                                               "The written notice to terminate the Northwind Bluefin NDA is 30 days.")
         assert screen.query_one(SourcesPanel).query_one(OptionList).option_count == len(answer.sources)
 
 

@@ -39,6 +39,7 @@ class ReaderProcess:
     def __init__(self, limits: ReadLimits | None = None) -> None:
         self.limits = limits or ReadLimits()
         self._proc: subprocess.Popen | None = None
+        self._interrupted = False
 
     def __enter__(self) -> "ReaderProcess":
         return self
@@ -69,18 +70,13 @@ class ReaderProcess:
         goes, and each report restarts the time limit (a long scan is slow, not stuck)."""
         progress = next((a.on_ocr for a in args if isinstance(a, ReadOptions) and a.on_ocr), None)
         args = tuple(replace(a, on_ocr=None) if isinstance(a, ReadOptions) else a for a in args)
-        proc = self._start()
         seconds = self.limits.seconds
         deadline = time.monotonic() + seconds if seconds else None
         request = pickle.dumps((function, args, progress is not None), protocol=pickle.HIGHEST_PROTOCOL)
+        del args
         try:
-            try:
-                _send(proc, _HEADER.pack(len(request)) + request, deadline)
-            except BrokenPipeError:  # the child died idle (killed meanwhile): not this file's doing
-                self._death()
-                proc = self._start()
-                _send(proc, _HEADER.pack(len(request)) + request, deadline)
-            del request, args
+            proc = self._hand_over(_HEADER.pack(len(request)) + request, deadline)
+            del request
             while True:
                 kind, *rest = pickle.loads(_receive(proc, deadline))
                 if kind != "progress":
@@ -101,9 +97,28 @@ class ReaderProcess:
                                            "memory to read (a decompression bomb?)", path)
         raise DocumentError(rest[0], rest[1], path)
 
+    def _hand_over(self, frame: bytes, deadline: float | None) -> subprocess.Popen:
+        """Send a request; the child that has it, once it said so (its first reply to every request).
+        A child that dies before (killed while idle, maybe still dying when the file is sent: its
+        pipe takes the request, then closes unread) dies of something else than this file: the
+        request goes to a fresh child, once; not after ``interrupt``, which killed it on purpose."""
+        try:
+            proc = self._start()
+            _send(proc, frame, deadline)
+            _taken(proc, deadline)
+        except (EOFError, BrokenPipeError):
+            if self._interrupted:
+                raise
+            self._death()
+            proc = self._start()
+            _send(proc, frame, deadline)
+            _taken(proc, deadline)
+        return proc
+
     def interrupt(self) -> None:
         """Kill the child now, from any thread (a run being abandoned): a call waiting on it ends
         with the file skipped."""
+        self._interrupted = True
         proc = self._proc
         if proc is not None and proc.poll() is None:
             proc.kill()
@@ -151,6 +166,12 @@ def _send(proc: subprocess.Popen, payload: bytes, deadline: float | None) -> Non
         view = view[written:]
 
 
+def _taken(proc: subprocess.Popen, deadline: float | None) -> None:
+    """Wait for the child to say it has the whole request (its first reply to every request)."""
+    if _receive(proc, deadline) != _TAKEN:
+        raise RuntimeError("the reader process broke the protocol: a reply came before the request was taken")
+
+
 def _receive(proc: subprocess.Popen, deadline: float | None) -> bytes:
     fd = proc.stdout.fileno()
     (size,) = _HEADER.unpack(_read_exactly(fd, _HEADER.size, deadline))
@@ -194,13 +215,22 @@ def serve() -> None:
         if len(header) < _HEADER.size:
             return
         (size,) = _HEADER.unpack(header)
-        reply = _answer(requests.read(size), lambda *report: _write(replies, pickle.dumps(("progress", *report))))
+        reply = _answer(_take(requests, size, replies),
+                        lambda *report: _write(replies, pickle.dumps(("progress", *report))))
         _write(replies, reply)
         if reply == _OUT_OF_MEMORY:
             return  # the parent starts a fresh child: this heap is in pieces
 
 
 _OUT_OF_MEMORY = pickle.dumps(("memory",))
+_TAKEN = pickle.dumps(("taken",))
+
+
+def _take(requests, size: int, replies) -> bytes:
+    """A request's bytes, all read, and said so: from now on a death is the request's doing."""
+    request = requests.read(size)
+    _write(replies, _TAKEN)
+    return request
 
 
 def _write(replies, frame: bytes) -> None:
