@@ -14,10 +14,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from ragbox.answer.llm_slot import LlmSlot
 from ragbox.asking import Asking
 from ragbox.config import Settings
 from ragbox.errors import DocumentError, IndexBusyError, StoreError
+from ragbox.llm.llm_slot import LlmSlot
 from ragbox.offline import apply_offline_env
 from ragbox.privacy import make_private, private_dir, private_umask
 from ragbox.types import Answer, Hit, PageInContext, Table, TableCell, Where

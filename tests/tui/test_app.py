@@ -62,7 +62,7 @@ async def test_ask_streams_the_answer_one_checked_sentence_at_a_time(sample_engi
         await pilot.pause()
         assert block.phase == "done"
         answer = screen.conversation.last.answer
-        assert answer.text == "".join(fake_llm.tokens).strip() and answer.cited == [1]
+        assert answer.text == "".join(fake_llm.pieces).strip() and answer.cited == [1]
         assert answer.style == "generated" and all(s.supported for s in answer.sentences)
         assert "every sentence checked against its source ✓" in str(block.query_one(".answer-meta").render())
         # the [1] marker is a link to source 1 of this turn
@@ -272,7 +272,10 @@ async def test_watching_indexes_changes_while_the_app_is_open(make_engine, docs)
     assert [d.path.rsplit("/", 1)[-1] for d in engine.catalog.documents()].count("new_note.md") == 1
 
 
-async def test_switching_the_llm(sample_engine, tmp_path):
+async def test_switching_the_llm(sample_index, embedder, tmp_path):
+    """From a scripted LLM handed in (the scripted backend would script the new one too) to real ones."""
+    sample_engine = Engine(sample_index.settings.replace({"answer.style": "generate"}), embedder=embedder,
+                           generator=FakeGenerator())
     app = RagboxApp(sample_engine)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
@@ -306,6 +309,7 @@ async def test_switching_the_llm(sample_engine, tmp_path):
         assert sample_engine.generator.name == "other-model.gguf"
         await ask(pilot, NDA_Q, timeout=300)  # a real model on a shared 2-core machine
         assert screen.conversation.last.answer.model == "other-model.gguf"
+    sample_engine.close()
 
 
 async def test_a_crashing_model_fails_one_answer_and_the_app_keeps_the_conversation(
@@ -442,7 +446,7 @@ async def test_ask_end_to_end_with_the_real_models(sample_index, embedder, setti
 
 
 async def test_an_unsupported_answer_is_replaced_by_the_evidence(sample_engine, fake_llm):
-    fake_llm.tokens = ["Notice ", "is due ", "within 30 days ", "of signing."]
+    fake_llm.pieces = ["Notice ", "is due ", "within 30 days ", "of signing."]
     app = RagboxApp(sample_engine)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
