@@ -151,7 +151,7 @@ class Engine:
             self._vectors.close()
         self.llm.close()
 
-    # --- the LLM (see ``answer.llm_slot``) ---------------------------------------------------
+    # --- the LLM (see ``llm.llm_slot``) ------------------------------------------------------
     @property
     def generator(self):
         return self.llm.generator

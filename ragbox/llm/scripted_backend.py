@@ -1,14 +1,16 @@
-"""A scripted LLM, ``llm.backend = "scripted"``: no model, the same words for every prompt.
+"""A scripted LLM, ``llm.backend = "scripted"``: no model, an answer written by rule.
 
 For the tests of everything around the model (the CLI, ``serve``, MCP, the app) where the model's
 words do not matter: it is built, started, loaded and closed like a real backend. Its script is
-the pieces it is given; with none, the first sentence of the prompt's first source, cited [1].
+the pieces it is given; with none, the first sentence of the prompt's first source (of at
+least four words), cited [1].
 It keeps the prompts it was given; ``gate`` holds it before piece ``gate_at`` and ``delay``
 paces the pieces, so a test can act while an answer is being written.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from typing import Iterator
@@ -17,6 +19,7 @@ from ragbox.llm.generator import Generator, Prompt
 
 NO_SOURCE = "The scripted model was given no source."
 SCRIPTED_NAME = "scripted.gguf"  # its name when llm.model_path names none
+MIN_WORDS = 4  # a sentence shorter than this is a heading or a clause number ("9.", "Governing Law.")
 
 
 class ScriptedGenerator(Generator):
@@ -61,6 +64,7 @@ class ScriptedGenerator(Generator):
             return self.pieces
         if not prompt.sources:
             return [NO_SOURCE]
-        first = " ".join(prompt.sources[0].text.split()).split(". ")[0].rstrip(".")
+        sentences = re.split(r"(?<=[.!?])\s+", " ".join(prompt.sources[0].text.split()))
+        first = next((s for s in sentences if len(s.split()) >= MIN_WORDS), sentences[0]).rstrip(".!?")
         words = f"{first} [1].".split(" ")
         return [word + " " for word in words[:-1]] + words[-1:]

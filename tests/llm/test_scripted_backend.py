@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from click.testing import CliRunner
+
+from ragbox.cli import main
 from ragbox.config import LLMSettings, load_settings
 from ragbox.errors import ConfigError
 from ragbox.llm.generator import Generator, Prompt
@@ -59,3 +63,19 @@ def test_the_backend_setting_takes_only_known_backends():
     assert load_settings(environ={"RAGBOX_LLM__BACKEND": "scripted"}).llm.backend == "scripted"
     with pytest.raises(ConfigError, match="one of auto, scripted"):
         load_settings(environ={"RAGBOX_LLM__BACKEND": "gpt"})
+
+
+def test_ask_drives_the_real_path_with_the_scripted_backend(sample_index, monkeypatch):
+    """`ragbox ask` with no GGUF: the setting builds the scripted LLM, asking starts it, and its
+    answer (the first source's first sentence, cited) is checked and shown like a model's."""
+    for name, value in {"STORE__DIR": sample_index.settings.store.dir, "LLM__BACKEND": "scripted",
+                        "ANSWER__STYLE": "generate", "SERVE__USE": "false"}.items():
+        monkeypatch.setenv(f"RAGBOX_{name}", value)
+    monkeypatch.delenv("RAGBOX_CONFIG", raising=False)
+    result = CliRunner().invoke(main, ["ask", "--json", "Which state's law governs the NDA?"], catch_exceptions=False)
+    answer = json.loads(result.output)
+    said = ("Governing Law 9.1 This Agreement shall be governed by and construed in accordance with the laws of the "
+            "State of Delaware, without regard to its conflict of laws principles [1].")
+    assert (answer["answer"], answer["style"], answer["model"], answer["model_answer"]) == (
+        said, "generated", "scripted.gguf", None)
+    assert [(s["text"], s["supported"]) for s in answer["sentences"]] == [(said, True)]
