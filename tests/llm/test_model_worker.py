@@ -65,6 +65,17 @@ def test_the_worker_answers_and_counts_tokens_exactly_in_one_round_trip(worker):
     assert worker.info["llama_cpp_version"] == llama_cpp_version() and "AVX" in worker.info["system_info"]
 
 
+def test_a_request_the_model_refuses_is_one_error_and_leaves_the_worker_working(worker):
+    too_long = Prompt("completion", text=LONG.text * 2)  # more tokens than llm.n_ctx holds
+    worker.load()
+    pid = worker.pid
+    with pytest.raises(ModelError) as caught:
+        answer(worker, too_long)
+    assert caught.value.one_line() == ("The LLM failed: ValueError: Requested tokens (3362) exceed context window "
+                                       "of 2048")
+    assert answer(worker).strip() and worker.pid == pid
+
+
 def test_closing_the_stream_cancels_promptly_and_keeps_the_worker(worker):
     worker.load()
     pid = worker.pid
