@@ -36,7 +36,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 def model_path(spec: str) -> Path:
     from ragbox import bundled
-    from ragbox.answer.model_files import bundled_llm_path
+    from ragbox.llm.model_files import bundled_llm_path
 
     if spec == "bundled":
         return bundled_llm_path()
@@ -59,7 +59,7 @@ def one_run(path: str, threads: int, prompt_tokens: int, gen_tokens: int, n_ctx:
     import llama_cpp
     from llama_cpp import Llama
 
-    from ragbox.answer.generation import _silence_llama_logs
+    from ragbox.llm.llama_backend import _silence_llama_logs
 
     _silence_llama_logs()
     started = time.perf_counter()
@@ -102,8 +102,8 @@ def run_child(build_dir: str | None, args, path: Path, threads: int) -> dict:
 
 def worker_runs(path: Path, threads: int, args) -> dict:
     """Through ragbox's worker process: first token and streamed tokens/s, and cancel latency."""
-    from ragbox.answer.model_process import WorkerGenerator
-    from ragbox.answer.prompting import Prompt
+    from ragbox.llm.generator import Prompt
+    from ragbox.llm.model_process import WorkerGenerator
 
     generator = WorkerGenerator(path, n_ctx=args.n_ctx, threads=threads)
     started = time.perf_counter()
@@ -163,7 +163,7 @@ def main() -> None:
     if args.child:
         print(json.dumps(one_run(args.child, args.threads, args.prompt_tokens, args.gen_tokens, args.n_ctx)))
         return
-    from ragbox.answer.generation import free_cores
+    from ragbox.llm.llama_backend import free_cores
 
     threads = args.threads or free_cores()
     builds = ([] if args.skip_installed else [("installed", None)]) + [tuple(b.split("=", 1)) for b in args.build]

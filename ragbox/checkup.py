@@ -43,7 +43,7 @@ def run(engine, data_root: Path, config_path: str | None, network_check: bool) -
 
 # --- where every byte lives -------------------------------------------------------------------
 def storage(engine, data_root: Path) -> dict:
-    from ragbox.answer.model_files import cache_dir
+    from ragbox.paths import cache_dir
 
     indexes_root = data_root / "indexes"
     names = sorted(p.name for p in indexes_root.iterdir() if p.is_dir()) if indexes_root.is_dir() else []
@@ -59,7 +59,7 @@ def storage(engine, data_root: Path) -> dict:
 
 
 def models(settings) -> dict:
-    from ragbox.answer.model_files import resolve_llm_path
+    from ragbox.llm.model_catalog import model_folders, resolve
     from ragbox.store.embeddings import resolve_model_dir
 
     found: dict = {"status": "ok"}
@@ -72,7 +72,7 @@ def models(settings) -> dict:
     except RagboxError as exc:
         problems.append(exc.one_line())
     try:
-        path = resolve_llm_path(settings.llm.model_path)
+        path = resolve(settings.llm.model_path, model_folders(settings.llm.model_dirs)).path
         found["llm"] = {"path": str(path), "bytes": path.stat().st_size, "sha256": sha256_of(path)}
         if not settings.llm.model_path:
             expected = _bundled_llm_sha256()

@@ -84,6 +84,7 @@ class TableSettings:
 
 @dataclass(frozen=True)
 class LLMSettings:
+    backend: str = "auto"  # auto: model_path in a worker, or the server of base_url | scripted (for tests)
     model_path: str = ""  # a GGUF path or a name from `ragbox models`; empty: the bundled Gemma 3 270M
     model_dirs: str = ""  # more folders holding GGUF files, separated by ':' (a TOML list works too)
     prompt_style: str = "auto"  # auto | chat | completion
@@ -126,6 +127,7 @@ class Settings:
 
 
 _CHOICES = {
+    "llm.backend": ("auto", "scripted"),
     "llm.prompt_style": ("auto", "chat", "completion"),
     "retrieval.mode": ("hybrid", "vector", "lexical"),
     "embedding.backend": ("auto", "onnx", "onnx-int8", "torch"),

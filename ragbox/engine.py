@@ -14,10 +14,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from ragbox.answer.llm_slot import LlmSlot
 from ragbox.asking import Asking
 from ragbox.config import Settings
 from ragbox.errors import DocumentError, IndexBusyError, StoreError
+from ragbox.llm.llm_slot import LlmSlot
 from ragbox.offline import apply_offline_env
 from ragbox.privacy import make_private, private_dir, private_umask
 from ragbox.types import Answer, DocumentCard, Hit, PageInContext, Table, TableCell, Where
@@ -151,7 +151,7 @@ class Engine:
             self._vectors.close()
         self.llm.close()
 
-    # --- the LLM (see ``answer.llm_slot``) ---------------------------------------------------
+    # --- the LLM (see ``llm.llm_slot``) ------------------------------------------------------
     @property
     def generator(self):
         return self.llm.generator

@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+from ragbox.llm.scripted_backend import ScriptedGenerator  # noqa: F401  (the tests' stand-in LLM)
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_DOCS = REPO / "sample_docs"
 FIXTURES = REPO / "tests" / "fixtures"
@@ -286,23 +288,3 @@ def both_vector_stores(request) -> str:
     """For a ``store_url`` fixture parametrized ["embedded", "chroma-server"]: "" (the embedded
     store) or the url of a real Chroma server started for the test."""
     return "" if request.param == "embedded" else request.getfixturevalue("chroma_server")
-
-
-class ScriptedGenerator:
-    """Stands in for a GGUF: streams the same pieces for every prompt and keeps the prompts."""
-
-    name, context_size = "scripted.gguf", 2048
-
-    def __init__(self, pieces: str | list[str]) -> None:
-        self.pieces = [pieces] if isinstance(pieces, str) else list(pieces)
-        self.prompts: list = []
-
-    def prompt_style(self) -> str:
-        return "completion"
-
-    def count_tokens(self, text: str) -> int:
-        return len(text) // 4
-
-    def stream(self, prompt, max_tokens):
-        self.prompts.append(prompt)
-        yield from self.pieces

@@ -1,7 +1,10 @@
-"""Answer: from ranked passages to a cited answer.
+"""Answer: from ranked passages to a cited answer (the model runtime is ``ragbox.llm``).
 
-``prompting`` builds the grounded prompt, ``generation`` runs the LLM (the only module importing
-llama_cpp), ``model_files`` finds the GGUF, ``citations`` ties an answer to its sources and quotes
-them, ``followups`` makes a follow-up question standalone, ``conversation`` records the turns.
-May import: the shared top-level modules only (it is handed passages, not the store).
+``questions`` (what kind of answer a question wants), ``facts`` and ``places`` (normal forms),
+``extract`` (the evidence and the answer span), ``terms`` (a term's end from its start),
+``decision`` (found, unsure or not found), ``checking`` (each written sentence against its
+source), ``answering`` (all of it), ``cells`` (a review table's cells), ``grading``
+(``eval --answers``), ``citations``, ``prompting`` (the grounded prompt), ``followups`` (a
+follow-up made standalone), ``conversation`` (the turns).
+May import: ``ragbox.llm`` and the shared top-level modules (it is handed passages, not the store).
 """

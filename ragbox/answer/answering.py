@@ -22,11 +22,11 @@ from ragbox.answer.citations import best_quote, with_quotes
 from ragbox.answer.decision import decide
 from ragbox.answer.extract import Candidate, Similarity, candidates, in_document, title_of
 from ragbox.answer.facts import negated
-from ragbox.answer.generation import counted_in_one_batch
 from ragbox.answer.prompting import build_prompt
 from ragbox.answer.questions import EFFECTIVE_DATE, TERM, QuestionKind
 from ragbox.answer.sections import section_candidate
 from ragbox.answer.terms import spoken_date, term_end
+from ragbox.llm.generator import counted_in_one_batch
 from ragbox.text import fold_spaces, sentence_spans
 from ragbox.types import Answer, AnswerSentence, Evidence, Hit
 
@@ -202,7 +202,7 @@ class Answerer:
                     first_token = time.perf_counter() - mark
                 shown.add(piece)
         finally:
-            getattr(pieces, "close", lambda: None)()  # stops the model's generation at once
+            pieces.close()  # stops the model's generation at once
         if not cancelled:
             shown.finish()
         timings["first_token_s"] = first_token or 0.0

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+from ragbox.llm.generator import Prompt
 from ragbox.text import fold_spaces
 from ragbox.types import Hit
 
@@ -28,15 +28,6 @@ COMPLETION_EXAMPLE = (
 )
 # Chat templates add role markers around each message; this covers them generously.
 CHAT_OVERHEAD_TOKENS = 48
-
-
-@dataclass
-class Prompt:
-    style: str  # "completion" or "chat"
-    text: str = ""
-    messages: list[dict] = field(default_factory=list)
-    sources: list[Hit] = field(default_factory=list)
-    tokens: int = 0
 
 
 def source_label(hit: Hit) -> str:

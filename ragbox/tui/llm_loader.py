@@ -41,7 +41,7 @@ class LLMLoader:
                 self._set("error", self.current_name(), exc.one_line())
                 raise
             # A worker that crashed or was stopped reports itself not loaded: load it again.
-            if id(generator) in self._loaded and getattr(generator, "loaded", True):
+            if id(generator) in self._loaded and generator.loaded:
                 return generator
             self._set("loading", generator.name)
             try:

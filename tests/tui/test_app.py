@@ -21,7 +21,17 @@ from ragbox.tui.widgets.bars import IndexBar, ScopeBar
 from ragbox.tui.widgets.chat import AnswerBlock
 from ragbox.tui.widgets.sources import SourcesPanel
 
-from tui_support import FIRST_SENTENCE, FakeGenerator, ask, notifications, notified, ready, wait_for
+from tui_support import (
+    FIRST_SENTENCE,
+    SCRIPTED,
+    FakeGenerator,
+    ask,
+    notifications,
+    notified,
+    ready,
+    scripted_llm,
+    wait_for,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -58,8 +68,9 @@ async def test_ask_streams_the_answer_one_checked_sentence_at_a_time(sample_engi
         await pilot.pause()
         assert block.phase == "done"
         answer = screen.conversation.last.answer
-        assert answer.text == "".join(fake_llm.tokens).strip() and answer.cited == [1]
+        assert answer.text == "".join(fake_llm.pieces).strip() and answer.cited == [1]
         assert answer.style == "generated" and all(s.supported for s in answer.sentences)
+        assert (fake_llm.loads, fake_llm.starts) == (1, 1)  # warmed up by the app, started by the question
         assert "every sentence checked against its source ✓" in str(block.query_one(".answer-meta").render())
         # the [1] marker is a link to source 1 of this turn
         assert "[\\[1\\]](source:0:1)" in block.markdown.source
@@ -202,9 +213,9 @@ async def test_scope_dialog_sets_and_clears_a_path_pattern(sample_engine, fake_l
 
 
 async def test_reindex_shows_progress_and_the_summary_while_asking_still_works(make_engine, docs, embedder):
-    engine = make_engine()
+    engine = make_engine(**SCRIPTED)
     engine.index([docs])
-    engine.use_generator(FakeGenerator())
+    scripted_llm(engine)
     (docs / "clinical_notes" / "new_note.md").write_text("# Visit\nThe patient Omar Vance reported a sprained ankle.\n")
     (docs / "contracts" / "draft.docx").write_bytes(b"PK")
 
@@ -243,9 +254,9 @@ async def test_reindex_shows_progress_and_the_summary_while_asking_still_works(m
 
 
 async def test_watching_indexes_changes_while_the_app_is_open(make_engine, docs):
-    engine = make_engine(**{"index.ocr": "off"})
+    engine = make_engine(**{"index.ocr": "off", **SCRIPTED})
     engine.index([docs])
-    engine.use_generator(FakeGenerator())
+    scripted_llm(engine)
     app = RagboxApp(engine)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
@@ -268,7 +279,10 @@ async def test_watching_indexes_changes_while_the_app_is_open(make_engine, docs)
     assert [d.path.rsplit("/", 1)[-1] for d in engine.catalog.documents()].count("new_note.md") == 1
 
 
-async def test_switching_the_llm(sample_engine, tmp_path):
+async def test_switching_the_llm(sample_index, embedder, tmp_path):
+    """From a scripted LLM handed in (the scripted backend would script the new one too) to real ones."""
+    sample_engine = Engine(sample_index.settings.replace({"answer.style": "generate"}), embedder=embedder,
+                           generator=FakeGenerator())
     app = RagboxApp(sample_engine)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
@@ -302,6 +316,7 @@ async def test_switching_the_llm(sample_engine, tmp_path):
         assert sample_engine.generator.name == "other-model.gguf"
         await ask(pilot, NDA_Q, timeout=300)  # a real model on a shared 2-core machine
         assert screen.conversation.last.answer.model == "other-model.gguf"
+    sample_engine.close()
 
 
 async def test_a_crashing_model_fails_one_answer_and_the_app_keeps_the_conversation(
@@ -335,8 +350,8 @@ async def test_a_crashing_model_fails_one_answer_and_the_app_keeps_the_conversat
 
 
 async def test_errors_become_notifications_and_the_app_stays_usable(make_engine, docs):
-    empty = make_engine(**{"store.index": "nothing"})
-    empty.use_generator(FakeGenerator())
+    empty = make_engine(**{"store.index": "nothing", **SCRIPTED})
+    scripted_llm(empty)
     app = RagboxApp(empty)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
@@ -351,9 +366,9 @@ async def test_errors_become_notifications_and_the_app_stays_usable(make_engine,
 
 
 async def test_a_source_whose_file_is_gone_shows_the_indexed_passage(make_engine, docs):
-    engine = make_engine()
+    engine = make_engine(**SCRIPTED)
     engine.index([docs])
-    engine.use_generator(FakeGenerator())
+    scripted_llm(engine)
     app = RagboxApp(engine)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
@@ -440,7 +455,7 @@ async def test_ask_end_to_end_with_the_real_models(sample_index, embedder, setti
 
 
 async def test_an_unsupported_answer_is_replaced_by_the_evidence(sample_engine, fake_llm):
-    fake_llm.tokens = ["Notice ", "is due ", "within 30 days ", "of signing."]
+    fake_llm.pieces = ["Notice ", "is due ", "within 30 days ", "of signing."]
     app = RagboxApp(sample_engine)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
@@ -484,11 +499,12 @@ sys.path.insert(0, sys.argv[1])
 from ragbox.config import load_settings
 from ragbox.engine import Engine
 from ragbox.tui.app import RagboxApp
-from tui_support import FakeGenerator, ask, ready
+from tui_support import ask, ready, scripted_llm
 
 async def main():
-    llm = FakeGenerator()
-    app = RagboxApp(Engine(load_settings(), generator=llm))
+    engine = Engine(load_settings())  # RAGBOX_LLM__BACKEND=scripted
+    llm = scripted_llm(engine)
+    app = RagboxApp(engine)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
         await ask(pilot, "Which state's law governs the NDA?")
@@ -504,7 +520,7 @@ def test_the_app_answers_without_loading_torch(sample_index):
     """The app embeds questions with ONNX Runtime and reads a small index's vectors from the
     catalog: a fresh process asks a question and never imports torch or chromadb."""
     here = Path(__file__).resolve().parent
-    env = {**os.environ, "RAGBOX_STORE__DIR": sample_index.settings.store.dir,
+    env = {**os.environ, "RAGBOX_STORE__DIR": sample_index.settings.store.dir, "RAGBOX_LLM__BACKEND": "scripted",
            "PYTHONPATH": os.pathsep.join([str(here.parent.parent), str(here), str(here.parent)])}
     env.pop("RAGBOX_CONFIG", None)
     out = subprocess.run([sys.executable, "-c", TUI_SCRIPT, str(here)], env=env, capture_output=True, text=True,

@@ -9,7 +9,7 @@ from ragbox.engine import Engine
 from ragbox.tui.app import RagboxApp
 
 from support import start_writer, wait_until_locked, write_notes
-from tui_support import FakeGenerator, ask, notifications, notified, ready
+from tui_support import SCRIPTED, ask, notifications, notified, ready, scripted_llm
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
@@ -20,7 +20,8 @@ async def test_the_app_answers_while_another_process_indexes(tmp_path, make_engi
     seed.index([docs])
     more = tmp_path / "more"
     write_notes(more, 150)
-    engine = Engine(seed.settings, embedder=embedder, generator=FakeGenerator())
+    engine = Engine(seed.settings.replace(SCRIPTED), embedder=embedder)
+    scripted_llm(engine)
     writer = start_writer(store, docs, more)
     try:
         wait_until_locked(engine.index_dir / "write.lock", writer)

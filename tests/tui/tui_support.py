@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 from support import ScriptedGenerator
@@ -13,38 +12,21 @@ ANSWER_TOKENS = ["Either party may terminate ", "the NDA with thirty (30) days' 
                  "Either party may do so ", "at any time [1]."]
 
 
-class FakeGenerator(ScriptedGenerator):
-    """Stands in for the GGUF model: yields fixed tokens; ``gate`` can hold it before token
-    ``gate_at`` (by default, once the first sentence is complete)."""
+SCRIPTED = {"llm.backend": "scripted"}  # the app's stand-in LLM
 
-    def __init__(self, tokens=None, name: str = "fake-llm.gguf", gate: threading.Event | None = None,
-                 delay: float = 0.0, gate_at: int = 3) -> None:
-        super().__init__(list(tokens or ANSWER_TOKENS))
-        self.name = name
-        self.gate = gate
-        self.gate_at = gate_at
-        self.delay = delay
-        self.loads = 0
 
-    @property
-    def tokens(self) -> list[str]:
-        return self.pieces
+def FakeGenerator(tokens=None, name: str = "fake-llm.gguf", **kwargs) -> ScriptedGenerator:  # noqa: N802
+    """The scripted LLM writing ``tokens`` (two supported sentences about the NDA by default);
+    ``gate`` holds it before piece ``gate_at`` (by default, once the first sentence is complete)."""
+    return ScriptedGenerator(list(tokens or ANSWER_TOKENS), name=name, **kwargs)
 
-    @tokens.setter
-    def tokens(self, tokens: list[str]) -> None:
-        self.pieces = list(tokens)
 
-    def load(self) -> None:
-        self.loads += 1
-
-    def stream(self, prompt, max_tokens):
-        self.prompts.append(prompt)
-        for i, token in enumerate(self.pieces):
-            if i == self.gate_at and self.gate is not None:
-                self.gate.wait(30)
-            if self.delay:
-                time.sleep(self.delay)
-            yield token
+def scripted_llm(engine) -> ScriptedGenerator:
+    """The LLM of an engine built with ``SCRIPTED`` (built now, as the slot builds any), set to
+    write the app's default answer."""
+    llm = engine.generator
+    llm.name, llm.pieces = "fake-llm.gguf", list(ANSWER_TOKENS)
+    return llm
 
 
 async def wait_for(pilot, condition, timeout: float = 30.0, what: str = "condition") -> None:

@@ -75,11 +75,17 @@ def discover(model_dirs: Iterable[Path] = (), environ: Mapping[str, str] | None 
     return unique
 
 
+def model_folders(setting: str) -> list[Path]:
+    """The folders of ``llm.model_dirs`` (separated by ``os.pathsep``)."""
+    return [Path(p).expanduser() for p in setting.split(os.pathsep) if p.strip()]
+
+
 def resolve(name: str, model_dirs: Iterable[Path] = (), environ: Mapping[str, str] | None = None,
             home: Path | None = None) -> ModelEntry:
-    """The model ``name`` means: a GGUF path, a name from ``discover``, or a unique part of one."""
+    """The model ``name`` means: a GGUF path, a name from ``discover``, or a unique part of one
+    (empty: the bundled model). The one resolver: the engine's LLM and ``ragbox doctor`` use it."""
     if not name:
-        from ragbox.answer.model_files import bundled_llm_path
+        from ragbox.llm.model_files import bundled_llm_path
 
         return ModelEntry(bundled.LLM_FILE.removesuffix(".gguf"), bundled_llm_path(), "bundled")
     path = Path(name).expanduser()
@@ -110,7 +116,7 @@ def _looks_like_a_tag(name: str) -> bool:
 
 def _located(entry: ModelEntry) -> ModelEntry:
     if entry.source == "bundled" and not entry.path.is_file():
-        from ragbox.answer.model_files import bundled_llm_path
+        from ragbox.llm.model_files import bundled_llm_path
 
         return ModelEntry(entry.name, bundled_llm_path(), entry.source)
     return entry
@@ -119,7 +125,7 @@ def _located(entry: ModelEntry) -> ModelEntry:
 def _bundled(assemble: bool = True) -> list[ModelEntry]:
     """The bundled models. The base one is assembled from its package into the cache on first use."""
     entries = []
-    from ragbox.answer.model_files import bundled_llm_path, cache_dir
+    from ragbox.llm.model_files import bundled_llm_path, cache_dir
 
     try:
         path = bundled_llm_path() if assemble else cache_dir() / "models" / bundled.LLM_FILE

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ragbox.answer.gguf_header import GGUFHeader
+from ragbox.llm.gguf_header import GGUFHeader
 
 # llama.cpp's llama_ftype (general.file_type) -> the quantization's usual name
 FILE_TYPES = {
@@ -156,7 +156,7 @@ def split_parts(path: Path) -> list[Path]:
 def describe(entry, n_ctx: int, available: int) -> dict:
     """One model of ``model_catalog.discover`` as ``ragbox models`` lists it (``error`` when its
     header cannot be read: the rest stay empty)."""
-    from ragbox.answer.gguf_header import GGUFFormatError, read_header
+    from ragbox.llm.gguf_header import GGUFFormatError, read_header
 
     row = {"name": entry.name, "source": entry.source, "path": str(entry.path), "architecture": "",
            "parameters": "", "quantization": "", "size_bytes": 0, "context_length": None,
@@ -177,7 +177,7 @@ def describe(entry, n_ctx: int, available: int) -> dict:
 
 def transparency(entry) -> dict:
     """Licence, base model and openness, each with where it came from; nothing is guessed."""
-    from ragbox.answer.gguf_header import read_header
+    from ragbox.llm.gguf_header import read_header
 
     header = read_header(entry.path)
     facts = {}

@@ -1,4 +1,4 @@
-"""The model worker: ``python -m ragbox.answer.model_worker``, the only process that runs llama.cpp.
+"""The model worker: ``python -m ragbox.llm.model_worker``, the only process that runs llama.cpp.
 
 ragbox starts it with ``model_process.WorkerGenerator`` and speaks JSON lines with it: the first
 line on stdin loads a model, later lines ask for token counts or a generation, or cancel one.
@@ -8,7 +8,7 @@ a segfault, the out-of-memory killer), only this process dies and ragbox reports
 
 Requests:  {"op": "load", "model_path", "n_ctx", "threads", "temperature", "seed", "prompt_style"}
            {"op": "count", "texts": [...]}
-           {"op": "generate", "id", "prompt": {"style", "text", "messages"}, "max_tokens", "grammar"}
+           {"op": "generate", "id", "prompt": {"style", "text", "messages"}, "max_tokens"}
            {"op": "cancel", "id"}
 Replies:   {"type": "ready", ...model facts} | {"type": "counts", "counts": [...]}
            {"type": "piece", "id", "text"} ... then {"type": "done" | "cancelled", "id", "pieces"}
@@ -26,8 +26,8 @@ import sys
 import threading
 import time
 
-from ragbox.answer import worker_faults
 from ragbox.errors import RagboxError
+from ragbox.llm import worker_faults
 
 ALIVE_INTERVAL_S = 0.5
 
@@ -82,7 +82,7 @@ class Worker:
     def load(self, request: dict) -> None:
         from pathlib import Path
 
-        from ragbox.answer.generation import LlamaCppGenerator, library_version, system_info
+        from ragbox.llm.llama_backend import LlamaCppGenerator, library_version, system_info
 
         started = time.perf_counter()
         generator = LlamaCppGenerator(Path(request["model_path"]), request["n_ctx"], request.get("threads", 0),
@@ -101,7 +101,7 @@ class Worker:
         self.send({"type": "counts", "counts": self.generator.count_tokens_many(request["texts"])})
 
     def generate(self, request: dict) -> None:
-        from ragbox.answer.prompting import Prompt
+        from ragbox.llm.generator import Prompt
 
         ident = request["id"]
         spec = request["prompt"]
@@ -110,7 +110,7 @@ class Worker:
         self.current = ident
         pieces = 0
         try:
-            for text in self.generator.stream(prompt, request["max_tokens"], request.get("grammar")):
+            for text in self.generator.stream(prompt, request["max_tokens"]):
                 if self.should_stop():
                     break
                 self.send({"type": "piece", "id": ident, "text": text})

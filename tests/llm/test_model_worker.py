@@ -10,11 +10,11 @@ import time
 
 import pytest
 
-from ragbox.answer.crash_reports import llama_cpp_version
-from ragbox.answer.model_files import bundled_llm_path
-from ragbox.answer.model_process import WorkerGenerator
-from ragbox.answer.prompting import Prompt
 from ragbox.errors import ModelError
+from ragbox.llm.crash_reports import llama_cpp_version
+from ragbox.llm.generator import Prompt
+from ragbox.llm.model_files import bundled_llm_path
+from ragbox.llm.model_process import WorkerGenerator
 
 pytestmark = pytest.mark.slow
 
@@ -29,8 +29,8 @@ def worker():
     generator.close()
 
 
-def answer(generator, prompt=QUESTION, max_tokens=16, grammar=None) -> str:
-    return "".join(generator.stream(prompt, max_tokens, grammar))
+def answer(generator, prompt=QUESTION, max_tokens=16) -> str:
+    return "".join(generator.stream(prompt, max_tokens))
 
 
 def fault(monkeypatch, tmp_path, spec: str) -> None:
@@ -49,7 +49,7 @@ def gone(pid: int) -> bool:
 
 
 def test_the_worker_answers_and_counts_tokens_exactly_in_one_round_trip(worker):
-    from ragbox.answer.generation import LlamaCppGenerator
+    from ragbox.llm.llama_backend import LlamaCppGenerator
 
     texts = ["hello world", "Either party may terminate this Agreement [1].", "", "ünïcødé — 30 days' notice"]
     in_process = LlamaCppGenerator(bundled_llm_path(), n_ctx=2048)
@@ -65,15 +65,15 @@ def test_the_worker_answers_and_counts_tokens_exactly_in_one_round_trip(worker):
     assert worker.info["llama_cpp_version"] == llama_cpp_version() and "AVX" in worker.info["system_info"]
 
 
-def test_grammar_constrains_the_answer(worker):
-    prompt = Prompt("completion", text="Is Paris in France? Answer yes or no:")
-    assert answer(worker, prompt, 4, grammar='root ::= " yes" | " no"') in (" yes", " no")
+def test_a_request_the_model_refuses_is_one_error_and_leaves_the_worker_working(worker):
+    too_long = Prompt("completion", text=LONG.text * 2)  # more tokens than llm.n_ctx holds
+    worker.load()
     pid = worker.pid
-    with pytest.raises(ModelError) as caught:  # llama.cpp itself would crash on it: checked first
-        answer(worker, prompt, 4, grammar="root ::= (")
-    assert caught.value.one_line() == "Bad grammar: llama.cpp cannot parse it: parse: error parsing grammar: " \
-                                      "expecting ')' at root ::= ("
-    assert answer(worker).strip() and worker.pid == pid  # a bad request leaves the worker working
+    with pytest.raises(ModelError) as caught:
+        answer(worker, too_long)
+    assert caught.value.one_line() == ("The LLM failed: ValueError: Requested tokens (3362) exceed context window "
+                                       "of 2048")
+    assert answer(worker).strip() and worker.pid == pid
 
 
 def test_closing_the_stream_cancels_promptly_and_keeps_the_worker(worker):
@@ -167,7 +167,7 @@ def test_a_hung_worker_is_stopped_after_the_timeout(monkeypatch, tmp_path):
 def test_a_model_that_does_not_fit_is_refused_with_the_numbers(monkeypatch):
     import psutil
 
-    from ragbox.answer.crash_reports import check_fits
+    from ragbox.llm.crash_reports import check_fits
 
     assert check_fits(bundled_llm_path(), "x", 2048)["weights"] == bundled_llm_path().stat().st_size
     real = psutil.virtual_memory()

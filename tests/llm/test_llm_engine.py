@@ -8,11 +8,11 @@ import time
 
 import pytest
 
-from ragbox.answer.crash_reports import portable_build_command
-from ragbox.answer.model_process import WorkerGenerator
 from ragbox.bundled import chat_llm_path
 from ragbox.engine import Engine
 from ragbox.errors import ModelError
+from ragbox.llm.crash_reports import portable_build_command
+from ragbox.llm.model_process import WorkerGenerator
 
 NDA_Q = "How many days of written notice are needed to terminate the Northwind Bluefin NDA?"
 

@@ -22,9 +22,9 @@ import weakref
 from pathlib import Path
 from typing import Iterator
 
-from ragbox.answer import crash_reports
-from ragbox.answer.prompting import Prompt
 from ragbox.errors import ModelError
+from ragbox.llm import crash_reports
+from ragbox.llm.generator import Generator, Prompt
 
 POLL_S = 0.1  # a quiet stream yields "" this often, so the caller can notice a cancel
 STOP_WAIT_S = 3.0  # how long a closing worker gets to exit before it is killed
@@ -113,7 +113,7 @@ def _stop_quietly(process: _Process) -> None:
         pass
 
 
-class WorkerGenerator:
+class WorkerGenerator(Generator):
     """The ``Generator`` the engine uses: same interface as ``LlamaCppGenerator``, model in a child."""
 
     def __init__(self, model_path: Path, n_ctx: int, threads: int = 0, temperature: float = 0.0,
@@ -179,7 +179,7 @@ class WorkerGenerator:
         self.starts += 1
         root = str(Path(__file__).resolve().parents[2])  # so the child imports this very ragbox
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
-        process = _Process([sys.executable, "-m", "ragbox.answer.model_worker"], env)
+        process = _Process([sys.executable, "-m", "ragbox.llm.model_worker"], env)
         weakref.finalize(self, _stop_quietly, process)
         self._process = process
         process.send({"op": "load", "model_path": str(self.model_path), "n_ctx": self.context_size,
@@ -262,12 +262,12 @@ class WorkerGenerator:
                     self._token_counts.popitem(last=False)
             return [self._token_counts[t] for t in texts]
 
-    def stream(self, prompt: Prompt, max_tokens: int, grammar: str | None = None) -> Iterator[str]:
+    def stream(self, prompt: Prompt, max_tokens: int) -> Iterator[str]:
         with self._lock:
             process = self._ready()
             self._next_id += 1
             ident = self._next_id
-            process.send({"op": "generate", "id": ident, "max_tokens": max_tokens, "grammar": grammar,
+            process.send({"op": "generate", "id": ident, "max_tokens": max_tokens,
                           "prompt": {"style": prompt.style, "text": prompt.text, "messages": prompt.messages}})
             finished = False
             try:

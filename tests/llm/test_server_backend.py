@@ -13,12 +13,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ragbox.answer.prompting import Prompt
-from ragbox.answer.server_backend import ServerGenerator
 from ragbox.bundled import chat_llm_path
 from ragbox.config import load_settings
 from ragbox.engine import Engine
 from ragbox.errors import ConfigError, ModelError
+from ragbox.llm.generator import Prompt
+from ragbox.llm.server_backend import ServerGenerator
 
 pytestmark = pytest.mark.slow
 
@@ -72,11 +72,13 @@ def test_answers_stream_from_the_server_with_citations(sample_index, server):
     tokens = []
     answer = engine.ask("Which law governs the master services agreement?", on_token=tokens.append)
     engine.close()
-    assert answer.found and answer.sentences  # the server's model wrote it; each sentence was checked
-    shown = " ".join(s.text for s in answer.sentences if s.supported)
-    # only supported sentences reached the user, or, when none was, the answer from the evidence
-    assert "".join(tokens).strip() == (shown if answer.style == "generated" else answer.text)
-    assert answer.style == "generated" or answer.model_text and not shown
+    # The server's model wrote it (greedy: the same words every run) and each sentence was checked:
+    # smollm2 135M invents a law, so none is supported and none reaches the user; the answer is the
+    # one taken from the evidence.
+    assert answer.model_text.startswith("The law governing the master services agreement is the Federal Law 142-A")
+    assert len(answer.sentences) == 5 and not any(s.supported for s in answer.sentences)
+    assert (answer.found, answer.style, answer.text, "".join(tokens)) == (True, "extracted", "New York [1]",
+                                                                          "New York [1]")
     assert answer.model == f"smollm2 @ {server.split('/')[2]}"
     assert Path(answer.sources[0].path).name == "services_agreement_acme_globex.pdf"
 
@@ -105,12 +107,6 @@ def test_closing_the_stream_stops_the_servers_generation(server):
         time.sleep(0.05)
     short = "".join(generator.stream(Prompt("chat", messages=[{"role": "user", "content": "Say hi."}]), 4))
     assert first and short
-
-
-def test_a_grammar_reaches_the_server(server):
-    generator = ServerGenerator(server)
-    question = Prompt("chat", messages=[{"role": "user", "content": "Is Paris in France? Answer yes or no."}])
-    assert "".join(generator.stream(question, 4, grammar='root ::= "yes" | "no"')) in ("yes", "no")
 
 
 def test_server_errors_are_one_line(server):

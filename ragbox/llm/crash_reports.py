@@ -39,7 +39,7 @@ def crash_error(model_path: Path, name: str, status: int | None, stderr_tail: li
         if number == signal.SIGKILL:
             need = ""
             if memory:
-                from ragbox.answer.model_facts import describe_memory, gb
+                from ragbox.llm.model_facts import describe_memory, gb
 
                 need = (f"{name} needs about {describe_memory(memory, n_ctx)} and "
                         f"{gb(memory['available'])} was available when it loaded; ")
@@ -78,8 +78,8 @@ def check_fits(model_path: Path, name: str, n_ctx: int) -> dict:
     """What the model needs, with the memory available now; refuses one that does not fit."""
     import psutil
 
-    from ragbox.answer.gguf_header import GGUFFormatError, read_header
-    from ragbox.answer.model_facts import describe_memory, gb, memory_needed, split_parts
+    from ragbox.llm.gguf_header import GGUFFormatError, read_header
+    from ragbox.llm.model_facts import describe_memory, gb, memory_needed, split_parts
 
     try:
         header = read_header(model_path)

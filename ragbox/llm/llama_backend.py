@@ -7,53 +7,13 @@ talks to the worker through ``model_process.WorkerGenerator``, which has the sam
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
 import threading
 from pathlib import Path
-from typing import Callable, Iterator, Protocol
+from typing import Callable, Iterator
 
-from ragbox.answer.prompting import Prompt
 from ragbox.cpu import free_cores
 from ragbox.errors import ModelError
-
-COMPLETION_STOPS = ["\n\n", "\nQuestion:", "\nSources:", "\n["]
-
-
-class Generator(Protocol):
-    """What the engine asks of an LLM. ``stream`` yields text pieces; a piece may be empty (the
-    model is still reading the prompt), so a caller can notice a cancel between pieces. Closing the
-    iterator stops the generation. ``grammar`` is GBNF text that constrains the output."""
-
-    name: str
-    context_size: int
-
-    def prompt_style(self) -> str: ...
-
-    def count_tokens(self, text: str) -> int: ...
-
-    def stream(self, prompt: Prompt, max_tokens: int, grammar: str | None = None) -> Iterator[str]: ...
-
-
-def counted_in_one_batch(generator, build: Callable[[Callable[[str], int]], object]):
-    """``build(count_tokens)`` with the token counts fetched in one batch: a first pass records the
-    texts ``build`` measures, the model counts them all at once (one round trip to its worker),
-    and the real pass reads the counts; a text only the real pass measures is counted alone."""
-    many = getattr(generator, "count_tokens_many", None)
-    if many is None:
-        return build(generator.count_tokens)
-    seen: list[str] = []
-    build(lambda text: seen.append(text) or 0)
-    counts = dict(zip(seen, many(seen)))
-
-    def count(text: str) -> int:
-        if text not in counts:
-            counts[text] = generator.count_tokens(text)
-        return counts[text]
-
-    return build(count)
-
+from ragbox.llm.generator import COMPLETION_STOPS, Generator, Prompt
 
 _LOG_CALLBACK = None
 
@@ -74,7 +34,7 @@ def _silence_llama_logs() -> None:
         llama_cpp.llama_log_set(_LOG_CALLBACK, ctypes.c_void_p())
 
 
-class LlamaCppGenerator:
+class LlamaCppGenerator(Generator):
     def __init__(self, model_path: Path, n_ctx: int, threads: int = 0, temperature: float = 0.0,
                  seed: int = 0, prompt_style: str = "auto") -> None:
         if not Path(model_path).is_file():
@@ -144,13 +104,12 @@ class LlamaCppGenerator:
     def count_tokens_many(self, texts: list[str]) -> list[int]:
         return [self.count_tokens(text) for text in texts]
 
-    def stream(self, prompt: Prompt, max_tokens: int, grammar: str | None = None) -> Iterator[str]:
+    def stream(self, prompt: Prompt, max_tokens: int) -> Iterator[str]:
         llm = self._load()
-        constraint = _grammar(llm, grammar) if grammar else None
         if prompt.style == "chat":
             chunks = llm.create_chat_completion(
                 messages=prompt.messages, max_tokens=max_tokens, temperature=self.temperature,
-                seed=self.seed, stream=True, grammar=constraint)
+                seed=self.seed, stream=True)
             for chunk in chunks:
                 text = chunk["choices"][0]["delta"].get("content")
                 if text:
@@ -158,46 +117,11 @@ class LlamaCppGenerator:
         else:
             chunks = llm.create_completion(
                 prompt=prompt.text, max_tokens=max_tokens, temperature=self.temperature,
-                seed=self.seed, stop=COMPLETION_STOPS, stream=True, grammar=constraint)
+                seed=self.seed, stop=COMPLETION_STOPS, stream=True)
             for chunk in chunks:
                 text = chunk["choices"][0]["text"]
                 if text:
                     yield text
-
-
-def _grammar(llm, text: str):
-    """A ``LlamaGrammar`` for GBNF ``text``, parsed here first: llama-cpp-python hands an invalid
-    grammar to the sampler unchecked, and llama.cpp then crashes with SIGSEGV."""
-    import llama_cpp
-    from llama_cpp import LlamaGrammar
-
-    vocab = llama_cpp.llama_model_get_vocab(llm._model.model)
-    with _captured_stderr() as said:
-        sampler = llama_cpp.llama_sampler_init_grammar(vocab, text.encode("utf-8"), b"root")
-    if not sampler:
-        why = " ".join(line.strip() for line in said if line.strip())[:300] or "no rule 'root'?"
-        raise ModelError("Bad grammar", f"llama.cpp cannot parse it: {why}")
-    llama_cpp.llama_sampler_free(sampler)
-    return LlamaGrammar.from_string(text, verbose=False)
-
-
-@contextlib.contextmanager
-def _captured_stderr():
-    """What C code writes to fd 2 meanwhile, as a list of lines filled on exit."""
-    import tempfile
-
-    lines: list[str] = []
-    with tempfile.TemporaryFile() as sink:
-        sys.stderr.flush()
-        saved = os.dup(2)
-        os.dup2(sink.fileno(), 2)
-        try:
-            yield lines
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-            sink.seek(0)
-            lines.extend(sink.read().decode("utf-8", "replace").splitlines())
 
 
 def system_info() -> str:

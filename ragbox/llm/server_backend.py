@@ -17,16 +17,15 @@ import threading
 from typing import Iterator
 from urllib.parse import urlsplit
 
-from ragbox.answer.generation import COMPLETION_STOPS
-from ragbox.answer.prompting import Prompt
 from ragbox.errors import ModelError
+from ragbox.llm.generator import COMPLETION_STOPS, Generator, Prompt
 
 POLL_S = 0.1
 BYTES_PER_TOKEN_ESTIMATE = 3  # tokenizers average about 4 characters of English a token: 3 is generous
 _END = object()
 
 
-class ServerGenerator:
+class ServerGenerator(Generator):
     def __init__(self, base_url: str, model: str = "", api_key: str = "", n_ctx: int = 2048,
                  temperature: float = 0.0, seed: int = 0, prompt_style: str = "auto",
                  timeout_s: float = 60.0) -> None:
@@ -118,13 +117,11 @@ class ServerGenerator:
                     read(self._request("POST", url, json=make(text)).json()) - base)
         return lambda text: math.ceil(len(text.encode("utf-8")) / BYTES_PER_TOKEN_ESTIMATE)
 
-    def stream(self, prompt: Prompt, max_tokens: int, grammar: str | None = None) -> Iterator[str]:
+    def stream(self, prompt: Prompt, max_tokens: int) -> Iterator[str]:
         self.load()
         body = {"max_tokens": max_tokens, "temperature": self.temperature, "seed": self.seed, "stream": True}
         if self.model:
             body["model"] = self.model
-        if grammar:
-            body["grammar"] = grammar  # llama-server, llama_cpp.server; other servers ignore it
         if prompt.style == "chat":
             url, body["messages"] = f"{self.base_url}/chat/completions", prompt.messages
         else:

@@ -8,18 +8,25 @@ from pathlib import Path
 
 from ragbox.config import LLMSettings
 from ragbox.errors import RagboxError
+from ragbox.llm.generator import Generator, Prompt
 
 
-def make_generator(cfg: LLMSettings, model: str | None, model_dirs: list[Path]):
-    """``model`` (a GGUF path or a model name; None: ``llm.model_path``) in a worker process, or the
-    server of ``llm.base_url`` (``model``, else ``llm.model``, naming the server's model)."""
+def make_generator(cfg: LLMSettings, model: str | None, model_dirs: list[Path]) -> Generator:
+    """The backend ``llm.backend`` names: ``model`` (a GGUF path or a model name; None:
+    ``llm.model_path``) in a worker process, or the server of ``llm.base_url`` (``model``, else
+    ``llm.model``, naming the server's model); or the scripted stand-in."""
+    if cfg.backend == "scripted":
+        from ragbox.llm.scripted_backend import SCRIPTED_NAME, ScriptedGenerator
+
+        return ScriptedGenerator(name=model or cfg.model_path or SCRIPTED_NAME, context_size=cfg.n_ctx,
+                                 prompt_style=cfg.prompt_style)
     if cfg.base_url:
-        from ragbox.answer.server_backend import ServerGenerator
+        from ragbox.llm.server_backend import ServerGenerator
 
         return ServerGenerator(cfg.base_url, model or cfg.model, cfg.api_key, cfg.n_ctx, cfg.temperature,
                                cfg.seed, cfg.prompt_style, cfg.timeout_s)
-    from ragbox.answer.model_catalog import resolve
-    from ragbox.answer.model_process import WorkerGenerator
+    from ragbox.llm.model_catalog import resolve
+    from ragbox.llm.model_process import WorkerGenerator
 
     entry = resolve(cfg.model_path if model is None else model, model_dirs)
     # A file is known by its file name; a model in a store by its name there (an Ollama blob's
@@ -32,8 +39,8 @@ def make_generator(cfg: LLMSettings, model: str | None, model_dirs: list[Path]):
 def list_models(cfg: LLMSettings, model_dirs: list[Path], in_use: str) -> list[dict]:
     import psutil
 
-    from ragbox.answer.model_catalog import discover
-    from ragbox.answer.model_facts import describe
+    from ragbox.llm.model_catalog import discover
+    from ragbox.llm.model_facts import describe
 
     available = psutil.virtual_memory().available
     rows = [describe(entry, cfg.n_ctx, available) for entry in discover(model_dirs)]
@@ -50,8 +57,8 @@ def list_models(cfg: LLMSettings, model_dirs: list[Path], in_use: str) -> list[d
 def model_info(cfg: LLMSettings, name: str, model_dirs: list[Path]) -> dict:
     import psutil
 
-    from ragbox.answer.model_catalog import resolve
-    from ragbox.answer.model_facts import describe, transparency
+    from ragbox.llm.model_catalog import resolve
+    from ragbox.llm.model_facts import describe, transparency
 
     entry = resolve(name, model_dirs)
     row = describe(entry, cfg.n_ctx, psutil.virtual_memory().available)
@@ -60,11 +67,9 @@ def model_info(cfg: LLMSettings, name: str, model_dirs: list[Path]) -> dict:
     return row
 
 
-def check(generator) -> dict:
+def check(generator: Generator) -> dict:
     """Load ``generator`` and have it write a few tokens. A crash, a hang or a load failure is
     ``ok: False`` with the one-line reason; ``detail`` is always one line."""
-    from ragbox.answer.prompting import Prompt
-
     try:
         started = time.perf_counter()
         generator.load()
@@ -76,7 +81,7 @@ def check(generator) -> dict:
         started = time.perf_counter()
         pieces = [piece for piece in generator.stream(prompt, 8) if piece]
         wrote = time.perf_counter() - started
-        info = getattr(generator, "info", None) or {}
+        info = generator.info
     except RagboxError as exc:
         return {"ok": False, "model": generator.name, "detail": exc.one_line()}
     detail = f"runs here: loaded in {loaded:.1f} s, wrote {len(pieces)} pieces in {wrote:.1f} s"

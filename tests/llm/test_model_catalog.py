@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from ragbox.answer.gguf_header import GGUFFormatError, read_header
-from ragbox.answer.model_catalog import ModelEntry, discover, resolve
-from ragbox.answer.model_facts import describe, memory_needed, transparency
-from ragbox.answer.model_files import bundled_llm_path
 from ragbox.bundled import chat_llm_path
 from ragbox.errors import ModelError
+from ragbox.llm.gguf_header import GGUFFormatError, read_header
+from ragbox.llm.model_catalog import ModelEntry, discover, resolve
+from ragbox.llm.model_facts import describe, memory_needed, transparency
+from ragbox.llm.model_files import bundled_llm_path
 
 from support import link, ollama_model, sha256
 

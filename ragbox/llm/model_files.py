@@ -1,4 +1,4 @@
-"""Locating the LLM: the user's GGUF, or the bundled Gemma 3 270M assembled once into the cache."""
+"""The bundled Gemma 3 270M, assembled once into the cache (``model_catalog.resolve`` finds every other model)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,6 @@ from pathlib import Path
 from ragbox import bundled
 from ragbox.errors import ModelError
 from ragbox.paths import cache_dir
-
-
-def resolve_llm_path(configured: str) -> Path:
-    if configured:
-        path = Path(configured).expanduser()
-        if not path.is_file():
-            raise ModelError("LLM model file not found", "check llm.model_path or --model", path)
-        return path
-    return bundled_llm_path()
 
 
 def bundled_llm_path() -> Path:
