@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from ragbox.answer.sections import section_value
 from ragbox.engine import Engine
 from ragbox.errors import StoreError
 from ragbox.ingest.loaders import load
@@ -20,11 +21,20 @@ EXPECTED = {
     "mutual_nda_northwind_bluefin.pdf": [("Delaware", 3), ("", None), ("", None)],
     "services_agreement_acme_globex.pdf": [("New York", 3), ("Successive one (1) year renewal terms", 2),
                                            ("", None)],
-    "2026-02-20_robert_kline_hypertension.txt": [("148/92", None), ("Amlodipine 5 mg", None)],
-    "2026-03-14_jane_doe_followup.txt": [("132/80", None), ("Metformin 1000 mg", None)],
-    "2026-03-27_linda_marsh_knee_postop.md": [("128/76", None), ("Apixaban 2.5 mg", None)],
-    # its new medication is "fluticasone nasal spray 50 mcg", which facts.doses reads as "Spray 50 mcg"
-    "2026-04-02_john_roe_asthma.md": [("124/78", None), (None, None)],
+    # current medications: the note's MEDICATIONS section, its items joined (answer.sections)
+    "2026-02-20_robert_kline_hypertension.txt": [("148/92", None), (
+        "Lisinopril 20 mg by mouth once daily; Ibuprofen 400 mg by mouth as needed for back pain, about 3 times per "
+        "week", None)],
+    "2026-03-14_jane_doe_followup.txt": [("132/80", None), (
+        "Metformin 1000 mg by mouth twice daily; Lisinopril 10 mg by mouth once daily; Atorvastatin 20 mg by mouth "
+        "once daily at bedtime; Aspirin 81 mg by mouth once daily", None)],
+    "2026-03-27_linda_marsh_knee_postop.md": [("128/76", None), (
+        "Acetaminophen 1000 mg by mouth every 8 hours; Oxycodone 5 mg by mouth every 6 hours as needed for severe "
+        "pain; Apixaban 2.5 mg by mouth twice daily (DVT prophylaxis, started post-op day 1); Docusate 100 mg by "
+        "mouth twice daily; Amlodipine 5 mg by mouth once daily", None)],
+    "2026-04-02_john_roe_asthma.md": [("124/78", None), (
+        "Fluticasone propionate HFA 110 mcg, 2 puffs inhaled twice daily; Albuterol HFA 90 mcg, 2 puffs inhaled "
+        "every 4-6 hours as needed for wheeze; Cetirizine 10 mg by mouth once daily", None)],
 }
 
 
@@ -70,7 +80,10 @@ def test_each_cell_is_that_documents_answer_quoted_at_exact_offsets(tables, name
         offsets = cell.file_offsets()
         text = file_text(cell.source.path, page)
         assert text[offsets["quote_start"]:offsets["quote_end"]] == cell.quote
-        assert " ".join(text[offsets["span_start"]:offsets["span_end"]].split()).lower() == answer.lower()
+        span = text[offsets["span_start"]:offsets["span_end"]]
+        # a section's items are joined by "; " (answer.sections), any other span is folded onto one line
+        stated = section_value(span) if "; " in answer else " ".join(span.split())
+        assert stated.lower() == answer.lower()
         assert offsets["quote_start"] <= offsets["span_start"] < offsets["span_end"] <= offsets["quote_end"]
 
 

@@ -23,6 +23,8 @@ from ragbox.tui.widgets.sources import SourcesPanel
 
 from tui_support import (
     FIRST_SENTENCE,
+    IN_MSA,
+    IN_NDA,
     SCRIPTED,
     FakeGenerator,
     ask,
@@ -61,14 +63,14 @@ async def test_ask_streams_the_answer_one_checked_sentence_at_a_time(sample_engi
         block = screen.query_one(AnswerBlock)
         await wait_for(pilot, lambda: block.phase == "streaming", what="the first sentence")
         # the first sentence, checked, is shown while the model still writes the second
-        assert block.text == FIRST_SENTENCE + " " and screen.asking_turn is not None
+        assert block.text == IN_NDA + FIRST_SENTENCE + " " and screen.asking_turn is not None
         assert screen.query_one("#question", Input).value == ""  # the input is free while it streams
         fake_llm.gate.set()
         await wait_for(pilot, lambda: screen.asking_turn is None, what="the answer")
         await pilot.pause()
         assert block.phase == "done"
         answer = screen.conversation.last.answer
-        assert answer.text == "".join(fake_llm.pieces).strip() and answer.cited == [1]
+        assert answer.text == IN_NDA + "".join(fake_llm.pieces).strip() and answer.cited == [1]
         assert answer.style == "generated" and all(s.supported for s in answer.sentences)
         assert (fake_llm.loads, fake_llm.starts) == (1, 1)  # warmed up by the app, started by the question
         assert "every sentence checked against its source ✓" in str(block.query_one(".answer-meta").render())
@@ -95,7 +97,7 @@ async def test_escape_cancels_the_answer(sample_engine, fake_llm):
         fake_llm.gate.set()
         await wait_for(pilot, lambda: screen.asking_turn is None, what="the worker to stop")
         turn = screen.conversation.last
-        assert turn.cancelled and turn.answer.text == FIRST_SENTENCE  # nothing after the cancel
+        assert turn.cancelled and turn.answer.text == IN_NDA + FIRST_SENTENCE  # nothing after the cancel
         assert "Stopped" in str(block.query_one(".answer-meta").render())
         # and the app takes the next question
         fake_llm.gate = None
@@ -445,12 +447,12 @@ async def test_ask_end_to_end_with_the_real_models(sample_index, embedder, setti
         answer = screen.conversation.last.answer
         assert answer.found and answer.sentences  # the model wrote, and each sentence was checked
         shown = "".join(streamed).strip()
-        assert shown == " ".join(s.text for s in answer.sentences if s.supported)  # only supported ones
+        assert shown == IN_NDA + " ".join(s.text for s in answer.sentences if s.supported)  # only supported ones
         evidence = answer.sources[answer.evidence.source - 1]
         assert Path(evidence.path).name == "mutual_nda_northwind_bluefin.pdf" and evidence.page == 3
         # greedy, the bundled model writes one sentence, supported by clause 7.2: shown as written
-        assert (answer.style, answer.text) == ("generated",
-                                               "The written notice to terminate the Northwind Bluefin NDA is 30 days.")
+        assert (answer.style, answer.text) == (
+            "generated", IN_NDA + "The written notice to terminate the Northwind Bluefin NDA is 30 days.")
         assert screen.query_one(SourcesPanel).query_one(OptionList).option_count == len(answer.sources)
 
 
@@ -462,7 +464,7 @@ async def test_an_unsupported_answer_is_replaced_by_the_evidence(sample_engine, 
         await ask(pilot, "How much notice is needed to terminate the Northwind Bluefin NDA?")
         await pilot.pause()
         block = app.main_screen.query_one(AnswerBlock)
-        assert block.text.startswith("Thirty (30) days")  # the evidence, not the model's words
+        assert block.text.startswith(IN_NDA + "Thirty (30) days")  # the evidence, not the model's words
         source = block.markdown.source
         assert "> “7.2 Either party may terminate" in source
         assert "~~Notice is due within 30 days of signing.~~" in source
@@ -476,7 +478,7 @@ async def test_extracted_answer_shows_its_evidence_and_never_asks_the_model(extr
         await ready(pilot)
         await ask(pilot, "What is the governing law of the services agreement?")
         block = app.main_screen.query_one(AnswerBlock)
-        assert block.text == "New York [1]" and fake_llm.prompts == []
+        assert block.text == IN_MSA + "New York [1]" and fake_llm.prompts == []
         assert "> “11.1 This Agreement is governed by the laws of the State of New York" in block.markdown.source
         assert "Taken from source [1]" in str(block.query_one(".answer-meta").render())
         await ask(pilot, "Is there a most favored nation clause in the services agreement?")

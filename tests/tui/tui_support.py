@@ -12,6 +12,10 @@ ANSWER_TOKENS = ["Either party may terminate ", "the NDA with thirty (30) days' 
                  "Either party may do so ", "at any time [1]."]
 
 
+# How an answer opens when its question names the NDA ("the Northwind Bluefin NDA"): from that document.
+IN_NDA = "In Mutual Non-Disclosure Agreement (mutual_nda_northwind_bluefin.pdf): "
+IN_MSA = "In Master Services Agreement (services_agreement_acme_globex.pdf): "
+
 SCRIPTED = {"llm.backend": "scripted"}  # the app's stand-in LLM
 
 
