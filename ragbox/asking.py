@@ -72,15 +72,13 @@ class Asking:
                       key=lambda c: c.path)
 
     def _cards(self) -> CardIndex:
-        """The index's cards, made for documents that have none yet (an index built before cards
-        existed), kept until the catalog changes."""
-        from ragbox.ingest.card_index import refresh_cards
-        from ragbox.store.cards import stored_cards
+        """The index's cards, kept until the catalog changes (made in memory for documents that
+        have none yet: see ``ingest.card_index.all_cards``)."""
+        from ragbox.ingest.card_index import all_cards
 
         generation = self.engine.catalog.generation()
         if self._card_index is None or self._card_index[0] != generation:
-            refresh_cards(self.engine.catalog)
-            self._card_index = (generation, CardIndex(list(stored_cards(self.engine.catalog).values())))
+            self._card_index = (generation, CardIndex(all_cards(self.engine.catalog)))
         return self._card_index[1]
 
     def _ask_in(self, question: str, k: int | None, where: Where, on_token: TokenCallback | None,

@@ -231,3 +231,26 @@ def test_notes_whose_file_names_all_say_consult_are_named_by_their_other_words(m
     assert "Penicillin" in answer.text
     nothing_named = engine.ask("Which consult mentions latex?")
     assert nothing_named.resolved == []
+
+
+@pytest.mark.slow
+def test_cards_follow_renames_and_removals_and_an_index_from_before_cards_gets_them(make_engine, tmp_path):
+    folder = tmp_path / "contracts"
+    folder.mkdir()
+    for name in ("giggles_alliance.txt", "acme_supply.txt"):
+        write_contract(folder, name, CONTRACTS[name])
+    engine = make_engine(**{"answer.style": "extract"})
+    engine.index([folder])
+    stored = engine.catalog.db.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
+    assert stored == 2
+    engine.catalog.db.execute("DELETE FROM cards")  # as an index written before cards existed
+    engine.catalog.db.commit()
+    assert sorted(Path(c.path).name for c in engine.cards()) == ["acme_supply.txt", "giggles_alliance.txt"]
+    assert engine.catalog.db.execute("SELECT COUNT(*) FROM cards").fetchone()[0] == 0  # a question never writes
+    (folder / "acme_supply.txt").rename(folder / "acme_supply_2020.txt")
+    (folder / "giggles_alliance.txt").unlink()
+    engine.index([folder])
+    assert [Path(c.path).name for c in engine.cards()] == ["acme_supply_2020.txt"]
+    assert engine.catalog.db.execute("SELECT COUNT(*) FROM cards").fetchone()[0] == 1
+    answer = engine.ask("Which state's law governs the Acme agreement?")
+    assert answer.text == "In Supply Agreement (acme_supply_2020.txt): Ohio [1]"

@@ -8,14 +8,27 @@ run interrupted before it leaves nothing wrong behind: the next run makes what i
 from __future__ import annotations
 
 from ragbox.ingest.cards import document_card
-from ragbox.store.cards import document_heads, documents_without_cards, save_cards
+from ragbox.store.cards import document_heads, documents_without_cards, save_cards, stored_cards
 from ragbox.store.catalog import Catalog
+from ragbox.types import DocumentCard
 
 
 def refresh_cards(catalog: Catalog) -> int:
     """Make and store the cards of every ready document without one; returns how many documents."""
     missing = documents_without_cards(catalog)
     for doc_id in missing:
-        heads = document_heads(catalog, doc_id)
-        save_cards(catalog, doc_id, [(part, document_card(path, head)) for part, (path, head) in heads.items()])
+        save_cards(catalog, doc_id, _made(catalog, doc_id))
     return len(missing)
+
+
+def all_cards(catalog: Catalog) -> list[DocumentCard]:
+    """Every ready document's cards, read, or made in memory for the documents that have none yet
+    (another process is indexing them, or the index predates cards): a question never writes."""
+    cards = list(stored_cards(catalog).values())
+    for doc_id in documents_without_cards(catalog):
+        cards += [card for _, card in _made(catalog, doc_id)]
+    return cards
+
+
+def _made(catalog: Catalog, doc_id: str) -> list[tuple[str, DocumentCard]]:
+    return [(part, document_card(path, head)) for part, (path, head) in document_heads(catalog, doc_id).items()]
