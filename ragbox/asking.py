@@ -23,6 +23,7 @@ from ragbox.search.scope import glob_escape, in_scope
 from ragbox.types import Answer, DocumentCard, Hit, Table, TableCell, Where
 
 TokenCallback = Callable[[str], None]
+OPENING_CHUNKS = 6  # passages of a document's opening searched for a name its card lacks
 
 
 class Asking:
@@ -65,7 +66,11 @@ class Asking:
         cards = self._cards()
         if where:
             cards = CardIndex([c for c in cards.cards if in_scope(split_part_path(c.path)[0], where)])
-        return cards.resolve(question, lambda word: len(catalog.documents_matching(fts_phrase(word))))
+        def files_holding(phrase: str) -> set[str]:  # in a document's opening, where it names its parties
+            ids = catalog.documents_matching(fts_phrase(phrase), opening=OPENING_CHUNKS)
+            return {d.path for d in catalog.documents() if d.doc_id in ids}
+
+        return cards.resolve(question, lambda word: len(catalog.documents_matching(fts_phrase(word))), files_holding)
 
     def cards(self, where: Where = None) -> list[DocumentCard]:
         return sorted((c for c in self._cards().cards if in_scope(split_part_path(c.path)[0], where)),

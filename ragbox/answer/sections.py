@@ -43,8 +43,11 @@ TOPICS: list[tuple[re.Pattern, str]] = [
 # A question about one change of medication, dose or test asks for a fact, not a section.
 NARROWER = re.compile(r"\b(?:new|start\w*|stop\w*|prescrib\w*|increas\w*|decreas\w*|switch\w*|chang\w*|dose|"
                       r"dosage|why)\b", re.IGNORECASE)
-# Where a section ends: a blank line, a Markdown heading, the next "HEADING:" line or "- **Label:**".
-_NEXT_HEADING = re.compile(r"\n[ \t]*\n|\n[ \t]*#|\n[ \t]*[A-Z][A-Z0-9 /&,()'-]{1,60}:|\n[ \t]*(?:[-*][ \t]+)?\*\*")
+# Where a section ends: a blank line, a Markdown heading, the next "HEADING:" on a line of its own
+# or run into the text ("...the Allegra.,ALLERGIES: , ..." as transcriptions flatten a note), or
+# "- **Label:**".
+_NEXT_HEADING = re.compile(r"\n[ \t]*\n|\n[ \t]*#|\n[ \t]*[A-Z][A-Z0-9 /&,()'-]{1,60}:|\n[ \t]*(?:[-*][ \t]+)?\*\*|"
+                           r"[,.;][ \t]*[A-Z][A-Za-z0-9 /&()'-]{1,40}:")
 MAX_SECTION = 400  # characters of a section quoted as the answer
 
 
@@ -56,8 +59,8 @@ def section_heading(question: str) -> re.Pattern | None:
     for asks, headings in TOPICS:
         if asks.search(flat):
             # "ALLERGIES: NKDA.", "ALLERGIES:" above its text, "## Allergies", "- **Procedure:** ..."
-            return re.compile(rf"^[ \t]*(?:[-*][ \t]+)?(?:#{{1,6}}[ \t]*)?(?:\*\*)?(?:{headings})"
-                              rf"(?::\*\*|\*\*:|:|(?<=[A-Za-z])\**[ \t]*(?=\n))\s*", re.MULTILINE | re.IGNORECASE)
+            return re.compile(rf"(?:^|(?<=[,.;]))[ \t]*(?:[-*][ \t]+)?(?:#{{1,6}}[ \t]*)?(?:\*\*)?(?:{headings})"
+                              rf"(?::\*\*|\*\*:|:|(?<=[A-Za-z])\**[ \t]*(?=\n))[\s,]*", re.MULTILINE | re.IGNORECASE)
     return None
 
 
@@ -83,5 +86,5 @@ def section_candidate(question: str, document: Sequence[Hit]) -> Candidate | Non
 
 def section_value(text: str) -> str:
     """A section as one line: its list items joined by "; " ("- Codeine (nausea)" -> "Codeine (nausea)")."""
-    items = [re.sub(r"^[-*\u2022]\s+|^\d{1,2}[.)]\s+", "", line.strip()) for line in text.splitlines()]
+    items = [re.sub(r"^[-*\u2022]\s+|^\d{1,2}[.)]\s+", "", line.strip(" \t,")) for line in text.splitlines()]
     return "; ".join(" ".join(item.split()) for item in items if item)

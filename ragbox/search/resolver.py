@@ -20,14 +20,17 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Sequence
 
+from ragbox.paths import PART_SEPARATOR
 from ragbox.text import FUNCTION_WORDS
 from ragbox.types import DocumentCard, ResolvedDocument
 
 MAX_NAMED = 5  # a mention fitting more documents than this names none of them
 MIN_PREFIX = 4  # "Ability" may start "ABILITYINC" in a file name; "Abi" may not
-MIN_WORD = 3  # a word shorter than this names nothing alone (``_short``)
+MIN_WORD = 2  # a word shorter than this ("N'" of "Giggles N' Hugs") names nothing alone (``_short``)
+MAX_BY_TEXT = 2  # a name found only in documents' text names at most this many
 NEAR = 3  # question words between an everyday word and the rest of the name it belongs to
 # What a run of words is, as a name here: it names, narrows what names (a number), names only
 # beside the rest of its name (an everyday word), or names nothing.
@@ -43,6 +46,8 @@ landlord tenant lender borrower bank investor shareholder member provider recipi
 affiliate owner operator developer publisher sponsor host licensees corporation""".split())
 CORPORATE_WORDS = frozenset("inc incorporated corp corporation llc ltd limited co plc lp llp sa ag gmbh nv bv".split())
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_CAPITALISED = re.compile(r"(?<![\w'\u2019])[A-Z][\w'\u2019.&-]*")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "AudibleInc" is "Audible Inc"; "3M" stays whole
 _COMPOUND = re.compile(r"[^\W_]+(?:[-\u2010\u2011][^\W_]+)*", re.UNICODE)
 _POSSESSIVE = re.compile(r"(?<=[^\W_])['\u2019]s\b")
 
@@ -78,8 +83,10 @@ def card_names(card: DocumentCard) -> list[tuple[tuple[str, ...], str]]:
     for party in card.parties:
         names.append((tuple(t for t in tokens(party.name) if t not in CORPORATE_WORDS and t != "the"), "party"))
         names += [(tuple(t for t in tokens(s) if t != "the"), "short name") for s in party.short_names]
+    # The file name as written, not the card's de-duplicated words: "..._EX-10.2_..." is a run.
+    file_name = Path(card.path.split(PART_SEPARATOR)[-1]).stem
     names += [(tuple(tokens(card.title)), "title"), (tuple(tokens(card.kind)), "kind"),
-              (tuple(card.file_words), "file")]
+              (tuple(tokens(_CAMEL.sub(" ", file_name))), "file")]
     return [(run, field) for run, field in names if run]
 
 
@@ -104,20 +111,36 @@ class CardIndex:
                     self._postings[word].append((c, n, position))
         self._vocabulary = sorted(self._postings)
 
-    def resolve(self, question: str, documents_using: Callable[[str], int]) -> Resolution:
-        """``documents_using(word)``: how many indexed documents' text holds ``word``."""
+    def resolve(self, question: str, documents_using: Callable[[str], int],
+                files_holding: Callable[[str], set[str]] | None = None) -> Resolution:
+        """``documents_using(word)``: how many indexed documents' text holds ``word``;
+        ``files_holding(phrase)``: the files whose text holds ``phrase`` (for names no card has)."""
         asked = tokens(question)
         mentions = self._mentions(asked, compound_bounds(question))
         weights = self._weights(mentions, documents_using)
         scored = {c: _score(found, weights) for c, found in mentions.items()}
         chosen = [c for c, (score, _) in scored.items() if score > 0]
         chosen = [c for c in chosen if not any(scored[c][1] < scored[o][1] for o in chosen if o != c)]
-        if not chosen or len(chosen) > MAX_NAMED:
+        if len(chosen) > MAX_NAMED:
             return Resolution()
+        if not chosen:
+            return self._by_text(question, files_holding) if files_holding else Resolution()
         chosen.sort(key=lambda c: (-scored[c][0], self.cards[c].path))
         coverages = [frozenset(scored[c][1]) for c in chosen]
         documents = tuple(self._resolved(c, mentions[c], weights, scored[c][0]) for c in chosen)
         return Resolution(documents, ambiguous=len(set(coverages)) < len(coverages))
+
+    def _by_text(self, question: str, files_holding: Callable[[str], set[str]]) -> Resolution:
+        """A name no card has (a party the preamble reader missed, a name in a letter's address): a
+        run of capitalised words of the question that only one or two documents' text holds."""
+        for phrase in capitalised_runs(question):
+            files = files_holding(phrase)
+            cards = [c for c in self.cards if c.path in files]
+            if 1 <= len(cards) <= MAX_BY_TEXT and len(cards) * 2 <= len(self.cards):
+                matched = ((phrase.lower(), "text"),)
+                return Resolution(tuple(ResolvedDocument(c.path, c.title or c.kind, matched, 1.0) for c in cards),
+                                  ambiguous=len(cards) > 1)
+        return Resolution()
 
     def _mentions(self, asked: list[str], bounds: tuple[set[int], set[int]]) -> dict[int, list[_Mention]]:
         """Per card, the longest runs of question words equal to a run of one of its names (whole
@@ -159,20 +182,23 @@ class CardIndex:
         """What each run of words is as a name here (``NAME``, ``NUMBER``...), and its weight: the
         rarer on the cards, the more it says."""
         cards_with: dict[tuple[str, ...], int] = defaultdict(int)
+        as_type: set[tuple[str, ...]] = set()  # runs matched in a title or kind: "Reseller Agreement"
         for found in mentions.values():
             for words in {m.words for m in found}:
                 cards_with[words] += 1
+            as_type.update(m.words for m in found if m.field in ("title", "kind"))
         weights: dict[tuple[str, ...], tuple[str, float]] = {}
         for words, count in cards_with.items():
-            telling = [w for w in words if w not in FUNCTION_WORDS and w not in GENERIC_WORDS
-                       and w not in ROLE_WORDS]
+            # a role names no party ("the Company"), but "reseller" says what kind of agreement it is
+            roles = frozenset() if words in as_type else ROLE_WORDS
+            telling = [w for w in words if w not in FUNCTION_WORDS and w not in GENERIC_WORDS and w not in roles]
             weight = len(telling) * math.log(1 + len(self.cards) / count)
             if not telling or count > MAX_NAMED or (count > 2 and 2 * count > len(self.cards)):
                 weights[words] = (NOTHING, 0.0)
-            elif all(w.isdigit() for w in telling):
+            elif all(w.isdigit() or _short(w) for w in telling):  # "1999", "EX-10" in a file name
                 weights[words] = (NUMBER, 0.5)
-            elif len(words) == 1 and (_short(words[0]) or documents_using(words[0]) > count):
-                weights[words] = (EVERYDAY, weight)  # in other documents' text, whatever a file is called
+            elif len(words) == 1 and (_short(words[0]) or documents_using(words[0]) > 2 * count):
+                weights[words] = (EVERYDAY, weight)  # mostly in other documents' text: not a name here
             else:
                 weights[words] = (NAME, weight)
         return weights
@@ -182,6 +208,25 @@ class CardIndex:
         matched = tuple((" ".join(m.words), m.field) for m in sorted(found, key=lambda m: m.start)
                         if weights[m.words][0] in (NAME, NUMBER))
         return ResolvedDocument(card.path, card.title or card.kind, matched, score)
+
+
+def capitalised_runs(question: str) -> list[str]:
+    """Runs of capitalised words ("Harvest Capital Strategies", "IndeLiving"), longest first; not
+    the question's first word, and not runs of only generic, role or function words."""
+    runs: list[list[re.Match]] = []
+    for match in _CAPITALISED.finditer(question):
+        if match.start() == 0:
+            continue  # "Which", "Does": a sentence's first word is capitalised anyway
+        if runs and question[runs[-1][-1].end():match.start()] == " ":
+            runs[-1].append(match)
+        else:
+            runs.append([match])
+    found = []
+    for run in runs:
+        words = [_POSSESSIVE.sub("", m.group()).rstrip(".,'\u2019") for m in run]
+        if any(len(w) >= MIN_PREFIX and w.lower() not in FUNCTION_WORDS | GENERIC_WORDS | ROLE_WORDS for w in words):
+            found.append(" ".join(words))
+    return sorted(found, key=lambda phrase: -len(phrase.split()))
 
 
 def _short(word: str) -> bool:

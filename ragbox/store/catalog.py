@@ -275,12 +275,14 @@ class Catalog:
                 common.add(term)
         return common
 
-    def documents_matching(self, match: str) -> set[str]:
-        """Ids of ready documents with at least one chunk matching an FTS5 ``match`` expression."""
+    def documents_matching(self, match: str, opening: int | None = None) -> set[str]:
+        """Ids of ready documents with at least one chunk matching an FTS5 ``match`` expression
+        (among their first ``opening`` chunks only, when given: where a document names its parties)."""
         sql = ("SELECT DISTINCT c.doc_id FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
-               "JOIN documents d ON d.doc_id = c.doc_id WHERE chunks_fts MATCH ? AND d.state = 'ready'")
+               "JOIN documents d ON d.doc_id = c.doc_id WHERE chunks_fts MATCH ? AND d.state = 'ready'"
+               + (" AND c.seq < ?" if opening is not None else ""))
         try:
-            return {row[0] for row in self.db.execute(sql, (match,))}
+            return {row[0] for row in self.db.execute(sql, (match,) + ((opening,) if opening is not None else ()))}
         except sqlite3.OperationalError:
             return set()
 

@@ -62,3 +62,12 @@ def test_a_narrower_question_or_a_missing_section_is_left_to_the_sentence_scan()
     assert section_heading("Why was the dose of metformin increased?") is None
     assert answered("What anesthesia was used?", NOTE) is None
     assert section_heading("What is the governing law?") is None
+
+
+FLATTENED = ("SUBJECTIVE:,  This 23-year-old presents with allergies.,MEDICATIONS: , Her only medication is "
+             "Allegra.,ALLERGIES: , She has no known medicine allergies.,OBJECTIVE:,Vitals:  Weight 130 pounds.")
+
+
+def test_a_transcription_flattened_onto_one_line_keeps_its_sections():
+    assert answered("What is the patient allergic to?", FLATTENED) == "She has no known medicine allergies. [1]"
+    assert answered("What medications is the patient on?", FLATTENED) == "Her only medication is Allegra. [1]"
