@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ragbox import bundled
-from ragbox.answer.named import document_label, labelled, named_answer
+from ragbox.answer.named import document_label, labelled, named_answer, unknown_name_answer
 from ragbox.errors import StoreError
 from ragbox.paths import split_part_path
 from ragbox.search.resolver import CardIndex, Resolution
@@ -46,7 +46,12 @@ class Asking:
             self.engine.llm.start()  # loads while retrieval runs
         resolution = self.resolve(retrieval_query or question, where) if self.engine.exists() else Resolution()
         if not resolution.documents:
-            answer = self._ask_in(question, k, where, on_token, cancel, retrieval_query)
+            answer = self._ask_in(question, k, where, None if resolution.unknown else on_token, cancel,
+                                  retrieval_query)
+            if resolution.unknown:
+                answer = unknown_name_answer(answer, resolution.unknown)
+                if on_token:
+                    on_token(answer.text)
         else:
             one = len(resolution.documents) == 1
             answers = [self._ask_in(question, k, glob_escape(split_part_path(d.path)[0]),

@@ -150,6 +150,7 @@ class Answer:
     resolved: list["ResolvedDocument"] = field(default_factory=list)
     ambiguous: bool = False
     per_document: list["Answer"] = field(default_factory=list)
+    unknown_name: str = ""  # a name the question gave that no single document here goes by
 
     def quote_of(self, number: int) -> str:
         """The quoted sentence of source ``number`` (1-based)."""
@@ -190,6 +191,7 @@ class Answer:
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
             "resolved_documents": [d.as_dict() for d in self.resolved],
             "ambiguous": self.ambiguous,
+            "unknown_name": self.unknown_name or None,
             **({"per_document": [a.as_dict() for a in self.per_document]} if self.per_document else {}),
         }
 

@@ -254,3 +254,10 @@ def test_cards_follow_renames_and_removals_and_an_index_from_before_cards_gets_t
     assert engine.catalog.db.execute("SELECT COUNT(*) FROM cards").fetchone()[0] == 1
     answer = engine.ask("Which state's law governs the Acme agreement?")
     assert answer.text == "In Supply Agreement (acme_supply_2020.txt): Ohio [1]"
+
+
+@pytest.mark.slow
+def test_a_name_no_document_goes_by_is_said_and_the_folder_wide_answer_is_never_sure(contracts_engine):
+    answer = contracts_engine.ask("Which state's law governs the Hooli agreement?")
+    assert answer.resolved == [] and answer.unknown_name == "Hooli" and not answer.sure
+    assert answer.text.startswith("No single document here goes by “Hooli”; the closest answer in the whole folder: ")

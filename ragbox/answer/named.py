@@ -69,3 +69,13 @@ def named_answer(question: str, documents: Sequence[ResolvedDocument], ambiguous
                   sure=not ambiguous and all(a.sure for a in answers),
                   timings={k: sum(a.timings.get(k, 0.0) for a in answers) for k in first.timings},
                   resolved=list(documents), ambiguous=ambiguous, per_document=list(answers))
+
+
+def unknown_name_answer(answer: Answer, name: str) -> Answer:
+    """The folder-wide answer to a question that called its document by a name none goes by: said
+    so first, and never sure (it may well be from another document than the one meant)."""
+    head = f"No single document here goes by “{name}”"
+    answer.text = f"{head}; the closest answer in the whole folder: {answer.text}" if answer.found else \
+        f"{head}. {answer.text}"
+    answer.sure, answer.unknown_name = False, name
+    return answer

@@ -46,7 +46,10 @@ landlord tenant lender borrower bank investor shareholder member provider recipi
 affiliate owner operator developer publisher sponsor host licensees corporation""".split())
 CORPORATE_WORDS = frozenset("inc incorporated corp corporation llc ltd limited co plc lp llp sa ag gmbh nv bv".split())
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
-_CAPITALISED = re.compile(r"(?<![\w'\u2019])[A-Z][\w'\u2019.&-]*")
+_NAME_WORDS = r"[A-Z][\w'\u2019&.-]*(?:\s+(?:[A-Z][\w'\u2019&.-]*|of|and|&))*"
+_NAMING = [re.compile(rf"\bthe\s+({_NAME_WORDS})[\u2019']?s?\s+(?i:agreement|contract|lease|license|licence|"
+                      r"amendment|nda|note|report|consult|letter)s?\b"),
+           re.compile(rf"\b(?i:agreement|contract|lease|nda|deal)s?\s+(?:with|between)\s+({_NAME_WORDS})")]
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "AudibleInc" is "Audible Inc"; "3M" stays whole
 _COMPOUND = re.compile(r"[^\W_]+(?:[-\u2010\u2011][^\W_]+)*", re.UNICODE)
 _POSSESSIVE = re.compile(r"(?<=[^\W_])['\u2019]s\b")
@@ -59,6 +62,7 @@ class Resolution:
 
     documents: tuple[ResolvedDocument, ...] = ()
     ambiguous: bool = False
+    unknown: str = ""  # a name the question gives that no document here goes by ("the Kiosk agreement")
 
 
 def tokens(text: str) -> list[str]:
@@ -124,23 +128,24 @@ class CardIndex:
         if len(chosen) > MAX_NAMED:
             return Resolution()
         if not chosen:
-            return self._by_text(question, files_holding) if files_holding else Resolution()
+            name = unknown_name(question)
+            found = self._by_text(name, files_holding) if name and files_holding else Resolution()
+            return found if found.documents else Resolution(unknown=name)
         chosen.sort(key=lambda c: (-scored[c][0], self.cards[c].path))
         coverages = [frozenset(scored[c][1]) for c in chosen]
         documents = tuple(self._resolved(c, mentions[c], weights, scored[c][0]) for c in chosen)
         return Resolution(documents, ambiguous=len(set(coverages)) < len(coverages))
 
-    def _by_text(self, question: str, files_holding: Callable[[str], set[str]]) -> Resolution:
-        """A name no card has (a party the preamble reader missed, a name in a letter's address): a
-        run of capitalised words of the question that only one or two documents' text holds."""
-        for phrase in capitalised_runs(question):
-            files = files_holding(phrase)
-            cards = [c for c in self.cards if c.path in files]
-            if 1 <= len(cards) <= MAX_BY_TEXT and len(cards) * 2 <= len(self.cards):
-                matched = ((phrase.lower(), "text"),)
-                return Resolution(tuple(ResolvedDocument(c.path, c.title or c.kind, matched, 1.0) for c in cards),
-                                  ambiguous=len(cards) > 1)
-        return Resolution()
+    def _by_text(self, name: str, files_holding: Callable[[str], set[str]]) -> Resolution:
+        """A name no card has (a party the preamble reader missed): the one or two documents whose
+        opening holds it, as the question gives it ("the agreement with Harvest Capital")."""
+        files = files_holding(name)
+        cards = [c for c in self.cards if c.path in files]
+        if not 1 <= len(cards) <= MAX_BY_TEXT or len(cards) * 2 > len(self.cards):
+            return Resolution()
+        matched = ((name.lower(), "text"),)
+        return Resolution(tuple(ResolvedDocument(c.path, c.title or c.kind, matched, 1.0) for c in cards),
+                          ambiguous=len(cards) > 1)
 
     def _mentions(self, asked: list[str], bounds: tuple[set[int], set[int]]) -> dict[int, list[_Mention]]:
         """Per card, the longest runs of question words equal to a run of one of its names (whole
@@ -210,23 +215,16 @@ class CardIndex:
         return ResolvedDocument(card.path, card.title or card.kind, matched, score)
 
 
-def capitalised_runs(question: str) -> list[str]:
-    """Runs of capitalised words ("Harvest Capital Strategies", "IndeLiving"), longest first; not
-    the question's first word, and not runs of only generic, role or function words."""
-    runs: list[list[re.Match]] = []
-    for match in _CAPITALISED.finditer(question):
-        if match.start() == 0:
-            continue  # "Which", "Does": a sentence's first word is capitalised anyway
-        if runs and question[runs[-1][-1].end():match.start()] == " ":
-            runs[-1].append(match)
-        else:
-            runs.append([match])
-    found = []
-    for run in runs:
-        words = [_POSSESSIVE.sub("", m.group()).rstrip(".,'\u2019") for m in run]
-        if any(len(w) >= MIN_PREFIX and w.lower() not in FUNCTION_WORDS | GENERIC_WORDS | ROLE_WORDS for w in words):
-            found.append(" ".join(words))
-    return sorted(found, key=lambda phrase: -len(phrase.split()))
+def unknown_name(question: str) -> str:
+    """The name in "the Kiosk agreement", "the agreement with Acme Corp": what a question calls a
+    document when no document here goes by it ('' when it names none that way)."""
+    for pattern in _NAMING:
+        match = pattern.search(question)
+        if match:
+            words = [w for w in match.group(1).split() if w.lower() not in FUNCTION_WORDS | GENERIC_WORDS]
+            if words:
+                return " ".join(words)
+    return ""
 
 
 def _short(word: str) -> bool:

@@ -91,3 +91,20 @@ def test_a_year_only_narrows_what_a_name_named():
 
     assert named("What was 3M's capital expenditure in 2018?") == ["3M_2018_10K.pdf"]
     assert named("What was the revenue in 2022?") == []
+
+
+def test_a_name_no_card_has_is_looked_for_in_openings_and_else_reported():
+    index = CardIndex(CONTRACTS)
+    openings = {"Harvest Capital Strategies": {"hooli_services.txt"}}
+
+    def files_holding(phrase):
+        return openings.get(phrase, set())
+
+    found = index.resolve("Which state's law governs the agreement with Harvest Capital Strategies?",
+                          lambda word: len(CONTRACTS), files_holding)
+    assert [d.path for d in found.documents] == ["hooli_services.txt"]
+    assert found.documents[0].matched == (("harvest capital strategies", "text"),)
+    unknown = index.resolve("Does the Kiosk agreement have a non-compete?", lambda word: len(CONTRACTS),
+                            files_holding)
+    assert (unknown.documents, unknown.unknown) == ((), "Kiosk")
+    assert index.resolve("Which contracts are governed by Texas law?", lambda w: 5, files_holding).unknown == ""
