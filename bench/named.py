@@ -160,9 +160,10 @@ def note_questions(notes: list[Path]) -> list[dict]:
         for heading, template in NOTE_SECTIONS.items():
             # headings on a line of their own, or run into one line ("...,ALLERGIES: , NKDA.,")
             match = re.search(rf"(?:^|[,.;])\s*{heading}:[\s,]*([^\n]+)", text, re.M)
-            if match and match.group(1).strip():
+            section = re.split(r"[,.;]\s*,?\s*[A-Z][A-Za-z0-9 /&()'-]{1,40}:", match.group(1))[0] if match else ""
+            if section.strip(" ,."):
                 questions.append({"question": template.format(name=name), "file": path.name, "way": "note name",
-                                  "kind": heading.lower(), "label": " ".join(match.group(1).split()[:4]),
+                                  "kind": heading.lower(), "label": " ".join(section.split()[:4]),
                                   "answerable": True, "clause": False, "note": True})
     return questions
 

@@ -257,7 +257,9 @@ def test_cards_follow_renames_and_removals_and_an_index_from_before_cards_gets_t
 
 
 @pytest.mark.slow
-def test_a_name_no_document_goes_by_is_said_and_the_folder_wide_answer_is_never_sure(contracts_engine):
+def test_a_name_no_document_goes_by_is_said_and_no_value_is_taken_from_another_document(contracts_engine):
     answer = contracts_engine.ask("Which state's law governs the Hooli agreement?")
-    assert answer.resolved == [] and answer.unknown_name == "Hooli" and not answer.sure
-    assert answer.text.startswith("No single document here goes by “Hooli”; the closest answer in the whole folder: ")
+    assert answer.resolved == [] and answer.unknown_name == "Hooli" and not answer.found and not answer.sure
+    assert answer.text == ("No single document here goes by “Hooli”: name it by a party, its title or its file "
+                           "(`ragbox documents` lists them), or narrow with --where.")
+    assert answer.sources and answer.evidence is None  # the closest passages, none taken as the answer

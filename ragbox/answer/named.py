@@ -72,10 +72,11 @@ def named_answer(question: str, documents: Sequence[ResolvedDocument], ambiguous
 
 
 def unknown_name_answer(answer: Answer, name: str) -> Answer:
-    """The folder-wide answer to a question that called its document by a name none goes by: said
-    so first, and never sure (it may well be from another document than the one meant)."""
-    head = f"No single document here goes by “{name}”"
-    answer.text = f"{head}; the closest answer in the whole folder: {answer.text}" if answer.found else \
-        f"{head}. {answer.text}"
-    answer.sure, answer.unknown_name = False, name
+    """The answer to a question that called its document by a name none goes by: it says so and
+    takes no value from the folder (that would come from another document than the one meant);
+    the closest passages stay as sources."""
+    answer.text = (f"No single document here goes by “{name}”: name it by a party, its title or its file "
+                   "(`ragbox documents` lists them), or narrow with --where.")
+    answer.found, answer.sure, answer.style, answer.unknown_name = False, False, "not found", name
+    answer.evidence, answer.cited, answer.sentences = None, [], []
     return answer
