@@ -184,7 +184,8 @@ def score(engine: Engine, q: dict) -> dict:
     if q.get("note"):
         right = found and _words(q["label"]) <= _words(own.text + " " + own.evidence_text)
     else:
-        right = found and is_right(own.text, q["label"]) if q["answerable"] and not q["clause"] else None
+        labelled = q["answerable"] and not q["clause"] and q["label"]
+        right = found and is_right(own.text, q["label"]) if labelled else None
     return {**q, "answer": answer.text, "found": found, "sure": answer.sure, "resolved": resolved,
             "resolved_right": resolved == [q["file"]], "ambiguous": answer.ambiguous and q["file"] in resolved,
             "other_document": (own is None and answer.found) or (found and evidence != q["file"]),
