@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from ragbox.answer.followups import standalone_query
 from ragbox.cli import main
+from ragbox.ingest.card_index import CARDS_VERSION
 
 PREAMBLE = """{title}
 
@@ -254,6 +255,14 @@ def test_cards_follow_renames_and_removals_and_an_index_from_before_cards_gets_t
     assert engine.catalog.db.execute("SELECT COUNT(*) FROM cards").fetchone()[0] == 1
     answer = engine.ask("Which state's law governs the Acme agreement?")
     assert answer.text == "In Supply Agreement (acme_supply_2020.txt): Ohio [1]"
+    # cards read by another version of the card reader are made again at the next run
+    engine.catalog.db.execute("UPDATE cards SET card = replace(card, 'SUPPLY AGREEMENT', 'OLD TITLE')")
+    engine.catalog.set_meta("cards_version", "0")
+    engine.catalog.db.commit()
+    assert [c.title for c in engine.cards()] == ["SUPPLY AGREEMENT"]  # not trusted, made in memory
+    engine.index([folder])
+    assert engine.catalog.get_meta("cards_version") == CARDS_VERSION
+    assert "OLD TITLE" not in engine.catalog.db.execute("SELECT card FROM cards").fetchone()[0]
 
 
 @pytest.mark.slow

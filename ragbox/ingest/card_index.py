@@ -12,9 +12,17 @@ from ragbox.store.cards import document_heads, documents_without_cards, save_car
 from ragbox.store.catalog import Catalog
 from ragbox.types import DocumentCard
 
+# The card reader's version: a ragbox that reads cards differently makes them all again.
+CARDS_VERSION = "1"
+
 
 def refresh_cards(catalog: Catalog) -> int:
-    """Make and store the cards of every ready document without one; returns how many documents."""
+    """Make and store the cards of every ready document without one (all of them when the stored
+    cards were read by another version); returns how many documents."""
+    if catalog.get_meta("cards_version") != CARDS_VERSION:
+        with catalog.transaction():
+            catalog.db.execute("DELETE FROM cards")
+            catalog.set_meta("cards_version", CARDS_VERSION)
     missing = documents_without_cards(catalog)
     for doc_id in missing:
         save_cards(catalog, doc_id, _made(catalog, doc_id))
@@ -24,8 +32,9 @@ def refresh_cards(catalog: Catalog) -> int:
 def all_cards(catalog: Catalog) -> list[DocumentCard]:
     """Every ready document's cards, read, or made in memory for the documents that have none yet
     (another process is indexing them, or the index predates cards): a question never writes."""
-    cards = list(stored_cards(catalog).values())
-    for doc_id in documents_without_cards(catalog):
+    current = catalog.get_meta("cards_version") == CARDS_VERSION
+    cards = list(stored_cards(catalog).values()) if current else []
+    for doc_id in documents_without_cards(catalog) if current else [d.doc_id for d in catalog.documents()]:
         cards += [card for _, card in _made(catalog, doc_id)]
     return cards
 

@@ -195,6 +195,21 @@ async def test_documents_panel_lists_filters_and_scopes(sample_engine, fake_llm)
         assert screen.conversation.last.where == screen.where
 
 
+async def test_documents_panel_shows_each_documents_card_and_filters_by_a_party(sample_engine, fake_llm):
+    app = RagboxApp(sample_engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        screen = app.main_screen
+        await pilot.press("ctrl+f", *"bluefin")
+        documents = screen.query_one("#documents-list", OptionList)
+        assert documents.option_count == 1  # the file name says it; so does its card
+        await pilot.press(*["backspace"] * 7, *"Robotics")  # only its card says it: "Bluefin Robotics Inc."
+        assert documents.option_count == 1
+        prompt = str(documents.get_option_at_index(0).prompt)
+        assert prompt.startswith("contracts/mutual_nda_northwind_bluefin.pdf\nMUTUAL NON-DISCLOSURE AGREEMENT · "
+                                 'Northwind Analytics Ltd. ("Northwind"), Bluefin Robotics Inc. ("Bluefin")')
+
+
 async def test_scope_dialog_sets_and_clears_a_path_pattern(sample_engine, fake_llm):
     app = RagboxApp(sample_engine)
     async with app.run_test(size=(100, 30)) as pilot:
