@@ -22,7 +22,7 @@ from ragbox.answer.citations import best_quote, with_quotes
 from ragbox.answer.decision import decide
 from ragbox.answer.extract import Candidate, Similarity, candidates, in_document, title_of
 from ragbox.answer.facts import negated
-from ragbox.answer.prompting import build_prompt
+from ragbox.answer.prompting import NOT_FOUND, build_prompt, cannot_find
 from ragbox.answer.questions import EFFECTIVE_DATE, TERM, QuestionKind
 from ragbox.answer.sections import section_candidate
 from ragbox.answer.terms import spoken_date, term_end
@@ -31,7 +31,6 @@ from ragbox.text import fold_spaces, sentence_spans
 from ragbox.types import Answer, AnswerSentence, Evidence, Hit
 
 TokenCallback = Callable[[str], None]
-NOT_FOUND = "Not found in the indexed documents."
 
 
 @dataclass
@@ -219,6 +218,13 @@ class Answerer:
             return with_quotes(Answer(question.text, generated, sources, generator.name, cited=cited,
                                       citation_method="model", timings=timings, style="generated", evidence=shown_proof,
                                       sentences=sentences, searched=question.searched, kind=question.kind.name))
+        if not supported and not cancelled and cannot_find(generated):  # the model says the sources do not answer
+            text = not_found_text(question)
+            if on_token:
+                on_token(text)
+            return with_quotes(Answer(question.text, text, sources, generator.name, found=False, style="not found",
+                                      timings=timings, sentences=sentences, model_text=generated,
+                                      searched=question.searched, kind=question.kind.name))
         if supported or cancelled:
             text = " ".join(s.text for s in supported)
             style = "generated"

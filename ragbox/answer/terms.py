@@ -38,7 +38,9 @@ def add_duration(start: str, duration: str) -> str | None:
     if amount != int(amount):
         return None
     amount = int(amount)
-    if unit in ("day", "business day"):
+    if unit == "business day":  # Monday to Friday: "within ten (10) business days" is two weeks
+        return add_business_days(date(year, month, day), amount).isoformat()
+    if unit == "day":
         return (date(year, month, day) + timedelta(days=amount)).isoformat()
     if unit == "week":
         return (date(year, month, day) + timedelta(weeks=amount)).isoformat()
@@ -49,6 +51,19 @@ def add_duration(start: str, duration: str) -> str | None:
     year, month = divmod(total, 12)
     month += 1
     return date(year, month, min(day, calendar.monthrange(year, month)[1])).isoformat()
+
+
+def add_business_days(start: date, count: int) -> date:
+    """``start`` plus ``count`` business days (Monday to Friday; public holidays are not known)."""
+    weeks, rest = divmod(count, 5)
+    day = start + timedelta(weeks=weeks)
+    while rest:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            rest -= 1
+    if count and day.weekday() >= 5:  # from a weekend start, whole weeks land on a weekend
+        day -= timedelta(days=day.weekday() - 4)
+    return day
 
 
 def term_end(candidate: Candidate, effective: str | None) -> Candidate | None:

@@ -3,6 +3,8 @@ GGUF here; tests/answer/test_answers.py runs the real ones)."""
 
 import threading
 
+import pytest
+
 from ragbox.answer.answering import Answerer, Question
 from ragbox.answer.questions import question_kind
 from ragbox.types import Hit
@@ -84,3 +86,32 @@ def test_cancel_stops_the_answer_where_it_is():
                     on_token=stop_after_first, cancel=cancel)
     assert shown == ["It renews for successive one (1) year terms [1]. "]
     assert answer.text == "It renews for successive one (1) year terms [1]."
+
+
+def test_one_not_found_sentence_is_what_ragbox_says_and_what_the_model_is_told():
+    from ragbox.answer.prompting import INSTRUCTIONS, NOT_FOUND
+
+    assert NOT_FOUND == "Not found in the indexed documents."
+    assert INSTRUCTIONS.endswith(f"reply: {NOT_FOUND}")
+    answer, _ = ask("What is the price of a unicorn?", min_confidence=0.99)
+    assert answer.text.startswith(f"{NOT_FOUND} Searched")
+
+
+@pytest.mark.parametrize("words", ["Not found in the indexed documents.",
+                                   "I could not find the answer in the indexed documents.",
+                                   "The sources do not mention a renewal term."])
+def test_a_model_that_says_it_cannot_find_the_answer_is_shown_as_not_found(words):
+    shown = []
+    answer, model = ask("How does the agreement renew after the initial term?", "generate", [words],
+                        on_token=shown.append)
+    assert len(model.prompts) == 1  # the evidence was good enough to ask the model
+    assert not answer.found and answer.style == "not found" and not answer.sure
+    assert answer.text == ("Not found in the indexed documents. Searched 2 file(s) in index 'test', most closely "
+                           "msa.pdf.")
+    assert shown == [answer.text] and answer.model_text == words
+
+
+def test_a_model_sentence_about_not_finding_after_a_supported_one_keeps_the_supported_one():
+    answer, _ = ask("How does the agreement renew after the initial term?", "generate",
+                    ["It renews for successive one (1) year terms [1]. ", "I could not find the notice period."])
+    assert answer.found and answer.text == "It renews for successive one (1) year terms [1]."
