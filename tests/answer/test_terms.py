@@ -42,3 +42,79 @@ def test_a_payment_term_in_business_days_is_stated_as_business_days():
     answer = answer_from("When are invoices payable?",
                          "Each invoice is payable within ten (10) business days after its receipt by the Customer.")
     assert answer.found and answer.text == "Within ten (10) business days after its receipt by the Customer [1]"
+
+
+EFFECTIVE = ("This License Agreement (the \"Agreement\") is entered into as of March 1, 2005 (the \"Effective Date\") "
+             "by and between Acme Corp. and Globex Inc.")
+
+
+@pytest.mark.parametrize("term, shown", [
+    ("This Agreement shall continue for a period of five (5) years from the Effective Date.",
+     "February 28, 2010 (5 years from the Effective Date, March 1, 2005)"),
+    ("The term of this Agreement shall be five (5) years from the Effective Date of March 1, 2005.",
+     "February 28, 2010 (5 years from March 1, 2005)"),
+    ("The Initial Term of this Agreement is one (1) year.", "February 28, 2006 (1 year from the Effective Date, "
+                                                            "March 1, 2005)"),
+    ("This Agreement shall continue in full force for ten (10) years from the Launch of the Product.",
+     "Ten (10) years from the Launch of the Product"),
+    ("This Agreement shall commence on the Effective Date and shall continue in perpetuity, unless terminated "
+     "earlier in accordance with Section 9.", "Perpetual (no end date: the term runs until it is ended)"),
+    ("This Agreement will be in effect from the Effective Date until completion of the Research Program.",
+     "No fixed date: until completion of the Research Program"),
+    ("This Agreement shall commence on the Effective Date and continue for a term of three (3) years expiring "
+     "May 31, 2008.", "May 31, 2008"),
+])
+def test_the_expiration_date_is_read_from_the_term(term, shown):
+    answer = answer_from("What is the expiration date of this contract?", EFFECTIVE,
+                         "2. Services. Globex shall provide the services described in Exhibit A.", term)
+    assert answer.found and answer.text == f"{shown} [3]"
+
+
+def test_dates_are_told_apart_by_their_role():
+    text = ("This Agreement is dated as of the 24th day of March, 2005, shall become effective on April 1, 2005 and "
+            "shall expire on the twenty-first day of March, 2010.")
+    asked = {question: answer_from(question, text).text for question in (
+        "What is the date of this contract?", "What is the effective date of this contract?",
+        "What is the expiration date of this contract?")}
+    assert asked == {"What is the date of this contract?": "24th day of March, 2005 [1]",
+                     "What is the effective date of this contract?": "April 1, 2005 [1]",
+                     "What is the expiration date of this contract?": "Twenty-first day of March, 2010 [1]"}
+
+
+SUPPLY = ["SUPPLY AGREEMENT. This Supply Agreement is made as of June 1, 2020 between Acme Corp. and Globex Inc.",
+          "The initial term of this Agreement is two (2) years from the Effective Date.",
+          "Thereafter this Agreement shall automatically renew for successive one (1) year terms unless either party "
+          "gives written notice of non-renewal at least ninety (90) days prior to the end of the then-current term."]
+LICENSE = ["LICENSE AGREEMENT. This License Agreement is made as of May 5, 2019 between Initech LLC and Umbrella Inc.",
+           "The initial term of this Agreement is three (3) years from the Effective Date.",
+           "Either party may terminate this Agreement on thirty (30) days' written notice.",
+           "Licensee shall pay all invoices within ten (10) business days of receipt."]
+
+
+def test_a_renewal_is_stated_with_how_it_renews_and_the_notice_that_stops_it():
+    answer = answer_from("What is the renewal term of the supply agreement?", *SUPPLY)
+    assert answer.found and answer.text == (
+        "Successive one (1) year terms (renews automatically; notice of non-renewal at least ninety (90) days prior "
+        "to the end of the then-current term) [3]")
+
+
+def test_a_contract_without_a_renewal_clause_has_no_renewal_term():
+    renewal = "What is the renewal term of the license agreement?"
+    answer = answer_from(renewal, *LICENSE)
+    assert not answer.found and answer.style == "not found"
+    assert answer.text == "Not found in the indexed documents. Searched 1 file(s) in index 'test', most closely c.txt."
+    # the same question of the supply agreement, which has one, is answered
+    assert answer_from(renewal, *SUPPLY).found
+
+
+def test_a_renewal_not_automatic_says_so():
+    answer = answer_from("What is the renewal term?", "This Agreement may be renewed by mutual written agreement of "
+                                                       "the parties for one additional term of two (2) years.")
+    assert answer.text == "Additional term of two (2) years (not automatic: renewed by option or agreement) [1]"
+
+
+def test_a_term_from_a_date_the_document_does_not_give_is_stated_as_written_with_its_anchor():
+    answer = answer_from("What is the expiration date of this contract?",
+                         "2. Services. Globex shall provide the services described in Exhibit A.",
+                         "This Agreement shall continue for a period of five (5) years from the Effective Date.")
+    assert answer.found and answer.text == "Five (5) years from the Effective Date [2]"
