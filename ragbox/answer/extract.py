@@ -185,7 +185,8 @@ def _candidate(hit: Hit, rank: int | None, order: int, sentence: tuple[int, int]
         if found is None:
             return None
         span, value, introduced = found
-        features["introduced"] = float(introduced)
+        # a date whose role was asked for was introduced by the words that gave it the role
+        features["introduced"] = float(introduced or bool(features.get("role")))
     score = (features["question"] + features["cue"] + features.get("introduced", 0.0) + 0.5 * features["rank"]
              + features.get("early", 0.0) + features.get("own", 0.0) + 0.5 * features.get("role", 0.0))
     offset = sentence[0]

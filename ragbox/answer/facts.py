@@ -47,6 +47,8 @@ _DATE_PATTERNS = [  # (regex, group order) - named groups m, d, y
     re.compile(r"\b(?P<m>1[0-2]|0?[1-9])/(?P<d>[12]\d|3[01]|0?[1-9])/(?P<y>(?:19|20)?\d\d)\b"),
     re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>1[0-2]|0[1-9])-(?P<d>[12]\d|3[01]|0[1-9])\b"),
     re.compile(rf"\b(?P<m>{_MONTH}),?\s+(?P<y>{_YEAR})\b", re.I),
+    # A date whose day is left blank: "as of September __, 2018".
+    re.compile(rf"\b(?P<m>{_MONTH})\s+(?:_{{2,}}|\[\s*\])\s*,?\s+(?P<y>{_YEAR})\b", re.I),
     # A date left blank but for its year: "dated as of ____________, 2004", "[ ], 2004".
     re.compile(rf"(?:_{{2,}}|\[\s*\])[\s_,]*(?:\[\s*\][\s,]*)?(?P<y>{_YEAR})\b"),
 ]
@@ -245,10 +247,30 @@ _ROLE_CUES = re.compile(
 ROLE_WINDOW = 80  # characters before a date in which its cue word stands
 
 
+_RANGE_START = re.compile(r"\b(?:from|between|beginning|commencing|starting|effective)(?:\s+on)?\s*$", re.I)
+_RANGE_JOIN = re.compile(r"\s*(?:to|and|through|thru|until|till|-|–|—)\s*", re.I)
+
+
+def _range_role(text: str, fact: Fact) -> str:
+    """ "from [February 8, 2018] to [May 3, 2018]": the first date of a range starts it, the last ends it."""
+    others = dates(text)
+    before = [d for d in others if d.end <= fact.start]
+    if before and _RANGE_JOIN.fullmatch(text[before[-1].end:fact.start]) and _RANGE_START.search(
+            text[:before[-1].start]):
+        return "end"
+    after = [d for d in others if d.start >= fact.end]
+    if after and _RANGE_JOIN.fullmatch(text[fact.end:after[0].start]) and _RANGE_START.search(text[:fact.start]):
+        return "effective"
+    return ""
+
+
 def date_role(text: str, fact: Fact) -> str:
     """What the date ``fact`` of ``text`` is: "agreement" (the date the document is dated or made),
     "effective" (when it takes effect or starts), "end" (when it expires or ends), "other" (some
     other date: a fiscal year's end, a deadline) or "" when its words do not say."""
+    ranged = _range_role(text, fact)
+    if ranged:
+        return ranged
     named = _NAMED_AFTER.match(text, fact.end)
     if named:
         for role, pattern in _NAME_ROLES:

@@ -25,7 +25,7 @@ _OWN_TERM = re.compile(r"\b(?:initial\s+|original\s+|effective\s+)?term\b(?!\s+(
                        r"(?:full\s+)?(?:force|effect))|expire|terminate|end|come\s+into\s+(?:force|effect))\b",
                        re.IGNORECASE)
 # A period after the term ended ("for two (2) years after termination"): not the term itself.
-_AFTER_END = re.compile(r"\b(?:after|following|beyond|survive\w*)\s+(?:the\s+|any\s+|such\s+)?"
+_AFTER_END = re.compile(r"\s+(?:after|following|beyond|survive\w*)\s+(?:the\s+|any\s+|such\s+)?"
                         r"(?:expiration|expiry|termination|end)\b", re.IGNORECASE)
 _NOTICE = question_kind("How much notice is required to stop the renewal?")
 # A renewal's length ("automatically renew for successive one (1) year terms") is not the term's.
@@ -96,7 +96,7 @@ def term_end(candidate: Candidate, effective: str | None) -> Candidate | None:
     None when the sentence sets no term of the document, or states its end date itself (that date is
     the answer, read as a date)."""
     sentence = candidate.sentence_text
-    if not _OWN_TERM.search(sentence) or _AFTER_END.search(sentence):
+    if not _OWN_TERM.search(sentence):
         return None
     offset = candidate.sentence[0]
     open_ends = ends(sentence)
@@ -111,6 +111,8 @@ def term_end(candidate: Candidate, effective: str | None) -> Candidate | None:
     if not periods:
         return None
     period = periods[0]
+    if _AFTER_END.match(sentence, period.end):  # "for two (2) years after termination": not the term
+        return None
     if _RENEWAL.search(sentence[max(0, period.start - 40):period.start]):  # "renew for successive [one (1) year] terms"
         return None
     anchor = _ANCHOR.match(sentence, period.end)

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from ragbox.answer.answering import Answerer, Question
-from ragbox.answer.facts import durations
+from ragbox.answer.facts import dates, durations
 from ragbox.answer.questions import question_kind
 from ragbox.answer.terms import add_business_days, add_duration
 from ragbox.types import Hit
@@ -118,3 +118,22 @@ def test_a_term_from_a_date_the_document_does_not_give_is_stated_as_written_with
                          "2. Services. Globex shall provide the services described in Exhibit A.",
                          "This Agreement shall continue for a period of five (5) years from the Effective Date.")
     assert answer.found and answer.text == "Five (5) years from the Effective Date [2]"
+
+
+def test_a_range_starts_with_its_first_date_and_ends_with_its_last():
+    text = "Terms of the project: 12 weeks from February 8, 2018 to May 3, 2018."
+    assert answer_from("What is the expiration date of this contract?", text).text == "May 3, 2018 [1]"
+    assert answer_from("What is the effective date of this contract?", text).text == "February 8, 2018 [1]"
+
+
+def test_a_date_with_its_day_left_blank_keeps_its_month():
+    text = "This Marketing Agreement is made and entered into as of September __, 2018 (the \"Effective Date\")."
+    assert [d.value for d in dates(text)] == ["2018-09"]
+    assert answer_from("What is the date of this contract?", text).text == "September __, 2018 [1]"
+
+
+def test_a_period_after_the_term_ends_is_not_the_term():
+    answer = answer_from("What is the expiration date of this contract?", EFFECTIVE,
+                         "The confidentiality obligations of this Agreement survive for two (2) years after the "
+                         "termination of this Agreement.")
+    assert not answer.found
