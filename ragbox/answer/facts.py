@@ -238,8 +238,9 @@ _NAME_ROLES = (("end", re.compile(r"expir|terminat|end\b|final", re.I)),
 _ROLE_CUES = re.compile(
     r"(?P<other>\b(?:year|period|quarter|month)s?\s+end(?:ed|ing)\b|\bon\s+or\s+(?:before|prior\s+to|after)\b|"
     r"\b(?:prior\s+to|before|beyond|amended|filed|issued|published|dated\s+as\s+of\s+the\s+date)\b|"
+    r"\b(?:no\s+later\s+than|not\s+later\s+than|by\s+no\s+later\s+than)\b|"
     r"\b(?:extended|renewed)\s+(?:until|through|to)\b)"
-    r"|(?P<end>\bexpir\w*|\bterminat\w*|\buntil\b|\bthrough\b|\bthru\b|\bend(?:s|ing)?\b|\bconclud\w*|\bno\s+later\s+than\b)"
+    r"|(?P<end>\bexpir\w*|\bterminat\w*|\buntil\b|\bthrough\b|\bthru\b|\bend(?:s|ing)?\b|\bconclud\w*)"
     r"|(?P<effective>\beffective\b|\bcommenc\w*|\bbegin\w*|\bstart\w*|\b(?:come|comes|came|enter|enters)\s+into\s+"
     r"(?:force|effect)\b|\bfrom\b)"
     r"|(?P<agreement>\bdated\b|\bmade\b|\bentered\s+into\b|\bexecuted\b|\bsigned\b|\bday\s+of\b|"

@@ -137,3 +137,9 @@ def test_a_period_after_the_term_ends_is_not_the_term():
                          "The confidentiality obligations of this Agreement survive for two (2) years after the "
                          "termination of this Agreement.")
     assert not answer.found
+
+
+def test_a_deadline_is_not_the_contract_s_end():
+    answer = answer_from("What is the expiration date of this contract?",
+                         "The Company shall hold its 2020 Annual Meeting no later than July 8, 2020.")
+    assert not answer.found
