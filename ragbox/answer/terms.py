@@ -28,6 +28,13 @@ _OWN_TERM = re.compile(r"\b(?:initial\s+|original\s+|effective\s+)?term\b(?!\s+(
 _AFTER_END = re.compile(r"\s+(?:after|following|beyond|survive\w*)\s+(?:the\s+|any\s+|such\s+)?"
                         r"(?:expiration|expiry|termination|end)\b", re.IGNORECASE)
 _NOTICE = question_kind("How much notice is required to stop the renewal?")
+# A period that is not the term's length: a notice ("upon thirty (30) days prior written notice",
+# "30 days before the lapse"), a deadline ("within", "no later than"), a frequency ("every year").
+_NOT_A_TERM_BEFORE = re.compile(r"\b(?:within|notice|no\s+later\s+than|not\s+later\s+than|at\s+least|"
+                                r"between|prior|before)\b[^.;]*$", re.IGNORECASE)
+_NOT_A_TERM_AFTER = re.compile(r"[’']?s?\s*(?:prior|before|in\s+advance|(?:written\s+)?notice|"
+                               r"after\s+(?:the\s+)?(?:closing|receipt|notice|delivery))\b", re.IGNORECASE)
+_EVERY = re.compile(r"\b(?:each|every|to)\b", re.IGNORECASE)
 # A renewal's length ("automatically renew for successive one (1) year terms") is not the term's.
 _RENEWAL = re.compile(r"\b(?:renew\w*|extend\w*|extension|successive|additional)\b", re.IGNORECASE)
 # A start the sentence refers to: the document's effective date.
@@ -79,13 +86,11 @@ def add_business_days(start: date, count: int) -> date:
     return day
 
 
-def last_day(start: str, duration: str) -> str | None:
-    """The last day of a term of ``duration`` that begins on ``start`` (its first day): five years
-    from March 1, 2005 run through February 28, 2010."""
-    anniversary = add_duration(start, duration)
-    if anniversary is None or duration.endswith("business day"):
-        return anniversary
-    return (date.fromisoformat(anniversary) - timedelta(days=1)).isoformat()
+def term_end_date(start: str, duration: str) -> str | None:
+    """The day a term of ``duration`` running from ``start`` ends: its anniversary, as a period
+    "from" a day is counted without that day (five years from March 1, 2005 end on March 1, 2010).
+    The CUAD dev contracts' lawyers date every such end so (10 of 10 in two samples of 40)."""
+    return add_duration(start, duration)
 
 
 def term_end(candidate: Candidate, effective: str | None) -> Candidate | None:
@@ -107,7 +112,9 @@ def term_end(candidate: Candidate, effective: str | None) -> Candidate | None:
         return replace(candidate, span=span, value=end.value, note=note)
     if any(date_role(sentence, d) == "end" for d in dates(sentence)):
         return None
-    periods = [d for d in durations(sentence) if d.value.split()[-1] in ("year", "month", "week", "day")]
+    periods = [d for d in durations(sentence) if d.value.split()[-1] in ("year", "month", "week", "day")
+               and not _NOT_A_TERM_BEFORE.search(sentence[max(0, d.start - 40):d.start])
+               and not _NOT_A_TERM_AFTER.match(sentence, d.end) and not _EVERY.search(sentence[d.start:d.end])]
     if not periods:
         return None
     period = periods[0]
@@ -132,7 +139,7 @@ def term_end(candidate: Candidate, effective: str | None) -> Candidate | None:
             return None  # "the 30-year term": a length with nothing it runs from says no end
         span = (offset + period.start, offset + anchor.end())
         return replace(candidate, span=span, value=period.value, note="")
-    end = last_day(start, period.value)
+    end = term_end_date(start, period.value)
     if end is None:
         return None
     amount, unit = period.value.split(" ", 1)

@@ -50,10 +50,10 @@ EFFECTIVE = ("This License Agreement (the \"Agreement\") is entered into as of M
 
 @pytest.mark.parametrize("term, shown", [
     ("This Agreement shall continue for a period of five (5) years from the Effective Date.",
-     "February 28, 2010 (5 years from the Effective Date, March 1, 2005)"),
+     "March 1, 2010 (5 years from the Effective Date, March 1, 2005)"),
     ("The term of this Agreement shall be five (5) years from the Effective Date of March 1, 2005.",
-     "February 28, 2010 (5 years from March 1, 2005)"),
-    ("The Initial Term of this Agreement is one (1) year.", "February 28, 2006 (1 year from the Effective Date, "
+     "March 1, 2010 (5 years from March 1, 2005)"),
+    ("The Initial Term of this Agreement is one (1) year.", "March 1, 2006 (1 year from the Effective Date, "
                                                             "March 1, 2005)"),
     ("This Agreement shall continue in full force for ten (10) years from the Launch of the Product.",
      "Ten (10) years from the Launch of the Product"),
@@ -143,3 +143,14 @@ def test_a_deadline_is_not_the_contract_s_end():
     answer = answer_from("What is the expiration date of this contract?",
                          "The Company shall hold its 2020 Annual Meeting no later than July 8, 2020.")
     assert not answer.found
+
+
+@pytest.mark.parametrize("sentence", [
+    "Either party may terminate this Agreement prior to expiration of the Term upon thirty (30) days prior written "
+    "notice.",
+    "Thirty (30) days before the lapse of the Term, the Contractor shall notify the Customer.",
+    "During the Term, Supplier will notify Customer no later than fifteen (15) days following a Change of Control.",
+    "No more frequently than once every year during the term of this Agreement, Licensor may audit the books.",
+])
+def test_a_notice_a_deadline_or_a_frequency_is_not_the_term(sentence):
+    assert not answer_from("What is the expiration date of this contract?", EFFECTIVE, sentence).found
