@@ -288,9 +288,10 @@ def date_role(text: str, fact: Fact) -> str:
 # A term with no end date: one that runs until someone ends it, or until an event.
 _OPEN_END = re.compile(
     r"(?P<perpetual>\bin\s+perpetuity\b|\bperpetual(?:ly)?\b|\bindefinite(?:ly)?\b|"
-    r"\buntil\s+(?:(?:it\s+is|so|otherwise)\s+)?terminated\b|\buntil\s+(?:either|a|one)\s+party\s+terminates\b)"
+    r"\buntil\s+(?:(?:it\s+is|so|otherwise|earlier|sooner)\s+)?terminated\b|\buntil\s+(?:either|a|one)\s+party\s+terminates\b)"
     r"|(?P<event>\b(?:until|terminat\w*\s+(?:up)?on|expir\w*\s+(?:up)?on|end\s+(?:up)?on)\s+(?:the\s+)?"
-    r"(?:earlier|later|earliest|latest|completion|expiration|expiry|conclusion|end|last|such\s+time|"
+    r"(?:(?:earlier|later|earliest|latest)(?!\s+terminated)|completion|expiration|expiry|conclusion|end|last|"
+    r"such\s+time|"
     r"date\s+(?:on\s+which|when|that))\b[^.;]{0,160})", re.IGNORECASE)
 _EVENT_TAIL = re.compile(r",?\s+(?:unless|subject\s+to|provided\s+that|whichever)\b.*$|[\s,(]+$",
                          re.IGNORECASE | re.DOTALL)

@@ -128,7 +128,7 @@ def term_end(candidate: Candidate, effective: str | None) -> Candidate | None:
         start, said = dates(anchor.group("what"))[0].value, ""
     elif starts:  # "commencing on June 1, 1998 and continuing for three (3) years"
         start, said = starts[-1].value, ""
-    elif anchor and not _START_REFERENCE.fullmatch(anchor.group("what").strip()):
+    elif anchor and not _START_REFERENCE.search(anchor.group("what")):  # "from the date of Effective Date"
         # "ten (10) years from the Launch": a start the document does not date, stated as written
         span = (offset + period.start, offset + anchor.end())
         return replace(candidate, span=span, value=period.value, note="")

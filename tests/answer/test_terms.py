@@ -154,3 +154,13 @@ def test_a_deadline_is_not_the_contract_s_end():
 ])
 def test_a_notice_a_deadline_or_a_frequency_is_not_the_term(sentence):
     assert not answer_from("What is the expiration date of this contract?", EFFECTIVE, sentence).found
+
+
+def test_a_term_from_the_date_of_the_effective_date_is_computed_and_until_earlier_terminated_has_no_end():
+    assert answer_from("What is the expiration date of this contract?", EFFECTIVE,
+                       "The initial term of this Agreement expires in five (5) years from the date of Effective "
+                       "Date.").text == "March 1, 2010 (5 years from the date of Effective Date, March 1, 2005) [2]"
+    assert answer_from("What is the expiration date of this contract?", EFFECTIVE,
+                       "This Agreement shall continue until full performance by both parties, or until earlier "
+                       "terminated by one party.").text == ("Perpetual (no end date: the term runs until it is "
+                                                            "ended) [2]")
