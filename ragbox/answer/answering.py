@@ -20,18 +20,17 @@ from typing import Callable, Sequence
 from ragbox.answer.checking import check_sentence
 from ragbox.answer.citations import best_quote, with_quotes
 from ragbox.answer.decision import decide
-from ragbox.answer.extract import Candidate, Similarity, candidates, in_document, title_of
+from ragbox.answer.extract import Candidate, Similarity, candidates, in_document, plain_clause, title_of
 from ragbox.answer.facts import negated
-from ragbox.answer.prompting import build_prompt
-from ragbox.answer.questions import EFFECTIVE_DATE, TERM, QuestionKind
+from ragbox.answer.prompting import NOT_FOUND, build_prompt, cannot_find
+from ragbox.answer.questions import EFFECTIVE_DATE, OPEN_END, TERM, QuestionKind
 from ragbox.answer.sections import section_candidate
-from ragbox.answer.terms import spoken_date, term_end
+from ragbox.answer.terms import renewal_details, spoken_date, term_end
 from ragbox.llm.generator import counted_in_one_batch
 from ragbox.text import fold_spaces, sentence_spans
 from ragbox.types import Answer, AnswerSentence, Evidence, Hit
 
 TokenCallback = Callable[[str], None]
-NOT_FOUND = "Not found in the indexed documents."
 
 
 @dataclass
@@ -51,6 +50,9 @@ def find_evidence(question: Question, similarity: Similarity | None, passages: i
     evidence = _best_candidate(question, similarity, passages)
     if evidence is not None:
         evidence.features["in_document"] = in_document(question.part, question.document, question.naming)
+        if question.kind.name == "yesno" and _EXISTENCE.search(question.part.strip()):
+            plain = plain_clause(question.part, evidence.hit, evidence.sentence, question.naming)
+            evidence.features["plain"] = float(plain)  # a heading names the clause: sure (decision.py)
     return evidence
 
 
@@ -66,6 +68,7 @@ def _best_candidate(question: Question, similarity: Similarity | None, passages:
         starts = candidates("effective date", EFFECTIVE_DATE, hits, question.document, question.naming)
         effective = next((c.value for c in starts if len(c.value) == 10), None)
         terms = candidates(question.part, TERM, hits, question.document, question.naming, similarity)
+        terms += candidates(question.part, OPEN_END, hits, question.document, question.naming, similarity)
         found += [end for end in (term_end(c, effective) for c in terms) if end is not None]
         found.sort(key=lambda c: -c.score)
     return found[0] if found else None
@@ -100,14 +103,17 @@ def yes_or_no(question: str, evidence: str) -> str:
 def extracted_text(evidence: Candidate, kind: QuestionKind, number: int, question: str = "") -> str:
     if evidence.features.get("section"):  # a note's section, its items on one line
         return f"{evidence.value[:1].upper()}{evidence.value[1:]} [{number}]"
-    if kind.name == "yesno":
-        return f"{yes_or_no(question, evidence.sentence_text)} [{number}]."
+    if kind.name == "yesno":  # "Yes: “Neither party shall compete ...” [1]": the answer with the clause that says so
+        return f"{yes_or_no(question, evidence.sentence_text)}: “{fold_spaces(evidence.sentence_text)}” [{number}]"
+    if evidence.value == "event":  # a term that ends on an event: "until completion of the Research Program"
+        return f"No fixed date: {fold_spaces(evidence.span_text)} [{number}]"
     if evidence.note:  # a value computed from the sentence, not written in it
         value = "Perpetual" if evidence.value == "perpetual" else spoken_date(evidence.value)
         return f"{value} ({evidence.note}) [{number}]"
     if evidence.value or kind.name == "title":
         span = fold_spaces(evidence.span_text)
-        return f"{span[:1].upper()}{span[1:]} [{number}]"
+        details = renewal_details(evidence) if kind.required and evidence.value else ""
+        return f"{span[:1].upper()}{span[1:]}{f' ({details})' if details else ''} [{number}]"
     return f"“{fold_spaces(evidence.sentence_text)}” [{number}]"
 
 
@@ -219,6 +225,13 @@ class Answerer:
             return with_quotes(Answer(question.text, generated, sources, generator.name, cited=cited,
                                       citation_method="model", timings=timings, style="generated", evidence=shown_proof,
                                       sentences=sentences, searched=question.searched, kind=question.kind.name))
+        if not supported and not cancelled and cannot_find(generated):  # the model says the sources do not answer
+            text = not_found_text(question)
+            if on_token:
+                on_token(text)
+            return with_quotes(Answer(question.text, text, sources, generator.name, found=False, style="not found",
+                                      timings=timings, sentences=sentences, model_text=generated,
+                                      searched=question.searched, kind=question.kind.name))
         if supported or cancelled:
             text = " ".join(s.text for s in supported)
             style = "generated"

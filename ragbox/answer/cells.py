@@ -21,6 +21,9 @@ from ragbox.answer.questions import question_kind
 from ragbox.text import CITATION, fold_spaces
 from ragbox.types import Answer, Evidence, TableCell
 
+# "(renews automatically; notice of non-renewal at least sixty (60) days ...)" after a renewal term.
+_RENEWAL_DETAILS = re.compile(r"\s+\((?:renews automatically|not automatic|notice of non-renewal)"
+                              r"(?:[^()]|\([^()]*\))*\)$")
 # A column that already asks: it starts like a question, ends with "?", or has a context clause.
 _ASKS = re.compile(r"^(?:what|which|who|whom|whose|when|where|why|how|is|are|does|do|did|can|could|has|have|"
                    r"will|was|were|should|may|must|shall|consider|list|name)\b", re.IGNORECASE)
@@ -71,8 +74,10 @@ def cell_text(answer: Answer) -> str:
         return ""
     text = fold_spaces(CITATION.sub("", answer.text)).strip()
     text = re.sub(r"\s+([.,;:])", r"\1", text)
-    if text.endswith(".") and answer.kind == "yesno":
-        text = text[:-1]
+    if answer.kind == "yesno":  # "Yes: “<the clause>”": the cell's quote shows the clause
+        said = re.match(r"(?:Yes|No)\b", text)
+        text = said.group(0) if said else text.rstrip(".")
+    text = _RENEWAL_DETAILS.sub("", text)  # how it renews: the cell's quote shows it
     return text.strip("“”").strip()
 
 

@@ -29,6 +29,9 @@ WEIGHTS = {
 
 # A section under the heading of what was asked ("ALLERGIES:") states it: as sure as a title.
 SECTION_CONFIDENCE = 0.95
+# A clause under a heading that names what was asked ("Non-Competition: ... shall not ..."), for
+# "Is there a non-compete?": plainly that clause (extract.plain_clause), so at least this sure.
+CLAUSE_CONFIDENCE = 0.9
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,8 @@ def confidence(kind: QuestionKind, values: dict[str, float]) -> float:
         return 1.0 if values.get("title") else 0.0
     if values.get("section"):  # the document's own section for what was asked (answer.sections)
         return SECTION_CONFIDENCE
-    return logistic(WEIGHTS["typed" if kind.facts else "open"], values)
+    value = logistic(WEIGHTS["typed" if kind.facts else "open"], values)
+    return max(value, CLAUSE_CONFIDENCE) if values.get("plain") else value
 
 
 def logistic(weights: dict[str, float], values: dict[str, float]) -> float:

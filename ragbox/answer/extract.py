@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ragbox.answer.facts import Fact, all_facts
+from ragbox.answer.facts import Fact, all_facts, date_role, ends
 from ragbox.answer.questions import QuestionKind
 from ragbox.text import PASSAGE_STOPWORDS, sentence_spans, stems
 from ragbox.types import Hit
@@ -71,6 +71,7 @@ def question_terms(question: str, naming: Sequence[str] = ()) -> set[str]:
 
 
 NEAR = 60  # characters: a fact this close after a cue word is what the cue introduces
+REQUIRED_NEAR = 100  # characters: "renewed by mutual written agreement of the parties for [two (2) years]"
 
 
 def _word_ends(sentence: str, beginnings: Sequence[str]) -> list[int]:
@@ -84,7 +85,8 @@ def answer_span(sentence: str, facts: list[Fact], kind: QuestionKind) -> tuple[t
     follows a word that marks another question's answer ("effective until [date]")."""
     cue_ends = _word_ends(sentence, kind.cues)
     other_ends = _word_ends(sentence, kind.not_after)
-    usable = [f for f in facts if not any(0 <= f.start - end <= 25 for end in other_ends)]
+    usable = [f for f in facts if not any(0 <= f.start - end <= 25 for end in other_ends)
+              and (not kind.roles or f.kind != "date" or date_role(sentence, f) in kind.roles)]
     if not usable:
         return None
 
@@ -150,11 +152,19 @@ def _candidate(hit: Hit, rank: int | None, order: int, sentence: tuple[int, int]
     words = set(stems(text, PASSAGE_STOPWORDS))
     if len(words) < 2 or (not kind.facts and (len(words) < MIN_SENTENCE_WORDS or is_heading(text))):
         return None
-    facts = [f for f in all_facts(text) if f.kind in kind.facts] if kind.facts else []
+    facts = [f for f in all_facts(text) + (ends(text) if "end" in kind.facts else []) if f.kind in kind.facts]
+    role = ""
+    if kind.roles:  # an agreement's date, its effective date and its end are told apart by their words
+        roles = {f: date_role(text, f) for f in facts if f.kind == "date"}
+        facts = [f for f in facts if f.kind != "date" or roles[f] in kind.roles]
+        role = next((roles[f] for f in facts if f in roles and roles[f] == kind.roles[0]), "")
     if kind.facts and not facts:
         return None
-    if kind.required and not any(w.startswith(kind.required) for w in text.lower().split()):
-        return None
+    if kind.required:  # "renews for [one (1) year terms]": the renewal word stands before its term
+        required_ends = _word_ends(text, kind.required)
+        facts = [f for f in facts if any(0 <= f.start - end <= REQUIRED_NEAR for end in required_ends)]
+        if not facts:
+            return None
     cues = {c for c in kind.cues if any(w.startswith(c) for w in text.lower().split())}
     features = {
         "question": len(wanted & words) / len(wanted) if wanted else 0.0,
@@ -165,17 +175,57 @@ def _candidate(hit: Hit, rank: int | None, order: int, sentence: tuple[int, int]
         position = order if rank is None else hit_position(hit)
         features["early"] = 1.0 / (1 + position)
         features["own"] = 1.0 if _SELF.search(text) else 0.0
+    if kind.roles:
+        features["role"] = 1.0 if role else 0.0
+        preferred = [f for f in facts if f.kind == "date" and date_role(text, f) == kind.roles[0]]
+        facts = preferred or facts  # "effective as of [date]" before the other dates of its sentence
     span, value = (0, len(text)), ""
     if facts:
         found = answer_span(text, facts, kind)
         if found is None:
             return None
         span, value, introduced = found
-        features["introduced"] = float(introduced)
+        # a date whose role was asked for was introduced by the words that gave it the role
+        features["introduced"] = float(introduced or bool(features.get("role")))
     score = (features["question"] + features["cue"] + features.get("introduced", 0.0) + 0.5 * features["rank"]
-             + features.get("early", 0.0) + features.get("own", 0.0))
+             + features.get("early", 0.0) + features.get("own", 0.0) + 0.5 * features.get("role", 0.0))
     offset = sentence[0]
     return Candidate(hit, rank, sentence, (offset + span[0], offset + span[1]), value, score, features)
+
+
+_NUMBERING = re.compile(r"\s*(?:(?:section|article|clause)\s+)?(?:\d{1,3}(?:\.\d+)*\.?|[A-Z]\.|\(\w{1,3}\))?\s*",
+                        re.IGNORECASE)
+_HEADING_BEFORE = re.compile(r"(?:^|\n|[.;:]\s)\s*(?:(?:section|article)\s+)?(?:\d{1,3}(?:\.\d+)*\.?\s*)?"
+                             r"(?P<head>[A-Za-z][^\n.;:]{1,60}?)\s*[.:]?\s*$", re.IGNORECASE)
+_CAPITALISED_RUN = re.compile(r"(?:[A-Z][\w'’-]*[ \t]*){1,6}")
+_OBLIGATION = re.compile(r"\b(?:shall|will|may\s+not|must|agrees?|undertakes?|covenants?|grants?|appoints?|"
+                         r"warrants?)\b", re.IGNORECASE)
+
+
+def clause_heading(hit: Hit, sentence: tuple[int, int]) -> str:
+    """The heading a sentence stands under: its own first capitalised words ("Non-Competition: (a)
+    During the term ...") or a short heading line just before it ("7.2 Exclusivity.")."""
+    text = hit.text[sentence[0]:sentence[1]]
+    own = _CAPITALISED_RUN.match(text, _NUMBERING.match(text).end())
+    before = _HEADING_BEFORE.search(hit.text[max(0, sentence[0] - 80):sentence[0]])
+    line = before.group("head").strip() if before else ""
+    previous = line if line and is_heading(line) and len(line.split()) <= 6 else ""
+    return " ".join(part for part in ((own.group(0) if own else ""), previous) if part)
+
+
+def plain_clause(question: str, hit: Hit, sentence: tuple[int, int], naming: Sequence[str] = ()) -> bool:
+    """Whether the sentence is plainly the clause a question asks about: a heading over it names
+    every word the question asks about ("Non-Competition" for a non-compete; not "Non-Exclusive
+    License" for exclusivity) and the sentence binds someone ("shall", "agrees", "grants")."""
+    wanted = question_terms(question, naming)
+    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", clause_heading(hit, sentence).lower())
+
+    def named(stem: str) -> bool:
+        return any(part.startswith(stem) for word in words if "non" in wanted or not word.startswith("non")
+                   for part in ([word] + word.split("-")))
+
+    return bool(wanted) and all(named(stem) for stem in wanted) and bool(
+        _OBLIGATION.search(hit.text[sentence[0]:sentence[1]]))
 
 
 def is_heading(text: str) -> bool:

@@ -30,7 +30,15 @@ _NUMBER_WORD = rf"(?:a[ ](?=hundred|thousand))?{_SIMPLE_NUMBER_WORD}(?:(?:[- ]|[
 _NUMBER = rf"(?:\d[\d,]*(?:\.\d+)?|{_NUMBER_WORD})"
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|" \
          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+# Ordinal days in words: "the twenty-fourth day of March", "this first day of June".
+_ORDINALS = {word: number for number, word in enumerate((
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+    "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split(), start=1)}
+_ORDINALS.update({f"twenty{sep}{word}": 20 + number for sep in ("-", " ") for word, number in list(_ORDINALS.items())
+                  if number < 10})
+_ORDINALS.update({"thirtieth": 30, "thirty-first": 31, "thirty first": 31})
+_ORDINAL_WORD = "|".join(sorted((w.replace(" ", r"\s+") for w in _ORDINALS), key=len, reverse=True))
+_DAY = rf"(?:(?:[12]\d|3[01]|0?[1-9])(?:\s?(?:st|nd|rd|th))?|{_ORDINAL_WORD})"
 _YEAR = r"(?:19|20)\d\d"
 _DATE_PATTERNS = [  # (regex, group order) - named groups m, d, y
     re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?:of\s+)?(?P<y>{_YEAR})\b", re.I),
@@ -39,6 +47,8 @@ _DATE_PATTERNS = [  # (regex, group order) - named groups m, d, y
     re.compile(r"\b(?P<m>1[0-2]|0?[1-9])/(?P<d>[12]\d|3[01]|0?[1-9])/(?P<y>(?:19|20)?\d\d)\b"),
     re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>1[0-2]|0[1-9])-(?P<d>[12]\d|3[01]|0[1-9])\b"),
     re.compile(rf"\b(?P<m>{_MONTH}),?\s+(?P<y>{_YEAR})\b", re.I),
+    # A date whose day is left blank: "as of September __, 2018".
+    re.compile(rf"\b(?P<m>{_MONTH})\s+(?:_{{2,}}|\[\s*\])\s*,?\s+(?P<y>{_YEAR})\b", re.I),
     # A date left blank but for its year: "dated as of ____________, 2004", "[ ], 2004".
     re.compile(rf"(?:_{{2,}}|\[\s*\])[\s_,]*(?:\[\s*\][\s,]*)?(?P<y>{_YEAR})\b"),
 ]
@@ -109,6 +119,12 @@ def _year(text: str) -> int:
     return year
 
 
+def day_number(text: str) -> int:
+    """ "24th" -> 24, "24 th" -> 24, "twenty-fourth" -> 24."""
+    word = " ".join(text.lower().split())
+    return _ORDINALS[word] if word in _ORDINALS else int(re.sub(r"[^0-9]", "", word))
+
+
 def dates(text: str) -> list[Fact]:
     """Dates, normalised to ``YYYY-MM-DD`` (``YYYY-MM`` when the day is not given)."""
     found: list[Fact] = []
@@ -127,7 +143,7 @@ def dates(text: str) -> list[Fact]:
                     continue
                 value = f"{_year(groups['y']):04d}-{month:02d}"
                 if groups.get("d"):
-                    value += f"-{int(re.sub(r'[a-z]', '', groups['d'].lower())):02d}"
+                    value += f"-{day_number(groups['d']):02d}"
             found.append(Fact("date", value, match.start(), match.end()))
             taken.append((match.start(), match.end()))
     return sorted(found, key=lambda f: f.start)
@@ -210,3 +226,88 @@ def normal_form(text: str) -> str:
     out = re.sub(rf"\b{_NUMBER_WORD}\s*\(\s*(\d+)\s*\)", r"\1", out)  # "thirty (30)" -> "30"
     out = re.sub(rf"\b{_NUMBER_WORD}\b", lambda m: _fmt(number_value(m.group(0)) or 0), out)
     return " ".join(re.findall(r"[^\W_]+(?:[-.][^\W_]+)*", out))
+
+
+# What a date is to the contract, read from the words just before it (the nearest wins) or the
+# name given just after it: "(the "Effective Date")", "effective as of", "shall expire on",
+# "dated", "for the year ended".
+_NAMED_AFTER = re.compile(r"[\s,]*\(\s*(?:the|such|this)?\s*[\"“']*\s*(?P<name>[A-Z][\w ]{2,40}?)\s*[\"”']*\s*\)")
+_NAME_ROLES = (("end", re.compile(r"expir|terminat|end\b|final", re.I)),
+               ("effective", re.compile(r"effective|commencement|start|launch", re.I)),
+               ("agreement", re.compile(r"agreement|execution|signature|contract", re.I)))
+_ROLE_CUES = re.compile(
+    r"(?P<other>\b(?:year|period|quarter|month)s?\s+end(?:ed|ing)\b|\bon\s+or\s+(?:before|prior\s+to|after)\b|"
+    r"\b(?:prior\s+to|before|beyond|amended|filed|issued|published|dated\s+as\s+of\s+the\s+date)\b|"
+    r"\b(?:no\s+later\s+than|not\s+later\s+than|by\s+no\s+later\s+than)\b|"
+    r"\b(?:extended|renewed)\s+(?:until|through|to)\b)"
+    r"|(?P<end>\bexpir\w*|\bterminat\w*|\buntil\b|\bthrough\b|\bthru\b|\bend(?:s|ing)?\b|\bconclud\w*)"
+    r"|(?P<effective>\beffective\b|\bcommenc\w*|\bbegin\w*|\bstart\w*|\b(?:come|comes|came|enter|enters)\s+into\s+"
+    r"(?:force|effect)\b|\bfrom\b)"
+    r"|(?P<agreement>\bdated\b|\bmade\b|\bentered\s+into\b|\bexecuted\b|\bsigned\b|\bday\s+of\b|"
+    r"\bdate\s*:|\bdate\s+of\s+(?:this|the)\s+(?:agreement|contract)\b)", re.I)
+ROLE_WINDOW = 80  # characters before a date in which its cue word stands
+
+
+_RANGE_START = re.compile(r"\b(?:from|between|beginning|commencing|starting|effective)(?:\s+on)?\s*$", re.I)
+_RANGE_JOIN = re.compile(r"\s*(?:to|and|through|thru|until|till|-|–|—)\s*", re.I)
+
+
+def _range_role(text: str, fact: Fact) -> str:
+    """ "from [February 8, 2018] to [May 3, 2018]": the first date of a range starts it, the last ends it."""
+    others = dates(text)
+    before = [d for d in others if d.end <= fact.start]
+    if before and _RANGE_JOIN.fullmatch(text[before[-1].end:fact.start]) and _RANGE_START.search(
+            text[:before[-1].start]):
+        return "end"
+    after = [d for d in others if d.start >= fact.end]
+    if after and _RANGE_JOIN.fullmatch(text[fact.end:after[0].start]) and _RANGE_START.search(text[:fact.start]):
+        return "effective"
+    return ""
+
+
+def date_role(text: str, fact: Fact) -> str:
+    """What the date ``fact`` of ``text`` is: "agreement" (the date the document is dated or made),
+    "effective" (when it takes effect or starts), "end" (when it expires or ends), "other" (some
+    other date: a fiscal year's end, a deadline) or "" when its words do not say."""
+    ranged = _range_role(text, fact)
+    if ranged:
+        return ranged
+    named = _NAMED_AFTER.match(text, fact.end)
+    if named:
+        for role, pattern in _NAME_ROLES:
+            if pattern.search(named.group("name")):
+                return role
+    before = text[max(0, fact.start - ROLE_WINDOW):fact.start]
+    before = re.split(r"[;.]\s|\n\s*\n", before)[-1]  # the words of the same clause
+    last = None
+    for match in _ROLE_CUES.finditer(before):
+        last = match
+    return last.lastgroup if last else ""
+
+
+# A term with no end date: one that runs until someone ends it, or until an event.
+_OPEN_END = re.compile(
+    r"(?P<perpetual>\bin\s+perpetuity\b|\bperpetual(?:ly)?\b|\bindefinite(?:ly)?\b|"
+    r"\buntil\s+(?:(?:it\s+is|so|otherwise|earlier|sooner)\s+)?terminated\b|\buntil\s+(?:either|a|one)\s+party\s+terminates\b)"
+    r"|(?P<event>\b(?:until|terminat\w*\s+(?:up)?on|expir\w*\s+(?:up)?on|end\s+(?:up)?on)\s+(?:the\s+)?"
+    r"(?:(?:earlier|later|earliest|latest)(?!\s+terminated)|completion|expiration|expiry|conclusion|end|last|"
+    r"such\s+time|"
+    r"date\s+(?:on\s+which|when|that))\b[^.;]{0,160})", re.IGNORECASE)
+_EVENT_TAIL = re.compile(r",?\s+(?:unless|subject\s+to|provided\s+that|whichever)\b.*$|[\s,(]+$",
+                         re.IGNORECASE | re.DOTALL)
+
+
+def ends(text: str) -> list[Fact]:
+    """Ends that are not dates: "perpetual" ("in perpetuity", "until terminated") and "event"
+    ("until completion of the Research Program", "terminate upon the earlier of ..."), the
+    words as written."""
+    found = []
+    for match in _OPEN_END.finditer(text):
+        if match.group("perpetual"):
+            found.append(Fact("end", "perpetual", match.start(), match.end()))
+            continue
+        words = _EVENT_TAIL.sub("", match.group(0))
+        if dates(words[:40]):  # "until December 31, 2020" is a date, read as one
+            continue
+        found.append(Fact("end", "event", match.start(), match.start() + len(words)))
+    return found

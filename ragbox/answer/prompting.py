@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -9,7 +10,15 @@ from ragbox.llm.generator import Prompt
 from ragbox.text import fold_spaces
 from ragbox.types import Hit
 
-NOT_FOUND = "I could not find the answer in the indexed documents."
+# The one sentence for "the documents do not answer": what ragbox says, and what the model is told
+# to say; a model's answer that says it (or words like it) is shown as not found (``cannot_find``).
+NOT_FOUND = "Not found in the indexed documents."
+# How a model says it found nothing: the sentence it was told, or its own words for it.
+_CANNOT_FIND = re.compile(r"^\W*(?:not found\b|(?:i|we)\s+(?:could|can|did|do)\s*(?:not|n't)\s+find\b|"
+                          r"i\s+(?:am|was)\s+(?:unable|not able)\s+to\s+find\b|"
+                          r"(?:the\s+)?(?:provided\s+)?sources\s+do\s*(?:not|n't)\s+(?:contain|say|mention|state|"
+                          r"include|provide|answer)\b|"
+                          r"there\s+is\s+no\s+(?:information|mention)\b)", re.IGNORECASE)
 
 INSTRUCTIONS = (
     "Answer the question using only the numbered sources. Cite every source you use with its "
@@ -28,6 +37,12 @@ COMPLETION_EXAMPLE = (
 )
 # Chat templates add role markers around each message; this covers them generously.
 CHAT_OVERHEAD_TOKENS = 48
+
+
+def cannot_find(text: str) -> bool:
+    """Whether a model's answer says the sources do not answer ("Not found in the indexed
+    documents.", "I could not find the answer ...", "The sources do not mention ...")."""
+    return bool(_CANNOT_FIND.search(text))
 
 
 def source_label(hit: Hit) -> str:

@@ -25,15 +25,19 @@ class QuestionKind:
     # Beginnings of words of which an answering sentence must hold one: a renewal term is stated
     # where the contract renews or extends; a contract's initial term does not answer it.
     required: tuple[str, ...] = ()
+    # What a date must be to the document to answer (facts.date_role: "agreement", "effective",
+    # "end", "other", "" when its words do not say); the first is the one asked for. Empty: any date.
+    roles: tuple[str, ...] = ()
 
     def cue_words(self) -> frozenset[str]:
         return frozenset(stems(" ".join(self.cues), frozenset()))
 
 
 def _kind(name: str, facts: str = "", cues: str = "", prefer_first: bool = False,
-          not_after: str = "", derive_end: bool = False, required: str = "") -> QuestionKind:
+          not_after: str = "", derive_end: bool = False, required: str = "", roles: tuple[str, ...] = ()
+          ) -> QuestionKind:
     return QuestionKind(name, tuple(facts.split()), tuple(cues.split()), prefer_first, tuple(not_after.split()),
-                        derive_end, tuple(required.split()))
+                        derive_end, tuple(required.split()), roles)
 
 
 # First match wins: the notice period before renewal ("the notice period to terminate the
@@ -49,14 +53,13 @@ _RULES: list[tuple[re.Pattern, QuestionKind]] = [
                                    required="renew extend extension")),
     (re.compile(r"\beffective\b.*\bdate\b|\bdate\b.*\beffective\b|\bwhen\b.*\b(effective|commence|start|begin)"),
      _kind("date", "date", "effective commenc begin start", prefer_first=True,
-           not_after="until through ending end expir terminat")),
+           roles=("effective", "agreement", ""))),
     (re.compile(r"\b(expir\w*|end|termination|terminate)\b.*\bdate\b|\bdate\b.*\b(expir\w*|end)\b|"
                 r"\bwhen\b.*\b(expire|end|terminate)"),
-     _kind("date", "date", "expir terminat until through end", not_after="commenc begin start effective dated",
-           derive_end=True)),
+     _kind("date", "date", "expir terminat until through end", derive_end=True, roles=("end",))),
     (re.compile(r"\bdate\b|\bwhen\b.*\b(signed|dated|made|executed|entered)\b|\bwhat day\b"),
      _kind("date", "date", "dated date entered made executed signed", prefer_first=True,
-           not_after="until through ending end expir terminat")),
+           roles=("agreement", "effective", ""))),
     (re.compile(r"\b(name|title)\b.*\b(contract|agreement|document)\b|\bcalled\b"), _kind("title")),
     (re.compile(r"\bparties\b|\bwho\b.*\bparty\b|\bbetween whom\b"), _kind("parties", "", "between by and among")),
     (re.compile(r"\bhow long\b|\bduration\b|\bfor how many\b|\bterm of\b"),
@@ -75,8 +78,10 @@ _RULES: list[tuple[re.Pattern, QuestionKind]] = [
 PASSAGE = _kind("passage")
 # A contract's term clause: the duration that sets when it ends.
 TERM = _kind("term", "duration", "term period continue remain expire for")
+# A term that ends without a date: "in perpetuity", "until completion of the Research Program".
+OPEN_END = _kind("term", "end", "term continu remain expir terminat end until")
 EFFECTIVE_DATE = _kind("date", "date", "effective commenc begin start", prefer_first=True,
-                       not_after="until through ending end expir terminat")
+                       roles=("effective", "agreement", ""))
 
 
 def question_kind(question: str) -> QuestionKind:

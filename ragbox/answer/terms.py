@@ -13,18 +13,38 @@ import re
 from dataclasses import replace
 from datetime import date, timedelta
 
-from ragbox.answer.extract import Candidate
-from ragbox.answer.facts import dates, durations
+from ragbox.answer.extract import Candidate, answer_span
+from ragbox.answer.facts import date_role, dates, durations, ends
+from ragbox.answer.questions import question_kind
 
-# The words of a contract's term clause, without which a duration is some other period.
-_TERM = re.compile(r"\b(?:term|shall (?:continue|remain|be in (?:full )?force)|continue in (?:full )?(?:force|effect)|"
-                   r"remain in (?:full )?(?:force|effect)|expire|period of)\b", re.IGNORECASE)
-_PERPETUAL = re.compile(r"\bperpetu\w*|\bindefinite(?:ly)?\b|"
-                        r"\buntil (?:terminated|either party terminates|it is terminated)", re.IGNORECASE)
+# A sentence about the document's own term: "the term of this Agreement", "the Initial Term",
+# "this Agreement shall continue / remain in force / expire".
+_OWN_TERM = re.compile(r"\b(?:initial\s+|original\s+|effective\s+)?term\b(?!\s+(?:sheet|loan|of\s+(?:the\s+)?"
+                       r"(?:license|licen[cs]e|employment|lease|loan|note|warrant|option|patent|project)))|"
+                       r"\bagreement\b[^.;]{0,80}\b(?:shall|will)\s+(?:continue|remain|be\s+(?:valid|in\s+"
+                       r"(?:full\s+)?(?:force|effect))|expire|terminate|end|come\s+into\s+(?:force|effect))\b",
+                       re.IGNORECASE)
+# A period after the term ended ("for two (2) years after termination"): not the term itself.
+_AFTER_END = re.compile(r"\s+(?:after|following|beyond|survive\w*)\s+(?:the\s+|any\s+|such\s+)?"
+                        r"(?:expiration|expiry|termination|end)\b", re.IGNORECASE)
+_NOTICE = question_kind("How much notice is required to stop the renewal?")
+# A period that is not the term's length: a notice ("upon thirty (30) days prior written notice",
+# "30 days before the lapse"), a deadline ("within", "no later than"), a frequency ("every year").
+_NOT_A_TERM_BEFORE = re.compile(r"\b(?:within|notice|no\s+later\s+than|not\s+later\s+than|at\s+least|"
+                                r"between|prior|before)\b[^.;]*$", re.IGNORECASE)
+_NOT_A_TERM_AFTER = re.compile(r"[’']?s?\s*(?:prior|before|in\s+advance|(?:written\s+)?notice|"
+                               r"after\s+(?:the\s+)?(?:closing|receipt|notice|delivery))\b", re.IGNORECASE)
+_EVERY = re.compile(r"\b(?:each|every|to)\b", re.IGNORECASE)
+# A renewal's length ("automatically renew for successive one (1) year terms") is not the term's.
+_RENEWAL = re.compile(r"\b(?:renew\w*|extend\w*|extension|successive|additional)\b", re.IGNORECASE)
 # A start the sentence refers to: the document's effective date.
-_START_REFERENCE = re.compile(r"\b(?:effective date|date (?:of this agreement|hereof)|commencement date|execution date|"
-                              r"date first (?:above )?written|launch date|date of execution)\b", re.IGNORECASE)
-_AFTER = re.compile(r"\b(?:from|after|following|commencing|beginning|starting|of)\b", re.IGNORECASE)
+_START_REFERENCE = re.compile(r"(?:the\s+)?(?:effective date|date (?:of this agreement|hereof)|commencement date|"
+                              r"execution date|date first (?:above )?written|date of execution|signing date|"
+                              r"date of signature)", re.IGNORECASE)
+# What a term runs from: "[five (5) years] from the Effective Date", "... after the Launch".
+_ANCHOR = re.compile(r"\s+(?:commencing\s+|beginning\s+|starting\s+)?(?:from|after|following)\s+"
+                     r"(?P<what>(?:[^.;,()]|,(?=\s*(?:19|20)\d\d)){3,60}?)(?=\s*(?:[.;()]|,(?!\s*(?:19|20)\d\d)|\bunless\b|\band\b|\bor\b|$))",
+                     re.IGNORECASE)
 
 
 def add_duration(start: str, duration: str) -> str | None:
@@ -38,7 +58,9 @@ def add_duration(start: str, duration: str) -> str | None:
     if amount != int(amount):
         return None
     amount = int(amount)
-    if unit in ("day", "business day"):
+    if unit == "business day":  # Monday to Friday: "within ten (10) business days" is two weeks
+        return add_business_days(date(year, month, day), amount).isoformat()
+    if unit == "day":
         return (date(year, month, day) + timedelta(days=amount)).isoformat()
     if unit == "week":
         return (date(year, month, day) + timedelta(weeks=amount)).isoformat()
@@ -51,30 +73,80 @@ def add_duration(start: str, duration: str) -> str | None:
     return date(year, month, min(day, calendar.monthrange(year, month)[1])).isoformat()
 
 
+def add_business_days(start: date, count: int) -> date:
+    """``start`` plus ``count`` business days (Monday to Friday; public holidays are not known)."""
+    weeks, rest = divmod(count, 5)
+    day = start + timedelta(weeks=weeks)
+    while rest:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            rest -= 1
+    if count and day.weekday() >= 5:  # from a weekend start, whole weeks land on a weekend
+        day -= timedelta(days=day.weekday() - 4)
+    return day
+
+
+def term_end_date(start: str, duration: str) -> str | None:
+    """The day a term of ``duration`` running from ``start`` ends: its anniversary, as a period
+    "from" a day is counted without that day (five years from March 1, 2005 end on March 1, 2010).
+    The CUAD dev contracts' lawyers date every such end so (10 of 10 in two samples of 40)."""
+    return add_duration(start, duration)
+
+
 def term_end(candidate: Candidate, effective: str | None) -> Candidate | None:
-    """The end of the term ``candidate``'s sentence sets, computed; None when it sets none."""
+    """The end of the term ``candidate``'s sentence sets, computed from its start when the document
+    gives it ("February 28, 2010 (5 years from the Effective Date, March 1, 2005)"), else as written
+    with what it runs from ("ten (10) years from the Launch"); "perpetual" for a term that runs until
+    it is ended, "event" for one that ends on an event ("until completion of the Research Program").
+    None when the sentence sets no term of the document, or states its end date itself (that date is
+    the answer, read as a date)."""
     sentence = candidate.sentence_text
-    if not _TERM.search(sentence):
+    if not _OWN_TERM.search(sentence):
         return None
     offset = candidate.sentence[0]
-    perpetual = _PERPETUAL.search(sentence)
-    if perpetual:
-        span = (offset + perpetual.start(), offset + perpetual.end())
-        return replace(candidate, span=span, value="perpetual", note="no end date: the term runs until it is ended")
-    periods = [d for d in durations(sentence) if d.value.split()[-1] in ("year", "month", "week", "day")]
+    open_ends = ends(sentence)
+    if open_ends:
+        end = open_ends[0]
+        span = (offset + end.start, offset + end.end)
+        note = "no end date: the term runs until it is ended" if end.value == "perpetual" else ""
+        return replace(candidate, span=span, value=end.value, note=note)
+    if any(date_role(sentence, d) == "end" for d in dates(sentence)):
+        return None
+    periods = [d for d in durations(sentence) if d.value.split()[-1] in ("year", "month", "week", "day")
+               and not _NOT_A_TERM_BEFORE.search(sentence[max(0, d.start - 40):d.start])
+               and not _NOT_A_TERM_AFTER.match(sentence, d.end) and not _EVERY.search(sentence[d.start:d.end])]
     if not periods:
         return None
     period = periods[0]
-    starts = [d for d in dates(sentence) if d.end <= period.start and len(d.value) == 10]
-    start, said = (starts[-1].value, "") if starts else (effective, "the effective date")
-    if start is None or (not starts and not _START_REFERENCE.search(sentence)):
+    if _AFTER_END.match(sentence, period.end):  # "for two (2) years after termination": not the term
         return None
-    end = add_duration(start, period.value)
+    if _RENEWAL.search(sentence[max(0, period.start - 40):period.start]):  # "renew for successive [one (1) year] terms"
+        return None
+    anchor = _ANCHOR.match(sentence, period.end)
+    starts = [d for d in dates(sentence) if d.end <= period.start and len(d.value) == 10]
+    if anchor and dates(anchor.group("what")):  # "three (3) years from June 1, 1998"
+        start, said = dates(anchor.group("what"))[0].value, ""
+    elif starts:  # "commencing on June 1, 1998 and continuing for three (3) years"
+        start, said = starts[-1].value, ""
+    elif anchor and not _START_REFERENCE.search(anchor.group("what")):  # "from the date of Effective Date"
+        # "ten (10) years from the Launch": a start the document does not date, stated as written
+        span = (offset + period.start, offset + anchor.end())
+        return replace(candidate, span=span, value=period.value, note="")
+    else:  # "from the Effective Date", or a term of the agreement that says no start: its effective date
+        start, said = effective, (anchor.group("what").strip() if anchor else "the Effective Date")
+    if start is None:  # "five (5) years from the Effective Date" in a document that does not date it
+        if not anchor:
+            return None  # "the 30-year term": a length with nothing it runs from says no end
+        span = (offset + period.start, offset + anchor.end())
+        return replace(candidate, span=span, value=period.value, note="")
+    end = term_end_date(start, period.value)
     if end is None:
         return None
-    span = (offset + period.start, offset + period.end)
-    note = f"computed: {sentence[period.start:period.end]} from {said or 'the start'} {_spoken(start)}"
-    return replace(candidate, span=span, value=end, note=note)
+    amount, unit = period.value.split(" ", 1)
+    length = f"{amount} {unit}{'' if amount == '1' else 's'}"
+    note = f"{length} from {said}, {_spoken(start)}" if said else f"{length} from {_spoken(start)}"
+    return replace(candidate, span=(offset + period.start, offset + period.end), value=end,
+                   note=note)
 
 
 def _spoken(iso: str) -> str:
@@ -85,3 +157,29 @@ def _spoken(iso: str) -> str:
 def spoken_date(iso: str) -> str:
     """YYYY-MM-DD as "June 21, 2000"."""
     return _spoken(iso)
+
+
+_AUTOMATIC = re.compile(r"\bautomatic(?:ally)?\b", re.IGNORECASE)
+_NOT_AUTOMATIC = re.compile(r"\b(?:option|mutual(?:ly)?|(?:may|can)\s+(?:only\s+)?be\s+renewed|upon\s+(?:the\s+)?"
+                            r"(?:written\s+)?agreement|if\s+(?:both|the)\s+parties\s+agree)\b", re.IGNORECASE)
+_NON_RENEWAL = re.compile(r"\bnotice\b|\bnon-?\s?renew\w*|\bnot\s+to\s+(?:renew|extend)\b", re.IGNORECASE)
+
+
+def renewal_details(candidate: Candidate) -> str:
+    """How a renewal clause works, from its sentence: whether the contract renews by itself, and
+    the notice that stops it ("renews automatically; notice of non-renewal at least sixty (60)
+    days before the end of the then-current term"); "" when the sentence says neither."""
+    sentence = candidate.sentence_text
+    parts = []
+    if _AUTOMATIC.search(sentence):
+        parts.append("renews automatically")
+    elif _NOT_AUTOMATIC.search(sentence):
+        parts.append("not automatic: renewed by option or agreement")
+    after = candidate.span[1] - candidate.sentence[0]
+    notices = [d for d in durations(sentence) if d.start >= after and _NON_RENEWAL.search(sentence[:d.start][-120:])]
+    if notices:
+        found = answer_span(sentence, notices, _NOTICE)
+        if found is not None:
+            (start, end), _, _ = found
+            parts.append(f"notice of non-renewal {' '.join(sentence[start:end].split())}")
+    return "; ".join(parts)

@@ -3,6 +3,8 @@ GGUF here; tests/answer/test_answers.py runs the real ones)."""
 
 import threading
 
+import pytest
+
 from ragbox.answer.answering import Answerer, Question
 from ragbox.answer.questions import question_kind
 from ragbox.types import Hit
@@ -12,6 +14,8 @@ from support import ScriptedGenerator
 RENEWAL = ("6.2 After the Initial Term, this Agreement renews automatically for successive one (1) year renewal "
            "terms unless either party gives notice of non-renewal at least sixty (60) days before the end of "
            "the then-current term.")
+RENEWAL_ANSWER = ("Successive one (1) year renewal terms (renews automatically; notice of non-renewal at least sixty "
+                  "(60) days before the end of the then-current term) [1]")
 LAW = "11.1 This Agreement is governed by the laws of the State of New York."
 HITS = [Hit("msa:00004", "/d/msa.pdf", 2, 100, 100 + len(RENEWAL), RENEWAL, 0.62),
         Hit("msa:00009", "/d/msa.pdf", 3, 0, len(LAW), LAW, 0.41)]
@@ -29,7 +33,7 @@ def ask(question, style="extract", tokens=(), hits=HITS, on_token=None, cancel=N
 def test_extracted_answer_is_the_span_with_its_evidence():
     answer, model = ask("How does the agreement renew after the initial term?")
     assert answer.style == "extracted" and answer.found
-    assert answer.text == "Successive one (1) year renewal terms [1]"
+    assert answer.text == RENEWAL_ANSWER
     assert answer.evidence_text == RENEWAL and answer.cited == [1] and model.prompts == []  # no model asked
 
 
@@ -50,8 +54,8 @@ def test_an_unsupported_generated_answer_is_never_shown_as_the_answer():
     answer, _ = ask("How does the agreement renew after the initial term?", "generate",
                     ["The renewal term is 14 days [1]."], on_token=shown.append)
     # nothing unchecked reached the user: what streams is the answer taken from the evidence
-    assert shown == ["Successive one (1) year renewal terms [1]"]
-    assert answer.style == "extracted" and answer.text == "Successive one (1) year renewal terms [1]"
+    assert shown == [RENEWAL_ANSWER]
+    assert answer.style == "extracted" and answer.text == RENEWAL_ANSWER
     assert answer.model_text == "The renewal term is 14 days [1]."
     assert answer.unsupported[0].unsupported[0] == "14 days"
 
@@ -84,3 +88,52 @@ def test_cancel_stops_the_answer_where_it_is():
                     on_token=stop_after_first, cancel=cancel)
     assert shown == ["It renews for successive one (1) year terms [1]. "]
     assert answer.text == "It renews for successive one (1) year terms [1]."
+
+
+def test_one_not_found_sentence_is_what_ragbox_says_and_what_the_model_is_told():
+    from ragbox.answer.prompting import INSTRUCTIONS, NOT_FOUND
+
+    assert NOT_FOUND == "Not found in the indexed documents."
+    assert INSTRUCTIONS.endswith(f"reply: {NOT_FOUND}")
+    answer, _ = ask("What is the price of a unicorn?", min_confidence=0.99)
+    assert answer.text.startswith(f"{NOT_FOUND} Searched")
+
+
+@pytest.mark.parametrize("words", ["Not found in the indexed documents.",
+                                   "I could not find the answer in the indexed documents.",
+                                   "The sources do not mention a renewal term."])
+def test_a_model_that_says_it_cannot_find_the_answer_is_shown_as_not_found(words):
+    shown = []
+    answer, model = ask("How does the agreement renew after the initial term?", "generate", [words],
+                        on_token=shown.append)
+    assert len(model.prompts) == 1  # the evidence was good enough to ask the model
+    assert not answer.found and answer.style == "not found" and not answer.sure
+    assert answer.text == ("Not found in the indexed documents. Searched 2 file(s) in index 'test', most closely "
+                           "msa.pdf.")
+    assert shown == [answer.text] and answer.model_text == words
+
+
+def test_a_model_sentence_about_not_finding_after_a_supported_one_keeps_the_supported_one():
+    answer, _ = ask("How does the agreement renew after the initial term?", "generate",
+                    ["It renews for successive one (1) year terms [1]. ", "I could not find the notice period."])
+    assert answer.found and answer.text == "It renews for successive one (1) year terms [1]."
+
+
+NON_COMPETE = ("8. Non-Competition. During the Term and for one (1) year thereafter, Distributor shall not sell any "
+               "product that competes with the Products in the Territory.")
+EXCLUSIVE_COURTS = "14. Venue. The courts of New York shall have exclusive jurisdiction over any dispute."
+
+
+def test_a_clause_question_is_answered_yes_with_the_clause_and_sure_when_a_heading_names_it():
+    hits = [Hit("d:00003", "/d/dist.pdf", 2, 0, len(NON_COMPETE), NON_COMPETE, 0.55)]
+    answer, _ = ask("Is there a non-compete clause?", hits=hits)
+    assert answer.text == ("Yes: “During the Term and for one (1) year thereafter, Distributor shall not sell any "
+                           "product that competes with the Products in the Territory.” [1]")
+    assert answer.found and answer.sure and answer.signals["plain"] == 1.0
+
+
+def test_a_clause_word_used_for_something_else_is_not_sure():
+    hits = [Hit("d:00007", "/d/dist.pdf", 5, 0, len(EXCLUSIVE_COURTS), EXCLUSIVE_COURTS, 0.55)]
+    answer, _ = ask("Does this contract include an exclusivity clause?", hits=hits, min_confidence=0.0)
+    assert answer.text == "Yes: “The courts of New York shall have exclusive jurisdiction over any dispute.” [1]"
+    assert not answer.sure and answer.signals["plain"] == 0.0

@@ -17,6 +17,12 @@ LABELS = {"mutual_nda_northwind_bluefin.pdf": NDA,
           "2026-03-14_jane_doe_followup.txt": "Clinic note (2026-03-14_jane_doe_followup.txt)"}
 
 
+# A renewal term is shown with how the contract renews and the notice that stops it.
+SHOWN = {"Successive one (1) year renewal terms": "Successive one (1) year renewal terms (renews automatically; notice "
+                                                  "of non-renewal at least sixty (60) days before the end of the "
+                                                  "then-current term)"}
+
+
 def page_text(path: str, page: int | None) -> str:
     if page is None:
         return Path(path).read_bytes().decode("utf-8")
@@ -43,7 +49,7 @@ def test_the_answer_is_the_span_that_states_it_with_exact_evidence(sample_index,
     result = sample_index.ask(question)
     assert result.found and result.style == "extracted"
     assert [Path(d.path).name for d in result.resolved] == [file]  # each question names its document
-    assert result.text.startswith(f"In {LABELS[file]}: {answer} [")
+    assert result.text.startswith(f"In {LABELS[file]}: {SHOWN.get(answer, answer)} [")
     evidence = result.sources[result.evidence.source - 1]
     assert Path(evidence.path).name == file and evidence.page == page
     text = page_text(evidence.path, evidence.page)

@@ -91,6 +91,9 @@ def test_a_generated_value_not_in_the_cells_quote_is_unsure_never_found():
 @pytest.mark.parametrize("text, kind, shown", [
     ("New York [1]", "place", "New York"),
     ("Yes [2].", "yesno", "Yes"),
+    ("Yes: “Neither party shall compete.” [2]", "yesno", "Yes"),
+    ("Successive one (1) year terms (renews automatically; notice of non-renewal at least sixty (60) days before "
+     "the end of the then-current term) [1]", "duration", "Successive one (1) year terms"),
     ("“Either party may audit the books once a year.” [1]", "passage", "Either party may audit the books once a year."),
     ("June 21, 2000 (computed: one (1) year from the effective date June 21, 1999) [1]", "date",
      "June 21, 2000 (computed: one (1) year from the effective date June 21, 1999)"),

@@ -30,4 +30,4 @@ def test_question_kinds(question, kind):
 
 def test_an_effective_date_is_not_one_that_follows_until():
     kind = question_kind("What is the effective date of this contract?")
-    assert kind.prefer_first and "until" in kind.not_after
+    assert kind.prefer_first and kind.roles == ("effective", "agreement", "")  # never an "end" date (until ...)

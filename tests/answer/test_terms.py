@@ -1,0 +1,166 @@
+"""Dates and terms read as a lawyer reads them (ragbox.answer.terms)."""
+
+from datetime import date
+
+import pytest
+
+from ragbox.answer.answering import Answerer, Question
+from ragbox.answer.facts import dates, durations
+from ragbox.answer.questions import question_kind
+from ragbox.answer.terms import add_business_days, add_duration
+from ragbox.types import Hit
+
+SEARCHED = {"index": "test", "files": 1, "where": None, "documents": ["c.txt"], "passages": 1}
+
+
+def answer_from(question: str, *sentences: str, style: str = "extract"):
+    hits = [Hit(f"c:{n:05d}", "/d/c.txt", None, 1000 * n, 1000 * n + len(text), text, 0.5 - 0.01 * n)
+            for n, text in enumerate(sentences)]
+    asked = Question(question, question, question_kind(question), hits, hits, [], SEARCHED)
+    return Answerer(style, 3, 256, 0.5).answer(asked, None, lambda: None, "none")
+
+
+@pytest.mark.parametrize("start, count, end", [
+    ("2026-12-04", 10, "2026-12-18"),  # a Friday: ten business days are two weeks
+    ("2026-12-02", 3, "2026-12-07"),  # a Wednesday: Thursday, Friday, Monday
+    ("2026-12-05", 5, "2026-12-11"),  # a Saturday: Monday to Friday
+    ("2026-12-05", 6, "2026-12-14"),
+])
+def test_business_days_skip_the_weekend(start, count, end):
+    assert add_business_days(date.fromisoformat(start), count).isoformat() == end
+    assert add_duration(start, f"{count} business day") == end
+
+
+def test_business_days_are_not_calendar_days():
+    assert [d.value for d in durations("payable within ten (10) business days of receipt")] == ["10 business day"]
+    assert [d.value for d in durations("payable within ten (10) calendar days of receipt")] == ["10 day"]
+    assert add_duration("2026-12-04", "10 day") == "2026-12-14"
+    assert add_duration("2026-12-04", "10 business day") == "2026-12-18"
+
+
+def test_a_payment_term_in_business_days_is_stated_as_business_days():
+    answer = answer_from("When are invoices payable?",
+                         "Each invoice is payable within ten (10) business days after its receipt by the Customer.")
+    assert answer.found and answer.text == "Within ten (10) business days after its receipt by the Customer [1]"
+
+
+EFFECTIVE = ("This License Agreement (the \"Agreement\") is entered into as of March 1, 2005 (the \"Effective Date\") "
+             "by and between Acme Corp. and Globex Inc.")
+
+
+@pytest.mark.parametrize("term, shown", [
+    ("This Agreement shall continue for a period of five (5) years from the Effective Date.",
+     "March 1, 2010 (5 years from the Effective Date, March 1, 2005)"),
+    ("The term of this Agreement shall be five (5) years from the Effective Date of March 1, 2005.",
+     "March 1, 2010 (5 years from March 1, 2005)"),
+    ("The Initial Term of this Agreement is one (1) year.", "March 1, 2006 (1 year from the Effective Date, "
+                                                            "March 1, 2005)"),
+    ("This Agreement shall continue in full force for ten (10) years from the Launch of the Product.",
+     "Ten (10) years from the Launch of the Product"),
+    ("This Agreement shall commence on the Effective Date and shall continue in perpetuity, unless terminated "
+     "earlier in accordance with Section 9.", "Perpetual (no end date: the term runs until it is ended)"),
+    ("This Agreement will be in effect from the Effective Date until completion of the Research Program.",
+     "No fixed date: until completion of the Research Program"),
+    ("This Agreement shall commence on the Effective Date and continue for a term of three (3) years expiring "
+     "May 31, 2008.", "May 31, 2008"),
+])
+def test_the_expiration_date_is_read_from_the_term(term, shown):
+    answer = answer_from("What is the expiration date of this contract?", EFFECTIVE,
+                         "2. Services. Globex shall provide the services described in Exhibit A.", term)
+    assert answer.found and answer.text == f"{shown} [3]"
+
+
+def test_dates_are_told_apart_by_their_role():
+    text = ("This Agreement is dated as of the 24th day of March, 2005, shall become effective on April 1, 2005 and "
+            "shall expire on the twenty-first day of March, 2010.")
+    asked = {question: answer_from(question, text).text for question in (
+        "What is the date of this contract?", "What is the effective date of this contract?",
+        "What is the expiration date of this contract?")}
+    assert asked == {"What is the date of this contract?": "24th day of March, 2005 [1]",
+                     "What is the effective date of this contract?": "April 1, 2005 [1]",
+                     "What is the expiration date of this contract?": "Twenty-first day of March, 2010 [1]"}
+
+
+SUPPLY = ["SUPPLY AGREEMENT. This Supply Agreement is made as of June 1, 2020 between Acme Corp. and Globex Inc.",
+          "The initial term of this Agreement is two (2) years from the Effective Date.",
+          "Thereafter this Agreement shall automatically renew for successive one (1) year terms unless either party "
+          "gives written notice of non-renewal at least ninety (90) days prior to the end of the then-current term."]
+LICENSE = ["LICENSE AGREEMENT. This License Agreement is made as of May 5, 2019 between Initech LLC and Umbrella Inc.",
+           "The initial term of this Agreement is three (3) years from the Effective Date.",
+           "Either party may terminate this Agreement on thirty (30) days' written notice.",
+           "Licensee shall pay all invoices within ten (10) business days of receipt."]
+
+
+def test_a_renewal_is_stated_with_how_it_renews_and_the_notice_that_stops_it():
+    answer = answer_from("What is the renewal term of the supply agreement?", *SUPPLY)
+    assert answer.found and answer.text == (
+        "Successive one (1) year terms (renews automatically; notice of non-renewal at least ninety (90) days prior "
+        "to the end of the then-current term) [3]")
+
+
+def test_a_contract_without_a_renewal_clause_has_no_renewal_term():
+    renewal = "What is the renewal term of the license agreement?"
+    answer = answer_from(renewal, *LICENSE)
+    assert not answer.found and answer.style == "not found"
+    assert answer.text == "Not found in the indexed documents. Searched 1 file(s) in index 'test', most closely c.txt."
+    # the same question of the supply agreement, which has one, is answered
+    assert answer_from(renewal, *SUPPLY).found
+
+
+def test_a_renewal_not_automatic_says_so():
+    answer = answer_from("What is the renewal term?", "This Agreement may be renewed by mutual written agreement of "
+                                                       "the parties for one additional term of two (2) years.")
+    assert answer.text == "Additional term of two (2) years (not automatic: renewed by option or agreement) [1]"
+
+
+def test_a_term_from_a_date_the_document_does_not_give_is_stated_as_written_with_its_anchor():
+    answer = answer_from("What is the expiration date of this contract?",
+                         "2. Services. Globex shall provide the services described in Exhibit A.",
+                         "This Agreement shall continue for a period of five (5) years from the Effective Date.")
+    assert answer.found and answer.text == "Five (5) years from the Effective Date [2]"
+
+
+def test_a_range_starts_with_its_first_date_and_ends_with_its_last():
+    text = "Terms of the project: 12 weeks from February 8, 2018 to May 3, 2018."
+    assert answer_from("What is the expiration date of this contract?", text).text == "May 3, 2018 [1]"
+    assert answer_from("What is the effective date of this contract?", text).text == "February 8, 2018 [1]"
+
+
+def test_a_date_with_its_day_left_blank_keeps_its_month():
+    text = "This Marketing Agreement is made and entered into as of September __, 2018 (the \"Effective Date\")."
+    assert [d.value for d in dates(text)] == ["2018-09"]
+    assert answer_from("What is the date of this contract?", text).text == "September __, 2018 [1]"
+
+
+def test_a_period_after_the_term_ends_is_not_the_term():
+    answer = answer_from("What is the expiration date of this contract?", EFFECTIVE,
+                         "The confidentiality obligations of this Agreement survive for two (2) years after the "
+                         "termination of this Agreement.")
+    assert not answer.found
+
+
+def test_a_deadline_is_not_the_contract_s_end():
+    answer = answer_from("What is the expiration date of this contract?",
+                         "The Company shall hold its 2020 Annual Meeting no later than July 8, 2020.")
+    assert not answer.found
+
+
+@pytest.mark.parametrize("sentence", [
+    "Either party may terminate this Agreement prior to expiration of the Term upon thirty (30) days prior written "
+    "notice.",
+    "Thirty (30) days before the lapse of the Term, the Contractor shall notify the Customer.",
+    "During the Term, Supplier will notify Customer no later than fifteen (15) days following a Change of Control.",
+    "No more frequently than once every year during the term of this Agreement, Licensor may audit the books.",
+])
+def test_a_notice_a_deadline_or_a_frequency_is_not_the_term(sentence):
+    assert not answer_from("What is the expiration date of this contract?", EFFECTIVE, sentence).found
+
+
+def test_a_term_from_the_date_of_the_effective_date_is_computed_and_until_earlier_terminated_has_no_end():
+    assert answer_from("What is the expiration date of this contract?", EFFECTIVE,
+                       "The initial term of this Agreement expires in five (5) years from the date of Effective "
+                       "Date.").text == "March 1, 2010 (5 years from the date of Effective Date, March 1, 2005) [2]"
+    assert answer_from("What is the expiration date of this contract?", EFFECTIVE,
+                       "This Agreement shall continue until full performance by both parties, or until earlier "
+                       "terminated by one party.").text == ("Perpetual (no end date: the term runs until it is "
+                                                            "ended) [2]")
