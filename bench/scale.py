@@ -2,6 +2,7 @@
 
     python bench/scale.py TXT_FOLDER QUERIES.jsonl [--seed STORE --seed-index NAME]
                           [--sizes 10000,100000 | --small] [--store DIR] [--queries 200]
+                          [--reuse] [--compare OTHER_CHECKOUT]
 
 Builds, for each size, an index of the files in TXT_FOLDER repeated under varied names
 ("copy 2 of X.txt", "X (rev 3).txt", ...) until it holds about that many passages: hard links
@@ -164,6 +165,8 @@ class Clock:
 
 def child(args) -> None:
     """One step, in its own process: 'seed', 'index' or 'search'."""
+    if args.code:  # --compare: this search runs the ragbox package of another checkout
+        sys.path.insert(0, str(args.code.resolve()))
     from ragbox.config import load_settings
     from ragbox.engine import Engine
     from ragbox.stats import percentile
@@ -171,7 +174,9 @@ def child(args) -> None:
     index = "seed" if args.child == "seed" else f"scale-{args.size}"
     flags = {"store.dir": str(args.store), "store.index": index, "retrieval.exact_up_to": args.exact_up_to}
     engine = Engine(load_settings(None, environ={}, flags=flags))
-    out: dict = {}
+    import ragbox
+
+    out: dict = {"ragbox": str(Path(ragbox.__file__).parent)}
     if args.child == "seed":
         summary = engine.index([args.folder])
         out["chunks"] = engine.catalog.ready_chunk_count()
@@ -241,6 +246,8 @@ def main() -> None:
     parser.add_argument("--compare", type=Path, metavar="CODE",
                         help="also search with the ragbox package under CODE (another checkout): "
                              "its latencies, and whether its top-10 ids are the same")
+    parser.add_argument("--reuse", action="store_true",
+                        help="search the index an earlier run of this size built (its index figures repeated)")
     parser.add_argument("--child", choices=["seed", "index", "search"], help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--exact-up-to", type=int, default=50000, help=argparse.SUPPRESS)
@@ -266,10 +273,14 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     rows = []
     for size in sizes:
-        folder = args.store / f"docs-{size}"
-        build_folder(args.folder, args.seed, args.seed_index, size, folder)
-        shutil.rmtree(args.store / "indexes" / f"scale-{size}", ignore_errors=True)
-        row = {"size": size, **step(args, "index", size, folder, 50000)}
+        folder, built = args.store / f"docs-{size}", args.store / f"scale-{size}.json"
+        if args.reuse and built.is_file():  # the index of an earlier run, and its figures
+            row = json.loads(built.read_text())
+        else:
+            build_folder(args.folder, args.seed, args.seed_index, size, folder)
+            shutil.rmtree(args.store / "indexes" / f"scale-{size}", ignore_errors=True)
+            row = {"size": size, **step(args, "index", size, folder, 50000)}
+            built.write_text(json.dumps(row))
         profile = size == max(sizes)
         for name, exact_up_to in (("exact", 10**9), ("hnsw", 0)):
             row[name] = step(args, "search", size, folder, exact_up_to, profile=profile)
