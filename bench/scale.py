@@ -1,16 +1,22 @@
-"""From 10k to 100k passages: search latency, memory, store size and no-op re-index time.
+"""From a few thousand to 100k passages: index time, memory, store size, no-op re-index time and search latency.
 
-    python bench/scale.py TXT_FOLDER QUERIES.jsonl --seed STORE --seed-index NAME
-                          [--sizes 10000,100000] [--store DIR] [--queries 200]
+    python bench/scale.py TXT_FOLDER QUERIES.jsonl [--seed STORE --seed-index NAME]
+                          [--sizes 10000,100000 | --small] [--store DIR] [--queries 200]
+                          [--reuse] [--compare OTHER_CHECKOUT]
 
-Builds, for each size, an index of the contracts in TXT_FOLDER repeated under varied names
-("copy 2 of X.txt", "X (rev 3).txt", ...) until it holds about that many passages; then re-indexes
-it unchanged; then runs the first --queries queries through search, with the exact search from
-the catalog and with Chroma's HNSW index. Each step runs in its own process, so every peak RSS is
-that step's alone. Repeated files hold the same passages, so their vectors are taken from the
-seed index (an index of TXT_FOLDER built earlier) instead of being computed again: this bench
-measures the store, not the embedding model (bench/ingest.py does that). The indexing RSS includes
-the bench's own map from passage text to seed row (about 30 MB at 37k seed passages).
+Builds, for each size, an index of the files in TXT_FOLDER repeated under varied names
+("copy 2 of X.txt", "X (rev 3).txt", ...) until it holds about that many passages: hard links
+(real copies across file systems) inside the indexed folder, as ragbox skips a symbolic link
+that leads out of it. Then it re-indexes it unchanged, and runs the first --queries queries
+through search (k=10, hybrid with the focus stage, as users get it) with the exact search from
+the catalog and with Chroma's HNSW index, and at the largest size says where the search time goes.
+Each step runs in its own process, so every peak RSS is that step's alone. Repeated files hold
+the same passages, so their vectors are taken from the seed index (an index of TXT_FOLDER built
+earlier with --seed/--seed-index, else built here first) instead of being computed again: this
+bench measures the store, not the embedding model (bench/ingest.py does that). The indexing RSS
+includes the bench's own map from passage text to seed row (about 30 MB at 37k seed passages).
+
+--small is the run CI makes (tests/test_bench_scale.py): about 3,000 passages, 30 queries.
 """
 
 from __future__ import annotations
@@ -30,8 +36,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-NAME_PATTERNS = ["{stem}.txt", "copy {n} of {stem}.txt", "{stem} (rev {n}).txt", "archive-{n}_{stem}.txt",
-                 "{stem} - signed {n}.txt", "draft {n} {stem}.txt"]
+NAME_PATTERNS = ["{stem}{suffix}", "copy {n} of {stem}{suffix}", "{stem} (rev {n}){suffix}",
+                 "archive-{n}_{stem}{suffix}", "{stem} - signed {n}{suffix}", "draft {n} {stem}{suffix}"]
+SMALL = {"sizes": "3000", "queries": 30}  # --small: what CI runs
 
 
 class SeededEmbedder:
@@ -56,32 +63,32 @@ class SeededEmbedder:
 
 
 def write_seed(store: Path, index: str, target: Path) -> Path:
-    """The seed index's passages and vectors as target.json (texts) and target.npy (matrix)."""
-    import chromadb
+    """The seed index's passages and vectors as target.json (texts) and target.npy (matrix), from
+    the vectors its catalog keeps."""
     import numpy as np
-    from chromadb.config import Settings
 
     if target.with_suffix(".npy").is_file():
         return target
     db = sqlite3.connect(store / "indexes" / index / "catalog.sqlite3")
-    texts = dict(db.execute("SELECT chunk_id, text FROM chunks"))
-    client = chromadb.PersistentClient(str(store / "indexes" / index / "chroma"),
-                                       settings=Settings(anonymized_telemetry=False))
-    collection, ids, rows, vectors = client.get_collection("chunks"), list(texts), [], []
-    for start in range(0, len(ids), 5000):
-        found = collection.get(ids=ids[start:start + 5000], include=["embeddings"])
-        rows += [texts[i] for i in found["ids"]]
-        vectors.append(np.asarray(found["embeddings"], dtype=np.float32))
+    rows = db.execute("SELECT c.text, c.vector FROM chunks c JOIN documents d ON d.doc_id = c.doc_id "
+                      "WHERE d.state = 'ready' AND c.vector IS NOT NULL").fetchall()
+    if not rows:
+        raise SystemExit(f"the seed index {index} in {store} holds no vectors in its catalog")
     target.parent.mkdir(parents=True, exist_ok=True)
-    np.save(target.with_suffix(".npy"), np.concatenate(vectors))
-    target.with_suffix(".json").write_text(json.dumps(rows))
+    np.save(target.with_suffix(".npy"), np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
+            .reshape(len(rows), -1))
+    target.with_suffix(".json").write_text(json.dumps([r[0] for r in rows]))
     return target
 
 
 def build_folder(source: Path, seed_store: Path, seed_index: str, size: int, target: Path) -> int:
-    """Links to the contracts under varied names until about ``size`` passages; returns the count."""
+    """The seed's files under varied names until about ``size`` passages (hard links inside the
+    indexed folder, copies where the store is on another file system); returns the count."""
     db = sqlite3.connect(seed_store / "indexes" / seed_index / "catalog.sqlite3")
-    chunks = {Path(p).name: c for p, c in db.execute("SELECT path, chunks FROM documents WHERE state='ready'")}
+    chunks = {Path(p).name: c for p, c in db.execute("SELECT path, chunks FROM documents WHERE state='ready'")
+              if c and (source / Path(p).name).is_file()}
+    if not chunks:
+        raise SystemExit(f"no file of the seed index {seed_index} is in {source}")
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     total, n = 0, 0
@@ -90,12 +97,24 @@ def build_folder(source: Path, seed_store: Path, seed_index: str, size: int, tar
         for name, count in sorted(chunks.items()):
             if total >= size:
                 break
-            link = target / pattern.format(stem=Path(name).stem, n=n)
-            if (source / name).is_file() and not link.exists():
-                os.symlink((source / name).resolve(), link)
+            copy = target / pattern.format(stem=Path(name).stem, suffix=Path(name).suffix, n=n)
+            if not copy.exists():
+                try:
+                    os.link(source / name, copy)
+                except OSError:  # another file system, or links not allowed
+                    shutil.copyfile(source / name, copy)
                 total += count
         n += 1
     return total
+
+
+def rss_file_mb() -> float:
+    """How much of this process's resident memory is pages of files mapped into it (the
+    catalog's SQLite memory map, the model): counted in the RSS, yet the OS drops them first."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("RssFile:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def peak_rss_mb() -> float:
@@ -110,18 +129,68 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+PARTS = ["query embedding", "vector search", "keyword search", "focus / rescoring", "catalog reads", "other"]
+
+
+class Clock:
+    """Where a search's time goes: each wrapped call's own time (a wrapped call made inside
+    another counts for its own part only), by part; "other" is the rest of the search."""
+
+    def __init__(self) -> None:
+        self.spent = {part: 0.0 for part in PARTS}
+        self._nested: list[float] = []
+
+    def wrap(self, owner, name: str, part: str) -> None:
+        inner = getattr(owner, name)
+
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            self._nested.append(0.0)
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                elapsed = time.perf_counter() - started
+                self.spent[part] += elapsed - self._nested.pop()
+                if self._nested:
+                    self._nested[-1] += elapsed
+
+        setattr(owner, name, timed)
+
+    def watch(self, engine) -> None:
+        retriever = engine.retriever
+        catalog, reader, focus = retriever.catalog, retriever.vectors, retriever.focus
+        self.wrap(retriever.embedder, "embed", "query embedding")
+        self.wrap(reader, "query", "vector search")
+        for name in ("lexical_search", "common_terms", "documents_matching"):
+            self.wrap(catalog, name, "keyword search")
+        for name in ("documents", "chunks_by_id", "chunk_ids", "chunks_of", "generation", "ready_chunk_count"):
+            self.wrap(catalog, name, "catalog reads")
+        self.wrap(reader, "vectors_of", "catalog reads")
+        if focus is not None:
+            self.wrap(focus, "vectors_of", "catalog reads")
+            self.wrap(focus, "rescore", "focus / rescoring")
+            self.wrap(focus, "nearest", "focus / rescoring")
+
+
 def child(args) -> None:
-    """One step, in its own process: 'index' or 'search'."""
+    """One step, in its own process: 'seed', 'index' or 'search'."""
+    if args.code:  # --compare: this search runs the ragbox package of another checkout
+        sys.path.insert(0, str(args.code.resolve()))
     from ragbox.config import load_settings
     from ragbox.engine import Engine
-    from ragbox.search.evaluation import percentile
+    from ragbox.stats import percentile
 
-    flags = {"store.dir": str(args.store), "store.index": f"scale-{args.size}",
-             "retrieval.exact_up_to": args.exact_up_to}
+    index = "seed" if args.child == "seed" else f"scale-{args.size}"
+    flags = {"store.dir": str(args.store), "store.index": index, "retrieval.exact_up_to": args.exact_up_to}
     engine = Engine(load_settings(None, environ={}, flags=flags))
-    out: dict = {}
-    if args.child == "index":
-        engine.use_embedder(SeededEmbedder(engine.embedder, args.store / "seed"))
+    import ragbox
+
+    out: dict = {"ragbox": str(Path(ragbox.__file__).parent)}
+    if args.child == "seed":
+        summary = engine.index([args.folder])
+        out["chunks"] = engine.catalog.ready_chunk_count()
+    elif args.child == "index":
+        engine.use_embedder(SeededEmbedder(engine.embedder, args.seed_file))
         rss_seed = peak_rss_mb()
         started = time.perf_counter()
         summary = engine.index([args.folder])
@@ -135,25 +204,38 @@ def child(args) -> None:
         started = time.perf_counter()
         again = engine.index([args.folder])
         out["noop_s"] = time.perf_counter() - started
-        assert not again.indexed and summary.indexed
+        assert summary.indexed, f"nothing indexed: {summary.describe()}"
+        assert not again.indexed, f"the unchanged folder was indexed again: {again.describe()}"
         out["store_mb"] = sum(p.stat().st_size for p in engine.index_dir.rglob("*") if p.is_file()) / 2**20
     else:
         queries = [json.loads(line)["query"] for line in args.queries.open()][: args.n]
         engine.search("warm up", k=1)
-        latencies = []
+        clock = Clock()
+        if args.profile:
+            clock.watch(engine)
+        latencies, answers = [], []
         for query in queries:
             started = time.perf_counter()
-            engine.search(query, k=10)
+            hits = engine.search(query, k=10)
             latencies.append((time.perf_counter() - started) * 1000)
+            answers.append([h.chunk_id for h in hits])
         out.update(p50=statistics.median(latencies), p95=percentile(latencies, 0.95),
-                   rss_search_mb=peak_rss_mb())
+                   p99=percentile(latencies, 0.99), rss_search_mb=peak_rss_mb(), rss_file_mb=rss_file_mb(),
+                   answers=answers)
+        if args.profile:
+            spent = {part: 1000 * s / len(queries) for part, s in clock.spent.items()}
+            spent["other"] = max(0.0, statistics.mean(latencies) - sum(spent.values()))
+            out["parts"] = spent
     print(json.dumps(out))
 
 
-def step(args, kind: str, size: int, folder: Path, exact_up_to: int) -> dict:
-    command = [sys.executable, __file__, str(args.folder), str(args.queries), "--seed", str(args.seed),
-               "--seed-index", args.seed_index, "--store", str(args.store), "--child", kind, "--size", str(size),
-               "--step-folder", str(folder), "--exact-up-to", str(exact_up_to), "--queries", str(args.n)]
+def step(args, kind: str, size: int, folder: Path, exact_up_to: int, code: Path | None = None,
+         profile: bool = False) -> dict:
+    command = [sys.executable, __file__, str(folder), str(args.queries), "--store", str(args.store),
+               "--child", kind, "--size", str(size), "--exact-up-to", str(exact_up_to), "--queries", str(args.n),
+               "--seed-file", str(args.seed_file)]
+    command += ["--code", str(code)] if code else []
+    command += ["--profile"] if profile else []
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode:
         raise SystemExit(result.stderr[-3000:])
@@ -163,42 +245,90 @@ def step(args, kind: str, size: int, folder: Path, exact_up_to: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
-    parser.add_argument("queries", type=Path)
-    parser.add_argument("--seed", type=Path, required=True)
-    parser.add_argument("--seed-index", required=True)
+    parser.add_argument("queries", type=Path, help="JSON lines, each with a 'query'")
+    parser.add_argument("--seed", type=Path, help="the store holding the seed index (default: built here)")
+    parser.add_argument("--seed-index", help="the seed index's name, with --seed")
     parser.add_argument("--store", type=Path, default=Path("/tmp/ragbox-bench-scale"))
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--queries", dest="n", type=int, default=200)
-    parser.add_argument("--child", choices=["index", "search"])
-    parser.add_argument("--size", type=int)
-    parser.add_argument("--step-folder", type=Path)
-    parser.add_argument("--exact-up-to", type=int, default=50000)
+    parser.add_argument("--small", action="store_true",
+                        help=f"a quick run: sizes {SMALL['sizes']}, {SMALL['queries']} queries (CI runs it)")
+    parser.add_argument("--compare", type=Path, metavar="CODE",
+                        help="also search with the ragbox package under CODE (another checkout): "
+                             "its latencies, and whether its top-10 ids are the same")
+    parser.add_argument("--reuse", action="store_true",
+                        help="search the index an earlier run of this size built (its index figures repeated)")
+    parser.add_argument("--child", choices=["seed", "index", "search"], help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--exact-up-to", type=int, default=50000, help=argparse.SUPPRESS)
+    parser.add_argument("--seed-file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--code", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--profile", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        args.folder = args.step_folder
         return child(args)
+    if args.small:
+        args.sizes, args.n = SMALL["sizes"], SMALL["queries"]
+    if bool(args.seed) != bool(args.seed_index):
+        parser.error("--seed and --seed-index go together")
 
-    write_seed(args.seed, args.seed_index, args.store / "seed")
+    args.store.mkdir(parents=True, exist_ok=True)
+    if args.seed is None:  # every passage of the folder embedded once, by the real model
+        args.seed, args.seed_index = args.store, "seed"
+        if not (args.store / "indexes" / "seed" / "catalog.sqlite3").is_file():
+            args.seed_file = Path(os.devnull)
+            seeded = step(args, "seed", 0, args.folder, 0)
+            print(f"seed index: {seeded['chunks']:,} passages", flush=True)
+    args.seed_file = write_seed(args.seed, args.seed_index, args.store / f"seed-{args.seed_index}")
+    sizes = [int(s) for s in args.sizes.split(",")]
     rows = []
-    for size in (int(s) for s in args.sizes.split(",")):
-        folder = args.store / f"docs-{size}"
-        build_folder(args.folder, args.seed, args.seed_index, size, folder)
-        shutil.rmtree(args.store / "indexes" / f"scale-{size}", ignore_errors=True)
-        row = {"size": size, **step(args, "index", size, folder, 50000)}
-        row["exact"] = step(args, "search", size, folder, 10**9)
-        row["chroma"] = step(args, "search", size, folder, 0)
-        print(json.dumps(row), flush=True)
+    for size in sizes:
+        folder, built = args.store / f"docs-{size}", args.store / f"scale-{size}.json"
+        if args.reuse and built.is_file():  # the index of an earlier run, and its figures
+            row = json.loads(built.read_text())
+        else:
+            build_folder(args.folder, args.seed, args.seed_index, size, folder)
+            shutil.rmtree(args.store / "indexes" / f"scale-{size}", ignore_errors=True)
+            row = {"size": size, **step(args, "index", size, folder, 50000)}
+            built.write_text(json.dumps(row))
+        profile = size == max(sizes)
+        for name, exact_up_to in (("exact", 10**9), ("hnsw", 0)):
+            row[name] = step(args, "search", size, folder, exact_up_to, profile=profile)
+            if args.compare:
+                before = row[f"{name} before"] = step(args, "search", size, folder, exact_up_to, args.compare,
+                                                      profile=profile)
+                before["same"] = sum(a == b for a, b in zip(before["answers"], row[name]["answers"]))
+        print(json.dumps({k: ({n: x for n, x in v.items() if n != "answers"} if isinstance(v, dict) else v)
+                          for k, v in row.items()}), flush=True)
         rows.append(row)
+    print_tables(args, rows)
 
+
+def print_tables(args, rows: list[dict]) -> None:
+    paths = [("exact", "exact"), ("hnsw", "HNSW")]
+    if args.compare:
+        paths = [(f"{key} before", f"{label}, {args.compare}") for key, label in paths] + paths
+    queried = len(rows[-1]["exact"]["answers"])
+    print(f"\n{queried} queries, k=10, hybrid search as users get it (the focus stage on), warm, in-process")
     print("\n| passages | index s | peak RSS indexing MB | store MB (KB/passage) | no-op re-index s "
-          "| search p50/p95 ms, exact | RSS MB | search p50/p95 ms, Chroma HNSW | RSS MB |")
+          "| search | p50 / p95 / p99 ms | peak RSS searching MB (of it mapped files at the end) | same top-10 |")
     print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        e, c = r["exact"], r["chroma"]
-        print(f"| {r['chunks']:,} | {r['index_s']:.0f} | {r['rss_index_mb']:.0f} (before the run "
-              f"{r['rss_seed_mb']:.0f}) | {r['store_mb']:.0f} ({1024 * r['store_mb'] / r['chunks']:.1f}) | "
-              f"{r['noop_s']:.2f} | {e['p50']:.0f} / {e['p95']:.0f} | {e['rss_search_mb']:.0f} | "
-              f"{c['p50']:.0f} / {c['p95']:.0f} | {c['rss_search_mb']:.0f} |")
+        first = (f"| {r['chunks']:,} | {r['index_s']:.0f} | {r['rss_index_mb']:.0f} (before the run "
+                 f"{r['rss_seed_mb']:.0f}) | {r['store_mb']:.0f} ({1024 * r['store_mb'] / r['chunks']:.1f}) | "
+                 f"{r['noop_s']:.2f} |")
+        for key, label in paths:
+            s = r[key]
+            same = f"{s['same']} of {len(s['answers'])}" if "same" in s else ""
+            print(f"{first} {label} | {s['p50']:.0f} / {s['p95']:.0f} / {s['p99']:.0f} | "
+                  f"{s['rss_search_mb']:.0f} ({s.get('rss_file_mb', 0):.0f}) | {same} |")
+            first = "| | | | | |"
+    largest = rows[-1]
+    print(f"\nWhere the search time goes at {largest['chunks']:,} passages (mean ms a query):")
+    print("\n| part | " + " | ".join(label for _, label in paths) + " |")
+    print("|---" * (len(paths) + 1) + "|")
+    for part in PARTS:
+        print(f"| {part} | " + " | ".join(f"{largest[key]['parts'][part]:.1f}" for key, _ in paths) + " |")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ class VectorReader:
         self._store_factory = store
         self.exact_up_to = exact_up_to
         self._exact: tuple[str, bool] | None = None  # (catalog generation, exact?)
-        self._matrix = None  # (generation, ids, doc ids, numpy matrix)
+        self._matrix = None  # (generation, ids, doc ids, numpy matrix, ids as a numpy array)
         self._lock = threading.Lock()
 
     @property
@@ -46,7 +46,7 @@ class VectorReader:
             return self.store.query(vector, k, doc_ids)
         import numpy as np
 
-        ids, owners, matrix = self._loaded()
+        ids, owners, matrix, names = self._loaded()
         if not ids:
             return []
         scores = matrix @ np.asarray(vector, dtype=np.float32)
@@ -60,7 +60,7 @@ class VectorReader:
         if k <= 0:
             return []
         top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.lexsort((np.asarray(ids, dtype=object)[top], -scores[top]))]
+        top = top[np.lexsort((names[top], -scores[top]))]
         return [(ids[i], float(scores[i])) for i in top]
 
     def vectors_of(self, ids: Sequence[str]) -> dict[str, list[float]]:
@@ -86,7 +86,8 @@ class VectorReader:
                 owners = (codes, code_of)
                 blob = b"".join(r[2] for r in rows)
                 matrix = np.frombuffer(blob, dtype=np.float32).reshape(len(rows), -1) if rows else None
-                self._matrix = (version, ids, owners, matrix)
+                names = np.asarray(ids, dtype=object)  # to break ties by id, made once, not per query
+                self._matrix = (version, ids, owners, matrix, names)
             return self._matrix[1:]
 
 

@@ -130,3 +130,53 @@ def test_a_part_chunk_is_shown_under_its_part_path(tmp_path):
         assert catalog.lexical_search('"scan"', 5) and catalog.lexical_search('"mail"', 5)  # titles hold both names
     finally:
         catalog.close()
+
+
+def _interleaved_catalog(path):
+    """Documents a, b, c whose chunk rows interleave (a document's rows are not one range) and
+    d, whose rows are; 'the' is in every passage."""
+    catalog = Catalog(path)
+    texts = {"a": ["the lease ends in june", "the rent is due monthly", "the lease renews"],
+             "b": ["the lease of the truck", "the notice period is short"],
+             "c": ["the lease lease lease", "the rent"], "d": ["the lease is signed", "the rent rises"]}
+    with catalog.transaction() as db:
+        for doc_id in texts:
+            db.execute("INSERT INTO documents(doc_id, path, content_hash, size, pages, chunks, state, indexed_at) "
+                       "VALUES (?, ?, 'h', 1, 1, ?, 'ready', 0)", (doc_id, f"/x/{doc_id}.txt", len(texts[doc_id])))
+        for seq in range(3):
+            for doc_id in "abc":
+                if seq < len(texts[doc_id]):
+                    db.execute(INSERT_CHUNK.replace("'d'", "?"), (f"{doc_id}:{seq}", doc_id, seq, texts[doc_id][seq]))
+        for seq, text in enumerate(texts["d"]):
+            db.execute(INSERT_CHUNK.replace("'d'", "?"), (f"d:{seq}", "d", seq, text))
+    return catalog
+
+
+def test_a_keyword_search_within_documents_ranks_as_the_plain_join_does(tmp_path, monkeypatch):
+    from ragbox.store import catalog as catalog_module
+
+    catalog = _interleaved_catalog(tmp_path / "catalog.sqlite3")
+    try:
+        cases = [(match, k, docs) for match in ['"lease"', '"lease" OR "rent"', '"the"', '"truck" OR "june"']
+                 for k in (1, 2, 10) for docs in (["a"], ["a", "c"], ["b", "d"], ["d"], ["a", "b", "c", "d"], [])]
+        ranged = [catalog.lexical_search(*case) for case in cases]
+        monkeypatch.setattr(catalog_module, "MAX_SPAN_DOCUMENTS", 0)  # every match joined to its document
+        assert ranged == [catalog.lexical_search(*case) for case in cases]
+        assert {i.split(":")[0] for i, _ in catalog.lexical_search('"lease"', 10, ["a", "c"])} == {"a", "c"}
+    finally:
+        catalog.close()
+
+
+def test_documents_matching_a_phrase_follow_the_catalog(tmp_path):
+    catalog = _interleaved_catalog(tmp_path / "catalog.sqlite3")
+    try:
+        assert catalog.documents_matching('"lease"') == {"a", "b", "c", "d"}
+        assert catalog.documents_matching('"rent"') == {"a", "c", "d"}
+        assert catalog.documents_matching('"nowhere"') == set()
+        catalog.mark_deleting(["c"])  # a version being replaced is not searched
+        assert catalog.documents_matching('"rent"') == {"a", "d"}
+        catalog.drop_documents(["a"])
+        assert catalog.documents_matching('"rent"') == {"d"}
+        assert catalog.documents_matching('"lease" AND') == set()  # a query FTS5 cannot parse
+    finally:
+        catalog.close()
