@@ -12,8 +12,9 @@ from ragbox.ingest.loaders import load
 NDA_NOTICE = "How much notice is needed to terminate the Northwind Bluefin NDA?"
 # How an answer names the document its question named (the card's title or kind, and the file).
 NDA = "Mutual Non-Disclosure Agreement (mutual_nda_northwind_bluefin.pdf)"
+MSA = "Master Services Agreement (services_agreement_acme_globex.pdf)"
 LABELS = {"mutual_nda_northwind_bluefin.pdf": NDA,
-          "services_agreement_acme_globex.pdf": "Master Services Agreement (services_agreement_acme_globex.pdf)",
+          "services_agreement_acme_globex.pdf": MSA,
           "2026-03-14_jane_doe_followup.txt": "Clinic note (2026-03-14_jane_doe_followup.txt)"}
 
 
@@ -132,7 +133,8 @@ def test_chat_template_model_uses_chat_prompt(sample_index):
     engine.close()
     # SmolLM2 135M names a law the agreement never mentions: its words are kept aside, unsupported,
     # and the answer is the span of the evidence
-    assert (answer.found, answer.model, answer.style, answer.text) == (True, model.name, "extracted", "New York [1]")
+    assert (answer.found, answer.model, answer.style, answer.text) == (True, model.name, "extracted",
+                                                                       f"In {MSA}: New York [1]")
     assert answer.model_text.startswith("The law governing the master services agreement is the Federal Law ")
     assert [s.supported for s in answer.sentences] == [False]
     assert Path(answer.sources[answer.evidence.source - 1].path).name == "services_agreement_acme_globex.pdf"

@@ -18,6 +18,8 @@ from ragbox.llm.scripted_backend import NO_SOURCE, ScriptedGenerator
 from ragbox.llm.server_backend import ServerGenerator
 from ragbox.types import Hit
 
+IN_NDA = "In Mutual Non-Disclosure Agreement (mutual_nda_northwind_bluefin.pdf): "
+
 
 def hit(text: str) -> Hit:
     return Hit(chunk_id="nda.pdf#0", path="/docs/nda.pdf", page=3, char_start=0, char_end=len(text), text=text,
@@ -77,5 +79,5 @@ def test_ask_drives_the_real_path_with_the_scripted_backend(sample_index, monkey
     said = ("Governing Law 9.1 This Agreement shall be governed by and construed in accordance with the laws of the "
             "State of Delaware, without regard to its conflict of laws principles [1].")
     assert (answer["answer"], answer["style"], answer["model"], answer["model_answer"]) == (
-        said, "generated", "scripted.gguf", None)
+        f"{IN_NDA}{said}", "generated", "scripted.gguf", None)  # the question names the NDA
     assert [(s["text"], s["supported"]) for s in answer["sentences"]] == [(said, True)]

@@ -77,8 +77,8 @@ def test_answers_stream_from_the_server_with_citations(sample_index, server):
     # one taken from the evidence.
     assert answer.model_text.startswith("The law governing the master services agreement is the Federal Law 142-A")
     assert len(answer.sentences) == 5 and not any(s.supported for s in answer.sentences)
-    assert (answer.found, answer.style, answer.text, "".join(tokens)) == (True, "extracted", "New York [1]",
-                                                                          "New York [1]")
+    named = "In Master Services Agreement (services_agreement_acme_globex.pdf): New York [1]"  # the question names it
+    assert (answer.found, answer.style, answer.text, "".join(tokens)) == (True, "extracted", named, named)
     assert answer.model == f"smollm2 @ {server.split('/')[2]}"
     assert Path(answer.sources[0].path).name == "services_agreement_acme_globex.pdf"
 
