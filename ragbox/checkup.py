@@ -31,7 +31,7 @@ def run(engine, data_root: Path, config_path: str | None, network_check: bool) -
         "config": config(config_path),
         "switches": switches(engine),
         "permissions": permissions(data_root),
-        "llm": _llm_check(engine.check_llm(None)),
+        "llm": _llm_check(engine.llm.check(None)),
         "network": no_network_self_check(engine.settings) if network_check else
         {"status": "skipped", "detail": "not run (--quick)"},
     }

@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from ragbox.asking import Asking
 from ragbox.config import Settings
 from ragbox.errors import DocumentError, IndexBusyError, StoreError
 from ragbox.llm.llm_slot import LlmSlot
@@ -43,8 +42,8 @@ class Engine:
         self._catalog = self._vectors = self._chunker = self._retriever = None  # built on first use
         self._read_options = None
         self._embedder = embedder
-        self.llm = LlmSlot(settings.llm, generator)
-        self.asking = Asking(self)
+        self.llm = LlmSlot(settings.llm, generator)  # the model: ``engine.llm.load()``, ``.name()``, ``.switch()``
+        self._questions = self._names = None
         self._embedder_given = embedder is not None
         self._building = threading.Lock()  # the app builds components from several threads
 
@@ -91,6 +90,7 @@ class Engine:
         """Embed with ``embedder`` (one loaded elsewhere for the same settings) from now on."""
         with self._building:
             self._embedder = embedder
+            self._questions = None
 
     def _stored_precision(self) -> str | None:
         from ragbox.store.embedding_record import stored_precision
@@ -141,6 +141,25 @@ class Engine:
                                               cfg.names, cfg.page_weight)
         return self._retriever
 
+    @property
+    def questions(self):
+        """The question service (``question_service``), built with this engine's parts."""
+        if self._questions is None:
+            from ragbox.question_service import QuestionService
+
+            self._questions = QuestionService(self.retriever, self.catalog, self.embedder, self.llm, self.settings,
+                                              self.index_name, self.document_names)
+        return self._questions
+
+    @property
+    def document_names(self):
+        """The documents a question names (``question_service.DocumentNames``): the catalog's cards."""
+        if self._names is None:
+            from ragbox.question_service import DocumentNames
+
+            self._names = DocumentNames(self.catalog)
+        return self._names
+
     def exists(self) -> bool:
         return (self.index_dir / "catalog.sqlite3").is_file()
 
@@ -150,42 +169,6 @@ class Engine:
         if self._vectors is not None:
             self._vectors.close()
         self.llm.close()
-
-    # --- the LLM (see ``llm.llm_slot``) ------------------------------------------------------
-    @property
-    def generator(self):
-        return self.llm.generator
-
-    def model_dirs(self) -> list[Path]:
-        return self.llm.model_dirs()
-
-    def use_generator(self, generator) -> None:
-        """Answer with ``generator`` from now on (a model loaded elsewhere, or a test double)."""
-        self.llm.use(generator)
-
-    def llm_built(self) -> bool:
-        return self.llm.built()
-
-    def llm_name(self) -> str:
-        return self.llm.name()
-
-    def llm_path(self) -> str:
-        return self.llm.path()
-
-    def load_llm(self):
-        return self.llm.load()
-
-    def switch_llm(self, model: str):
-        return self.llm.switch(model)
-
-    def models(self) -> list[dict]:
-        return self.llm.models()
-
-    def model_info(self, name: str | None = None) -> dict:
-        return self.llm.info(name)
-
-    def check_llm(self, name: str | None = None) -> dict:
-        return self.llm.check(name)
 
     def doctor(self, config_path: str | None = None, network_check: bool = True) -> dict:
         """Where every byte lives, the offline and telemetry switches, loose permissions, whether
@@ -260,7 +243,7 @@ class Engine:
         self.catalog.clear()
         self.catalog.purge_deleted()
         if not self._embedder_given:  # the next run computes the configured precision
-            self._embedder = self._chunker = self._retriever = None
+            self._embedder = self._chunker = self._retriever = self._questions = None
 
     def forget(self, path: Path) -> list[str]:
         from ragbox.ingest.indexer import Indexer
@@ -290,20 +273,26 @@ class Engine:
     def ask(self, question: str, k: int | None = None, where: Where = None,
             on_token: TokenCallback | None = None, cancel: threading.Event | None = None,
             retrieval_query: str | None = None) -> Answer:
-        """Retrieve, find the evidence, decide whether it answers, then answer (``asking``).
+        """Retrieve, find the evidence, decide whether it answers, then answer (``question_service``).
         ``retrieval_query`` searches in place of the question (a follow-up made standalone) while
         the answer is to the question as asked."""
-        return self.asking.ask(question, k, where, on_token, cancel, retrieval_query)
+        self.require_index()
+        self.check_embedding_model()
+        return self.questions.ask(question, k, where, on_token, cancel, retrieval_query)
 
     def table(self, columns: Sequence[str], where: Where = None, generate: bool = False,
               on_progress: Callable[[int, int, TableCell], None] | None = None,
               cancel: threading.Event | None = None) -> Table:
-        """Every column question asked of every document in scope (``asking``)."""
-        return self.asking.table(columns, where, generate, on_progress, cancel)
+        """Every column question asked of every document in scope (``question_service``)."""
+        self.require_index()
+        self.check_embedding_model()
+        return self.questions.table(columns, where, generate, on_progress, cancel)
 
     def answers_with_model(self) -> bool:
         """Whether the LLM writes the answers (else ragbox takes them from the sources)."""
-        return self.asking.answer_style() == "generate"
+        from ragbox.question_service import answer_style
+
+        return answer_style(self.settings, self.llm.name()) == "generate"
 
     def conversation(self):
         """A new, empty conversation (follow-ups made standalone, Markdown export)."""
@@ -327,7 +316,7 @@ class Engine:
             "embedding_model": (self.catalog.get_meta("embedding_model") if exists else None),
             "embedding_backend": (self.catalog.get_meta("embedding_backend") if exists else None),
             "embedding_vectors": self._stored_precision(),
-            "llm": self.llm_name(),
+            "llm": self.llm.name(),
             "last_run": self.catalog.last_run() if exists else None,
             "skipped": self.catalog.skipped() if exists else {},
             "indexes": list_indexes(self.settings),
@@ -337,8 +326,8 @@ class Engine:
         return self.catalog.documents() if self.exists() else []
 
     def cards(self, where: Where = None) -> list[DocumentCard]:
-        """What each indexed document is (title, kind, parties, dates), by path (``asking``)."""
-        return self.asking.cards(where) if self.exists() else []
+        """What each indexed document is (title, kind, parties, dates), by path (``question_service``)."""
+        return self.document_names.cards(where) if self.exists() else []
 
     def roots(self) -> list[str]:
         return self.catalog.roots() if self.exists() else []
@@ -407,8 +396,8 @@ class Engine:
             results.append(result)
             if on_answer:
                 on_answer(query.id, answer, result)
-        return {"index": self.index_name, "queries_file": str(queries_file), "answer_style": self.asking.answer_style(),
-                "model": self.llm_name(), **summarize_answers(results)}
+        return {"index": self.index_name, "queries_file": str(queries_file), "answer_style": self.questions.style(),
+                "model": self.llm.name(), **summarize_answers(results)}
 
 
 def list_indexes(settings: Settings) -> list[str]:

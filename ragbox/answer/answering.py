@@ -140,30 +140,35 @@ class Answerer:
         self.sure_confidence = sure_confidence
 
     def answer(self, question: Question, similarity: Similarity | None, generator_of: Callable[[], object],
-               model_name: str, on_token: TokenCallback | None = None,
-               cancel: threading.Event | None = None) -> Answer:
+               model_name: str, on_token: TokenCallback | None = None, cancel: threading.Event | None = None, *,
+               style: str | None = None, k: int | None = None, min_confidence: float | None = None) -> Answer:
+        """``style``, ``k`` and ``min_confidence`` replace this answerer's own for one answer (a
+        review table's cells are extracted, and weighed by the table's own threshold)."""
         started = time.perf_counter()
         evidence = find_evidence(question, similarity, self.extract_passages)
         top_score = question.hits[0].score if question.hits else 0.0
-        decision = decide(question.kind, evidence, top_score, self.min_confidence)
+        min_confidence = self.min_confidence if min_confidence is None else min_confidence
+        decision = decide(question.kind, evidence, top_score, min_confidence)
         timings = {"evidence_s": time.perf_counter() - started}
-        answer = self._answer(question, evidence, decision.found, generator_of, model_name, on_token, cancel, timings)
+        answer = self._answer(question, evidence, decision.found, generator_of, model_name, on_token, cancel, timings,
+                              style or self.style, k or self.k)
         answer.confidence, answer.signals = round(decision.confidence, 4), decision.features
         answer.sure = answer.found and decision.confidence >= self.sure_confidence
         return answer
 
     def _answer(self, question: Question, evidence: Candidate | None, found: bool, generator_of, model_name: str,
-                on_token: TokenCallback | None, cancel: threading.Event | None, timings: dict) -> Answer:
+                on_token: TokenCallback | None, cancel: threading.Event | None, timings: dict, style: str,
+                k: int) -> Answer:
         if not found:
             text = not_found_text(question)
             if on_token:
                 on_token(text)
-            return with_quotes(Answer(question.text, text, list(question.hits[:self.k]), model_name, found=False,
+            return with_quotes(Answer(question.text, text, list(question.hits[:k]), model_name, found=False,
                                       style="not found", timings=timings, searched=question.searched,
                                       kind=question.kind.name))
-        sources, number = _sources_with(evidence, question.hits, self.k)
+        sources, number = _sources_with(evidence, question.hits, k)
         proof = Evidence(number, evidence.sentence, evidence.span, evidence.value)
-        if self.style != "generate":
+        if style != "generate":
             text = extracted_text(evidence, question.kind, number, question.part)
             if on_token:
                 on_token(text)

@@ -9,7 +9,7 @@ from ragbox.search.focus import DocumentFocus
 from ragbox.search.naming import named_documents
 from ragbox.search.query import contains_phrases, fts_phrase, fts_query, optional_terms, phrases, split_query, unquoted
 from ragbox.search.scope import matching_ids
-from ragbox.store.catalog import Catalog
+from ragbox.store.catalog import Catalog, DocumentRow
 from ragbox.store.embeddings import Embedder
 from ragbox.types import Hit, Where
 
@@ -57,22 +57,24 @@ class HybridRetriever:
         self.focus = DocumentFocus(catalog, vectors.vectors_of, page_weight) if focus and mode == "hybrid" else None
         self.names = names
 
-    def query_vectors(self, query: str) -> list[list[float]]:
+    def query_vectors(self, query: str, parts: tuple[str, str] | None = None) -> list[list[float]]:
         """The embeddings a search of ``query`` uses: of the query, and of its question part when a
-        context clause precedes it (the last is always the question's)."""
-        context, question = split_query(query)
+        context clause precedes it (the last is always the question's). ``parts``: ``split_query(query)``
+        when the caller has it."""
+        context, question = parts or split_query(query)
         return self.embedder.embed([query, question] if context else [query])
 
-    def search(self, query: str, k: int, where: Where = None, vectors: Sequence[Sequence[float]] | None = None
-               ) -> list[Hit]:
+    def search(self, query: str, k: int, where: Where = None, vectors: Sequence[Sequence[float]] | None = None,
+               parts: tuple[str, str] | None = None, documents: Sequence[DocumentRow] | None = None) -> list[Hit]:
         """``vectors``: ``query_vectors(query)`` computed once for a query searched many times (a
-        review table asks each column's question of every document)."""
-        context, question = split_query(query)
+        review table asks each column's question of every document); ``parts``: ``split_query(query)``
+        and ``documents``: the catalog's documents, when the caller has read them already."""
+        context, question = parts or split_query(query)
         # A quoted phrase in the question must be in every passage; one in a context clause
         # ("Consider the NDA between "Acme" and ...;") names the document, so it is looked for in
         # the document, anywhere: the clause that answers rarely repeats the parties' names.
         required, named = phrases(question), phrases(context)
-        documents = self.catalog.documents()
+        documents = self.catalog.documents() if documents is None else documents
         doc_ids = matching_ids(documents, where)
         if named:
             with_names = self._documents_naming(named)
@@ -85,7 +87,7 @@ class HybridRetriever:
             if by_file_name:
                 doc_ids = sorted(by_file_name)
         depth = max(self.candidates, 2 * k)
-        vectors = vectors if vectors is not None else self.query_vectors(query)
+        vectors = vectors if vectors is not None else self.query_vectors(query, (context, question))
         vector, question_vector = vectors[0], vectors[-1]
         dense = self._dense(vector, depth, doc_ids) if self.mode != "lexical" else []
         match = ""

@@ -54,11 +54,11 @@ class Warm:
                 oldest = next(iter(self._engines))
                 self._engines.pop(oldest).close()
             if llm_key in self._generators:
-                if not engine.llm_built():
-                    engine.use_generator(self._generators[llm_key])
+                if not engine.llm.built():
+                    engine.llm.use(self._generators[llm_key])
             else:
-                self._generators[llm_key] = engine.generator
-            self.generation_locks.setdefault(id(engine.generator), threading.Lock())
+                self._generators[llm_key] = engine.llm.generator
+            self.generation_locks.setdefault(id(engine.llm.generator), threading.Lock())
         return engine
 
     def close(self) -> None:
@@ -110,7 +110,7 @@ def handler(warm: Warm, on_request: Callable[[str], None] | None = None):
                 except (BrokenPipeError, ConnectionResetError):
                     cancel.set()  # the client went away (Ctrl-C): stop generating for it
 
-            with warm.generation_locks[id(engine.generator)]:
+            with warm.generation_locks[id(engine.llm.generator)]:
                 answer = engine.ask(args["question"], args.get("k"), args.get("where"), on_token=on_token,
                                     cancel=cancel, retrieval_query=args.get("retrieval_query"))
             if not cancel.is_set():
@@ -166,4 +166,4 @@ def _warm_up(server, settings: Settings) -> None:
     engine.embedder.embed(["warm up"])
     if engine.exists() and engine.catalog.has_documents():
         engine.search("warm up", k=1)
-    engine.load_llm()
+    engine.llm.load()

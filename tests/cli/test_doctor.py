@@ -100,7 +100,7 @@ def test_doctor_runs_the_no_network_self_check(run, indexed, tmp_path):
 
 def test_check_llm_reports_a_missing_model(tmp_path):
     engine = Engine(load_settings(None, environ={}, flags={"store.dir": str(tmp_path)}))
-    result = engine.check_llm(str(tmp_path / "nope.gguf"))
+    result = engine.llm.check(str(tmp_path / "nope.gguf"))
     assert result["ok"] is False and "\n" not in result["detail"]
     assert result["detail"].startswith(f"LLM model file not found ({tmp_path / 'nope.gguf'})")
 
@@ -111,6 +111,6 @@ def test_check_llm_survives_a_model_that_crashes_the_cpu(tmp_path, monkeypatch):
     doctor reports it as a failed check."""
     monkeypatch.setenv("RAGBOX_WORKER_FAULT", "sigill@load")
     engine = Engine(load_settings(None, environ={}, flags={"store.dir": str(tmp_path)}))
-    result = engine.check_llm()
+    result = engine.llm.check()
     assert result["ok"] is False and "illegal instruction (SIGILL)" in result["detail"]
     assert checkup._llm_check(result)["status"] == "fail"

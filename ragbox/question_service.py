@@ -1,0 +1,271 @@
+"""The question service: questions and review tables, on the parts the engine builds and hands in.
+
+``QuestionService.ask`` answers one question from the whole index (or a scope);
+``QuestionService.table`` asks the same questions of every document in scope, each cell from that
+document alone. Both go through ``answer``, so an answer and a table cell cannot drift apart:
+retrieval, the document the top passage belongs to, the evidence, the not-found decision, then the
+answer taken from the evidence or written by the model and checked (``answer.answering``).
+``DocumentNames`` finds the documents a question names (``search.resolver``), from the cards kept
+in the catalog.
+
+The question is parsed once (``search.query.split_query``), embedded once (its vector serves the
+search and the candidates' similarity) and the document list is read once per question.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ragbox import bundled
+from ragbox.answer.answering import Answerer, Question
+from ragbox.answer.extract import document_naming_words
+from ragbox.answer.named import document_label, labelled, named_answer
+from ragbox.answer.questions import question_kind
+from ragbox.config import Settings
+from ragbox.errors import StoreError
+from ragbox.llm.llm_slot import LlmSlot
+from ragbox.paths import split_part_path
+from ragbox.search.query import fts_phrase, split_query
+from ragbox.search.resolver import CardIndex, Resolution
+from ragbox.search.retrieval import HybridRetriever
+from ragbox.search.scope import glob_escape, in_scope
+from ragbox.store.catalog import Catalog, DocumentRow
+from ragbox.types import Answer, DocumentCard, Hit, Table, TableCell, Where
+
+TokenCallback = Callable[[str], None]
+Similarity = Callable[[str, list[str]], list[float]]
+
+
+def answer_style(settings: Settings, llm_name: str) -> str:
+    """``answer.style``; "auto" lets the model write only when it is not the bundled 270M, which
+    cannot state facts reliably (README, "Answers")."""
+    style = settings.answer.style
+    if style != "auto":
+        return style
+    bundled_model = not settings.llm.base_url and llm_name == bundled.LLM_FILE
+    return "extract" if bundled_model else "generate"
+
+
+class DocumentNames:
+    """The documents a question names, from the index's document cards (``search.resolver``)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._card_index: tuple[str, CardIndex] | None = None
+
+    def resolve(self, question: str, where: Where = None) -> Resolution:
+        """The documents in scope that ``question`` names (see ``search.resolver``)."""
+        cards = self._cards()
+        if where:
+            cards = CardIndex([c for c in cards.cards if in_scope(split_part_path(c.path)[0], where)])
+        return cards.resolve(question, lambda word: len(self.catalog.documents_matching(fts_phrase(word))))
+
+    def cards(self, where: Where = None) -> list[DocumentCard]:
+        return sorted((c for c in self._cards().cards if in_scope(split_part_path(c.path)[0], where)),
+                      key=lambda c: c.path)
+
+    def _cards(self) -> CardIndex:
+        """The index's cards, made for documents that have none yet (an index built before cards
+        existed), kept until the catalog changes."""
+        from ragbox.ingest.card_index import refresh_cards
+        from ragbox.store.cards import stored_cards
+
+        generation = self.catalog.generation()
+        if self._card_index is None or self._card_index[0] != generation:
+            refresh_cards(self.catalog)
+            self._card_index = (generation, CardIndex(list(stored_cards(self.catalog).values())))
+        return self._card_index[1]
+
+
+class QuestionService:
+    def __init__(self, retriever: HybridRetriever, catalog: Catalog, embedder, llm: LlmSlot, settings: Settings,
+                 index_name: str, names: DocumentNames) -> None:
+        """The parts, built by the composition root (``ragbox.engine``): the index's retriever,
+        catalog and embedder, the model slot, the settings and the index's name."""
+        self.retriever = retriever
+        self.catalog = catalog
+        self.embedder = embedder
+        self.llm = llm
+        self.settings = settings
+        self.index_name = index_name
+        self.names = names
+        cfg = settings.answer
+        self.answerer = Answerer(cfg.style, settings.retrieval.k, settings.llm.max_answer_tokens, cfg.min_confidence,
+                                 cfg.passages, cfg.sure_confidence)
+
+    def style(self) -> str:
+        return answer_style(self.settings, self.llm.name())
+
+    def ask(self, question: str, k: int | None = None, where: Where = None,
+            on_token: TokenCallback | None = None, cancel: threading.Event | None = None,
+            retrieval_query: str | None = None) -> Answer:
+        """Find the documents the question names (``search.resolver``) and answer from them alone,
+        one answer per document when it names several; else retrieve from the whole scope. Then
+        find the evidence, decide whether it answers, answer (see ``answer.answering``).
+        ``retrieval_query`` searches in place of the question (a follow-up made standalone, which
+        carries the names of the document asked about before) while the answer is to the question
+        as asked."""
+        started = time.perf_counter()
+        if self.style() == "generate":
+            self.llm.start()  # loads while retrieval runs
+        parts = split_query(question)
+        query = retrieval_query or question
+        query_parts = split_query(query) if retrieval_query else parts
+        asked = _Asked(question, parts, query, query_parts, self.retriever.query_vectors(query, query_parts),
+                       k or self.settings.retrieval.k, self.catalog.documents())
+        resolution = self.names.resolve(asked.query, where)
+        if not resolution.documents:
+            answer = self._ask_in(asked, where, on_token, cancel)
+        else:
+            one = len(resolution.documents) == 1
+            answers = [self._ask_in(asked, glob_escape(split_part_path(d.path)[0]),
+                                    labelled(on_token, document_label(d)) if one else None, cancel,
+                                    document_label(d)) for d in resolution.documents]
+            answer = named_answer(question, resolution.documents, resolution.ambiguous, answers)
+            if on_token and not one:
+                on_token(answer.text)
+        answer.timings["total_s"] = time.perf_counter() - started
+        return answer
+
+    def _ask_in(self, asked: _Asked, where: Where, on_token: TokenCallback | None,
+                cancel: threading.Event | None, document: str = "") -> Answer:
+        """The answer from the documents in ``where``; ``document`` names the one document they are."""
+        started = time.perf_counter()
+        with self.catalog.snapshot():  # one version of the index, even while another process writes
+            hits = self.retriever.search(asked.query, max(asked.k, self.settings.answer.passages), where,
+                                         asked.vectors, asked.query_parts, asked.documents)
+        retrieval_s = time.perf_counter() - started
+        # the question's own vector, when the search was of the question as asked
+        similarity = (self._similarity_to(asked.vectors[-1], {}) if asked.query == asked.question
+                      else self._similarity)
+        relevant = [h for h in hits if h.score >= self.settings.retrieval.min_score]
+        question = self._question(asked.question, asked.parts, relevant, where, asked.documents, document)
+        answer = self.answerer.answer(question, similarity, lambda: self.llm.generator, self.llm.name(), on_token,
+                                      cancel, style=self.style(), k=asked.k)
+        answer.timings = {"retrieval_s": retrieval_s, **answer.timings}
+        return answer
+
+    def _question(self, text: str, parts: tuple[str, str], relevant: list[Hit], where: Where,
+                  documents: Sequence[DocumentRow], document: str = "") -> Question:
+        """``text`` with what was found for it, ready to be answered. ``document``: the one
+        document ``where`` holds, as the user named it (a "not found" then says it was not found
+        *there*)."""
+        context, part = parts
+        passages = self._document_of(relevant[0]) if relevant else []
+        naming = document_naming_words([h.path for h in relevant[:1]]) + ([context] if context else [])
+        searched = self._searched(where, relevant, documents) | ({"document": document} if document else {})
+        return Question(text, part, question_kind(part), relevant, passages, naming, searched)
+
+    def table(self, columns: Sequence[str], where: Where = None, generate: bool = False,
+              on_progress: Callable[[int, int, TableCell], None] | None = None,
+              cancel: threading.Event | None = None) -> Table:
+        """Ask every column question of every document in scope, each answered from that document
+        alone: retrieval scoped to it, then the same answering as ``ask``, extracted, or written by
+        the model with ``generate`` (see ``answer.cells`` for the questions and the cell states).
+        ``on_progress(done, total, cell)`` sees each cell; ``cancel`` ends the table at the last
+        complete row."""
+        from ragbox.answer.cells import column_question
+
+        started = time.perf_counter()
+        every = self.catalog.documents()
+        documents = [d.path for d in every if in_scope(d.path, where)]
+        if not documents:
+            raise StoreError(f"No indexed file matches {where!r}", f"index '{self.index_name}' has "
+                             f"{len(every)} file(s); `ragbox status` lists its folders")
+        if generate:
+            self.llm.start()  # loads while the first cells are read
+        questions = [column_question(c) for c in columns]
+        parts = [split_query(q) for q in questions]  # each question parsed once
+        vectors = [self.retriever.query_vectors(q, p) for q, p in zip(questions, parts)]  # and embedded once
+        rows: list[list[TableCell]] = []
+        for path in documents:
+            def progress(cell: TableCell) -> None:
+                if on_progress:
+                    on_progress(len(rows) * len(questions) + cell.column + 1, len(documents) * len(questions), cell)
+
+            row = self._row(path, list(zip(questions, parts, vectors)), every, generate, progress, cancel)
+            if row is None:
+                break
+            rows.append(row)
+        searched = {"index": self.index_name, "where": _where_shown(where), "files": len(documents)}
+        return Table(list(columns), questions, documents[:len(rows)], rows, searched,
+                     "generate" if generate else "extract", time.perf_counter() - started)
+
+    def _row(self, path: str, questions: list[tuple[str, tuple[str, str], list]], documents: Sequence[DocumentRow],
+             generate: bool, progress: Callable[[TableCell], None],
+             cancel: threading.Event | None) -> list[TableCell] | None:
+        """One document's cells (None when cancelled before the last)."""
+        from ragbox.answer.cells import cell_of
+
+        cfg, k = self.settings.table, self.settings.retrieval.k
+        scope, row, sentence_vectors = glob_escape(path), [], {}
+        for column, (text, parts, vector) in enumerate(questions):
+            if cancel is not None and cancel.is_set():
+                return None
+            mark = time.perf_counter()
+            hits = self.retriever.search(text, max(k, self.settings.answer.passages), scope, vector, parts, documents)
+            # No cosine gate: the user chose the document, and a short question is far from every
+            # passage by cosine ("What is the effective date?" scores 0.25 against the sentence that
+            # states it); the decision, which weighs that cosine too, decides.
+            similarity = self._similarity_to(vector[-1], sentence_vectors)
+            question = self._question(text, parts, hits, scope, documents)
+            answer = self.answerer.answer(question, similarity, lambda: self.llm.generator, self.llm.name(),
+                                          style="extract", k=k, min_confidence=cfg.min_confidence)
+            written = None
+            if generate and answer.found:  # the model writes from the same passages; its check needs the evidence
+                written = self.answerer.answer(question, similarity, lambda: self.llm.generator, self.llm.name(),
+                                               style="generate", k=k, min_confidence=cfg.min_confidence)
+            row.append(cell_of(answer, path, column, cfg.sure_confidence, mark, written))
+            progress(row[-1])
+        return row
+
+    def _document_of(self, hit: Hit) -> list[Hit]:
+        """Every passage of ``hit``'s document (for a document inside a file, that one: the
+        attachment, not the whole e-mail), in reading order: a question that expects a fact is
+        answered from anywhere in the document it is about."""
+        rows = self.catalog.chunks_of(hit.chunk_id.rsplit(":", 1)[0])
+        return [Hit(r.chunk_id, r.path, r.page, r.char_start, r.char_end, r.text, 0.0, r.section, r.ocr,
+                    r.context)
+                for r in rows if r.path == hit.path]
+
+    def _similarity(self, question: str, sentences: list[str]) -> list[float]:
+        vectors = self.embedder.embed([question] + sentences)
+        return [sum(a * b for a, b in zip(vectors[0], v)) for v in vectors[1:]]
+
+    def _similarity_to(self, question_vector: Sequence[float], seen: dict[str, list[float]]) -> Similarity:
+        """``_similarity`` for a question whose embedding is already known; the sentences'
+        embeddings are kept in ``seen`` (the columns of a table compare many of the same sentences
+        of a document, and embedding them is most of a cell's time)."""
+        def similarity(question: str, sentences: list[str]) -> list[float]:
+            new = [s for s in dict.fromkeys(sentences) if s not in seen]
+            seen.update(zip(new, self.embedder.embed(new)))
+            return [sum(a * b for a, b in zip(question_vector, seen[s])) for s in sentences]
+
+        return similarity
+
+    def _searched(self, where: Where, hits: Sequence[Hit], documents: Sequence[DocumentRow]) -> dict:
+        focused = list(dict.fromkeys(Path(h.path).name for h in hits[:3]))
+        return {"index": self.index_name, "where": _where_shown(where),
+                "files": sum(1 for d in documents if in_scope(d.path, where)), "documents": focused,
+                "passages": len(hits)}
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """One question as the service reads it, once: parsed, its search embedded, the documents listed."""
+
+    question: str  # as asked
+    parts: tuple[str, str]  # split_query(question)
+    query: str  # what is searched: the question, or a follow-up made standalone
+    query_parts: tuple[str, str]
+    vectors: list  # retriever.query_vectors(query)
+    k: int
+    documents: list[DocumentRow]
+
+
+def _where_shown(where: Where) -> str | list[str] | None:
+    return where if isinstance(where, str) else list(where or []) or None
