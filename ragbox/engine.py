@@ -18,18 +18,11 @@ from ragbox.config import Settings
 from ragbox.errors import DocumentError, IndexBusyError, StoreError
 from ragbox.llm.llm_slot import LlmSlot
 from ragbox.offline import apply_offline_env
+from ragbox.paths import data_dir
 from ragbox.privacy import make_private, private_dir, private_umask
 from ragbox.types import Answer, DocumentCard, Hit, PageInContext, Table, TableCell, Where
 
 TokenCallback = Callable[[str], None]
-
-
-def data_dir(settings: Settings) -> Path:
-    if settings.store.dir:
-        return Path(settings.store.dir).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("ragbox"))
 
 
 class Engine:

@@ -4,7 +4,7 @@ Every chunk is an exact span of its page (``page.text[char_start:char_end] == ch
 holds at most ``max_tokens`` tokens of the embedding model, counted with its own tokenizer. A
 chunk never crosses a section heading when it can help it, and carries the heading it sits under.
 A table is chunked by whole rows, never mixed with prose, and each of its chunks carries the
-table's headers as ``context`` (see ``ingest.tables``); every chunk of a PDF page carries the
+table's headers as ``context`` (see ``ingest.page_tables``); every chunk of a PDF page carries the
 page's title, unless it holds the title itself.
 """
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from ragbox.config import ChunkingSettings
-from ragbox.ingest.tables import Table, find_tables, page_title, running_lines
+from ragbox.ingest.page_tables import Table, find_tables, page_title, running_lines
 from ragbox.text import fold_spaces
 from ragbox.types import Chunk, Page
 

@@ -35,7 +35,7 @@ FOCUS_RRF_K = 10  # steeper than the first stage's 60: inside one document the t
 MIN_SHARE_NAMED = 0.2
 MIN_SHARE_UNNAMED = 0.5
 MAX_DOCUMENTS = 3
-_COLUMN_HEADERS = " | "  # how a table's header cells are joined in a passage's context (ingest.tables)
+_COLUMN_HEADERS = " | "  # how a table's header cells are joined in a passage's context (ingest.page_tables)
 _CACHE_DOCUMENTS = 32
 
 

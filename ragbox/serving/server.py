@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Callable
 
 from ragbox.config import Settings, as_flat_dict
-from ragbox.engine import Engine, data_dir
+from ragbox.engine import Engine
 from ragbox.errors import RagboxError, StoreError
+from ragbox.paths import data_dir
 from ragbox.serving import protocol
 
 MAX_ENGINES = 8  # distinct client settings kept warm; the least recently used is closed first
