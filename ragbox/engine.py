@@ -36,7 +36,7 @@ class Engine:
         self._read_options = None
         self._embedder = embedder
         self.llm = LlmSlot(settings.llm, generator)  # the model: ``engine.llm.load()``, ``.name()``, ``.switch()``
-        self._questions = self._names = None
+        self._questions = self._tables = self._names = None
         self._embedder_given = embedder is not None
         self._building = threading.Lock()  # the app builds components from several threads
 
@@ -143,6 +143,15 @@ class Engine:
             self._questions = QuestionService(self.retriever, self.catalog, self.embedder, self.llm, self.settings,
                                               self.index_name, self.document_names)
         return self._questions
+
+    @property
+    def tables(self):
+        """The review table service (``table.service``), on the question service's parts."""
+        if self._tables is None or self._tables.questions is not self.questions:
+            from ragbox.table.service import TableService
+
+            self._tables = TableService(self.questions)
+        return self._tables
 
     @property
     def document_names(self):
@@ -276,10 +285,10 @@ class Engine:
     def table(self, columns: Sequence[str], where: Where = None, generate: bool = False,
               on_progress: Callable[[int, int, TableCell], None] | None = None,
               cancel: threading.Event | None = None) -> Table:
-        """Every column question asked of every document in scope (``question_service``)."""
+        """Every column question asked of every document in scope (``table.service``)."""
         self.require_index()
         self.check_embedding_model()
-        return self.questions.table(columns, where, generate, on_progress, cancel)
+        return self.tables.table(columns, where, generate, on_progress, cancel)
 
     def answers_with_model(self) -> bool:
         """Whether the LLM writes the answers (else ragbox takes them from the sources)."""

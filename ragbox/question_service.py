@@ -1,8 +1,8 @@
-"""The question service: questions and review tables, on the parts the engine builds and hands in.
+"""The question service: questions, on the parts the engine builds and hands in.
 
-``QuestionService.ask`` answers one question from the whole index (or a scope);
-``QuestionService.table`` asks the same questions of every document in scope, each cell from that
-document alone. Both go through ``answer``, so an answer and a table cell cannot drift apart:
+``QuestionService.ask`` answers one question from the whole index (or a scope); a review table
+(``table.service``) asks the same questions of every document in scope, each cell from that
+document alone. Both go through ``question`` and ``answerer``, so an answer and a table cell cannot drift apart:
 retrieval, the document the top passage belongs to, the evidence, the not-found decision, then the
 answer taken from the evidence or written by the model and checked (``answer.answering``).
 ``DocumentNames`` finds the documents a question names (``search.resolver``), from the cards kept
@@ -26,7 +26,6 @@ from ragbox.answer.extract import document_naming_words
 from ragbox.answer.named import document_label, labelled, named_answer
 from ragbox.answer.questions import question_kind
 from ragbox.config import Settings
-from ragbox.errors import StoreError
 from ragbox.llm.llm_slot import LlmSlot
 from ragbox.paths import split_part_path
 from ragbox.search.query import fts_phrase, split_query
@@ -34,7 +33,7 @@ from ragbox.search.resolver import CardIndex, Resolution
 from ragbox.search.retrieval import HybridRetriever
 from ragbox.search.scope import glob_escape, in_scope
 from ragbox.store.catalog import Catalog, DocumentRow
-from ragbox.types import Answer, DocumentCard, Hit, Table, TableCell, Where
+from ragbox.types import Answer, DocumentCard, Hit, Where
 
 TokenCallback = Callable[[str], None]
 Similarity = Callable[[str, list[str]], list[float]]
@@ -140,16 +139,16 @@ class QuestionService:
                                          asked.vectors, asked.query_parts, asked.documents)
         retrieval_s = time.perf_counter() - started
         # the question's own vector, when the search was of the question as asked
-        similarity = (self._similarity_to(asked.vectors[-1], {}) if asked.query == asked.question
+        similarity = (self.similarity_to(asked.vectors[-1], {}) if asked.query == asked.question
                       else self._similarity)
         relevant = [h for h in hits if h.score >= self.settings.retrieval.min_score]
-        question = self._question(asked.question, asked.parts, relevant, where, asked.documents, document)
+        question = self.question(asked.question, asked.parts, relevant, where, asked.documents, document)
         answer = self.answerer.answer(question, similarity, lambda: self.llm.generator, self.llm.name(), on_token,
                                       cancel, style=self.style(), k=asked.k)
         answer.timings = {"retrieval_s": retrieval_s, **answer.timings}
         return answer
 
-    def _question(self, text: str, parts: tuple[str, str], relevant: list[Hit], where: Where,
+    def question(self, text: str, parts: tuple[str, str], relevant: list[Hit], where: Where,
                   documents: Sequence[DocumentRow], document: str = "") -> Question:
         """``text`` with what was found for it, ready to be answered. ``document``: the one
         document ``where`` holds, as the user named it (a "not found" then says it was not found
@@ -159,69 +158,6 @@ class QuestionService:
         naming = document_naming_words([h.path for h in relevant[:1]]) + ([context] if context else [])
         searched = self._searched(where, relevant, documents) | ({"document": document} if document else {})
         return Question(text, part, question_kind(part), relevant, passages, naming, searched)
-
-    def table(self, columns: Sequence[str], where: Where = None, generate: bool = False,
-              on_progress: Callable[[int, int, TableCell], None] | None = None,
-              cancel: threading.Event | None = None) -> Table:
-        """Ask every column question of every document in scope, each answered from that document
-        alone: retrieval scoped to it, then the same answering as ``ask``, extracted, or written by
-        the model with ``generate`` (see ``answer.cells`` for the questions and the cell states).
-        ``on_progress(done, total, cell)`` sees each cell; ``cancel`` ends the table at the last
-        complete row."""
-        from ragbox.answer.cells import column_question
-
-        started = time.perf_counter()
-        every = self.catalog.documents()
-        documents = [d.path for d in every if in_scope(d.path, where)]
-        if not documents:
-            raise StoreError(f"No indexed file matches {where!r}", f"index '{self.index_name}' has "
-                             f"{len(every)} file(s); `ragbox status` lists its folders")
-        if generate:
-            self.llm.start()  # loads while the first cells are read
-        questions = [column_question(c) for c in columns]
-        parts = [split_query(q) for q in questions]  # each question parsed once
-        vectors = [self.retriever.query_vectors(q, p) for q, p in zip(questions, parts)]  # and embedded once
-        rows: list[list[TableCell]] = []
-        for path in documents:
-            def progress(cell: TableCell) -> None:
-                if on_progress:
-                    on_progress(len(rows) * len(questions) + cell.column + 1, len(documents) * len(questions), cell)
-
-            row = self._row(path, list(zip(questions, parts, vectors)), every, generate, progress, cancel)
-            if row is None:
-                break
-            rows.append(row)
-        searched = {"index": self.index_name, "where": _where_shown(where), "files": len(documents)}
-        return Table(list(columns), questions, documents[:len(rows)], rows, searched,
-                     "generate" if generate else "extract", time.perf_counter() - started)
-
-    def _row(self, path: str, questions: list[tuple[str, tuple[str, str], list]], documents: Sequence[DocumentRow],
-             generate: bool, progress: Callable[[TableCell], None],
-             cancel: threading.Event | None) -> list[TableCell] | None:
-        """One document's cells (None when cancelled before the last)."""
-        from ragbox.answer.cells import cell_of
-
-        cfg, k = self.settings.table, self.settings.retrieval.k
-        scope, row, sentence_vectors = glob_escape(path), [], {}
-        for column, (text, parts, vector) in enumerate(questions):
-            if cancel is not None and cancel.is_set():
-                return None
-            mark = time.perf_counter()
-            hits = self.retriever.search(text, max(k, self.settings.answer.passages), scope, vector, parts, documents)
-            # No cosine gate: the user chose the document, and a short question is far from every
-            # passage by cosine ("What is the effective date?" scores 0.25 against the sentence that
-            # states it); the decision, which weighs that cosine too, decides.
-            similarity = self._similarity_to(vector[-1], sentence_vectors)
-            question = self._question(text, parts, hits, scope, documents)
-            answer = self.answerer.answer(question, similarity, lambda: self.llm.generator, self.llm.name(),
-                                          style="extract", k=k, min_confidence=cfg.min_confidence)
-            written = None
-            if generate and answer.found:  # the model writes from the same passages; its check needs the evidence
-                written = self.answerer.answer(question, similarity, lambda: self.llm.generator, self.llm.name(),
-                                               style="generate", k=k, min_confidence=cfg.min_confidence)
-            row.append(cell_of(answer, path, column, cfg.sure_confidence, mark, written))
-            progress(row[-1])
-        return row
 
     def _document_of(self, hit: Hit) -> list[Hit]:
         """Every passage of ``hit``'s document (for a document inside a file, that one: the
@@ -236,7 +172,7 @@ class QuestionService:
         vectors = self.embedder.embed([question] + sentences)
         return [sum(a * b for a, b in zip(vectors[0], v)) for v in vectors[1:]]
 
-    def _similarity_to(self, question_vector: Sequence[float], seen: dict[str, list[float]]) -> Similarity:
+    def similarity_to(self, question_vector: Sequence[float], seen: dict[str, list[float]]) -> Similarity:
         """``_similarity`` for a question whose embedding is already known; the sentences'
         embeddings are kept in ``seen`` (the columns of a table compare many of the same sentences
         of a document, and embedding them is most of a cell's time)."""
@@ -249,7 +185,7 @@ class QuestionService:
 
     def _searched(self, where: Where, hits: Sequence[Hit], documents: Sequence[DocumentRow]) -> dict:
         focused = list(dict.fromkeys(Path(h.path).name for h in hits[:3]))
-        return {"index": self.index_name, "where": _where_shown(where),
+        return {"index": self.index_name, "where": where_shown(where),
                 "files": sum(1 for d in documents if in_scope(d.path, where)), "documents": focused,
                 "passages": len(hits)}
 
@@ -267,5 +203,5 @@ class _Asked:
     documents: list[DocumentRow]
 
 
-def _where_shown(where: Where) -> str | list[str] | None:
+def where_shown(where: Where) -> str | list[str] | None:
     return where if isinstance(where, str) else list(where or []) or None
