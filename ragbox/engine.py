@@ -175,10 +175,10 @@ class Engine:
     def doctor(self, config_path: str | None = None, network_check: bool = True) -> dict:
         """Where every byte lives, the offline and telemetry switches, loose permissions, whether
         the LLM runs on this CPU and (``network_check``) an index and a question answered with
-        networking made impossible. See ``checkup``."""
-        from ragbox import checkup
+        networking made impossible. See ``ragbox.doctor``."""
+        from ragbox import doctor
 
-        return checkup.run(self, data_dir(self.settings), config_path, network_check)
+        return doctor.run(self, data_dir(self.settings), config_path, network_check)
 
     # --- indexing ----------------------------------------------------------------------------
     @contextmanager

@@ -75,7 +75,7 @@ async def test_search_ask_and_list_documents_over_stdio(sample_index):
 
 
 def plain_hit(hit) -> dict:
-    from ragbox.mcp_server import plain
+    from ragbox.mcp.server import plain
 
     return plain(hit)
 

@@ -2,7 +2,7 @@
 that the data is private. Each check is ``{"status": "ok" | "warn" | "fail", "detail": ..., ...}``.
 
 Called by ``Engine.doctor``, which hands over the engine itself (the LLM check is the engine's own
-``check_llm``: a child process); this module imports the stages it inspects, never the engine.
+``llm.check``: a child process); this module imports the stages it inspects, never the engine.
 """
 
 from __future__ import annotations
