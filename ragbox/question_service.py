@@ -33,7 +33,7 @@ from ragbox.search.resolver import CardIndex, Resolution
 from ragbox.search.retrieval import HybridRetriever
 from ragbox.search.scope import glob_escape, in_scope
 from ragbox.store.catalog import Catalog, DocumentRow
-from ragbox.types import Answer, DocumentCard, Hit, Where
+from ragbox.types import Answer, DocumentCard, Hit, Where, split_chunk_id
 
 TokenCallback = Callable[[str], None]
 Similarity = Callable[[str, list[str]], list[float]]
@@ -163,10 +163,8 @@ class QuestionService:
         """Every passage of ``hit``'s document (for a document inside a file, that one: the
         attachment, not the whole e-mail), in reading order: a question that expects a fact is
         answered from anywhere in the document it is about."""
-        rows = self.catalog.chunks_of(hit.chunk_id.rsplit(":", 1)[0])
-        return [Hit(r.chunk_id, r.path, r.page, r.char_start, r.char_end, r.text, 0.0, r.section, r.ocr,
-                    r.context)
-                for r in rows if r.path == hit.path]
+        rows = self.catalog.chunks_of(split_chunk_id(hit.chunk_id)[0])
+        return [Hit.from_row(r) for r in rows if r.path == hit.path]
 
     def _similarity(self, question: str, sentences: list[str]) -> list[float]:
         vectors = self.embedder.embed([question] + sentences)

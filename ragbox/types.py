@@ -51,6 +51,17 @@ class Chunk:
     context: str = ""
 
 
+def chunk_id(doc_id: str, seq: int) -> str:
+    """A passage's id: its document's id and its place in the document (read back by ``split_chunk_id``)."""
+    return f"{doc_id}:{seq:05d}"
+
+
+def split_chunk_id(chunk_id: str) -> tuple[str, int]:
+    """``(doc_id, seq)`` of a passage's id (``chunk_id``'s inverse)."""
+    doc_id, _, seq = chunk_id.rpartition(":")
+    return doc_id, int(seq)
+
+
 @dataclass(frozen=True)
 class Hit:
     """A retrieved chunk of an indexed file, with its similarity score (higher is better).
@@ -66,6 +77,12 @@ class Hit:
     section: str = ""
     ocr: bool = False  # its page was read by OCR
     context: str = ""  # see ``Chunk.context``
+
+    @classmethod
+    def from_row(cls, row, score: float = 0.0) -> Hit:
+        """The hit for a catalog row (``store.catalog.ChunkRow``) scoring ``score``."""
+        return cls(row.chunk_id, row.path, row.page, row.char_start, row.char_end, row.text, score, row.section,
+                   row.ocr, row.context)
 
     def as_dict(self) -> dict:
         return {

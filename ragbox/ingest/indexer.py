@@ -32,11 +32,11 @@ from ragbox.ingest.loaders import DEFAULT_OPTIONS, ReadLimits, ReadOptions, read
 from ragbox.ingest.parsing import Parsed, Parser, auto_processes
 from ragbox.ingest.summary import IndexProgress, IndexSummary
 from ragbox.paths import PART_SEPARATOR
-from ragbox.store.catalog import Catalog, DocumentRow, chunk_id
+from ragbox.store.catalog import Catalog, DocumentRow
 from ragbox.store.embeddings import Embedder
 from ragbox.store.exact import catalog_vectors
 from ragbox.store.vectors import ChromaVectorStore
-from ragbox.types import Chunk
+from ragbox.types import Chunk, chunk_id, split_chunk_id
 
 EMBED_BATCH_CHUNKS = 256  # chunks gathered across files before one embedding call
 EMBED_SLICE = 1024  # most chunks embedded and stored at once (a huge file goes in slices)
@@ -113,8 +113,8 @@ class Indexer:
             restored = list(kept)
             for i in range(0, len(restored), 2048):
                 part = restored[i:i + 2048]
-                self.vectors.upsert(part, [kept[c] for c in part], [c.rsplit(":", 1)[0] for c in part])
-            lost = sorted({i.rsplit(":", 1)[0] for i in missing if i not in kept})
+                self.vectors.upsert(part, [kept[c] for c in part], [split_chunk_id(c)[0] for c in part])
+            lost = sorted({split_chunk_id(i)[0] for i in missing if i not in kept})
             if lost:
                 self.catalog.mark_deleting(lost)
                 self.vectors.delete_docs(lost)

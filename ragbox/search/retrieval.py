@@ -154,6 +154,5 @@ def _hits(ranked: Sequence[tuple[str, float]], rows: dict) -> list[Hit]:
         row = rows.get(chunk_id)
         if row is None:  # a chunk of a version being replaced right now
             continue
-        hits.append(Hit(chunk_id, row.path, row.page, row.char_start, row.char_end, row.text, score, row.section,
-                        row.ocr, row.context))
+        hits.append(Hit.from_row(row, score))
     return hits
