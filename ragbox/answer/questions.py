@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ragbox.text import stems
-
 
 @dataclass(frozen=True)
 class QuestionKind:
@@ -25,9 +23,6 @@ class QuestionKind:
     # Beginnings of words of which an answering sentence must hold one: a renewal term is stated
     # where the contract renews or extends; a contract's initial term does not answer it.
     required: tuple[str, ...] = ()
-
-    def cue_words(self) -> frozenset[str]:
-        return frozenset(stems(" ".join(self.cues), frozenset()))
 
 
 def _kind(name: str, facts: str = "", cues: str = "", prefer_first: bool = False,
