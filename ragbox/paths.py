@@ -70,6 +70,12 @@ def data_dir(settings: Settings) -> Path:
     return Path(user_data_dir("ragbox"))
 
 
+def list_indexes(settings: Settings) -> list[str]:
+    """The names of the indexes kept in ``data_dir``."""
+    root = data_dir(settings) / "indexes"
+    return sorted(p.name for p in root.iterdir() if (p / "catalog.sqlite3").is_file()) if root.is_dir() else []
+
+
 def cache_dir() -> Path:
     """Where ragbox keeps files it can always make again (the assembled LLM, exported models):
     ``RAGBOX_CACHE_DIR``, else the platform's user cache dir."""

@@ -1,176 +1,28 @@
-"""The composition root and service layer: one ``Engine`` serves the CLI and the TUI alike.
+"""The composition root: one ``Engine`` serves the CLI, the app, ``serve`` and MCP alike.
 
-It builds every component from ``Settings`` on first use, so creating an engine costs nothing and
-each heavy library is imported only by the command that needs it. The interfaces talk to the
-engine and read the shared types; they never reach into the stages themselves.
+``parts`` (``Parts``: every component, built from ``Settings`` on first use, so creating an
+engine costs nothing and each heavy library is imported only by the command that needs it; the
+question and table services get their parts from it); this module: ``Engine``, the public
+methods (index, search, ask, table, status, doctor, eval). The interfaces talk to the engine and
+read the shared types; they never reach into the stages themselves.
 """
 
 from __future__ import annotations
 
-import fcntl
 import threading
-import time
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Sequence
 
-from ragbox.config import Settings
-from ragbox.errors import DocumentError, IndexBusyError, StoreError
-from ragbox.llm.llm_slot import LlmSlot
-from ragbox.offline import apply_offline_env
-from ragbox.paths import data_dir
-from ragbox.privacy import make_private, private_dir, private_umask
+from ragbox.engine.parts import Parts
+from ragbox.errors import DocumentError, StoreError
+from ragbox.paths import data_dir, list_indexes
 from ragbox.types import Answer, DocumentCard, Hit, PageInContext, Table, TableCell, Where
 
 TokenCallback = Callable[[str], None]
 
 
-class Engine:
-    def __init__(self, settings: Settings, embedder=None, generator=None) -> None:
-        """``embedder``/``generator`` replace the configured ones (a shared or fake instance)."""
-        apply_offline_env()  # before any model library is imported: no hub, no telemetry
-        self.settings = settings
-        self.index_name = settings.store.index
-        self.index_dir = data_dir(settings) / "indexes" / self.index_name
-        self._catalog = self._vectors = self._chunker = self._retriever = None  # built on first use
-        self._read_options = None
-        self._embedder = embedder
-        self.llm = LlmSlot(settings.llm, generator)  # the model: ``engine.llm.load()``, ``.name()``, ``.switch()``
-        self._questions = self._tables = self._names = None
-        self._embedder_given = embedder is not None
-        self._building = threading.Lock()  # the app builds components from several threads
-
-    # --- components, built on first use ------------------------------------------------------
-    @property
-    def catalog(self):
-        if self._catalog is None:
-            from ragbox.store.catalog import Catalog
-
-            self._catalog = Catalog(self.index_dir / "catalog.sqlite3")
-        return self._catalog
-
-    @property
-    def vectors(self):
-        if self._vectors is None:
-            from ragbox.store.vectors import COLLECTION, ChromaVectorStore, server_collection
-
-            cfg = self.settings.store
-            self._vectors = ChromaVectorStore(self.index_dir / "chroma", cfg.url, cfg.token,
-                                              server_collection(self.index_name) if cfg.url else COLLECTION)
-        return self._vectors
-
-    @property
-    def embedder(self):
-        """Computes vectors of the index's own precision (queries must match what was stored)."""
-        with self._building:
-            if self._embedder is None:
-                from ragbox.store.embeddings import make_embedder, resolve_model_dir
-
-                model, backend, precision, batch_size, threads = self.embedder_key()
-                self._embedder = make_embedder(resolve_model_dir(model), backend, precision, batch_size, threads)
-            return self._embedder
-
-    def embedder_key(self) -> tuple:
-        """What this engine's embedder depends on (model, backend, the index's precision, batch
-        size, threads): engines with equal keys can share one."""
-        from ragbox.store.embeddings import configured_precision
-
-        cfg = self.settings.embedding
-        precision = self._stored_precision() or configured_precision(cfg.backend)
-        return (cfg.model, cfg.backend, precision, cfg.batch_size, cfg.threads)
-
-    def use_embedder(self, embedder) -> None:
-        """Embed with ``embedder`` (one loaded elsewhere for the same settings) from now on."""
-        with self._building:
-            self._embedder = embedder
-            self._questions = None
-
-    def _stored_precision(self) -> str | None:
-        from ragbox.store.embedding_record import stored_precision
-
-        return stored_precision(self.catalog if self.exists() else None)
-
-    @property
-    def chunker(self):
-        if self._chunker is None:
-            from ragbox.ingest.chunking import Chunker
-
-            tokenizer = self.embedder.tokenizer
-            cfg = self.settings.chunking
-            limit = min(cfg.max_tokens or tokenizer.max_tokens, tokenizer.max_tokens)
-            self._chunker = Chunker(tokenizer, limit, cfg.overlap_tokens, cfg.structure)
-        return self._chunker
-
-    @property
-    def read_options(self):
-        """How files are read: with the OCR engine for scanned pages unless ``index.ocr = off``."""
-        if self._read_options is None:
-            from ragbox.ingest.loaders import ReadOptions
-
-            ocr = None
-            if self.settings.index.ocr == "auto":
-                from ragbox.ingest.ocr import CachedPageOcr, RapidPageOcr
-
-                # the engine loads its models when it meets the first scanned page
-                ocr = CachedPageOcr(RapidPageOcr(), self.index_dir / "ocr-cache")
-            self._read_options = ReadOptions(ocr=ocr)
-        return self._read_options
-
-    @property
-    def retriever(self):
-        if self._retriever is None:
-            from ragbox.search.retrieval import HybridRetriever
-            from ragbox.store.exact import VectorReader
-
-            cfg = self.settings.retrieval
-            reranker = None
-            if cfg.reranker:
-                from ragbox.search.reranking import CrossEncoderReranker
-
-                reranker = CrossEncoderReranker(Path(cfg.reranker).expanduser())
-            reader = VectorReader(self.catalog, lambda: self.vectors, cfg.exact_up_to)
-            self._retriever = HybridRetriever(self.catalog, reader, self.embedder, cfg.mode,
-                                              cfg.candidates, reranker, cfg.focus, cfg.vector_weight,
-                                              cfg.names, cfg.page_weight)
-        return self._retriever
-
-    @property
-    def questions(self):
-        """The question service (``question_service``), built with this engine's parts."""
-        if self._questions is None:
-            from ragbox.question_service import QuestionService
-
-            self._questions = QuestionService(self.retriever, self.catalog, self.embedder, self.llm, self.settings,
-                                              self.index_name, self.document_names)
-        return self._questions
-
-    @property
-    def tables(self):
-        """The review table service (``table.service``), on the question service's parts."""
-        if self._tables is None or self._tables.questions is not self.questions:
-            from ragbox.table.service import TableService
-
-            self._tables = TableService(self.questions)
-        return self._tables
-
-    @property
-    def document_names(self):
-        """The documents a question names (``question_service.DocumentNames``): the catalog's cards."""
-        if self._names is None:
-            from ragbox.question_service import DocumentNames
-
-            self._names = DocumentNames(self.catalog)
-        return self._names
-
-    def exists(self) -> bool:
-        return (self.index_dir / "catalog.sqlite3").is_file()
-
-    def close(self) -> None:
-        if self._catalog is not None:
-            self._catalog.close()
-        if self._vectors is not None:
-            self._vectors.close()
-        self.llm.close()
+class Engine(Parts):
+    """The public methods, on the parts (``engine.parts``) built on first use."""
 
     def doctor(self, config_path: str | None = None, network_check: bool = True) -> dict:
         """Where every byte lives, the offline and telemetry switches, loose permissions, whether
@@ -181,26 +33,10 @@ class Engine:
         return doctor.run(self, data_dir(self.settings), config_path, network_check)
 
     # --- indexing ----------------------------------------------------------------------------
-    @contextmanager
-    def _write_lock(self, wait: bool = False, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
-        """One writer per index: another gets the "busy" error, or waits for its turn (``wait``;
-        ``on_wait`` is called once when it has to). Everything written meanwhile is private."""
-        private_dir(self.index_dir.parent)
-        private_dir(self.index_dir)
-        with private_umask(), open(self.index_dir / "write.lock", "w") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                if not wait:
-                    raise IndexBusyError(f"Index '{self.index_name}' is busy", "another ragbox is indexing it "
-                                         "(`ragbox index --wait` waits for it)", self.index_dir) from None
-                if on_wait:
-                    on_wait()
-                fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                make_private(self.index_dir)  # whatever a library created with looser modes
+    def _write_lock(self, wait: bool = False, on_wait: Callable[[], None] | None = None):
+        from ragbox.store.write_lock import write_lock
+
+        return write_lock(self.index_dir, self.index_name, wait, on_wait)
 
     def index(self, paths: Sequence[Path], on_progress=None, wait: bool = False,
               on_wait: Callable[[], None] | None = None, rebuild: bool = False):
@@ -215,7 +51,7 @@ class Engine:
                 self._drop_everything()
             self.check_embedding_model(claim=True)
             indexer = Indexer(self.catalog, self.vectors, self.embedder, self.chunker,
-                              self.settings.indexing.parse_processes, self.read_options,
+                              self.settings.index.parse_processes, self.read_options,
                               ReadLimits.from_settings(self.settings.index))
             return indexer.run(paths or roots, on_progress)
 
@@ -369,39 +205,20 @@ class Engine:
         ``on_hits(query_id, hits)`` sees every query's ranked hits."""
         from ragbox.search import evaluation
 
-        queries = evaluation.load_queries(queries_file, limit)
         self.search("warm up", k=1)  # fails on a missing index; loads the model outside the timings
-        missing = evaluation.missing_gold_files(queries, {Path(d.path).name for d in self.documents()})
-        callback = (lambda query, hits: on_hits(query.id, hits)) if on_hits else None
-        results = evaluation.evaluate(queries, self.search, ks, budget, on_hits=callback)
+        indexed = {Path(d.path).name for d in self.documents()}
         return {"index": self.index_name, "queries_file": str(queries_file),
                 "retrieval_mode": self.settings.retrieval.mode,
-                **evaluation.summarize(results, ks, budget), "gold_files_not_indexed": len(missing),
-                "gold_files_not_indexed_example": sorted(missing)[0] if missing else None}
-
+                **evaluation.measure(queries_file, self.search, indexed, ks, budget, limit, on_hits)}
 
     def evaluate_answers(self, queries_file: Path, limit: int | None = None,
                          on_answer: Callable | None = None) -> dict:
         """Ask every labelled question and grade the answers (see ``answer.grading``):
         ``on_answer(query_id, answer, result)`` sees each one."""
-        from ragbox.answer.grading import grade, summarize_answers
+        from ragbox.answer.grading import measure_answers
         from ragbox.search import evaluation
 
         queries = evaluation.load_queries(queries_file, limit)
         self.search("warm up", k=1)  # fails on a missing index; loads the model outside the timings
-        results = []
-        for query in queries:
-            started = time.perf_counter()
-            answer = self.ask(query.query)
-            result = grade(query.id, query.category, query.answer, bool(query.gold), answer,
-                           time.perf_counter() - started)
-            results.append(result)
-            if on_answer:
-                on_answer(query.id, answer, result)
         return {"index": self.index_name, "queries_file": str(queries_file), "answer_style": self.questions.style(),
-                "model": self.llm.name(), **summarize_answers(results)}
-
-
-def list_indexes(settings: Settings) -> list[str]:
-    root = data_dir(settings) / "indexes"
-    return sorted(p.name for p in root.iterdir() if (p / "catalog.sqlite3").is_file()) if root.is_dir() else []
+                "model": self.llm.name(), **measure_answers(queries, self.ask, on_answer)}
