@@ -85,7 +85,10 @@ class Hit:
                    row.ocr, row.context)
 
     def as_dict(self) -> dict:
+        """The one JSON shape of a hit: ``search --json``, the MCP ``search`` tool, the ``serve``
+        protocol (every field, so the client rebuilds the hit) and an answer's citations."""
         return {
+            "chunk_id": self.chunk_id,
             "path": self.path,
             "page": self.page,
             **({"ocr": True} if self.ocr else {}),  # only for a page read by OCR
@@ -93,6 +96,8 @@ class Hit:
             "char_end": self.char_end,
             "score": round(self.score, 4),
             "text": self.text,
+            "section": self.section,
+            "context": self.context,
         }
 
 

@@ -8,9 +8,7 @@ and the app: it talks to the engine only. Engine calls block, so each runs in a 
 
 from __future__ import annotations
 
-import dataclasses
 import time
-from typing import Any
 
 from ragbox.errors import RagboxError
 
@@ -21,20 +19,6 @@ INSTRUCTIONS = (
     "each document's title, parties and dates. Quote the "
     "`quote` of a citation with its path and page when you rely on it."
 )
-
-
-def plain(value: Any) -> Any:
-    """A JSON-ready copy of ragbox's dataclasses, lists and dicts (every field, so what the types
-    carry reaches the client as they change)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, float):
-        return round(value, 4)
-    return value
 
 
 def answer_payload(answer) -> dict:
@@ -66,7 +50,7 @@ def build_server(engine):
         as 'contracts/**' or '*.md'; words in "double quotes" must appear exactly."""
         started = time.perf_counter()
         hits = await run(engine.search, query, k=max(1, min(k, 50)), where=where or None)
-        return {"query": query, "hits": [plain(h) for h in hits],
+        return {"query": query, "hits": [h.as_dict() for h in hits],
                 "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
 
     @server.tool(annotations=read_only)
