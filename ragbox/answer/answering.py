@@ -191,27 +191,8 @@ class Answerer:
             number = len(sources)
         proof = Evidence(number, evidence.sentence, evidence.span, evidence.value)
         timings["prompt_s"] = time.perf_counter() - mark
-        mark = time.perf_counter()
         shown = _CheckedStream(sources, on_token, question.text)
-        first_token = None
-        cancelled = False
-        pieces = generator.stream(prompt, self.max_answer_tokens)
-        try:
-            for piece in pieces:
-                if cancel is not None and cancel.is_set():
-                    cancelled = True  # what was shown stays; the unfinished sentence is dropped
-                    break
-                if not piece:
-                    continue  # the model is still reading the prompt; a cancel is seen above
-                if first_token is None:
-                    first_token = time.perf_counter() - mark
-                shown.add(piece)
-        finally:
-            pieces.close()  # stops the model's generation at once
-        if not cancelled:
-            shown.finish()
-        timings["first_token_s"] = first_token or 0.0
-        timings["generation_s"] = time.perf_counter() - mark
+        cancelled = self._stream(generator, prompt, shown, cancel, timings)
         generated = shown.text[:shown.done].strip()
         sentences = shown.checked
         supported = [s for s in sentences if s.supported]
@@ -239,6 +220,32 @@ class Answerer:
                                   citation_method="evidence" if style == "extracted" else "model", timings=timings,
                                   style=style, evidence=proof, sentences=sentences, model_text=generated,
                                   searched=question.searched, kind=question.kind.name))
+
+    def _stream(self, generator, prompt, shown: _CheckedStream, cancel: threading.Event | None,
+                timings: dict) -> bool:
+        """The model's words passed to ``shown`` as they come (checked a sentence at a time);
+        whether ``cancel`` stopped it."""
+        mark = time.perf_counter()
+        first_token = None
+        cancelled = False
+        pieces = generator.stream(prompt, self.max_answer_tokens)
+        try:
+            for piece in pieces:
+                if cancel is not None and cancel.is_set():
+                    cancelled = True  # what was shown stays; the unfinished sentence is dropped
+                    break
+                if not piece:
+                    continue  # the model is still reading the prompt; a cancel is seen above
+                if first_token is None:
+                    first_token = time.perf_counter() - mark
+                shown.add(piece)
+        finally:
+            pieces.close()  # stops the model's generation at once
+        if not cancelled:
+            shown.finish()
+        timings["first_token_s"] = first_token or 0.0
+        timings["generation_s"] = time.perf_counter() - mark
+        return cancelled
 
 
 class _CheckedStream:

@@ -27,20 +27,24 @@ def answer_payload(answer) -> dict:
     return answer.as_dict()
 
 
-def build_server(engine):
+async def run(call, *args, **kwargs):
+    """``call(*args, **kwargs)`` in a worker thread (engine calls block); a ragbox error becomes
+    the tool error the client reads, in one line."""
     from anyio import to_thread
-    from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.exceptions import ToolError
+
+    try:
+        return await to_thread.run_sync(lambda: call(*args, **kwargs))
+    except RagboxError as exc:
+        raise ToolError(exc.one_line()) from None
+
+
+def build_server(engine):
+    from mcp.server.mcpserver import MCPServer
     from mcp.types import ToolAnnotations
 
     server = MCPServer("ragbox", instructions=INSTRUCTIONS, version=_version())
     read_only = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
-
-    async def run(call, *args, **kwargs):
-        try:
-            return await to_thread.run_sync(lambda: call(*args, **kwargs))
-        except RagboxError as exc:
-            raise ToolError(exc.one_line()) from None  # the client reads the one-line reason
 
     @server.tool(annotations=read_only)
     async def search(query: str, k: int = 10, where: str | None = None) -> dict:

@@ -74,18 +74,8 @@ class HybridRetriever:
         # ("Consider the NDA between "Acme" and ...;") names the document, so it is looked for in
         # the document, anywhere: the clause that answers rarely repeats the parties' names.
         required, named = phrases(question), phrases(context)
-        documents = self.catalog.documents() if documents is None else documents
-        doc_ids = matching_ids(documents, where)
-        if named:
-            with_names = self._documents_naming(named)
-            if with_names is not None:
-                doc_ids = sorted(with_names if doc_ids is None else with_names & set(doc_ids))
-        elif self.names:  # "3M's FY2018 capex": the report whose file name says 3M and 2018
-            allowed = None if doc_ids is None else set(doc_ids)
-            by_file_name = named_documents(query, [(d.doc_id, d.path) for d in documents
-                                                   if allowed is None or d.doc_id in allowed])
-            if by_file_name:
-                doc_ids = sorted(by_file_name)
+        doc_ids = self._documents_searched(query, named, self.catalog.documents() if documents is None else documents,
+                                           where)
         depth = max(self.candidates, 2 * k)
         vectors = vectors if vectors is not None else self.query_vectors(query, (context, question))
         vector, question_vector = vectors[0], vectors[-1]
@@ -123,6 +113,24 @@ class HybridRetriever:
         for chunk_id, stored in self.vectors.vectors_of(missing).items():
             similarity[chunk_id] = max(_dot(v, stored) for v in vectors)
         return _hits([(i, similarity.get(i, 0.0)) for i in best], rows)
+
+    def _documents_searched(self, query: str, named: Sequence[str], documents: Sequence[DocumentRow],
+                            where: Where) -> list[str] | None:
+        """The ids of the documents a search of ``query`` looks in (None: all): those in scope,
+        narrowed to the ones holding the phrases its context clause ``named``, or else to the ones
+        its words name by file name."""
+        doc_ids = matching_ids(documents, where)
+        if named:
+            with_names = self._documents_naming(named)
+            if with_names is not None:
+                doc_ids = sorted(with_names if doc_ids is None else with_names & set(doc_ids))
+        elif self.names:  # "3M's FY2018 capex": the report whose file name says 3M and 2018
+            allowed = None if doc_ids is None else set(doc_ids)
+            by_file_name = named_documents(query, [(d.doc_id, d.path) for d in documents
+                                                   if allowed is None or d.doc_id in allowed])
+            if by_file_name:
+                doc_ids = sorted(by_file_name)
+        return doc_ids
 
     def _dense(self, vector: Sequence[float], depth: int, doc_ids: Sequence[str] | None) -> list[tuple[str, float]]:
         if self.focus is not None and doc_ids is not None and 0 < len(doc_ids) <= EXACT_DOCUMENTS:
