@@ -5,7 +5,6 @@
 ``sections`` (a note's section that answers a clinician's question), ``decision`` (found, unsure
 or not found), ``checking`` (each written sentence against its source), ``answering`` (all of it),
 ``named`` (one answer per document a question names), ``grading`` (``eval --answers``),
-``citations``, ``prompting`` (the grounded prompt), ``followups`` (a follow-up made standalone),
-``conversation`` (the turns).
+``citations``, ``prompting`` (the grounded prompt). Follow-ups and the turns: ``ragbox.conversation``.
 May import: ``ragbox.llm`` and the shared top-level modules (it is handed passages, not the store).
 """

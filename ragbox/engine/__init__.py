@@ -134,7 +134,7 @@ class Engine(Parts):
 
     def conversation(self):
         """A new, empty conversation (follow-ups made standalone, Markdown export)."""
-        from ragbox.answer.conversation import Conversation
+        from ragbox.conversation.transcript import Conversation
 
         return Conversation()
 
