@@ -79,7 +79,7 @@ engine.search("termination notice", k=5)
 mark("a second search")
 import llama_cpp
 mark("import llama_cpp")
-engine.load_llm()
+engine.llm.load()
 mark("load the GGUF")
 answer = engine.ask(sys.argv[1])
 mark("ask: retrieval + prompt + generation")

@@ -48,7 +48,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--store", type=Path, help="store dir (default: a temporary one)")
     parser.add_argument("--backend", default="auto", help="embedding.backend for indexing")
     parser.add_argument("--ceiling", default="torch", help="embedding.backend of the ceiling run")
-    parser.add_argument("--processes", type=int, default=0, help="indexing.parse_processes (0: auto)")
+    parser.add_argument("--processes", type=int, default=0, help="index.parse_processes (0: auto)")
     return parser.parse_args()
 
 
@@ -92,7 +92,7 @@ def main() -> None:
         source = linked_subset(source, args.limit, work)
     store = args.store or work / "store"
     flags = {"store.dir": str(store), "store.index": "bench", "embedding.backend": args.backend,
-             "indexing.parse_processes": args.processes}
+             "index.parse_processes": args.processes}
     engine = Engine(load_settings(None, environ={}, flags=flags))
     engine.embedder.embed(["warm up the model"])  # model load is not indexing time
 

@@ -32,6 +32,7 @@ class IndexSettings:
     max_file_mb: int = 200  # larger files are skipped; a file is read by a child process capped at 6x this memory
     max_read_seconds: int = 600  # a file read longer (without an OCR page done) is skipped; 0: no limit
     ocr: str = "auto"  # auto: PDF pages with no text layer are read by OCR | off
+    parse_processes: int = 0  # 0: one per two cores (at most 4) for runs of 2 MB of files or more, else 1
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,6 @@ class ChunkingSettings:
     max_tokens: int = 96  # 0: the embedding model's max sequence length (more is never used)
     overlap_tokens: int = 24
     structure: bool = True  # headings and numbered clauses start chunks and label them
-
-
-@dataclass(frozen=True)
-class IndexingSettings:
-    parse_processes: int = 0  # 0: one per two cores (at most 4) for runs of 2 MB of files or more, else 1
 
 
 @dataclass(frozen=True)
@@ -112,7 +108,6 @@ class Settings:
     index: IndexSettings = field(default_factory=IndexSettings)
     embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
     chunking: ChunkingSettings = field(default_factory=ChunkingSettings)
-    indexing: IndexingSettings = field(default_factory=IndexingSettings)
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     answer: AnswerSettings = field(default_factory=AnswerSettings)
     table: TableSettings = field(default_factory=TableSettings)
@@ -141,7 +136,7 @@ _MINIMUM = {
     "embedding.threads": 0,
     "chunking.max_tokens": 0,
     "chunking.overlap_tokens": 0,
-    "indexing.parse_processes": 0,
+    "index.parse_processes": 0,
     "retrieval.k": 1,
     "retrieval.candidates": 1,
     "answer.passages": 1,
@@ -155,6 +150,9 @@ _RANGE = {"retrieval.min_score": (-1.0, 1.0), "answer.min_confidence": (0.0, 1.0
           "table.min_confidence": (0.0, 1.0), "table.sure_confidence": (0.0, 1.0),
           "retrieval.vector_weight": (0.0, 10.0), "retrieval.page_weight": (0.0, 10.0),
           "llm.temperature": (0.0, 2.0), "llm.timeout_s": (1.0, 86400.0)}
+# Settings under their old names, still read (config files, RAGBOX_ variables, flags) and applied
+# under the new: the [indexing] section was merged into [index].
+RENAMED = {"indexing.parse_processes": "index.parse_processes"}
 _PATH_LISTS = {"llm.model_dirs"}  # text settings that may also be given as a TOML list of folders
 
 
@@ -222,6 +220,7 @@ def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
 def _apply(settings: Settings, flat: Mapping[str, Any], source: str) -> Settings:
     sections = {f.name: getattr(settings, f.name) for f in fields(settings)}
     for dotted, raw in flat.items():
+        dotted = RENAMED.get(dotted, dotted)
         section_name, _, key = dotted.partition(".")
         section = sections.get(section_name)
         known = {f.name: f for f in fields(section)} if section is not None else {}

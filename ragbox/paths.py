@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from ragbox.types import Hit
+
+if TYPE_CHECKING:
+    from ragbox.config import Settings
 
 
 def display_path(path: str, bases: Sequence[str | Path] = ()) -> str:
@@ -55,6 +58,22 @@ def locator(hit: Hit, bases: Sequence[str | Path] = ()) -> str:
     if hit.section and Path(hit.path).suffix.lower() in SECTION_CITED:
         return f"{where}, section {hit.section.split(' | ')[0]}"
     return where
+
+
+def data_dir(settings: Settings) -> Path:
+    """Where ragbox keeps what it cannot make again without the user's files (the indexes, saved
+    conversations and tables): ``store.dir``, else the platform's user data dir."""
+    if settings.store.dir:
+        return Path(settings.store.dir).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("ragbox"))
+
+
+def list_indexes(settings: Settings) -> list[str]:
+    """The names of the indexes kept in ``data_dir``."""
+    root = data_dir(settings) / "indexes"
+    return sorted(p.name for p in root.iterdir() if (p / "catalog.sqlite3").is_file()) if root.is_dir() else []
 
 
 def cache_dir() -> Path:

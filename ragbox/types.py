@@ -51,6 +51,17 @@ class Chunk:
     context: str = ""
 
 
+def chunk_id(doc_id: str, seq: int) -> str:
+    """A passage's id: its document's id and its place in the document (read back by ``split_chunk_id``)."""
+    return f"{doc_id}:{seq:05d}"
+
+
+def split_chunk_id(chunk_id: str) -> tuple[str, int]:
+    """``(doc_id, seq)`` of a passage's id (``chunk_id``'s inverse)."""
+    doc_id, _, seq = chunk_id.rpartition(":")
+    return doc_id, int(seq)
+
+
 @dataclass(frozen=True)
 class Hit:
     """A retrieved chunk of an indexed file, with its similarity score (higher is better).
@@ -67,8 +78,17 @@ class Hit:
     ocr: bool = False  # its page was read by OCR
     context: str = ""  # see ``Chunk.context``
 
+    @classmethod
+    def from_row(cls, row, score: float = 0.0) -> Hit:
+        """The hit for a catalog row (``store.catalog.ChunkRow``) scoring ``score``."""
+        return cls(row.chunk_id, row.path, row.page, row.char_start, row.char_end, row.text, score, row.section,
+                   row.ocr, row.context)
+
     def as_dict(self) -> dict:
+        """The one JSON shape of a hit: ``search --json``, the MCP ``search`` tool, the ``serve``
+        protocol (every field, so the client rebuilds the hit) and an answer's citations."""
         return {
+            "chunk_id": self.chunk_id,
             "path": self.path,
             "page": self.page,
             **({"ocr": True} if self.ocr else {}),  # only for a page read by OCR
@@ -76,6 +96,8 @@ class Hit:
             "char_end": self.char_end,
             "score": round(self.score, 4),
             "text": self.text,
+            "section": self.section,
+            "context": self.context,
         }
 
 

@@ -215,7 +215,7 @@ def link(source: Path, target: Path) -> Path:
 
 
 def sha256(path: Path) -> str:
-    with open(path, "rb") as handle:  # the standard library's, not ragbox's own (checkup.sha256_of)
+    with open(path, "rb") as handle:  # the standard library's, not ragbox's own (doctor.sha256_of)
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 

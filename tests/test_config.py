@@ -59,3 +59,12 @@ def test_repo_config_documents_every_setting_with_its_default():
     flat = {f"{s}.{k}": v for s, values in data.items() for k, v in values.items()}
     assert flat == as_flat_dict(Settings())
     assert load_settings(REPO_CONFIG, environ={}) == Settings()
+
+
+def test_the_old_indexing_section_is_read_as_index(tmp_path):
+    """[indexing] was merged into [index]: a config file or a variable naming it still works."""
+    config = tmp_path / "config.toml"
+    config.write_text("[indexing]\nparse_processes = 3\n")
+    assert load_settings(config, environ={}).index.parse_processes == 3
+    assert load_settings(environ={"RAGBOX_INDEXING__PARSE_PROCESSES": "2"}).index.parse_processes == 2
+    assert "indexing.parse_processes" not in as_flat_dict(Settings())

@@ -57,7 +57,7 @@ async def test_search_ask_and_list_documents_over_stdio(sample_index):
             assert [p["short_names"] for p in cards[0]["parties"]][:2] == [["Northwind"], ["Bluefin"]]
 
             hits = result_data(await session.call_tool("search", {"query": "governing law Delaware", "k": 3}))["hits"]
-            assert len(hits) == 3 and hits == [plain_hit(h) for h in sample_index.search("governing law Delaware", k=3)]
+            assert len(hits) == 3 and hits == [h.as_dict() for h in sample_index.search("governing law Delaware", k=3)]
 
             question = "How many days of written notice are needed to terminate the Northwind Bluefin NDA?"
             answer = result_data(await session.call_tool("ask", {"question": question}))
@@ -72,12 +72,6 @@ async def test_search_ask_and_list_documents_over_stdio(sample_index):
             nothing = result_data(await session.call_tool("ask", {"question": "Where do penguins nest?",
                                                                  "where": "*.docx"}))
             assert nothing["found"] is False and nothing["citations"] == []
-
-
-def plain_hit(hit) -> dict:
-    from ragbox.mcp_server import plain
-
-    return plain(hit)
 
 
 async def test_an_empty_index_is_a_tool_error_not_a_crash(tmp_path):

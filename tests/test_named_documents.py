@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ragbox.answer.followups import standalone_query
 from ragbox.cli import main
+from ragbox.conversation.followups import standalone_query
 from ragbox.ingest.card_index import CARDS_VERSION
 
 PREAMBLE = """{title}

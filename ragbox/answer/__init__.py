@@ -2,9 +2,9 @@
 
 ``questions`` (what kind of answer a question wants), ``facts`` and ``places`` (normal forms),
 ``extract`` (the evidence and the answer span), ``terms`` (a term's end from its start),
-``decision`` (found, unsure or not found), ``checking`` (each written sentence against its
-source), ``answering`` (all of it), ``cells`` (a review table's cells), ``grading``
-(``eval --answers``), ``citations``, ``prompting`` (the grounded prompt), ``followups`` (a
-follow-up made standalone), ``conversation`` (the turns).
+``sections`` (a note's section that answers a clinician's question), ``decision`` (found, unsure
+or not found), ``checking`` (each written sentence against its source), ``answering`` (all of it),
+``named`` (one answer per document a question names), ``grading`` (``eval --answers``),
+``citations``, ``prompting`` (the grounded prompt). Follow-ups and the turns: ``ragbox.conversation``.
 May import: ``ragbox.llm`` and the shared top-level modules (it is handed passages, not the store).
 """

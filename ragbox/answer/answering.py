@@ -146,30 +146,35 @@ class Answerer:
         self.sure_confidence = sure_confidence
 
     def answer(self, question: Question, similarity: Similarity | None, generator_of: Callable[[], object],
-               model_name: str, on_token: TokenCallback | None = None,
-               cancel: threading.Event | None = None) -> Answer:
+               model_name: str, on_token: TokenCallback | None = None, cancel: threading.Event | None = None, *,
+               style: str | None = None, k: int | None = None, min_confidence: float | None = None) -> Answer:
+        """``style``, ``k`` and ``min_confidence`` replace this answerer's own for one answer (a
+        review table's cells are extracted, and weighed by the table's own threshold)."""
         started = time.perf_counter()
         evidence = find_evidence(question, similarity, self.extract_passages)
         top_score = question.hits[0].score if question.hits else 0.0
-        decision = decide(question.kind, evidence, top_score, self.min_confidence)
+        min_confidence = self.min_confidence if min_confidence is None else min_confidence
+        decision = decide(question.kind, evidence, top_score, min_confidence)
         timings = {"evidence_s": time.perf_counter() - started}
-        answer = self._answer(question, evidence, decision.found, generator_of, model_name, on_token, cancel, timings)
+        answer = self._answer(question, evidence, decision.found, generator_of, model_name, on_token, cancel, timings,
+                              style or self.style, k or self.k)
         answer.confidence, answer.signals = round(decision.confidence, 4), decision.features
         answer.sure = answer.found and decision.confidence >= self.sure_confidence
         return answer
 
     def _answer(self, question: Question, evidence: Candidate | None, found: bool, generator_of, model_name: str,
-                on_token: TokenCallback | None, cancel: threading.Event | None, timings: dict) -> Answer:
+                on_token: TokenCallback | None, cancel: threading.Event | None, timings: dict, style: str,
+                k: int) -> Answer:
         if not found:
             text = not_found_text(question)
             if on_token:
                 on_token(text)
-            return with_quotes(Answer(question.text, text, list(question.hits[:self.k]), model_name, found=False,
+            return with_quotes(Answer(question.text, text, list(question.hits[:k]), model_name, found=False,
                                       style="not found", timings=timings, searched=question.searched,
                                       kind=question.kind.name))
-        sources, number = _sources_with(evidence, question.hits, self.k)
+        sources, number = _sources_with(evidence, question.hits, k)
         proof = Evidence(number, evidence.sentence, evidence.span, evidence.value)
-        if self.style != "generate":
+        if style != "generate":
             text = extracted_text(evidence, question.kind, number, question.part)
             if on_token:
                 on_token(text)
@@ -192,27 +197,8 @@ class Answerer:
             number = len(sources)
         proof = Evidence(number, evidence.sentence, evidence.span, evidence.value)
         timings["prompt_s"] = time.perf_counter() - mark
-        mark = time.perf_counter()
         shown = _CheckedStream(sources, on_token, question.text)
-        first_token = None
-        cancelled = False
-        pieces = generator.stream(prompt, self.max_answer_tokens)
-        try:
-            for piece in pieces:
-                if cancel is not None and cancel.is_set():
-                    cancelled = True  # what was shown stays; the unfinished sentence is dropped
-                    break
-                if not piece:
-                    continue  # the model is still reading the prompt; a cancel is seen above
-                if first_token is None:
-                    first_token = time.perf_counter() - mark
-                shown.add(piece)
-        finally:
-            pieces.close()  # stops the model's generation at once
-        if not cancelled:
-            shown.finish()
-        timings["first_token_s"] = first_token or 0.0
-        timings["generation_s"] = time.perf_counter() - mark
+        cancelled = self._stream(generator, prompt, shown, cancel, timings)
         generated = shown.text[:shown.done].strip()
         sentences = shown.checked
         supported = [s for s in sentences if s.supported]
@@ -247,6 +233,32 @@ class Answerer:
                                   citation_method="evidence" if style == "extracted" else "model", timings=timings,
                                   style=style, evidence=proof, sentences=sentences, model_text=generated,
                                   searched=question.searched, kind=question.kind.name))
+
+    def _stream(self, generator, prompt, shown: _CheckedStream, cancel: threading.Event | None,
+                timings: dict) -> bool:
+        """The model's words passed to ``shown`` as they come (checked a sentence at a time);
+        whether ``cancel`` stopped it."""
+        mark = time.perf_counter()
+        first_token = None
+        cancelled = False
+        pieces = generator.stream(prompt, self.max_answer_tokens)
+        try:
+            for piece in pieces:
+                if cancel is not None and cancel.is_set():
+                    cancelled = True  # what was shown stays; the unfinished sentence is dropped
+                    break
+                if not piece:
+                    continue  # the model is still reading the prompt; a cancel is seen above
+                if first_token is None:
+                    first_token = time.perf_counter() - mark
+                shown.add(piece)
+        finally:
+            pieces.close()  # stops the model's generation at once
+        if not cancelled:
+            shown.finish()
+        timings["first_token_s"] = first_token or 0.0
+        timings["generation_s"] = time.perf_counter() - mark
+        return cancelled
 
 
 class _CheckedStream:

@@ -96,9 +96,3 @@ def _negated_near(sentence: str, passage: str) -> bool:
     spans = sentence_spans(passage) or [(0, len(passage))]
     start, end = max(spans, key=lambda s: len(wanted & set(stems(passage[s[0]:s[1]], PASSAGE_STOPWORDS))))
     return negated(passage[start:end])
-
-
-def check_answer(text: str, sources: Sequence[Hit], question: str = "") -> list[AnswerSentence]:
-    """Every sentence of a generated answer, checked."""
-    return [check_sentence(text[s:e].strip(), sources, question) for s, e in sentence_spans(text)
-            if text[s:e].strip()]

@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 from ragbox.answer.facts import Fact, all_facts, date_role, ends
 from ragbox.answer.questions import QuestionKind
 from ragbox.text import PASSAGE_STOPWORDS, sentence_spans, stems
-from ragbox.types import Hit
+from ragbox.types import Hit, split_chunk_id
 
 # Words every question about a document uses: they say nothing about which sentence answers.
 _GENERIC = frozenset(stems("contract agreement document clause clauses provision provisions section this there exist "
@@ -252,7 +252,7 @@ def in_document(question: str, document: Sequence[Hit], naming: Sequence[str] = 
 def hit_position(hit: Hit) -> int:
     """The passage's place in its document, from its id (``<doc>:<seq>``)."""
     try:
-        return int(hit.chunk_id.rsplit(":", 1)[1])
+        return split_chunk_id(hit.chunk_id)[1]
     except (IndexError, ValueError):
         return 0
 

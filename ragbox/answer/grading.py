@@ -13,8 +13,9 @@ words appears in the answer (singular and plural alike), in any order.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ragbox.answer.facts import dates, durations, normal_form, numbers
 from ragbox.stats import percentile
@@ -142,3 +143,16 @@ def summarize_answers(results: Sequence[AnswerResult]) -> dict:
         "seconds_per_answer": {"p50": round(percentile(seconds, 0.5), 3), "p95": round(percentile(seconds, 0.95), 3)},
     }
 
+
+def measure_answers(queries: Sequence, ask: Callable, on_answer: Callable | None = None) -> dict:
+    """``ragbox eval --answers``: every labelled query (``search.evaluation.Query``) asked and its
+    answer graded (``summarize_answers``); ``on_answer(query_id, answer, result)`` sees each one."""
+    results = []
+    for query in queries:
+        started = time.perf_counter()
+        answer = ask(query.query)
+        result = grade(query.id, query.category, query.answer, bool(query.gold), answer, time.perf_counter() - started)
+        results.append(result)
+        if on_answer:
+            on_answer(query.id, answer, result)
+    return summarize_answers(results)

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ragbox.text import stems
-
 
 @dataclass(frozen=True)
 class QuestionKind:
@@ -28,9 +26,6 @@ class QuestionKind:
     # What a date must be to the document to answer (facts.date_role: "agreement", "effective",
     # "end", "other", "" when its words do not say); the first is the one asked for. Empty: any date.
     roles: tuple[str, ...] = ()
-
-    def cue_words(self) -> frozenset[str]:
-        return frozenset(stems(" ".join(self.cues), frozenset()))
 
 
 def _kind(name: str, facts: str = "", cues: str = "", prefer_first: bool = False,

@@ -103,9 +103,10 @@ def tui(obj: Context) -> None:
 
 
 def _register() -> None:
-    from ragbox.cli import doctor, documents, measure, models, questions, servers, serving, table
+    from ragbox.cli import doctor, documents, mcp, models, questions, serving, table
+    from ragbox.cli import eval as evaluation  # `ragbox eval`
 
-    for module in (documents, questions, measure, models, servers, serving, table, doctor):
+    for module in (documents, questions, evaluation, models, mcp, serving, table, doctor):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -25,15 +25,15 @@ def models(obj: Context, name: str | None, check: bool, info: bool, as_json: boo
 
     engine = obj.engine()
     if check:
-        result = engine.check_llm(name)
+        result = engine.llm.check(name)
         click.echo(json.dumps(result, indent=2)) if as_json else print_model_check(result)
         if not result["ok"]:
             sys.exit(1)
     elif info or name:
-        row = engine.model_info(name)
+        row = engine.llm.info(name)
         click.echo(json.dumps(row, indent=2)) if as_json else print_model_info(row, engine.settings.llm.n_ctx)
     else:
-        rows = engine.models()
+        rows = engine.llm.models()
         click.echo(json.dumps(rows, indent=2)) if as_json else print_models(rows, engine.settings.llm.n_ctx)
 
 

@@ -18,7 +18,7 @@ def serve(obj: Context, no_warm_up: bool, quiet: bool) -> None:
     """Keep the models and the index loaded behind a Unix socket (only you can connect; no
     network port). `ragbox ask` and `ragbox search` use it while it runs and answer in a fraction
     of the time; without it they load everything themselves. Stop it with Ctrl-C."""
-    from ragbox.engine import data_dir
+    from ragbox.paths import data_dir
     from ragbox.serving.server import serve as run_server
 
     settings = obj.settings()

@@ -35,7 +35,7 @@ def table(obj: Context, questions: tuple[str, ...], where: str | None, csv_file:
     the answer from that file alone, the sentence it is quoted from (file, page, offsets) and a
     state: found, unsure, or not found in this file."""
     from ragbox.cli.output import display_path
-    from ragbox.review import table_csv, table_json, table_markdown
+    from ragbox.table.export import table_csv, table_json, table_markdown
 
     engine = obj.engine(**{"llm.model_path": model})
     with _progress(enabled=not as_json) as progress:
@@ -94,7 +94,7 @@ def _print(result: Table, shown) -> None:
     from rich.table import Table as RichTable
     from rich.text import Text
 
-    from ragbox.review import cell_summary
+    from ragbox.table.export import cell_summary
 
     grid = RichTable(show_lines=True, expand=False)
     grid.add_column("File", overflow="fold", max_width=40)

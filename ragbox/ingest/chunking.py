@@ -4,7 +4,7 @@ Every chunk is an exact span of its page (``page.text[char_start:char_end] == ch
 holds at most ``max_tokens`` tokens of the embedding model, counted with its own tokenizer. A
 chunk never crosses a section heading when it can help it, and carries the heading it sits under.
 A table is chunked by whole rows, never mixed with prose, and each of its chunks carries the
-table's headers as ``context`` (see ``ingest.tables``); every chunk of a PDF page carries the
+table's headers as ``context`` (see ``ingest.page_tables``); every chunk of a PDF page carries the
 page's title, unless it holds the title itself.
 """
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from ragbox.config import ChunkingSettings
-from ragbox.ingest.tables import Table, find_tables, page_title, running_lines
+from ragbox.ingest.page_tables import Table, find_tables, page_title, running_lines
 from ragbox.text import fold_spaces
 from ragbox.types import Chunk, Page
 
@@ -124,10 +124,8 @@ class Chunker:
     def _chunk_span(self, page: Page, low: int, high: int, section: str, tables: list[Table],
                     page_title_at: tuple[str, int]) -> tuple[list[Chunk], str]:
         """The chunks of ``page.text[low:high]`` (a whole page, or one block of a huge one)."""
-        text = page.text
-        title, title_end = page_title_at
-        starts = [low + s for s, _ in self.tokenizer.spans(text[low:high])]
-        units = self._units(text, starts, tables, low, high)
+        starts = [low + s for s, _ in self.tokenizer.spans(page.text[low:high])]
+        units = self._units(page.text, starts, tables, low, high)
         heading_starts = [u.start for u in units if u.heading]
         chunks: list[Chunk] = []
         current: list[_Unit] = []  # the chunk being built
@@ -136,19 +134,8 @@ class Chunker:
         table: int | None = None  # the table ``current`` is part of
 
         def emit() -> None:
-            start, end = current[0].start, current[-1].end
-            titles = [] if current[0].heading or not current_section else [current_section]
-            titles += [u.heading for u in current if u.heading and u.heading not in titles]
-            # A page's title heads its tables, and its prose up to the next heading (a chunk that
-            # opens with a heading is headed by it); a title that is the chunk's own section
-            # heading is carried by ``section`` already.
-            headed = any(title_end <= h <= start for h in heading_starts)
-            above = [title] if (title and start >= title_end and (table is not None or not headed)
-                                and title not in titles) else []
-            if table is not None:  # under its page's title, or else its section's
-                above += [title or current_section, tables[table].header, tables[table].labels.get(start, "")]
-            chunks.append(Chunk(page.number, start, end, text[start:end], " | ".join(titles),
-                                context=_join_context(above, text[start:end])))
+            chunks.append(_chunk_of(page, current, current_section, tables[table] if table is not None else None,
+                                    page_title_at, heading_starts))
 
         for unit in units:
             if unit.table != table:  # a table starts or ends: its rows never share a chunk with prose,
@@ -283,6 +270,25 @@ def _table_at(spans: list[tuple[int, int]], offset: int) -> int | None:
         if start <= offset < end:
             return index
     return None
+
+
+def _chunk_of(page: Page, units: list[_Unit], section: str, table: Table | None, page_title_at: tuple[str, int],
+              heading_starts: list[int]) -> Chunk:
+    """The chunk of ``units`` (in ``section``, part of ``table`` when one is given)."""
+    start, end = units[0].start, units[-1].end
+    title, title_end = page_title_at
+    titles = [] if units[0].heading or not section else [section]
+    titles += [u.heading for u in units if u.heading and u.heading not in titles]
+    # A page's title heads its tables, and its prose up to the next heading (a chunk that opens
+    # with a heading is headed by it); a title that is the chunk's own section heading is carried
+    # by ``section`` already.
+    headed = any(title_end <= h <= start for h in heading_starts)
+    above = [title] if (title and start >= title_end and (table is not None or not headed)
+                        and title not in titles) else []
+    if table is not None:  # under its page's title, or else its section's
+        above += [title or section, table.header, table.labels.get(start, "")]
+    return Chunk(page.number, start, end, page.text[start:end], " | ".join(titles),
+                 context=_join_context(above, page.text[start:end]))
 
 
 def _join_context(parts: list[str], text: str) -> str:

@@ -4,7 +4,7 @@ Unchanged files (same path, same sha256) cost a hash. Edited files are re-chunke
 version removed; a renamed or moved file reuses its stored vectors; a deleted file's chunks go.
 After a change of the chunking settings (or of ragbox's chunker) every file is re-chunked, and a
 file whose chunks come out exactly as stored keeps its vectors instead of being embedded again.
-Hashing runs in a thread ahead of the embedder, parsing and chunking in capped child processes
+Hashing runs in a thread ahead of the embedder (``read_ahead``), parsing and chunking in capped child processes
 (several at once in a big run; ``parsing``), so reading files overlaps with embedding and no file
 can take more than its share of memory or time. Memory stays bounded: the loader thread waits
 while too many bytes of files are queued, and a file's chunks are embedded and stored in slices.
@@ -15,10 +15,8 @@ its chunks), so its attachments change, move and go with it, under the same cras
 from __future__ import annotations
 
 import hashlib
-import queue
-import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
@@ -28,45 +26,19 @@ from ragbox.ingest.card_index import refresh_cards
 from ragbox.ingest.chunking import Chunker, embedding_input
 from ragbox.ingest.crash_points import crash_point
 from ragbox.ingest.discovery import discover
-from ragbox.ingest.loaders import DEFAULT_OPTIONS, ReadLimits, ReadOptions, read_file
-from ragbox.ingest.parsing import Parsed, Parser, auto_processes
+from ragbox.ingest.loaders import DEFAULT_OPTIONS, ReadLimits, ReadOptions
+from ragbox.ingest.parsing import Parser, auto_processes
+from ragbox.ingest.read_ahead import Prepared, file_size, prepare, prepared_ahead
 from ragbox.ingest.summary import IndexProgress, IndexSummary
 from ragbox.paths import PART_SEPARATOR
-from ragbox.store.catalog import Catalog, DocumentRow, chunk_id
+from ragbox.store.catalog import Catalog, DocumentRow
 from ragbox.store.embeddings import Embedder
 from ragbox.store.exact import catalog_vectors
 from ragbox.store.vectors import ChromaVectorStore
-from ragbox.types import Chunk
+from ragbox.types import Chunk, chunk_id, split_chunk_id
 
 EMBED_BATCH_CHUNKS = 256  # chunks gathered across files before one embedding call
 EMBED_SLICE = 1024  # most chunks embedded and stored at once (a huge file goes in slices)
-QUEUED_BYTES = 32 * 2**20  # files read and waiting to be parsed and embedded, beyond one file
-
-
-@dataclass
-class _Prepared:
-    """What the loader thread found out about one file; the main thread acts on it."""
-
-    path: str
-    content_hash: str = ""
-    size: int = 0
-    pages: int = 0
-    chunks: list[Chunk] = field(default_factory=list)
-    replaces: list[str] = field(default_factory=list)  # doc ids of this path's older version
-    unchanged: bool = False
-    skip_reason: str = ""
-    moved_from: DocumentRow | None = None
-    rechunked: DocumentRow | None = None  # this path's version with the same bytes, other chunking
-    parsed: Callable[[], Parsed] | None = None  # pages and chunks, maybe from a worker process
-    skipped_parts: dict[str, str] = field(default_factory=dict)  # part path -> why (a bad attachment)
-    ocr_pages: int = 0
-
-    def resolve(self) -> "_Prepared":
-        if self.parsed is not None:
-            result, self.parsed = self.parsed(), None
-            self.pages, self.chunks, self.skip_reason = result.pages, result.chunks, result.skip_reason
-            self.skipped_parts, self.ocr_pages = result.skipped_parts, result.ocr_pages
-        return self
 
 
 ProgressCallback = Callable[[IndexProgress], None]
@@ -113,8 +85,8 @@ class Indexer:
             restored = list(kept)
             for i in range(0, len(restored), 2048):
                 part = restored[i:i + 2048]
-                self.vectors.upsert(part, [kept[c] for c in part], [c.rsplit(":", 1)[0] for c in part])
-            lost = sorted({i.rsplit(":", 1)[0] for i in missing if i not in kept})
+                self.vectors.upsert(part, [kept[c] for c in part], [split_chunk_id(c)[0] for c in part])
+            lost = sorted({split_chunk_id(i)[0] for i in missing if i not in kept})
             if lost:
                 self.catalog.mark_deleting(lost)
                 self.vectors.delete_docs(lost)
@@ -133,17 +105,9 @@ class Indexer:
         roots = [r.resolve() for r in roots]
         run_id, interrupted = self.catalog.start_run()
         summary.repaired = self.recover(deep=interrupted)
-        files: list[Path] = []
-        for root in roots:
-            for found in discover(root, within=roots):
-                if found.skip_reason:
-                    summary.skipped[str(found.path)] = found.skip_reason
-                else:
-                    files.append(found.path)  # under the resolved root; a symlink keeps its own path
-        for root in roots:
-            self.catalog.add_root(str(root))
+        files = self._discover(roots, summary)
 
-        progress = IndexProgress(files_total=len(files), bytes_total=sum(_size(p) for p in files))
+        progress = IndexProgress(files_total=len(files), bytes_total=sum(file_size(p) for p in files))
         seen = {str(p) for p in files}
         in_scope = [d for d in self.catalog.documents() if _is_under(d.path, roots)]
         gone = {d.path: d for d in in_scope if d.path not in seen}
@@ -177,10 +141,28 @@ class Indexer:
         self.catalog.finish_run(run_id, summary.as_dict())
         return summary
 
+    def _discover(self, roots: Sequence[Path], summary: IndexSummary) -> list[Path]:
+        """The files to index under ``roots`` (the ones skipped go to ``summary``); the roots are
+        recorded as the index's folders."""
+        files: list[Path] = []
+        for root in roots:
+            for found in discover(root, within=roots):
+                if found.skip_reason:
+                    summary.skipped[str(found.path)] = found.skip_reason
+                else:
+                    files.append(found.path)  # under the resolved root; a symlink keeps its own path
+        for root in roots:
+            self.catalog.add_root(str(root))
+        return files
+
     def _index_files(self, files, current, gone_by_hash, gone, parser, progress, on_progress, summary) -> None:
         earlier_skips = self.catalog.skipped()
-        pending: list[_Prepared] = []
-        for item in self._prepare_ahead(files, current, gone_by_hash, parser, progress, on_progress):
+        pending: list[Prepared] = []
+
+        def prepare_one(path: Path) -> Prepared:
+            return prepare(path, current, gone_by_hash, parser, self.limits.max_bytes, self.chunker.settings_key)
+
+        for item in prepared_ahead(files, prepare_one, progress, on_progress):
             if item.skip_reason:
                 summary.skipped[item.path] = item.skip_reason
                 if item.path in current:  # a clean run would not hold its older version either
@@ -204,76 +186,6 @@ class Indexer:
                     pending = []
         self._write(pending, summary)
 
-    def _prepare_ahead(self, files, current, gone_by_hash, parser, progress, on_progress) -> Iterator[_Prepared]:
-        """Yield prepared files from a loader thread, so parsing overlaps with embedding. The
-        thread waits while more than QUEUED_BYTES of files wait to be parsed and embedded."""
-        results: queue.Queue = queue.Queue(maxsize=8)
-        stop = threading.Event()
-        queued = _Budget(QUEUED_BYTES)
-
-        def produce() -> None:
-            try:
-                for path in files:
-                    if stop.is_set():
-                        return
-                    item = self._prepare(path, current, gone_by_hash, parser)
-                    if not queued.take(item.size, stop):
-                        return
-                    results.put(("file", path, item, item.size))
-            except BaseException as exc:  # surfaced in the consumer, never lost in the thread
-                results.put(("error", None, exc, 0))
-            finally:
-                results.put(("end", None, None, 0))
-
-        worker = threading.Thread(target=produce, name="ragbox-loader", daemon=True)
-        worker.start()
-        try:
-            while True:
-                kind, path, value, cost = results.get()
-                queued.give(cost)
-                if kind == "end":
-                    break
-                if kind == "error":
-                    raise value
-                value.resolve()
-                progress.files_done += 1
-                progress.bytes_done += _size(path)
-                progress.current = str(path)
-                progress.pages += value.pages
-                progress.chunks += len(value.chunks)
-                if on_progress:
-                    on_progress(progress)
-                yield value
-        finally:
-            stop.set()
-            queued.give(0)
-            while worker.is_alive():
-                try:
-                    results.get(timeout=0.1)
-                except queue.Empty:
-                    pass
-
-    def _prepare(self, path: Path, current: dict[str, DocumentRow], gone_by_hash, parser: Parser) -> _Prepared:
-        """Runs in the loader thread: reads no catalog or store, only files and the maps given;
-        a file to parse goes to the parser (worker processes, in a big run)."""
-        key = str(path)
-        try:
-            data, file_hash = read_file(path, self.limits.max_bytes)
-            # Stored with the chunking settings: a file cut with other settings is not unchanged
-            # (and a moved one is not copied), so a settings change re-chunks files as they are met.
-            digest = f"{file_hash}:{self.chunker.settings_key}"
-            existing = current.get(key)
-            if existing and existing.content_hash == digest:
-                return _Prepared(key, digest, unchanged=True)
-            replaces = [existing.doc_id] if existing else []
-            if gone_by_hash.get(digest):
-                return _Prepared(key, digest, replaces=replaces, moved_from=gone_by_hash[digest].pop(0))
-        except DocumentError as exc:
-            return _Prepared(key, skip_reason=exc.why)
-        same_bytes = existing if existing and existing.content_hash.split(":")[0] == file_hash else None
-        return _Prepared(key, digest, len(data), replaces=replaces, rechunked=same_bytes,
-                         parsed=parser.submit(path, data))
-
     def _same_chunks(self, stored: DocumentRow, chunks: list[Chunk]) -> bool:
         return [row.as_chunk() for row in self.catalog.chunks_of(stored.doc_id)] == chunks
 
@@ -295,7 +207,7 @@ class Indexer:
                                      [vectors[c.chunk_id] for c in chunks])
         self._drop([old.doc_id] + replaces)
 
-    def _write(self, prepared: list[_Prepared], summary: IndexSummary) -> None:
+    def _write(self, prepared: list[Prepared], summary: IndexSummary) -> None:
         if not prepared:
             return
         vectors = self._embedded([embedding_input(c) for p in prepared for c in p.chunks])
@@ -346,37 +258,6 @@ class Indexer:
         keep_only = getattr(self.read_options.ocr, "keep_only", None)
         if keep_only is not None:
             keep_only(d.content_hash.split(":", 1)[0] for d in self.catalog.documents(state=None))
-
-
-class _Budget:
-    """How many bytes of files are queued; a taker waits while the queue is over budget (a single
-    item larger than the budget passes once the queue is empty)."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.used = 0
-        self.changed = threading.Condition()
-
-    def take(self, amount: int, stop: threading.Event) -> bool:
-        with self.changed:
-            while self.used and self.used + amount > self.limit:
-                if stop.is_set():
-                    return False
-                self.changed.wait(0.1)
-            self.used += amount
-        return True
-
-    def give(self, amount: int) -> None:
-        with self.changed:
-            self.used -= amount
-            self.changed.notify_all()
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def _is_under(path: str, roots: Sequence[Path]) -> bool:

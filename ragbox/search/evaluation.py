@@ -243,3 +243,16 @@ def evaluate(queries: Iterable[Query], search: Search, ks: Sequence[int] = DEFAU
 def missing_gold_files(queries: Iterable[Query], indexed_names: set[str]) -> set[str]:
     """Gold file names that are not in the index: a sign of a wrong --index or folder."""
     return {g.file for q in queries for g in q.gold} - indexed_names
+
+
+def measure(queries_file: str | Path, search: Search, indexed_names: set[str], ks: Sequence[int], budget: int,
+            limit: int | None = None, on_hits: Callable | None = None) -> dict:
+    """``ragbox eval``: the labelled queries in ``queries_file`` run through ``search`` and scored
+    (``summarize``), with how many gold files are not among ``indexed_names``.
+    ``on_hits(query_id, hits)`` sees every query's ranked hits."""
+    queries = load_queries(queries_file, limit)
+    missing = missing_gold_files(queries, indexed_names)
+    callback = (lambda query, hits: on_hits(query.id, hits)) if on_hits else None
+    results = evaluate(queries, search, ks, budget, on_hits=callback)
+    return {**summarize(results, ks, budget), "gold_files_not_indexed": len(missing),
+            "gold_files_not_indexed_example": sorted(missing)[0] if missing else None}

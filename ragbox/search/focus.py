@@ -28,6 +28,7 @@ from ragbox.search.filings import fiscal_years, synonyms
 from ragbox.search.query import question_terms
 from ragbox.store.catalog import Catalog, ChunkRow
 from ragbox.text import PASSAGE_STOPWORDS, stems
+from ragbox.types import split_chunk_id
 
 FOCUS_RRF_K = 10  # steeper than the first stage's 60: inside one document the top few matter
 # The share of the first-stage ranking a document needs for a focus pass: low when a context
@@ -35,7 +36,7 @@ FOCUS_RRF_K = 10  # steeper than the first stage's 60: inside one document the t
 MIN_SHARE_NAMED = 0.2
 MIN_SHARE_UNNAMED = 0.5
 MAX_DOCUMENTS = 3
-_COLUMN_HEADERS = " | "  # how a table's header cells are joined in a passage's context (ingest.tables)
+_COLUMN_HEADERS = " | "  # how a table's header cells are joined in a passage's context (ingest.page_tables)
 _CACHE_DOCUMENTS = 32
 
 
@@ -94,7 +95,7 @@ class DocumentFocus:
 
         by_doc: Counter = Counter()
         for chunk_id, score in fused.items():
-            by_doc[chunk_id.rsplit(":", 1)[0]] += score
+            by_doc[split_chunk_id(chunk_id)[0]] += score
         total = sum(by_doc.values())
         if not total:
             return fused

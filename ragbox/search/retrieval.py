@@ -9,7 +9,7 @@ from ragbox.search.focus import DocumentFocus
 from ragbox.search.naming import named_documents
 from ragbox.search.query import contains_phrases, fts_phrase, fts_query, optional_terms, phrases, split_query, unquoted
 from ragbox.search.scope import matching_ids
-from ragbox.store.catalog import Catalog
+from ragbox.store.catalog import Catalog, DocumentRow
 from ragbox.store.embeddings import Embedder
 from ragbox.types import Hit, Where
 
@@ -57,35 +57,27 @@ class HybridRetriever:
         self.focus = DocumentFocus(catalog, vectors.vectors_of, page_weight) if focus and mode == "hybrid" else None
         self.names = names
 
-    def query_vectors(self, query: str) -> list[list[float]]:
+    def query_vectors(self, query: str, parts: tuple[str, str] | None = None) -> list[list[float]]:
         """The embeddings a search of ``query`` uses: of the query, and of its question part when a
-        context clause precedes it (the last is always the question's)."""
-        context, question = split_query(query)
+        context clause precedes it (the last is always the question's). ``parts``: ``split_query(query)``
+        when the caller has it."""
+        context, question = parts or split_query(query)
         return self.embedder.embed([query, question] if context else [query])
 
-    def search(self, query: str, k: int, where: Where = None, vectors: Sequence[Sequence[float]] | None = None
-               ) -> list[Hit]:
+    def search(self, query: str, k: int, where: Where = None, vectors: Sequence[Sequence[float]] | None = None,
+               parts: tuple[str, str] | None = None, documents: Sequence[DocumentRow] | None = None) -> list[Hit]:
         """``vectors``: ``query_vectors(query)`` computed once for a query searched many times (a
-        review table asks each column's question of every document)."""
-        context, question = split_query(query)
+        review table asks each column's question of every document); ``parts``: ``split_query(query)``
+        and ``documents``: the catalog's documents, when the caller has read them already."""
+        context, question = parts or split_query(query)
         # A quoted phrase in the question must be in every passage; one in a context clause
         # ("Consider the NDA between "Acme" and ...;") names the document, so it is looked for in
         # the document, anywhere: the clause that answers rarely repeats the parties' names.
         required, named = phrases(question), phrases(context)
-        documents = self.catalog.documents()
-        doc_ids = matching_ids(documents, where)
-        if named:
-            with_names = self._documents_naming(named)
-            if with_names is not None:
-                doc_ids = sorted(with_names if doc_ids is None else with_names & set(doc_ids))
-        elif self.names:  # "3M's FY2018 capex": the report whose file name says 3M and 2018
-            allowed = None if doc_ids is None else set(doc_ids)
-            by_file_name = named_documents(query, [(d.doc_id, d.path) for d in documents
-                                                   if allowed is None or d.doc_id in allowed])
-            if by_file_name:
-                doc_ids = sorted(by_file_name)
+        doc_ids = self._documents_searched(query, named, self.catalog.documents() if documents is None else documents,
+                                           where)
         depth = max(self.candidates, 2 * k)
-        vectors = vectors if vectors is not None else self.query_vectors(query)
+        vectors = vectors if vectors is not None else self.query_vectors(query, (context, question))
         vector, question_vector = vectors[0], vectors[-1]
         dense = self._dense(vector, depth, doc_ids) if self.mode != "lexical" else []
         match = ""
@@ -122,6 +114,24 @@ class HybridRetriever:
             similarity[chunk_id] = max(_dot(v, stored) for v in vectors)
         return _hits([(i, similarity.get(i, 0.0)) for i in best], rows)
 
+    def _documents_searched(self, query: str, named: Sequence[str], documents: Sequence[DocumentRow],
+                            where: Where) -> list[str] | None:
+        """The ids of the documents a search of ``query`` looks in (None: all): those in scope,
+        narrowed to the ones holding the phrases its context clause ``named``, or else to the ones
+        its words name by file name."""
+        doc_ids = matching_ids(documents, where)
+        if named:
+            with_names = self._documents_naming(named)
+            if with_names is not None:
+                doc_ids = sorted(with_names if doc_ids is None else with_names & set(doc_ids))
+        elif self.names:  # "3M's FY2018 capex": the report whose file name says 3M and 2018
+            allowed = None if doc_ids is None else set(doc_ids)
+            by_file_name = named_documents(query, [(d.doc_id, d.path) for d in documents
+                                                   if allowed is None or d.doc_id in allowed])
+            if by_file_name:
+                doc_ids = sorted(by_file_name)
+        return doc_ids
+
     def _dense(self, vector: Sequence[float], depth: int, doc_ids: Sequence[str] | None) -> list[tuple[str, float]]:
         if self.focus is not None and doc_ids is not None and 0 < len(doc_ids) <= EXACT_DOCUMENTS:
             nearest = self.focus.nearest(vector, depth, doc_ids)  # vectors cached for the focus stage
@@ -152,6 +162,5 @@ def _hits(ranked: Sequence[tuple[str, float]], rows: dict) -> list[Hit]:
         row = rows.get(chunk_id)
         if row is None:  # a chunk of a version being replaced right now
             continue
-        hits.append(Hit(chunk_id, row.path, row.page, row.char_start, row.char_end, row.text, score, row.section,
-                        row.ocr, row.context))
+        hits.append(Hit.from_row(row, score))
     return hits

@@ -27,7 +27,7 @@ PATH_SETTINGS = ("store.dir", "embedding.model", "llm.model_path", "retrieval.re
 
 def connect(settings: Settings) -> "RemoteEngine | None":
     """A remote engine on the ``ragbox serve`` of this store, or None when none answers."""
-    from ragbox.engine import data_dir  # only the path logic: no model library
+    from ragbox.paths import data_dir
 
     path = protocol.socket_path(data_dir(settings))
     if not path.exists():

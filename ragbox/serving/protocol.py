@@ -22,6 +22,7 @@ from typing import Any, Iterator
 
 from ragbox import errors
 from ragbox.errors import StoreError
+from ragbox.types import Hit
 
 PROTOCOL = 1
 _PEERCRED = struct.Struct("3i")  # pid, uid, gid
@@ -78,11 +79,16 @@ def raise_error(event: dict) -> None:
 
 
 def encode(value: Any) -> Any:
-    """A result as JSON: dataclasses (and lists of them) as their dicts."""
+    """A result as JSON: a hit in its one shape (``Hit.as_dict``), other dataclasses field by
+    field, lists and dicts item by item."""
+    if isinstance(value, Hit):
+        return value.as_dict()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
-    if isinstance(value, list):
+        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
         return [encode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: encode(v) for k, v in value.items()}
     return value
 
 

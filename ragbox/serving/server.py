@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Callable
 
 from ragbox.config import Settings, as_flat_dict
-from ragbox.engine import Engine, data_dir
+from ragbox.engine import Engine
 from ragbox.errors import RagboxError, StoreError
+from ragbox.paths import data_dir
 from ragbox.serving import protocol
 
 MAX_ENGINES = 8  # distinct client settings kept warm; the least recently used is closed first
@@ -54,11 +55,11 @@ class Warm:
                 oldest = next(iter(self._engines))
                 self._engines.pop(oldest).close()
             if llm_key in self._generators:
-                if not engine.llm_built():
-                    engine.use_generator(self._generators[llm_key])
+                if not engine.llm.built():
+                    engine.llm.use(self._generators[llm_key])
             else:
-                self._generators[llm_key] = engine.generator
-            self.generation_locks.setdefault(id(engine.generator), threading.Lock())
+                self._generators[llm_key] = engine.llm.generator
+            self.generation_locks.setdefault(id(engine.llm.generator), threading.Lock())
         return engine
 
     def close(self) -> None:
@@ -66,57 +67,60 @@ class Warm:
             engine.close()
 
 
-def handler(warm: Warm, on_request: Callable[[str], None] | None = None):
-    class Handler(socketserver.StreamRequestHandler):
-        engines = warm
+class _Handler(socketserver.StreamRequestHandler):
+    engines: Warm  # the warm engines this server answers with
+    on_request: Callable[[str], None] | None = None  # sees each request but pings
 
-        def handle(self) -> None:
-            if protocol.peer_uid(self.connection) != os.getuid():
-                return  # the socket is 0600 already; this only guards a socket made readable by hand
-            for request in protocol.receive(self.rfile):
-                if on_request and request.get("op") != "ping":
-                    on_request(request.get("op", ""))
-                try:
-                    self._serve(request)
-                except (BrokenPipeError, ConnectionResetError):
-                    return
-                except RagboxError as exc:
-                    protocol.send(self.wfile, protocol.error_event(exc))
-                except Exception as exc:  # a bug: reported to the client, the server stays up
-                    protocol.send(self.wfile, protocol.error_event(
-                        RagboxError("ragbox serve failed", f"{type(exc).__name__}: {exc}")))
-
-        def _serve(self, request: dict) -> None:
-            op, args = request.get("op"), request.get("args") or {}
-            if op == "ping":
-                protocol.send(self.wfile, {"event": "result", "value": {"protocol": protocol.PROTOCOL,
-                                                                        "pid": os.getpid()}})
+    def handle(self) -> None:
+        if protocol.peer_uid(self.connection) != os.getuid():
+            return  # the socket is 0600 already; this only guards a socket made readable by hand
+        for request in protocol.receive(self.rfile):
+            if self.on_request and request.get("op") != "ping":
+                self.on_request(request.get("op", ""))
+            try:
+                self._serve(request)
+            except (BrokenPipeError, ConnectionResetError):
                 return
-            engine = warm.engine(Settings().replace(request.get("settings") or {}))
-            if op == "search":
-                hits = engine.search(args["query"], args.get("k"), args.get("where"))
-                protocol.send(self.wfile, {"event": "result", "value": protocol.encode(hits)})
-            elif op == "ask":
-                self._ask(engine, args)
-            else:
-                raise RagboxError("Unknown request", f"op {op!r}")
+            except RagboxError as exc:
+                protocol.send(self.wfile, protocol.error_event(exc))
+            except Exception as exc:  # a bug: reported to the client, the server stays up
+                protocol.send(self.wfile, protocol.error_event(
+                    RagboxError("ragbox serve failed", f"{type(exc).__name__}: {exc}")))
 
-        def _ask(self, engine: Engine, args: dict) -> None:
-            cancel = threading.Event()
+    def _serve(self, request: dict) -> None:
+        op, args = request.get("op"), request.get("args") or {}
+        if op == "ping":
+            protocol.send(self.wfile, {"event": "result", "value": {"protocol": protocol.PROTOCOL,
+                                                                    "pid": os.getpid()}})
+            return
+        engine = self.engines.engine(Settings().replace(request.get("settings") or {}))
+        if op == "search":
+            hits = engine.search(args["query"], args.get("k"), args.get("where"))
+            protocol.send(self.wfile, {"event": "result", "value": protocol.encode(hits)})
+        elif op == "ask":
+            self._ask(engine, args)
+        else:
+            raise RagboxError("Unknown request", f"op {op!r}")
 
-            def on_token(text: str) -> None:
-                try:
-                    protocol.send(self.wfile, {"event": "token", "text": text})
-                except (BrokenPipeError, ConnectionResetError):
-                    cancel.set()  # the client went away (Ctrl-C): stop generating for it
+    def _ask(self, engine: Engine, args: dict) -> None:
+        cancel = threading.Event()
 
-            with warm.generation_locks[id(engine.generator)]:
-                answer = engine.ask(args["question"], args.get("k"), args.get("where"), on_token=on_token,
-                                    cancel=cancel, retrieval_query=args.get("retrieval_query"))
-            if not cancel.is_set():
-                protocol.send(self.wfile, {"event": "result", "value": protocol.encode(answer)})
+        def on_token(text: str) -> None:
+            try:
+                protocol.send(self.wfile, {"event": "token", "text": text})
+            except (BrokenPipeError, ConnectionResetError):
+                cancel.set()  # the client went away (Ctrl-C): stop generating for it
 
-    return Handler
+        with self.engines.generation_locks[id(engine.llm.generator)]:
+            answer = engine.ask(args["question"], args.get("k"), args.get("where"), on_token=on_token,
+                                cancel=cancel, retrieval_query=args.get("retrieval_query"))
+        if not cancel.is_set():
+            protocol.send(self.wfile, {"event": "result", "value": protocol.encode(answer)})
+
+
+def handler(warm: Warm, on_request: Callable[[str], None] | None = None) -> type[_Handler]:
+    """The request handler class serving ``warm``'s engines; ``on_request(op)`` sees each request but pings."""
+    return type("Handler", (_Handler,), {"engines": warm, "on_request": staticmethod(on_request)})
 
 
 class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
@@ -166,4 +170,4 @@ def _warm_up(server, settings: Settings) -> None:
     engine.embedder.embed(["warm up"])
     if engine.exists() and engine.catalog.has_documents():
         engine.search("warm up", k=1)
-    engine.load_llm()
+    engine.llm.load()

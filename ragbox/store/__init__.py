@@ -1,7 +1,11 @@
 """Store: where an index lives and how text becomes vectors.
 
-``catalog`` (SQLite: documents, passages, the keyword index; the source of truth), ``vectors``
-(the Chroma adapter), ``embeddings`` (the sentence-transformers adapter) and ``tokens`` (counting
-in the embedding model's tokens). The only modules importing chromadb and torch.
+``catalog`` and ``schema`` (SQLite: documents, passages, the keyword index; the source of truth),
+``cards`` (the document cards kept in it), ``vectors`` (the Chroma adapter), ``exact`` (exact
+search over the catalog's vectors), ``embeddings`` (the ``Embedder`` seam, sentence-transformers),
+``onnx_embeddings`` (ONNX Runtime) and ``onnx_export`` (the one-time export),
+``embedding_record`` (which model and precision an index was built with), ``tokens`` (counting in
+the embedding model's tokens), ``write_lock`` (one writer per index). The only modules importing
+chromadb, torch and onnxruntime.
 May import: the shared top-level modules only (types, errors, config, text, bundled).
 """

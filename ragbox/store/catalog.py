@@ -28,7 +28,7 @@ from ragbox.paths import part_path
 from ragbox.privacy import PRIVATE_FILE_MODE, private_dir
 from ragbox.store.schema import BM25_WEIGHTS, open_schema
 from ragbox.text import WORD
-from ragbox.types import Chunk
+from ragbox.types import Chunk, chunk_id
 
 _YEAR_JOINED = re.compile(r"^((?:19|20)\d\d)(?=[A-Za-z])")
 MAX_SPAN_DOCUMENTS = 500  # a keyword search filtered to more documents tests each match's document alone
@@ -65,9 +65,6 @@ class ChunkRow:
         return Chunk(self.page, self.char_start, self.char_end, self.text, self.section, self.part, self.ocr,
                      self.context)
 
-
-def chunk_id(doc_id: str, seq: int) -> str:
-    return f"{doc_id}:{seq:05d}"
 
 
 def vector_blob(vector: Sequence[float]) -> bytes:

@@ -28,7 +28,7 @@ class LLMLoader:
         self._set("not used", self.current_name(), "answers are taken from the sources")
 
     def current_name(self) -> str:
-        return self.engine.llm_name()
+        return self.engine.llm.name()
 
     def ensure_loaded(self):
         """The engine's generator, loaded. Raises ``RagboxError`` (and reports it) on failure."""
@@ -36,7 +36,7 @@ class LLMLoader:
 
         with self._lock:
             try:
-                generator = self.engine.generator
+                generator = self.engine.llm.generator
             except RagboxError as exc:
                 self._set("error", self.current_name(), exc.one_line())
                 raise
@@ -45,7 +45,7 @@ class LLMLoader:
                 return generator
             self._set("loading", generator.name)
             try:
-                self.engine.load_llm()
+                self.engine.llm.load()
             except RagboxError as exc:
                 self._set("error", generator.name, exc.one_line())
                 raise
@@ -64,11 +64,11 @@ class LLMLoader:
         from ragbox.errors import RagboxError
 
         with self._lock:
-            was_loaded = self.engine.llm_built() and id(self.engine.generator) in self._loaded
+            was_loaded = self.engine.llm.built() and id(self.engine.llm.generator) in self._loaded
             restore = ("ready" if was_loaded else "not loaded", self.current_name())
             self._set("loading", Path(model_path).name)
             try:
-                new = self.engine.switch_llm(model_path)
+                new = self.engine.llm.switch(model_path)
             except RagboxError:
                 self._set(*restore)
                 raise

@@ -108,7 +108,7 @@ def test_the_bundled_model_answers_and_every_sentence_shown_is_checked(sample_in
 
 
 def test_prompt_keeps_sources_whole_within_the_budget(sample_index):
-    generator = sample_index.generator
+    generator = sample_index.llm.generator
     hits = sample_index.search("termination notice", k=10)
     budget = 700
     prompt = build_prompt("What is the notice period?", hits, "completion", generator.count_tokens, budget)

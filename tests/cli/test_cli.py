@@ -66,7 +66,8 @@ def test_index_search_status_forget(run, tmp_path):
 
     hits = json.loads(run("search", "--json", "--k", "3", "governing law of the NDA").output)
     assert len(hits) == 3
-    assert set(hits[0]) == {"path", "page", "char_start", "char_end", "score", "text"}
+    assert set(hits[0]) == {"chunk_id", "path", "page", "char_start", "char_end", "score", "text", "section",
+                            "context"}  # Hit.as_dict, as MCP and serve
 
     status = json.loads(run("status", "--json").output)
     assert status["files"] == 7 and status["embedding_model"].startswith("all-MiniLM-L6-v2@")

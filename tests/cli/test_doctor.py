@@ -7,7 +7,7 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from ragbox import bundled, checkup
+from ragbox import bundled, doctor
 from ragbox.cli import main
 from ragbox.config import Settings, load_settings
 from ragbox.engine import Engine
@@ -66,7 +66,7 @@ def test_doctor_finds_a_model_given_by_name(tmp_path, monkeypatch):
     ollama_model(ollama, "registry.ollama.ai/library/qwen3/4b", bundled.chat_llm_path())
     monkeypatch.setenv("OLLAMA_MODELS", str(ollama))
     monkeypatch.chdir(tmp_path)
-    found = checkup.models(Settings().replace({"llm.model_path": "qwen3:4b"}))
+    found = doctor.models(Settings().replace({"llm.model_path": "qwen3:4b"}))
     assert (found["status"], found["detail"]) == ("ok", "embedding model and LLM found (checksums above)")
     digest = sha256(bundled.chat_llm_path())
     assert found["llm"] == {"path": str(ollama / "blobs" / f"sha256-{digest}"),
@@ -100,7 +100,7 @@ def test_doctor_runs_the_no_network_self_check(run, indexed, tmp_path):
 
 def test_check_llm_reports_a_missing_model(tmp_path):
     engine = Engine(load_settings(None, environ={}, flags={"store.dir": str(tmp_path)}))
-    result = engine.check_llm(str(tmp_path / "nope.gguf"))
+    result = engine.llm.check(str(tmp_path / "nope.gguf"))
     assert result["ok"] is False and "\n" not in result["detail"]
     assert result["detail"].startswith(f"LLM model file not found ({tmp_path / 'nope.gguf'})")
 
@@ -111,6 +111,6 @@ def test_check_llm_survives_a_model_that_crashes_the_cpu(tmp_path, monkeypatch):
     doctor reports it as a failed check."""
     monkeypatch.setenv("RAGBOX_WORKER_FAULT", "sigill@load")
     engine = Engine(load_settings(None, environ={}, flags={"store.dir": str(tmp_path)}))
-    result = engine.check_llm()
+    result = engine.llm.check()
     assert result["ok"] is False and "illegal instruction (SIGILL)" in result["detail"]
-    assert checkup._llm_check(result)["status"] == "fail"
+    assert doctor._llm_check(result)["status"] == "fail"

@@ -24,8 +24,8 @@ MB = 2**20
 
 
 def test_worker_processes_build_the_same_index_as_a_thread(make_engine, docs):
-    in_thread = make_engine(**{"store.index": "thread", "indexing.parse_processes": 0})
-    in_processes = make_engine(**{"store.index": "processes", "indexing.parse_processes": 2})
+    in_thread = make_engine(**{"store.index": "thread", "index.parse_processes": 0})
+    in_processes = make_engine(**{"store.index": "processes", "index.parse_processes": 2})
     first = in_thread.index([docs])
     second = in_processes.index([docs])
     assert first.chunks == second.chunks == 120 and second.pages == first.pages

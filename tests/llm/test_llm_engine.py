@@ -26,7 +26,7 @@ def engine(sample_index):
 
 
 def test_the_engine_answers_through_a_worker_with_one_token_count_round_trip(engine):
-    generator = engine.generator
+    generator = engine.llm.generator
     assert isinstance(generator, WorkerGenerator)
     calls = []
     original = generator.count_tokens_many
@@ -39,15 +39,15 @@ def test_the_engine_answers_through_a_worker_with_one_token_count_round_trip(eng
 
 
 def test_cancel_stops_the_worker_at_once_and_keeps_it(engine):
-    engine.load_llm()
-    pid = engine.generator.pid
+    engine.llm.load()
+    pid = engine.llm.generator.pid
     cancel = threading.Event()
     threading.Timer(0.05, cancel.set).start()  # while the model still reads the prompt
     started = time.perf_counter()
     answer = engine.ask(NDA_Q, cancel=cancel)
     took = time.perf_counter() - started
     assert answer.text == "" and took < 5, took  # retrieval, then a prompt cut short
-    assert engine.generator.pid == pid and engine.generator.loaded
+    assert engine.llm.generator.pid == pid and engine.llm.generator.loaded
     assert engine.ask(NDA_Q).text  # the same worker answers the next question
 
 
@@ -58,32 +58,32 @@ def test_a_crash_fails_one_question_and_the_next_restarts_the_worker(engine, mon
         engine.ask(NDA_Q)
     assert "illegal instruction (SIGILL)" in caught.value.one_line()
     assert caught.value.one_line().endswith(portable_build_command())
-    assert engine.ask(NDA_Q).text and engine.generator.restarts == 1
+    assert engine.ask(NDA_Q).text and engine.llm.generator.restarts == 1
 
 
 def test_check_llm_says_whether_a_model_runs_here(engine, monkeypatch, tmp_path):
-    result = engine.check_llm()
+    result = engine.llm.check()
     assert set(result) >= {"ok", "model", "detail"} and result["ok"] is True
     assert result["model"] == "gemma-3-270m-q4_k_m.gguf"
     assert result["detail"].startswith("runs here: loaded in ") and "\n" not in result["detail"]
     assert "AVX" in result["detail"] and "AVX" in result["system_info"]
     monkeypatch.setenv("RAGBOX_WORKER_FAULT", "sigill@generate:1")
-    crashed = engine.check_llm("SmolLM2-135M-Instruct.Q4_1")
+    crashed = engine.llm.check("SmolLM2-135M-Instruct.Q4_1")
     assert crashed["ok"] is False and crashed["model"] == "SmolLM2-135M-Instruct.Q4_1.gguf"
     assert crashed["detail"].startswith(f"The LLM crashed ({chat_llm_path()}): illegal instruction (SIGILL)")
-    missing = engine.check_llm("qwen3:4b")
+    missing = engine.llm.check("qwen3:4b")
     assert missing == {"ok": False, "model": "qwen3:4b", "detail": "No model named 'qwen3:4b': `ragbox models` "
                        "lists the models found on this machine; or give the path of a .gguf file"}
 
 
 def test_switching_by_name_frees_the_old_worker(engine):
-    engine.load_llm()
-    old = engine.generator
-    new = engine.switch_llm("SmolLM2-135M-Instruct.Q4_1")
+    engine.llm.load()
+    old = engine.llm.generator
+    new = engine.llm.switch("SmolLM2-135M-Instruct.Q4_1")
     assert new.name == "SmolLM2-135M-Instruct.Q4_1.gguf" and new.prompt_style() == "chat"
     assert old.pid is None  # stopped: its memory is free
     answer = engine.ask("Which law governs the master services agreement?")
     assert answer.found and answer.text and answer.model == new.name
     with pytest.raises(ModelError, match="^No model named 'nope'"):
-        engine.switch_llm("nope")
-    assert engine.generator is new
+        engine.llm.switch("nope")
+    assert engine.llm.generator is new

@@ -269,7 +269,8 @@ def test_eval_command_end_to_end(tmp_path, monkeypatch):
     rows = [json.loads(line) for line in hits_file.read_text().splitlines()]
     assert [r["id"] for r in rows][0] == "lease-law" and len(rows) == 5
     assert 3 <= len(rows[0]["hits"]) < 50  # every chunk of the three short files: fewer than asked for
-    assert set(rows[0]["hits"][0]) == {"path", "page", "char_start", "char_end", "score", "text"}
+    assert set(rows[0]["hits"][0]) == {"chunk_id", "path", "page", "char_start", "char_end", "score", "text", "section",
+                                       "context"}
 
     table = runner.invoke(main, ["--index", "evalfix", "eval", str(FIXTURE / "queries.jsonl"), "--limit", "2"])
     assert table.exit_code == 0, table.output

@@ -13,8 +13,9 @@ from click.testing import CliRunner
 
 from ragbox.cli import main
 from ragbox.config import load_settings
-from ragbox.engine import Engine, data_dir
+from ragbox.engine import Engine
 from ragbox.errors import StoreError
+from ragbox.paths import data_dir
 from ragbox.serving import protocol
 from ragbox.serving.client import RemoteEngine, connect
 from ragbox.serving.server import serve

@@ -4,6 +4,7 @@ before the catalog kept vectors, and an index moved to a Chroma server without r
 import numpy as np
 
 from ragbox.store.exact import VectorReader, catalog_vectors, exact_possible
+from ragbox.types import split_chunk_id
 
 from support import assert_consistent
 
@@ -23,7 +24,7 @@ def test_exact_search_equals_chromas(sample_index):
         assert np.allclose([s for _, s in exact], [s for _, s in approximate], atol=1e-5)
     nda = [d.doc_id for d in sample_index.catalog.documents() if "nda" in d.path]
     filtered = reader.query(chroma_vector(sample_index, "governing law"), 5, nda)
-    assert filtered == [(i, s) for i, s in filtered if i.rsplit(":", 1)[0] in nda] and len(filtered) == 5
+    assert filtered == [(i, s) for i, s in filtered if split_chunk_id(i)[0] in nda] and len(filtered) == 5
     assert filtered[0][0] == sample_index.vectors.query(chroma_vector(sample_index, "governing law"), 1, nda)[0][0]
     assert reader.query(chroma_vector(sample_index, "x"), 5, []) == []
 

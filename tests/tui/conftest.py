@@ -13,7 +13,7 @@ from tui_support import SCRIPTED, scripted_llm
 def fake_llm(request):
     """The scripted LLM (``llm.backend = "scripted"``) of the test's engine, built as a real one is."""
     engine = "sample_engine" if "sample_engine" in request.fixturenames else "extracting_engine"
-    return request.getfixturevalue(engine).generator
+    return request.getfixturevalue(engine).llm.generator
 
 
 @pytest.fixture

@@ -330,7 +330,7 @@ async def test_switching_the_llm(sample_index, embedder, tmp_path):
         app.screen.query_one(Input).value = str(other)
         await pilot.press("enter")
         await wait_for(pilot, lambda: status.llm == "other-model.gguf" and status.llm_state == "ready", timeout=60)
-        assert sample_engine.generator.name == "other-model.gguf"
+        assert sample_engine.llm.generator.name == "other-model.gguf"
         await ask(pilot, NDA_Q, timeout=300)  # a real model on a shared 2-core machine
         assert screen.conversation.last.answer.model == "other-model.gguf"
     sample_engine.close()
@@ -351,7 +351,7 @@ async def test_a_crashing_model_fails_one_answer_and_the_app_keeps_the_conversat
             status = screen.query_one("#status")
             await ask(pilot, NDA_Q, timeout=300)
             assert screen.conversation.last.answer.text
-            crashed = engine.generator.pid
+            crashed = engine.llm.generator.pid
             await ask(pilot, MSA_Q, timeout=300)
             await notified(pilot, "Cannot answer", "illegal instruction (SIGILL)")
             blocks = list(screen.query(AnswerBlock))
@@ -360,7 +360,7 @@ async def test_a_crashing_model_fails_one_answer_and_the_app_keeps_the_conversat
             assert status.llm_state == "error" and len(screen.conversation.turns) == 1  # the first answer stays
             await ask(pilot, MSA_Q, timeout=300)  # the next question starts a new worker
             assert [b.phase for b in screen.query(AnswerBlock)] == ["done", "error", "done"]
-            assert engine.generator.pid != crashed and status.llm_state == "ready"
+            assert engine.llm.generator.pid != crashed and status.llm_state == "ready"
             assert len(screen.conversation.turns) == 2
     finally:
         engine.close()

@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import DataTable
 
 from ragbox.paths import display_path
-from ragbox.review import table_csv
+from ragbox.table.export import table_csv
 from ragbox.tui.app import RagboxApp
 from ragbox.tui.screens.passage import HIGHLIGHT, PassageScreen
 from ragbox.tui.screens.review import ReviewScreen

@@ -28,7 +28,7 @@ def FakeGenerator(tokens=None, name: str = "fake-llm.gguf", **kwargs) -> Scripte
 def scripted_llm(engine) -> ScriptedGenerator:
     """The LLM of an engine built with ``SCRIPTED`` (built now, as the slot builds any), set to
     write the app's default answer."""
-    llm = engine.generator
+    llm = engine.llm.generator
     llm.name, llm.pieces = "fake-llm.gguf", list(ANSWER_TOKENS)
     return llm
 

@@ -127,7 +127,7 @@ class BackgroundJobs:
 
     # --- models --------------------------------------------------------------------------------
     def action_switch_model(self) -> None:
-        path = self.engine.llm_path()
+        path = self.engine.llm.path()
         status = self.query_one(StatusBar)
 
         def chosen(value: str | None) -> None:
@@ -141,7 +141,7 @@ class BackgroundJobs:
     @work(thread=True, group="models")
     def _list_models(self, dialog: ModelDialog) -> None:
         try:
-            rows = self.engine.models()
+            rows = self.engine.llm.models()
         except Exception as exc:  # listing is a convenience: typing a path still works
             rows = []
             self.app.call_from_thread(self.notify, str(exc), title="Cannot list the models", severity="warning")

@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from ragbox.paths import display_path, locator
-from ragbox.review import cell_summary, table_csv, table_markdown
+from ragbox.table.export import cell_summary, table_csv, table_markdown
 from ragbox.text import quote
 from ragbox.tui.messages import TableCellReady, TableFinished
 from ragbox.tui.screens.passage import PassageScreen

@@ -2,8 +2,8 @@
 
 import pytest
 
-from ragbox.answer.cells import cell_of, cell_state, cell_text, column_question
 from ragbox.answer.questions import question_kind
+from ragbox.table.cells import cell_of, cell_state, cell_text, column_question
 from ragbox.types import Answer, AnswerSentence, Evidence, Hit
 
 LAW = "11.1 This Agreement is governed by the laws of the State of New York."

@@ -7,7 +7,7 @@ from ragbox.bundled import embedding_model_dir
 from ragbox.ingest.chunking import Chunker, embedding_input
 from ragbox.ingest.loaders import load
 from ragbox.ingest.loaders.pdf import looks_tabular
-from ragbox.ingest.tables import find_tables, page_title, running_lines
+from ragbox.ingest.page_tables import find_tables, page_title, running_lines
 from ragbox.store.tokens import ModelTokenizer
 from ragbox.types import Page
 

@@ -2,7 +2,7 @@
 that the data is private. Each check is ``{"status": "ok" | "warn" | "fail", "detail": ..., ...}``.
 
 Called by ``Engine.doctor``, which hands over the engine itself (the LLM check is the engine's own
-``check_llm``: a child process); this module imports the stages it inspects, never the engine.
+``llm.check``: a child process); this module imports the stages it inspects, never the engine.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def run(engine, data_root: Path, config_path: str | None, network_check: bool) -
         "config": config(config_path),
         "switches": switches(engine),
         "permissions": permissions(data_root),
-        "llm": _llm_check(engine.check_llm(None)),
+        "llm": _llm_check(engine.llm.check(None)),
         "network": no_network_self_check(engine.settings) if network_check else
         {"status": "skipped", "detail": "not run (--quick)"},
     }

@@ -1,6 +1,6 @@
 """The conversation record: what the app saves and copies as Markdown."""
 
-from ragbox.answer.conversation import Conversation
+from ragbox.conversation.transcript import Conversation
 from ragbox.types import Answer, Hit
 
 

@@ -3,7 +3,7 @@
 import csv
 import io
 
-from ragbox.review import CSV_FIELDS, table_csv, table_json, table_markdown
+from ragbox.table.export import CSV_FIELDS, table_csv, table_json, table_markdown
 from ragbox.types import Evidence, Hit, Table, TableCell
 
 LAW = "11.1 This Agreement is governed by the laws of the State of New York | NY."

@@ -8,9 +8,7 @@ and the app: it talks to the engine only. Engine calls block, so each runs in a 
 
 from __future__ import annotations
 
-import dataclasses
 import time
-from typing import Any
 
 from ragbox.errors import RagboxError
 
@@ -23,40 +21,30 @@ INSTRUCTIONS = (
 )
 
 
-def plain(value: Any) -> Any:
-    """A JSON-ready copy of ragbox's dataclasses, lists and dicts (every field, so what the types
-    carry reaches the client as they change)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, float):
-        return round(value, 4)
-    return value
-
-
 def answer_payload(answer) -> dict:
     """An ``Answer`` for the client, as ``ask --json`` gives it: the evidence and every quoted
     sentence with its exact offsets in the page (or file) text."""
     return answer.as_dict()
 
 
-def build_server(engine):
+async def run(call, *args, **kwargs):
+    """``call(*args, **kwargs)`` in a worker thread (engine calls block); a ragbox error becomes
+    the tool error the client reads, in one line."""
     from anyio import to_thread
-    from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.exceptions import ToolError
+
+    try:
+        return await to_thread.run_sync(lambda: call(*args, **kwargs))
+    except RagboxError as exc:
+        raise ToolError(exc.one_line()) from None
+
+
+def build_server(engine):
+    from mcp.server.mcpserver import MCPServer
     from mcp.types import ToolAnnotations
 
     server = MCPServer("ragbox", instructions=INSTRUCTIONS, version=_version())
     read_only = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
-
-    async def run(call, *args, **kwargs):
-        try:
-            return await to_thread.run_sync(lambda: call(*args, **kwargs))
-        except RagboxError as exc:
-            raise ToolError(exc.one_line()) from None  # the client reads the one-line reason
 
     @server.tool(annotations=read_only)
     async def search(query: str, k: int = 10, where: str | None = None) -> dict:
@@ -66,7 +54,7 @@ def build_server(engine):
         as 'contracts/**' or '*.md'; words in "double quotes" must appear exactly."""
         started = time.perf_counter()
         hits = await run(engine.search, query, k=max(1, min(k, 50)), where=where or None)
-        return {"query": query, "hits": [plain(h) for h in hits],
+        return {"query": query, "hits": [h.as_dict() for h in hits],
                 "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
 
     @server.tool(annotations=read_only)

@@ -20,7 +20,7 @@ def mcp_command(obj: Context) -> None:
 
     if importlib.util.find_spec("mcp") is None:
         raise click.ClickException("ragbox mcp needs the mcp package: pip install 'mcp>=2.3,<3'")
-    from ragbox.mcp_server import serve  # mcp is imported only here
+    from ragbox.mcp.server import serve  # mcp is imported only here
 
     serve(obj.engine())
 

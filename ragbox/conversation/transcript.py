@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from ragbox.answer.followups import standalone_query
+from ragbox.conversation.followups import standalone_query
 from ragbox.paths import locator
 from ragbox.text import quote
 from ragbox.types import Answer

@@ -1,6 +1,6 @@
 """Follow-up questions made standalone for retrieval, by rule."""
 
-from ragbox.answer.followups import is_follow_up, key_terms, standalone_query
+from ragbox.conversation.followups import is_follow_up, key_terms, standalone_query
 
 MSA_Q = "How can the Acme Globex services agreement be terminated?"
 

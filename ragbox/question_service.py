@@ -1,0 +1,214 @@
+"""The question service: questions, on the parts the engine builds and hands in.
+
+``QuestionService.ask`` answers one question from the whole index (or a scope); a review table
+(``table.service``) asks the same questions of every document in scope, each cell from that
+document alone. Both go through ``question`` and ``answerer``, so an answer and a table cell cannot drift apart:
+retrieval, the document the top passage belongs to, the evidence, the not-found decision, then the
+answer taken from the evidence or written by the model and checked (``answer.answering``).
+``DocumentNames`` finds the documents a question names (``search.resolver``), from the cards kept
+in the catalog.
+
+The question is parsed once (``search.query.split_query``), embedded once (its vector serves the
+search and the candidates' similarity) and the document list is read once per question.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ragbox import bundled
+from ragbox.answer.answering import Answerer, Question
+from ragbox.answer.extract import document_naming_words
+from ragbox.answer.named import document_label, labelled, named_answer, unknown_name_answer
+from ragbox.answer.questions import question_kind
+from ragbox.config import Settings
+from ragbox.llm.llm_slot import LlmSlot
+from ragbox.paths import split_part_path
+from ragbox.search.query import fts_phrase, split_query
+from ragbox.search.resolver import CardIndex, Resolution
+from ragbox.search.retrieval import HybridRetriever
+from ragbox.search.scope import glob_escape, in_scope
+from ragbox.store.catalog import Catalog, DocumentRow
+from ragbox.types import Answer, DocumentCard, Hit, Where, split_chunk_id
+
+TokenCallback = Callable[[str], None]
+Similarity = Callable[[str, list[str]], list[float]]
+OPENING_CHUNKS = 6  # passages of a document's opening searched for a name its card lacks
+
+
+def answer_style(settings: Settings, llm_name: str) -> str:
+    """``answer.style``; "auto" lets the model write only when it is not the bundled 270M, which
+    cannot state facts reliably (README, "Answers")."""
+    style = settings.answer.style
+    if style != "auto":
+        return style
+    bundled_model = not settings.llm.base_url and llm_name == bundled.LLM_FILE
+    return "extract" if bundled_model else "generate"
+
+
+class DocumentNames:
+    """The documents a question names, from the index's document cards (``search.resolver``)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._card_index: tuple[str, CardIndex] | None = None
+
+    def resolve(self, question: str, where: Where = None) -> Resolution:
+        """The documents in scope that ``question`` names (see ``search.resolver``)."""
+        cards = self._cards()
+        if where:
+            cards = CardIndex([c for c in cards.cards if in_scope(split_part_path(c.path)[0], where)])
+        return cards.resolve(question, lambda word: len(self.catalog.documents_matching(fts_phrase(word))),
+                             self._files_holding)
+
+    def _files_holding(self, phrase: str) -> set[str]:
+        """The files whose opening (where a document names its parties) holds ``phrase``."""
+        ids = self.catalog.documents_matching(fts_phrase(phrase), opening=OPENING_CHUNKS)
+        return {d.path for d in self.catalog.documents() if d.doc_id in ids}
+
+    def cards(self, where: Where = None) -> list[DocumentCard]:
+        return sorted((c for c in self._cards().cards if in_scope(split_part_path(c.path)[0], where)),
+                      key=lambda c: c.path)
+
+    def _cards(self) -> CardIndex:
+        """The index's cards, kept until the catalog changes (made in memory for documents that
+        have none yet: see ``ingest.card_index.all_cards``)."""
+        from ragbox.ingest.card_index import all_cards
+
+        generation = self.catalog.generation()
+        if self._card_index is None or self._card_index[0] != generation:
+            self._card_index = (generation, CardIndex(all_cards(self.catalog)))
+        return self._card_index[1]
+
+
+class QuestionService:
+    def __init__(self, retriever: HybridRetriever, catalog: Catalog, embedder, llm: LlmSlot, settings: Settings,
+                 index_name: str, names: DocumentNames) -> None:
+        """The parts, built by the composition root (``ragbox.engine``): the index's retriever,
+        catalog and embedder, the model slot, the settings and the index's name."""
+        self.retriever = retriever
+        self.catalog = catalog
+        self.embedder = embedder
+        self.llm = llm
+        self.settings = settings
+        self.index_name = index_name
+        self.names = names
+        cfg = settings.answer
+        self.answerer = Answerer(cfg.style, settings.retrieval.k, settings.llm.max_answer_tokens, cfg.min_confidence,
+                                 cfg.passages, cfg.sure_confidence)
+
+    def style(self) -> str:
+        return answer_style(self.settings, self.llm.name())
+
+    def ask(self, question: str, k: int | None = None, where: Where = None,
+            on_token: TokenCallback | None = None, cancel: threading.Event | None = None,
+            retrieval_query: str | None = None) -> Answer:
+        """Find the documents the question names (``search.resolver``) and answer from them alone,
+        one answer per document when it names several; else retrieve from the whole scope. Then
+        find the evidence, decide whether it answers, answer (see ``answer.answering``).
+        ``retrieval_query`` searches in place of the question (a follow-up made standalone, which
+        carries the names of the document asked about before) while the answer is to the question
+        as asked."""
+        started = time.perf_counter()
+        if self.style() == "generate":
+            self.llm.start()  # loads while retrieval runs
+        parts = split_query(question)
+        query = retrieval_query or question
+        query_parts = split_query(query) if retrieval_query else parts
+        asked = _Asked(question, parts, query, query_parts, self.retriever.query_vectors(query, query_parts),
+                       k or self.settings.retrieval.k, self.catalog.documents())
+        resolution = self.names.resolve(asked.query, where)
+        if not resolution.documents:
+            answer = self._ask_in(asked, where, None if resolution.unknown else on_token, cancel)
+            if resolution.unknown:  # a name no document goes by: no value from another document
+                answer = unknown_name_answer(answer, resolution.unknown)
+                if on_token:
+                    on_token(answer.text)
+        else:
+            one = len(resolution.documents) == 1
+            answers = [self._ask_in(asked, glob_escape(split_part_path(d.path)[0]),
+                                    labelled(on_token, document_label(d)) if one else None, cancel,
+                                    document_label(d)) for d in resolution.documents]
+            answer = named_answer(question, resolution.documents, resolution.ambiguous, answers)
+            if on_token and not one:
+                on_token(answer.text)
+        answer.timings["total_s"] = time.perf_counter() - started
+        return answer
+
+    def _ask_in(self, asked: _Asked, where: Where, on_token: TokenCallback | None,
+                cancel: threading.Event | None, document: str = "") -> Answer:
+        """The answer from the documents in ``where``; ``document`` names the one document they are."""
+        started = time.perf_counter()
+        with self.catalog.snapshot():  # one version of the index, even while another process writes
+            hits = self.retriever.search(asked.query, max(asked.k, self.settings.answer.passages), where,
+                                         asked.vectors, asked.query_parts, asked.documents)
+        retrieval_s = time.perf_counter() - started
+        # the question's own vector, when the search was of the question as asked
+        similarity = (self.similarity_to(asked.vectors[-1], {}) if asked.query == asked.question
+                      else self._similarity)
+        relevant = [h for h in hits if h.score >= self.settings.retrieval.min_score]
+        question = self.question(asked.question, asked.parts, relevant, where, asked.documents, document)
+        answer = self.answerer.answer(question, similarity, lambda: self.llm.generator, self.llm.name(), on_token,
+                                      cancel, style=self.style(), k=asked.k)
+        answer.timings = {"retrieval_s": retrieval_s, **answer.timings}
+        return answer
+
+    def question(self, text: str, parts: tuple[str, str], relevant: list[Hit], where: Where,
+                  documents: Sequence[DocumentRow], document: str = "") -> Question:
+        """``text`` with what was found for it, ready to be answered. ``document``: the one
+        document ``where`` holds, as the user named it (a "not found" then says it was not found
+        *there*)."""
+        context, part = parts
+        passages = self._document_of(relevant[0]) if relevant else []
+        naming = document_naming_words([h.path for h in relevant[:1]]) + ([context] if context else [])
+        searched = self._searched(where, relevant, documents) | ({"document": document} if document else {})
+        return Question(text, part, question_kind(part), relevant, passages, naming, searched)
+
+    def _document_of(self, hit: Hit) -> list[Hit]:
+        """Every passage of ``hit``'s document (for a document inside a file, that one: the
+        attachment, not the whole e-mail), in reading order: a question that expects a fact is
+        answered from anywhere in the document it is about."""
+        rows = self.catalog.chunks_of(split_chunk_id(hit.chunk_id)[0])
+        return [Hit.from_row(r) for r in rows if r.path == hit.path]
+
+    def _similarity(self, question: str, sentences: list[str]) -> list[float]:
+        vectors = self.embedder.embed([question] + sentences)
+        return [sum(a * b for a, b in zip(vectors[0], v)) for v in vectors[1:]]
+
+    def similarity_to(self, question_vector: Sequence[float], seen: dict[str, list[float]]) -> Similarity:
+        """``_similarity`` for a question whose embedding is already known; the sentences'
+        embeddings are kept in ``seen`` (the columns of a table compare many of the same sentences
+        of a document, and embedding them is most of a cell's time)."""
+        def similarity(question: str, sentences: list[str]) -> list[float]:
+            new = [s for s in dict.fromkeys(sentences) if s not in seen]
+            seen.update(zip(new, self.embedder.embed(new)))
+            return [sum(a * b for a, b in zip(question_vector, seen[s])) for s in sentences]
+
+        return similarity
+
+    def _searched(self, where: Where, hits: Sequence[Hit], documents: Sequence[DocumentRow]) -> dict:
+        focused = list(dict.fromkeys(Path(h.path).name for h in hits[:3]))
+        return {"index": self.index_name, "where": where_shown(where),
+                "files": sum(1 for d in documents if in_scope(d.path, where)), "documents": focused,
+                "passages": len(hits)}
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """One question as the service reads it, once: parsed, its search embedded, the documents listed."""
+
+    question: str  # as asked
+    parts: tuple[str, str]  # split_query(question)
+    query: str  # what is searched: the question, or a follow-up made standalone
+    query_parts: tuple[str, str]
+    vectors: list  # retriever.query_vectors(query)
+    k: int
+    documents: list[DocumentRow]
+
+
+def where_shown(where: Where) -> str | list[str] | None:
+    return where if isinstance(where, str) else list(where or []) or None
