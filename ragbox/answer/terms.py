@@ -112,15 +112,8 @@ def term_end(candidate: Candidate, effective: str | None) -> Candidate | None:
         return replace(candidate, span=span, value=end.value, note=note)
     if any(date_role(sentence, d) == "end" for d in dates(sentence)):
         return None
-    periods = [d for d in durations(sentence) if d.value.split()[-1] in ("year", "month", "week", "day")
-               and not _NOT_A_TERM_BEFORE.search(sentence[max(0, d.start - 40):d.start])
-               and not _NOT_A_TERM_AFTER.match(sentence, d.end) and not _EVERY.search(sentence[d.start:d.end])]
-    if not periods:
-        return None
-    period = periods[0]
-    if _AFTER_END.match(sentence, period.end):  # "for two (2) years after termination": not the term
-        return None
-    if _RENEWAL.search(sentence[max(0, period.start - 40):period.start]):  # "renew for successive [one (1) year] terms"
+    period = _term_period(sentence)
+    if period is None:
         return None
     anchor = _ANCHOR.match(sentence, period.end)
     starts = [d for d in dates(sentence) if d.end <= period.start and len(d.value) == 10]
@@ -147,6 +140,22 @@ def term_end(candidate: Candidate, effective: str | None) -> Candidate | None:
     note = f"{length} from {said}, {_spoken(start)}" if said else f"{length} from {_spoken(start)}"
     return replace(candidate, span=(offset + period.start, offset + period.end), value=end,
                    note=note)
+
+
+def _term_period(sentence: str):
+    """The duration of ``sentence`` that is the document's term, if one is: not a notice period,
+    a deadline, a frequency, a period after termination or a renewal's length."""
+    periods = [d for d in durations(sentence) if d.value.split()[-1] in ("year", "month", "week", "day")
+               and not _NOT_A_TERM_BEFORE.search(sentence[max(0, d.start - 40):d.start])
+               and not _NOT_A_TERM_AFTER.match(sentence, d.end) and not _EVERY.search(sentence[d.start:d.end])]
+    if not periods:
+        return None
+    period = periods[0]
+    if _AFTER_END.match(sentence, period.end):  # "for two (2) years after termination": not the term
+        return None
+    if _RENEWAL.search(sentence[max(0, period.start - 40):period.start]):  # "renew for successive [one (1) year] terms"
+        return None
+    return period
 
 
 def _spoken(iso: str) -> str:

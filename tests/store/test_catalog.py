@@ -153,14 +153,14 @@ def _interleaved_catalog(path):
 
 
 def test_a_keyword_search_within_documents_ranks_as_the_plain_join_does(tmp_path, monkeypatch):
-    from ragbox.store import catalog as catalog_module
+    from ragbox.store import keyword as keyword_module
 
     catalog = _interleaved_catalog(tmp_path / "catalog.sqlite3")
     try:
         cases = [(match, k, docs) for match in ['"lease"', '"lease" OR "rent"', '"the"', '"truck" OR "june"']
                  for k in (1, 2, 10) for docs in (["a"], ["a", "c"], ["b", "d"], ["d"], ["a", "b", "c", "d"], [])]
         ranged = [catalog.lexical_search(*case) for case in cases]
-        monkeypatch.setattr(catalog_module, "MAX_SPAN_DOCUMENTS", 0)  # every match joined to its document
+        monkeypatch.setattr(keyword_module, "MAX_SPAN_DOCUMENTS", 0)  # every match joined to its document
         assert ranged == [catalog.lexical_search(*case) for case in cases]
         assert {i.split(":")[0] for i, _ in catalog.lexical_search('"lease"', 10, ["a", "c"])} == {"a", "c"}
     finally:
