@@ -118,7 +118,8 @@ def test_the_readme_demo_prints_a_correct_cited_answer(run, monkeypatch):
     assert result.exit_code == 0, result.output
     answer, evidence = result.output.split("\n\nEvidence [1] ")
     # 6.2 of the services agreement: one-year renewals unless notice is given sixty days ahead.
-    assert answer == f"In {MSA}: Successive one (1) year renewal terms [1]"
+    assert answer == (f"In {MSA}: Successive one (1) year renewal terms (renews automatically; notice of "
+                      "non-renewal at least sixty (60) days before the end of the then-current term) [1]")
     assert evidence.startswith("sample_docs/contracts/services_agreement_acme_globex.pdf, page 2:\n  “6.2 After the "
                                "Initial Term, this Agreement renews automatically")
     assert "sixty (60) days" in evidence and "\nSources:\n*[1] " in evidence
