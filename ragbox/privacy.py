@@ -3,6 +3,7 @@
 Index folders are created 0700 and their files 0600 (patient notes often sit on shared machines).
 Third-party writers (SQLite's WAL, Chroma's segment files) create files whenever they need them,
 so ragbox writes under a ``0o077`` umask and tightens the folder once more after each write.
+Exports and saved conversations are 0600 too, and never written through a link (``write_private_file``).
 """
 
 from __future__ import annotations

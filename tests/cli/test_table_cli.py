@@ -94,9 +94,9 @@ def hostile_run(make_engine, settings, monkeypatch, tmp_path):
     monkeypatch.setenv("RAGBOX_STORE__DIR", settings.store.dir)
     monkeypatch.delenv("RAGBOX_CONFIG", raising=False)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(os, "umask", os.umask)  # restored after the test
-    os.umask(0o022)  # a usual umask: the exports are private all the same
-    return lambda *args: CliRunner().invoke(main, list(args), catch_exceptions=False)
+    saved = os.umask(0o022)  # a usual umask: the exports are private all the same
+    yield lambda *args: CliRunner().invoke(main, list(args), catch_exceptions=False)
+    os.umask(saved)
 
 
 def test_exports_cannot_attack_the_reader(hostile_run, tmp_path):
