@@ -3,10 +3,12 @@
 Index folders are created 0700 and their files 0600 (patient notes often sit on shared machines).
 Third-party writers (SQLite's WAL, Chroma's segment files) create files whenever they need them,
 so ragbox writes under a ``0o077`` umask and tightens the folder once more after each write.
+Exports and saved conversations are 0600 too, and never written through a link (``write_private_file``).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import threading
@@ -75,13 +77,38 @@ def make_private(root: Path) -> None:
 
 
 def write_private_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` readable by the user alone (its folder created 0700)."""
+    """Write ``text`` to ``path`` readable by the user alone (its folder created 0700): a file in
+    one of ragbox's own folders (saved conversations, the app's review tables)."""
     private_dir(Path(path).parent)
-    with private_umask():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, PRIVATE_FILE_MODE)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    _tighten(Path(path))
+    write_private_file(path, text)
+
+
+def write_private_file(path: Path, text: str) -> None:
+    """Write ``text`` (as is: no newline translation) to ``path``, its folder left as it is (an
+    export goes where the user asks). A new file is created 0600; an existing one keeps its mode
+    less any group and world bits, never widened. A symbolic link at ``path`` is refused, never
+    followed, and so is anything but a regular file (a FIFO would block, a device is not a file)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
+    try:
+        with private_umask():
+            fd = os.open(path, flags, PRIVATE_FILE_MODE)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and os.path.islink(path):
+            raise OSError(errno.ELOOP, "it is a symbolic link (not followed: write to a regular file)") from exc
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        if info.st_uid == os.getuid() and info.st_mode & _OTHERS:
+            os.fchmod(fd, stat.S_IMODE(info.st_mode) & ~_OTHERS)  # before a byte is written
+        os.ftruncate(fd, 0)
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
 
 
 @dataclass(frozen=True)

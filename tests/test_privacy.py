@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from ragbox.privacy import loose_permissions, make_private, private_dir, private_umask, write_private_text
+from ragbox.privacy import (
+    loose_permissions,
+    make_private,
+    private_dir,
+    private_umask,
+    write_private_file,
+    write_private_text,
+)
 
 # A word no tokenizer splits and no stemmer changes: FTS5 stores it whole (after at most its first
 # letter, shared with a neighbouring term and prefix-compressed away), so its bytes are findable.
@@ -155,6 +162,31 @@ def test_private_helpers(tmp_path):
         f"{loose} (folder drwxr-xr-x, others can enter it)", f"{loose / 'f'} (file -rw-r--r--, others can read it)"]
     make_private(loose)
     assert loose_permissions(loose) == []
+
+
+def test_an_export_is_private_follows_no_link_and_never_widens_a_mode(tmp_path):
+    os.umask(0o022)
+    folder = tmp_path / "exports"
+    folder.mkdir(mode=0o755)
+    write_private_file(folder / "t.csv", "a,b\r\n")
+    assert (folder / "t.csv").read_bytes() == b"a,b\r\n" and stat.S_IMODE((folder / "t.csv").stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o755  # the user's folder is left as it is
+    for before, after in ((0o644, 0o600), (0o640, 0o600), (0o400, 0o400), (0o700, 0o700)):
+        existing = folder / f"{before:o}.md"
+        existing.write_text("older and longer text")
+        existing.chmod(before)
+        write_private_file(existing, "new")
+        assert existing.read_text() == "new" and stat.S_IMODE(existing.stat().st_mode) == after
+    target = tmp_path / "target.txt"
+    target.write_text("kept")
+    target.chmod(0o644)
+    (folder / "link.csv").symlink_to(target)
+    with pytest.raises(OSError, match="symbolic link"):
+        write_private_file(folder / "link.csv", "x")
+    assert target.read_text() == "kept" and stat.S_IMODE(target.stat().st_mode) == 0o644
+    os.mkfifo(folder / "pipe.csv")
+    with pytest.raises(OSError):  # no reader: refused at once, never blocking
+        write_private_file(folder / "pipe.csv", "x")
 
 
 def test_private_umask_holds_while_any_thread_writes(tmp_path):

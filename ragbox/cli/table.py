@@ -35,6 +35,7 @@ def table(obj: Context, questions: tuple[str, ...], where: str | None, csv_file:
     the answer from that file alone, the sentence it is quoted from (file, page, offsets) and a
     state: found, unsure, or not found in this file."""
     from ragbox.cli.output import display_path
+    from ragbox.privacy import write_private_file
     from ragbox.table.export import table_csv, table_json, table_markdown
 
     engine = obj.engine(**{"llm.model_path": model})
@@ -42,8 +43,8 @@ def table(obj: Context, questions: tuple[str, ...], where: str | None, csv_file:
         result = engine.table(list(questions), where=where, generate=generate, on_progress=progress)
     for path, write in ((csv_file, table_csv), (md_file, table_markdown)):
         if path is not None:
-            try:  # newline="": the text as made (CSV rows end in \r\n)
-                path.write_text(write(result, display_path), encoding="utf-8", newline="")
+            try:  # 0600, never through a link at FILE (privacy.write_private_file); CSV rows end in \r\n
+                write_private_file(path, write(result, display_path))
             except OSError as exc:
                 raise click.ClickException(f"Cannot write the table ({path}): {exc.strerror or exc}") from exc
     if as_json:

@@ -195,7 +195,7 @@ class Engine(Parts):
         return data_dir(self.settings) / "conversations"
 
     def tables_dir(self) -> Path:
-        """Where the app saves review tables."""
+        """Where the app saves review tables (0600, ``privacy.write_private_text``: cells quote documents)."""
         return data_dir(self.settings) / "tables"
 
     # --- measuring ---------------------------------------------------------------------------

@@ -1,7 +1,10 @@
 """``ragbox table`` end to end on the real index of sample_docs: the table, its CSV, Markdown and JSON."""
 
 import csv
+import io
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -73,3 +76,58 @@ def test_a_scope_matching_nothing_is_one_line(run):
     result = run("table", "governing law", "--where", "leases/**")
     assert result.exit_code == 1
     assert result.output.startswith("Error: No indexed file matches 'leases/**'") and "Traceback" not in result.output
+
+
+# A contract whose clause carries a spreadsheet formula (issue 24), in a folder whose name is one too
+FORMULA = '=cmd|"/C calc"!A0'
+CLAUSE = f"{FORMULA} This Agreement is governed by the laws of the State of New York."
+CONTRACT = ("SUPPLY AGREEMENT\n\nThis Supply Agreement is made between Acme Rockets Inc. and Bolt Freight LLC.\n\n"
+            f"11. Governing Law\n\n{CLAUSE}\n\n12. Term\n\nThe initial term is two (2) years.\n")
+
+
+@pytest.fixture
+def hostile_run(make_engine, settings, monkeypatch, tmp_path):
+    folder = tmp_path / "@matter"
+    folder.mkdir()
+    (folder / "supply_agreement.txt").write_text(CONTRACT, encoding="utf-8")
+    make_engine().index([folder])
+    monkeypatch.setenv("RAGBOX_STORE__DIR", settings.store.dir)
+    monkeypatch.delenv("RAGBOX_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    saved = os.umask(0o022)  # a usual umask: the exports are private all the same
+    yield lambda *args: CliRunner().invoke(main, list(args), catch_exceptions=False)
+    os.umask(saved)
+
+
+def test_exports_cannot_attack_the_reader(hostile_run, tmp_path):
+    result = hostile_run("table", "governing law", "--csv", "out.csv", "--md", "out.md")
+    assert result.exit_code == 0, result.output
+    raw = (tmp_path / "out.csv").read_bytes().decode("utf-8")
+    rows = list(csv.reader(io.StringIO(raw, newline="")))
+    header, row = rows  # one file
+    cells = dict(zip(header, row))
+    # the clause and the folder name start with a formula: each cell starts with ' and is text
+    assert cells["governing law: quote"] == "'" + CLAUSE
+    assert cells["file"] == "'@matter/supply_agreement.txt"
+    assert (cells["governing law: answer"], cells["governing law: state"]) == ("New York", "found")
+    assert "\r\n'@matter/supply_agreement.txt,New York,found," in raw and ',"\'=cmd|""/C calc""!A0 This' in raw
+    assert not [value for value in header + row if value.lstrip().startswith(("=", "+", "-", "@"))]
+    markdown = (tmp_path / "out.md").read_text(encoding="utf-8")
+    assert "| @matter/supply_agreement.txt | New York [1] |" in markdown
+    assert '“=cmd\\|"/C calc"!A0 This Agreement is governed' in markdown
+    for name in ("out.csv", "out.md"):  # private like the index, under a usual umask
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600
+    # the JSON is data, exact: the clause as the file has it
+    data = json.loads(hostile_run("table", "governing law", "--json").output)
+    assert data["rows"][0]["cells"][0]["quote"] == CLAUSE and data["rows"][0]["file"] == "@matter/supply_agreement.txt"
+
+
+def test_an_export_never_follows_a_link_at_its_path(hostile_run, tmp_path):
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("the user's own file", encoding="utf-8")
+    (tmp_path / "out.csv").symlink_to(target)
+    result = hostile_run("table", "governing law", "--csv", "out.csv")
+    assert result.exit_code == 1
+    assert result.output.strip() == \
+        "Error: Cannot write the table (out.csv): it is a symbolic link (not followed: write to a regular file)"
+    assert target.read_text(encoding="utf-8") == "the user's own file"

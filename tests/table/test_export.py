@@ -2,8 +2,11 @@
 
 import csv
 import io
+import re
 
-from ragbox.table.export import CSV_FIELDS, table_csv, table_json, table_markdown
+import pytest
+
+from ragbox.table.export import CSV_FIELDS, csv_safe, table_csv, table_json, table_markdown
 from ragbox.types import Evidence, Hit, Table, TableCell
 
 LAW = "11.1 This Agreement is governed by the laws of the State of New York | NY."
@@ -63,3 +66,37 @@ def test_json_holds_every_cell_with_offsets_and_the_counts():
     assert law["question"] == "What is the governing law?" and law["quote"] == LAW
     assert LAW[law["span_start"] - 1537:law["span_end"] - 1537] == "New York"
     assert data["rows"][1]["cells"][0]["model_answer"] == "The law is Texas."
+
+
+@pytest.mark.parametrize("text", ['=cmd|"/C calc"!A0', "+1+2", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "  =1+1",
+                                  "\n @A1", "\uff1d1+1"])
+def test_a_csv_cell_a_spreadsheet_would_run_starts_with_a_quote(text):
+    assert csv_safe(text) == "'" + text
+    rows = list(csv.reader(io.StringIO(table_csv(hostile_table(text), lambda path: text), newline="")))
+    assert rows[0][1] == "'" + text + ": answer"  # the header (the column's name)
+    assert (rows[1][0], rows[1][1], rows[1][4]) == ("'" + text, "'" + text, "'" + text)  # file, answer, quote
+
+
+@pytest.mark.parametrize("value", ["New York", "'=already text", "a=b", "", 3, 1537, 0.97, None])
+def test_other_csv_cells_are_as_they_are(value):
+    assert csv_safe(value) == value
+
+
+def hostile_table(text: str) -> Table:
+    hit = Hit("x:00001", "/d/x.txt", None, 0, len(text), text, 0.4, text)
+    cell = TableCell(hit.path, 0, "found", text, 0.9, hit, Evidence(1, (0, len(text)), (0, len(text))))
+    return Table([text], [text], [hit.path], [[cell]], {"index": "t", "files": 1})
+
+
+def test_a_markdown_cell_stays_one_cell_and_renders_as_its_text():
+    text = 'a | b\nc <script>alert(1)</script> [x](http://evil.example) ![t](http://evil.example/t.png) `|` \\| &lt;'
+    lines = table_markdown(hostile_table(text), lambda path: "notes/x|y.txt").splitlines()
+    escaped = ("a \\| b c &lt;script&gt;alert(1)&lt;/script&gt; \\[x\\](http://evil.example) "
+               "!\\[t\\](http://evil.example/t.png) \\`\\|\\` \\\\\\| &amp;lt;")
+    assert lines[0] == f"| File | {escaped} |"
+    assert lines[2] == ("| notes/x\\|y.txt | a \\| b c &lt;script&gt;alert(1)&lt;/script&gt; "
+                        "\\[x\\](http://evil.example)… [1] |")
+    # each row splits into exactly its two cells at the unescaped |
+    for line in (lines[0], lines[2]):
+        assert len(re.split(r"(?<!\\)\|", line.replace("\\\\", ""))) == 4
+    assert f"[1] notes/x\\|y.txt, {escaped}, chars 0-{len(text)}: “{escaped}”" in lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import stat
 import threading
 
 import pytest
@@ -89,6 +90,8 @@ async def test_save_copy_and_reopen_the_table(extracting_engine, monkeypatch):
         await notified(pilot, "Table saved")
         csv_path, md_path = screen.saved
         assert csv_path.parent == extracting_engine.tables_dir()
+        # private like the index (the cells quote the documents), in a private folder
+        assert [stat.S_IMODE(p.stat().st_mode) for p in (csv_path.parent, csv_path, md_path)] == [0o700, 0o600, 0o600]
         roots = app.main_screen.roots
         expected = table_csv(screen.table, lambda path: display_path(path, roots))
         assert csv_path.read_bytes().decode("utf-8") == expected

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from ragbox.paths import display_path, locator
+from ragbox.privacy import write_private_text
 from ragbox.table.export import cell_summary, table_csv, table_markdown
 from ragbox.text import quote
 from ragbox.tui.messages import TableCellReady, TableFinished
@@ -238,11 +239,10 @@ class ReviewScreen(Screen[tuple[str, object] | None]):
         folder = self.engine.tables_dir()
         stamp = time.strftime("%Y%m%d-%H%M%S")
         shown = lambda path: display_path(path, self.roots)  # noqa: E731
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            paths = [folder / f"review-{stamp}.csv", folder / f"review-{stamp}.md"]
-            paths[0].write_text(table_csv(table, shown), encoding="utf-8", newline="")
-            paths[1].write_text(table_markdown(table, shown), encoding="utf-8")
+        paths = [folder / f"review-{stamp}.csv", folder / f"review-{stamp}.md"]
+        try:  # private like the index: the cells quote the documents
+            write_private_text(paths[0], table_csv(table, shown))
+            write_private_text(paths[1], table_markdown(table, shown))
         except OSError as exc:
             self.notify(f"{folder}: {exc.strerror or exc}", title="Cannot save", severity="error")
             return
