@@ -46,6 +46,7 @@ landlord tenant lender borrower bank investor shareholder member provider recipi
 affiliate owner operator developer publisher sponsor host licensees corporation""".split())
 CORPORATE_WORDS = frozenset("inc incorporated corp corporation llc ltd limited co plc lp llp sa ag gmbh nv bv".split())
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_SENTENCE_START = re.compile(r"(?:^|[.!?;:]\s+)\W*$")  # what precedes a sentence's first word
 _NAME_WORDS = r"[A-Z][\w'\u2019&.-]*(?:\s+(?:[A-Z][\w'\u2019&.-]*|of|and|&))*"
 _NAMING = [re.compile(rf"\bthe\s+({_NAME_WORDS})[\u2019']?s?\s+(?i:agreement|contract|lease|license|licence|"
                       r"amendment|nda|note|report|consult|letter)s?\b"),
@@ -121,7 +122,7 @@ class CardIndex:
         ``files_holding(phrase)``: the files whose text holds ``phrase`` (for names no card has)."""
         asked = tokens(question)
         mentions = self._mentions(asked, compound_bounds(question))
-        weights = self._weights(mentions, documents_using)
+        weights = self._weights(mentions, documents_using, written_as_names(question))
         scored = {c: _score(found, weights) for c, found in mentions.items()}
         chosen = [c for c, (score, _) in scored.items() if score > 0]
         chosen = [c for c in chosen if not any(scored[c][1] < scored[o][1] for o in chosen if o != c)]
@@ -182,16 +183,19 @@ class CardIndex:
             hits += self._postings[name]
         return hits
 
-    def _weights(self, mentions: dict[int, list[_Mention]], documents_using: Callable[[str], int]
-                 ) -> dict[tuple[str, ...], tuple[str, float]]:
+    def _weights(self, mentions: dict[int, list[_Mention]], documents_using: Callable[[str], int],
+                 capitalised: set[str] = frozenset()) -> dict[tuple[str, ...], tuple[str, float]]:
         """What each run of words is as a name here (``NAME``, ``NUMBER``...), and its weight: the
-        rarer on the cards, the more it says."""
+        rarer on the cards, the more it says. A party's name the question writes as a name
+        ("Excite") names its documents however many others mention it."""
         cards_with: dict[tuple[str, ...], int] = defaultdict(int)
         as_type: set[tuple[str, ...]] = set()  # runs matched in a title or kind: "Reseller Agreement"
+        as_party: set[tuple[str, ...]] = set()  # runs matched in a party's name or short name
         for found in mentions.values():
             for words in {m.words for m in found}:
                 cards_with[words] += 1
             as_type.update(m.words for m in found if m.field in ("title", "kind"))
+            as_party.update(m.words for m in found if m.field in ("party", "short name"))
         weights: dict[tuple[str, ...], tuple[str, float]] = {}
         for words, count in cards_with.items():
             # a role names no party ("the Company"), but "reseller" says what kind of agreement it is
@@ -202,7 +206,8 @@ class CardIndex:
                 weights[words] = (NOTHING, 0.0)
             elif all(w.isdigit() or _short(w) for w in telling):  # "1999", "EX-10" in a file name
                 weights[words] = (NUMBER, 0.5)
-            elif len(words) == 1 and (_short(words[0]) or documents_using(words[0]) > 2 * count):
+            elif len(words) == 1 and (_short(words[0]) or documents_using(words[0]) > 2 * count) and not (
+                    words in as_party and words[0] in capitalised and not _short(words[0])):
                 weights[words] = (EVERYDAY, weight)  # mostly in other documents' text: not a name here
             else:
                 weights[words] = (NAME, weight)
@@ -213,6 +218,13 @@ class CardIndex:
         matched = tuple((" ".join(m.words), m.field) for m in sorted(found, key=lambda m: m.start)
                         if weights[m.words][0] in (NAME, NUMBER))
         return ResolvedDocument(card.path, card.title or card.kind, matched, score)
+
+
+def written_as_names(question: str) -> set[str]:
+    """The question's words written as names: capitalised, not as a sentence's first word."""
+    text = _POSSESSIVE.sub("", question)
+    return {m.group().lower() for m in _TOKEN.finditer(text)
+            if m.group()[:1].isupper() and not _SENTENCE_START.search(text[:m.start()])}
 
 
 def unknown_name(question: str) -> str:

@@ -108,3 +108,14 @@ def test_a_name_no_card_has_is_looked_for_in_openings_and_else_reported():
                             files_holding)
     assert (unknown.documents, unknown.unknown) == ((), "Kiosk")
     assert index.resolve("Which contracts are governed by Texas law?", lambda w: 5, files_holding).unknown == ""
+
+
+def test_a_party_written_as_a_name_names_its_contracts_however_many_others_mention_it():
+    mentioned_everywhere = {**IN_TEXT, "globex": 5}  # every contract here mentions Globex somewhere
+
+    def named(question):
+        return [d.path for d in CardIndex(CONTRACTS).resolve(question, lambda w: mentioned_everywhere.get(w, 5))
+                .documents]
+
+    assert named("Which state's law governs the Globex supply deal?") == ["acme_supply.txt"]
+    assert named("which state's law governs the globex supply deal?") == []  # not written as a name
