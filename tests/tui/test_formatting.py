@@ -2,7 +2,8 @@
 
 from ragbox.ingest.indexer import IndexProgress, IndexSummary
 from ragbox.tui.formatting import format_index_summary, format_progress, when_indexed
-from ragbox.tui.widgets.chat import link_citations
+from ragbox.tui.widgets.chat import answer_markdown, link_citations
+from ragbox.types import Answer, Hit
 
 
 def test_index_summary_matches_the_cli_wording():
@@ -39,3 +40,13 @@ def test_a_source_read_by_ocr_or_inside_a_mail_says_so():
     assert source_prompt(2, scan, True, ["/d"]).plain == "● [2] scans/lease.pdf\npage 4, OCR · score 0.51"
     attached = Hit("c", "/d/mail.eml › nda.pdf", 3, 0, 5, "text", 0.4, "7. Term")
     assert source_prompt(1, attached, False, ["/d"]).plain == "○ [1] mail.eml › nda.pdf\npage 3 · score 0.40 · 7. Term"
+
+
+def test_an_answer_for_several_documents_shows_each_on_its_own_paragraph():
+    hits = [Hit(f"d{n}:0", f"/c/{name}", None, 0, 5, "text.", 0.5) for n, name in enumerate(("a.txt", "b.txt"))]
+    one = Answer("q", "Texas [1]", hits[:1], "m")
+    text = "2 documents fit the name; the answer from each:\nIn A (a.txt): Texas [1]\nIn B (b.txt): Ohio [2]"
+    both = Answer("q", text, hits, "m", per_document=[one, one])
+    assert answer_markdown(both, 4) == ("2 documents fit the name; the answer from each:\n\n"
+                                        "In A (a.txt): Texas [\\[1\\]](source:4:1)\n\n"
+                                        "In B (b.txt): Ohio [\\[2\\]](source:4:2)")

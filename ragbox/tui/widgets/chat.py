@@ -40,7 +40,9 @@ def answer_markdown(answer, turn_id: int) -> str:
     """The answer, its evidence quoted below it, and any sentence of the model's that was held
     back because its sources do not support it."""
     count = len(answer.sources)
-    parts = [link_citations(answer.text, turn_id, count)]
+    # one line per document when the question named several: each its own paragraph in Markdown
+    text = answer.text.replace("\n", "\n\n") if answer.per_document else answer.text
+    parts = [link_citations(text, turn_id, count)]
     if answer.found and answer.evidence is not None:
         number = answer.evidence.source
         parts.append(f"> “{quote(answer.evidence_text, 600)}” [\\[{number}\\]](source:{turn_id}:{number})")
