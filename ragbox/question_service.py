@@ -14,16 +14,17 @@ search and the candidates' similarity) and the document list is read once per qu
 
 from __future__ import annotations
 
+import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
 from ragbox import bundled
 from ragbox.answer.answering import Answerer, Question
 from ragbox.answer.extract import document_naming_words
-from ragbox.answer.named import document_label, labelled, named_answer, unknown_name_answer
+from ragbox.answer.named import closest_elsewhere, document_label, labelled, named_answer, unknown_name_answer
 from ragbox.answer.questions import question_kind
 from ragbox.config import Settings
 from ragbox.llm.llm_slot import LlmSlot
@@ -129,15 +130,37 @@ class QuestionService:
                 if on_token:
                     on_token(answer.text)
         else:
-            one = len(resolution.documents) == 1
-            answers = [self._ask_in(asked, glob_escape(split_part_path(d.path)[0]),
-                                    labelled(on_token, document_label(d)) if one else None, cancel,
-                                    document_label(d)) for d in resolution.documents]
-            answer = named_answer(question, resolution.documents, resolution.ambiguous, answers)
-            if on_token and not one:
-                on_token(answer.text)
+            answer = self._named(asked, resolution, where, on_token, cancel)
         answer.timings["total_s"] = time.perf_counter() - started
         return answer
+
+    def _named(self, asked: _Asked, resolution: Resolution, where: Where, on_token: TokenCallback | None,
+               cancel: threading.Event | None) -> Answer:
+        """Each named document's answer from it alone. A "not found" in the one document named says
+        after it where the folder's closest answer is, apart, never as the answer."""
+        one = len(resolution.documents) == 1
+        answers = [self._ask_in(asked, glob_escape(split_part_path(d.path)[0]),
+                                labelled(on_token, document_label(d)) if one else None, cancel,
+                                document_label(d)) for d in resolution.documents]
+        answer = named_answer(asked.question, resolution.documents, resolution.ambiguous, answers)
+        if on_token and not one:
+            on_token(answer.text)
+        if one and not answer.found and not (cancel is not None and cancel.is_set()):
+            line = closest_elsewhere(self._ask_in(self._unnamed(asked, resolution), where, None, cancel),
+                                     resolution.documents[0])
+            if line:
+                answer.text, answer.elsewhere = f"{answer.text}\n{line}", line
+                if on_token:
+                    on_token(f"\n{line}")
+        return answer
+
+    def _unnamed(self, asked: _Asked, resolution: Resolution) -> _Asked:
+        """The question without the words that named its document, to search the whole folder."""
+        query = asked.query
+        for words, _ in resolution.documents[0].matched:
+            query = re.sub(r"[\W_]+".join(map(re.escape, words.split())), " ", query, flags=re.IGNORECASE)
+        parts = split_query(query)
+        return replace(asked, query=query, query_parts=parts, vectors=self.retriever.query_vectors(query, parts))
 
     def _ask_in(self, asked: _Asked, where: Where, on_token: TokenCallback | None,
                 cancel: threading.Event | None, document: str = "") -> Answer:

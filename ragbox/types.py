@@ -173,6 +173,7 @@ class Answer:
     ambiguous: bool = False
     per_document: list["Answer"] = field(default_factory=list)
     unknown_name: str = ""  # a name the question gave that no single document here goes by
+    elsewhere: str = ""  # after a "not found" in the document named: the closest answer in another
 
     def quote_of(self, number: int) -> str:
         """The quoted sentence of source ``number`` (1-based)."""
@@ -214,6 +215,7 @@ class Answer:
             "resolved_documents": [d.as_dict() for d in self.resolved],
             "ambiguous": self.ambiguous,
             "unknown_name": self.unknown_name or None,
+            "closest_elsewhere": self.elsewhere or None,
             **({"per_document": [a.as_dict() for a in self.per_document]} if self.per_document else {}),
         }
 

@@ -121,8 +121,14 @@ def test_a_clause_the_named_contract_lacks_is_not_found_there_never_taken_from_a
     answer = contracts_engine.ask("What is the renewal term of the Giggles strategic alliance agreement?")
     assert files(answer) == ["giggles_alliance.txt"]
     assert not answer.found
-    assert answer.text.startswith("Not found in Strategic Alliance Agreement (giggles_alliance.txt).")
+    first, elsewhere = answer.text.split("\n")
+    assert first == ("Not found in Strategic Alliance Agreement (giggles_alliance.txt). Searched the whole document, "
+                     "in index 'default'.")
     assert {Path(h.path).name for h in answer.sources} <= {"giggles_alliance.txt"}
+    # said apart, after the "not found", never as the answer: where the folder does state a renewal term
+    assert elsewhere.startswith("Not from the document named, the closest elsewhere: acme_")
+    assert "renew automatically for successive" in elsewhere and answer.elsewhere == elsewhere
+    assert not answer.found and not answer.sure and answer.evidence is None
 
 
 @pytest.mark.slow

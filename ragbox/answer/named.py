@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ragbox.text import CITATION
+from ragbox.paths import PART_SEPARATOR
+from ragbox.text import CITATION, quote
 from ragbox.types import Answer, ResolvedDocument
 
 _NOT_FOUND_OPENINGS = ("Not found", "No: no such")
@@ -80,3 +81,15 @@ def unknown_name_answer(answer: Answer, name: str) -> Answer:
     answer.found, answer.sure, answer.style, answer.unknown_name = False, False, "not found", name
     answer.evidence, answer.cited, answer.sentences = None, [], []
     return answer
+
+
+def closest_elsewhere(answer: Answer, named: ResolvedDocument) -> str:
+    """Where the folder-wide ``answer`` was found, when that is another document than the one
+    ``named`` ('' when it is that one, or nothing answers): said apart from the answer."""
+    if not answer.found or answer.evidence is None:
+        return ""
+    hit = answer.sources[answer.evidence.source - 1]
+    if hit.path.split(PART_SEPARATOR)[0] == named.path.split(PART_SEPARATOR)[0]:
+        return ""
+    place = Path(hit.path.split(PART_SEPARATOR)[-1]).name + (f", page {hit.page}" if hit.page else "")
+    return f"Not from the document named, the closest elsewhere: {place}: “{quote(answer.evidence_text, 200)}”"
