@@ -41,6 +41,12 @@ def part_path(file: str, part: str) -> str:
     return f"{file}{PART_SEPARATOR}{part}" if part else file
 
 
+def document_name(path: str) -> str:
+    """The name of the document a part path ends at: "contract.pdf" for ``mail.eml › contract.pdf``,
+    the file's name for a file's own text."""
+    return Path(path.split(PART_SEPARATOR)[-1]).name
+
+
 def split_part_path(path: str) -> tuple[str, str]:
     """``(file, part)`` of a part path; a real file whose name holds the separator stays whole."""
     if PART_SEPARATOR not in path or Path(path).exists():

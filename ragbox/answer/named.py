@@ -4,10 +4,9 @@ answer per document when it names several, and never silently one of several tha
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Callable, Sequence
 
-from ragbox.paths import PART_SEPARATOR
+from ragbox.paths import document_name, split_part_path
 from ragbox.text import CITATION, quote
 from ragbox.types import Answer, ResolvedDocument
 
@@ -16,7 +15,7 @@ _NOT_FOUND_OPENINGS = ("Not found", "No: no such")
 
 def document_label(document: ResolvedDocument) -> str:
     """How an answer names its document: its title as a reader writes it, and its file."""
-    name = Path(document.path.split(" › ")[-1]).name
+    name = document_name(document.path)
     title = document.title.strip()
     if title.islower():  # a kind, "progress note"
         title = title[:1].upper() + title[1:]
@@ -89,7 +88,7 @@ def closest_elsewhere(answer: Answer, named: ResolvedDocument) -> str:
     if not answer.found or answer.evidence is None:
         return ""
     hit = answer.sources[answer.evidence.source - 1]
-    if hit.path.split(PART_SEPARATOR)[0] == named.path.split(PART_SEPARATOR)[0]:
+    if split_part_path(hit.path)[0] == split_part_path(named.path)[0]:
         return ""
-    place = Path(hit.path.split(PART_SEPARATOR)[-1]).name + (f", page {hit.page}" if hit.page else "")
+    place = document_name(hit.path) + (f", page {hit.page}" if hit.page else "")
     return f"Not from the document named, the closest elsewhere: {place}: “{quote(answer.evidence_text, 200)}”"

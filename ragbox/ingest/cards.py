@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from ragbox.paths import PART_SEPARATOR
+from ragbox.paths import document_name
 from ragbox.types import DocumentCard, Party
 
 # Quotes made straight one character for one (offsets stay valid): patterns need only straight ones.
@@ -337,7 +337,7 @@ _EXTENSIONS = {"pdf", "txt", "doc", "docx", "md", "html", "htm", "eml", "msg", "
 def _file_words(path: str) -> tuple[str, ...]:
     """The lower-case words of the file's name (the inner document's for ``file › inner.pdf``), split
     at non-alphanumerics and camelCase or letter-digit changes: "2ThemartComInc_EX-10.10" → 2, themart, ..."""
-    name = PurePath(path.split(PART_SEPARATOR)[-1].replace("\\", "/")).name
+    name = PurePath(document_name(path).replace("\\", "/")).name
     words: list[str] = []
     for word in re.findall(r"[^\W\d_]+|\d+", name):
         # camelCase splits: "BioManufacturing" → Bio, Manufacturing; "PDFFile" → PDF, File; not "LECLANCHÉ".

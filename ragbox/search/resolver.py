@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ragbox.paths import PART_SEPARATOR
+from ragbox.paths import document_name
 from ragbox.text import FUNCTION_WORDS
 from ragbox.types import DocumentCard, ResolvedDocument
 
@@ -89,7 +89,7 @@ def card_names(card: DocumentCard) -> list[tuple[tuple[str, ...], str]]:
         names.append((tuple(t for t in tokens(party.name) if t not in CORPORATE_WORDS and t != "the"), "party"))
         names += [(tuple(t for t in tokens(s) if t != "the"), "short name") for s in party.short_names]
     # The file name as written, not the card's de-duplicated words: "..._EX-10.2_..." is a run.
-    file_name = Path(card.path.split(PART_SEPARATOR)[-1]).stem
+    file_name = Path(document_name(card.path)).stem
     names += [(tuple(tokens(card.title)), "title"), (tuple(tokens(card.kind)), "kind"),
               (tuple(tokens(_CAMEL.sub(" ", file_name))), "file")]
     return [(run, field) for run, field in names if run]

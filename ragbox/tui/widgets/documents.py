@@ -23,7 +23,7 @@ class DocumentsPanel(Vertical):
         self.documents: list = []
         self.skipped: dict[str, str] = {}
         self.roots: list[str] = []
-        self.cards: dict = {}
+        self.card_lines: dict[str, str] = {}  # path -> what its card says, made once a load
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Filter documents…", id="documents-filter")
@@ -33,7 +33,7 @@ class DocumentsPanel(Vertical):
 
     def load(self, documents: Sequence, skipped: dict[str, str], roots: Sequence[str], cards: dict | None = None
              ) -> None:
-        self.cards = dict(cards or {})
+        self.card_lines = {path: card_line(card) for path, card in (cards or {}).items()}
         self.documents = list(documents)
         self.skipped = dict(skipped)
         self.roots = list(roots)
@@ -50,13 +50,13 @@ class DocumentsPanel(Vertical):
         highlighted = options.highlighted
         options.clear_options()
         shown = [d for d in self.documents if needle in display_path(d.path, self.roots).lower()
-                 or needle in self._card_line(d.path).lower()]
+                 or needle in self.card_lines.get(d.path, "").lower()]
         skipped = [(p, r) for p, r in self.skipped.items()
                    if needle in display_path(p, self.roots).lower() or needle in r.lower()]
         for doc in shown:
             prompt = Text(display_path(doc.path, self.roots), style="bold")
-            if self._card_line(doc.path):
-                prompt.append(f"\n{self._card_line(doc.path)}")
+            if self.card_lines.get(doc.path):
+                prompt.append(f"\n{self.card_lines[doc.path]}")
             pages = f"{doc.pages} page" + ("s" if doc.pages != 1 else "")
             prompt.append(f"\n{pages} · {doc.chunks} chunks · {when_indexed(doc.indexed_at)}", "dim")
             options.add_option(Option(prompt, id=f"doc-{self.documents.index(doc)}"))
@@ -74,15 +74,6 @@ class DocumentsPanel(Vertical):
         if shown:
             options.highlighted = min(highlighted or 0, len(shown) - 1)
 
-    def _card_line(self, path: str) -> str:
-        """What the document is, as a question may name it: "Strategic Alliance Agreement ·
-        Giggles N' Hugs, Inc. ("Giggles"), Excite Inc."."""
-        card = self.cards.get(path)
-        if card is None:
-            return ""
-        parties = ", ".join(p.name + (f' ("{p.short_names[0]}")' if p.short_names else "") for p in card.parties)
-        return " · ".join(part for part in (card.title or card.kind, parties) if part)
-
     @on(Input.Changed, "#documents-filter")
     def _filter(self) -> None:
         self.refresh_list()
@@ -96,3 +87,10 @@ class DocumentsPanel(Vertical):
         event.stop()
         doc = self.documents[int(event.option.id.split("-")[1])]
         self.post_message(ScopeRequested(None, exact_path=display_path(doc.path, self.roots)))
+
+
+def card_line(card) -> str:
+    """What a document is, as a question may name it: "Strategic Alliance Agreement · Giggles N'
+    Hugs, Inc. ("Giggles"), Excite Inc."."""
+    parties = ", ".join(p.name + (f' ("{p.short_names[0]}")' if p.short_names else "") for p in card.parties)
+    return " · ".join(part for part in (card.title or card.kind, parties) if part)
