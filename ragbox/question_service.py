@@ -60,9 +60,7 @@ class DocumentNames:
 
     def resolve(self, question: str, where: Where = None) -> Resolution:
         """The documents in scope that ``question`` names (see ``search.resolver``)."""
-        cards = self._cards()
-        if where:
-            cards = CardIndex([c for c in cards.cards if in_scope(split_part_path(c.path)[0], where)])
+        cards = CardIndex(self.cards(where)) if where else self._cards()
         return cards.resolve(question, lambda word: len(self.catalog.documents_matching(fts_phrase(word))),
                              self._files_holding)
 
