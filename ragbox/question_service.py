@@ -30,7 +30,7 @@ from ragbox.config import Settings
 from ragbox.llm.llm_slot import LlmSlot
 from ragbox.paths import split_part_path
 from ragbox.search.query import fts_phrase, split_query
-from ragbox.search.resolver import CardIndex, Resolution
+from ragbox.search.resolver import MAX_BY_TEXT, CardIndex, Resolution, written_as_name
 from ragbox.search.retrieval import HybridRetriever
 from ragbox.search.scope import glob_escape, in_scope
 from ragbox.store.catalog import Catalog, DocumentRow
@@ -65,9 +65,27 @@ class DocumentNames:
                              self._files_holding)
 
     def _files_holding(self, phrase: str) -> set[str]:
-        """The files whose opening (where a document names its parties) holds ``phrase``."""
-        ids = self.catalog.documents_matching(fts_phrase(phrase), opening=OPENING_CHUNKS)
+        """The files whose opening (where a document names its parties) writes ``phrase`` as a
+        name; else the one file that writes it as a name anywhere (a party named only in the
+        notices and signatures: "Harvest Capital Strategies LLC, 600 Montgomery St.")."""
+        match = fts_phrase(phrase)
+        ids = self._naming(phrase, self.catalog.documents_matching(match, opening=OPENING_CHUNKS), OPENING_CHUNKS)
+        if not ids:
+            ids = self._naming(phrase, self.catalog.documents_matching(match))
+            ids = ids if len(ids) == 1 else set()
         return {d.path for d in self.catalog.documents() if d.doc_id in ids}
+
+    def _naming(self, phrase: str, ids: set[str], opening: int | None = None) -> set[str]:
+        """Of ``ids``, the documents whose text (its opening) writes ``phrase`` as a name, not as
+        everyday words ("the Tenant shall harvest the crops"). More than a name can name are
+        returned unread: the resolver takes none of them."""
+        if len(ids) > MAX_BY_TEXT:
+            return ids
+        return {i for i in ids if any(written_as_name(phrase, row.text) for row in self.catalog.chunks_of(i)[:opening])}
+
+    def card_of(self, path: str) -> DocumentCard | None:
+        """The card of the document at ``path`` (a part path names the part)."""
+        return next((c for c in self._cards().cards if c.path == path), None)
 
     def cards(self, where: Where = None) -> list[DocumentCard]:
         return sorted((c for c in self._cards().cards if in_scope(split_part_path(c.path)[0], where)),
@@ -187,7 +205,9 @@ class QuestionService:
         passages = self._document_of(relevant[0]) if relevant else []
         naming = document_naming_words([h.path for h in relevant[:1]]) + ([context] if context else [])
         searched = self._searched(where, relevant, documents) | ({"document": document} if document else {})
-        return Question(text, part, question_kind(part), relevant, passages, naming, searched)
+        kind = question_kind(part)
+        card = self.names.card_of(passages[0].path) if passages and kind.name == "parties" else None
+        return Question(text, part, kind, relevant, passages, naming, searched, card)
 
     def _document_of(self, hit: Hit) -> list[Hit]:
         """Every passage of ``hit``'s document (for a document inside a file, that one: the

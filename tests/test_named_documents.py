@@ -277,3 +277,43 @@ def test_a_name_no_document_goes_by_is_said_and_no_value_is_taken_from_another_d
     assert answer.text == ("No single document here goes by “Hooli”: name it by a party, its title or its file "
                            "(`ragbox documents` lists them), or narrow with --where.")
     assert answer.sources and answer.evidence is None  # the closest passages, none taken as the answer
+
+
+@pytest.mark.slow
+def test_a_party_named_only_in_the_notices_names_its_contract_and_nothing_else_does(make_engine, tmp_path):
+    folder = tmp_path / "contracts"
+    folder.mkdir()
+    sections = "\n\n".join(f"{n}. Covenant {n}. The Company shall keep the covenant number {n} in every respect "
+                           f"that the Investors reasonably require, and shall report on it each quarter. " * 3
+                           for n in range(1, 16))
+    (folder / "meet_cooperation.txt").write_text(
+        'COOPERATION AGREEMENT\n\nThis Agreement is made by The Meet Group, Inc. (the "Company") and each of the '
+        'persons set forth on the signature page hereto (each, an "Investor").\n\n' + sections +
+        "\n\n16. Governing Law. This Agreement is governed by the laws of the State of Delaware.\n\n"
+        "17. Notices. If to any Investor: Harvest Capital Strategies LLC, 600 Montgomery Street, San Francisco.\n")
+    write_contract(folder, "giggles_alliance.txt", CONTRACTS["giggles_alliance.txt"])
+    (folder / "farm_lease.txt").write_text(
+        'FARM LEASE\n\nThis lease is made by Greenacre Farms LLC ("Landlord") and Oliver Wendell ("Tenant").\n\n'
+        "1. Use. The Tenant shall harvest the crops in season and keep the capital improvements in repair.\n\n"
+        "2. Governing Law. This lease is governed by the laws of the State of Iowa.\n")
+    engine = make_engine(**{"answer.style": "extract"})
+    engine.index([folder])
+    answer = engine.ask("Which state's law governs the agreement with Harvest Capital Strategies?")
+    assert files(answer) == ["meet_cooperation.txt"]
+    assert answer.resolved[0].matched == (("harvest capital strategies", "text"),)
+    assert "Delaware" in answer.text and evidence_file(answer) == "meet_cooperation.txt"
+    # "harvest" as an everyday word in one lease does not make it "the Harvest agreement"
+    (folder / "meet_cooperation.txt").unlink()
+    engine.index([folder])
+    lease = engine.ask("Which state's law governs the Harvest agreement?")
+    assert lease.resolved == [] and lease.unknown_name == "Harvest" and not lease.found
+
+
+@pytest.mark.slow
+def test_the_parties_are_the_cards_quoted_where_the_preamble_names_them(contracts_engine):
+    answer = contracts_engine.ask("Who are the parties to the Giggles agreement?")
+    assert answer.text == ("In Strategic Alliance Agreement (giggles_alliance.txt): Giggles N' Hugs, Inc. (“Giggles”) "
+                           f"and Excite Media Corporation (“Excite”) [{answer.evidence.source}]")
+    assert answer.sure and evidence_file(answer) == "giggles_alliance.txt"
+    assert answer.evidence_text.startswith("Giggles N' Hugs, Inc. (\"Giggles\"), and Excite Media Corporation")
+    assert answer.evidence_text.endswith('("Excite")')

@@ -22,13 +22,14 @@ from ragbox.answer.citations import best_quote, with_quotes
 from ragbox.answer.decision import decide
 from ragbox.answer.extract import Candidate, Similarity, candidates, in_document, plain_clause, title_of
 from ragbox.answer.facts import negated
+from ragbox.answer.parties import parties_of
 from ragbox.answer.prompting import NOT_FOUND, build_prompt, cannot_find
 from ragbox.answer.questions import EFFECTIVE_DATE, OPEN_END, TERM, QuestionKind
 from ragbox.answer.sections import section_candidate
 from ragbox.answer.terms import renewal_details, spoken_date, term_end
 from ragbox.llm.generator import counted_in_one_batch
 from ragbox.text import fold_spaces, sentence_spans
-from ragbox.types import Answer, AnswerSentence, Evidence, Hit
+from ragbox.types import Answer, AnswerSentence, DocumentCard, Evidence, Hit
 
 TokenCallback = Callable[[str], None]
 
@@ -44,6 +45,7 @@ class Question:
     document: list[Hit]  # the passages of the document the question is about, in reading order
     naming: list[str]  # words that name the document (its file name, the context clause)
     searched: dict
+    card: DocumentCard | None = None  # the card of the document the question is about (its parties)
 
 
 def find_evidence(question: Question, similarity: Similarity | None, passages: int) -> Candidate | None:
@@ -59,6 +61,8 @@ def find_evidence(question: Question, similarity: Similarity | None, passages: i
 def _best_candidate(question: Question, similarity: Similarity | None, passages: int) -> Candidate | None:
     if question.kind.name == "title":
         return title_of(question.document)
+    if question.kind.name == "parties" and (named := parties_of(question.card, question.document)):
+        return named  # the card's parties where the opening names them
     section = section_candidate(question.part, question.document)
     if section is not None:  # "What is the patient allergic to?": the note's ALLERGIES section
         return section
@@ -101,6 +105,8 @@ def yes_or_no(question: str, evidence: str) -> str:
 
 
 def extracted_text(evidence: Candidate, kind: QuestionKind, number: int, question: str = "") -> str:
+    if evidence.features.get("parties"):  # "A (“a”) and B (“b”)": the card's names, quoted where they stand
+        return f"{evidence.value} [{number}]"
     if evidence.features.get("section"):  # a note's section, its items on one line
         return f"{evidence.value[:1].upper()}{evidence.value[1:]} [{number}]"
     if kind.name == "yesno":  # "Yes: “Neither party shall compete ...” [1]": the answer with the clause that says so

@@ -29,6 +29,10 @@ WEIGHTS = {
 
 # A section under the heading of what was asked ("ALLERGIES:") states it: as sure as a title.
 SECTION_CONFIDENCE = 0.95
+# The parties of the card named in the opening: as sure as a section when at least two (a contract
+# has two sides), found but unsure when only one.
+PARTIES_FOR_SURE = 2
+PARTIAL_PARTIES_CONFIDENCE = 0.5
 # A clause under a heading that names what was asked ("Non-Competition: ... shall not ..."), for
 # "Is there a non-compete?": plainly that clause (extract.plain_clause), so at least this sure.
 CLAUSE_CONFIDENCE = 0.9
@@ -57,6 +61,8 @@ def confidence(kind: QuestionKind, values: dict[str, float]) -> float:
         return 1.0 if values.get("title") else 0.0
     if values.get("section"):  # the document's own section for what was asked (answer.sections)
         return SECTION_CONFIDENCE
+    if values.get("parties"):  # the card's parties, named in the opening (answer.parties); one is a part
+        return SECTION_CONFIDENCE if values["parties"] >= PARTIES_FOR_SURE else PARTIAL_PARTIES_CONFIDENCE
     value = logistic(WEIGHTS["typed" if kind.facts else "open"], values)
     return max(value, CLAUSE_CONFIDENCE) if values.get("plain") else value
 

@@ -13,7 +13,7 @@ from ragbox.store.catalog import Catalog
 from ragbox.types import DocumentCard
 
 # The card reader's version: a ragbox that reads cards differently makes them all again.
-CARDS_VERSION = "1"
+CARDS_VERSION = "2"
 
 
 def refresh_cards(catalog: Catalog) -> int:

@@ -185,7 +185,9 @@ def _parties(preamble: str) -> list[Party]:
     """The parties of a preamble: each name followed by its defined short name(s), the "Party A:
     name" lines, else the names of its "between A and B" (a preamble that defines none)."""
     between = re.search(r"(?i)\b(?:between|among)\b(?!\s+(?:the\s+)?(?:parties|them))(?:\s*:)?"
-                        r"|\bladies and gentlemen\b:?", preamble)
+                        r"|\bladies and gentlemen\b:?"
+                        r"|\b(?:made|entered\s+into)\b[^.;]{0,60}?\bby\b(?!\s+and\b)",  # "entered into by A and B"
+                        preamble)
     region = preamble[between.end():] if between else preamble
     # The parties are named in the first sentence that defines names; later ones name other things.
     first = _DEFINITION.search(region)

@@ -86,7 +86,10 @@ def card_names(card: DocumentCard) -> list[tuple[tuple[str, ...], str]]:
     """The word runs a card can be named by, each with its field."""
     names: list[tuple[tuple[str, ...], str]] = []
     for party in card.parties:
-        names.append((tuple(t for t in tokens(party.name) if t not in CORPORATE_WORDS and t != "the"), "party"))
+        name = tuple(t for t in tokens(party.name) if t not in CORPORATE_WORDS and t != "the")
+        names.append((name, "party"))
+        if len(name) > 1:  # written as one word too: "Inde Living Holdings" is "IndeLiving" to some
+            names.append((("".join(name),), "party"))  # (its start names it: ``_postings_of``)
         names += [(tuple(t for t in tokens(s) if t != "the"), "short name") for s in party.short_names]
     # The file name as written, not the card's de-duplicated words: "..._EX-10.2_..." is a run.
     file_name = Path(document_name(card.path)).stem
@@ -101,6 +104,7 @@ class _Mention:
     end: int
     words: tuple[str, ...]
     field: str
+    whole: bool = False  # the whole of the card's name, not a part of it: "Services Agreement" itself
 
 
 class CardIndex:
@@ -126,16 +130,27 @@ class CardIndex:
         scored = {c: _score(found, weights) for c, found in mentions.items()}
         chosen = [c for c, (score, _) in scored.items() if score > 0]
         chosen = [c for c in chosen if not any(scored[c][1] < scored[o][1] for o in chosen if o != c)]
+        if chosen and self._unmatched_name_words(question, [w for c in chosen for m in mentions[c] for w in m.words]):
+            chosen = []  # "Harvest Capital Strategies" is not a card's "Clear Capital": a name no card has
         if len(chosen) > MAX_NAMED:
             return Resolution()
         if not chosen:
             name = unknown_name(question)
             found = self._by_text(name, files_holding) if name and files_holding else Resolution()
             return found if found.documents else Resolution(unknown=name)
+        chosen = _whole_titles_first(chosen, mentions, scored)
         chosen.sort(key=lambda c: (-scored[c][0], self.cards[c].path))
         coverages = [frozenset(scored[c][1]) for c in chosen]
         documents = tuple(self._resolved(c, mentions[c], weights, scored[c][0]) for c in chosen)
         return Resolution(documents, ambiguous=len(set(coverages)) < len(coverages))
+
+    def _unmatched_name_words(self, question: str, matched: list[str]) -> list[str]:
+        """The words of the name the question gives a document ("the agreement with Harvest Capital
+        Strategies") that the chosen cards did not match and no card has: the cards matched only
+        part of a name, which then is another document's ("Capital" of "Clear Capital")."""
+        words = [w for w in tokens(unknown_name(question)) if len(w) > MIN_WORD and not w.isdigit()
+                 and w not in FUNCTION_WORDS | GENERIC_WORDS | CORPORATE_WORDS]
+        return [w for w in words if w not in matched and not self._postings_of(w)]
 
     def _by_text(self, name: str, files_holding: Callable[[str], set[str]]) -> Resolution:
         """A name no card has (a party the preamble reader missed): the one or two documents whose
@@ -163,11 +178,12 @@ class CardIndex:
                 if end == i:
                     continue
                 spans = found[c]
-                whole = position == 0 and end - i == len(run)
+                whole = position == 0 and end - i == len(run) and asked[i] == run[0]  # not its start
                 if any(s <= i and end <= e for s, e in spans if (s, e) != (i, end)):
                     continue  # inside a longer run already found
-                if (i, end) not in spans or whole:  # "Giggles" is the short name, not the start of the name
-                    spans[(i, end)] = _Mention(i, end, tuple(asked[i:end]), field)
+                # "Giggles" is the short name, not the start of the name; the title before the kind
+                if (i, end) not in spans or (whole and not spans[(i, end)].whole):
+                    spans[(i, end)] = _Mention(i, end, tuple(asked[i:end]), field, whole)
         return {c: [m for m in spans.values() if not any(
                     (o.start <= m.start and m.end <= o.end and o is not m) for o in spans.values())]
                 for c, spans in found.items()}
@@ -227,6 +243,16 @@ def written_as_names(question: str) -> set[str]:
             if m.group()[:1].isupper() and not _SENTENCE_START.search(text[:m.start()])}
 
 
+def written_as_name(phrase: str, text: str) -> bool:
+    """Whether ``text`` writes ``phrase`` as a name somewhere, each word capitalised ("Harvest
+    Capital Strategies LLC"), not only as everyday words ("a harvest of capital")."""
+    words = _TOKEN.findall(phrase)
+    if not words:
+        return False
+    pattern = re.compile(r"\b" + r"[\W_]+".join(map(re.escape, words)) + r"\b", re.IGNORECASE)
+    return any(all(not w[:1].islower() for w in _TOKEN.findall(m.group())) for m in pattern.finditer(text))
+
+
 def unknown_name(question: str) -> str:
     """The name in "the Kiosk agreement", "the agreement with Acme Corp": what a question calls a
     document when no document here goes by it ('' when it names none that way)."""
@@ -237,6 +263,17 @@ def unknown_name(question: str) -> str:
             if words:
                 return " ".join(words)
     return ""
+
+
+def _whole_titles_first(chosen: list[int], mentions: dict[int, list[_Mention]], scored: dict) -> list[int]:
+    """Of documents named by the same words, those whose whole title (or kind) the words are:
+    "the Services Agreement" is the one so titled, not the "Master Services Agreement" too. A
+    title shared whole stays ambiguous."""
+    if len({scored[c][1] for c in chosen}) != 1:
+        return chosen
+    # the kind too: a card's title may carry more than the name ("Collaboration Agreement, BII/ XENCOR")
+    whole = [c for c in chosen if any(m.whole and m.field in ("title", "kind") for m in mentions[c])]
+    return whole or chosen
 
 
 def _short(word: str) -> bool:

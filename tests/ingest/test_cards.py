@@ -116,3 +116,15 @@ def test_nothing_to_read():
 def test_file_words_of_a_document_inside_a_file():
     card = document_card("inbox.mbox › Re: deal › 2ThemartComInc_EX-10.10_Co-BrandingAgreement.pdf", "")
     assert card.file_words == ("2", "themart", "com", "inc", "ex", "10", "co", "branding", "agreement")
+
+
+def test_parties_of_a_preamble_made_by_them_without_between():
+    head = ('COOPERATION AGREEMENT\n\nThis Agreement, dated as of June 27, 2017 (this "Agreement"), is made and '
+            'entered into by The Meet Group, Inc., a Delaware corporation (the "Company"), and Harvest Capital '
+            'Strategies LLC (the "Investor").\n\nWHEREAS, the Investor owns shares of the Company;')
+    card = document_card("cooperation.txt", head)
+    assert card.parties == (Party("The Meet Group, Inc.", ("Company",)),
+                            Party("Harvest Capital Strategies LLC", ("Investor",)))
+    one_defined = document_card("supply.txt", 'SUPPLY AGREEMENT\n\nThis supply agreement is entered into by Acme '
+                                              'Widgets Corp. ("Acme") and Globex Retail LLC.\n\n1. Supply.')
+    assert [p.name for p in one_defined.parties] == ["Acme Widgets Corp.", "Globex Retail LLC."]

@@ -17,7 +17,7 @@ CONTRACTS = [
          [("Acme Widgets Corp.", ["Acme"]), ("Globex LLC", ["Buyer"])]),
     card("acme_license.txt", "LICENSE AGREEMENT", "license agreement",
          [("Acme Widgets Corp.", ["Licensor"]), ("Initech Inc.", ["Licensee"])]),
-    card("hooli_services.txt", "MASTER SERVICES AGREEMENT", "services agreement",
+    card("hooli_services.txt", "MASTER SERVICES AGREEMENT", "master services agreement",
          [("Hooli Inc.", ["Company"]), ("Pied Piper LLC", ["Provider"])]),
     card("vandelay_distribution.txt", "DISTRIBUTION AGREEMENT", "distribution agreement",
          [("Vandelay Industries", ["Distributor"]), ("Kramerica Inc.", ["Company"])]),
@@ -119,3 +119,35 @@ def test_a_party_written_as_a_name_names_its_contracts_however_many_others_menti
 
     assert named("Which state's law governs the Globex supply deal?") == ["acme_supply.txt"]
     assert named("which state's law governs the globex supply deal?") == []  # not written as a name
+
+
+def test_a_name_only_partly_on_a_card_names_no_document_by_that_part():
+    # "Capital" is Clear Capital's; "Harvest" is on no card: the question names another party
+    cards = CONTRACTS + [card("clear_services.txt", "MASTER SERVICES AGREEMENT", "services agreement",
+                              [("Clear Capital", ["Company"])])]
+    in_text = {**IN_TEXT, "capital": 2, "clear": 1}
+    found = CardIndex(cards).resolve("Which state's law governs the agreement with Harvest Capital Strategies?",
+                                     lambda w: in_text.get(w, len(cards)), lambda phrase: set())
+    assert (found.documents, found.unknown) == ((), "Harvest Capital Strategies")
+    # the whole name on the card still names it
+    assert resolve("What is the term of the agreement with Clear Capital?", cards)[0] == ["clear_services.txt"]
+
+
+def test_a_party_name_written_as_one_word_names_its_contract():
+    cards = CONTRACTS + [card("walabot_reseller.txt", "WALABOT-HOME RESELLER AGREEMENT", "reseller agreement",
+                              [("Inde Living Holdings, Inc.", ["Reseller"])])]
+    assert resolve("When does the IndeLiving agreement end?", cards) == (["walabot_reseller.txt"], False)
+    assert resolve("When does the Inde Living agreement end?", cards) == (["walabot_reseller.txt"], False)
+
+
+def test_a_whole_title_names_its_contract_before_longer_titles_holding_it():
+    cards = CONTRACTS + [card("merit_services.txt", "SERVICES AGREEMENT", "services agreement",
+                              [("Merit Life", ["Company"])])]
+    # "the Services Agreement" is the one so titled; "Master Services Agreement" (Hooli's) holds it
+    assert resolve("Is the Services Agreement exclusive?", cards) == (["merit_services.txt"], False)
+    assert resolve("Is the Master Services Agreement exclusive?", cards) == (["hooli_services.txt"], False)
+    # the same whole title twice stays ambiguous, and so does a title carrying more than its kind
+    twice = cards + [card("other_services.txt", "SERVICES AGREEMENT, UMBRELLA / MERIT", "services agreement",
+                          [("Umbrella", [])])]
+    assert resolve("Is the Services Agreement exclusive?", twice) == (
+        ["merit_services.txt", "other_services.txt"], True)

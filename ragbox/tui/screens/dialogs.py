@@ -135,3 +135,33 @@ class HelpScreen(ModalScreen[None]):
         table.add_columns("Key", "Action", "Where")
         for row in self.rows:
             table.add_row(*row)
+
+
+class DocumentChoiceDialog(ModalScreen[str | None]):
+    """A question whose name fits several documents was answered for each; this offers to ask it
+    again of the one meant. Returns the chosen document's path as shown, or None (keep them all)."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Keep every answer")]
+
+    def __init__(self, question: str, documents: Sequence[tuple[str, str]]) -> None:
+        """``documents``: (path as shown, title) of each document the question named alike."""
+        super().__init__(id="choice-dialog")
+        self.question = question
+        self.documents = list(documents)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Which document did you mean?", classes="dialog-title")
+            yield Static(f"“{self.question}” fits {len(self.documents)} documents alike; each is answered above, "
+                         "apart. Pick one to ask again of that document alone (questions then stay on it until "
+                         "you clear the scope with ctrl+g), or Esc to keep every answer.", classes="dialog-text")
+            yield OptionList(*[Option(f"{title}\n[dim]{path}[/dim]" if title else path, id=path)
+                               for path, title in self.documents], id="choice-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#choice-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)

@@ -19,11 +19,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, TabbedContent, TabPane
 
 from ragbox import bundled
+from ragbox.paths import display_path, split_part_path
 from ragbox.privacy import write_private_text
 from ragbox.tui.behaviours.background_jobs import BackgroundJobs
 from ragbox.tui.behaviours.sidebar_actions import SidebarActions
 from ragbox.tui.messages import AnswerFailed, AnswerFinished, CatalogLoaded, ModelStateChanged, TokenArrived
-from ragbox.tui.screens.dialogs import HelpScreen
+from ragbox.tui.screens.dialogs import DocumentChoiceDialog, HelpScreen
 from ragbox.tui.widgets.bars import IndexBar, ScopeBar
 from ragbox.tui.widgets.chat import ChatView
 from ragbox.tui.widgets.documents import DocumentsPanel
@@ -213,6 +214,20 @@ class MainScreen(SidebarActions, BackgroundJobs, Screen):
             await block.finish(message.answer, cancelled)
         self.query_one(SourcesPanel).show(message.turn_id, message.answer, self.roots)
         self._done_asking(message.turn_id)
+        if message.answer.ambiguous and len(message.answer.resolved) > 1 and not cancelled:
+            self._offer_the_documents(question, message.answer.resolved)
+
+    def _offer_the_documents(self, question: str, resolved) -> None:
+        """A name that fitted several documents: each was answered, apart; the user may pick the
+        one meant, and the question is asked again of it alone (its scope then stays, shown)."""
+        shown = [(display_path(split_part_path(d.path)[0], self.roots), d.title) for d in resolved]
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.set_scope(self.engine.scope_pattern_for(path))
+                self.call_later(self.ask, question)
+
+        self.app.push_screen(DocumentChoiceDialog(question, list(dict.fromkeys(shown))), chosen)
 
     async def on_answer_failed(self, message: AnswerFailed) -> None:
         self.pending.pop(message.turn_id, None)

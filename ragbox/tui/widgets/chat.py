@@ -65,6 +65,8 @@ def _how_made(answer) -> tuple[str, str]:
     if answer.model_text and answer.style == "extracted":
         return (f"{escape(answer.model)}'s answer was not supported by its sources: showing the sentence that "
                 f"answers instead.", "-warning")
+    if answer.style == "extracted" and answer.per_document:  # each document's answer from its own sources
+        return f"Each of {len(answer.per_document)} documents answered from its own sources.", ""
     if answer.style == "extracted":
         return f"Taken from source [{answer.evidence.source}] of {len(answer.sources)}.", ""
     if answer.unsupported:

@@ -1,0 +1,34 @@
+"""The parties answered from the document's card (ragbox.answer.parties), quoted where the opening
+names them; the engine's path is tested on a real index in tests/test_named_documents.py."""
+
+from ragbox.answer.decision import confidence
+from ragbox.answer.parties import parties_of
+from ragbox.answer.questions import question_kind
+from ragbox.types import DocumentCard, Hit, Party
+
+
+def hit(text: str, n: int = 0) -> Hit:
+    return Hit(f"d:{n:05d}", "/d/supply.txt", None, 0, len(text), text, 0.5)
+
+
+CARD = DocumentCard("/d/supply.txt", "SUPPLY AGREEMENT", "supply agreement",
+                    (Party("Acme Widgets Corp.", ("Acme",)), Party("Globex Retail LLC", ("Buyer", "Globex"))))
+KIND = question_kind("Who are the parties?")
+
+
+def test_every_party_of_the_card_with_its_short_names_quoted_from_the_opening():
+    opening = hit("SUPPLY AGREEMENT\n\nThis agreement is entered into by Acme Widgets\nCorp. (\"Acme\") and Globex "
+                  "Retail LLC (the \"Buyer\" or \"Globex\"). Acme shall supply widgets.", 0)
+    found = parties_of(CARD, [hit("Table of contents", 0), opening])
+    assert found.value == "Acme Widgets Corp. (“Acme”) and Globex Retail LLC (“Buyer”, “Globex”)"
+    assert found.hit is opening and found.span_text == ('Acme Widgets\nCorp. ("Acme") and Globex Retail LLC (the '
+                                                         '"Buyer" or "Globex")')
+    assert confidence(KIND, found.features) >= 0.8  # two sides named: sure
+
+
+def test_one_party_found_is_a_partial_answer_shown_unsure_and_no_card_no_answer():
+    found = parties_of(CARD, [hit("Acme Widgets Corp. (\"Acme\") sells to retailers.")])
+    assert found.value == "Acme Widgets Corp. (“Acme”)"
+    assert 0.5 <= confidence(KIND, found.features) < 0.8
+    assert parties_of(None, [hit("anything")]) is None
+    assert parties_of(CARD, [hit("Nothing names them here.")]) is None
