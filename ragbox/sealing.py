@@ -6,6 +6,9 @@ The file readers (a crafted PDF may exploit a parser bug) and the model worker r
   CLONE_NEWNET)``, which needs no privilege where the kernel allows unprivileged user namespaces).
   The namespace's only device is a loopback that is down: no socket reaches anything, not even
   this machine's 127.0.0.1. The user's id is mapped to itself, so files stay the user's.
+- **sockets**: a seccomp filter makes ``socket()`` and ``connect()`` fail with EPERM, which also
+  closes what a namespace leaves open: Unix sockets named in the filesystem (a desktop bus, a
+  container daemon's socket), which any process that can reach the path can otherwise connect to.
 - **filesystem** (readers): Landlock (kernel 5.13+) lets the child read and execute only the
   paths it is given (Python, its packages, the models, the system libraries) and write only its
   scratch folder; anything else (``~/.ssh``, the indexed folder: the reader gets the file's bytes
@@ -43,6 +46,11 @@ FS_EXECUTE, FS_WRITE_FILE, FS_READ_FILE, FS_READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1
 FS_TRUNCATE, FS_IOCTL_DEV = 1 << 14, 1 << 15
 NET_BIND_TCP, NET_CONNECT_TCP = 1 << 0, 1 << 1
 SCOPE_ABSTRACT_UNIX_SOCKET, SCOPE_SIGNAL = 1 << 0, 1 << 1
+PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
+SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO = 0x7FFF0000, 0x00050000
+# (audit arch, socket, connect) of the machines ragbox runs on; elsewhere no filter is set.
+SECCOMP_ARCHES = {"x86_64": (0xC000003E, 41, 42), "aarch64": (0xC00000B7, 198, 203)}
+X32_SYSCALL_BIT = 0x40000000
 FILE_RIGHTS = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_DEV
 READ_RIGHTS = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR
 
@@ -181,6 +189,29 @@ def _allow_path(libc, ruleset: int, path: str, rights: int) -> None:
         os.close(fd)
 
 
+def forbid_sockets() -> Protection:
+    """A seccomp filter: ``socket`` and ``connect`` fail with EPERM, and so does every syscall of
+    another ABI (i386's ``socketcall``, x32), which the filter's numbers do not cover."""
+    arch = SECCOMP_ARCHES.get(os.uname().machine) if sys.platform.startswith("linux") else None
+    if arch is None:
+        return Protection(False, f"no socket filter for {sys.platform} {os.uname().machine}")
+    audit_arch, nr_socket, nr_connect = arch
+    deny = SECCOMP_RET_ERRNO | errno.EPERM
+    load_w_abs, jeq_k, jge_k, ret_k = 0x20, 0x15, 0x35, 0x06
+    program = [(load_w_abs, 0, 0, 4), (jeq_k, 1, 0, audit_arch), (ret_k, 0, 0, deny),
+               (load_w_abs, 0, 0, 0), (jge_k, 3, 0, X32_SYSCALL_BIT), (jeq_k, 2, 0, nr_socket),
+               (jeq_k, 1, 0, nr_connect), (ret_k, 0, 0, SECCOMP_RET_ALLOW), (ret_k, 0, 0, deny)]
+    filters = b"".join(struct.pack("=HBBI", *instruction) for instruction in program)
+    buffer = ctypes.create_string_buffer(filters)
+    fprog = struct.pack("=HxxxxxxQ", len(program), ctypes.addressof(buffer))
+    libc = _libc()
+    if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        return Protection(False, _fail("prctl(PR_SET_NO_NEW_PRIVS)"))
+    if libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.c_char_p(fprog), 0, 0) != 0:
+        return Protection(False, _fail("seccomp"))
+    return Protection(True, "no socket can be created or connected (seccomp)")
+
+
 def python_readable() -> list[str]:
     """Where this Python and its packages live: its prefixes and its import path (never the
     current folder, which may be the folder being indexed)."""
@@ -201,13 +232,17 @@ def seal_child(extra_readable: list[str], writable: list[str], tcp_ports: tuple[
         _applied = Seal(OFF, OFF)
         return _applied
     network = seal_network()
+    sockets = forbid_sockets()
     if filesystem:
         readable = python_readable() + list(SYSTEM_READABLE) + list(extra_readable)
         files = seal_filesystem(readable, [*writable, *WRITABLE_DEVICES], tcp_ports)
     else:
         files = Protection(False, "not sealed: this process reads files wherever the user keeps them")
-    if not network.active and files.active and "TCP" in files.detail:
-        network = Protection(False, f"{network.detail}; Landlock still forbids every TCP connect (not UDP)")
+    if network.active:
+        detail = f"{network.detail}; {sockets.detail}" if sockets.active else network.detail
+        network = Protection(True, detail)
+    elif sockets.active:  # no namespace, but the filter keeps every socket closed: sealed all the same
+        network = Protection(True, f"{sockets.detail} (no namespace here: {network.detail})")
     _applied = Seal(network, files)
     return _applied
 

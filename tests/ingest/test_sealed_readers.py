@@ -37,6 +37,11 @@ HOSTILE_READER = textwrap.dedent('''
             with socket.create_connection(("127.0.0.1", int(target)), timeout=5) as connection:
                 connection.sendall(b"stolen")
             return [Page(None, "connected and sent the stolen bytes")]
+        if action == "unix":
+            with socket.socket(socket.AF_UNIX) as connection:
+                connection.connect(target)
+                connection.sendall(b"stolen")
+            return [Page(None, "connected to a Unix socket and sent the stolen bytes")]
         return [Page(None, "leaked: " + Path(target).read_text())]
 
 
@@ -102,6 +107,24 @@ def test_a_sealed_reader_cannot_reach_a_listener_on_this_machine(tmp_path, make_
     assert "stolen" not in all_text(engine) and "Harbor Street" in all_text(engine)
 
 
+def test_a_sealed_reader_cannot_reach_a_unix_socket_in_the_filesystem(tmp_path, make_engine, hostile):
+    """A namespace leaves Unix sockets named in the filesystem reachable (a desktop bus, a
+    container daemon): the socket filter closes them."""
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(tmp_path / "daemon.sock"))
+        server.listen()
+        server.setblocking(False)
+        folder = folder_with(tmp_path, f"unix {tmp_path / 'daemon.sock'}")
+        engine = make_engine()
+        summary = engine.index([folder])
+        protection = doctor.protections(engine.settings)["readers_network"]
+        if "seccomp" not in protection["detail"]:
+            assert summary.indexed == [str(folder / "notes.txt"), str(folder / "evil.hostile")]
+            return
+        assert summary.indexed == [str(folder / "notes.txt")] and connections(server) == 0
+        assert "refused (PermissionError" in summary.skipped[str(folder / "evil.hostile")]
+
+
 def test_a_sealed_reader_cannot_read_a_file_outside_the_folder(tmp_path, make_engine, hostile):
     secret = tmp_path / "secret.txt"
     secret.write_text(SECRET)
@@ -135,12 +158,12 @@ def test_unsealed_the_hostile_reader_gets_through(tmp_path, make_engine, hostile
 
 
 def test_a_protection_that_cannot_be_applied_says_why():
-    """unshare refuses a process with several threads: the seal reports the network protection
-    missing with the kernel's reason, and the process runs on."""
+    """unshare refuses a process with several threads: the seal reports the namespace missing with
+    the kernel's reason, the socket filter still keeps the network out, and the process runs on."""
     script = ("import threading, time, json; threading.Thread(target=time.sleep, args=(5,), daemon=True).start();"
               "from ragbox.sealing import seal_child; print(json.dumps(seal_child([], []).as_dict()))")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     seal = json.loads(done.stdout)
-    assert seal["network"]["active"] is False
-    assert seal["network"]["detail"].startswith("unshare(CLONE_NEWUSER|CLONE_NEWNET) failed: EINVAL")
+    assert seal["network"] == {"active": True, "detail": "no socket can be created or connected (seccomp) (no "
+                               "namespace here: unshare(CLONE_NEWUSER|CLONE_NEWNET) failed: EINVAL (Invalid argument))"}
