@@ -220,7 +220,23 @@ def python_readable() -> list[str]:
     paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
              str(Path(sys.executable).resolve().parent), str(Path(ragbox.__file__).resolve().parent)}
     paths.update(entry for entry in sys.path if entry and os.path.isabs(entry))
-    return sorted(paths)
+    paths.update(entry for entry in os.environ.get("LD_LIBRARY_PATH", "").split(os.pathsep) if os.path.isabs(entry))
+    return sorted(paths | _loaded_library_folders())
+
+
+def _loaded_library_folders() -> set[str]:
+    """The folders of the shared libraries this process has loaded (libpython, libc and the like,
+    wherever the system keeps them: /nix/store, a Homebrew prefix): their neighbours load later."""
+    try:
+        maps = Path("/proc/self/maps").read_text()
+    except OSError:
+        return set()
+    folders = set()
+    for line in maps.splitlines():
+        fields = line.split(maxsplit=5)
+        if len(fields) == 6 and fields[5].startswith("/") and ".so" in os.path.basename(fields[5]):
+            folders.add(os.path.dirname(fields[5]))
+    return folders
 
 
 def seal_child(extra_readable: list[str], writable: list[str], tcp_ports: tuple[int, ...] = (),
