@@ -33,6 +33,7 @@ class IndexSettings:
     max_read_seconds: int = 600  # a file read longer (without an OCR page done) is skipped; 0: no limit
     ocr: str = "auto"  # auto: PDF pages with no text layer are read by OCR | off
     parse_processes: int = 0  # 0: one per two cores (at most 4) for runs of 2 MB of files or more, else 1
+    seal_readers: bool = True  # readers run with no network and read only Python and the models (Linux)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ def run(engine, data_root: Path, config_path: str | None, network_check: bool) -
         "switches": switches(engine),
         "permissions": permissions(data_root),
         "llm": _llm_check(engine.llm.check(None)),
+        "protections": protections(engine.settings),
         "network": no_network_self_check(engine.settings) if network_check else
         {"status": "skipped", "detail": "not run (--quick)"},
     }
@@ -165,6 +166,59 @@ def permissions(data_root: Path) -> dict:
         return {"status": "ok", "detail": f"only you can read {data_root}", "loose": []}
     return {"status": "warn", "detail": f"{len(loose)} path(s) others can access; fix: chmod -R go-rwx '{data_root}'",
             "loose": [item.describe() for item in loose]}
+
+
+# --- sealed readers and model -----------------------------------------------------------------
+def protections(settings) -> dict:
+    """Whether a reader and the model worker run sealed here (``ragbox.sealing``), proven: each is
+    asked to do what a hostile file or model would, read a file outside what it needs and connect
+    to a port this process listens on, on 127.0.0.1. Each protection is active or not, and why."""
+    import socket
+
+    from ragbox.ingest.loaders import ReaderProcess, ReadLimits
+    from ragbox.sealing import escape_attempts
+
+    found: dict = {}
+    with tempfile.TemporaryDirectory(prefix="ragbox-doctor-") as scratch, socket.socket() as listener:
+        secret = Path(scratch) / "secret.txt"
+        secret.write_text("not for a reader\n", encoding="utf-8")
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        with ReaderProcess(ReadLimits.from_settings(settings.index)) as reader:
+            found.update(_proven("readers", reader.call(secret, escape_attempts, str(secret), port)))
+        found.update(_model_protections(settings, secret, port))
+    missing = [name for name, item in found.items() if not item["active"]]
+    broken = [name for name, item in found.items() if item.get("escaped")]
+    detail = (f"NOT sealed though reported so: {', '.join(broken)}" if broken else
+              f"missing here: {', '.join(missing)}" if missing else "readers and model sealed off the network and disk")
+    return {"status": "fail" if broken else "warn" if missing else "ok", "detail": detail, **found}
+
+
+def _proven(who: str, attempt: dict) -> dict:
+    """The child's own account of its seal, checked against what its escape attempts got."""
+    seal = attempt["seal"]
+    network = dict(seal["network"], escaped=seal["network"]["active"] and attempt["connect"] is not None)
+    files = dict(seal["filesystem"], escaped=seal["filesystem"]["active"] and attempt["read"] is not None)
+    return {f"{who}_network": network, f"{who}_filesystem": files}
+
+
+def _model_protections(settings, secret: Path, port: int) -> dict:
+    if settings.llm.base_url:
+        why = ("answers come from llm.base_url, asked by ragbox's own process: an unprivileged process "
+               "cannot be limited to one address (Landlock limits TCP by port, not address; a namespace "
+               "routed to one address needs root), so a base_url off this machine needs llm.allow_remote")
+        return {"model_network": {"active": False, "detail": why},
+                "model_filesystem": {"active": False, "detail": "no model worker: the server reads its own files"}}
+    from ragbox.llm.model_catalog import model_folders, resolve
+    from ragbox.llm.model_process import probe_worker
+
+    try:
+        model = resolve(settings.llm.model_path, model_folders(settings.llm.model_dirs)).path
+        return _proven("model", probe_worker(model, secret, port))
+    except RagboxError as exc:
+        why = f"not checked: {exc.one_line()}"
+        return {"model_network": {"active": False, "detail": why}, "model_filesystem": {"active": False, "detail": why}}
 
 
 # --- the model on this CPU --------------------------------------------------------------------

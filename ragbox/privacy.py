@@ -15,7 +15,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, TextIO
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
@@ -84,7 +84,13 @@ def write_private_text(path: Path, text: str) -> None:
 
 
 def write_private_file(path: Path, text: str) -> None:
-    """Write ``text`` (as is: no newline translation) to ``path``, its folder left as it is (an
+    """Write ``text`` (as is: no newline translation) to ``path``, as ``open_private_file``."""
+    with open_private_file(path) as handle:
+        handle.write(text)
+
+
+def open_private_file(path: Path) -> TextIO:
+    """``path`` opened to write text (as is: no newline translation), its folder left as it is (an
     export goes where the user asks). A new file is created 0600; an existing one keeps its mode
     less any group and world bits, never widened. A symbolic link at ``path`` is refused, never
     followed, and so is anything but a regular file (a FIFO would block, a device is not a file)."""
@@ -107,8 +113,7 @@ def write_private_file(path: Path, text: str) -> None:
     except BaseException:
         os.close(fd)
         raise
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+    return os.fdopen(fd, "w", encoding="utf-8", newline="")
 
 
 @dataclass(frozen=True)

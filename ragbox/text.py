@@ -104,3 +104,18 @@ def cited_numbers(text: str, source_count: int) -> list[int]:
         if 1 <= number <= source_count and number not in seen:
             seen.append(number)
     return seen
+
+
+# What Markdown would render as something else than the text itself: a backslash first (so no
+# escape added here can be undone), link and image brackets, code spans, HTML (as entities, shown
+# as written), and the bare URLs GitHub-style renderers turn into links.
+MARKDOWN_INERT = (("\\", "\\\\"), ("[", "\\["), ("]", "\\]"), ("`", "\\`"), ("&", "&amp;"), ("<", "&lt;"),
+                  (">", "&gt;"), ("://", ":\\/\\/"), ("www.", "www\\."))
+
+
+def inert_markdown(text: str) -> str:
+    """``text`` (a document's, a model's) as Markdown that renders as the text itself: no link,
+    image, code span or HTML a crafted document could slip into an export or a saved conversation."""
+    for plain, escaped in MARKDOWN_INERT:
+        text = text.replace(plain, escaped)
+    return text

@@ -79,6 +79,9 @@ def _print_checks(report: dict) -> None:
     }
     rows = [("models found", report["models"]), ("config", report["config"]), ("offline switches", switches),
             ("permissions", permissions), ("LLM on this CPU", report["llm"]), ("no network", network)]
+    if "protections" in report:
+        rows.append(("sealed", report["protections"]))
+        details["sealed"] = protection_lines(report["protections"])
     for label, check in rows:
         click.echo(f"  {MARKS[check['status']]}  {label:<17}{check['detail']}")
         for line in details.get(label, []):
@@ -89,6 +92,12 @@ def _print_checks(report: dict) -> None:
         click.echo(f"No failures; {len(report['warnings'])} warning(s): {', '.join(report['warnings'])}")
     else:
         click.echo("All checks passed.")
+
+
+def protection_lines(protections: dict) -> list[str]:
+    """One line a protection: in force or missing, and what it does or why it is missing."""
+    return [f"{name}: {'active' if item['active'] else 'MISSING'} - {item['detail']}"
+            for name, item in protections.items() if isinstance(item, dict)]
 
 
 def _row(label: str, value: str) -> None:

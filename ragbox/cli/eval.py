@@ -46,10 +46,11 @@ def eval_command(obj: Context, queries_file: Path, index: str | None, ks: tuple[
     measure the answers: the share right, the check's precision and recall, "not found" precision
     and recall, and seconds per answer."""
     from ragbox.cli.output import answers_table, evaluation_table
+    from ragbox.privacy import open_private_file  # the answers and passages of the index: 0600
 
     engine = obj.engine(**{"store.index": index or obj.index, "answer.style": style, "llm.model_path": model})
     if answers:
-        out = hits_file.open("w", encoding="utf-8") if hits_file else None
+        out = open_private_file(hits_file) if hits_file else None
         try:
             def write_answer(query_id: str, answer, result) -> None:
                 if out:
@@ -64,7 +65,7 @@ def eval_command(obj: Context, queries_file: Path, index: str | None, ks: tuple[
                 out.close()
         click.echo(json.dumps(summary, indent=2) if as_json else answers_table(summary))
         return
-    out = hits_file.open("w", encoding="utf-8") if hits_file else None
+    out = open_private_file(hits_file) if hits_file else None
     try:
         def write_hits(query_id: str, hits) -> None:
             if out:

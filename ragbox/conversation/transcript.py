@@ -1,15 +1,20 @@
 """A conversation of questions and cited answers, independent of any user interface:
-what the app shows, saves as Markdown and copies."""
+what the app shows, saves as Markdown and copies.
+
+What a document says (passages, quotes, section names, an answer that repeats them) is written
+inert (``text.inert_markdown``): a document reading ``![x](http://host/p.png)`` or ``<script>``
+shows as that text in a Markdown viewer, never as an image fetched, a link or HTML."""
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Sequence
 
 from ragbox.conversation.followups import standalone_query
 from ragbox.paths import locator
-from ragbox.text import quote
+from ragbox.text import inert_markdown, quote
 from ragbox.types import Answer
 
 
@@ -29,8 +34,8 @@ class Turn:
         lines = ["Sources:", ""]
         for number, hit in enumerate(self.answer.sources, start=1):
             mark = " (cited)" if number in self.answer.cited else ""
-            lines.append(f"{number}. [{number}] {locator(hit, roots)} · score {hit.score:.2f}{mark}")
-            lines.append(f"   > {quote(hit.text)}")
+            lines.append(f"{number}. [{number}] {inert_markdown(locator(hit, roots))} · score {hit.score:.2f}{mark}")
+            lines.append(f"   > {inert_markdown(quote(hit.text))}")
         return "\n".join(lines)
 
     def to_markdown(self, roots: Sequence[str] = (), heading: str = "##") -> str:
@@ -39,20 +44,31 @@ class Turn:
             parts += [f"*Searched for: {self.query}*", ""]
         if self.where:
             parts += [f"*Scope: `{self.where}`*", ""]
-        text = self.answer.text or "(no answer)"
+        text = _with_citations(inert_markdown(self.answer.text)) or "(no answer)"
         if self.cancelled:
             text += " *(cancelled)*"
         parts += [text, ""]
         answer = self.answer
         if answer.found and answer.evidence is not None:
-            where = locator(answer.sources[answer.evidence.source - 1], roots)
-            parts += [f"> “{quote(answer.evidence_text, 600)}” — [{answer.evidence.source}] {where}", ""]
+            where = inert_markdown(locator(answer.sources[answer.evidence.source - 1], roots))
+            evidence = inert_markdown(quote(answer.evidence_text, 600))
+            parts += [f"> “{evidence}” — [{answer.evidence.source}] {where}", ""]
         for sentence in answer.unsupported:
-            parts += [f"*Not shown as the answer, its sources do not support it:* ~~{quote(sentence.text, 300)}~~", ""]
+            unsupported = inert_markdown(quote(sentence.text, 300))
+            parts += [f"*Not shown as the answer, its sources do not support it:* ~~{unsupported}~~", ""]
         sources = self.sources_markdown(roots)
         if sources:
             parts += [sources, ""]
         return "\n".join(parts)
+
+
+def _with_citations(text: str) -> str:
+    """The answer's citation marks ``[1]`` shown as written: no link without a definition, and none
+    can be defined (the ``[n]:`` that would define one stays escaped)."""
+    return _ESCAPED_CITATION.sub(r"[\1]", text)
+
+
+_ESCAPED_CITATION = re.compile(r"\\\[(\d+)\\\](?!:)")
 
 
 class Conversation:

@@ -92,7 +92,8 @@ class Parser:
     def _parse(self, path: Path, data: bytes) -> Parsed:
         reader = getattr(self._local, "reader", None)
         if reader is None:
-            reader = self._local.reader = ReaderProcess(self.limits)
+            # The chunker's tokenizer is read in the child, a sealed child may read its folder.
+            reader = self._local.reader = ReaderProcess(self.limits, (str(self.chunker.tokenizer.model_dir),))
             with self._lock:
                 self._readers.append(reader)
         try:

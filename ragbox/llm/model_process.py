@@ -113,6 +113,32 @@ def _stop_quietly(process: _Process) -> None:
         pass
 
 
+def worker_command(model_path: Path) -> list[str]:
+    """The worker's command line: it seals itself to read this model file only."""
+    return [sys.executable, "-P", "-m", "ragbox.llm.model_worker", str(model_path)]
+
+
+def worker_env() -> dict:
+    root = str(Path(__file__).resolve().parents[2])  # so the child imports this very ragbox
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
+
+
+def probe_worker(model_path: Path, secret: Path, port: int, timeout: float = 30.0) -> dict:
+    """What a model worker (sealed as for ``model_path``) gets trying to read ``secret`` and to
+    connect to ``port`` on 127.0.0.1: ``sealing.escape_attempts``' answer."""
+    process = _Process(worker_command(model_path), worker_env())
+    try:
+        process.send({"op": "probe", "secret": str(secret), "port": port})
+        reply = {"type": "alive"}
+        while reply and reply.get("type") == "alive":  # said while it works on it
+            reply = process.replies.get(timeout=timeout)
+    finally:
+        process.stop()
+    if not reply or reply.get("type") != "probe":
+        raise ModelError("The model worker did not answer the probe", " ".join(process.last_words()[-1:]))
+    return reply
+
+
 class WorkerGenerator(Generator):
     """The ``Generator`` the engine uses: same interface as ``LlamaCppGenerator``, model in a child."""
 
@@ -177,9 +203,7 @@ class WorkerGenerator(Generator):
         if self.check_memory:
             self.memory = crash_reports.check_fits(self.model_path, self.name, self.context_size)
         self.starts += 1
-        root = str(Path(__file__).resolve().parents[2])  # so the child imports this very ragbox
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
-        process = _Process([sys.executable, "-m", "ragbox.llm.model_worker"], env)
+        process = _Process(worker_command(self.model_path), worker_env())
         weakref.finalize(self, _stop_quietly, process)
         self._process = process
         process.send({"op": "load", "model_path": str(self.model_path), "n_ctx": self.context_size,

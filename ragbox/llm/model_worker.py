@@ -6,10 +6,14 @@ Replies go to the protocol pipe (the original stdout; fd 1 is pointed at stderr 
 llama.cpp prints can corrupt the protocol). If llama.cpp crashes here (an illegal instruction,
 a segfault, the out-of-memory killer), only this process dies and ragbox reports why.
 
+It seals itself first (``ragbox.sealing``): no network (the model needs none), and it reads only
+Python, its packages, the system libraries and the model file named on its command line.
+
 Requests:  {"op": "load", "model_path", "n_ctx", "threads", "temperature", "seed", "prompt_style"}
            {"op": "count", "texts": [...]}
            {"op": "generate", "id", "prompt": {"style", "text", "messages"}, "max_tokens"}
            {"op": "cancel", "id"}
+           {"op": "probe", "secret", "port"} (``ragbox doctor``, tests: what a hostile model could do)
 Replies:   {"type": "ready", ...model facts} | {"type": "counts", "counts": [...]}
            {"type": "piece", "id", "text"} ... then {"type": "done" | "cancelled", "id", "pieces"}
            {"type": "error", "id", "what", "why"} | {"type": "alive"} (working, nothing to say yet)
@@ -20,16 +24,20 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import resource
 import signal
 import sys
 import threading
 import time
+from pathlib import Path
 
+from ragbox import sealing
 from ragbox.errors import RagboxError
 from ragbox.llm import worker_faults
 
 ALIVE_INTERVAL_S = 0.5
+SPLIT_MODEL = re.compile(r"(.+)-\d{5}-of-\d{5}\.gguf$")
 
 
 class Worker:
@@ -42,6 +50,7 @@ class Worker:
         self.busy = False
         self.generator = None
         self.generations = 0
+        self.seal: sealing.Seal | None = None
 
     def send(self, message: dict) -> None:
         line = json.dumps(message, ensure_ascii=False) + "\n"
@@ -95,7 +104,11 @@ class Worker:
         self.send({"type": "ready", "name": generator.name, "context_size": generator.context_size,
                    "prompt_style": generator.prompt_style(), "chat_template": generator.has_chat_template(),
                    "threads": generator.threads, "load_s": round(time.perf_counter() - started, 3),
-                   "system_info": system_info(), "llama_cpp_version": library_version(), "pid": os.getpid()})
+                   "system_info": system_info(), "llama_cpp_version": library_version(), "pid": os.getpid(),
+                   "sealed": self.seal.as_dict() if self.seal else None})
+
+    def probe(self, request: dict) -> None:
+        self.send({"type": "probe", **sealing.escape_attempts(request["secret"], request["port"])})
 
     def count(self, request: dict) -> None:
         self.send({"type": "counts", "counts": self.generator.count_tokens_many(request["texts"])})
@@ -126,7 +139,7 @@ class Worker:
         self.send({"type": "cancelled" if stopped else "done", "id": ident, "pieces": pieces})
 
     def serve(self) -> None:
-        handlers = {"load": self.load, "count": self.count, "generate": self.generate}
+        handlers = {"load": self.load, "count": self.count, "generate": self.generate, "probe": self.probe}
         while True:
             request = self.requests.get()
             handler = handlers.get(request.get("op"))
@@ -155,10 +168,26 @@ def main() -> None:
     # A crashing model would otherwise leave a core file the size of the model behind.
     resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
     worker = Worker(protocol)
+    worker.seal = seal(sys.argv[1:])  # before any thread starts: unshare refuses a threaded process
     worker_faults.at("start")
     threading.Thread(target=worker.read_requests, name="requests", daemon=True).start()
     threading.Thread(target=worker.report_alive, name="alive", daemon=True).start()
     worker.serve()
+
+
+def seal(model_paths: list[str]) -> sealing.Seal:
+    """No network; reads only Python and the model (the file, resolved, and the other files of a
+    split model: ``name-00001-of-00003.gguf``), writes nowhere."""
+    readable: list[str] = []
+    for given in map(Path, model_paths):
+        for path in (given, given.resolve()):
+            split = SPLIT_MODEL.match(path.name)
+            readable += [str(p) for p in path.parent.glob(f"{split.group(1)}-*-of-*.gguf")] if split else [str(path)]
+    writable = []
+    once = os.environ.get("RAGBOX_WORKER_FAULT_ONCE")
+    if once:  # the tests' fault injection marks a fault fired with a file there
+        writable.append(os.path.dirname(once))
+    return sealing.seal_child(readable, writable)
 
 
 if __name__ == "__main__":

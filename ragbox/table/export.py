@@ -16,7 +16,7 @@ import csv
 import io
 from typing import Callable
 
-from ragbox.text import fold_spaces, quote
+from ragbox.text import fold_spaces, inert_markdown, quote
 from ragbox.types import Table, TableCell
 
 PathShown = Callable[[str], str]
@@ -26,10 +26,6 @@ STATE_MARKS = {"found": "", "unsure": " (unsure)", "not found": "not found"}
 # What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection"), with the full-width
 # forms some spreadsheets fold into them
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-# Markdown: a backslash first (so no escape of ours can be undone), then the table's separator, the
-# link and image brackets, and HTML (as entities, so a renderer shows the text as it is)
-MARKDOWN_ESCAPES = (("\\", "\\\\"), ("|", "\\|"), ("[", "\\["), ("]", "\\]"), ("`", "\\`"), ("&", "&amp;"),
-                    ("<", "&lt;"), (">", "&gt;"))
 
 
 def cell_dict(cell: TableCell, table: Table) -> dict:
@@ -118,7 +114,4 @@ def _where(cell: TableCell) -> str:
 def escape(text: str) -> str:
     """``text`` as one Markdown table cell that renders as the text itself: on one line, no ``|``
     that would end the cell, no link, image, code span or HTML."""
-    text = fold_spaces(text)
-    for plain, escaped in MARKDOWN_ESCAPES:
-        text = text.replace(plain, escaped)
-    return text
+    return inert_markdown(fold_spaces(text)).replace("|", "\\|")  # after: its backslash stays single

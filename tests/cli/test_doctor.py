@@ -114,3 +114,16 @@ def test_check_llm_survives_a_model_that_crashes_the_cpu(tmp_path, monkeypatch):
     result = engine.llm.check()
     assert result["ok"] is False and "illegal instruction (SIGILL)" in result["detail"]
     assert doctor._llm_check(result)["status"] == "fail"
+
+
+@pytest.mark.slow
+def test_doctor_lists_each_protection_as_active_or_not_with_the_reason(run, monkeypatch):
+    report = json.loads(run("doctor", "--quick", "--json").output)["protections"]
+    names = ("readers_network", "readers_filesystem", "model_network", "model_filesystem")
+    assert all(isinstance(report[name]["active"], bool) and report[name]["detail"] for name in names)
+    assert report["status"] == ("ok" if all(report[name]["active"] for name in names) else "warn")
+    monkeypatch.setenv("RAGBOX_INDEX__SEAL_READERS", "false")
+    result = run("doctor", "--quick")
+    assert result.exit_code == 0, result.output
+    assert "readers_network: MISSING - turned off by index.seal_readers = false" in result.output
+    assert "sealed           missing here: readers_network, readers_filesystem" in result.output

@@ -1,6 +1,7 @@
 """Retrieval evaluation: the scoring rules on hand-made hits, and `ragbox eval` end to end."""
 
 import json
+import stat
 
 import pytest
 
@@ -268,6 +269,7 @@ def test_eval_command_end_to_end(tmp_path, monkeypatch):
 
     rows = [json.loads(line) for line in hits_file.read_text().splitlines()]
     assert [r["id"] for r in rows][0] == "lease-law" and len(rows) == 5
+    assert stat.S_IMODE(hits_file.stat().st_mode) == 0o600  # the passages of the index, like the index
     assert 3 <= len(rows[0]["hits"]) < 50  # every chunk of the three short files: fewer than asked for
     assert set(rows[0]["hits"][0]) == {"chunk_id", "path", "page", "char_start", "char_end", "score", "text", "section",
                                        "context"}

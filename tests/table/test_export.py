@@ -91,12 +91,27 @@ def hostile_table(text: str) -> Table:
 def test_a_markdown_cell_stays_one_cell_and_renders_as_its_text():
     text = 'a | b\nc <script>alert(1)</script> [x](http://evil.example) ![t](http://evil.example/t.png) `|` \\| &lt;'
     lines = table_markdown(hostile_table(text), lambda path: "notes/x|y.txt").splitlines()
-    escaped = ("a \\| b c &lt;script&gt;alert(1)&lt;/script&gt; \\[x\\](http://evil.example) "
-               "!\\[t\\](http://evil.example/t.png) \\`\\|\\` \\\\\\| &amp;lt;")
+    escaped = ("a \\| b c &lt;script&gt;alert(1)&lt;/script&gt; \\[x\\](http:\\/\\/evil.example) "
+               "!\\[t\\](http:\\/\\/evil.example/t.png) \\`\\|\\` \\\\\\| &amp;lt;")
     assert lines[0] == f"| File | {escaped} |"
     assert lines[2] == ("| notes/x\\|y.txt | a \\| b c &lt;script&gt;alert(1)&lt;/script&gt; "
-                        "\\[x\\](http://evil.example)… [1] |")
+                        "\\[x\\](http:\\/\\/evil.example)… [1] |")
     # each row splits into exactly its two cells at the unescaped |
     for line in (lines[0], lines[2]):
         assert len(re.split(r"(?<!\\)\|", line.replace("\\\\", ""))) == 4
     assert f"[1] notes/x\\|y.txt, {escaped}, chars 0-{len(text)}: “{escaped}”" in lines
+
+
+def test_a_markdown_table_of_a_hostile_document_renders_no_link_image_or_html():
+    """Rendered as a GitHub-style viewer would (tables, HTML allowed, bare URLs linked): the link,
+    the image, the HTML and the bare URL of a document's text are shown as text, each of them."""
+    from markdown_it import MarkdownIt
+
+    text = ("[click](http://evil.example/pay) ![x](http://evil.example/p.png) <img src=http://evil.example/i.png> "
+            "<script>alert(1)</script> www.evil.example")
+    render = MarkdownIt("gfm-like", {"linkify": True, "html": True}).render
+    html = render(table_markdown(hostile_table(text)))
+    assert "<table>" in html and "<a " not in html and "<img" not in html and "<script" not in html
+    assert "[click](http://evil.example/pay)" in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    raw = render(f"| a |\n| --- |\n| {text} |")
+    assert "<a " in raw and "<img" in raw and "<script" in raw  # what the escaping prevents

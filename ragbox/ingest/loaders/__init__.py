@@ -16,7 +16,8 @@ reader of its own kind and becomes a ``Part`` of the file, named ``attachment.pd
 
 Every reader inherits the same protections: ``reading.read_file`` hands it the bytes of a regular
 file only, bounded in size, one consistent version; ``sandbox.ReaderProcess`` runs it in a child
-process capped in memory and time (the indexer's parsing workers are such children). A reader
+process capped in memory and time and sealed off the network and the rest of the disk
+(``ragbox.sealing``; the indexer's parsing workers are such children). A reader
 raises ``DocumentError`` with a reason made of fixed words (``reading.describe_failure``), never
 of the file's contents.
 """

@@ -31,13 +31,14 @@ class ReadLimits:
     max_bytes: int = IndexSettings.max_file_mb * 2**20
     reader_memory_bytes: int = max(MIN_READER_MEMORY_MB, READER_MEMORY_PER_FILE_MB * IndexSettings.max_file_mb) * 2**20
     seconds: float = IndexSettings.max_read_seconds  # 0: no limit
+    seal: bool = IndexSettings.seal_readers  # no network, no disk but Python's and the models'
 
     @classmethod
     def from_settings(cls, index: IndexSettings) -> "ReadLimits":
         memory_mb = max(MIN_READER_MEMORY_MB, READER_MEMORY_PER_FILE_MB * index.max_file_mb)
         if index.ocr != "off":  # a scanned page is read by OCR in the same capped child
             memory_mb += OCR_MEMORY_MB
-        return cls(index.max_file_mb * 2**20, memory_mb * 2**20, float(index.max_read_seconds))
+        return cls(index.max_file_mb * 2**20, memory_mb * 2**20, float(index.max_read_seconds), index.seal_readers)
 
 
 def file_kind(mode: int) -> str:

@@ -7,18 +7,28 @@ extension) costs at most ``ReadLimits.reader_memory_bytes`` and ``ReadLimits.sec
 this child: the file is skipped with the reason and the run
 goes on with a fresh child. The child's output is discarded (a library's warning may quote the
 file), and it dies with its parent.
+
+Before it reads anything the child seals itself (``ragbox.sealing``, unless
+``index.seal_readers = false``): no network, and reads only of Python, its packages, the models
+and the system libraries, writes only of a scratch folder of its own; a parser exploited by a
+crafted file can neither send anything nor read the user's files. Once per child, not per file.
 """
 
 from __future__ import annotations
 
+import errno
+import json
 import os
 import pickle
 import select
+import shutil
 import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import time
+import weakref
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
@@ -27,6 +37,7 @@ from ragbox.errors import DocumentError
 from ragbox.ingest.loaders.options import DEFAULT_OPTIONS, OcrProgress, ReadOptions
 from ragbox.ingest.loaders.reading import ReadLimits, describe_failure
 from ragbox.offline import child_env
+from ragbox.sealing import Seal, applied, seal_child
 from ragbox.types import Page
 
 _HEADER = struct.Struct("!Q")
@@ -34,12 +45,16 @@ _CHILD = "from ragbox.ingest.loaders.sandbox import serve; serve()"
 
 
 class ReaderProcess:
-    """One child process reading files one at a time; restarted after a file kills it."""
+    """One child process reading files one at a time; restarted after a file kills it. Sealed, it
+    may read ``readable`` besides Python and the system (a model folder the parse needs)."""
 
-    def __init__(self, limits: ReadLimits | None = None) -> None:
+    def __init__(self, limits: ReadLimits | None = None, readable: tuple[str, ...] = ()) -> None:
         self.limits = limits or ReadLimits()
+        self.readable = tuple(str(path) for path in readable)
         self._proc: subprocess.Popen | None = None
         self._interrupted = False
+        self._scratch: str | None = None
+        self._writable: set[str] = set()
 
     def __enter__(self) -> "ReaderProcess":
         return self
@@ -56,6 +71,9 @@ class ReaderProcess:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        scratch, self._scratch = self._scratch, None
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
 
     def pages(self, path: Path, data: bytes, options: ReadOptions = DEFAULT_OPTIONS) -> list[Page]:
         """The pages of ``data`` (the bytes of ``path``), or a ``DocumentError`` saying why not."""
@@ -69,6 +87,7 @@ class ReaderProcess:
         progress asked for by a ``ReadOptions`` among ``args`` is reported from the child as it
         goes, and each report restarts the time limit (a long scan is slow, not stuck)."""
         progress = next((a.on_ocr for a in args if isinstance(a, ReadOptions) and a.on_ocr), None)
+        self._writable_for(a for a in args if isinstance(a, ReadOptions))
         args = tuple(replace(a, on_ocr=None) if isinstance(a, ReadOptions) else a for a in args)
         seconds = self.limits.seconds
         deadline = time.monotonic() + seconds if seconds else None
@@ -115,6 +134,18 @@ class ReaderProcess:
             _taken(proc, deadline)
         return proc
 
+    def _writable_for(self, options) -> None:
+        """Make sure the child may write where these options write (the OCR cache): a child
+        sealed without that folder is replaced by one sealed with it (once an engine, in practice)."""
+        folders = {folder for o in options for folder in o.writable_folders()}
+        if folders <= self._writable:
+            return
+        for folder in folders:
+            os.makedirs(folder, mode=0o700, exist_ok=True)  # a Landlock rule names a folder that exists
+        self._writable |= folders
+        if self._proc is not None:
+            self.close()
+
     def interrupt(self) -> None:
         """Kill the child now, from any thread (a run being abandoned): a call waiting on it ends
         with the file skipped."""
@@ -130,9 +161,16 @@ class ReaderProcess:
     def _start(self) -> subprocess.Popen:
         if self._proc is not None and self._proc.poll() is None:
             return self._proc
+        if self._scratch is None:  # the only folder a sealed child may write to, its TMPDIR
+            self._scratch = tempfile.mkdtemp(prefix="ragbox-reader-")
+            weakref.finalize(self, shutil.rmtree, self._scratch, True)
+        spec = json.dumps({"seal": self.limits.seal, "readable": self.readable, "scratch": self._scratch,
+                           "writable": sorted(self._writable)})
+        # -P: the current folder (maybe the folder being indexed) is not on the child's import path.
         self._proc = subprocess.Popen(
-            [sys.executable, "-c", _CHILD, str(self.limits.reader_memory_bytes), str(os.getpid())],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=child_env())
+            [sys.executable, "-P", "-c", _CHILD, str(self.limits.reader_memory_bytes), str(os.getpid()), spec],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            env={**child_env(), "TMPDIR": self._scratch})
         os.set_blocking(self._proc.stdin.fileno(), False)
         return self._proc
 
@@ -200,8 +238,9 @@ def _wait(fd: int, deadline: float | None, write: bool) -> None:
 # --- the child ---------------------------------------------------------------------------------
 def serve() -> None:
     """The child's loop: read a request, answer it, until the parent closes the pipe or dies."""
-    memory_bytes, parent = int(sys.argv[1]), int(sys.argv[2])
+    memory_bytes, parent, spec = int(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
     _die_with_parent(parent)
+    _seal(spec)
     import resource
 
     # RLIMIT_DATA counts what the parser allocates (heap and anonymous maps), not the libraries
@@ -255,8 +294,26 @@ def _answer(request: bytes, report: OcrProgress) -> bytes:
         return pickle.dumps(("error", exc.what, exc.why))
     except RecursionError:
         return pickle.dumps(("error", "Skipped", "unreadable: nested too deeply (RecursionError)"))
+    except OSError as exc:
+        return pickle.dumps(("error", "Skipped", _refused(exc)))
     except Exception as exc:  # any parser failure is this file's problem, never the run's
         return pickle.dumps(("error", "Skipped", f"unreadable ({describe_failure(exc)})"))
+
+
+def _seal(spec: dict) -> Seal:
+    """Seal this child before it reads anything (it has one thread yet, as unshare needs)."""
+    return seal_child(spec["readable"], [spec["scratch"], *spec["writable"]], enabled=spec["seal"])
+
+
+def _refused(exc: OSError) -> str:
+    """An OS error's reason; one the seal caused says so (the file made its parser try to reach the
+    network or a file beyond what a reader may read: a crafted file, or a reader that needs more)."""
+    seal = applied()
+    sealed = seal is not None and (seal.network.active or seal.filesystem.active)
+    if sealed and exc.errno in (errno.EACCES, errno.EPERM, errno.ENETUNREACH):
+        return (f"unreadable: its parser tried to reach the network or a file outside what a sealed reader may "
+                f"read, and was refused ({describe_failure(exc)}; index.seal_readers)")
+    return f"unreadable ({describe_failure(exc)})"
 
 
 def _die_with_parent(parent: int) -> None:
