@@ -43,10 +43,12 @@ class RapidPageOcr:
         with self._lock:
             if self._engine is None:
                 try:
+                    import onnxruntime
                     import rapidocr
                     from rapidocr import RapidOCR
                 except ImportError as exc:
                     raise DocumentError("Cannot OCR", f"the OCR engine is not installed ({exc})") from exc
+                onnxruntime.disable_telemetry_events()  # RapidOCR runs it; its Linux build sends usage events
                 models = Path(rapidocr.__file__).parent / "models"
                 params = {f"{task}.model_path": str(models / name) for task, name in MODEL_FILES.items()}
                 params.update({

@@ -26,6 +26,7 @@ class OnnxSession:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
+        ort.disable_telemetry_events()  # its Linux build sends usage events (1DS) unless told not to
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or free_cores()  # more threads than idle cores is slower
         options.inter_op_num_threads = 1
