@@ -39,9 +39,11 @@ class Engine(Parts):
         return write_lock(self.index_dir, self.index_name, wait, on_wait)
 
     def index(self, paths: Sequence[Path], on_progress=None, wait: bool = False,
-              on_wait: Callable[[], None] | None = None, rebuild: bool = False):
+              on_wait: Callable[[], None] | None = None, rebuild: bool = False, verify: bool = False):
         """Index ``paths`` (none: the folders the index was built from). ``rebuild`` drops the
-        index first, under the same lock; ``wait`` waits for another indexer instead of failing."""
+        index first, under the same lock; ``wait`` waits for another indexer instead of failing;
+        ``verify`` reads and hashes every file (else one with its recorded size, mtime and inode
+        is unchanged without a read)."""
         from ragbox.ingest.indexer import Indexer
         from ragbox.ingest.loaders import ReadLimits
 
@@ -53,7 +55,7 @@ class Engine(Parts):
             indexer = Indexer(self.catalog, self.vectors, self.embedder, self.chunker,
                               self.settings.index.parse_processes, self.read_options,
                               ReadLimits.from_settings(self.settings.index))
-            return indexer.run(paths or roots, on_progress)
+            return indexer.run(paths or roots, on_progress, verify)
 
     def watch(self, paths: Sequence[Path], on_run: Callable, stop: threading.Event,
               on_error: Callable[[Exception], None] | None = None, quiet_ms: int | None = None) -> None:

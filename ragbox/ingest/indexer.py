@@ -1,6 +1,8 @@
 """Incremental, crash-safe indexing of folders into one index (catalog + vector store).
 
-Unchanged files (same path, same sha256) cost a hash. Edited files are re-chunked and their old
+Unchanged files cost a ``stat``: the same size, mtime and inode as when the file was indexed
+(``store.file_identity``); a file whose stat changed costs a hash (same sha256: unchanged), and
+``verify`` hashes every file. Edited files are re-chunked and their old
 version removed; a renamed or moved file reuses its stored vectors; a deleted file's chunks go.
 After a change of the chunking settings (or of ragbox's chunker) every file is re-chunked, and a
 file whose chunks come out exactly as stored keeps its vectors instead of being embedded again.
@@ -34,6 +36,7 @@ from ragbox.paths import PART_SEPARATOR
 from ragbox.store.catalog import Catalog, DocumentRow
 from ragbox.store.embeddings import Embedder
 from ragbox.store.exact import catalog_vectors
+from ragbox.store.file_identity import Identity, known_identities, remember_identities
 from ragbox.store.vectors import ChromaVectorStore
 from ragbox.types import Chunk, chunk_id, split_chunk_id
 
@@ -63,6 +66,8 @@ class Indexer:
         self.read_options = read_options
         self.limits = limits or ReadLimits()
         self._dropped = False  # whether this run deleted anything (its text is then purged)
+        self._identities: dict[str, Identity] | None = None  # recorded file stats, by doc_id (None: verify)
+        self._seen: list[tuple[str, Identity]] = []  # stats of files this run read, to record
 
     # --- repair --------------------------------------------------------------------------
     def recover(self, deep: bool) -> int:
@@ -95,7 +100,10 @@ class Indexer:
         return len(unfinished) + orphans
 
     # --- a run ---------------------------------------------------------------------------
-    def run(self, roots: Sequence[Path], on_progress: ProgressCallback | None = None) -> IndexSummary:
+    def run(self, roots: Sequence[Path], on_progress: ProgressCallback | None = None,
+            verify: bool = False) -> IndexSummary:
+        """Index ``roots``; ``verify`` reads and hashes every file, even one whose size, mtime and
+        inode are as recorded."""
         started = time.perf_counter()
         summary = IndexSummary()
         roots = [Path(r).expanduser().absolute() for r in roots]
@@ -106,6 +114,8 @@ class Indexer:
         run_id, interrupted = self.catalog.start_run()
         summary.repaired = self.recover(deep=interrupted)
         files = self._discover(roots, summary)
+        self._identities = None if verify else known_identities(self.catalog)
+        self._seen = []
 
         progress = IndexProgress(files_total=len(files), bytes_total=sum(file_size(p) for p in files))
         seen = {str(p) for p in files}
@@ -136,6 +146,7 @@ class Indexer:
         if self._dropped or summary.repaired:
             self.catalog.purge_deleted()  # no bytes of removed text stay in the files
         self._prune_ocr_cache()
+        remember_identities(self.catalog, self._seen)  # after the documents are ready: a crash only costs a hash
         refresh_cards(self.catalog)
         summary.seconds = time.perf_counter() - started
         self.catalog.finish_run(run_id, summary.as_dict())
@@ -160,7 +171,8 @@ class Indexer:
         pending: list[Prepared] = []
 
         def prepare_one(path: Path) -> Prepared:
-            return prepare(path, current, gone_by_hash, parser, self.limits.max_bytes, self.chunker.settings_key)
+            return prepare(path, current, gone_by_hash, parser, self.limits.max_bytes, self.chunker.settings_key,
+                           self._identities)
 
         for item in prepared_ahead(files, prepare_one, progress, on_progress):
             if item.skip_reason:
@@ -169,13 +181,16 @@ class Indexer:
                     gone[item.path] = current[item.path]
             elif item.unchanged:
                 summary.unchanged += 1
+                self._remember(current[item.path].doc_id, item)
                 summary.skipped.update(_part_skips(earlier_skips, item.path, item.path))
             elif item.moved_from is not None:
                 self._move(item.moved_from, item.path, item.moved_from.content_hash, item.replaces)
+                self._remember(document_id(item.path, item.moved_from.content_hash), item)
                 summary.renamed.append((item.moved_from.path, item.path))
                 summary.skipped.update(_part_skips(earlier_skips, item.moved_from.path, item.path))
             elif item.rechunked is not None and self._same_chunks(item.rechunked, item.chunks):
                 self._move(item.rechunked, item.path, item.content_hash, [])
+                self._remember(document_id(item.path, item.content_hash), item)
                 summary.unchanged += 1
                 summary.skipped.update(item.skipped_parts)
             else:
@@ -185,6 +200,10 @@ class Indexer:
                     self._write(pending, summary)
                     pending = []
         self._write(pending, summary)
+
+    def _remember(self, doc_id: str, item: Prepared) -> None:
+        if item.identity is not None:
+            self._seen.append((doc_id, item.identity))
 
     def _same_chunks(self, stored: DocumentRow, chunks: list[Chunk]) -> bool:
         return [row.as_chunk() for row in self.catalog.chunks_of(stored.doc_id)] == chunks
@@ -226,6 +245,7 @@ class Indexer:
             crash_point("upserted")
             self.catalog.finish_document(doc_id, item.chunks, item.replaces, mine)
             crash_point("finished")
+            self._remember(doc_id, item)
             self._drop(item.replaces)
             summary.indexed.append(item.path)
             summary.pages += item.pages
