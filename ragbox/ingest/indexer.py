@@ -42,6 +42,7 @@ from ragbox.types import Chunk, chunk_id, split_chunk_id
 
 EMBED_BATCH_CHUNKS = 256  # chunks gathered across files before one embedding call
 EMBED_SLICE = 1024  # most chunks embedded and stored at once (a huge file goes in slices)
+IN_STEP_KEY = "vectors_in_step"  # catalog meta: the store and catalog as a finished run left them
 
 
 ProgressCallback = Callable[[IndexProgress], None]
@@ -77,7 +78,11 @@ class Indexer:
             self.vectors.delete_docs(unfinished)
             self.catalog.drop_documents(unfinished)
         orphans = 0
-        if deep or self.vectors.count() != self.catalog.ready_chunk_count():
+        # The store's count is compared with the catalog's unless neither changed since a run
+        # ended with them in step (opening Chroma for the count is most of a no-op run).
+        stamp = self._in_step_stamp()
+        in_step = bool(stamp) and not unfinished and stamp == self.catalog.get_meta(IN_STEP_KEY)
+        if deep or (not in_step and self.vectors.count() != self.catalog.ready_chunk_count()):
             known = {cid for d in self.catalog.documents() for cid in self.catalog.chunk_ids(d.doc_id)}
             stored = set(self.vectors.all_ids())
             stray = sorted(stored - known)
@@ -149,6 +154,7 @@ class Indexer:
         remember_identities(self.catalog, self._seen)  # after the documents are ready: a crash only costs a hash
         refresh_cards(self.catalog)
         summary.seconds = time.perf_counter() - started
+        self.catalog.set_meta(IN_STEP_KEY, self._in_step_stamp())  # a whole run leaves store and catalog in step
         self.catalog.finish_run(run_id, summary.as_dict())
         return summary
 
@@ -200,6 +206,12 @@ class Indexer:
                     self._write(pending, summary)
                     pending = []
         self._write(pending, summary)
+
+    def _in_step_stamp(self) -> str:
+        """The store's files and the catalog's generation now ("" when the store has no files to
+        stamp, a server: its count is always compared)."""
+        stamp = self.vectors.files_stamp()
+        return f"{stamp}/{self.catalog.generation()}" if stamp else ""
 
     def _remember(self, doc_id: str, item: Prepared) -> None:
         if item.identity is not None:

@@ -124,6 +124,11 @@ class ChromaVectorStore:
                 stamps.append(None)
         return tuple(stamps)
 
+    def files_stamp(self) -> str:
+        """The embedded store's files as they are now (size, mtime, inode; "" for a server): equal
+        stamps mean no process wrote the store in between. Reads no store, imports no Chroma."""
+        return repr(self._stamp()) if not self.url else ""
+
     def _read(self, query: Callable[[], T]) -> T:
         """Run a read on a store that has seen every other process's writes; once more on a
         fresh store if it fails (the other process wrote in the middle of it). The store is never

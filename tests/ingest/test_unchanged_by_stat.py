@@ -117,3 +117,33 @@ def test_a_file_modified_moments_ago_is_read_on_the_next_run(make_engine, docs, 
     reads.clear()
     engine.index([docs])
     assert note.resolve() in reads
+
+
+def test_a_no_op_run_opens_no_vector_store(make_engine, old_docs, monkeypatch):
+    """Opening Chroma (to compare its count with the catalog's) was most of a no-op run: it is
+    skipped while neither changed since a run ended with them in step."""
+    from ragbox.store.vectors import ChromaVectorStore
+
+    make_engine().index([old_docs])
+    make_engine().index([old_docs])  # the first run after the store was written settles its files
+    opened = []
+    real_open = ChromaVectorStore._open
+    monkeypatch.setattr(ChromaVectorStore, "_open", lambda self: (opened.append(self), real_open(self))[1])
+    summary = make_engine().index([old_docs])
+    assert summary.unchanged == 7 and opened == []
+
+
+def test_vectors_another_process_removed_are_put_back(make_engine, old_docs):
+    from ragbox.store.vectors import ChromaVectorStore
+
+    engine = make_engine()
+    engine.index([old_docs])
+    engine.close()
+    other = ChromaVectorStore(engine.index_dir / "chroma")  # another writer of the same store
+    lost = other.all_ids()[:5]
+    other.delete_ids(lost)
+    other.close()
+    engine = make_engine()
+    engine.index([old_docs])
+    assert set(lost) <= set(engine.vectors.all_ids())
+    assert_consistent(engine)
