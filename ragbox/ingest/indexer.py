@@ -107,8 +107,7 @@ class Indexer:
     # --- a run ---------------------------------------------------------------------------
     def run(self, roots: Sequence[Path], on_progress: ProgressCallback | None = None,
             verify: bool = False) -> IndexSummary:
-        """Index ``roots``; ``verify`` reads and hashes every file, even one whose size, mtime and
-        inode are as recorded."""
+        """Index ``roots``; ``verify`` reads and hashes even the files whose stat is as recorded."""
         started = time.perf_counter()
         summary = IndexSummary()
         roots = [Path(r).expanduser().absolute() for r in roots]
@@ -119,8 +118,7 @@ class Indexer:
         run_id, interrupted = self.catalog.start_run()
         summary.repaired = self.recover(deep=interrupted)
         files = self._discover(roots, summary)
-        self._identities = None if verify else known_identities(self.catalog)
-        self._seen = []
+        self._identities, self._seen = (None if verify else known_identities(self.catalog)), []
 
         progress = IndexProgress(files_total=len(files), bytes_total=sum(file_size(p) for p in files))
         seen = {str(p) for p in files}

@@ -30,8 +30,10 @@ def refresh(catalog: Catalog, server: TeamServer) -> bool:
         return False  # up to date; or a server nothing was published to, and an index never synced:
         # one moving from the embedded store, which its next index run publishes
     remote = server.documents()
-    local = {d.doc_id for d in catalog.documents(state=None)}
-    dropped = sorted(local - set(remote))
+    rows = catalog.documents(state=None)
+    local = {d.doc_id for d in rows if d.state == "ready"}
+    # rows a refresh (or run) that died left unfinished go, and gone documents: fetched again if the server has them
+    dropped = sorted({d.doc_id for d in rows if d.state != "ready"} | (local - set(remote)))
     if dropped:
         catalog.mark_deleting(dropped)
         catalog.drop_documents(dropped)

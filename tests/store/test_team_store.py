@@ -255,3 +255,23 @@ def test_the_token_comes_from_the_environment_and_a_wrong_one_is_a_one_line_erro
             assert "not-the-secret" not in refused.stderr + refused.stdout
     finally:
         proxy.close()
+
+
+def test_doctor_never_shows_the_token(monkeypatch):
+    from ragbox import doctor
+
+    monkeypatch.setenv("RAGBOX_STORE__TOKEN", "team-secret-2")
+    report = doctor.config(None)
+    assert "store.token" in report["environment"] and "team-secret-2" not in json.dumps(report)
+
+
+def test_a_refresh_that_died_midway_is_finished_by_the_next(member, docs):
+    a, b = member("a"), member("b")
+    a.index([docs])
+    b.follow_team()
+    doc = b.documents()[0]
+    b.catalog.mark_deleting([doc.doc_id])  # as a refresh killed between its writes leaves a row
+    b.catalog.set_meta("team_revision", "0")
+    b.follow_team()
+    assert sorted(d.doc_id for d in b.documents()) == sorted(d.doc_id for d in a.documents())
+    assert len(b.catalog.chunk_ids(doc.doc_id)) == doc.chunks
