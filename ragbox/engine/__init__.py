@@ -79,7 +79,7 @@ class Engine(Parts):
             except Exception as exc:
                 raise StoreError("Team server: the index run stopped", reason(exc), team.url) from exc
             revision = team.publish(self.catalog)
-            self.catalog.set_meta(team_cache.REVISION_KEY, str(revision))
+            self.catalog.set_meta(team_cache.REVISION_KEY, revision)
 
     def follow_team(self) -> None:
         """With a team server: bring this machine's cache to the server's revision (not while this

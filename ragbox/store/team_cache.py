@@ -17,16 +17,15 @@ from ragbox.types import Chunk
 REVISION_KEY = "team_revision"
 
 
-def cached_revision(catalog: Catalog) -> int | None:
-    stored = catalog.get_meta(REVISION_KEY)
-    return int(stored) if stored is not None else None
+def cached_revision(catalog: Catalog) -> str | None:
+    return catalog.get_meta(REVISION_KEY)
 
 
 def refresh(catalog: Catalog, server: TeamServer) -> bool:
     """Bring the cache to the server's revision; returns whether anything was read."""
     revision = server.revision()
     cached = cached_revision(catalog)
-    if cached == revision or (cached is None and revision == 0):
+    if cached == revision or (cached is None and revision == "0"):
         return False  # up to date; or a server nothing was published to, and an index never synced:
         # one moving from the embedded store, which its next index run publishes
     remote = server.documents()
@@ -45,7 +44,7 @@ def refresh(catalog: Catalog, server: TeamServer) -> bool:
     if dropped:
         catalog.purge_deleted()  # no bytes of a removed document's text stay in the cache
     if complete:
-        catalog.set_meta(REVISION_KEY, str(revision))
+        catalog.set_meta(REVISION_KEY, revision)
     return True
 
 

@@ -3,8 +3,9 @@
 The passages' collection (``ragbox.NAME.chunks``) holds each passage's vector, text and fields
 (page, offsets, section, part, context); the records' collection beside it (``ragbox.NAME.records``)
 holds one record per document (path, hash, size, pages, passage count, its cards), the index's
-settings (embedding model, precision, folders, skipped files), the **revision** (a number every
-published change moves) and the indexing **lease**. A member's catalog is a cache of all this
+settings (embedding model, precision, folders, skipped files), the **revision** ("N-tag": a
+number every published change moves, with a random tag, so a server wiped and filled again never
+repeats one a cache holds) and the indexing **lease**. A member's catalog is a cache of all this
 (``store.team_cache``), refreshed when the revision moved.
 
 Writes follow the indexer's order, so a reader never takes half a change: a document's passages
@@ -22,6 +23,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import uuid
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -90,9 +92,13 @@ class TeamServer:
         if ids:
             self._call("write the index's records", lambda: self.vectors.records_collection().delete(ids=ids))
 
-    def revision(self) -> int:
+    def revision(self) -> str:
+        """The published revision ("N-tag"), "0" before anything was published."""
         stored = self._get(["revision"]).get("revision")
-        return int(json.loads(stored)["revision"]) if stored else 0
+        if not stored:
+            return "0"
+        record = json.loads(stored)
+        return f"{record['revision']}-{record['tag']}"
 
     def documents(self) -> dict[str, dict]:
         """Every published document's record, by doc_id."""
@@ -108,7 +114,7 @@ class TeamServer:
     # --- publishing an index run -----------------------------------------------------------------
     def publish(self, catalog: Catalog) -> int:
         """Make the server hold what ``catalog`` (the indexer's, just refreshed from the server and
-        written by a run under the lease) holds; returns the revision, moved if anything changed."""
+        written by a run under the lease) holds; returns the revision, a new one if anything changed."""
         local = {d.doc_id: d for d in catalog.documents()}
         remote = self.documents()
         added = [local[i] for i in local if i not in remote]
@@ -121,9 +127,10 @@ class TeamServer:
         revision = self.revision()
         if added or gone or settings != self.settings():
             self._put({"settings": ("settings", json.dumps(settings))})
-            revision += 1
-            self._put({"revision": ("revision", json.dumps({"revision": revision, "by": self.holder,
+            number, tag = int(revision.split("-")[0]) + 1, uuid.uuid4().hex[:8]
+            self._put({"revision": ("revision", json.dumps({"revision": number, "tag": tag, "by": self.holder,
                                                             "at": time.time()}))})
+            revision = f"{number}-{tag}"
         return revision
 
     def _publish_documents(self, catalog: Catalog, docs: list[DocumentRow]) -> None:
