@@ -39,6 +39,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 NAME_PATTERNS = ["{stem}{suffix}", "copy {n} of {stem}{suffix}", "{stem} (rev {n}){suffix}",
                  "archive-{n}_{stem}{suffix}", "{stem} - signed {n}{suffix}", "draft {n} {stem}{suffix}"]
 SMALL = {"sizes": "3000", "queries": 30}  # --small: what CI runs
+NOOP_RUNS = 5  # no-op re-indexes timed in a row, each in a new process as `ragbox index` runs (the median is printed)
 
 
 class SeededEmbedder:
@@ -173,7 +174,7 @@ class Clock:
 
 
 def child(args) -> None:
-    """One step, in its own process: 'seed', 'index' or 'search'."""
+    """One step, in its own process: 'seed', 'index', 'noop' or 'search'."""
     if args.code:  # --compare: this search runs the ragbox package of another checkout
         sys.path.insert(0, str(args.code.resolve()))
     from ragbox.config import load_settings
@@ -207,6 +208,11 @@ def child(args) -> None:
         assert summary.indexed, f"nothing indexed: {summary.describe()}"
         assert not again.indexed, f"the unchanged folder was indexed again: {again.describe()}"
         out["store_mb"] = sum(p.stat().st_size for p in engine.index_dir.rglob("*") if p.is_file()) / 2**20
+    elif args.child == "noop":  # the unchanged folder re-indexed, in a process of its own
+        started = time.perf_counter()
+        again = engine.index([args.folder])
+        out["noop_s"] = time.perf_counter() - started
+        assert not again.indexed and not again.removed, f"the unchanged folder changed: {again.describe()}"
     else:
         queries = [json.loads(line)["query"] for line in args.queries.open()][: args.n]
         engine.search("warm up", k=1)
@@ -258,7 +264,7 @@ def main() -> None:
                              "its latencies, and whether its top-10 ids are the same")
     parser.add_argument("--reuse", action="store_true",
                         help="search the index an earlier run of this size built (its index figures repeated)")
-    parser.add_argument("--child", choices=["seed", "index", "search"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["seed", "index", "noop", "search"], help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--exact-up-to", type=int, default=50000, help=argparse.SUPPRESS)
     parser.add_argument("--seed-file", type=Path, help=argparse.SUPPRESS)
@@ -291,6 +297,10 @@ def main() -> None:
             shutil.rmtree(args.store / "indexes" / f"scale-{size}", ignore_errors=True)
             row = {"size": size, **step(args, "index", size, folder, 50000)}
             built.write_text(json.dumps(row))
+        if args.compare:  # the other checkout's runs first: a run of this one after them sees their writes
+            row["noop before"] = [step(args, "noop", size, folder, 50000, args.compare)["noop_s"]
+                                  for _ in range(NOOP_RUNS)]
+        row["noop"] = [step(args, "noop", size, folder, 50000)["noop_s"] for _ in range(NOOP_RUNS)]
         profile = size == max(sizes)
         for name, exact_up_to in (("exact", 10**9), ("hnsw", 0)):
             row[name] = step(args, "search", size, folder, exact_up_to, profile=profile)
@@ -323,6 +333,10 @@ def print_tables(args, rows: list[dict]) -> None:
             print(f"{first} {label} | {s['p50']:.0f} / {s['p95']:.0f} / {s['p99']:.0f} | "
                   f"{s['rss_search_mb']:.0f} ({s.get('rss_file_mb', 0):.0f}) | {same} |")
             first = "| | | | | |"
+    print(f"\nNo-op re-index, median of {NOOP_RUNS} runs in a row, each in a new process (s):")
+    for r in rows:
+        before = f"; {args.compare}: {statistics.median(r['noop before']):.2f}" if args.compare else ""
+        print(f"- {r['chunks']:,} passages: {statistics.median(r['noop']):.2f}{before}")
     largest = rows[-1]
     print(f"\nWhere the search time goes at {largest['chunks']:,} passages (mean ms a query):")
     print("\n| part | " + " | ".join(label for _, label in paths) + " |")

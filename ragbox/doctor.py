@@ -95,7 +95,8 @@ def config(config_path: str | None) -> dict:
         path = config_file(config_path)
     except RagboxError as exc:
         return {"status": "fail", "detail": exc.one_line(), "file": None, "environment": {}}
-    overrides = environment_overrides()
+    # store.token is a secret: the report says it is set, never what it is
+    overrides = {k: ("(set, not shown)" if k == "store.token" else v) for k, v in environment_overrides().items()}
     detail = f"{path}" if path else "no config file: defaults"
     if overrides:
         detail += f", {len(overrides)} RAGBOX_* environment override(s)"

@@ -14,10 +14,12 @@ from ragbox.cli import Context, handle_errors
 @click.argument("folders", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--rebuild", is_flag=True, help="Drop the index first (needed after changing the embedding model).")
 @click.option("--wait", is_flag=True, help="If another ragbox is indexing this index, wait for it instead of failing.")
+@click.option("--verify", is_flag=True,
+              help="Read and hash every file, even one whose size and modification time are unchanged.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
 @handle_errors
-def index(obj: Context, folders: tuple[Path, ...], rebuild: bool, wait: bool, as_json: bool) -> None:
+def index(obj: Context, folders: tuple[Path, ...], rebuild: bool, wait: bool, verify: bool, as_json: bool) -> None:
     """Index FOLDERS (or files), recursively: .pdf (scans by OCR), .docx, .html/.htm, .eml, .mbox,
     .txt and .md; e-mail attachments are indexed as documents of their own. Re-runs are incremental.
 
@@ -36,7 +38,7 @@ def index(obj: Context, folders: tuple[Path, ...], rebuild: bool, wait: bool, as
 
     with index_progress(enabled=not as_json) as on_progress:
         summary = engine.index(list(folders), on_progress, wait=wait, on_wait=waiting,
-                               rebuild=rebuild and engine.exists())
+                               rebuild=rebuild and engine.exists(), verify=verify)
     if as_json:
         click.echo(json.dumps({**summary.as_dict(), "skipped_files": summary.skipped,
                                "removed_files": summary.removed}, indent=2))

@@ -144,8 +144,20 @@ def print_status(info: dict) -> None:
         ("Last run", last),
         ("All indexes", ", ".join(info.get("indexes", [])) or "-"),
     ]
+    if info.get("team"):
+        rows.insert(-2, ("Team server", team_line(info["team"])))
     for name, value in rows:
         click.echo(f"{name + ':':<17}{value}")
+
+
+def team_line(team: dict) -> str:
+    """The team server, its revision and this machine's cache of it (the token is never shown)."""
+    cached = team["cache_revision"]
+    cache = {"current": "current", "empty": "empty (filled at the next command)",
+             "behind": f"at revision {cached}, refreshed at the next command"}[team["cache"]]
+    lease = team.get("lease")
+    busy = f"; being indexed by {lease['holder'].split(':')[0]}" if lease and lease["expires"] > time.time() else ""
+    return f"{team['server']} (revision {team['revision']}; this machine's cache: {cache}{busy})"
 
 
 def evaluation_table(summary: dict) -> str:

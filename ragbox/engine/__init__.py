@@ -10,11 +10,12 @@ read the shared types; they never reach into the stages themselves.
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Sequence
 
 from ragbox.engine.parts import Parts
-from ragbox.errors import DocumentError, StoreError
+from ragbox.errors import DocumentError, IndexBusyError, RagboxError, StoreError
 from ragbox.paths import data_dir, list_indexes
 from ragbox.types import Answer, DocumentCard, Hit, PageInContext, Table, TableCell, Where
 
@@ -39,13 +40,15 @@ class Engine(Parts):
         return write_lock(self.index_dir, self.index_name, wait, on_wait)
 
     def index(self, paths: Sequence[Path], on_progress=None, wait: bool = False,
-              on_wait: Callable[[], None] | None = None, rebuild: bool = False):
+              on_wait: Callable[[], None] | None = None, rebuild: bool = False, verify: bool = False):
         """Index ``paths`` (none: the folders the index was built from). ``rebuild`` drops the
-        index first, under the same lock; ``wait`` waits for another indexer instead of failing."""
+        index first, under the same lock; ``wait`` waits for another indexer instead of failing;
+        ``verify`` reads and hashes every file (else one with its recorded size, mtime and inode
+        is unchanged without a read)."""
         from ragbox.ingest.indexer import Indexer
         from ragbox.ingest.loaders import ReadLimits
 
-        with self._write_lock(wait, on_wait):
+        with self._write_lock(wait, on_wait), self._team_writing():
             roots = [Path(p) for p in self.catalog.roots()]
             if rebuild:
                 self._drop_everything()
@@ -53,7 +56,44 @@ class Engine(Parts):
             indexer = Indexer(self.catalog, self.vectors, self.embedder, self.chunker,
                               self.settings.index.parse_processes, self.read_options,
                               ReadLimits.from_settings(self.settings.index))
-            return indexer.run(paths or roots, on_progress)
+            return indexer.run(paths or roots, on_progress, verify)
+
+    @contextmanager
+    def _team_writing(self):
+        """With a team server: hold its lease, bring this machine's cache to its revision, and
+        publish what the run changed (``store.team_server``); a lost server is a one-line error,
+        and the next run finishes or undoes what this one left."""
+        team = self.team
+        if team is None:
+            yield
+            return
+        from ragbox.store import team_cache
+        from ragbox.store.team_server import reason
+
+        with team.lease():
+            team_cache.refresh(self.catalog, team)
+            try:
+                yield
+            except (RagboxError, KeyboardInterrupt):
+                raise
+            except Exception as exc:
+                raise StoreError("Team server: the index run stopped", reason(exc), team.url) from exc
+            revision = team.publish(self.catalog)
+            self.catalog.set_meta(team_cache.REVISION_KEY, revision)
+
+    def follow_team(self) -> None:
+        """With a team server: bring this machine's cache to the server's revision (not while this
+        machine's own index run writes it: that run does)."""
+        team = self.team
+        if team is None:
+            return
+        from ragbox.store import team_cache
+
+        try:
+            with self._write_lock():
+                team_cache.refresh(self.catalog, team)
+        except IndexBusyError:
+            pass
 
     def watch(self, paths: Sequence[Path], on_run: Callable, stop: threading.Event,
               on_error: Callable[[Exception], None] | None = None, quiet_ms: int | None = None) -> None:
@@ -73,7 +113,7 @@ class Engine(Parts):
 
     def rebuild(self) -> None:
         """Drop the whole index (after an embedding model change); the next index run refills it."""
-        with self._write_lock():
+        with self._write_lock(), self._team_writing():
             self._drop_everything()
 
     def _drop_everything(self) -> None:
@@ -86,8 +126,9 @@ class Engine(Parts):
     def forget(self, path: Path) -> list[str]:
         from ragbox.ingest.indexer import Indexer
 
+        self.follow_team()
         self.require_index()
-        with self._write_lock():
+        with self._write_lock(), self._team_writing():
             return Indexer(self.catalog, self.vectors, self.embedder, self.chunker,
                            read_options=self.read_options).forget(path)
 
@@ -103,6 +144,7 @@ class Engine(Parts):
 
     # --- questions ---------------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, where: Where = None) -> list[Hit]:
+        self.follow_team()
         self.require_index()
         self.check_embedding_model()
         with self.catalog.snapshot():  # one version of the index, even while another process writes
@@ -114,6 +156,7 @@ class Engine(Parts):
         """Retrieve, find the evidence, decide whether it answers, then answer (``question_service``).
         ``retrieval_query`` searches in place of the question (a follow-up made standalone) while
         the answer is to the question as asked."""
+        self.follow_team()
         self.require_index()
         self.check_embedding_model()
         return self.questions.ask(question, k, where, on_token, cancel, retrieval_query)
@@ -122,6 +165,7 @@ class Engine(Parts):
               on_progress: Callable[[int, int, TableCell], None] | None = None,
               cancel: threading.Event | None = None) -> Table:
         """Every column question asked of every document in scope (``table.service``)."""
+        self.follow_team()
         self.require_index()
         self.check_embedding_model()
         return self.tables.table(columns, where, generate, on_progress, cancel)
@@ -140,6 +184,7 @@ class Engine(Parts):
 
     # --- what is there -----------------------------------------------------------------------
     def status(self) -> dict:
+        self.follow_team()
         exists = self.exists()
         docs = self.catalog.documents() if exists else []
         size = sum(p.stat().st_size for p in self.index_dir.rglob("*") if p.is_file()) if exists else 0
@@ -158,9 +203,18 @@ class Engine(Parts):
             "last_run": self.catalog.last_run() if exists else None,
             "skipped": self.catalog.skipped() if exists else {},
             "indexes": list_indexes(self.settings),
+            **self._team_status(),
         }
 
+    def _team_status(self) -> dict:
+        if self.team is None:
+            return {}
+        from ragbox.store import team_cache
+
+        return {"team": team_cache.describe(self.catalog, self.team)}
+
     def documents(self):
+        self.follow_team()
         return self.catalog.documents() if self.exists() else []
 
     def cards(self, where: Where = None) -> list[DocumentCard]:

@@ -3,7 +3,9 @@ nothing and each heavy library is imported only by the command that needs it).""
 
 from __future__ import annotations
 
+import socket
 import threading
+import uuid
 from pathlib import Path
 
 from ragbox.config import Settings
@@ -27,6 +29,7 @@ class Parts:
         self._embedder = embedder
         self.llm = LlmSlot(settings.llm, generator)  # the model: ``engine.llm.load()``, ``.name()``, ``.switch()``
         self._questions = self._tables = self._names = None
+        self._team = None
         self._embedder_given = embedder is not None
         self._building = threading.Lock()  # the app builds components from several threads
 
@@ -48,6 +51,23 @@ class Parts:
             self._vectors = ChromaVectorStore(self.index_dir / "chroma", cfg.url, cfg.token,
                                               server_collection(self.index_name) if cfg.url else COLLECTION)
         return self._vectors
+
+    @property
+    def team(self):
+        """With ``store.url``: the team server's records (``store.team_server``); else None."""
+        if not self.settings.store.url:
+            return None
+        if self._team is None:
+            from ragbox.store.team_server import TeamServer
+
+            # This cache's own id: a run that finds its own lease (left by a run of this machine
+            # that died) takes it over; the local write lock already keeps it the only writer here.
+            member = self.catalog.get_meta("team_member")
+            if member is None:
+                member = uuid.uuid4().hex[:12]
+                self.catalog.set_meta("team_member", member)
+            self._team = TeamServer(self.vectors, self.index_name, f"{socket.gethostname()}:{member}")
+        return self._team
 
     @property
     def embedder(self):

@@ -1,6 +1,8 @@
 """Incremental, crash-safe indexing of folders into one index (catalog + vector store).
 
-Unchanged files (same path, same sha256) cost a hash. Edited files are re-chunked and their old
+Unchanged files cost a ``stat``: the same size, mtime and inode as when the file was indexed
+(``store.file_identity``); a file whose stat changed costs a hash (same sha256: unchanged), and
+``verify`` hashes every file. Edited files are re-chunked and their old
 version removed; a renamed or moved file reuses its stored vectors; a deleted file's chunks go.
 After a change of the chunking settings (or of ragbox's chunker) every file is re-chunked, and a
 file whose chunks come out exactly as stored keeps its vectors instead of being embedded again.
@@ -34,11 +36,13 @@ from ragbox.paths import PART_SEPARATOR
 from ragbox.store.catalog import Catalog, DocumentRow
 from ragbox.store.embeddings import Embedder
 from ragbox.store.exact import catalog_vectors
+from ragbox.store.file_identity import Identity, known_identities, remember_identities
 from ragbox.store.vectors import ChromaVectorStore
 from ragbox.types import Chunk, chunk_id, split_chunk_id
 
 EMBED_BATCH_CHUNKS = 256  # chunks gathered across files before one embedding call
 EMBED_SLICE = 1024  # most chunks embedded and stored at once (a huge file goes in slices)
+IN_STEP_KEY = "vectors_in_step"  # catalog meta: the store and catalog as a finished run left them
 
 
 ProgressCallback = Callable[[IndexProgress], None]
@@ -63,6 +67,8 @@ class Indexer:
         self.read_options = read_options
         self.limits = limits or ReadLimits()
         self._dropped = False  # whether this run deleted anything (its text is then purged)
+        self._identities: dict[str, Identity] | None = None  # recorded file stats, by doc_id (None: verify)
+        self._seen: list[tuple[str, Identity]] = []  # stats of files this run read, to record
 
     # --- repair --------------------------------------------------------------------------
     def recover(self, deep: bool) -> int:
@@ -72,7 +78,11 @@ class Indexer:
             self.vectors.delete_docs(unfinished)
             self.catalog.drop_documents(unfinished)
         orphans = 0
-        if deep or self.vectors.count() != self.catalog.ready_chunk_count():
+        # The store's count is compared with the catalog's unless neither changed since a run
+        # ended with them in step (opening Chroma for the count is most of a no-op run).
+        stamp = self._in_step_stamp()
+        in_step = bool(stamp) and not unfinished and stamp == self.catalog.get_meta(IN_STEP_KEY)
+        if deep or (not in_step and self.vectors.count() != self.catalog.ready_chunk_count()):
             known = {cid for d in self.catalog.documents() for cid in self.catalog.chunk_ids(d.doc_id)}
             stored = set(self.vectors.all_ids())
             stray = sorted(stored - known)
@@ -95,7 +105,9 @@ class Indexer:
         return len(unfinished) + orphans
 
     # --- a run ---------------------------------------------------------------------------
-    def run(self, roots: Sequence[Path], on_progress: ProgressCallback | None = None) -> IndexSummary:
+    def run(self, roots: Sequence[Path], on_progress: ProgressCallback | None = None,
+            verify: bool = False) -> IndexSummary:
+        """Index ``roots``; ``verify`` reads and hashes even the files whose stat is as recorded."""
         started = time.perf_counter()
         summary = IndexSummary()
         roots = [Path(r).expanduser().absolute() for r in roots]
@@ -106,6 +118,7 @@ class Indexer:
         run_id, interrupted = self.catalog.start_run()
         summary.repaired = self.recover(deep=interrupted)
         files = self._discover(roots, summary)
+        self._identities, self._seen = (None if verify else known_identities(self.catalog)), []
 
         progress = IndexProgress(files_total=len(files), bytes_total=sum(file_size(p) for p in files))
         seen = {str(p) for p in files}
@@ -136,8 +149,10 @@ class Indexer:
         if self._dropped or summary.repaired:
             self.catalog.purge_deleted()  # no bytes of removed text stay in the files
         self._prune_ocr_cache()
+        remember_identities(self.catalog, self._seen)  # after the documents are ready: a crash only costs a hash
         refresh_cards(self.catalog)
         summary.seconds = time.perf_counter() - started
+        self.catalog.set_meta(IN_STEP_KEY, self._in_step_stamp())  # a whole run leaves store and catalog in step
         self.catalog.finish_run(run_id, summary.as_dict())
         return summary
 
@@ -160,7 +175,8 @@ class Indexer:
         pending: list[Prepared] = []
 
         def prepare_one(path: Path) -> Prepared:
-            return prepare(path, current, gone_by_hash, parser, self.limits.max_bytes, self.chunker.settings_key)
+            return prepare(path, current, gone_by_hash, parser, self.limits.max_bytes, self.chunker.settings_key,
+                           self._identities)
 
         for item in prepared_ahead(files, prepare_one, progress, on_progress):
             if item.skip_reason:
@@ -169,13 +185,16 @@ class Indexer:
                     gone[item.path] = current[item.path]
             elif item.unchanged:
                 summary.unchanged += 1
+                self._remember(current[item.path].doc_id, item)
                 summary.skipped.update(_part_skips(earlier_skips, item.path, item.path))
             elif item.moved_from is not None:
                 self._move(item.moved_from, item.path, item.moved_from.content_hash, item.replaces)
+                self._remember(document_id(item.path, item.moved_from.content_hash), item)
                 summary.renamed.append((item.moved_from.path, item.path))
                 summary.skipped.update(_part_skips(earlier_skips, item.moved_from.path, item.path))
             elif item.rechunked is not None and self._same_chunks(item.rechunked, item.chunks):
                 self._move(item.rechunked, item.path, item.content_hash, [])
+                self._remember(document_id(item.path, item.content_hash), item)
                 summary.unchanged += 1
                 summary.skipped.update(item.skipped_parts)
             else:
@@ -185,6 +204,16 @@ class Indexer:
                     self._write(pending, summary)
                     pending = []
         self._write(pending, summary)
+
+    def _in_step_stamp(self) -> str:
+        """The store's files and the catalog's generation now ("" when the store has no files to
+        stamp, a server: its count is always compared)."""
+        stamp = self.vectors.files_stamp()
+        return f"{stamp}/{self.catalog.generation()}" if stamp else ""
+
+    def _remember(self, doc_id: str, item: Prepared) -> None:
+        if item.identity is not None:
+            self._seen.append((doc_id, item.identity))
 
     def _same_chunks(self, stored: DocumentRow, chunks: list[Chunk]) -> bool:
         return [row.as_chunk() for row in self.catalog.chunks_of(stored.doc_id)] == chunks
@@ -226,6 +255,7 @@ class Indexer:
             crash_point("upserted")
             self.catalog.finish_document(doc_id, item.chunks, item.replaces, mine)
             crash_point("finished")
+            self._remember(doc_id, item)
             self._drop(item.replaces)
             summary.indexed.append(item.path)
             summary.pages += item.pages

@@ -19,6 +19,7 @@ from ragbox.ingest.loaders import read_file
 from ragbox.ingest.parsing import Parsed, Parser
 from ragbox.ingest.summary import IndexProgress
 from ragbox.store.catalog import DocumentRow
+from ragbox.store.file_identity import Identity, identity_of, same_file
 from ragbox.types import Chunk
 
 QUEUED_BYTES = 32 * 2**20  # files read and waiting to be parsed and embedded, beyond one file
@@ -41,6 +42,7 @@ class Prepared:
     parsed: Callable[[], Parsed] | None = None  # pages and chunks, maybe from a worker process
     skipped_parts: dict[str, str] = field(default_factory=dict)  # part path -> why (a bad attachment)
     ocr_pages: int = 0
+    identity: Identity | None = None  # the file's stat before it was read (None: not to be recorded)
 
     def resolve(self) -> Prepared:
         if self.parsed is not None:
@@ -51,26 +53,36 @@ class Prepared:
 
 
 def prepare(path: Path, current: dict[str, DocumentRow], gone_by_hash: dict[str, list[DocumentRow]], parser: Parser,
-            max_bytes: int, settings_key: str) -> Prepared:
+            max_bytes: int, settings_key: str, identities: dict[str, Identity] | None = None) -> Prepared:
     """Runs in the loader thread: reads no catalog or store, only files and the maps given;
-    a file to parse goes to the parser (worker processes, in a big run)."""
+    a file to parse goes to the parser (worker processes, in a big run). A file whose size, mtime
+    and inode are as ``identities`` recorded for its indexed version is unchanged without being
+    read (``identities`` None: every file is hashed, as ``index --verify``)."""
     key = str(path)
+    existing = current.get(key)
+    if (existing and identities is not None and existing.content_hash.split(":", 1)[-1] == settings_key
+            and same_file(path, identities.get(existing.doc_id))):
+        return Prepared(key, existing.content_hash, unchanged=True)
     try:
+        try:
+            identity = identity_of(path)  # before reading: an edit during the read makes it stale
+        except OSError:
+            identity = None  # read_file says why
         data, file_hash = read_file(path, max_bytes)
         # Stored with the chunking settings: a file cut with other settings is not unchanged
         # (and a moved one is not copied), so a settings change re-chunks files as they are met.
         digest = f"{file_hash}:{settings_key}"
-        existing = current.get(key)
         if existing and existing.content_hash == digest:
-            return Prepared(key, digest, unchanged=True)
+            return Prepared(key, digest, unchanged=True, identity=identity)
         replaces = [existing.doc_id] if existing else []
         if gone_by_hash.get(digest):
-            return Prepared(key, digest, replaces=replaces, moved_from=gone_by_hash[digest].pop(0))
+            return Prepared(key, digest, replaces=replaces, moved_from=gone_by_hash[digest].pop(0),
+                            identity=identity)
     except DocumentError as exc:
         return Prepared(key, skip_reason=exc.why)
     same_bytes = existing if existing and existing.content_hash.split(":")[0] == file_hash else None
     return Prepared(key, digest, len(data), replaces=replaces, rechunked=same_bytes,
-                     parsed=parser.submit(path, data))
+                    parsed=parser.submit(path, data), identity=identity)
 
 
 

@@ -1,10 +1,11 @@
 """The vector store adapter: the only module importing chromadb.
 
 Embedded (a folder next to the catalog) or, with ``store.url``, a Chroma server that holds the
-vectors of several people's indexes (one collection per index name); the catalog stays local.
+indexes of a team (one collection per index name), texts included (``store.team_server``).
 
 Chroma holds vectors and the few metadata fields needed to filter inside a query (``doc_id``);
-the text, offsets and file state live in the catalog, which is the source of truth. Every write
+the text, offsets and file state live in the catalog, which is the source of truth on one machine
+(on a team server, the server is, and the catalog its cache). Every write
 here is idempotent (upsert by deterministic id, delete by ``doc_id``), which is what lets an
 interrupted run be repaired by replaying it.
 
@@ -84,8 +85,15 @@ class ChromaVectorStore:
                     self.name, metadata={"hnsw:space": "cosine"}, embedding_function=None
                 )
         except Exception as exc:
-            raise StoreError("Cannot open the vector store", f"{type(exc).__name__}: {exc}", self.where) from exc
+            raise StoreError("Cannot open the vector store", self._why(exc), self.where) from exc
         self._opened_at = self._stamp()
+
+    def _why(self, exc: Exception) -> str:
+        text = str(exc)
+        if self.url and ("Unauthorized" in text or "401" in text or "403" in text or "Forbidden" in text):
+            return ("the server refused store.token" if self.token else
+                    "the server wants a token: set store.token (or RAGBOX_STORE__TOKEN)")
+        return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
 
     def close(self) -> None:
         """Release the client; the next use opens the store again and sees every write since."""
@@ -115,6 +123,11 @@ class ChromaVectorStore:
             except OSError:
                 stamps.append(None)
         return tuple(stamps)
+
+    def files_stamp(self) -> str:
+        """The embedded store's files as they are now (size, mtime, inode; "" for a server): equal
+        stamps mean no process wrote the store in between. Reads no store, imports no Chroma."""
+        return repr(self._stamp()) if not self.url else ""
 
     def _read(self, query: Callable[[], T]) -> T:
         """Run a read on a store that has seen every other process's writes; once more on a
@@ -204,3 +217,32 @@ class ChromaVectorStore:
 
         result = self._read(nearest)
         return [(i, 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0])]
+
+    # --- a team server: the passages' texts beside their vectors, and the index's records -------
+    def annotate(self, ids: Sequence[str], vectors: Sequence[Sequence[float]], texts: Sequence[str],
+                 metadatas: Sequence[dict]) -> None:
+        """Store passages with their texts and fields (a team server holds them). The vectors go
+        with them: given texts alone, Chroma would try to embed them with its own model."""
+        with self._guard, private_umask():
+            collection = self.collection
+            step = self._batch_size()
+            for i in range(0, len(ids), step):
+                collection.upsert(ids=list(ids[i:i + step]), embeddings=[list(v) for v in vectors[i:i + step]],
+                                  documents=list(texts[i:i + step]), metadatas=list(metadatas[i:i + step]))
+            self._written()
+
+    def records_of(self, doc_ids: Sequence[str]) -> list[tuple[str, str, dict, list[float]]]:
+        """(id, text, fields, vector) of every stored passage of ``doc_ids``."""
+        found = self._read(lambda: self.collection.get(where={"doc_id": {"$in": list(doc_ids)}},
+                                                       include=["documents", "metadatas", "embeddings"]))
+        return [(i, text or "", dict(fields or {}), list(map(float, vector)))
+                for i, text, fields, vector in zip(found["ids"], found["documents"], found["metadatas"],
+                                                   found["embeddings"])]
+
+    def records_collection(self):
+        """The collection beside the passages' one that holds the index's own records on a
+        server (``store.team_server``): ``ragbox.NAME.records``."""
+        with self._guard:
+            _ = self.collection
+            return self._client.get_or_create_collection(self.name.rsplit(".", 1)[0] + ".records",
+                                                         embedding_function=None)
