@@ -21,6 +21,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
+from ragbox.coverage import PageRead
 from ragbox.errors import DocumentError
 from ragbox.ingest.card_index import refresh_cards
 from ragbox.ingest.chunking import Chunker, embedding_input
@@ -32,6 +33,7 @@ from ragbox.ingest.read_ahead import Prepared, file_size, prepare, prepared_ahea
 from ragbox.ingest.summary import IndexProgress, IndexSummary
 from ragbox.paths import PART_SEPARATOR
 from ragbox.store.catalog import Catalog, DocumentRow
+from ragbox.store.coverage import page_reads
 from ragbox.store.embeddings import Embedder
 from ragbox.store.exact import catalog_vectors
 from ragbox.store.vectors import ChromaVectorStore
@@ -175,7 +177,7 @@ class Indexer:
                 summary.renamed.append((item.moved_from.path, item.path))
                 summary.skipped.update(_part_skips(earlier_skips, item.moved_from.path, item.path))
             elif item.rechunked is not None and self._same_chunks(item.rechunked, item.chunks):
-                self._move(item.rechunked, item.path, item.content_hash, [])
+                self._move(item.rechunked, item.path, item.content_hash, [], item.coverage)
                 summary.unchanged += 1
                 summary.skipped.update(item.skipped_parts)
             else:
@@ -189,9 +191,11 @@ class Indexer:
     def _same_chunks(self, stored: DocumentRow, chunks: list[Chunk]) -> bool:
         return [row.as_chunk() for row in self.catalog.chunks_of(stored.doc_id)] == chunks
 
-    def _move(self, old: DocumentRow, new_path: str, content_hash: str, replaces: list[str]) -> None:
+    def _move(self, old: DocumentRow, new_path: str, content_hash: str, replaces: list[str],
+              coverage: list[PageRead] | None = None) -> None:
         """A renamed file, or one whose new chunking cuts it as before: copy its vectors and
-        chunks under the new path or content hash, no re-embedding."""
+        chunks under the new path or content hash, no re-embedding; its page coverage too, or
+        ``coverage`` when the file was read again."""
         new_id = document_id(new_path, content_hash)
         chunks = self.catalog.chunks_of(old.doc_id)
         ids = [c.chunk_id for c in chunks]
@@ -204,7 +208,8 @@ class Indexer:
                             [vectors[c.chunk_id] for c in chunks], [new_id] * len(chunks))
         crash_point("moved")
         self.catalog.finish_document(new_id, [c.as_chunk() for c in chunks], replaces + [old.doc_id],
-                                     [vectors[c.chunk_id] for c in chunks])
+                                     [vectors[c.chunk_id] for c in chunks],
+                                     coverage if coverage is not None else page_reads(self.catalog, old.doc_id))
         self._drop([old.doc_id] + replaces)
 
     def _write(self, prepared: list[Prepared], summary: IndexSummary) -> None:
@@ -224,13 +229,14 @@ class Indexer:
                                     [doc_id] * len(part))
                 mine.extend(part)
             crash_point("upserted")
-            self.catalog.finish_document(doc_id, item.chunks, item.replaces, mine)
+            self.catalog.finish_document(doc_id, item.chunks, item.replaces, mine, item.coverage)
             crash_point("finished")
             self._drop(item.replaces)
             summary.indexed.append(item.path)
             summary.pages += item.pages
             summary.chunks += count
             summary.ocr_pages += item.ocr_pages
+            summary.count_pages(read.state for read in item.coverage)
 
     def _embedded(self, texts: list[str]) -> Iterator[list[float]]:
         """The vectors of ``texts`` in order, embedded EMBED_SLICE at a time as they are taken."""

@@ -58,8 +58,9 @@ class RapidPageOcr:
                 self._engine = RapidOCR(params=params)
             return self._engine
 
-    def pdf_pages(self, data: bytes, numbers: Iterable[int]) -> Iterator[tuple[int, str]]:
-        """``(number, text)`` for each 1-based page number, in the order given."""
+    def pdf_pages(self, data: bytes, numbers: Iterable[int]) -> Iterator[tuple[int, str, float | None]]:
+        """``(number, text, mean confidence)`` for each 1-based page number, in the order given
+        (confidence None when nothing was recognised)."""
         import pypdfium2
 
         engine = self._load()
@@ -73,7 +74,8 @@ class RapidPageOcr:
                 image = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
                 page.close()
                 result = engine(image)
-                yield number, page_text(result.boxes, result.txts)
+                scores = [float(score) for score in (result.scores or ())]
+                yield number, page_text(result.boxes, result.txts), (sum(scores) / len(scores) if scores else None)
         finally:
             document.close()
 
@@ -90,7 +92,7 @@ class CachedPageOcr:
         self.version = hashlib.sha256(f"{RENDER_DPI}/{DETECTION_SIDE}/{sorted(MODEL_FILES.items())}".encode()
                                       ).hexdigest()[:8]
 
-    def pdf_pages(self, data: bytes, numbers: Iterable[int]) -> Iterator[tuple[int, str]]:
+    def pdf_pages(self, data: bytes, numbers: Iterable[int]) -> Iterator[tuple[int, str, float | None]]:
         digest = hashlib.sha256(data).hexdigest()[:32]
         numbers = list(numbers)
         missing = []
@@ -102,19 +104,23 @@ class CachedPageOcr:
         for number in numbers:
             path = self._path(digest, number)
             if number in missing:
-                found, text = next(read)
+                found, text, *confidence = next(read)
                 assert found == number
+                score = confidence[0] if confidence else None
+                if score is not None:  # beside the text: a page cached before this was kept reads as unknown
+                    self._store(path.with_suffix(".score"), f"{score:.4f}")
                 self._store(path, text)
             else:
                 text = path.read_text(encoding="utf-8")
-            yield number, text
+                score = _score(path.with_suffix(".score"))
+            yield number, text, score
 
     def keep_only(self, file_hashes: Iterable[str]) -> None:
         """Delete the pages of every scan but these (sha256 of the file): the text of a file
         forgotten, deleted or edited leaves no bytes here. (A scan inside an e-mail is read again
         when next needed.)"""
         keep = {h[:32] for h in file_hashes}
-        for path in self.folder.glob("*/*.txt") if self.folder.is_dir() else ():
+        for path in self.folder.glob("*/*-*") if self.folder.is_dir() else ():
             if path.name.split("-", 1)[0] not in keep:
                 path.unlink(missing_ok=True)
 
@@ -128,6 +134,13 @@ class CachedPageOcr:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)
         os.replace(temporary, path)
+
+
+def _score(path: Path) -> float | None:
+    try:
+        return float(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def page_text(boxes, texts) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
+from ragbox.coverage import PageRead
 from ragbox.errors import DocumentError
 from ragbox.ingest.loaders import read_file
 from ragbox.ingest.parsing import Parsed, Parser
@@ -41,12 +42,14 @@ class Prepared:
     parsed: Callable[[], Parsed] | None = None  # pages and chunks, maybe from a worker process
     skipped_parts: dict[str, str] = field(default_factory=dict)  # part path -> why (a bad attachment)
     ocr_pages: int = 0
+    coverage: list[PageRead] = field(default_factory=list)
 
     def resolve(self) -> Prepared:
         if self.parsed is not None:
             result, self.parsed = self.parsed(), None
             self.pages, self.chunks, self.skip_reason = result.pages, result.chunks, result.skip_reason
             self.skipped_parts, self.ocr_pages = result.skipped_parts, result.ocr_pages
+            self.coverage = result.coverage
         return self
 
 
