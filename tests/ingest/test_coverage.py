@@ -104,3 +104,22 @@ def test_the_ledger_in_the_summary_status_coverage_and_an_answer_then_reindex_an
     assert engine.forget(lease) == [str(lease.resolve())]
     assert [Path(d["path"]).name for d in coverage_json(store)] == ["memo.txt"]
     assert engine.catalog.db.execute("SELECT COUNT(*) FROM coverage").fetchone()[0] == 1  # memo.txt's one page
+
+
+class TablePage:
+    """A pypdf page whose layout-mode text comes out empty, as pypdf 7's does on some real pages."""
+
+    def __init__(self, layout: str) -> None:
+        self.layout = layout
+
+    def extract_text(self, extraction_mode: str = "plain", **kwargs) -> str:
+        plain = "Net income\n5,791\n5,929\nDepreciation\n1,831\n1,915\nTotal\n7,622\n7,844\nCash\n1,200\n1,300"
+        return self.layout if extraction_mode == "layout" else plain
+
+
+def test_a_table_page_keeps_its_plain_text_when_layout_mode_loses_it():
+    from ragbox.ingest.loaders.pdf import _page_text
+
+    assert _page_text(TablePage("")).startswith("Net income\n5,791")  # not an empty page sent to OCR
+    good = "Net income  5,791  5,929\nDepreciation  1,831  1,915\nTotal  7,622  7,844\nCash  1,200  1,300"
+    assert _page_text(TablePage(good)) == good

@@ -40,6 +40,7 @@ TABLE_MIN_LINES = 6  # a page with fewer is prose with a figure or two in it
 TABLE_MIN_SHARE = 0.2  # of the page's non-empty lines
 _SPACE_RUN = re.compile(r"[ \t\u00a0]{2,}")
 _BLANK_RUN = re.compile(r"\n{3,}")
+LAYOUT_MIN_SHARE = 0.9  # of the plain text's characters a page's layout-mode text must keep
 CELL_GAP = "  "  # how a tidied layout line separates cells (words inside a cell have one space)
 PDF_MAGIC = b"%PDF-"
 MAGIC_WINDOW = 1024  # readers accept a little junk before the header; so does pypdf
@@ -116,9 +117,13 @@ def _page_text(page) -> str:
     text = page.extract_text() or ""
     if looks_tabular(text):
         try:
-            text = tidy_layout(page.extract_text(extraction_mode="layout", layout_mode_strip_rotated=False))
+            layout = tidy_layout(page.extract_text(extraction_mode="layout", layout_mode_strip_rotated=False))
         except Exception:  # layout mode fails on some fonts; the plain text is still good text
-            pass
+            layout = ""
+        # Layout mode returns nothing (or loses text) on some pages whose plain text is whole: 250
+        # of the 4,515 CUAD pages, which then looked like scans. Only a layout with the text is used.
+        if _chars(layout) >= LAYOUT_MIN_SHARE * _chars(text):
+            text = layout
     return text.replace("\x00", "")
 
 
