@@ -544,3 +544,16 @@ def test_the_app_answers_without_loading_torch(sample_index):
                          timeout=300)
     assert "PROMPTS 1 True" in out.stdout, out.stdout + out.stderr[-2000:]  # retrieved, then answered
     assert out.stdout.strip().endswith("LOADED []"), out.stdout
+
+
+async def test_documents_panel_shows_the_pages_of_a_document_that_were_not_read(tmp_path, make_engine):
+    from make_files import write_lease
+
+    write_lease(tmp_path / "docs" / "lease.pdf")
+    engine = make_engine(**{"index.ocr": "off", "answer.style": "extract", **SCRIPTED})
+    engine.index([tmp_path / "docs"])
+    app = RagboxApp(engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        prompt = str(app.main_screen.query_one("#documents-list", OptionList).get_option_at_index(0).prompt)
+        assert prompt.startswith("lease.pdf") and prompt.endswith("\nnot read: pages 2, 4\u20135")
