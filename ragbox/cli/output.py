@@ -87,7 +87,7 @@ def index_progress(enabled: bool = True):
         def update(p) -> None:
             counts = f"{p.files_done}/{p.files_total} files  {p.pages} pages  {p.chunks} chunks"
             if p.ocr_done < p.ocr_total:  # a scan is being read: seconds a page, so say which
-                counts += f"  OCR {p.ocr_file} page {p.ocr_done + 1}/{p.ocr_total}"
+                counts += f"  {p.ocr_note()}"
             bar.update(task, total=max(p.bytes_total, 1), completed=p.bytes_done, counts=counts)
 
         yield update

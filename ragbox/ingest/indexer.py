@@ -278,8 +278,17 @@ def _part_skips(earlier: dict[str, str], old_path: str, new_path: str) -> dict[s
 
 
 def _ocr_progress(progress: IndexProgress, on_progress: ProgressCallback | None):
-    """Reports OCR page by page (from the loader thread): a scan takes seconds a page."""
+    """Reports OCR page by page (from the loader thread): a scan takes seconds a page, so the
+    pages read so far and the time the scan has left are counted."""
+    started: dict[str, float] = {}
+
     def report(name: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done == 0:
+            started[name] = now
+        else:
+            progress.ocr_pages += 1
+            progress.ocr_page_seconds = (now - started.get(name, now)) / done
         progress.ocr_file, progress.ocr_done, progress.ocr_total = name, done, total
         if on_progress:
             on_progress(progress)

@@ -120,9 +120,10 @@ def test_ocr_progress_comes_back_from_the_parsing_child_and_forget_clears_the_ca
     write_scan(folder / "scan.pdf", pages=1)
     engine = make_engine(**{"index.ocr": "auto"})
     seen = []
-    summary = engine.index([folder], on_progress=lambda p: seen.append((p.ocr_file, p.ocr_done, p.ocr_total)))
+    summary = engine.index([folder], on_progress=lambda p: seen.append((p.ocr_file, p.ocr_done, p.ocr_total,
+                                                                         p.ocr_pages, p.ocr_page_seconds > 0)))
     assert summary.ocr_pages == 1 and summary.indexed == [str(folder / "scan.pdf")]
-    assert ("scan.pdf", 0, 1) in seen and ("scan.pdf", 1, 1) in seen
+    assert ("scan.pdf", 0, 1, 0, False) in seen and ("scan.pdf", 1, 1, 1, True) in seen  # counted, timed
     cache = engine.index_dir / "ocr-cache"
     assert "Bluefin" in "".join(p.read_text() for p in cache.rglob("*.txt"))
     engine.forget(folder / "scan.pdf")

@@ -28,6 +28,9 @@ def test_progress_names_the_scan_being_read_by_ocr():
     progress = IndexProgress(files_total=3, files_done=1, pages=4, chunks=20, ocr_file="scan.pdf", ocr_done=1,
                              ocr_total=5)
     assert format_progress(progress) == "1/3 files · 4 pages · 20 chunks · OCR scan.pdf page 2/5"
+    progress.ocr_page_seconds, progress.ocr_pages = 9.0, 14  # measured on its first page; earlier scans
+    assert format_progress(progress) == ("1/3 files · 4 pages · 20 chunks · OCR scan.pdf page 2/5, about 0:36 left"
+                                         " · 14 pages OCR'd")
     progress.ocr_done = 5
     assert format_progress(progress) == "1/3 files · 4 pages · 20 chunks"
 
