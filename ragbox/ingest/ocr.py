@@ -20,6 +20,12 @@ from ragbox.errors import DocumentError
 
 RENDER_DPI = 200  # a typical scan; measured in bench/ocr.py
 DETECTION_SIDE = 1280  # the page image is shrunk to this longest side for text detection (faster)
+# Text lines recognised one at a time, on one thread: a batch pads its lines to the widest, and a
+# second ONNX Runtime thread mostly waits; 4.4 CPU-s a page against 8.0 with RapidOCR's batch of 6
+# on all cores, at the same character accuracy (bench/ocr.py). Scans are read in parallel by the
+# parsing children instead. (Not in the cache's version: the text read differs by a character or so.)
+REC_BATCH = 1
+OCR_THREADS = 1
 MODEL_FILES = {"Det": "PP-OCRv6_det_small.onnx", "Rec": "PP-OCRv6_rec_small.onnx",
                "Cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx"}
 
@@ -27,7 +33,7 @@ MODEL_FILES = {"Det": "PP-OCRv6_det_small.onnx", "Rec": "PP-OCRv6_rec_small.onnx
 class RapidPageOcr:
     """Reads PDF pages with RapidOCR; one instance is shared by a run (built on first use)."""
 
-    def __init__(self, threads: int = 0) -> None:
+    def __init__(self, threads: int = OCR_THREADS) -> None:
         self.threads = threads
         self._engine = None
         self._lock = threading.Lock()
@@ -52,7 +58,7 @@ class RapidPageOcr:
                 params.update({
                     "Global.log_level": "error",
                     "Global.use_cls": False,  # pages are upright; the angle classifier costs time
-                    "Det.limit_type": "max", "Det.limit_side_len": DETECTION_SIDE,
+                    "Det.limit_type": "max", "Det.limit_side_len": DETECTION_SIDE, "Rec.rec_batch_num": REC_BATCH,
                     "EngineConfig.onnxruntime.intra_op_num_threads": self.threads or -1,
                 })
                 self._engine = RapidOCR(params=params)
