@@ -20,6 +20,8 @@ from ragbox.paths import part_path
 if TYPE_CHECKING:
     from ragbox.store.catalog import Catalog
 
+MAX_LISTED = 500  # documents asked for by path, read by their ids (SQLite's variables are limited)
+
 
 def write_coverage(db: sqlite3.Connection, doc_id: str, pages: Sequence[PageRead]) -> None:
     """Replace the ledger of ``doc_id`` (inside the caller's transaction)."""
@@ -40,16 +42,23 @@ def document_coverage(catalog: Catalog, paths: Sequence[str] = ()) -> list[Docum
     for the files at or under ``paths`` (all when none)."""
     with catalog.snapshot():
         documents = [d for d in catalog.documents() if not paths or any(_at_or_under(d.path, p) for p in paths)]
-        result: list[DocumentCoverage] = []
-        for doc in documents:
-            reads = page_reads(catalog, doc.doc_id)
-            if reads is None:
-                result.append(DocumentCoverage(doc.path, known=False, page_count=doc.pages))
-                continue
-            parts: dict[str, list[PageRead]] = {}
-            for read in reads:
-                parts.setdefault(read.part, []).append(read)
-            result += [DocumentCoverage(part_path(doc.path, part), tuple(rows)) for part, rows in parts.items()]
+        # one query: for the whole index (the app reads it at every load), or for the few files asked
+        few = bool(paths) and len(documents) <= MAX_LISTED
+        where = f" AND c.doc_id IN ({','.join('?' * len(documents))})" if few else ""
+        rows = catalog.db.execute(
+            "SELECT c.doc_id, c.part, c.page, c.state, c.confidence, c.reason FROM coverage c "
+            f"JOIN documents d ON d.doc_id = c.doc_id WHERE d.state='ready'{where} ORDER BY c.doc_id, c.part, c.page",
+            [d.doc_id for d in documents] if few else [])
+        by_document: dict[str, dict[str, list[PageRead]]] = {}
+        for doc_id, *read in rows:
+            by_document.setdefault(doc_id, {}).setdefault(read[0], []).append(PageRead(*read))
+    result: list[DocumentCoverage] = []
+    for doc in documents:
+        parts = by_document.get(doc.doc_id)
+        if parts is None:
+            result.append(DocumentCoverage(doc.path, known=False, page_count=doc.pages))
+        else:
+            result += [DocumentCoverage(part_path(doc.path, part), tuple(reads)) for part, reads in parts.items()]
     return result
 
 
