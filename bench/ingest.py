@@ -115,6 +115,7 @@ def main() -> None:
 
     print(f"files:                  {len(summary.indexed)} indexed, {len(summary.skipped)} skipped")
     print(f"pages:                  {summary.pages}")
+    print(f"pages by coverage:      {summary.coverage_line()} {dict(sorted(summary.page_states.items()))}")
     print(f"chunks:                 {summary.chunks}")
     print(f"characters:             {sum(len(t) for t in texts)}")
     print(f"wall seconds:           {first:.1f}")

@@ -75,6 +75,10 @@ def main() -> None:
     parser.add_argument("--dpi", type=int, default=200, help="resolution of the scan")
     parser.add_argument("--out", type=Path, help="keep the image-only PDF here")
     parser.add_argument("--sides", type=int, nargs="+", default=[ocr.DETECTION_SIDE])
+    parser.add_argument("--rec-batches", type=int, nargs="+", default=[ocr.REC_BATCH],
+                        help="text lines recognised at once")
+    parser.add_argument("--threads", type=int, nargs="+", default=[ocr.OCR_THREADS],
+                        help="ONNX Runtime threads (0: all cores)")
     args = parser.parse_args()
 
     pdfs = sorted(args.pdfs.glob("*.pdf"))[: args.files]
@@ -88,9 +92,10 @@ def main() -> None:
         args.out.write_bytes(scan)
     assert not any(p.text.strip() for p in pdf.pages(Path("scan.pdf"), scan)), "the scan has a text layer"
 
-    for side in args.sides:
-        ocr.DETECTION_SIDE = side  # a bench may set the module's constant; ragbox never does
-        measure(ocr.RapidPageOcr(), scan, labels, references, f"{args.dpi} dpi scan, detection side {side}")
+    for side, batch, threads in [(s, b, t) for s in args.sides for b in args.rec_batches for t in args.threads]:
+        ocr.DETECTION_SIDE, ocr.REC_BATCH = side, batch  # a bench may set the module's constants; ragbox never does
+        measure(ocr.RapidPageOcr(threads), scan, labels, references,
+                f"{args.dpi} dpi scan, detection side {side}, recognition batch {batch}, threads {threads or 'all'}")
 
 
 def measure(engine, scan: bytes, labels: list[str], references: list[str], variant: str) -> None:

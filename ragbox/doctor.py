@@ -33,6 +33,7 @@ def run(engine, data_root: Path, config_path: str | None, network_check: bool) -
         "permissions": permissions(data_root),
         "llm": _llm_check(engine.llm.check(None)),
         "protections": protections(engine.settings),
+        "coverage": page_coverage(engine),
         "network": no_network_self_check(engine.settings) if network_check else
         {"status": "skipped", "detail": "not run (--quick)"},
     }
@@ -250,3 +251,20 @@ def _bundled_llm_sha256() -> str | None:
         return importlib.import_module(bundled.LLM_PACKAGE).EXPECTED_SHA256
     except (ImportError, AttributeError):
         return None
+
+
+# --- pages not read ---------------------------------------------------------------------------
+def page_coverage(engine) -> dict:
+    """The documents of the index in use with pages that were not read (``ragbox coverage``)."""
+    from ragbox.coverage import page_ranges
+
+    documents = engine.coverage()
+    unread = [{"path": c.path, "not_read": c.not_read(), "pages": page_ranges(c.not_read()),
+               "reasons": sorted({p.reason for p in c.pages if p.page in c.not_read()})}
+              for c in documents if c.not_read()]
+    unknown = sum(1 for c in documents if not c.known)
+    detail = (f"{len(unread)} document(s) with pages not read (`ragbox coverage` lists them all)" if unread
+              else f"every page of {len(documents)} document(s) read")
+    if unknown:
+        detail += f"; {unknown} indexed before page coverage was kept"
+    return {"status": "warn" if unread else "ok", "detail": detail, "documents": unread, "unknown": unknown}

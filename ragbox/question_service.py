@@ -24,7 +24,14 @@ from typing import Callable, Sequence
 from ragbox import bundled
 from ragbox.answer.answering import Answerer, Question
 from ragbox.answer.extract import document_naming_words
-from ragbox.answer.named import closest_elsewhere, document_label, labelled, named_answer, unknown_name_answer
+from ragbox.answer.named import (
+    closest_elsewhere,
+    document_label,
+    labelled,
+    named_answer,
+    unknown_name_answer,
+    unread_note,
+)
 from ragbox.answer.questions import question_kind
 from ragbox.config import Settings
 from ragbox.llm.llm_slot import LlmSlot
@@ -34,7 +41,8 @@ from ragbox.search.resolver import MAX_BY_TEXT, CardIndex, Resolution, written_a
 from ragbox.search.retrieval import HybridRetriever
 from ragbox.search.scope import glob_escape, in_scope
 from ragbox.store.catalog import Catalog, DocumentRow
-from ragbox.types import Answer, DocumentCard, Hit, Where, split_chunk_id
+from ragbox.store.coverage import document_coverage
+from ragbox.types import Answer, DocumentCard, Hit, ResolvedDocument, Where, split_chunk_id
 
 TokenCallback = Callable[[str], None]
 Similarity = Callable[[str, list[str]], list[float]]
@@ -168,7 +176,22 @@ class QuestionService:
                 answer.text, answer.elsewhere = f"{answer.text}\n{line}", line
                 if on_token:
                     on_token(f"\n{line}")
+        unread = self._unread_pages(resolution.documents)
+        if unread and answer.text:  # a cancelled answer stays empty
+            lines = "\n".join(note["line"] for note in unread)
+            answer.text, answer.searched = f"{answer.text}\n{lines}", {**answer.searched, "not_read": unread}
+            if on_token:
+                on_token(f"\n{lines}")
         return answer
+
+    def _unread_pages(self, documents: Sequence[ResolvedDocument]) -> list[dict]:
+        """For each named document with pages that were not read: which, and the line saying so."""
+        notes = []
+        for document in documents:
+            for coverage in document_coverage(self.catalog, [split_part_path(document.path)[0]]):
+                if coverage.path == document.path and coverage.not_read():
+                    notes.append(unread_note(coverage))
+        return notes
 
     def _unnamed(self, asked: _Asked, resolution: Resolution) -> _Asked:
         """The question without the words that named its document, to search the whole folder."""
@@ -206,7 +229,9 @@ class QuestionService:
         naming = document_naming_words([h.path for h in relevant[:1]]) + ([context] if context else [])
         searched = self._searched(where, relevant, documents) | ({"document": document} if document else {})
         kind = question_kind(part)
-        card = self.names.card_of(passages[0].path) if passages and kind.name == "parties" else None
+        # the parties of the one document asked about; across a folder "the parties" are nobody's in particular
+        one = bool(document) or searched["files"] == 1
+        card = self.names.card_of(passages[0].path) if passages and one and kind.name == "parties" else None
         return Question(text, part, kind, relevant, passages, naming, searched, card)
 
     def _document_of(self, hit: Hit) -> list[Hit]:

@@ -23,6 +23,11 @@ class Page:
     number: int | None
     text: str
     ocr: bool = False
+    # How it was read, for the coverage ledger (``coverage.PAGE_STATES``; '': by its text, see
+    # ``coverage.page_state``), OCR's mean confidence, and a one-line reason for a page not read.
+    state: str = ""
+    confidence: float | None = None
+    reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -150,3 +150,113 @@ def assert_exact_chunks(pages) -> list:
     for chunk in chunks:
         assert texts[chunk.page][chunk.char_start:chunk.char_end] == chunk.text
     return chunks
+
+
+# --- a PDF with one page of each coverage state ------------------------------------------------
+# A lease with a text page (fpdf2), a scan (an image of text, rendered by pdfium, with a stamped
+# footer in its text layer), a blank page, a page of text drawn as glyph outlines (fontTools,
+# DejaVu Sans, with a footer in its text layer) and a page whose content stream is broken.
+TEXT_PAGE = ("LEASE AGREEMENT. The tenant pays a monthly rent of 1,450 EUR on the first day of each month. "
+             "The lease runs for two years from 1 March 2026 and renews for one year unless either party "
+             "gives three months of written notice. ") * 3
+SCANNED = ["The deposit of 2,900 EUR is returned", "within thirty days after the tenant", "leaves the flat."]
+SCAN_FOOTER = "Scanned copy of the signed page, page 2 of 5"
+OUTLINED = ["The landlord repairs the heating", "system within five working days", "of a written request.",
+            *[f"Clause {n}. The tenant keeps the flat clean and" for n in range(4, 16)], "returns all keys."]
+OUTLINE_FOOTER = "Drawn copy, page 4 of 5, outlines"
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # Debian's fonts-dejavu-core
+
+
+def write_lease(path: Path, scanned: bool = True) -> Path:
+    """Pages: 1 text, 2 scan (text instead when not ``scanned``), 3 blank, 4 outlines, 5 broken."""
+    from fpdf import FPDF
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)  # the footers sit low on the page
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, TEXT_PAGE)
+    pdf.add_page()
+    if scanned:
+        pdf.image(_scan_image(), x=0, y=0, w=210, h=297)
+        pdf.set_xy(20, 280)
+        pdf.cell(0, 5, SCAN_FOOTER)
+    else:
+        pdf.multi_cell(0, 6, " ".join(SCANNED))
+    pdf.add_page()
+    pdf.add_page()
+    pdf.set_xy(20, 280)
+    pdf.cell(0, 5, OUTLINE_FOOTER)
+    pdf.add_page()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(bytes(pdf.output()))))
+    outlines = DecodedStreamObject()
+    outlines.set_data(writer.pages[3].get_contents().get_data() + b"\n" + outline_text(OUTLINED))
+    writer.pages[3].replace_contents(outlines)
+    broken = DecodedStreamObject()
+    # invisible text (so no image of the page shows it), then an inline image cut short (no EI)
+    broken.set_data(b"BT 3 Tr /F1 12 Tf 72 700 Td (lost) Tj ET BI /W 40 /H 40 /BPC 8 /CS /G ID abcdef")
+    writer.pages[4].replace_contents(broken)
+    writer.pages[4][NameObject("/Resources")] = writer.pages[0]["/Resources"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as file:
+        writer.write(file)
+    return path
+
+
+def _scan_image():
+    """A page of large printed text as a grayscale image at 150 dpi: what a scanner makes."""
+    import pypdfium2
+    from fpdf import FPDF
+
+    page = FPDF(format="A4")
+    page.set_font("Helvetica", size=22)
+    page.add_page()
+    page.set_y(40)
+    for line in SCANNED:
+        page.cell(0, 14, line, new_x="LMARGIN", new_y="NEXT")
+    document = pypdfium2.PdfDocument(bytes(page.output()))
+    image = document[0].render(scale=150 / 72, grayscale=True).to_pil()
+    document.close()
+    return image
+
+
+def outline_text(lines: list[str], size: float = 16, left: float = 60, top: float = 760) -> bytes:
+    """PDF path operators drawing ``lines`` as filled glyph outlines: text with no text layer."""
+    from fontTools.pens.basePen import BasePen
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(FONT)
+    glyphs, cmap = font.getGlyphSet(), font.getBestCmap()
+    scale = size / font["head"].unitsPerEm
+    ops: list[str] = ["0 g"]
+
+    class PdfPen(BasePen):
+        def __init__(self, x: float, y: float) -> None:
+            super().__init__(glyphs)
+            self.x, self.y = x, y
+
+        def _point(self, point) -> str:
+            return f"{self.x + point[0] * scale:.2f} {self.y + point[1] * scale:.2f}"
+
+        def _moveTo(self, point) -> None:
+            ops.append(f"{self._point(point)} m")
+
+        def _lineTo(self, point) -> None:
+            ops.append(f"{self._point(point)} l")
+
+        def _curveToOne(self, one, two, three) -> None:
+            ops.append(f"{self._point(one)} {self._point(two)} {self._point(three)} c")
+
+        def _closePath(self) -> None:
+            ops.append("h")
+
+    for row, line in enumerate(lines):
+        x, y = left, top - row * size * 1.6
+        for char in line:
+            name = cmap.get(ord(char), ".notdef")
+            glyphs[name].draw(PdfPen(x, y))
+            ops.append("f")
+            x += glyphs[name].width * scale
+    return "\n".join(ops).encode()

@@ -317,3 +317,11 @@ def test_the_parties_are_the_cards_quoted_where_the_preamble_names_them(contract
     assert answer.sure and evidence_file(answer) == "giggles_alliance.txt"
     assert answer.evidence_text.startswith("Giggles N' Hugs, Inc. (\"Giggles\"), and Excite Media Corporation")
     assert answer.evidence_text.endswith('("Excite")')
+
+
+@pytest.mark.slow
+def test_the_parties_of_a_folder_are_nobodys_in_particular(contracts_engine):
+    # no one card's parties as the folder's (the top passage's contract); the evidence rules as before
+    answer = contracts_engine.ask("Who are the parties?")
+    assert answer.resolved == [] and not answer.sure and not answer.found
+    assert answer.text == "Not found in the indexed documents. Searched 5 file(s) in index 'default'."

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Sequence
 
+from ragbox.coverage import DocumentCoverage, page_ranges
 from ragbox.paths import document_name, split_part_path
 from ragbox.text import CITATION, quote
 from ragbox.types import Answer, ResolvedDocument
@@ -92,3 +93,13 @@ def closest_elsewhere(answer: Answer, named: ResolvedDocument) -> str:
         return ""
     place = document_name(hit.path) + (f", page {hit.page}" if hit.page else "")
     return f"Not from the document named, the closest elsewhere: {place}: “{quote(answer.evidence_text, 200)}”"
+
+
+def unread_note(coverage: DocumentCoverage) -> dict:
+    """The pages of a document that were not read, and the line an answer from it adds: what was
+    not searched cannot be "not found" in it."""
+    pages = coverage.not_read()
+    which = f"Page {pages[0]}" if len(pages) == 1 else f"Pages {page_ranges(pages)}"
+    verb = "was" if len(pages) == 1 else "were"
+    line = f"{which} of {document_name(coverage.path)} could not be read and {verb} not searched."
+    return {"path": coverage.path, "pages": pages, "line": line}

@@ -76,12 +76,14 @@ def _print_checks(report: dict) -> None:
         "permissions": permissions.get("loose", [])[:10],
         "no network": network.get("attempts", []) + ([f"(networking ruled out by: {network['mechanism']})"]
                                                      if "mechanism" in network else []),
+        "page coverage": _unread_lines(report.get("coverage", {})),
     }
     rows = [("models found", report["models"]), ("config", report["config"]), ("offline switches", switches),
             ("permissions", permissions), ("LLM on this CPU", report["llm"]), ("no network", network)]
     if "protections" in report:
         rows.append(("sealed", report["protections"]))
         details["sealed"] = protection_lines(report["protections"])
+    rows += [("page coverage", report["coverage"])] if "coverage" in report else []
     for label, check in rows:
         click.echo(f"  {MARKS[check['status']]}  {label:<17}{check['detail']}")
         for line in details.get(label, []):
@@ -111,3 +113,13 @@ def _size(usage: dict) -> str:
 
 
 COMMANDS = [doctor]
+
+
+def _unread_lines(coverage: dict, most: int = 10) -> list[str]:
+    """A line a document with pages not read: its path, the pages, why."""
+    from ragbox.cli.output import display_path
+
+    documents = coverage.get("documents", [])
+    lines = [f"{display_path(d['path'])}: {'page' if len(d['not_read']) == 1 else 'pages'} {d['pages']} "
+             f"({'; '.join(d['reasons'])})" for d in documents[:most]]
+    return lines + ([f"... and {len(documents) - most} more"] if len(documents) > most else [])

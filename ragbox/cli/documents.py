@@ -126,4 +126,28 @@ def documents(obj: Context, where: tuple[str, ...], as_json: bool) -> None:
         print_cards(cards)
 
 
-COMMANDS = [index, watch, status, forget, documents]
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+@handle_errors
+def coverage(obj: Context, paths: tuple[Path, ...], as_json: bool) -> None:
+    """How each page of the indexed files (or of PATHS) was read: by its text layer, by OCR (with
+    its mean confidence), empty, or not read, with those page numbers and why.
+
+    JSON, one object a document (an attachment is its own): pages, text, ocr, empty, unreadable
+    (something is on the page but was not read: an image or outlines of text with OCR off, or a
+    page over a limit), failed (its text could not be extracted), not_read (page numbers), reasons.
+    """
+    from ragbox.cli.output import print_coverage
+
+    found = obj.engine().coverage(list(paths))
+    if paths and not found:
+        raise click.ClickException(f"Not in the index ({', '.join(map(str, paths))})")
+    if as_json:
+        click.echo(json.dumps([c.as_dict() for c in found], indent=2, ensure_ascii=False))
+    else:
+        print_coverage(found)
+
+
+COMMANDS = [index, watch, status, forget, documents, coverage]

@@ -87,7 +87,7 @@ def index_progress(enabled: bool = True):
         def update(p) -> None:
             counts = f"{p.files_done}/{p.files_total} files  {p.pages} pages  {p.chunks} chunks"
             if p.ocr_done < p.ocr_total:  # a scan is being read: seconds a page, so say which
-                counts += f"  OCR {p.ocr_file} page {p.ocr_done + 1}/{p.ocr_total}"
+                counts += f"  {p.ocr_note()}"
             bar.update(task, total=max(p.bytes_total, 1), completed=p.bytes_done, counts=counts)
 
         yield update
@@ -136,6 +136,7 @@ def print_status(info: dict) -> None:
         ("Index", info["index"]),
         ("Files", f"{info['files']} ({info['pages']} pages, {info['chunks']} chunks)"),
         ("Skipped", str(len(info["skipped"]))),
+        *([("Pages read", pages_read(info["coverage"]))] if info.get("coverage") else []),
         ("Folders", ", ".join(display_path(r) for r in info["roots"]) or "-"),
         ("Embedding model", (f"{info['embedding_model']} ({info['embedding_backend']})"
                              if info.get("embedding_backend") else info["embedding_model"] or "-")),
@@ -286,3 +287,24 @@ def print_cards(cards) -> None:
             click.echo(f"  party: {party.name}" + (f" ({short})" if short else ""))
         if card.dates:
             click.echo(f"  dates: {'; '.join(card.dates)}")
+
+
+def print_coverage(documents) -> None:
+    """``ragbox coverage``: a line a document, the reasons for its pages not read under it."""
+    from ragbox.coverage import describe, reasons
+
+    for document in documents:
+        click.echo(f"{display_path(document.path)}: {describe(document)}")
+        for line in reasons(document):
+            click.echo(f"  {line}")
+    unread = sum(1 for document in documents if document.not_read())
+    click.echo(f"{len(documents)} document(s), {unread} with pages not read.")
+
+
+def pages_read(counts: dict) -> str:
+    """`status`'s page coverage: "777 text, 44 OCR, 0 unreadable, 0 failed, 3 empty"."""
+    line = ", ".join(f"{counts[name]} {label}" for name, label in (
+        ("text", "text"), ("ocr", "OCR"), ("unreadable", "unreadable"), ("failed", "failed"), ("empty", "empty")))
+    if counts.get("unknown"):
+        line += f"; {counts['unknown']} not described (indexed before page coverage was kept)"
+    return line

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Sequence
 
+from ragbox.coverage import DocumentCoverage, coverage_fields
 from ragbox.engine.parts import Parts
 from ragbox.errors import DocumentError, IndexBusyError, RagboxError, StoreError
 from ragbox.paths import data_dir, list_indexes
@@ -202,6 +203,7 @@ class Engine(Parts):
             "llm": self.llm.name(),
             "last_run": self.catalog.last_run() if exists else None,
             "skipped": self.catalog.skipped() if exists else {},
+            "coverage": self._coverage_counts() if exists else None,
             "indexes": list_indexes(self.settings),
             **self._team_status(),
         }
@@ -213,9 +215,21 @@ class Engine(Parts):
 
         return {"team": team_cache.describe(self.catalog, self.team)}
 
+    def _coverage_counts(self) -> dict:
+        from ragbox.store.coverage import state_counts
+
+        return coverage_fields(state_counts(self.catalog))
+
     def documents(self):
         self.follow_team()
         return self.catalog.documents() if self.exists() else []
+
+    def coverage(self, paths: Sequence[Path] = ()) -> list[DocumentCoverage]:
+        """How each page of the documents at or under ``paths`` (all when none) was read."""
+        from ragbox.store.coverage import document_coverage
+
+        targets = [str(Path(p).expanduser().absolute().resolve()) for p in paths]
+        return document_coverage(self.catalog, targets) if self.exists() else []
 
     def cards(self, where: Where = None) -> list[DocumentCard]:
         """What each indexed document is (title, kind, parties, dates), by path (``question_service``)."""

@@ -2,9 +2,8 @@
 note"), read from its opening text with regular expressions only: about a millisecond a document at
 index time, no model (issue 20). Contracts: the title is the first heading naming a document type,
 else the preamble's "THIS ... AGREEMENT"; the parties are the names the preamble gives a short name
-(`Giggles N' Hugs, Inc. ("Giggles")`), else its "between A and B". Clinical notes: the kind comes
-from a note-type heading ("OPERATIVE REPORT") or else from the section headings.
-"""
+(`Giggles N' Hugs, Inc. ("Giggles")`), else its "between A and B" ("entered into by A and B").
+Clinical notes: the kind comes from a note-type heading ("OPERATIVE REPORT") or the section headings."""
 
 from __future__ import annotations
 
@@ -179,15 +178,14 @@ _COMPANY = re.compile(r"(?i)\b(?:inc|corp|corporation|company|co|llc|l\.l\.c|ltd
 _SMALL_NAME_WORDS = {"and", "of", "the", "de", "du", "la", "des", "der", "for", "d/b/a", "dba", "y", "et", "van", "von"}
 _SENTENCE_END = re.compile(r"(?<=[a-z]{2})\.\s+(?=[A-Z])|\.\s*\n\s*\n(?=\s*[A-Z][a-z])")
 _LABELLED = re.compile(r"\b(Party\s+[A-Z0-9])(?:\s*\(([A-Z][\w ]{1,30})\))?\s*[:：]\s*([A-Z][^\n]{2,150})")
+_BETWEEN = re.compile(r"(?i)\b(?:between|among)\b(?!\s+(?:the\s+)?(?:parties|them))(?:\s*:)?|\bladies and gentlemen\b:?"
+                      r"|\b(?:made|entered\s+into)\b[^.;]{0,60}?\bby\b(?!\s+and\b)")  # "entered into by A and B"
 
 
 def _parties(preamble: str) -> list[Party]:
     """The parties of a preamble: each name followed by its defined short name(s), the "Party A:
     name" lines, else the names of its "between A and B" (a preamble that defines none)."""
-    between = re.search(r"(?i)\b(?:between|among)\b(?!\s+(?:the\s+)?(?:parties|them))(?:\s*:)?"
-                        r"|\bladies and gentlemen\b:?"
-                        r"|\b(?:made|entered\s+into)\b[^.;]{0,60}?\bby\b(?!\s+and\b)",  # "entered into by A and B"
-                        preamble)
+    between = _BETWEEN.search(preamble)
     region = preamble[between.end():] if between else preamble
     # The parties are named in the first sentence that defines names; later ones name other things.
     first = _DEFINITION.search(region)

@@ -23,6 +23,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
+from ragbox.coverage import PageRead
 from ragbox.errors import DocumentError
 from ragbox.ingest.card_index import refresh_cards
 from ragbox.ingest.chunking import Chunker, embedding_input
@@ -34,6 +35,7 @@ from ragbox.ingest.read_ahead import Prepared, file_size, prepare, prepared_ahea
 from ragbox.ingest.summary import IndexProgress, IndexSummary
 from ragbox.paths import PART_SEPARATOR
 from ragbox.store.catalog import Catalog, DocumentRow
+from ragbox.store.coverage import page_reads
 from ragbox.store.embeddings import Embedder
 from ragbox.store.exact import catalog_vectors
 from ragbox.store.file_identity import Identity, known_identities, remember_identities
@@ -193,7 +195,7 @@ class Indexer:
                 summary.renamed.append((item.moved_from.path, item.path))
                 summary.skipped.update(_part_skips(earlier_skips, item.moved_from.path, item.path))
             elif item.rechunked is not None and self._same_chunks(item.rechunked, item.chunks):
-                self._move(item.rechunked, item.path, item.content_hash, [])
+                self._move(item.rechunked, item.path, item.content_hash, [], item.coverage)
                 self._remember(document_id(item.path, item.content_hash), item)
                 summary.unchanged += 1
                 summary.skipped.update(item.skipped_parts)
@@ -218,9 +220,11 @@ class Indexer:
     def _same_chunks(self, stored: DocumentRow, chunks: list[Chunk]) -> bool:
         return [row.as_chunk() for row in self.catalog.chunks_of(stored.doc_id)] == chunks
 
-    def _move(self, old: DocumentRow, new_path: str, content_hash: str, replaces: list[str]) -> None:
+    def _move(self, old: DocumentRow, new_path: str, content_hash: str, replaces: list[str],
+              coverage: list[PageRead] | None = None) -> None:
         """A renamed file, or one whose new chunking cuts it as before: copy its vectors and
-        chunks under the new path or content hash, no re-embedding."""
+        chunks under the new path or content hash, no re-embedding; its page coverage too, or
+        ``coverage`` when the file was read again."""
         new_id = document_id(new_path, content_hash)
         chunks = self.catalog.chunks_of(old.doc_id)
         ids = [c.chunk_id for c in chunks]
@@ -233,7 +237,8 @@ class Indexer:
                             [vectors[c.chunk_id] for c in chunks], [new_id] * len(chunks))
         crash_point("moved")
         self.catalog.finish_document(new_id, [c.as_chunk() for c in chunks], replaces + [old.doc_id],
-                                     [vectors[c.chunk_id] for c in chunks])
+                                     [vectors[c.chunk_id] for c in chunks],
+                                     coverage if coverage is not None else page_reads(self.catalog, old.doc_id))
         self._drop([old.doc_id] + replaces)
 
     def _write(self, prepared: list[Prepared], summary: IndexSummary) -> None:
@@ -253,7 +258,7 @@ class Indexer:
                                     [doc_id] * len(part))
                 mine.extend(part)
             crash_point("upserted")
-            self.catalog.finish_document(doc_id, item.chunks, item.replaces, mine)
+            self.catalog.finish_document(doc_id, item.chunks, item.replaces, mine, item.coverage)
             crash_point("finished")
             self._remember(doc_id, item)
             self._drop(item.replaces)
@@ -261,6 +266,7 @@ class Indexer:
             summary.pages += item.pages
             summary.chunks += count
             summary.ocr_pages += item.ocr_pages
+            summary.count_pages(read.state for read in item.coverage)
 
     def _embedded(self, texts: list[str]) -> Iterator[list[float]]:
         """The vectors of ``texts`` in order, embedded EMBED_SLICE at a time as they are taken."""
@@ -302,8 +308,17 @@ def _part_skips(earlier: dict[str, str], old_path: str, new_path: str) -> dict[s
 
 
 def _ocr_progress(progress: IndexProgress, on_progress: ProgressCallback | None):
-    """Reports OCR page by page (from the loader thread): a scan takes seconds a page."""
+    """Reports OCR page by page (from the loader thread): a scan takes seconds a page, so the
+    pages read so far and the time the scan has left are counted."""
+    started: dict[str, float] = {}
+
     def report(name: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done == 0:
+            started[name] = now
+        else:
+            progress.ocr_pages += 1
+            progress.ocr_page_seconds = (now - started.get(name, now)) / done
         progress.ocr_file, progress.ocr_done, progress.ocr_total = name, done, total
         if on_progress:
             on_progress(progress)

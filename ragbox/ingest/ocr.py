@@ -20,6 +20,12 @@ from ragbox.errors import DocumentError
 
 RENDER_DPI = 200  # a typical scan; measured in bench/ocr.py
 DETECTION_SIDE = 1280  # the page image is shrunk to this longest side for text detection (faster)
+# Text lines recognised one at a time, on one thread: a batch pads its lines to the widest, and a
+# second ONNX Runtime thread mostly waits; 4.4 CPU-s a page against 8.0 with RapidOCR's batch of 6
+# on all cores, at the same character accuracy (bench/ocr.py). Scans are read in parallel by the
+# parsing children instead. (Not in the cache's version: the text read differs by a character or so.)
+REC_BATCH = 1
+OCR_THREADS = 1
 MODEL_FILES = {"Det": "PP-OCRv6_det_small.onnx", "Rec": "PP-OCRv6_rec_small.onnx",
                "Cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx"}
 
@@ -27,7 +33,7 @@ MODEL_FILES = {"Det": "PP-OCRv6_det_small.onnx", "Rec": "PP-OCRv6_rec_small.onnx
 class RapidPageOcr:
     """Reads PDF pages with RapidOCR; one instance is shared by a run (built on first use)."""
 
-    def __init__(self, threads: int = 0) -> None:
+    def __init__(self, threads: int = OCR_THREADS) -> None:
         self.threads = threads
         self._engine = None
         self._lock = threading.Lock()
@@ -54,14 +60,15 @@ class RapidPageOcr:
                 params.update({
                     "Global.log_level": "error",
                     "Global.use_cls": False,  # pages are upright; the angle classifier costs time
-                    "Det.limit_type": "max", "Det.limit_side_len": DETECTION_SIDE,
+                    "Det.limit_type": "max", "Det.limit_side_len": DETECTION_SIDE, "Rec.rec_batch_num": REC_BATCH,
                     "EngineConfig.onnxruntime.intra_op_num_threads": self.threads or -1,
                 })
                 self._engine = RapidOCR(params=params)
             return self._engine
 
-    def pdf_pages(self, data: bytes, numbers: Iterable[int]) -> Iterator[tuple[int, str]]:
-        """``(number, text)`` for each 1-based page number, in the order given."""
+    def pdf_pages(self, data: bytes, numbers: Iterable[int]) -> Iterator[tuple[int, str, float | None]]:
+        """``(number, text, mean confidence)`` for each 1-based page number, in the order given
+        (confidence None when nothing was recognised)."""
         import pypdfium2
 
         engine = self._load()
@@ -75,7 +82,8 @@ class RapidPageOcr:
                 image = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
                 page.close()
                 result = engine(image)
-                yield number, page_text(result.boxes, result.txts)
+                scores = [float(score) for score in (result.scores or ())]
+                yield number, page_text(result.boxes, result.txts), (sum(scores) / len(scores) if scores else None)
         finally:
             document.close()
 
@@ -92,7 +100,7 @@ class CachedPageOcr:
         self.version = hashlib.sha256(f"{RENDER_DPI}/{DETECTION_SIDE}/{sorted(MODEL_FILES.items())}".encode()
                                       ).hexdigest()[:8]
 
-    def pdf_pages(self, data: bytes, numbers: Iterable[int]) -> Iterator[tuple[int, str]]:
+    def pdf_pages(self, data: bytes, numbers: Iterable[int]) -> Iterator[tuple[int, str, float | None]]:
         digest = hashlib.sha256(data).hexdigest()[:32]
         numbers = list(numbers)
         missing = []
@@ -104,19 +112,23 @@ class CachedPageOcr:
         for number in numbers:
             path = self._path(digest, number)
             if number in missing:
-                found, text = next(read)
+                found, text, *confidence = next(read)
                 assert found == number
+                score = confidence[0] if confidence else None
+                if score is not None:  # beside the text: a page cached before this was kept reads as unknown
+                    self._store(path.with_suffix(".score"), f"{score:.4f}")
                 self._store(path, text)
             else:
                 text = path.read_text(encoding="utf-8")
-            yield number, text
+                score = _score(path.with_suffix(".score"))
+            yield number, text, score
 
     def keep_only(self, file_hashes: Iterable[str]) -> None:
         """Delete the pages of every scan but these (sha256 of the file): the text of a file
         forgotten, deleted or edited leaves no bytes here. (A scan inside an e-mail is read again
         when next needed.)"""
         keep = {h[:32] for h in file_hashes}
-        for path in self.folder.glob("*/*.txt") if self.folder.is_dir() else ():
+        for path in self.folder.glob("*/*-*") if self.folder.is_dir() else ():
             if path.name.split("-", 1)[0] not in keep:
                 path.unlink(missing_ok=True)
 
@@ -130,6 +142,13 @@ class CachedPageOcr:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)
         os.replace(temporary, path)
+
+
+def _score(path: Path) -> float | None:
+    try:
+        return float(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def page_text(boxes, texts) -> str:

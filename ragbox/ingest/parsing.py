@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from ragbox.coverage import PageRead, page_state
 from ragbox.errors import DocumentError
 from ragbox.ingest.chunking import Chunker
 from ragbox.ingest.loaders import DEFAULT_OPTIONS, ReaderProcess, ReadLimits, ReadOptions, parts_from_bytes
@@ -38,6 +39,7 @@ class Parsed:
     skip_reason: str = ""
     skipped_parts: dict[str, str] = field(default_factory=dict)  # part path -> why (a bad attachment)
     ocr_pages: int = 0
+    coverage: list[PageRead] = field(default_factory=list)  # how each page of each part was read
 
 
 def auto_processes(requested: int, bytes_total: int) -> int:
@@ -61,8 +63,10 @@ def parse(chunker: Chunker, path: Path, data: bytes, options: ReadOptions = DEFA
     for part in parts:
         scanned = {page.number for page in part.pages if page.ocr}
         chunks += [replace(c, part=part.name, ocr=c.page in scanned) for c in chunker.chunk_pages(part.pages)]
+    coverage = [PageRead(part.name, page.number or position, page_state(page), page.confidence, page.reason)
+                for part in parts for position, page in enumerate(part.pages, start=1)]
     return Parsed(sum(len(part.pages) for part in parts), chunks, "", skipped_parts,
-                  sum(page.ocr for part in parts for page in part.pages))
+                  sum(page.ocr for part in parts for page in part.pages), coverage)
 
 
 class Parser:

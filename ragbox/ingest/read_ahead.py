@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
+from ragbox.coverage import PageRead
 from ragbox.errors import DocumentError
 from ragbox.ingest.loaders import read_file
 from ragbox.ingest.parsing import Parsed, Parser
@@ -43,12 +44,14 @@ class Prepared:
     skipped_parts: dict[str, str] = field(default_factory=dict)  # part path -> why (a bad attachment)
     ocr_pages: int = 0
     identity: Identity | None = None  # the file's stat before it was read (None: not to be recorded)
+    coverage: list[PageRead] = field(default_factory=list)
 
     def resolve(self) -> Prepared:
         if self.parsed is not None:
             result, self.parsed = self.parsed(), None
             self.pages, self.chunks, self.skip_reason = result.pages, result.chunks, result.skip_reason
             self.skipped_parts, self.ocr_pages = result.skipped_parts, result.ocr_pages
+            self.coverage = result.coverage
         return self
 
 

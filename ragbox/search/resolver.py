@@ -53,6 +53,7 @@ _NAMING = [re.compile(rf"\bthe\s+({_NAME_WORDS})[\u2019']?s?\s+(?i:agreement|con
            re.compile(rf"\b(?i:agreement|contract|lease|nda|deal)s?\s+(?:with|between)\s+({_NAME_WORDS})")]
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "AudibleInc" is "Audible Inc"; "3M" stays whole
 _COMPOUND = re.compile(r"[^\W_]+(?:[-\u2010\u2011][^\W_]+)*", re.UNICODE)
+_NAME_PARTS = re.compile(r"\s+(?:and|&)\s+|\s*,\s*", re.IGNORECASE)  # the names of a run naming several
 _POSSESSIVE = re.compile(r"(?<=[^\W_])['\u2019]s\b")
 
 
@@ -145,12 +146,17 @@ class CardIndex:
         return Resolution(documents, ambiguous=len(set(coverages)) < len(coverages))
 
     def _unmatched_name_words(self, question: str, matched: list[str]) -> list[str]:
-        """The words of the name the question gives a document ("the agreement with Harvest Capital
-        Strategies") that the chosen cards did not match and no card has: the cards matched only
-        part of a name, which then is another document's ("Capital" of "Clear Capital")."""
-        words = [w for w in tokens(unknown_name(question)) if len(w) > MIN_WORD and not w.isdigit()
-                 and w not in FUNCTION_WORDS | GENERIC_WORDS | CORPORATE_WORDS]
-        return [w for w in words if w not in matched and not self._postings_of(w)]
+        """The words of a name the question gives a document ("the agreement with Harvest Capital
+        Strategies") that the chosen cards did not match and no card has, in a name they matched
+        part of: that name is then another document's ("Capital" of "Clear Capital"). A second
+        name no card has ("with Azul and ATR") leaves the first one's documents named."""
+        unmatched = []
+        for name in _NAME_PARTS.split(_named_run(question)):  # "A and B" names two parties, each whole
+            words = [w for w in tokens(name) if len(w) > MIN_WORD and not w.isdigit()
+                     and w not in FUNCTION_WORDS | GENERIC_WORDS | CORPORATE_WORDS]
+            if any(w in matched for w in words):
+                unmatched += [w for w in words if w not in matched and not self._postings_of(w)]
+        return unmatched
 
     def _by_text(self, name: str, files_holding: Callable[[str], set[str]]) -> Resolution:
         """A name no card has (a party the preamble reader missed): the one or two documents whose
@@ -256,12 +262,15 @@ def written_as_name(phrase: str, text: str) -> bool:
 def unknown_name(question: str) -> str:
     """The name in "the Kiosk agreement", "the agreement with Acme Corp": what a question calls a
     document when no document here goes by it ('' when it names none that way)."""
+    return " ".join(w for w in _named_run(question).split() if w.lower() not in FUNCTION_WORDS | GENERIC_WORDS)
+
+
+def _named_run(question: str) -> str:
+    """The words a question calls a document by, as written ("Azul Linhas and ATR")."""
     for pattern in _NAMING:
         match = pattern.search(question)
-        if match:
-            words = [w for w in match.group(1).split() if w.lower() not in FUNCTION_WORDS | GENERIC_WORDS]
-            if words:
-                return " ".join(words)
+        if match and any(w.lower() not in FUNCTION_WORDS | GENERIC_WORDS for w in match.group(1).split()):
+            return match.group(1)
     return ""
 
 

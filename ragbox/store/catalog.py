@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from ragbox.coverage import PageRead
 from ragbox.paths import part_path
 from ragbox.privacy import PRIVATE_FILE_MODE, private_dir
+from ragbox.store.coverage import write_coverage
 from ragbox.store.keyword import KeywordSearch
 from ragbox.store.schema import open_schema
 from ragbox.text import WORD
@@ -178,9 +180,10 @@ class Catalog(KeywordSearch):
             doc.doc_id, doc.path, doc.content_hash, doc.size, doc.pages, doc.chunks, "writing", doc.indexed_at))
 
     def finish_document(self, doc_id: str, chunks: Sequence[Chunk], replaces: Iterable[str],
-                        vectors: Sequence[Sequence[float]] | None = None) -> None:
-        """Atomically: store the chunk rows (with their vectors, as float32), make the document
-        ready, mark what it replaces."""
+                        vectors: Sequence[Sequence[float]] | None = None,
+                        coverage: Sequence[PageRead] | None = None) -> None:
+        """Atomically: store the chunk rows (with their vectors, as float32) and how its pages were
+        read (``coverage``, when known), make the document ready, mark what it replaces."""
         blobs = [vector_blob(v) for v in vectors] if vectors is not None else [None] * len(chunks)
         with self.transaction():
             path = self.db.execute("SELECT path FROM documents WHERE doc_id=?", (doc_id,)).fetchone()[0]
@@ -191,6 +194,8 @@ class Catalog(KeywordSearch):
                 [(chunk_id(doc_id, n), doc_id, n, c.page, c.char_start, c.char_end, c.section, c.text,
                   file_title(path, c.part), c.part, int(c.ocr), b, c.context)
                  for (n, c), b in zip(enumerate(chunks), blobs)])
+            if coverage is not None:
+                write_coverage(self.db, doc_id, coverage)
             self.db.execute("UPDATE documents SET state='ready', chunks=? WHERE doc_id=?", (len(chunks), doc_id))
             for old in replaces:
                 self.db.execute("UPDATE documents SET state='deleting' WHERE doc_id=?", (old,))

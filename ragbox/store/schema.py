@@ -41,6 +41,15 @@ CREATE TABLE IF NOT EXISTS cards (
 CREATE TRIGGER IF NOT EXISTS documents_cards_removed AFTER DELETE ON documents BEGIN
     DELETE FROM cards WHERE doc_id = old.doc_id;
 END;
+-- The coverage ledger (``store.coverage``): how each page of a document version was read, written
+-- with its chunks and gone with the document row, as its cards are. A catalog from before it gets
+-- the empty table when opened: its documents' pages are unknown until they are indexed again.
+CREATE TABLE IF NOT EXISTS coverage (
+    doc_id TEXT NOT NULL, part TEXT NOT NULL, page INTEGER NOT NULL, state TEXT NOT NULL, confidence REAL,
+    reason TEXT NOT NULL DEFAULT '', PRIMARY KEY (doc_id, part, page));
+CREATE TRIGGER IF NOT EXISTS documents_coverage_removed AFTER DELETE ON documents BEGIN
+    DELETE FROM coverage WHERE doc_id = old.doc_id;
+END;
 CREATE TABLE IF NOT EXISTS runs (
     run_id INTEGER PRIMARY KEY, started_at REAL NOT NULL, finished_at REAL, status TEXT NOT NULL,
     summary TEXT);

@@ -16,7 +16,7 @@ def format_index_summary(summary, roots: Sequence[str] = ()) -> str:
 def format_progress(p) -> str:
     text = f"{p.files_done}/{p.files_total} files · {p.pages} pages · {p.chunks} chunks"
     if p.ocr_done < p.ocr_total:  # a scan is being read: seconds a page, so say which
-        text += f" · OCR {p.ocr_file} page {p.ocr_done + 1}/{p.ocr_total}"
+        text += f" · {p.ocr_note()}"
     return text
 
 

@@ -39,6 +39,7 @@ class CatalogLoaded(Message):
     documents: list
     skipped: dict
     cards: dict = field(default_factory=dict)  # file path -> its DocumentCard (title, parties, dates)
+    coverage: dict = field(default_factory=dict)  # part path -> how its pages were read (DocumentCoverage)
 
 
 @dataclass

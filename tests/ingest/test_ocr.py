@@ -37,7 +37,7 @@ class FakeOcr:
     def pdf_pages(self, data, numbers):
         for number in numbers:
             self.asked.append(number)
-            yield number, f"{self.text} ({number})"
+            yield number, f"{self.text} ({number})", 0.9
 
 
 def test_only_pages_without_a_text_layer_are_read_and_progress_is_reported():
@@ -56,9 +56,10 @@ def test_only_pages_without_a_text_layer_are_read_and_progress_is_reported():
 def test_a_page_is_read_by_ocr_once(tmp_path):
     fake = FakeOcr()
     cached = CachedPageOcr(fake, tmp_path / "cache")
-    assert list(cached.pdf_pages(b"scan one", [2, 5])) == [(2, f"{fake.text} (2)"), (5, f"{fake.text} (5)")]
-    assert list(cached.pdf_pages(b"scan one", [5, 3, 2])) == [(5, f"{fake.text} (5)"), (3, f"{fake.text} (3)"),
-                                                              (2, f"{fake.text} (2)")]
+    assert list(cached.pdf_pages(b"scan one", [2, 5])) == [(2, f"{fake.text} (2)", 0.9), (5, f"{fake.text} (5)", 0.9)]
+    # read from the cache, the confidence too
+    assert list(cached.pdf_pages(b"scan one", [5, 3, 2])) == [
+        (5, f"{fake.text} (5)", 0.9), (3, f"{fake.text} (3)", 0.9), (2, f"{fake.text} (2)", 0.9)]
     assert fake.asked == [2, 5, 3]  # only the page not read before
     list(cached.pdf_pages(b"another scan", [2]))
     assert fake.asked == [2, 5, 3, 2]
@@ -119,9 +120,10 @@ def test_ocr_progress_comes_back_from_the_parsing_child_and_forget_clears_the_ca
     write_scan(folder / "scan.pdf", pages=1)
     engine = make_engine(**{"index.ocr": "auto"})
     seen = []
-    summary = engine.index([folder], on_progress=lambda p: seen.append((p.ocr_file, p.ocr_done, p.ocr_total)))
+    summary = engine.index([folder], on_progress=lambda p: seen.append((p.ocr_file, p.ocr_done, p.ocr_total,
+                                                                         p.ocr_pages, p.ocr_page_seconds > 0)))
     assert summary.ocr_pages == 1 and summary.indexed == [str(folder / "scan.pdf")]
-    assert ("scan.pdf", 0, 1) in seen and ("scan.pdf", 1, 1) in seen
+    assert ("scan.pdf", 0, 1, 0, False) in seen and ("scan.pdf", 1, 1, 1, True) in seen  # counted, timed
     cache = engine.index_dir / "ocr-cache"
     assert "Bluefin" in "".join(p.read_text() for p in cache.rglob("*.txt"))
     engine.forget(folder / "scan.pdf")

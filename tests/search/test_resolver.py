@@ -151,3 +151,8 @@ def test_a_whole_title_names_its_contract_before_longer_titles_holding_it():
                           [("Umbrella", [])])]
     assert resolve("Is the Services Agreement exclusive?", twice) == (
         ["merit_services.txt", "other_services.txt"], True)
+
+
+def test_two_parties_named_one_on_no_card_still_name_the_others_contracts():
+    assert resolve("Is liability capped in the agreement with Vandelay Industries and Costanza Partners?") == (
+        ["vandelay_distribution.txt"], False)

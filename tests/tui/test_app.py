@@ -546,43 +546,14 @@ def test_the_app_answers_without_loading_torch(sample_index):
     assert out.stdout.strip().endswith("LOADED []"), out.stdout
 
 
-async def test_a_name_fitting_two_documents_offers_the_choice_and_asks_again_of_the_one_picked(make_engine, tmp_path):
-    from ragbox.tui.screens.dialogs import DocumentChoiceDialog
+async def test_documents_panel_shows_the_pages_of_a_document_that_were_not_read(tmp_path, make_engine):
+    from make_files import write_lease
 
-    folder = tmp_path / "contracts"
-    folder.mkdir()
-    for name, title, other, law in (("acme_supply.txt", "SUPPLY AGREEMENT", "Globex Retail LLC", "Ohio"),
-                                    ("acme_license.txt", "LICENSE AGREEMENT", "Initech Software Inc.", "Texas")):
-        (folder / name).write_text(
-            f'{title}\n\nThis {title.lower()} is entered into by Acme Widgets Corp. ("Acme") and {other}.\n\n'
-            f"1. Governing Law. This Agreement shall be governed by the laws of the State of {law}.\n")
-    engine = make_engine(**{"answer.style": "extract", **SCRIPTED})
-    scripted_llm(engine)
-    engine.index([folder])
+    write_lease(tmp_path / "docs" / "lease.pdf")
+    engine = make_engine(**{"index.ocr": "off", "answer.style": "extract", **SCRIPTED})
+    engine.index([tmp_path / "docs"])
     app = RagboxApp(engine)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        screen = app.main_screen
-        await ask(pilot, "Which state's law governs the Acme agreement?")
-        await wait_for(pilot, lambda: isinstance(app.screen, DocumentChoiceDialog), what="the choice")
-        meta = str(screen.query(".answer-meta").first().render())
-        assert meta.startswith("Unsure") and "Each of 2 documents answered from its own sources" in meta
-        choices = app.screen.query_one("#choice-list", OptionList)
-        assert [choices.get_option_at_index(i).id for i in range(choices.option_count)] == [
-            "acme_license.txt", "acme_supply.txt"]  # as the app shows paths: within the folder indexed
-        assert "LICENSE AGREEMENT" in str(choices.get_option_at_index(0).prompt)
-        await pilot.press("down", "enter")  # the supply agreement
-        await wait_for(pilot, lambda: len(screen.conversation.turns) == 2 and screen.asking_turn is None,
-                       what="the question asked again")
-        assert screen.where == "acme_supply.txt"
-        again = screen.conversation.last.answer
-        assert [Path(d.path).name for d in again.resolved] == ["acme_supply.txt"] and not again.ambiguous
-        assert "Ohio" in again.text and "Texas" not in again.text
-        assert not isinstance(app.screen, DocumentChoiceDialog)  # one document: nothing to choose
-        # Esc keeps every answer and the scope as it was
-        screen.set_scope(None)
-        await ask(pilot, "Which state's law governs the Acme agreement?")
-        await wait_for(pilot, lambda: isinstance(app.screen, DocumentChoiceDialog), what="the choice")
-        await pilot.press("escape")
-        await pilot.pause()
-        assert screen.where is None and len(screen.conversation.turns) == 3
+        prompt = str(app.main_screen.query_one("#documents-list", OptionList).get_option_at_index(0).prompt)
+        assert prompt.startswith("lease.pdf") and prompt.endswith("\nnot read: pages 2, 4\u20135")

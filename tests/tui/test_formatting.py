@@ -28,6 +28,9 @@ def test_progress_names_the_scan_being_read_by_ocr():
     progress = IndexProgress(files_total=3, files_done=1, pages=4, chunks=20, ocr_file="scan.pdf", ocr_done=1,
                              ocr_total=5)
     assert format_progress(progress) == "1/3 files · 4 pages · 20 chunks · OCR scan.pdf page 2/5"
+    progress.ocr_page_seconds, progress.ocr_pages = 9.0, 14  # measured on its first page; earlier scans
+    assert format_progress(progress) == ("1/3 files · 4 pages · 20 chunks · OCR scan.pdf page 2/5, about 0:36 left"
+                                         " · 14 pages OCR'd")
     progress.ocr_done = 5
     assert format_progress(progress) == "1/3 files · 4 pages · 20 chunks"
 
@@ -50,3 +53,21 @@ def test_an_answer_for_several_documents_shows_each_on_its_own_paragraph():
     assert answer_markdown(both, 4) == ("2 documents fit the name; the answer from each:\n\n"
                                         "In A (a.txt): Texas [\\[1\\]](source:4:1)\n\n"
                                         "In B (b.txt): Ohio [\\[2\\]](source:4:2)")
+
+
+def test_a_documents_ocr_and_unread_pages_in_one_line():
+    from ragbox.coverage import DocumentCoverage, PageRead
+    from ragbox.tui.widgets.documents import coverage_line
+
+    reads = (PageRead("", 1, "text"), PageRead("", 2, "ocr", 0.9), PageRead("", 3, "sparse"),
+             PageRead("", 4, "failed"), PageRead("", 5, "empty"))
+    assert coverage_line(DocumentCoverage("/d/a.pdf", reads)) == "1 page by OCR · not read: pages 3\u20134"
+    assert coverage_line(DocumentCoverage("/d/a.pdf", reads[:1])) == ""
+    assert coverage_line(DocumentCoverage("/d/a.pdf", known=False, page_count=3)) == ""
+
+
+def test_the_summary_counts_pages_by_how_they_were_read():
+    summary = IndexSummary(indexed=["/d/a.pdf"], pages=6, chunks=9, seconds=1.0)
+    summary.count_pages(["text", "text", "ocr", "sparse", "failed", "empty"])
+    assert summary.describe()[1] == "6 pages: 2 text, 1 OCR, 1 unreadable, 1 failed, 1 empty."
+    assert summary.as_dict()["page_states"] == {"text": 2, "ocr": 1, "sparse": 1, "failed": 1, "empty": 1}

@@ -107,7 +107,8 @@ class MainScreen(SidebarActions, BackgroundJobs, Screen):
         try:
             status = engine.status()
             cards = {card.path: card for card in engine.cards()}
-            self.post_message(CatalogLoaded(status, engine.documents(), status.get("skipped", {}), cards))
+            coverage = {c.path: c for c in engine.coverage()}
+            self.post_message(CatalogLoaded(status, engine.documents(), status.get("skipped", {}), cards, coverage))
         except Exception as exc:  # a damaged store must not stop the app
             self.post_message(CatalogLoaded({"index": engine.index_name, "files": 0, "chunks": 0, "roots": [],
                                              "embedding_model": None, "error": str(exc)}, [], {}))
@@ -138,7 +139,8 @@ class MainScreen(SidebarActions, BackgroundJobs, Screen):
         status.files = info.get("files", 0)
         status.chunks = info.get("chunks", 0)
         status.embedding = info.get("embedding_model") or self.engine.settings.embedding.model or bundled.EMBEDDING_NAME
-        self.query_one(DocumentsPanel).load(message.documents, message.skipped, self.roots, message.cards)
+        self.query_one(DocumentsPanel).load(message.documents, message.skipped, self.roots, message.cards,
+                                            message.coverage)
         self._show_scope()
         if info.get("error"):
             self.notify(info["error"], title="Cannot read the index", severity="error")

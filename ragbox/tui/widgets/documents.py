@@ -24,6 +24,7 @@ class DocumentsPanel(Vertical):
         self.skipped: dict[str, str] = {}
         self.roots: list[str] = []
         self.card_lines: dict[str, str] = {}  # path -> what its card says, made once a load
+        self.coverage_lines: dict[str, str] = {}  # path -> its pages read by OCR or not read, when any
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Filter documents…", id="documents-filter")
@@ -31,9 +32,10 @@ class DocumentsPanel(Vertical):
         yield OptionList(id="documents-list")
         yield Static("", id="index-summary")
 
-    def load(self, documents: Sequence, skipped: dict[str, str], roots: Sequence[str], cards: dict | None = None
-             ) -> None:
+    def load(self, documents: Sequence, skipped: dict[str, str], roots: Sequence[str], cards: dict | None = None,
+             coverage: dict | None = None) -> None:
         self.card_lines = {path: card_line(card) for path, card in (cards or {}).items()}
+        self.coverage_lines = {path: coverage_line(c) for path, c in (coverage or {}).items()}
         self.documents = list(documents)
         self.skipped = dict(skipped)
         self.roots = list(roots)
@@ -59,6 +61,8 @@ class DocumentsPanel(Vertical):
                 prompt.append(f"\n{self.card_lines[doc.path]}")
             pages = f"{doc.pages} page" + ("s" if doc.pages != 1 else "")
             prompt.append(f"\n{pages} · {doc.chunks} chunks · {when_indexed(doc.indexed_at)}", "dim")
+            if self.coverage_lines.get(doc.path):
+                prompt.append(f"\n{self.coverage_lines[doc.path]}", "yellow")
             options.add_option(Option(prompt, id=f"doc-{self.documents.index(doc)}"))
         if skipped:
             options.add_option(Option(Text(f"Skipped ({len(skipped)})", style="bold"), disabled=True))
@@ -94,3 +98,15 @@ def card_line(card) -> str:
     Hugs, Inc. ("Giggles"), Excite Inc."."""
     parties = ", ".join(p.name + (f' ("{p.short_names[0]}")' if p.short_names else "") for p in card.parties)
     return " · ".join(part for part in (card.title or card.kind, parties) if part)
+
+
+def coverage_line(coverage) -> str:
+    """The pages of a document read by OCR or not read at all: "2 pages by OCR · not read: page 5"
+    ('' when every page was read from its text, or the pages are not described)."""
+    from ragbox.coverage import page_ranges
+
+    ocr, unread = coverage.count("ocr"), coverage.not_read()
+    notes = [f"{ocr} page{'s' if ocr != 1 else ''} by OCR"] if ocr else []
+    if unread:
+        notes.append(f"not read: page{'s' if len(unread) != 1 else ''} {page_ranges(unread)}")
+    return " · ".join(notes)
