@@ -15,6 +15,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Sequence
 
 from ragbox.answer.checking import check_sentence
@@ -22,10 +23,12 @@ from ragbox.answer.citations import best_quote, with_quotes
 from ragbox.answer.decision import decide
 from ragbox.answer.extract import Candidate, Similarity, candidates, in_document, plain_clause, title_of
 from ragbox.answer.facts import negated
+from ragbox.answer.furniture import running_lines, without_furniture
 from ragbox.answer.parties import parties_of
 from ragbox.answer.prompting import NOT_FOUND, build_prompt, cannot_find
 from ragbox.answer.questions import EFFECTIVE_DATE, OPEN_END, TERM, QuestionKind
 from ragbox.answer.sections import section_candidate
+from ragbox.answer.sureness import another_documents_date, mark_rival, unsure_because, with_evidence_value
 from ragbox.answer.terms import renewal_details, spoken_date, term_end
 from ragbox.llm.generator import counted_in_one_batch
 from ragbox.text import fold_spaces, sentence_spans
@@ -75,7 +78,13 @@ def _best_candidate(question: Question, similarity: Similarity | None, passages:
         terms += candidates(question.part, OPEN_END, hits, question.document, question.naming, similarity)
         found += [end for end in (term_end(c, effective) for c in terms) if end is not None]
         found.sort(key=lambda c: -c.score)
-    return found[0] if found else None
+    if not found:
+        return None
+    if "date" in question.kind.facts:  # "amends the Supply Agreement dated [April 1, 2017]": the last resort
+        found.sort(key=lambda c: another_documents_date(c.hit.text[c.sentence[0]:c.span[0]]))  # stable: by score
+    # checks for "sure": the value written whole, the runner-up, another document's value
+    found[0].rival = mark_rival(found[0], found, question.kind.facts)
+    return found[0]
 
 
 def _sources_with(evidence: Candidate | None, hits: Sequence[Hit], k: int) -> tuple[list[Hit], int | None]:
@@ -104,13 +113,18 @@ def yes_or_no(question: str, evidence: str) -> str:
     return "No" if negated(evidence) != negated(question) else "Yes"
 
 
-def extracted_text(evidence: Candidate, kind: QuestionKind, number: int, question: str = "") -> str:
+def extracted_text(evidence: Candidate, kind: QuestionKind, number: int, question: str = "",
+                   document: Sequence[Hit] = ()) -> str:
+    """The answer taken from the evidence; a clause is quoted without the running headers and
+    footers of its ``document`` (furniture.running_lines)."""
     if evidence.features.get("parties"):  # "A (“a”) and B (“b”)": the card's names, quoted where they stand
         return f"{evidence.value} [{number}]"
     if evidence.features.get("section"):  # a note's section, its items on one line
         return f"{evidence.value[:1].upper()}{evidence.value[1:]} [{number}]"
     if kind.name == "yesno":  # "Yes: “Neither party shall compete ...” [1]": the answer with the clause that says so
-        return f"{yes_or_no(question, evidence.sentence_text)}: “{fold_spaces(evidence.sentence_text)}” [{number}]"
+        clause = fold_spaces(without_furniture(evidence.sentence_text, running_lines(document))) or fold_spaces(
+            evidence.sentence_text)
+        return f"{yes_or_no(question, evidence.sentence_text)}: “{clause}” [{number}]"
     if evidence.value == "event":  # a term that ends on an event: "until completion of the Research Program"
         return f"No fixed date: {fold_spaces(evidence.span_text)} [{number}]"
     if evidence.note:  # a value computed from the sentence, not written in it
@@ -121,6 +135,24 @@ def extracted_text(evidence: Candidate, kind: QuestionKind, number: int, questio
         details = renewal_details(evidence) if kind.required and evidence.value else ""
         return f"{span[:1].upper()}{span[1:]}{f' ({details})' if details else ''} [{number}]"
     return f"“{fold_spaces(evidence.sentence_text)}” [{number}]"
+
+
+def _source_number(sources: list[Hit], hit: Hit) -> int:
+    """The number of ``hit`` among ``sources``, added after them when it is not one (a passage that
+    did not fit the prompt, another document's value)."""
+    number = next((n for n, source in enumerate(sources, start=1) if source.chunk_id == hit.chunk_id), None)
+    if number is None:
+        sources.append(hit)
+        number = len(sources)
+    return number
+
+
+def _with_rival(text: str, rival: Candidate, sources: list[Hit], cited: list[int]) -> tuple[str, list[int]]:
+    """The answer with the other document's value after it ("...; but amendment.txt states ..."),
+    its passage among the sources."""
+    number = _source_number(sources, rival.hit)
+    said = fold_spaces(rival.span_text)
+    return f"{text}; but {Path(rival.hit.path).name} states {said} [{number}]", cited + [number]
 
 
 def not_found_text(question: Question) -> str:
@@ -165,7 +197,10 @@ class Answerer:
         answer = self._answer(question, evidence, decision.found, generator_of, model_name, on_token, cancel, timings,
                               style or self.style, k or self.k)
         answer.confidence, answer.signals = round(decision.confidence, 4), decision.features
-        answer.sure = answer.found and decision.confidence >= self.sure_confidence
+        reasons = unsure_because(question.kind.topic, question.kind.name, decision.confidence, decision.features,
+                                 self.sure_confidence) if answer.found else []
+        answer.unsure_because = answer.unsure_because + [r for r in reasons if r not in answer.unsure_because]
+        answer.sure = answer.found and not answer.unsure_because
         return answer
 
     def _answer(self, question: Question, evidence: Candidate | None, found: bool, generator_of, model_name: str,
@@ -181,10 +216,13 @@ class Answerer:
         sources, number = _sources_with(evidence, question.hits, k)
         proof = Evidence(number, evidence.sentence, evidence.span, evidence.value)
         if style != "generate":
-            text = extracted_text(evidence, question.kind, number, question.part)
+            text = extracted_text(evidence, question.kind, number, question.part, question.document)
+            cited = [number]
+            if evidence.rival is not None:  # two documents state different values: both are shown
+                text, cited = _with_rival(text, evidence.rival, sources, cited)
             if on_token:
                 on_token(text)
-            return with_quotes(Answer(question.text, text, sources, model_name, cited=[number],
+            return with_quotes(Answer(question.text, text, sources, model_name, cited=cited,
                                       citation_method="evidence", timings=timings, style="extracted",
                                       evidence=proof, searched=question.searched, kind=question.kind.name))
         return self._generate(question, sources, proof, evidence, generator_of(), on_token, cancel, timings)
@@ -197,10 +235,7 @@ class Answerer:
         prompt = counted_in_one_batch(generator, lambda count: build_prompt(question.text, sources, style, count,
                                                                              budget))
         sources = list(prompt.sources)
-        number = next((n for n, hit in enumerate(sources, start=1) if hit.chunk_id == evidence.hit.chunk_id), None)
-        if number is None:  # the evidence's passage did not fit the prompt: shown after the model's sources
-            sources.append(evidence.hit)
-            number = len(sources)
+        number = _source_number(sources, evidence.hit)
         proof = Evidence(number, evidence.sentence, evidence.span, evidence.value)
         timings["prompt_s"] = time.perf_counter() - mark
         shown = _CheckedStream(sources, on_token, question.text)
@@ -214,9 +249,11 @@ class Answerer:
             sentence = best_quote(sources[first - 1], question.text, supported[0].text)
             shown_proof = Evidence(first, sentence, sentence)
         if sentences and len(supported) == len(sentences):
-            return with_quotes(Answer(question.text, generated, sources, generator.name, cited=cited,
-                                      citation_method="model", timings=timings, style="generated", evidence=shown_proof,
-                                      sentences=sentences, searched=question.searched, kind=question.kind.name))
+            answer = with_quotes(Answer(question.text, generated, sources, generator.name, cited=cited,
+                                        citation_method="model", timings=timings, style="generated",
+                                        evidence=shown_proof, sentences=sentences, searched=question.searched,
+                                        kind=question.kind.name))
+            return with_evidence_value(answer, evidence, question.kind, number, on_token)
         if not supported and not cancelled and cannot_find(generated):  # the model says the sources do not answer
             text = not_found_text(question)
             if on_token:
@@ -230,7 +267,7 @@ class Answerer:
             proof = shown_proof if supported else proof
         else:
             number = proof.source
-            text = extracted_text(evidence, question.kind, number, question.part)
+            text = extracted_text(evidence, question.kind, number, question.part, question.document)
             cited = [number]
             style = "extracted"
             if on_token:  # nothing of the model's was shown: the answer taken from the evidence is
