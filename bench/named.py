@@ -10,13 +10,15 @@ between <party> ("<short>"); <party> ...") -- a party's short name, its full nam
 ("Which state's law governs the Giggles agreement?") for the labelled categories: governing law,
 agreement / effective / expiration dates, renewal term, notice period, and yes/no clause
 questions, including clauses the contract lacks (CUAD's unanswerable set: the right answer is "not
-found in <document>"). Notes: MTSamples notes named by their sample name ("the Knee Injury
-note"), asked for a section they have (allergies, medications, diagnosis, procedure, anesthesia):
-right when the answer quotes the section's first words.
+found in <document>"), and "Who are the parties to ...?" for every contract (right when every
+party's name in the preamble is among the words answered). Notes: MTSamples notes named by their
+sample name ("the Knee Injury note"), asked for a section they have (allergies, medications,
+diagnosis, procedure, anesthesia): right when the answer quotes the section's first words.
 
 Printed, overall and per way of naming and per kind: the documents resolved right (exactly the
 documents the name fits -- one, or several sharing it, answered each and flagged ambiguous -- and,
-stricter, the named one alone), answers drawn only from the named document (every found answer's evidence in it),
+stricter, the named one alone), answers drawn only from the named document (every found
+answer's evidence in it),
 answers from another document (the failure that matters), value right (``grading.is_right``),
 "not found in <document>" precision / recall on clauses the contract lacks, and seconds per
 question. Nothing here is committed output; figures count on documents this was not built on.
