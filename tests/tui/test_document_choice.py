@@ -34,7 +34,9 @@ async def test_a_name_fitting_two_documents_offers_the_choice_and_asks_again_of_
         await ask(pilot, "Which state's law governs the Acme agreement?")
         await wait_for(pilot, lambda: isinstance(app.screen, DocumentChoiceDialog), what="the choice")
         meta = str(screen.query(".answer-meta").first().render())
-        assert meta.startswith("Unsure") and "Each of 2 documents answered from its own sources" in meta
+        first = screen.conversation.last.answer
+        assert meta == (f"Unsure: the name in the question fits several documents (confidence {first.confidence:.2f}). "
+                        "Read the evidence before relying on it. Each of 2 documents answered from its own sources.")
         choices = app.screen.query_one("#choice-list", OptionList)
         assert [choices.get_option_at_index(i).id for i in range(choices.option_count)] == [
             "acme_license.txt", "acme_supply.txt"]  # as the app shows paths: within the folder indexed

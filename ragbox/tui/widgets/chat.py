@@ -57,7 +57,7 @@ def answer_meta(answer) -> tuple[str, str]:
         return "Not found: nothing in the sources answers this.", "-warning"
     made, style = _how_made(answer)
     if not answer.sure:
-        return f"Unsure (confidence {answer.confidence:.2f}): read the evidence. {made}", "-warning"
+        return f"{escape(answer.unsure_line())} {made}", "-warning"  # why: the checks that fell short
     return made, style
 
 
