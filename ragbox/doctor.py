@@ -158,6 +158,8 @@ def _child_env(settings, store: Path) -> dict:
         env[f"RAGBOX_{section.upper()}__{name.upper()}"] = str(value)
     env["RAGBOX_STORE__DIR"] = str(store)
     env["RAGBOX_STORE__INDEX"] = "selfcheck"
+    # its own store on this machine: a team server's would take the note, and cannot be reached here
+    env["RAGBOX_STORE__URL"] = env["RAGBOX_STORE__TOKEN"] = ""
     return offline.child_env(env, switches=False)
 
 

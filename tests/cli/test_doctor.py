@@ -98,6 +98,15 @@ def test_doctor_runs_the_no_network_self_check(run, indexed, tmp_path):
     assert "All checks passed." in result.output
 
 
+def test_the_self_check_indexes_into_a_store_of_its_own_even_with_a_team_server_set(tmp_path):
+    settings = load_settings(None, environ={}, flags={"store.url": "http://team.example:8000",
+                                                      "store.token": "s3cret", "retrieval.k": 3})
+    env = doctor._child_env(settings, tmp_path / "store")
+    assert (env["RAGBOX_STORE__URL"], env["RAGBOX_STORE__TOKEN"]) == ("", "")
+    assert env["RAGBOX_STORE__DIR"] == str(tmp_path / "store") and env["RAGBOX_RETRIEVAL__K"] == "3"
+    assert "s3cret" not in " ".join(env.values())
+
+
 def test_check_llm_reports_a_missing_model(tmp_path):
     engine = Engine(load_settings(None, environ={}, flags={"store.dir": str(tmp_path)}))
     result = engine.llm.check(str(tmp_path / "nope.gguf"))
