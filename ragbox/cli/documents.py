@@ -62,11 +62,21 @@ def status(obj: Context, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path), required=False)
+@click.option("--all", "everything", is_flag=True, help="Drop the whole index from this machine.")
 @click.pass_obj
 @handle_errors
-def forget(obj: Context, path: Path) -> None:
-    """Remove PATH (a file, or every file under a folder) from the index."""
+def forget(obj: Context, path: Path | None, everything: bool) -> None:
+    """Remove PATH (a file, or every file under a folder) from the index; --all drops the index."""
+    if everything == (path is not None):
+        raise click.UsageError("Give a PATH to forget, or --all to drop the whole index (not both).")
+    if everything:
+        engine = obj.engine()
+        removed = engine.drop()
+        click.echo(f"Dropped index '{engine.index_name}': removed {', '.join(removed)} from {engine.index_dir}.")
+        click.echo("The files were deleted, not overwritten: a disk or backup may still hold their bytes. "
+                   "Saved conversations and tables are kept.")
+        return
     removed = obj.engine().forget(path)
     if not removed:
         raise click.ClickException(f"Not in the index ({path})")

@@ -133,6 +133,24 @@ class Engine(Parts):
             return Indexer(self.catalog, self.vectors, self.embedder, self.chunker,
                            read_options=self.read_options).forget(path)
 
+    def drop(self) -> list[str]:
+        """Remove this index whole from this machine: its catalog (texts, cards, coverage), vectors
+        and OCR cache (``forget --all``). Returns what was removed, as names in the index's folder.
+        A team server's index is the team's: not dropped from here."""
+        import shutil
+
+        if self.settings.store.url:
+            raise StoreError(f"Not dropping index '{self.index_name}'", "it lives on the team server "
+                             f"{self.settings.store.url}; forget its files instead", self.index_dir)
+        if not self.index_dir.is_dir():
+            raise StoreError(f"No index '{self.index_name}' to drop", "nothing is stored for it", self.index_dir)
+        with self._write_lock():
+            self.close()  # nothing of it open while its files go
+            removed = sorted(p.name + ("/" if p.is_dir() else "") for p in self.index_dir.iterdir())
+            shutil.rmtree(self.index_dir)
+        self._catalog = self._vectors = None
+        return removed
+
     def check_embedding_model(self, claim: bool = False) -> None:
         from ragbox.store import embedding_record
 

@@ -85,6 +85,27 @@ def test_index_search_status_forget(run, tmp_path):
     assert missing.exit_code == 1 and "Error: Not in the index" in missing.output
 
 
+def test_forget_all_drops_one_index_whole_and_leaves_the_others(run, tmp_path):
+    assert run("--index", "matter-a", "index", str(SAMPLE_DOCS / "contracts")).exit_code == 0
+    assert run("--index", "matter-b", "index", str(SAMPLE_DOCS / "clinical_notes")).exit_code == 0
+    folder = tmp_path / "store" / "indexes" / "matter-a"
+    there = sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir())
+    assert {"catalog.sqlite3", "chroma/", "write.lock"} <= set(there)
+    dropped = run("--index", "matter-a", "forget", "--all")
+    assert dropped.exit_code == 0, dropped.output
+    assert dropped.output.splitlines()[0] == f"Dropped index 'matter-a': removed {', '.join(there)} from {folder}."
+    assert not folder.exists()
+    gone = run("--index", "matter-a", "search", "governing law")
+    assert gone.exit_code == 1 and "Index 'matter-a' is empty" in gone.output
+    kept = json.loads(run("--index", "matter-b", "status", "--json").output)
+    assert kept["files"] == 5
+    again = run("--index", "matter-a", "forget", "--all")
+    assert again.exit_code == 1 and again.output.startswith("Error: No index 'matter-a' to drop")
+    both = run("--index", "matter-b", "forget", "--all", str(SAMPLE_DOCS))
+    assert both.exit_code == 2 and "Give a PATH to forget, or --all" in both.output
+    assert json.loads(run("--index", "matter-b", "status", "--json").output)["files"] == 5
+
+
 @pytest.mark.slow
 def test_ask_json_shape(run):
     run("index", str(SAMPLE_DOCS / "contracts"))
