@@ -92,6 +92,23 @@ def make_sample(count: int, cuad: Path, out: Path) -> None:
     print(f"{len(chosen)} contracts, {len(queries)} questions in {out}")
 
 
+def from_named(results: Path, out: Path) -> None:
+    """`bench/named.py --out` rows (questions as users type them, naming their document) written as
+    `ragbox eval --answers` queries: contracts to OUT/contracts.jsonl, notes to OUT/notes.jsonl."""
+    rows = [json.loads(line) for line in results.open()]
+    out.mkdir(parents=True, exist_ok=True)
+    for part in ("contracts", "notes"):
+        chosen = [r for r in rows if bool(r.get("note")) == (part == "notes")]
+        with (out / f"{part}.jsonl").open("w") as handle:
+            for number, row in enumerate(chosen):
+                gold = [{"file": row["file"], "text": None}] if row["answerable"] else []
+                category = row["kind"] if row["answerable"] else f"{row['kind']} (none)"
+                handle.write(json.dumps({"id": f"named-{number:04d}-{Path(row['file']).stem}", "query": row["question"],
+                                         "gold": gold, "answer": row["label"] or ("No" if not gold else None),
+                                         "category": category}) + "\n")
+        print(f"{len(chosen)} {part} questions in {out / (part + '.jsonl')}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("answers", type=Path, nargs="?", help="the --hits file of `ragbox eval --answers`")
@@ -100,7 +117,11 @@ def main() -> None:
     parser.add_argument("--sample", type=int, help="write a sample of this many contracts instead (--cuad, --out)")
     parser.add_argument("--cuad", type=Path, help="the CUAD folder of the evaluation data")
     parser.add_argument("--out", type=Path, help="where the sample's docs/ and queries.jsonl go")
+    parser.add_argument("--named", type=Path, help="write bench/named.py's questions (its --out) as queries to --out")
     args = parser.parse_args()
+    if args.named:
+        from_named(args.named, args.out)
+        return
     if args.sample:
         make_sample(args.sample, args.cuad, args.out)
         return

@@ -1,4 +1,4 @@
-"""Fit the "not found" decision (ragbox/answer/decision.py) on labelled questions.
+"""Fit the "not found" decision (ragbox/answer/decision.py) and the "sure" bars (answer/sureness.py).
 
     python bench/calibrate_answers.py --index cuad-txt --store DIR \
         --answerable cuad/queries.jsonl --unanswerable cuad/queries_unanswerable.jsonl \
@@ -9,6 +9,18 @@ decision reads are recorded. Contracts are split in two by a hash of their file 
 are fitted on one half and the precision/recall printed for the other, so the printed figures are
 not those of the questions the weights were fitted on. Prints the weights to paste into
 decision.py and, for the held-out half, precision and recall of "not found" at several thresholds.
+
+    python bench/calibrate_answers.py --sure HITS:QUERIES [HITS:QUERIES ...] [--notes HITS:QUERIES ...]
+                                      [--recorded] [--target 0.97]
+
+"Sure", from the answers `ragbox eval --answers --hits HITS QUERIES` wrote (their signals and
+confidence): contracts are split in two by a hash of their file name; the bars of each question
+topic (the confidence an answer needs and how far ahead of the best sentence stating another value
+it must be, sureness.SURE_BARS) are fitted on the calibration part for the most sure answers at a
+sure precision of at least --target, and printed with, per category, right, sure precision, sure
+coverage (of the answers found, the share shown as sure) and not-found precision / recall on the
+calibration part, the untouched part and the notes (never used to fit). --recorded reports the sure
+flags the answers were given instead (the run's own bars: a before/after of two runs).
 """
 
 from __future__ import annotations
@@ -22,6 +34,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from calibrate_sure import calibrate_sure  # noqa: E402
 
 from ragbox.answer.decision import WEIGHTS, logistic  # noqa: E402
 from ragbox.answer.grading import is_right  # noqa: E402
@@ -102,14 +116,21 @@ def report(rows: list[dict], weights: dict[str, dict]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index", required=True)
+    parser.add_argument("--sure", nargs="+", help="HITS:QUERIES pairs of contracts: fit and report the sure bars")
+    parser.add_argument("--notes", nargs="*", default=[], help="HITS:QUERIES pairs of notes: reported, never fitted")
+    parser.add_argument("--recorded", action="store_true", help="report the sure flags as recorded")
+    parser.add_argument("--target", type=float, default=0.97, help="sure precision to fit for")
+    parser.add_argument("--index")
     parser.add_argument("--store")
-    parser.add_argument("--answerable", type=Path, required=True)
-    parser.add_argument("--unanswerable", type=Path, required=True)
+    parser.add_argument("--answerable", type=Path)
+    parser.add_argument("--unanswerable", type=Path)
     parser.add_argument("--contracts", type=int, default=120, help="contracts to use (split in two halves)")
     parser.add_argument("--out", type=Path, default=Path("answer_signals.jsonl"))
     parser.add_argument("--signals", type=Path, help="fit from signals recorded earlier instead of asking")
     args = parser.parse_args()
+    if args.sure:
+        calibrate_sure(args.sure, args.notes, args.recorded, args.target)
+        return
     if args.signals:
         rows = [json.loads(line) for line in args.signals.open()]
     else:

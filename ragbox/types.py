@@ -138,6 +138,19 @@ class Evidence:
     value: str = ""
 
 
+# Why a found answer is not shown as sure: the stable code (``Answer.unsure_because``, ``--json``)
+# and what the unsure line says (checks in ragbox/answer/sureness.py).
+UNSURE_REASONS = {
+    "low_confidence": "the evidence matches the question only weakly",
+    "value_not_written": "the value is worked out from the sentence, not written in it",
+    "other_role": "the sentence's date is not stated as the date asked for",
+    "close_second": "another sentence states a different value almost as strongly",
+    "documents_disagree": "two documents state different values",
+    "model_differs": "the model's value differs from the one in the evidence",
+    "ambiguous_name": "the name in the question fits several documents",
+}
+
+
 @dataclass
 class Answer:
     """The result of ``ask``: what the user reads first, the sources and how they back it.
@@ -174,6 +187,24 @@ class Answer:
     per_document: list["Answer"] = field(default_factory=list)
     unknown_name: str = ""  # a name the question gave that no single document here goes by
     elsewhere: str = ""  # after a "not found" in the document named: the closest answer in another
+    unsure_because: list[str] = field(default_factory=list)  # a found answer's failed checks (answer.sureness)
+
+    def unsure_reasons(self) -> list[str]:
+        """Why a found answer is not sure (codes of ``UNSURE_REASONS``): its own failed checks and
+        those of each named document's answer; none for a sure answer or a "not found"."""
+        if not self.found or self.sure:
+            return []
+        reasons = list(self.unsure_because)
+        for part in self.per_document:
+            reasons += [r for r in part.unsure_because if r not in reasons]
+        if self.ambiguous and "ambiguous_name" not in reasons:
+            reasons.append("ambiguous_name")
+        return reasons or ["low_confidence"]
+
+    def unsure_line(self) -> str:
+        """ "Unsure: two documents state different values (confidence 0.95). Read the evidence ..." """
+        said = "; ".join(UNSURE_REASONS.get(r, r) for r in self.unsure_reasons())
+        return f"Unsure: {said} (confidence {self.confidence:.2f}). Read the evidence before relying on it."
 
     def quote_of(self, number: int) -> str:
         """The quoted sentence of source ``number`` (1-based)."""
@@ -216,6 +247,7 @@ class Answer:
             "ambiguous": self.ambiguous,
             "unknown_name": self.unknown_name or None,
             "closest_elsewhere": self.elsewhere or None,
+            "unsure_because": self.unsure_reasons(),
             **({"per_document": [a.as_dict() for a in self.per_document]} if self.per_document else {}),
         }
 

@@ -3,7 +3,8 @@
 ``questions`` (what kind of answer a question wants), ``facts`` and ``places`` (normal forms),
 ``extract`` (the evidence and the answer span), ``terms`` (a term's end from its start),
 ``sections`` (a note's section that answers a clinician's question), ``decision`` (found, unsure
-or not found), ``checking`` (each written sentence against its source), ``answering`` (all of it),
+or not found), ``sureness`` (sure, or which check fell short), ``furniture`` (page headers left out
+of a quoted clause), ``checking`` (each written sentence against its source), ``answering`` (all of it),
 ``named`` (one answer per document a question names), ``grading`` (``eval --answers``),
 ``citations``, ``prompting`` (the grounded prompt). Follow-ups and the turns: ``ragbox.conversation``.
 May import: ``ragbox.llm`` and the shared top-level modules (it is handed passages, not the store).

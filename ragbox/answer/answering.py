@@ -15,16 +15,19 @@ import re
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Sequence
 
 from ragbox.answer.checking import check_sentence
 from ragbox.answer.citations import best_quote, with_quotes
 from ragbox.answer.decision import decide
 from ragbox.answer.extract import Candidate, Similarity, candidates, in_document, plain_clause, title_of
-from ragbox.answer.facts import negated
+from ragbox.answer.facts import all_facts, negated
+from ragbox.answer.furniture import running_lines, without_furniture
 from ragbox.answer.prompting import NOT_FOUND, build_prompt, cannot_find
 from ragbox.answer.questions import EFFECTIVE_DATE, OPEN_END, TERM, QuestionKind
 from ragbox.answer.sections import section_candidate
+from ragbox.answer.sureness import mark_rival, same_value, unsure_because
 from ragbox.answer.terms import renewal_details, spoken_date, term_end
 from ragbox.llm.generator import counted_in_one_batch
 from ragbox.text import fold_spaces, sentence_spans
@@ -71,7 +74,10 @@ def _best_candidate(question: Question, similarity: Similarity | None, passages:
         terms += candidates(question.part, OPEN_END, hits, question.document, question.naming, similarity)
         found += [end for end in (term_end(c, effective) for c in terms) if end is not None]
         found.sort(key=lambda c: -c.score)
-    return found[0] if found else None
+    if not found:
+        return None
+    found[0].rival = mark_rival(found[0], found)  # checks for "sure": the runner-up, another document's value
+    return found[0]
 
 
 def _sources_with(evidence: Candidate | None, hits: Sequence[Hit], k: int) -> tuple[list[Hit], int | None]:
@@ -100,11 +106,16 @@ def yes_or_no(question: str, evidence: str) -> str:
     return "No" if negated(evidence) != negated(question) else "Yes"
 
 
-def extracted_text(evidence: Candidate, kind: QuestionKind, number: int, question: str = "") -> str:
+def extracted_text(evidence: Candidate, kind: QuestionKind, number: int, question: str = "",
+                   document: Sequence[Hit] = ()) -> str:
+    """The answer taken from the evidence; a clause is quoted without the running headers and
+    footers of its ``document`` (furniture.running_lines)."""
     if evidence.features.get("section"):  # a note's section, its items on one line
         return f"{evidence.value[:1].upper()}{evidence.value[1:]} [{number}]"
     if kind.name == "yesno":  # "Yes: “Neither party shall compete ...” [1]": the answer with the clause that says so
-        return f"{yes_or_no(question, evidence.sentence_text)}: “{fold_spaces(evidence.sentence_text)}” [{number}]"
+        clause = fold_spaces(without_furniture(evidence.sentence_text, running_lines(document))) or fold_spaces(
+            evidence.sentence_text)
+        return f"{yes_or_no(question, evidence.sentence_text)}: “{clause}” [{number}]"
     if evidence.value == "event":  # a term that ends on an event: "until completion of the Research Program"
         return f"No fixed date: {fold_spaces(evidence.span_text)} [{number}]"
     if evidence.note:  # a value computed from the sentence, not written in it
@@ -115,6 +126,25 @@ def extracted_text(evidence: Candidate, kind: QuestionKind, number: int, questio
         details = renewal_details(evidence) if kind.required and evidence.value else ""
         return f"{span[:1].upper()}{span[1:]}{f' ({details})' if details else ''} [{number}]"
     return f"“{fold_spaces(evidence.sentence_text)}” [{number}]"
+
+
+def _with_rival(text: str, rival: Candidate, sources: list[Hit], cited: list[int]) -> tuple[str, list[int]]:
+    """The answer with the other document's value after it ("...; but amendment.txt states ..."),
+    its passage among the sources."""
+    number = next((n for n, hit in enumerate(sources, start=1) if hit.chunk_id == rival.hit.chunk_id), None)
+    if number is None:
+        sources.append(rival.hit)
+        number = len(sources)
+    said = fold_spaces(rival.span_text)
+    return f"{text}; but {Path(rival.hit.path).name} states {said} [{number}]", cited + [number]
+
+
+def _model_differs(generated: str, evidence: Candidate, kind: QuestionKind) -> bool:
+    """Whether the model states values of the kind asked for and none is the evidence's value."""
+    if not kind.facts or not evidence.features.get("written"):
+        return False
+    stated = [f.value for f in all_facts(generated) if f.kind in kind.facts]
+    return bool(stated) and not any(same_value(value, evidence.value) for value in stated)
 
 
 def not_found_text(question: Question) -> str:
@@ -159,7 +189,10 @@ class Answerer:
         answer = self._answer(question, evidence, decision.found, generator_of, model_name, on_token, cancel, timings,
                               style or self.style, k or self.k)
         answer.confidence, answer.signals = round(decision.confidence, 4), decision.features
-        answer.sure = answer.found and decision.confidence >= self.sure_confidence
+        reasons = unsure_because(question.kind.topic, question.kind.name, decision.confidence, decision.features,
+                                 self.sure_confidence) if answer.found else []
+        answer.unsure_because = answer.unsure_because + [r for r in reasons if r not in answer.unsure_because]
+        answer.sure = answer.found and not answer.unsure_because
         return answer
 
     def _answer(self, question: Question, evidence: Candidate | None, found: bool, generator_of, model_name: str,
@@ -175,10 +208,13 @@ class Answerer:
         sources, number = _sources_with(evidence, question.hits, k)
         proof = Evidence(number, evidence.sentence, evidence.span, evidence.value)
         if style != "generate":
-            text = extracted_text(evidence, question.kind, number, question.part)
+            text = extracted_text(evidence, question.kind, number, question.part, question.document)
+            cited = [number]
+            if evidence.rival is not None:  # two documents state different values: both are shown
+                text, cited = _with_rival(text, evidence.rival, sources, cited)
             if on_token:
                 on_token(text)
-            return with_quotes(Answer(question.text, text, sources, model_name, cited=[number],
+            return with_quotes(Answer(question.text, text, sources, model_name, cited=cited,
                                       citation_method="evidence", timings=timings, style="extracted",
                                       evidence=proof, searched=question.searched, kind=question.kind.name))
         return self._generate(question, sources, proof, evidence, generator_of(), on_token, cancel, timings)
@@ -208,9 +244,14 @@ class Answerer:
             sentence = best_quote(sources[first - 1], question.text, supported[0].text)
             shown_proof = Evidence(first, sentence, sentence)
         if sentences and len(supported) == len(sentences):
+            differs = _model_differs(generated, evidence, question.kind)
+            if differs:  # the model's value and the evidence's are both shown, and it is not sure
+                generated += f" The evidence states {fold_spaces(evidence.span_text)} [{number}]."
+                cited = sorted(set(cited) | {number})
             return with_quotes(Answer(question.text, generated, sources, generator.name, cited=cited,
                                       citation_method="model", timings=timings, style="generated", evidence=shown_proof,
-                                      sentences=sentences, searched=question.searched, kind=question.kind.name))
+                                      sentences=sentences, searched=question.searched, kind=question.kind.name,
+                                      unsure_because=["model_differs"] if differs else []))
         if not supported and not cancelled and cannot_find(generated):  # the model says the sources do not answer
             text = not_found_text(question)
             if on_token:
@@ -224,7 +265,7 @@ class Answerer:
             proof = shown_proof if supported else proof
         else:
             number = proof.source
-            text = extracted_text(evidence, question.kind, number, question.part)
+            text = extracted_text(evidence, question.kind, number, question.part, question.document)
             cited = [number]
             style = "extracted"
             if on_token:  # nothing of the model's was shown: the answer taken from the evidence is

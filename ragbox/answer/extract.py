@@ -52,6 +52,7 @@ class Candidate:
     score: float = 0.0
     features: dict[str, float] = field(default_factory=dict)
     note: str = ""  # how a value not written in the sentence was computed ("computed: one (1) year from ...")
+    rival: Candidate | None = None  # another document's passage stating a different value (sureness.mark_rival)
 
     @property
     def sentence_text(self) -> str:

@@ -89,6 +89,7 @@ class AnswerResult:
     passed: bool | None  # every sentence the model wrote was supported
     model_right: bool | None  # the model's own words state the label
     seconds: float
+    sure: bool = False  # shown as sure (answer.sureness)
 
 
 def grade(query_id: str, category: str | None, label: str | None, answerable: bool, answer, seconds: float
@@ -105,19 +106,29 @@ def grade(query_id: str, category: str | None, label: str | None, answerable: bo
     passed = (bool(answer.sentences) and all(s.supported for s in answer.sentences)) if checked else None
     model_right = is_right(model_words, label) if checked and label else None
     return AnswerResult(query_id, category, label, answerable, answer.found, right, checked, passed, model_right,
-                        seconds)
+                        seconds, answer.found and answer.sure)
 
 
 def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+def _sure(rows: Sequence[AnswerResult]) -> dict:
+    """Sure answers: how many, the share of them right (precision), the share of found answers
+    that are sure (coverage)."""
+    sure = [r for r in rows if r.sure]
+    return {"sure": len(sure), "sure_precision": _share(sum(1 for r in sure if r.right), len(sure)),
+            "sure_coverage": _share(len(sure), sum(1 for r in rows if r.found))}
+
+
 def summarize_answers(results: Sequence[AnswerResult]) -> dict:
     """right: share of labelled questions whose shown answer states the label (a "not found" is
-    wrong); check precision: of the model answers the check passed, the share that were right;
-    check recall: of the wrong model answers, the share the check caught; abstention precision:
-    of the "not found"s, the share on questions the documents do not answer; abstention recall:
-    of those questions, the share answered "not found"."""
+    wrong); sure precision and coverage: of the answers shown as sure, the share right, and of the
+    answers found, the share shown as sure (overall and by category); check precision: of the
+    model answers the check passed, the share that were right; check recall: of the wrong model
+    answers, the share the check caught; abstention precision: of the "not found"s, the share on
+    questions the documents do not answer; abstention recall: of those questions, the share
+    answered "not found"."""
     labelled = [r for r in results if r.label is not None]
     by_category: dict[str, list[AnswerResult]] = {}
     for result in labelled:
@@ -132,8 +143,9 @@ def summarize_answers(results: Sequence[AnswerResult]) -> dict:
         "questions": len(results),
         "labelled": len(labelled),
         "right": _share(sum(1 for r in labelled if r.right), len(labelled)),
-        "by_category": {name: {"n": len(rows), "right": _share(sum(1 for r in rows if r.right), len(rows))}
-                        for name, rows in sorted(by_category.items())},
+        "by_category": {name: {"n": len(rows), "right": _share(sum(1 for r in rows if r.right), len(rows)),
+                               **_sure(rows)} for name, rows in sorted(by_category.items())},
+        "sure": _sure(labelled),
         "check": {"answers": len(checked), "passed": len(passed),
                   "precision": _share(sum(1 for r in passed if r.model_right), len(passed)),
                   "recall": _share(sum(1 for r in wrong if not r.passed), len(wrong))},

@@ -26,13 +26,16 @@ class QuestionKind:
     # What a date must be to the document to answer (facts.date_role: "agreement", "effective",
     # "end", "other", "" when its words do not say); the first is the one asked for. Empty: any date.
     roles: tuple[str, ...] = ()
+    # What is asked, finer than ``name`` ("end date", "notice"): how sure an answer must be to be
+    # shown as sure is fitted per topic (decision.SURE_CONFIDENCE).
+    topic: str = ""
 
 
 def _kind(name: str, facts: str = "", cues: str = "", prefer_first: bool = False,
-          not_after: str = "", derive_end: bool = False, required: str = "", roles: tuple[str, ...] = ()
-          ) -> QuestionKind:
+          not_after: str = "", derive_end: bool = False, required: str = "", roles: tuple[str, ...] = (),
+          topic: str = "") -> QuestionKind:
     return QuestionKind(name, tuple(facts.split()), tuple(cues.split()), prefer_first, tuple(not_after.split()),
-                        derive_end, tuple(required.split()), roles)
+                        derive_end, tuple(required.split()), roles, topic or name)
 
 
 # First match wins: the notice period before renewal ("the notice period to terminate the
@@ -40,25 +43,26 @@ def _kind(name: str, facts: str = "", cues: str = "", prefer_first: bool = False
 _RULES: list[tuple[re.Pattern, QuestionKind]] = [
     (re.compile(r"\bgovern\w*\b|\bchoice of law\b|\bapplicable law\b|\bwhich (state|country|jurisdiction)\b|"
                 r"\bwhose laws?\b|\bjurisdiction\b|\bvenue\b"),
-     _kind("place", "place", "govern law construed jurisdiction court venue")),
+     _kind("place", "place", "govern law construed jurisdiction court venue", topic="law")),
     (re.compile(r"\bnotice\b.*\b(period|days?|long|much|many|required|advance)\b|"
                 r"\b(how much|how many days|how long)\b.*\bnotice\b"),
-     _kind("duration", "duration", "notice prior written least advance terminat non-renew")),
+     _kind("duration", "duration", "notice prior written least advance terminat non-renew", topic="notice")),
     (re.compile(r"\brenew"), _kind("duration", "duration", "renew successive automatic extend additional further",
-                                   required="renew extend extension")),
+                                   required="renew extend extension", topic="renewal")),
     (re.compile(r"\beffective\b.*\bdate\b|\bdate\b.*\beffective\b|\bwhen\b.*\b(effective|commence|start|begin)"),
      _kind("date", "date", "effective commenc begin start", prefer_first=True,
-           roles=("effective", "agreement", ""))),
+           roles=("effective", "agreement", ""), topic="effective date")),
     (re.compile(r"\b(expir\w*|end|termination|terminate)\b.*\bdate\b|\bdate\b.*\b(expir\w*|end)\b|"
                 r"\bwhen\b.*\b(expire|end|terminate)"),
-     _kind("date", "date", "expir terminat until through end", derive_end=True, roles=("end",))),
+     _kind("date", "date", "expir terminat until through end", derive_end=True, roles=("end",),
+           topic="end date")),
     (re.compile(r"\bdate\b|\bwhen\b.*\b(signed|dated|made|executed|entered)\b|\bwhat day\b"),
      _kind("date", "date", "dated date entered made executed signed", prefer_first=True,
-           roles=("agreement", "effective", ""))),
+           roles=("agreement", "effective", ""), topic="agreement date")),
     (re.compile(r"\b(name|title)\b.*\b(contract|agreement|document)\b|\bcalled\b"), _kind("title")),
     (re.compile(r"\bparties\b|\bwho\b.*\bparty\b|\bbetween whom\b"), _kind("parties", "", "between by and among")),
     (re.compile(r"\bhow long\b|\bduration\b|\bfor how many\b|\bterm of\b"),
-     _kind("duration", "duration", "term period duration for")),
+     _kind("duration", "duration", "term period duration for", topic="term")),
     (re.compile(r"\b(medications?|medicines?|drugs?|prescri\w*|doses?|dosages?)\b"),
      _kind("medication", "dose", "start begin initiat prescrib increas add switch continu stepped new")),
     (re.compile(r"\b(blood pressure|bp|heart rate|pulse|temperature|weight|bmi|hba1c|a1c|glucose|cholesterol|ldl|"

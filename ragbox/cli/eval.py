@@ -56,7 +56,9 @@ def eval_command(obj: Context, queries_file: Path, index: str | None, ks: tuple[
                     out.write(json.dumps({"id": query_id, "answer": answer.text, "found": answer.found,
                                           "style": answer.style, "right": result.right, "label": result.label,
                                           "model_answer": answer.model_text, "confidence": answer.confidence,
-                                          "signals": answer.signals, "evidence": answer.evidence_text}) + "\n")
+                                          "signals": answer.signals, "evidence": answer.evidence_text,
+                                          "kind": answer.kind, "sure": answer.sure,
+                                          "unsure_because": answer.unsure_because}) + "\n")
 
             summary = engine.evaluate_answers(queries_file, limit, on_answer=write_answer)
         finally:

@@ -25,7 +25,7 @@ def locator(hit: Hit) -> str:
 def print_answer_details(answer: Answer) -> None:
     """What follows a streamed answer: its evidence, the check of the model's words, the sources."""
     if answer.found and not answer.sure:
-        click.echo(f"\n? Unsure (confidence {answer.confidence:.2f}): read the evidence before relying on it.")
+        click.echo(f"\n? {answer.unsure_line()}")
     if answer.found and answer.evidence is not None:
         hit = answer.sources[answer.evidence.source - 1]
         if answer.style == "extracted" and fold_spaces(answer.evidence_text) in fold_spaces(answer.text):
@@ -178,7 +178,12 @@ def answers_table(summary: dict) -> str:
            f"model {summary['model']}): {summary['labelled']} with a labelled answer"]
     out.append(f"{'answered right':<28}{share(summary['right'])}")
     for name, row in summary["by_category"].items():
-        out.append(f"  {name:<26}{share(row['right'])}   (n={row['n']})")
+        out.append(f"  {name:<26}{share(row['right'])}   (n={row['n']}; sure {row.get('sure', 0)}, precision "
+                   f"{share(row.get('sure_precision'))}, coverage {share(row.get('sure_coverage'))})")
+    if "sure" in summary:
+        sure = summary["sure"]
+        out.append(f"{'sure precision / coverage':<28}{share(sure['sure_precision'])} / {share(sure['sure_coverage'])}"
+                   f"   ({sure['sure']} sure answers)")
     check = summary["check"]
     out.append(f"{'check precision / recall':<28}{share(check['precision'])} / {share(check['recall'])}   "
                f"({check['answers']} model answers, {check['passed']} passed)")

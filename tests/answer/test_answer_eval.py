@@ -38,26 +38,32 @@ def test_eval_answers_grades_every_question(tmp_path, monkeypatch):
     assert summary["seconds_per_answer"]["p95"] >= summary["seconds_per_answer"]["p50"] > 0
     table = runner.invoke(main, ["--index", "fix", "eval", str(FIXTURES / "eval" / "queries.jsonl"), "--answers"])
     assert "answered right" in table.output and "not found precision / recall" in table.output
+    assert "sure precision / coverage" in table.output
 
 
-def answer(text: str, found: bool = True, style: str = "extracted", model_text=None, supported=()) -> Answer:
+def answer(text: str, found: bool = True, style: str = "extracted", model_text=None, supported=(), sure=False
+           ) -> Answer:
     from ragbox.types import AnswerSentence
 
     sentences = [AnswerSentence(f"s{i}", ok, [1]) for i, ok in enumerate(supported)]
-    return Answer("q", text, [], "m", found=found, style=style, model_text=model_text, sentences=sentences)
+    return Answer("q", text, [], "m", found=found, style=style, model_text=model_text, sentences=sentences,
+                  sure=sure)
 
 
 def test_the_check_is_measured_as_a_classifier_of_the_models_answers():
     results = [
-        grade("a", "Law", "Oregon", True, answer("Oregon", style="generated", supported=[True]), 1.0),  # passed, right
-        grade("b", "Law", "Oregon", True, answer("Texas", style="generated", supported=[True]), 1.0),  # passed, wrong
+        grade("a", "Law", "Oregon", True, answer("Oregon", style="generated", supported=[True], sure=True), 1.0),
+        grade("b", "Law", "Oregon", True, answer("Texas", style="generated", supported=[True], sure=True), 1.0),
         grade("c", "Law", "Oregon", True, answer("Oregon [1]", model_text="Idaho", supported=[False]), 1.0),  # caught
         grade("d", None, "No", False, answer("Not found", found=False, style="not found"), 2.0),  # abstained, right
         grade("e", None, None, True, answer("Not found", found=False, style="not found"), 3.0),  # abstained, wrong
     ]
     assert [r.right for r in results] == [True, False, True, True, None]
     summary = summarize_answers(results)
-    assert summary["right"] == 0.75 and summary["by_category"]["Law"] == {"n": 3, "right": 0.6667}
+    # a and b passed the check (a right, b wrong), both shown as sure; c's model answer was caught
+    assert summary["right"] == 0.75 and summary["by_category"]["Law"] == {
+        "n": 3, "right": 0.6667, "sure": 2, "sure_precision": 0.5, "sure_coverage": 0.6667}
+    assert summary["sure"] == {"sure": 2, "sure_precision": 0.5, "sure_coverage": 0.6667}
     # 2 model answers passed, 1 of them right; of the 2 wrong model answers, 1 was caught
     assert summary["check"] == {"answers": 3, "passed": 2, "precision": 0.5, "recall": 0.5}
     assert summary["abstention"] == {"unanswerable": 1, "not_found": 2, "precision": 0.5, "recall": 1.0}

