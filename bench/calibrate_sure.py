@@ -19,7 +19,8 @@ from ragbox.answer.sureness import SURE_BARS, unsure_because
 
 CONFIDENCES = [round(0.5 + 0.01 * step, 2) for step in range(50)]
 MARGINS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
-NEVER = (1.01, 0.0)  # a topic no bar makes precise enough is never sure
+WORDS = (0.0, 0.5, 1.0)  # share of the question's words the sentence holds
+NEVER = (1.01, 0.0, 0.0)  # a topic no bar makes precise enough is never sure
 DEFAULT_BAR = 0.8  # answer.sure_confidence
 MIN_SURE = 5  # a bar is fitted on at least this many sure answers of the topic
 
@@ -68,20 +69,19 @@ def fit(rows: list[dict], target: float) -> dict[str, tuple[float, float]]:
     """Per topic, the bars giving the most sure answers at a sure precision of at least ``target``
     (of equal counts, the strictest bars)."""
     bars = {}
-    graded = [r for r in rows if r["right"] is not None]
+    graded = [r for r in rows if r["right"] is not None and r["signals"]  # a title or a note's section: no bar
+              and not r["signals"].get("title") and not r["signals"].get("section")]
     for topic in sorted({r["topic"] for r in graded}):
         members = [r for r in graded if r["topic"] == topic]
         best = (0, NEVER)
-        for confidence in CONFIDENCES:
-            for margin in MARGINS:
-                trial = {topic: (confidence, margin)}
-                sure = [r for r in members if is_sure(r, trial)]
-                right = sum(1 for r in sure if r["right"])
-                if len(sure) >= MIN_SURE and right / len(sure) >= target and len(sure) >= best[0]:
-                    best = (len(sure), (confidence, margin))
+        for trial in ((c, m, w) for c in CONFIDENCES for m in MARGINS for w in WORDS):
+            sure = [r for r in members if is_sure(r, {topic: trial})]
+            right = sum(1 for r in sure if r["right"])
+            if len(sure) >= MIN_SURE and right / len(sure) >= target and len(sure) >= best[0]:
+                best = (len(sure), trial)
         bars[topic] = best[1]
-        print(f"  {topic:<16} {len(members):4d} questions: bar {best[1][0]:.2f}, margin {best[1][1]:.2f} "
-              f"-> {best[0]} sure")
+        print(f"  {topic:<16} {len(members):4d} questions: bar {best[1][0]:.2f}, margin {best[1][1]:.2f}, "
+              f"question words {best[1][2]:.1f} -> {best[0]} sure")
     return bars
 
 
@@ -125,7 +125,7 @@ def calibrate_sure(pairs: list[str], notes: list[str], recorded: bool, target: f
     else:
         print(f"fitted for sure precision >= {target} on the calibration part:")
         bars = fit(calibration, target)
-        print("SURE_BARS = {" + ", ".join(f'"{t}": ({c}, {m})' for t, (c, m) in sorted(bars.items())) + "}")
+        print("SURE_BARS = {" + ", ".join(f'"{t}": {bar}' for t, bar in sorted(bars.items())) + "}")
         print(f"in use: {SURE_BARS}")
     table(calibration, bars, "calibration part (the bars were fitted here)")
     table(untouched, bars, "untouched part (contracts the fit never saw)")

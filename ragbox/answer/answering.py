@@ -76,7 +76,8 @@ def _best_candidate(question: Question, similarity: Similarity | None, passages:
         found.sort(key=lambda c: -c.score)
     if not found:
         return None
-    found[0].rival = mark_rival(found[0], found)  # checks for "sure": the runner-up, another document's value
+    # checks for "sure": the value written whole, the runner-up, another document's value
+    found[0].rival = mark_rival(found[0], found, question.kind.facts)
     return found[0]
 
 

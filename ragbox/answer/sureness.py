@@ -12,17 +12,26 @@ part it never saw; the figures are in the README's "Answers" section.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Sequence
 
 from ragbox.answer.extract import Candidate
 
-# Per topic (questions.QuestionKind.topic): (the confidence an answer needs, and how far its
-# sentence's score must be ahead of the best sentence stating another value). Fitted by
-# bench/calibrate_answers.py --sure (sure precision >= 0.95 on the calibration part); a topic not
-# listed takes answer.sure_confidence and no margin.
-SURE_BARS: dict[str, tuple[float, float]] = {}
+# Per topic (questions.QuestionKind.topic): the confidence an answer needs, how far its sentence's
+# score must be ahead of the best sentence stating another value, and the share of the question's
+# words the sentence must hold. Fitted by bench/calibrate_answers.py --sure for sure precision on
+# the calibration part; a topic not listed takes answer.sure_confidence and nothing more. A bar
+# above 1 means the topic was never precise enough to be sure.
+SURE_BARS: dict[str, tuple[float, float, float]] = {}
+# A date asked for as the effective or the end date must be stated as that date; "the date of this
+# contract" is as often written as its effective-as-of date as its signing date, so any role will do.
+ROLE_TOPICS = ("effective date", "end date")
+# A contract states its own date in its opening: the first passages (``early`` = 1 / (1 + place)).
+OPENING_PASSAGES = 10
 
+_WHOLE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PART_DATE = re.compile(r"^\d{4}(?:-\d{2})?$")
 # Topics whose answer is a value: it has to be written in the sentence to be sure.
 _VALUE_KINDS = ("date", "duration", "place", "amount", "time", "medication", "measure")
 
@@ -41,12 +50,16 @@ def rival_of(found: Sequence[Candidate]) -> Candidate | None:
     return next((c for c in found[1:] if c.value and not same_value(c.value, best.value)), None)
 
 
-def mark_rival(best: Candidate, found: Sequence[Candidate]) -> Candidate | None:
+def mark_rival(best: Candidate, found: Sequence[Candidate], facts: Sequence[str] = ()) -> Candidate | None:
     """Records on ``best`` how far ahead of its rival it is (``margin``), whether its value is
-    written in its sentence (``written``) and whether the rival is another document's passage
-    among the retrieved ones stating the value as plainly (``disagree``). Returns that rival when
-    the documents disagree: the answer shows both."""
+    written in its sentence (``written``), for a question asking a date (``facts``) whether it is a
+    whole date (``date_form``: 1, 0.5 without its day, 0 a period instead), and whether the rival
+    is another document's passage among the retrieved ones stating the value as plainly
+    (``disagree``). Returns that rival when the documents disagree: the answer shows both."""
     best.features["written"] = float(bool(best.value) and not best.note and best.value not in ("event",))
+    if "date" in facts and best.features["written"]:
+        best.features["date_form"] = 1.0 if _WHOLE_DATE.match(best.value) else (
+            0.5 if _PART_DATE.match(best.value) else 0.0)
     rival = rival_of(found)
     if rival is None:
         return None
@@ -64,10 +77,10 @@ DISAGREE_MARGIN = 1.0  # score: a rival this close, in another document, is a se
 
 
 def unsure_because(topic: str, kind: str, confidence: float, signals: dict[str, float], default_bar: float,
-                   bars: dict[str, tuple[float, float]] | None = None) -> list[str]:
+                   bars: dict[str, tuple[float, float, float]] | None = None) -> list[str]:
     """The checks a found answer fails (codes of ``types.UNSURE_REASONS``), in the order the
     unsure line gives them; none: the answer is sure."""
-    bar, margin = (SURE_BARS if bars is None else bars).get(topic, (default_bar, 0.0))
+    bar, margin, words = (SURE_BARS if bars is None else bars).get(topic, (default_bar, 0.0, 0.0))
     if signals.get("title") or signals.get("section"):  # the title, or the note's own section
         return [] if confidence >= default_bar else ["low_confidence"]
     reasons = []
@@ -75,10 +88,16 @@ def unsure_because(topic: str, kind: str, confidence: float, signals: dict[str, 
         reasons.append("documents_disagree")
     if kind in _VALUE_KINDS and not signals.get("written", 1.0):
         reasons.append("value_not_written")
-    if "role" in signals and not signals["role"]:
+    if signals.get("date_form", 1.0) < 1.0:
+        reasons.append("partial_date" if signals["date_form"] else "not_a_date")
+    if topic in ROLE_TOPICS and "role" in signals and not signals["role"]:
         reasons.append("other_role")
+    if "early" in signals and signals["early"] < 1 / (1 + OPENING_PASSAGES):
+        reasons.append("not_in_opening")
     if "margin" in signals and signals["margin"] < margin:
         reasons.append("close_second")
+    if kind in _VALUE_KINDS and signals.get("question", 0.0) < words:
+        reasons.append("few_question_words")
     if confidence < bar:
         reasons.append("low_confidence")
     return reasons

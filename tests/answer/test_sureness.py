@@ -42,16 +42,23 @@ def test_one_document_stating_its_date_plainly_is_sure():
 
 
 def test_each_check_that_falls_short_is_named():
-    plain = {"written": 1.0, "role": 1.0, "margin": 2.0}
-    assert unsure_because("end date", "date", 0.9, plain, 0.8, {"end date": (0.8, 1.0)}) == []
+    plain = {"written": 1.0, "role": 1.0, "margin": 2.0, "question": 1.0}
+    assert unsure_because("end date", "date", 0.9, plain, 0.8, {"end date": (0.8, 1.0, 1.0)}) == []
     assert unsure_because("end date", "date", 0.9, {**plain, "written": 0.0}, 0.8, {}) == ["value_not_written"]
     assert unsure_because("effective date", "date", 0.9, {**plain, "role": 0.0}, 0.8, {}) == ["other_role"]
     assert unsure_because("notice", "duration", 0.9, {**plain, "margin": 0.25}, 0.8,
-                          {"notice": (0.8, 0.5)}) == ["close_second"]
+                          {"notice": (0.8, 0.5, 0.0)}) == ["close_second"]
     assert unsure_because("law", "place", 0.7, plain, 0.8, {}) == ["low_confidence"]
     assert unsure_because("law", "place", 0.9, {**plain, "disagree": 1.0}, 0.8, {}) == ["documents_disagree"]
+    # "the date of this contract" may be its effective-as-of date; it must stand in the opening
+    assert unsure_because("agreement date", "date", 0.9, {**plain, "role": 0.0, "early": 0.5}, 0.8, {}) == []
+    assert unsure_because("agreement date", "date", 0.9, {**plain, "early": 0.05}, 0.8, {}) == ["not_in_opening"]
+    assert unsure_because("renewal", "duration", 0.9, {**plain, "question": 0.5}, 0.8,
+                          {"renewal": (0.8, 0.0, 1.0)}) == ["few_question_words"]
+    assert unsure_because("end date", "date", 0.9, {**plain, "date_form": 0.5}, 0.8, {}) == ["partial_date"]
+    assert unsure_because("end date", "date", 0.9, {**plain, "date_form": 0.0}, 0.8, {}) == ["not_a_date"]
     # a topic fitted as never precise enough is never sure
-    assert unsure_because("term", "duration", 0.99, plain, 0.8, {"term": (1.01, 0.0)}) == ["low_confidence"]
+    assert unsure_because("term", "duration", 0.99, plain, 0.8, {"term": (1.01, 0.0, 0.0)}) == ["low_confidence"]
 
 
 def test_a_term_counted_from_a_date_is_not_sure_however_confident():
