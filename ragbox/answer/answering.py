@@ -22,12 +22,12 @@ from ragbox.answer.checking import check_sentence
 from ragbox.answer.citations import best_quote, with_quotes
 from ragbox.answer.decision import decide
 from ragbox.answer.extract import Candidate, Similarity, candidates, in_document, plain_clause, title_of
-from ragbox.answer.facts import all_facts, negated
+from ragbox.answer.facts import negated
 from ragbox.answer.furniture import running_lines, without_furniture
 from ragbox.answer.prompting import NOT_FOUND, build_prompt, cannot_find
 from ragbox.answer.questions import EFFECTIVE_DATE, OPEN_END, TERM, QuestionKind
 from ragbox.answer.sections import section_candidate
-from ragbox.answer.sureness import mark_rival, same_value, unsure_because
+from ragbox.answer.sureness import mark_rival, unsure_because, with_evidence_value
 from ragbox.answer.terms import renewal_details, spoken_date, term_end
 from ragbox.llm.generator import counted_in_one_batch
 from ragbox.text import fold_spaces, sentence_spans
@@ -129,23 +129,22 @@ def extracted_text(evidence: Candidate, kind: QuestionKind, number: int, questio
     return f"“{fold_spaces(evidence.sentence_text)}” [{number}]"
 
 
+def _source_number(sources: list[Hit], hit: Hit) -> int:
+    """The number of ``hit`` among ``sources``, added after them when it is not one (a passage that
+    did not fit the prompt, another document's value)."""
+    number = next((n for n, source in enumerate(sources, start=1) if source.chunk_id == hit.chunk_id), None)
+    if number is None:
+        sources.append(hit)
+        number = len(sources)
+    return number
+
+
 def _with_rival(text: str, rival: Candidate, sources: list[Hit], cited: list[int]) -> tuple[str, list[int]]:
     """The answer with the other document's value after it ("...; but amendment.txt states ..."),
     its passage among the sources."""
-    number = next((n for n, hit in enumerate(sources, start=1) if hit.chunk_id == rival.hit.chunk_id), None)
-    if number is None:
-        sources.append(rival.hit)
-        number = len(sources)
+    number = _source_number(sources, rival.hit)
     said = fold_spaces(rival.span_text)
     return f"{text}; but {Path(rival.hit.path).name} states {said} [{number}]", cited + [number]
-
-
-def _model_differs(generated: str, evidence: Candidate, kind: QuestionKind) -> bool:
-    """Whether the model states values of the kind asked for and none is the evidence's value."""
-    if not kind.facts or not evidence.features.get("written"):
-        return False
-    stated = [f.value for f in all_facts(generated) if f.kind in kind.facts]
-    return bool(stated) and not any(same_value(value, evidence.value) for value in stated)
 
 
 def not_found_text(question: Question) -> str:
@@ -228,10 +227,7 @@ class Answerer:
         prompt = counted_in_one_batch(generator, lambda count: build_prompt(question.text, sources, style, count,
                                                                              budget))
         sources = list(prompt.sources)
-        number = next((n for n, hit in enumerate(sources, start=1) if hit.chunk_id == evidence.hit.chunk_id), None)
-        if number is None:  # the evidence's passage did not fit the prompt: shown after the model's sources
-            sources.append(evidence.hit)
-            number = len(sources)
+        number = _source_number(sources, evidence.hit)
         proof = Evidence(number, evidence.sentence, evidence.span, evidence.value)
         timings["prompt_s"] = time.perf_counter() - mark
         shown = _CheckedStream(sources, on_token, question.text)
@@ -245,14 +241,11 @@ class Answerer:
             sentence = best_quote(sources[first - 1], question.text, supported[0].text)
             shown_proof = Evidence(first, sentence, sentence)
         if sentences and len(supported) == len(sentences):
-            differs = _model_differs(generated, evidence, question.kind)
-            if differs:  # the model's value and the evidence's are both shown, and it is not sure
-                generated += f" The evidence states {fold_spaces(evidence.span_text)} [{number}]."
-                cited = sorted(set(cited) | {number})
-            return with_quotes(Answer(question.text, generated, sources, generator.name, cited=cited,
-                                      citation_method="model", timings=timings, style="generated", evidence=shown_proof,
-                                      sentences=sentences, searched=question.searched, kind=question.kind.name,
-                                      unsure_because=["model_differs"] if differs else []))
+            answer = with_quotes(Answer(question.text, generated, sources, generator.name, cited=cited,
+                                        citation_method="model", timings=timings, style="generated",
+                                        evidence=shown_proof, sentences=sentences, searched=question.searched,
+                                        kind=question.kind.name))
+            return with_evidence_value(answer, evidence, question.kind, number, on_token)
         if not supported and not cancelled and cannot_find(generated):  # the model says the sources do not answer
             text = not_found_text(question)
             if on_token:

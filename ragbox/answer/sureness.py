@@ -14,9 +14,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
+from ragbox.answer.citations import with_quotes
 from ragbox.answer.extract import Candidate
+from ragbox.answer.facts import all_facts
+from ragbox.answer.questions import QuestionKind
+from ragbox.text import fold_spaces
+from ragbox.types import Answer
 
 # Per topic (questions.QuestionKind.topic): the confidence an answer needs, how far its sentence's
 # score must be ahead of the best sentence stating another value, and the share of the question's
@@ -101,3 +106,21 @@ def unsure_because(topic: str, kind: str, confidence: float, signals: dict[str, 
     if confidence < bar:
         reasons.append("low_confidence")
     return reasons
+
+
+def with_evidence_value(answer: Answer, evidence: Candidate, kind: QuestionKind, number: int,
+                        on_token: Callable[[str], None] | None) -> Answer:
+    """A checked model answer; when it states values of the kind asked for and none is the
+    evidence's, the evidence's value is shown after it (source ``number``) and it is not sure."""
+    if not kind.facts or not evidence.features.get("written"):
+        return answer
+    stated = [f.value for f in all_facts(answer.text) if f.kind in kind.facts]
+    if not stated or any(same_value(value, evidence.value) for value in stated):
+        return answer
+    said = f"The evidence states {fold_spaces(evidence.span_text)} [{number}]."
+    if on_token:
+        on_token(said)
+    answer.text = f"{answer.text} {said}"
+    answer.cited = sorted(set(answer.cited) | {number})
+    answer.unsure_because = ["model_differs"]
+    return with_quotes(answer)

@@ -17,10 +17,10 @@ CONTRACT = "5. Term. This Agreement shall expire on June 30, 2023."
 AMENDMENT = "1. Section 5 of the Agreement is amended to read: This Agreement shall expire on June 30, 2025."
 
 
-def ask(question, hits, document=(), style="extract", tokens=(), min_confidence=0.5):
+def ask(question, hits, document=(), style="extract", tokens=(), min_confidence=0.5, on_token=None):
     model = ScriptedGenerator(list(tokens))
     asked = Question(question, question, question_kind(question), list(hits), list(document), [], SEARCHED)
-    return Answerer(style, 3, 256, min_confidence).answer(asked, None, lambda: model, "none")
+    return Answerer(style, 3, 256, min_confidence).answer(asked, None, lambda: model, "none", on_token)
 
 
 def test_a_contract_and_an_amendment_stating_other_dates_are_both_shown_and_not_sure():
@@ -81,10 +81,12 @@ def test_an_effective_date_question_answered_by_the_signing_date_says_so():
 def test_a_model_value_other_than_the_evidence_is_shown_with_it_and_not_sure():
     text = "This Agreement is dated January 5, 2020 and shall expire on June 30, 2023."
     hits = [Hit("c:00001", "/d/c.txt", None, 0, len(text), text, 0.6)]
+    shown = []
     answer = ask("When does the agreement expire?", hits, hits, "generate",
-                 ["The agreement expires on January 5, 2020 [1]."])
+                 ["The agreement expires on January 5, 2020 [1]."], on_token=shown.append)
     assert answer.style == "generated" and not answer.unsupported  # the check passes: the date is in [1]
     assert answer.text == "The agreement expires on January 5, 2020 [1]. The evidence states June 30, 2023 [1]."
+    assert "".join(shown) == "The agreement expires on January 5, 2020 [1]. The evidence states June 30, 2023 [1]."
     assert answer.unsure_because[0] == "model_differs" and not answer.sure
     agreeing = ask("When does the agreement expire?", hits, hits, "generate",
                    ["The agreement expires on June 30, 2023 [1]."])
