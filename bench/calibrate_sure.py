@@ -59,6 +59,8 @@ def part(row: dict) -> int:
 def is_sure(row: dict, bars: dict | None) -> bool:
     """Whether the row's answer is sure under ``bars``; as the run recorded it when ``bars`` is None,
     and for an answer joined from several documents' answers (no signals of its own to re-weigh)."""
+    if row.get("parts") and bars is not None:  # one answer per document named: sure when each is
+        return not row["ambiguous"] and all(is_sure({**row, **part, "parts": []}, bars) for part in row["parts"])
     if bars is None or not row["signals"]:
         return bool(row.get("sure", row["found"] and (row["confidence"] or 0.0) >= DEFAULT_BAR))
     return row["found"] and not unsure_because(row["topic"], row.get("kind", ""), row["confidence"] or 0.0,
@@ -69,8 +71,8 @@ def fit(rows: list[dict], target: float) -> dict[str, tuple[float, float]]:
     """Per topic, the bars giving the most sure answers at a sure precision of at least ``target``
     (of equal counts, the strictest bars)."""
     bars = {}
-    graded = [r for r in rows if r["right"] is not None and r["signals"]  # a title or a note's section: no bar
-              and not r["signals"].get("title") and not r["signals"].get("section")]
+    graded = [r for r in rows if r["right"] is not None and (r["signals"] or r.get("parts"))
+              and not r["signals"].get("title") and not r["signals"].get("section")]  # a title, a section: no bar
     for topic in sorted({r["topic"] for r in graded}):
         members = [r for r in graded if r["topic"] == topic]
         best = (0, NEVER)

@@ -58,7 +58,10 @@ def eval_command(obj: Context, queries_file: Path, index: str | None, ks: tuple[
                                           "model_answer": answer.model_text, "confidence": answer.confidence,
                                           "signals": answer.signals, "evidence": answer.evidence_text,
                                           "kind": answer.kind, "sure": answer.sure,
-                                          "unsure_because": answer.unsure_because}) + "\n")
+                                          "unsure_because": answer.unsure_reasons(), "ambiguous": answer.ambiguous,
+                                          "parts": [{"found": part.found, "confidence": part.confidence,
+                                                     "signals": part.signals} for part in answer.per_document]})
+                              + "\n")
 
             summary = engine.evaluate_answers(queries_file, limit, on_answer=write_answer)
         finally:
