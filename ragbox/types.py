@@ -145,6 +145,7 @@ UNSURE_REASONS = {
     "value_not_written": "the value is worked out from the sentence, not written in it",
     "other_role": "the sentence's date is not stated as the date asked for",
     "partial_date": "the date is written without its day",
+    "another_documents_date": "the date is that of another document the sentence names",
     "not_a_date": "the sentence gives a period, not the date asked for",
     "not_in_opening": "the date is not in the document's opening, where a contract states its own date",
     "close_second": "another sentence states a different value almost as strongly",

@@ -27,7 +27,7 @@ from ragbox.answer.furniture import running_lines, without_furniture
 from ragbox.answer.prompting import NOT_FOUND, build_prompt, cannot_find
 from ragbox.answer.questions import EFFECTIVE_DATE, OPEN_END, TERM, QuestionKind
 from ragbox.answer.sections import section_candidate
-from ragbox.answer.sureness import mark_rival, unsure_because, with_evidence_value
+from ragbox.answer.sureness import another_documents_date, mark_rival, unsure_because, with_evidence_value
 from ragbox.answer.terms import renewal_details, spoken_date, term_end
 from ragbox.llm.generator import counted_in_one_batch
 from ragbox.text import fold_spaces, sentence_spans
@@ -76,6 +76,8 @@ def _best_candidate(question: Question, similarity: Similarity | None, passages:
         found.sort(key=lambda c: -c.score)
     if not found:
         return None
+    if "date" in question.kind.facts:  # "amends the Supply Agreement dated [April 1, 2017]": the last resort
+        found.sort(key=lambda c: another_documents_date(c.hit.text[c.sentence[0]:c.span[0]]))  # stable: by score
     # checks for "sure": the value written whole, the runner-up, another document's value
     found[0].rival = mark_rival(found[0], found, question.kind.facts)
     return found[0]

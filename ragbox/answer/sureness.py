@@ -37,6 +37,29 @@ OPENING_PASSAGES = 10
 
 _WHOLE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PART_DATE = re.compile(r"^\d{4}(?:-\d{2})?$")
+# A document named just before the words that date it: "the Supply Agreement dated [April 1, 2017]",
+# "a Master Transaction Agreement dated", "(Effective Date: [...])" after "the Master Services Agreement".
+_DATING = re.compile(r"\b(?:dated|effective|entered\s+into|made|executed)\b[^.;]{0,25}$", re.IGNORECASE)
+_DOCUMENT_NOUN = re.compile(r"\b(?:agreement|amendment|contract|lease|plan|licen[cs]e|addendum|memorandum|note|order|"
+                            r"indenture|statement of work)s?\b", re.IGNORECASE)
+_SELF_WORDS = re.compile(r"\b(?:this|hereby|present)\b", re.IGNORECASE)
+
+
+def another_documents_date(before: str) -> bool:
+    """Whether the words before a date give it to a document other than this one: the last
+    document named before "dated" / "effective" is not "this ..." ("This Amendment to the Supply
+    Agreement dated [April 1, 2017]")."""
+    dating = _DATING.search(before)
+    if dating is None:
+        return False
+    head = before[max(0, dating.start() - 90):dating.start()]
+    named = list(_DOCUMENT_NOUN.finditer(head))
+    if not named:
+        return False
+    words = head[:named[-1].start()].split()[-6:]
+    return not _SELF_WORDS.search(" ".join(words))
+
+
 # Topics whose answer is a value: it has to be written in the sentence to be sure.
 _VALUE_KINDS = ("date", "duration", "place", "amount", "time", "medication", "measure")
 
@@ -65,6 +88,7 @@ def mark_rival(best: Candidate, found: Sequence[Candidate], facts: Sequence[str]
     if "date" in facts and best.features["written"]:
         best.features["date_form"] = 1.0 if _WHOLE_DATE.match(best.value) else (
             0.5 if _PART_DATE.match(best.value) else 0.0)
+        best.features["own_date"] = float(not another_documents_date(best.hit.text[best.sentence[0]:best.span[0]]))
     rival = rival_of(found)
     if rival is None:
         return None
@@ -95,6 +119,8 @@ def unsure_because(topic: str, kind: str, confidence: float, signals: dict[str, 
         reasons.append("value_not_written")
     if signals.get("date_form", 1.0) < 1.0:
         reasons.append("partial_date" if signals["date_form"] else "not_a_date")
+    if not signals.get("own_date", 1.0):
+        reasons.append("another_documents_date")
     if topic in ROLE_TOPICS and "role" in signals and not signals["role"]:
         reasons.append("other_role")
     if "early" in signals and signals["early"] < 1 / (1 + OPENING_PASSAGES):

@@ -61,6 +61,27 @@ def test_each_check_that_falls_short_is_named():
     assert unsure_because("term", "duration", 0.99, plain, 0.8, {"term": (1.01, 0.0, 0.0)}) == ["low_confidence"]
 
 
+def test_a_date_the_sentence_gives_another_document_is_not_this_ones():
+    from ragbox.answer.sureness import another_documents_date
+
+    assert another_documents_date("This First Amendment to the Supply and Manufacturing Agreement dated ")
+    assert another_documents_date("In connection with a Master Transaction Agreement dated ")
+    assert another_documents_date('made part of the Master Services Agreement (the "Agreement") (Effective Date: ')
+    assert not another_documents_date('This Services Agreement (this "Agreement") is entered into as of ')
+    assert not another_documents_date("This Agreement is dated ")
+    assert not another_documents_date("IN WITNESS WHEREOF, the parties have signed on ")
+    amendment = ("This Amendment No. 2 is made on May 2, 2023. It amends the Supply Agreement dated April 1, 2017 "
+                 "between the parties.")
+    hits = [Hit("c:00001", "/d/c.txt", None, 0, len(amendment), amendment, 0.6)]
+    answer = ask("What is the date of the agreement?", hits, hits, min_confidence=0.0)
+    assert answer.text == "May 2, 2023 [1]" and "another_documents_date" not in answer.unsure_because
+    only_other = "It amends the Supply Agreement dated April 1, 2017 between the parties."
+    hits = [Hit("c:00001", "/d/c.txt", None, 0, len(only_other), only_other, 0.6)]
+    answer = ask("What is the date of the agreement?", hits, hits, min_confidence=0.0)
+    assert answer.text == "April 1, 2017 [1]" and "another_documents_date" in answer.unsure_because
+    assert not answer.sure
+
+
 def test_a_term_counted_from_a_date_is_not_sure_however_confident():
     text = ("This Agreement is effective as of March 1, 2005. This Agreement shall continue for a period of five (5) "
             "years from the Effective Date.")
