@@ -87,16 +87,31 @@ def fit(rows: list[dict], target: float) -> dict[str, tuple[float, float]]:
     return bars
 
 
-def table(rows: list[dict], bars: dict | None, title: str) -> None:
+SHORT_ANSWERS = {"Agreement Date", "Effective Date", "Expiration Date", "Renewal Term",
+                 "Notice Period To Terminate Renewal", "Governing Law", "Document Name"}
+
+
+def group_of(category: str, clauses: bool) -> str:
+    """A CUAD short-answer category as it is; with ``clauses``, every clause category in one row
+    ("Clause", "Clause (none)")."""
+    name = category.removesuffix(" (none)")
+    if not clauses or name in SHORT_ANSWERS:
+        return category
+    return "Clause (none)" if category.endswith(" (none)") else "Clause"
+
+
+def table(rows: list[dict], bars: dict | None, title: str, clauses: bool = True) -> None:
     """Per category: n, right, sure precision, sure coverage, not-found precision / recall."""
     print(f"\n{title}")
     print(f"{'category':<38}{'n':>5}{'right':>7}{'sure':>6}{'sure prec':>10}{'sure cov':>9}{'nf prec':>8}"
           f"{'nf rec':>7}")
     groups = defaultdict(list)
     for row in rows:
-        groups[row["category"]].append(row)
+        groups[group_of(row["category"], clauses)].append(row)
+    if clauses:
+        groups["ALL short answers"] = [r for r in rows if r["category"].removesuffix(" (none)") in SHORT_ANSWERS]
     groups["ALL"] = rows
-    for category in sorted(groups, key=lambda c: (c == "ALL", c)):
+    for category in sorted(groups, key=lambda c: (c.startswith("ALL"), c)):
         members = groups[category]
         graded = [r for r in members if r["right"] is not None]
         found = [r for r in graded if r["found"]]
@@ -132,4 +147,4 @@ def calibrate_sure(pairs: list[str], notes: list[str], recorded: bool, target: f
     table(calibration, bars, "calibration part (the bars were fitted here)")
     table(untouched, bars, "untouched part (contracts the fit never saw)")
     if note_rows:
-        table(note_rows, bars, "clinical notes (never fitted)")
+        table(note_rows, bars, "clinical notes (never fitted)", clauses=False)

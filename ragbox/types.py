@@ -142,6 +142,7 @@ class Evidence:
 # and what the unsure line says (checks in ragbox/answer/sureness.py).
 UNSURE_REASONS = {
     "low_confidence": "the evidence matches the question only weakly",
+    "topic_not_sure": "answers to this kind of question are not right often enough to be shown as sure",
     "value_not_written": "the value is worked out from the sentence, not written in it",
     "other_role": "the sentence's date is not stated as the date asked for",
     "partial_date": "the date is written without its day",

@@ -49,7 +49,8 @@ _RULES: list[tuple[re.Pattern, QuestionKind]] = [
      _kind("duration", "duration", "notice prior written least advance terminat non-renew", topic="notice")),
     (re.compile(r"\brenew"), _kind("duration", "duration", "renew successive automatic extend additional further",
                                    required="renew extend extension", topic="renewal")),
-    (re.compile(r"\beffective\b.*\bdate\b|\bdate\b.*\beffective\b|\bwhen\b.*\b(effective|commence|start|begin)"),
+    (re.compile(r"\beffective\b.*\bdate\b|\bdate\b.*\beffective\b|\bwhen\b.*\b(effective|commence|start|begin)|"
+                r"\bwhen\b.*\b(?:takes?|took|go(?:es)?|went|comes?|came)\s+(?:into\s+)?(?:effect|force)\b"),
      _kind("date", "date", "effective commenc begin start", prefer_first=True,
            roles=("effective", "agreement", ""), topic="effective date")),
     (re.compile(r"\b(expir\w*|end|termination|terminate)\b.*\bdate\b|\bdate\b.*\b(expir\w*|end)\b|"

@@ -28,7 +28,10 @@ from ragbox.types import Answer
 # words the sentence must hold. Fitted by bench/calibrate_answers.py --sure for sure precision on
 # the calibration part; a topic not listed takes answer.sure_confidence and nothing more. A bar
 # above 1 means the topic was never precise enough to be sure.
-SURE_BARS: dict[str, tuple[float, float, float]] = {}
+SURE_BARS: dict[str, tuple[float, float, float]] = {
+    "agreement date": (0.92, 0.0, 0.0), "effective date": (0.91, 0.0, 0.5), "end date": (0.96, 0.0, 0.5),
+    "law": (0.93, 0.25, 0.0), "notice": (0.87, 0.75, 0.0), "renewal": (1.01, 0.0, 0.0), "time": (1.01, 0.0, 0.0),
+    "yesno": (1.01, 0.0, 0.0)}
 # A date asked for as the effective or the end date must be stated as that date; "the date of this
 # contract" is as often written as its effective-as-of date as its signing date, so any role will do.
 ROLE_TOPICS = ("effective date", "end date")
@@ -129,7 +132,9 @@ def unsure_because(topic: str, kind: str, confidence: float, signals: dict[str, 
         reasons.append("close_second")
     if kind in _VALUE_KINDS and signals.get("question", 0.0) < words:
         reasons.append("few_question_words")
-    if confidence < bar:
+    if bar > 1.0:  # no bar made this topic's answers precise enough on the development documents
+        reasons.append("topic_not_sure")
+    elif confidence < bar:
         reasons.append("low_confidence")
     return reasons
 

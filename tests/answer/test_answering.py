@@ -124,12 +124,15 @@ NON_COMPETE = ("8. Non-Competition. During the Term and for one (1) year thereaf
 EXCLUSIVE_COURTS = "14. Venue. The courts of New York shall have exclusive jurisdiction over any dispute."
 
 
-def test_a_clause_question_is_answered_yes_with_the_clause_and_sure_when_a_heading_names_it():
+def test_a_clause_question_is_answered_yes_with_the_clause_a_heading_names():
     hits = [Hit("d:00003", "/d/dist.pdf", 2, 0, len(NON_COMPETE), NON_COMPETE, 0.55)]
     answer, _ = ask("Is there a non-compete clause?", hits=hits)
     assert answer.text == ("Yes: “During the Term and for one (1) year thereafter, Distributor shall not sell any "
                            "product that competes with the Products in the Territory.” [1]")
-    assert answer.found and answer.sure and answer.signals["plain"] == 1.0
+    assert answer.found and answer.signals["plain"] == 1.0 and answer.confidence >= 0.9
+    # plainly that clause, but clause answers were right too rarely on the development contracts
+    # (bench/calibrate_answers.py --sure) to be shown as sure
+    assert not answer.sure and answer.unsure_because == ["topic_not_sure"]
 
 
 def test_a_clause_word_used_for_something_else_is_not_sure():

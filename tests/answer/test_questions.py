@@ -28,6 +28,22 @@ def test_question_kinds(question, kind):
     assert question_kind(question).name == kind
 
 
+@pytest.mark.parametrize("question, topic", [
+    ("When does the Giggles agreement take effect?", "effective date"),
+    ("When did the lease come into force?", "effective date"),
+    ("What is the effective date of this contract?", "effective date"),
+    ("When does the Giggles agreement end?", "end date"),
+    ("When was the Giggles agreement signed?", "agreement date"),
+    ("What is the governing law of the NDA?", "law"),
+    ("How much notice is needed to stop the agreement from renewing?", "notice"),
+    ("What is the renewal term of the agreement?", "renewal"),
+    ("When are invoices payable?", "time"),
+])
+def test_a_topic_as_users_ask_it(question, topic):
+    """The topic picks the bars an answer must clear to be sure (answer/sureness.py)."""
+    assert question_kind(question).topic == topic
+
+
 def test_an_effective_date_is_not_one_that_follows_until():
     kind = question_kind("What is the effective date of this contract?")
     assert kind.prefer_first and kind.roles == ("effective", "agreement", "")  # never an "end" date (until ...)

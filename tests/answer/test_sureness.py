@@ -58,7 +58,7 @@ def test_each_check_that_falls_short_is_named():
     assert unsure_because("end date", "date", 0.9, {**plain, "date_form": 0.5}, 0.8, {}) == ["partial_date"]
     assert unsure_because("end date", "date", 0.9, {**plain, "date_form": 0.0}, 0.8, {}) == ["not_a_date"]
     # a topic fitted as never precise enough is never sure
-    assert unsure_because("term", "duration", 0.99, plain, 0.8, {"term": (1.01, 0.0, 0.0)}) == ["low_confidence"]
+    assert unsure_because("term", "duration", 0.99, plain, 0.8, {"term": (1.01, 0.0, 0.0)}) == ["topic_not_sure"]
 
 
 def test_a_date_the_sentence_gives_another_document_is_not_this_ones():
