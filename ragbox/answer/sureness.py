@@ -40,27 +40,18 @@ OPENING_PASSAGES = 10
 
 _WHOLE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PART_DATE = re.compile(r"^\d{4}(?:-\d{2})?$")
-# A document named just before the words that date it: "the Supply Agreement dated [April 1, 2017]",
-# "a Master Transaction Agreement dated", "(Effective Date: [...])" after "the Master Services Agreement".
-_DATING = re.compile(r"\b(?:dated|effective|entered\s+into|made|executed)\b[^.;]{0,25}$", re.IGNORECASE)
-_DOCUMENT_NOUN = re.compile(r"\b(?:agreement|amendment|contract|lease|plan|licen[cs]e|addendum|memorandum|note|order|"
-                            r"indenture|statement of work)s?\b", re.IGNORECASE)
-_SELF_WORDS = re.compile(r"\b(?:this|hereby|present)\b", re.IGNORECASE)
+# Another document named right before the words that date it: "the Supply and Manufacturing
+# Agreement dated [April 1, 2017]", "a Master Transaction Agreement dated" (never "This Agreement
+# dated", nor a title followed by its definition: "AGREEMENT (the "Agreement") is effective as of").
+_DATED_DOCUMENT = re.compile(r"\b(?i:the|an?|said|such|that|certain)\s+(?:(?:[A-Z][\w&.'-]*|and|of|for|to|on)\s+){0,8}"
+                             r"(?i:agreement|amendment|contract|lease|plan|licen[cs]e|addendum|memorandum|note|order|"
+                             r"indenture)s?,?\s+(?i:dated|effective|entered\s+into|made|executed)\b[^.;]{0,25}$")
 
 
 def another_documents_date(before: str) -> bool:
-    """Whether the words before a date give it to a document other than this one: the last
-    document named before "dated" / "effective" is not "this ..." ("This Amendment to the Supply
-    Agreement dated [April 1, 2017]")."""
-    dating = _DATING.search(before)
-    if dating is None:
-        return False
-    head = before[max(0, dating.start() - 90):dating.start()]
-    named = list(_DOCUMENT_NOUN.finditer(head))
-    if not named:
-        return False
-    words = head[:named[-1].start()].split()[-6:]
-    return not _SELF_WORDS.search(" ".join(words))
+    """Whether the words before a date give it to another document the sentence names ("This
+    Amendment to the Supply Agreement dated [April 1, 2017]")."""
+    return bool(_DATED_DOCUMENT.search(before[-200:]))
 
 
 # Topics whose answer is a value: it has to be written in the sentence to be sure.

@@ -66,7 +66,7 @@ def test_a_date_the_sentence_gives_another_document_is_not_this_ones():
 
     assert another_documents_date("This First Amendment to the Supply and Manufacturing Agreement dated ")
     assert another_documents_date("In connection with a Master Transaction Agreement dated ")
-    assert another_documents_date('made part of the Master Services Agreement (the "Agreement") (Effective Date: ')
+    assert not another_documents_date('THE LICENSE AND HOSTING AGREEMENT (the "Agreement") is effective as of ')
     assert not another_documents_date('This Services Agreement (this "Agreement") is entered into as of ')
     assert not another_documents_date("This Agreement is dated ")
     assert not another_documents_date("IN WITNESS WHEREOF, the parties have signed on ")
