@@ -31,25 +31,35 @@ def load(pairs: list[str]) -> list[dict]:
     for pair in pairs:
         hits, queries_file = pair.split(":")
         queries = {q["id"]: q for q in map(json.loads, open(queries_file))}
-        files = {q["id"].rsplit("-", 1)[0]: q["gold"][0]["file"] for q in queries.values() if q["gold"]}
+        files = {_cuad_contract(q["id"]): q["gold"][0]["file"] for q in queries.values() if q["gold"]}
         for row in map(json.loads, open(hits)):
             query = queries[row["id"]]
-            file = query["gold"][0]["file"] if query["gold"] else _file_of(row["id"], files, query)
             right = row["right"]
             if right is None and query["gold"] and query["gold"][0].get("text"):  # a clause, by its text
                 right = bool(row["found"] and quotes_clause(row.get("evidence"), query["gold"]))
             category = query.get("category") or "-"
             if not query["gold"] and not category.endswith(" (none)"):
                 category += " (none)"
-            rows.append({**row, "contract": Path(file).stem, "answerable": bool(query["gold"]), "right": right,
-                         "category": category, "topic": question_kind(query["query"].rsplit(";", 1)[-1]).topic})
+            rows.append({**row, "contract": _contract(query, files), "answerable": bool(query["gold"]),
+                         "right": right, "category": category,
+                         "topic": question_kind(query["query"].rsplit(";", 1)[-1]).topic})
     return rows
 
 
-def _file_of(query_id: str, files: dict[str, str], query: dict) -> str:
-    """An unanswerable CUAD question's contract ("cuad-082-Non-Compete": that of cuad-082-...)."""
-    contract = "-".join(query_id.split("-")[:2])
-    return next((file for key, file in files.items() if key.startswith(contract + "-")), query_id)
+def _cuad_contract(query_id: str) -> str:
+    """ "cuad-082-Non-Compete" -> "cuad-082" (a category may hold hyphens)."""
+    return "-".join(query_id.split("-")[:2])
+
+
+def _contract(query: dict, files: dict[str, str]) -> str:
+    """The file name (without suffix) of the contract a question is about: its gold's file; for a
+    question it does not answer, that of CUAD's other questions of the same contract, or the one
+    named in a bench/named.py id ("named-0012-<file stem>")."""
+    if query["gold"]:
+        return Path(query["gold"][0]["file"]).stem
+    if query["id"].startswith("named-"):
+        return query["id"].split("-", 2)[2]
+    return Path(files.get(_cuad_contract(query["id"]), query["id"])).stem
 
 
 def part(row: dict) -> int:
@@ -134,8 +144,9 @@ def calibrate_sure(pairs: list[str], notes: list[str], recorded: bool, target: f
     note_rows = load(notes) if notes else []
     calibration = [r for r in rows if part(r) == 0]
     untouched = [r for r in rows if part(r) == 1]
-    print(f"{len(rows)} contract questions: {len(calibration)} to fit on, {len(untouched)} untouched; "
-          f"{len(note_rows)} note questions")
+    print(f"{len(rows)} questions of {len({r['contract'] for r in rows})} contracts: {len(calibration)} to fit on "
+          f"({len({r['contract'] for r in calibration})} contracts), {len(untouched)} untouched "
+          f"({len({r['contract'] for r in untouched})}); {len(note_rows)} note questions")
     if recorded:
         bars = None
         print("sure as recorded by the run")
