@@ -61,11 +61,12 @@ def supported_by_quote(written: Answer, extracted: Answer) -> bool:
 
 
 def cell_state(answer: Answer, sure_confidence: float, unsupported: bool = False) -> str:
-    """found, unsure or not found: not found when the decision says so; unsure when the
-    confidence is below ``sure_confidence`` or the model's answer is ``unsupported`` by the quote."""
+    """found, unsure or not found: not found when the decision says so; found only when ``ask``
+    would call the answer sure (the same checks: ``answer.sureness``), its confidence reaches the
+    table's own ``sure_confidence`` and the model's answer, if any, is not ``unsupported``."""
     if not answer.found:
         return "not found"
-    return "found" if answer.confidence >= sure_confidence and not unsupported else "unsure"
+    return "found" if answer.sure and answer.confidence >= sure_confidence and not unsupported else "unsure"
 
 
 def cell_text(answer: Answer) -> str:

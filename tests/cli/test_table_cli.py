@@ -64,11 +64,11 @@ def test_json_and_markdown(run, tmp_path):
     assert data["questions"] == ["What is the renewal term?", "Is there a non-compete clause?"]
     cells = data["rows"][0]["cells"]
     assert (cells[0]["answer"], cells[0]["state"], cells[0]["page"]) == \
-        ("Successive one (1) year renewal terms", "found", 2)
+        ("Successive one (1) year renewal terms", "unsure", 2)  # renewal answers are never sure (as in ask)
     assert (cells[1]["state"], cells[1]["quote"], cells[1]["quote_start"]) == ("not found", "", None)
     markdown = (tmp_path / "t.md").read_text()
     assert "| File | renewal term | non-compete |" in markdown
-    assert "| Successive one (1) year renewal terms [1] | not found |" in markdown
+    assert "| Successive one (1) year renewal terms (unsure) [1] | not found |" in markdown
     assert f"page 2, 6. Term, chars {cells[0]['quote_start']}-{cells[0]['quote_end']}: “6.2 After" in markdown
 
 

@@ -34,16 +34,18 @@ def test_a_column_is_asked_as_a_question_of_the_right_kind(column, question, kin
 def answer(**fields) -> Answer:
     values = {"question": "What is the governing law?", "text": "New York [1]", "sources": [HIT], "model": "m",
               "evidence": Evidence(1, (0, len(LAW)), (LAW.index("New York"), LAW.index("New York") + 8)),
-              "confidence": 0.9, "kind": "place"}
+              "confidence": 0.9, "kind": "place", "sure": True}
     values.update(fields)
     return Answer(**values)
 
 
-def test_the_state_follows_the_decision_and_the_bar():
+def test_the_state_follows_the_decision_the_checks_of_ask_and_the_bar():
     assert cell_state(answer(), 0.7) == "found"
     assert cell_state(answer(confidence=0.69), 0.7) == "unsure"
     assert cell_state(answer(), 0.7, unsupported=True) == "unsure"
-    assert cell_state(answer(found=False, confidence=0.2), 0.7) == "not found"
+    assert cell_state(answer(found=False, confidence=0.2, sure=False), 0.7) == "not found"
+    # what ask shows as unsure is never a found cell, however high its confidence
+    assert cell_state(answer(sure=False, unsure_because=["close_second"]), 0.7) == "unsure"
 
 
 INITIAL = "6.1 The Initial Term of this Agreement is two (2) years from the Effective Date."

@@ -49,12 +49,12 @@ async def test_the_review_table_shows_each_files_answers_and_opens_a_quote_in_it
         screen = await make_table(pilot)
         assert cell_texts(screen) == [
             ["contracts/mutual_nda_northwind_bluefin.pdf", "Delaware", "not found", "not found"],
-            ["contracts/services_agreement_acme_globex.pdf", "New York", "Successive one (1) year renewal terms",
-             "not found"]]
+            ["contracts/services_agreement_acme_globex.pdf", "New York",
+             "Successive one (1) year renewal terms (unsure)", "not found"]]  # renewal: never sure, as in ask
         grid = screen.query_one(DataTable)
         assert str(grid.get_cell_at((0, 1)).style) == "green" and str(grid.get_cell_at((0, 2)).style) == "dim"
         summary = str(screen.query_one("#review-summary").render())
-        assert "2 files × 3 questions: 3 found, 0 unsure, 3 not found" in summary
+        assert "2 files × 3 questions: 2 found, 1 unsure, 3 not found" in summary
         # the highlighted cell's sentence is quoted under the table
         await pilot.press("right")
         quote = str(screen.query_one("#review-quote").render())
