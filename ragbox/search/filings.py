@@ -14,6 +14,9 @@ year 2018 (or 2023), which is how reports and their file names write it (``3M_20
 from __future__ import annotations
 
 import re
+from typing import Sequence
+
+from ragbox.types import DocumentCard
 
 SYNONYMS: tuple[tuple[str, ...], ...] = (
     # statements
@@ -94,3 +97,41 @@ def fiscal_years(text: str, plain: bool = False) -> list[str]:
         if year not in ordered:
             ordered.append(year)
     return ordered
+
+
+# Cards of filings (``ingest.filing_cards``): which of a company's filings a question names.
+_FY = re.compile(r"\b(?i:FY)\s*['\u2019]?\s*((?:19|20)?\d\d)\b")
+_FORM_ASKED = re.compile(r"\b(10|8|20)[- ]?([KQF])\b", re.IGNORECASE)  # "10-K", "10K", "8-k"
+_QUARTER = re.compile(r"(?i)\bq[1-4]\b|\bquarter")
+
+
+def years_apart(question: str) -> str:
+    """"FY2018", "FY18" written "FY 2018": the year a word of its own, as file names write it."""
+    return _FY.sub(lambda m: f"FY {m.group(1) if len(m.group(1)) == 4 else '20' + m.group(1)}", question)
+
+
+def filing_years(card: DocumentCard) -> tuple[str, ...]:
+    """The fiscal years a filing's card says its statements cover, its own first ("2018", "2017"):
+    the "FY2018" of its dates (``ingest.filing_cards``); none for other documents."""
+    return tuple(d[2:] for d in card.dates if re.fullmatch(r"FY(?:19|20)\d\d", d))
+
+
+def of_fiscal_year(cards: Sequence[DocumentCard], question: str) -> list[int]:
+    """Which of ``cards`` (documents a question named, "3M's 10-K") are of the fiscal year it
+    names, by position: the filing of that year (of the latest year named: "from FY2021 to FY2022"
+    is in the 2022 report), else the earliest one whose statements cover it; with a quarter named
+    ("Q2") a 10-Q before a 10-K, else a 10-K first; a form named ("8-K") first. Without a year, or
+    none of theirs, all of them (an 8-K or an earnings release has no fiscal year)."""
+    form = _FORM_ASKED.search(question)
+    chosen = [i for i, c in enumerate(cards) if form and c.kind == "-".join(form.groups()).lower()]
+    chosen = chosen or list(range(len(cards)))
+    years = {i: filing_years(cards[i]) for i in chosen}
+    if len(chosen) < 2 or not any(years.values()):
+        return chosen
+    for year in sorted(fiscal_years(question, plain=True), reverse=True):
+        found = [i for i in chosen if years[i][:1] == (year,)] or \
+            sorted((i for i in chosen if year in years[i]), key=lambda i: years[i][0])[:1]
+        if found:
+            quarterly = bool(_QUARTER.search(question))
+            return [i for i in found if (cards[i].kind == "10-q") == quarterly] or found
+    return chosen
