@@ -56,7 +56,7 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "AudibleInc" is "Audible Inc"; "3
 _COMPOUND = re.compile(r"[^\W_]+(?:[-\u2010\u2011][^\W_]+)*", re.UNICODE)
 _NAME_PARTS = re.compile(r"\s+(?:and|&)\s+|\s*,\s*", re.IGNORECASE)  # the names of a run naming several
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_YEAR_FIRST = re.compile(r"\b((?:19|20)\d\d)(?=[A-Za-z])")
+_YEAR_FIRST = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=[A-Za-z])")  # "AMCOR_2023Q2_10Q": "_" is a word's
 _POSSESSIVE = re.compile(r"(?<=[^\W_])['\u2019]s\b")
 
 
@@ -98,11 +98,10 @@ def card_names(card: DocumentCard) -> list[tuple[tuple[str, ...], str]]:
     # The file name as written, not the card's words: "..._EX-10.2_..." is a run; "2023Q2" a year, a quarter.
     file_name = _YEAR_FIRST.sub(r"\1 ", Path(document_name(card.path)).stem)
     # A filing is of its fiscal year, not of the calendar year its period ended in (a quarter of
-    # FY2024 ended July 29, 2023): its title without that date, and its fiscal year as a run.
-    years = filing_years(card)
-    title = re.sub(r"\s+for\s+the\s.*$", "", card.title) if years else card.title
+    # FY2024 ended July 29, 2023): its title without that date; the year is ``of_fiscal_year``'s.
+    title = re.sub(r"\s+for\s+the\s.*$", "", card.title) if filing_years(card) else card.title
     names += [(tuple(tokens(title)), "title"), (tuple(tokens(card.kind)), "kind"),
-              (tuple(tokens(_CAMEL.sub(" ", file_name))), "file"), (years[:1], "fiscal year")]
+              (tuple(tokens(_CAMEL.sub(" ", file_name))), "file")]
     return [(run, field) for run, field in names if run]
 
 
@@ -242,7 +241,7 @@ class CardIndex:
             common = count > MAX_NAMED or (count > 2 and 2 * count > len(self.cards))
             if not telling or common and not years and (words not in companies or words in not_filings):
                 weights[words] = (NOTHING, 0.0)
-            elif all(w.isdigit() or _short(w) for w in telling):  # "1999", "EX-10" in a file name
+            elif all(w.isdigit() or _short(w) or re.fullmatch(r"q[1-4]", w) for w in telling):  # "1999", "EX-10", "Q2"
                 weights[words] = (NUMBER, 0.5)
             elif len(words) == 1 and (_short(words[0]) or documents_using(words[0]) > 2 * count) and not (
                     words in as_party and words[0] in capitalised and not _short(words[0])):

@@ -208,3 +208,27 @@ def test_a_quarter_names_the_10q_and_a_year_alone_the_10k():
     assert named_filings("Which Best Buy category did best in Q2 of FY2024?", cards) == (["bb_quarter.pdf"], False)
     assert named_filings("What were Best Buy's FY2023 inventories?", cards) == (["bb_annual.pdf"], False)
     assert named_filings("What were Best Buy's FY2019 inventories?", cards) == (["bb_annual_old.pdf"], False)
+
+
+def test_a_10qs_fiscal_year_comes_from_its_companys_10k_here():
+    # Best Buy's year ends in late January or early February: the quarter ended July 30, 2022 is Q2
+    # of FY2023, the one ended July 29, 2023 Q2 of FY2024 (their covers say neither).
+    cards = BEST_BUY + [filing("bb_quarter_old.pdf", "BEST BUY CO., INC.", "BBY", "10-q", "July 30, 2022",
+                               2022, 2023)] + CONTRACTS
+    assert named_filings("What were Best Buy's Q2 FY2023 sales?", cards) == (["bb_quarter_old.pdf"], False)
+    assert named_filings("What were Best Buy's Q2 FY2024 sales?", cards) == (["bb_quarter.pdf"], False)
+    # The fourth quarter is reported in the 10-K.
+    assert named_filings("What were Best Buy's Q4 FY2023 sales?", cards) == (["bb_annual.pdf"], False)
+    # Nike's year ends May 31: the quarter ended November 30, 2022 is in FY2023, as is the 10-K.
+    nike = [filing("nike_annual.pdf", "NIKE, Inc.", "NKE", "10-k", "May 31, 2023", 2023, 2022, 2021),
+            filing("nike_quarter.pdf", "NIKE, Inc.", "NKE", "10-q", "November 30, 2022", 2022, 2023)]
+    assert named_filings("What were Nike's Q2 FY2023 revenues?", nike + CONTRACTS) == (["nike_quarter.pdf"], False)
+    assert named_filings("What were Nike's FY2023 revenues?", nike + CONTRACTS) == (["nike_annual.pdf"], False)
+
+
+def test_a_quarter_in_a_file_name_narrows_and_names_nothing_alone():
+    cards = [card("ACME_2023Q2_10Q.pdf"), card("ACME_2023_10K.pdf"), card("GLOBEX_2022Q2_10Q.pdf"),
+             card("INITECH_2023Q2_10Q.pdf")] + CONTRACTS
+    assert resolve("What is Acme's restructuring liability as of Q2 of FY2023?", cards) == (
+        ["ACME_2023Q2_10Q.pdf"], False)
+    assert resolve("Who paid dividends in Q2 of FY2022?", cards) == ([], False)
