@@ -47,7 +47,7 @@ def filing_card(path: str, head: str, file_words: tuple[str, ...]) -> DocumentCa
     cover = re.sub(r"\s+,", ",", " ".join(head[:COVER_CHARS].split()))
     form = _FORM.search(cover)
     if not form or form.start() > COVER_CHARS // 2 or not _SEC.search(cover):
-        return None
+        return _annual_report_card(path, head, file_words)
     name = re.sub(r"-?(\w)$", r"-\1", form.group(1).upper())  # "10K" → "10-K"
     period, ended = _period(cover)
     company = _company(cover)
@@ -127,3 +127,32 @@ def _ticker(cover: str) -> str:
         if match.group(1) not in _NOT_TICKERS and not re.search(r"(?i)(?:class|series)\s+$", before):
             return match.group(1)
     return ""
+
+
+# An annual report outside the SEC's forms: a heading "Annual Report 2022" (or "2022 Annual
+# Report", "Annual Report and Accounts 2022") on its own line near the start, the company the first
+# name there ending in a corporate word, the year's end "for the year ended 31 December 2022".
+_ANNUAL_HEADING = re.compile(r"(?im)^[ \t]*(?:[^\n]{0,60}?[ \t])?(?:annual[ \t]+report(?:[ \t]+and[ \t]+"
+                             r"(?:accounts|financial[ \t]+statements))?[ \t]+((?:19|20)\d\d)"
+                             r"|((?:19|20)\d\d)[ \t]+annual[ \t]+report)[ \t]*$")
+_YEAR_ENDED = re.compile(rf"(?i)\byear\s+ended\s+(?:on\s+)?(\d{{1,2}})\s+({_MONTH})\s+((?:19|20)\d\d)\b"
+                         rf"|\byear\s+ended\s+(?:on\s+)?({_MONTH}\s+\d{{1,2}}\s*,\s*(?:19|20)\d\d)\b")
+_NAMED_COMPANY = re.compile(r"\b((?:[A-Z][\w&'.-]*\s+){0,4}(?:plc|PLC|Inc\.|AG|SE|N\.V\.|S\.A\.|Limited|Ltd\.?"
+                            r"|Group|Corporation|Company|Holdings))(?![\w-])")
+
+
+def _annual_report_card(path: str, head: str, file_words: tuple[str, ...]) -> DocumentCard | None:
+    """The card of an annual report that is no SEC form (see ``_ANNUAL_HEADING``), or None."""
+    heading = _ANNUAL_HEADING.search(head[:1000])
+    if not heading:
+        return None
+    ended_match = _YEAR_ENDED.search(head)
+    ended = ""
+    if ended_match:  # "31 December 2022" written as the SEC's covers write it
+        day, month, year, written = ended_match.groups()
+        ended = written or f"{month.capitalize()} {int(day)}, {year}"
+    years = fiscal_years_of("10-K", ended) or (f"FY{heading.group(1) or heading.group(2)}",)
+    company = _NAMED_COMPANY.search(head[:1000])
+    parties = (Party(" ".join(company.group(1).split())),) if company else ()
+    title = " ".join(heading.group().split())
+    return DocumentCard(path, title, "annual report", parties, ((ended,) if ended else ()) + years, file_words)

@@ -195,3 +195,18 @@ def test_a_contract_citing_a_10k_is_no_filing():
             "on Form 10-K as filed with the Securities and Exchange Commission.\n\nWHEREAS, Northwind sells tea;")
     card = document_card("supply.txt", head)
     assert (card.title, card.kind) == ("SUPPLY AGREEMENT", "supply agreement")
+
+
+def test_an_annual_report_outside_the_sec_forms():
+    head = ("Northwind Traders plc\nAnnual Report and Accounts 2022\nStrategic report\nOur purpose is tea.\n\n"
+            "Consolidated income statement for the year ended 31 December 2022\n")
+    card = document_card("nw.pdf", head)
+    assert (card.title, card.kind) == ("Annual Report and Accounts 2022", "annual report")
+    assert card.parties == (Party("Northwind Traders plc"),)
+    assert card.dates == ("December 31, 2022", "FY2022", "FY2021", "FY2020")
+    # no year-end printed: the heading's year
+    assert document_card("b.pdf", "Bolt Group\n2021 Annual Report\nLetter to shareholders\n").dates == ("FY2021",)
+    # a contract mentioning an annual report in its text is no report
+    contract = document_card("c.txt", "SUPPLY AGREEMENT\nThis Supply Agreement is made between Acme Inc. and "
+                                      "Bolt Ltd. Acme shall deliver its 2019 Annual Report to Bolt.\n")
+    assert contract.kind == "supply agreement"
