@@ -13,7 +13,7 @@ from ragbox.store.catalog import Catalog
 from ragbox.types import DocumentCard
 
 # The card reader's version: a ragbox that reads cards differently makes them all again.
-CARDS_VERSION = "2"
+CARDS_VERSION = "3"  # 3: filings' cards (issue 25)
 
 
 def refresh_cards(catalog: Catalog) -> int:

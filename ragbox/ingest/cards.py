@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
+from ragbox.ingest.filing_cards import filing_card
 from ragbox.paths import document_name
 from ragbox.types import DocumentCard, Party
 
@@ -49,12 +50,11 @@ _SMALL_WORDS = {"and", "of", "for", "to", "the", "on", "in", "with", "a", "an", 
 
 
 def document_card(path: str, head: str) -> DocumentCard:
-    """The card of the document at ``path`` (a part path ``file › inner.pdf`` names the inner
-    document) from ``head``, the first ~8000 characters of its text."""
+    """The card of the document at ``path`` (a part path names the part) from its first ~8000 characters."""
     text = head.translate(_STRAIGHT)
-    note = _note_card(text)
-    if note is not None:
-        return DocumentCard(path, note[0], note[1], (), _dates(text[:1500]), _file_words(path))
+    note = None if (filing := filing_card(path, text, _file_words(path))) else _note_card(text)  # a 10-K: its cover
+    if filing or note is not None:
+        return filing or DocumentCard(path, note[0], note[1], (), _dates(text[:1500]), _file_words(path))
     title, title_end = _title(text)
     # The preamble ("This Agreement is made ... by and between") follows the title, maybe after contents.
     match = _PREAMBLE.search(text, title_end)

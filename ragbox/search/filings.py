@@ -14,6 +14,9 @@ year 2018 (or 2023), which is how reports and their file names write it (``3M_20
 from __future__ import annotations
 
 import re
+from typing import Sequence
+
+from ragbox.types import DocumentCard
 
 SYNONYMS: tuple[tuple[str, ...], ...] = (
     # statements
@@ -94,3 +97,64 @@ def fiscal_years(text: str, plain: bool = False) -> list[str]:
         if year not in ordered:
             ordered.append(year)
     return ordered
+
+
+# Cards of filings (``ingest.filing_cards``): which of a company's filings a question names.
+_FY = re.compile(r"\b(?i:FY)\s*['\u2019]?\s*((?:19|20)?\d\d)\b")
+_FORM_ASKED = re.compile(r"\b(10|8|20)[- ]?([KQF])\b", re.IGNORECASE)  # "10-K", "10K", "8-k"
+# A quarter a 10-Q reports (the fourth is in the 10-K): "Q2", "Q2'2023", "the second fiscal quarter".
+_QUARTER = re.compile(r"(?i)\bq[1-3](?=\b|['\u2019]|(?:19|20)\d\d)|\b(?:first|second|third)\s+(?:fiscal\s+)?quarter")
+
+
+def years_apart(question: str) -> str:
+    """"FY2018", "FY18" written "FY 2018": the year a word of its own, as file names write it."""
+    return _FY.sub(lambda m: f"FY {m.group(1) if len(m.group(1)) == 4 else '20' + m.group(1)}", question)
+
+
+def filing_years(card: DocumentCard) -> tuple[str, ...]:
+    """The fiscal years a filing's card says its statements cover, its own first ("2018", "2017"):
+    the "FY2018" of its dates (``ingest.filing_cards``); none for other documents."""
+    return tuple(d[2:] for d in card.dates if re.fullmatch(r"FY(?:19|20)\d\d", d))
+
+
+def of_fiscal_year(cards: Sequence[DocumentCard], question: str) -> list[int]:
+    """Which of ``cards`` (documents a question named, "3M's 10-K") are of the fiscal year it
+    names, by position: the filing of that year (of the latest year named: "from FY2021 to FY2022"
+    is in the 2022 report), else the earliest one whose statements cover it; a form named ("8-K")
+    first, and with a quarter named ("Q2", "second quarter") the 10-Qs, else a 10-K before a 10-Q.
+    Without a year, or none of theirs, all of them (an 8-K or an earnings release has no year)."""
+    form, quarterly = _FORM_ASKED.search(question), bool(_QUARTER.search(question))
+    wanted = "-".join(form.groups()).lower() if form else "10-q" if quarterly else ""
+    chosen = [i for i, c in enumerate(cards) if wanted and c.kind == wanted] or list(range(len(cards)))
+    years = {i: quarter_years(cards, i) if cards[i].kind == "10-q" else filing_years(cards[i]) for i in chosen}
+    if len(chosen) < 2 or not any(years.values()):
+        return chosen
+    for year in sorted(fiscal_years(question, plain=True), reverse=True):
+        found = [i for i in chosen if years[i][:1] == (year,)] or \
+            sorted((i for i in chosen if year in years[i]), key=lambda i: years[i][0])[:1]
+        if found:
+            return [i for i in found if (cards[i].kind == "10-q") == quarterly] or found
+    return chosen
+
+
+def quarter_years(cards: Sequence[DocumentCard], i: int) -> tuple[str, ...]:
+    """The fiscal year of the 10-Q ``cards[i]``: with its company's 10-K among ``cards``, the one
+    year ending on the 10-K's day after the quarter ("Q2 FY2024" of a year ending in February
+    ended July 29, 2023; a year ending in the first days of January ends in December), else the
+    years its card gives."""
+    quarter, company = _end(cards[i]), cards[i].parties[:1]
+    annual = next((_end(c) for c in cards if c.kind == "10-k" and c.parties[:1] == company and _end(c)), None)
+    if not (quarter and annual and company):
+        return filing_years(cards[i])
+    year_end = (12, 31) if annual[1:] <= (1, 7) else annual[1:]
+    return (str(quarter[0] + (quarter[1:] > year_end)),)
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _end(card: DocumentCard) -> tuple[int, int, int] | None:
+    """(year, month, day) of the period's end a filing's card gives first ("July 29, 2023")."""
+    match = re.fullmatch(r"([A-Za-z]{3})[a-z]*\.? (\d{1,2}), (\d{4})", card.dates[0]) if card.dates else None
+    month = match.group(1).lower() if match else ""
+    return (int(match.group(3)), _MONTHS.index(month) + 1, int(match.group(2))) if month in _MONTHS else None

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ragbox.paths import document_name
+from ragbox.search.filings import filing_years, of_fiscal_year, years_apart
 from ragbox.text import FUNCTION_WORDS
 from ragbox.types import DocumentCard, ResolvedDocument
 
@@ -54,6 +55,8 @@ _NAMING = [re.compile(rf"\bthe\s+({_NAME_WORDS})[\u2019']?s?\s+(?i:agreement|con
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "AudibleInc" is "Audible Inc"; "3M" stays whole
 _COMPOUND = re.compile(r"[^\W_]+(?:[-\u2010\u2011][^\W_]+)*", re.UNICODE)
 _NAME_PARTS = re.compile(r"\s+(?:and|&)\s+|\s*,\s*", re.IGNORECASE)  # the names of a run naming several
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_YEAR_FIRST = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=[A-Za-z])")  # "AMCOR_2023Q2_10Q": "_" is a word's
 _POSSESSIVE = re.compile(r"(?<=[^\W_])['\u2019]s\b")
 
 
@@ -92,9 +95,12 @@ def card_names(card: DocumentCard) -> list[tuple[tuple[str, ...], str]]:
         if len(name) > 1:  # written as one word too: "Inde Living Holdings" is "IndeLiving" to some
             names.append((("".join(name),), "party"))  # (its start names it: ``_postings_of``)
         names += [(tuple(t for t in tokens(s) if t != "the"), "short name") for s in party.short_names]
-    # The file name as written, not the card's de-duplicated words: "..._EX-10.2_..." is a run.
-    file_name = Path(document_name(card.path)).stem
-    names += [(tuple(tokens(card.title)), "title"), (tuple(tokens(card.kind)), "kind"),
+    # The file name as written, not the card's words: "..._EX-10.2_..." is a run; "2023Q2" a year, a quarter.
+    file_name = _YEAR_FIRST.sub(r"\1 ", Path(document_name(card.path)).stem)
+    # A filing is of its fiscal year, not of the calendar year its period ended in (a quarter of
+    # FY2024 ended July 29, 2023): its title without that date; the year is ``of_fiscal_year``'s.
+    title = re.sub(r"\s+for\s+the\s.*$", "", card.title) if filing_years(card) else card.title
+    names += [(tuple(tokens(title)), "title"), (tuple(tokens(card.kind)), "kind"),
               (tuple(tokens(_CAMEL.sub(" ", file_name))), "file")]
     return [(run, field) for run, field in names if run]
 
@@ -125,6 +131,7 @@ class CardIndex:
                 files_holding: Callable[[str], set[str]] | None = None) -> Resolution:
         """``documents_using(word)``: how many indexed documents' text holds ``word``;
         ``files_holding(phrase)``: the files whose text holds ``phrase`` (for names no card has)."""
+        question = years_apart(question)  # "FY2018": the year 2018 beside "FY", as file names write it
         asked = tokens(question)
         mentions = self._mentions(asked, compound_bounds(question))
         weights = self._weights(mentions, documents_using, written_as_names(question))
@@ -133,6 +140,7 @@ class CardIndex:
         chosen = [c for c in chosen if not any(scored[c][1] < scored[o][1] for o in chosen if o != c)]
         if chosen and self._unmatched_name_words(question, [w for c in chosen for m in mentions[c] for w in m.words]):
             chosen = []  # "Harvest Capital Strategies" is not a card's "Clear Capital": a name no card has
+        chosen = [chosen[i] for i in of_fiscal_year([self.cards[c] for c in chosen], question)]  # its year's
         if len(chosen) > MAX_NAMED:
             return Resolution()
         if not chosen:
@@ -209,11 +217,16 @@ class CardIndex:
                  capitalised: set[str] = frozenset()) -> dict[tuple[str, ...], tuple[str, float]]:
         """What each run of words is as a name here (``NAME``, ``NUMBER``...), and its weight: the
         rarer on the cards, the more it says. A party's name the question writes as a name
-        ("Excite") names its documents however many others mention it."""
+        ("Excite") names its documents however many others mention it; so does a company's name on its
+        filings only (a folder of 3M's reports: the year narrows, ``of_fiscal_year``), and a year."""
         cards_with: dict[tuple[str, ...], int] = defaultdict(int)
         as_type: set[tuple[str, ...]] = set()  # runs matched in a title or kind: "Reseller Agreement"
         as_party: set[tuple[str, ...]] = set()  # runs matched in a party's name or short name
-        for found in mentions.values():
+        companies, not_filings = set(), set()  # runs naming a filing's company; runs naming other documents
+        for c, found in mentions.items():
+            filing = bool(filing_years(self.cards[c]))
+            companies.update(m.words for m in found if filing and m.field in ("party", "short name"))
+            not_filings.update(m.words for m in found if not filing)
             for words in {m.words for m in found}:
                 cards_with[words] += 1
             as_type.update(m.words for m in found if m.field in ("title", "kind"))
@@ -224,9 +237,11 @@ class CardIndex:
             roles = frozenset() if words in as_type else ROLE_WORDS
             telling = [w for w in words if w not in FUNCTION_WORDS and w not in GENERIC_WORDS and w not in roles]
             weight = len(telling) * math.log(1 + len(self.cards) / count)
-            if not telling or count > MAX_NAMED or (count > 2 and 2 * count > len(self.cards)):
+            years = bool(telling) and all(_YEAR.fullmatch(w) for w in telling)  # narrow however common
+            common = count > MAX_NAMED or (count > 2 and 2 * count > len(self.cards))
+            if not telling or common and not years and (words not in companies or words in not_filings):
                 weights[words] = (NOTHING, 0.0)
-            elif all(w.isdigit() or _short(w) for w in telling):  # "1999", "EX-10" in a file name
+            elif all(w.isdigit() or _short(w) or re.fullmatch(r"q[1-4]", w) for w in telling):  # "1999", "EX-10", "Q2"
                 weights[words] = (NUMBER, 0.5)
             elif len(words) == 1 and (_short(words[0]) or documents_using(words[0]) > 2 * count) and not (
                     words in as_party and words[0] in capitalised and not _short(words[0])):

@@ -128,3 +128,85 @@ def test_parties_of_a_preamble_made_by_them_without_between():
     one_defined = document_card("supply.txt", 'SUPPLY AGREEMENT\n\nThis supply agreement is entered into by Acme '
                                               'Widgets Corp. ("Acme") and Globex Retail LLC.\n\n1. Supply.')
     assert [p.name for p in one_defined.parties] == ["Acme Widgets Corp.", "Globex Retail LLC."]
+
+
+def annual_cover(year: int, ended: str, name: str = "NORTHWIND TRADERS, INC.", symbol: str = "NWT") -> str:
+    """A 10-K cover page as pypdf extracts one: the date broken over lines, the labels in brackets."""
+    month_day, _, year_written = ended.rpartition(" ")
+    return ("Table of Contents\nUNITED STATES\nSECURITIES AND EXCHANGE COMMISSION\nWashington, D.C. 20549\n"
+            "FORM \n10-K\n \n(Mark One)\nx ANNUAL REPORT PURSUANT TO SECTION 13 OR 15(d) OF THE SECURITIES "
+            f"EXCHANGE ACT OF 1934\nFor the fiscal year ended\n \n{month_day.rstrip(',')}\n, {year_written}\nor\n"
+            "o TRANSITION REPORT PURSUANT TO SECTION 13 OR 15(d) OF THE SECURITIES EXCHANGE ACT OF 1934\n"
+            "For the transition period from __________ to __________\nCommission File Number: 1-4321\n"
+            f"{name}\n(Exact name of registrant as specified in its charter)\nDelaware  41-0417775\n"
+            "(State or other jurisdiction of incorporation or organization)  (I.R.S. Employer Identification No.)\n"
+            "Securities registered pursuant to Section 12(b) of the Act:\nTitle of each class\nTrading Symbol(s)\n"
+            f"Name of each exchange on which registered\nCommon Stock, Par Value $.01 Per Share\n{symbol}\n"
+            f"New York Stock Exchange\nIndicate by check mark if the registrant is a well-known seasoned issuer.\n"
+            f"Our fiscal {year} results are discussed in Item 7.\n")
+
+
+def test_a_10k_cover_gives_the_company_ticker_form_and_fiscal_years():
+    card = document_card("reports/annual.pdf", annual_cover(2018, "December 31, 2018"))
+    assert card == DocumentCard(
+        "reports/annual.pdf", "Form 10-K for the fiscal year ended December 31, 2018", "10-k",
+        (Party("NORTHWIND TRADERS, INC.", ("NWT",)),), ("December 31, 2018", "FY2018", "FY2017", "FY2016"),
+        ("annual",))
+
+
+def test_several_years_of_one_company_each_know_their_own_year():
+    years = {year: document_card(f"nw_{year}.pdf", annual_cover(year, f"May 31, {year}"))
+             for year in (2019, 2020, 2021)}
+    assert {year: card.dates[1] for year, card in years.items()} == {2019: "FY2019", 2020: "FY2020", 2021: "FY2021"}
+    assert {card.parties[0].name for card in years.values()} == {"NORTHWIND TRADERS, INC."}
+    # A 52/53-week year ending in the first days of January is the year before (fiscal 2022).
+    assert document_card("jj.pdf", annual_cover(2022, "January 1, 2023")).dates[:2] == ("January 1, 2023", "FY2022")
+
+
+def test_a_cover_without_the_registrant_label_and_words_broken_by_the_pdf():
+    head = annual_cover(2022, "December 31, 2022", name="MGM R ESORTS I NTERNATIONAL", symbol="MGM").replace(
+        "(Exact name of registrant as specified in its charter)\n", "")
+    assert document_card("x.pdf", head).parties == (Party("MGM RESORTS INTERNATIONAL", ("MGM",)),)
+    unlabelled = annual_cover(2022, "December 31, 2022", name="3M COMPANY\nState of Incorporation: Delaware",
+                              symbol="MMM").replace("(Exact name of registrant as specified in its charter)\n", "")
+    assert document_card("y.pdf", unlabelled).parties == (Party("3M COMPANY", ("MMM",)),)
+
+
+def test_a_10q_cover_gives_the_quarter_and_the_fiscal_years_it_may_be_in():
+    head = ("UNITED STATES\nSECURITIES AND EXCHANGE COMMISSION\nWashington, D.C. 20549\nFORM 10-Q\n(Mark One)\n"
+            "x QUARTERLY REPORT PURSUANT TO SECTION 13 OR 15(d) OF THE SECURITIES EXCHANGE ACT OF 1934\n"
+            "For the quarterly period ended July 29, 2023\nOR\no TRANSITION REPORT PURSUANT TO SECTION 13 OR 15(d)\n"
+            "Commission File Number: 1-9595\nBEST BUY CO., INC.\n(Exact name of registrant as specified in its "
+            "charter)\nTitle of each class Trading Symbol Name of exchange on which registered\n"
+            "Common Stock, $0.10 par value per share BBY New York Stock Exchange\n")
+    card = document_card("q2.pdf", head)
+    assert (card.title, card.kind) == ("Form 10-Q for the quarterly period ended July 29, 2023", "10-q")
+    assert card.parties == (Party("BEST BUY CO., INC.", ("BBY",)),)
+    # Its fiscal year ends in 2023 or, for a year ending in January to June, 2024 (Best Buy's Q2 FY2024).
+    assert card.dates == ("July 29, 2023", "FY2023", "FY2024")
+    # A quarter ended in December is never a fiscal year's last (that is the 10-K): the next year's.
+    december = document_card("q.pdf", head.replace("July 29, 2023", "December 31, 2022"))
+    assert december.dates == ("December 31, 2022", "FY2023")
+
+
+def test_a_contract_citing_a_10k_is_no_filing():
+    head = ("EXHIBIT 10.2\nSUPPLY AGREEMENT\n\nThis Supply Agreement is made by and between Northwind Traders, Inc. "
+            "(\"Northwind\") and Blue Heron Foods Ltd. (\"Blue Heron\"). Northwind shall deliver its annual report "
+            "on Form 10-K as filed with the Securities and Exchange Commission.\n\nWHEREAS, Northwind sells tea;")
+    card = document_card("supply.txt", head)
+    assert (card.title, card.kind) == ("SUPPLY AGREEMENT", "supply agreement")
+
+
+def test_an_annual_report_outside_the_sec_forms():
+    head = ("Northwind Traders plc\nAnnual Report and Accounts 2022\nStrategic report\nOur purpose is tea.\n\n"
+            "Consolidated income statement for the year ended 31 December 2022\n")
+    card = document_card("nw.pdf", head)
+    assert (card.title, card.kind) == ("Annual Report and Accounts 2022", "annual report")
+    assert card.parties == (Party("Northwind Traders plc"),)
+    assert card.dates == ("December 31, 2022", "FY2022", "FY2021", "FY2020")
+    # no year-end printed: the heading's year
+    assert document_card("b.pdf", "Bolt Group\n2021 Annual Report\nLetter to shareholders\n").dates == ("FY2021",)
+    # a contract mentioning an annual report in its text is no report
+    contract = document_card("c.txt", "SUPPLY AGREEMENT\nThis Supply Agreement is made between Acme Inc. and "
+                                      "Bolt Ltd. Acme shall deliver its 2019 Annual Report to Bolt.\n")
+    assert contract.kind == "supply agreement"

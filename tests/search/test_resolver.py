@@ -156,3 +156,79 @@ def test_a_whole_title_names_its_contract_before_longer_titles_holding_it():
 def test_two_parties_named_one_on_no_card_still_name_the_others_contracts():
     assert resolve("Is liability capped in the agreement with Vandelay Industries and Costanza Partners?") == (
         ["vandelay_distribution.txt"], False)
+
+
+def filing(path, company, ticker, form, ended, *years):
+    """A filing's card as ``ingest.filing_cards`` makes it: the file's name says nothing here."""
+    title = f"Form {form.upper()} for the {'quarterly period' if form == '10-q' else 'fiscal year'} ended {ended}"
+    return DocumentCard(path, title, form, (Party(company, (ticker,)),), (ended, *(f"FY{y}" for y in years)),
+                        tuple(path.rsplit(".", 1)[0].split("_")))
+
+
+NORTHWIND = [filing(f"report_{letter}.pdf", "NORTHWIND TRADERS, INC.", "NWT", "10-k", f"May 31, {year}",
+                    year, year - 1, year - 2) for letter, year in zip("abc", (2017, 2018, 2019))]
+BEST_BUY = [filing("bb_annual_old.pdf", "BEST BUY CO., INC.", "BBY", "10-k", "February 2, 2019", 2019, 2018, 2017),
+            filing("bb_annual.pdf", "BEST BUY CO., INC.", "BBY", "10-k", "January 28, 2023", 2023, 2022, 2021),
+            filing("bb_quarter.pdf", "BEST BUY CO., INC.", "BBY", "10-q", "July 29, 2023", 2023, 2024)]
+
+
+def named_filings(question, cards):
+    in_text = {"northwind": 3, "nwt": 3, "best": 4, "buy": 4, "bby": 3}
+    found = CardIndex(cards).resolve(question, lambda word: in_text.get(word, len(cards)))
+    return [d.path for d in found.documents], found.ambiguous
+
+
+def test_a_company_and_a_fiscal_year_name_that_years_filing():
+    cards = NORTHWIND + CONTRACTS
+    assert named_filings("What is Northwind's FY2018 capital expenditure?", cards) == (["report_b.pdf"], False)
+    assert named_filings("Northwind Traders' 2019 revenue", cards) == (["report_c.pdf"], False)
+    assert named_filings("NWT's FY 17 net income", cards) == (["report_a.pdf"], False)  # the ticker, "FY 17"
+    # The growth from one year to the next is in the later year's report.
+    assert named_filings("Northwind's revenue growth from FY2017 to FY2018?", cards) == (["report_b.pdf"], False)
+    # A year before all of them: the first report whose statements cover it.
+    assert named_filings("What was Northwind's revenue in fiscal 2016?", cards) == (["report_a.pdf"], False)
+
+
+def test_without_a_year_a_companys_several_filings_are_ambiguous():
+    assert named_filings("What was Northwind's revenue?", NORTHWIND + CONTRACTS) == (
+        ["report_a.pdf", "report_b.pdf", "report_c.pdf"], True)
+    # a year alone names no filing
+    assert named_filings("What was the revenue in FY2018?", NORTHWIND + CONTRACTS) == ([], False)
+
+
+def test_a_folder_of_one_companys_filings_still_picks_the_year():
+    # Northwind is on every card here: it still names them, and the year picks one.
+    assert named_filings("What is Northwind's FY2018 capital expenditure?", NORTHWIND) == (["report_b.pdf"], False)
+
+
+def test_a_quarter_names_the_10q_and_a_year_alone_the_10k():
+    cards = BEST_BUY + CONTRACTS
+    assert named_filings("in Best Buy's 10-Q for Q2 FY2024, which category grew most?", cards) == (
+        ["bb_quarter.pdf"], False)
+    assert named_filings("Which Best Buy category did best in Q2 of FY2024?", cards) == (["bb_quarter.pdf"], False)
+    assert named_filings("What were Best Buy's FY2023 inventories?", cards) == (["bb_annual.pdf"], False)
+    assert named_filings("What were Best Buy's FY2019 inventories?", cards) == (["bb_annual_old.pdf"], False)
+
+
+def test_a_10qs_fiscal_year_comes_from_its_companys_10k_here():
+    # Best Buy's year ends in late January or early February: the quarter ended July 30, 2022 is Q2
+    # of FY2023, the one ended July 29, 2023 Q2 of FY2024 (their covers say neither).
+    cards = BEST_BUY + [filing("bb_quarter_old.pdf", "BEST BUY CO., INC.", "BBY", "10-q", "July 30, 2022",
+                               2022, 2023)] + CONTRACTS
+    assert named_filings("What were Best Buy's Q2 FY2023 sales?", cards) == (["bb_quarter_old.pdf"], False)
+    assert named_filings("What were Best Buy's Q2 FY2024 sales?", cards) == (["bb_quarter.pdf"], False)
+    # The fourth quarter is reported in the 10-K.
+    assert named_filings("What were Best Buy's Q4 FY2023 sales?", cards) == (["bb_annual.pdf"], False)
+    # Nike's year ends May 31: the quarter ended November 30, 2022 is in FY2023, as is the 10-K.
+    nike = [filing("nike_annual.pdf", "NIKE, Inc.", "NKE", "10-k", "May 31, 2023", 2023, 2022, 2021),
+            filing("nike_quarter.pdf", "NIKE, Inc.", "NKE", "10-q", "November 30, 2022", 2022, 2023)]
+    assert named_filings("What were Nike's Q2 FY2023 revenues?", nike + CONTRACTS) == (["nike_quarter.pdf"], False)
+    assert named_filings("What were Nike's FY2023 revenues?", nike + CONTRACTS) == (["nike_annual.pdf"], False)
+
+
+def test_a_quarter_in_a_file_name_narrows_and_names_nothing_alone():
+    cards = [card("ACME_2023Q2_10Q.pdf"), card("ACME_2023_10K.pdf"), card("GLOBEX_2022Q2_10Q.pdf"),
+             card("INITECH_2023Q2_10Q.pdf")] + CONTRACTS
+    assert resolve("What is Acme's restructuring liability as of Q2 of FY2023?", cards) == (
+        ["ACME_2023Q2_10Q.pdf"], False)
+    assert resolve("Who paid dividends in Q2 of FY2022?", cards) == ([], False)
