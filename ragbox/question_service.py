@@ -34,6 +34,7 @@ from ragbox.answer.named import (
 )
 from ragbox.answer.questions import question_kind
 from ragbox.config import Settings
+from ragbox.document_cards import DocumentCard, ResolvedDocument
 from ragbox.llm.llm_slot import LlmSlot
 from ragbox.paths import split_part_path
 from ragbox.search.query import fts_phrase, split_query
@@ -42,7 +43,7 @@ from ragbox.search.retrieval import HybridRetriever
 from ragbox.search.scope import glob_escape, in_scope
 from ragbox.store.catalog import Catalog, DocumentRow
 from ragbox.store.coverage import document_coverage
-from ragbox.types import Answer, DocumentCard, Hit, ResolvedDocument, Where, split_chunk_id
+from ragbox.types import Answer, Hit, Where, split_chunk_id
 
 TokenCallback = Callable[[str], None]
 Similarity = Callable[[str, list[str]], list[float]]

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from ragbox.document_cards import ResolvedDocument
+
 Where = str | Sequence[str] | None  # path glob(s) a search is restricted to: "contracts/**", "*.md"
 
 
@@ -193,7 +195,7 @@ class Answer:
     signals: dict[str, float] = field(default_factory=dict)  # what the confidence was computed from
     # The documents the question named and the answer is from (none: it named none), whether one
     # name fitted several alike, and with several, each document's own answer.
-    resolved: list["ResolvedDocument"] = field(default_factory=list)
+    resolved: list[ResolvedDocument] = field(default_factory=list)
     ambiguous: bool = False
     per_document: list["Answer"] = field(default_factory=list)
     unknown_name: str = ""  # a name the question gave that no single document here goes by
@@ -337,52 +339,3 @@ class Table:
         """How many cells are in each state."""
         states = [cell.state for row in self.cells for cell in row]
         return {state: states.count(state) for state in CELL_STATES}
-
-
-@dataclass(frozen=True)
-class Party:
-    """A party a document names: ``name`` as the preamble writes it ("Giggles N' Hugs, Inc."),
-    ``short_names`` the terms it is then defined as ("Giggles", "the Company")."""
-
-    name: str
-    short_names: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class DocumentCard:
-    """What a document is, read from its opening text without a model when it is indexed: how
-    people name it ("the Giggles agreement", "the Knee Injury note"). ``path`` is the part path
-    (see ``Hit.path``)."""
-
-    path: str
-    title: str = ""  # its heading: "STRATEGIC ALLIANCE AGREEMENT", "OPERATIVE REPORT"
-    kind: str = ""  # the type of document, lower case: "strategic alliance agreement", "operative report"
-    parties: tuple[Party, ...] = ()
-    dates: tuple[str, ...] = ()  # the dates of its preamble, as written
-    file_words: tuple[str, ...] = ()  # the words of its file name, lower case
-
-    def as_dict(self) -> dict:
-        return {"path": self.path, "title": self.title, "kind": self.kind,
-                "parties": [{"name": p.name, "short_names": list(p.short_names)} for p in self.parties],
-                "dates": list(self.dates), "file_words": list(self.file_words)}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "DocumentCard":
-        parties = tuple(Party(p["name"], tuple(p.get("short_names", ()))) for p in data.get("parties", ()))
-        return cls(data["path"], data.get("title", ""), data.get("kind", ""), parties,
-                   tuple(data.get("dates", ())), tuple(data.get("file_words", ())))
-
-
-@dataclass(frozen=True)
-class ResolvedDocument:
-    """A document a question names, and why: ``matched`` pairs the question's words with the card
-    field they matched ("giggles", "party"); ``score`` weighs how distinctive they are here."""
-
-    path: str
-    title: str
-    matched: tuple[tuple[str, str], ...]
-    score: float
-
-    def as_dict(self) -> dict:
-        return {"path": self.path, "title": self.title, "score": round(self.score, 3),
-                "matched": [{"words": words, "field": field} for words, field in self.matched]}

@@ -30,9 +30,10 @@ from ragbox.answer.questions import EFFECTIVE_DATE, OPEN_END, TERM, QuestionKind
 from ragbox.answer.sections import section_candidate
 from ragbox.answer.sureness import another_documents_date, mark_rival, unsure_because, with_evidence_value
 from ragbox.answer.terms import renewal_details, spoken_date, term_end
+from ragbox.document_cards import DocumentCard
 from ragbox.llm.generator import counted_in_one_batch
 from ragbox.text import fold_spaces, sentence_spans
-from ragbox.types import Answer, AnswerSentence, DocumentCard, Evidence, Hit
+from ragbox.types import Answer, AnswerSentence, Evidence, Hit
 
 TokenCallback = Callable[[str], None]
 

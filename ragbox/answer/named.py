@@ -7,9 +7,10 @@ import re
 from typing import Callable, Sequence
 
 from ragbox.coverage import DocumentCoverage, page_ranges
+from ragbox.document_cards import ResolvedDocument
 from ragbox.paths import document_name, split_part_path
 from ragbox.text import CITATION, quote
-from ragbox.types import Answer, ResolvedDocument
+from ragbox.types import Answer
 
 _NOT_FOUND_OPENINGS = ("Not found", "No: no such")
 

@@ -14,7 +14,8 @@ import re
 from typing import Sequence
 
 from ragbox.answer.extract import TITLE_PASSAGES, Candidate
-from ragbox.types import DocumentCard, Hit, Party
+from ragbox.document_cards import DocumentCard, Party
+from ragbox.types import Hit
 
 _CLOSE = re.compile(r"[\"'\u201d\u2019]?\)?")
 

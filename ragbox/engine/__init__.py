@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ragbox.coverage import DocumentCoverage, coverage_fields
+from ragbox.document_cards import DocumentCard
 from ragbox.engine.parts import Parts
 from ragbox.errors import DocumentError, IndexBusyError, RagboxError, StoreError
 from ragbox.paths import data_dir, list_indexes
-from ragbox.types import Answer, DocumentCard, Hit, PageInContext, Table, TableCell, Where
+from ragbox.types import Answer, Hit, PageInContext, Table, TableCell, Where
 
 TokenCallback = Callable[[str], None]
 

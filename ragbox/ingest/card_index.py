@@ -7,10 +7,10 @@ run interrupted before it leaves nothing wrong behind: the next run makes what i
 
 from __future__ import annotations
 
+from ragbox.document_cards import DocumentCard
 from ragbox.ingest.cards import document_card
 from ragbox.store.cards import document_heads, documents_without_cards, save_cards, stored_cards
 from ragbox.store.catalog import Catalog
-from ragbox.types import DocumentCard
 
 # The card reader's version: a ragbox that reads cards differently makes them all again.
 CARDS_VERSION = "3"  # 3: filings' cards (issue 25)

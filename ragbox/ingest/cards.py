@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
+from ragbox.document_cards import DocumentCard, Party
 from ragbox.ingest.filing_cards import filing_card
 from ragbox.paths import document_name
-from ragbox.types import DocumentCard, Party
 
 # Quotes made straight one character for one (offsets stay valid): patterns need only straight ones.
 _STRAIGHT = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "‘": "'", "’": "'", "‚": "'", "`": "'"})

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from ragbox.types import DocumentCard, Party
+from ragbox.document_cards import DocumentCard, Party
 
 COVER_CHARS = 4000  # the cover page: the form, the period and the registrant are on it
 YEARS_COVERED = 3  # a 10-K's income and cash-flow statements: its year and the two before

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from ragbox.types import DocumentCard
+from ragbox.document_cards import DocumentCard
 
 SYNONYMS: tuple[tuple[str, ...], ...] = (
     # statements

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
+from ragbox.document_cards import DocumentCard, ResolvedDocument
 from ragbox.paths import document_name
 from ragbox.search.filings import filing_years, of_fiscal_year, years_apart
 from ragbox.text import FUNCTION_WORDS
-from ragbox.types import DocumentCard, ResolvedDocument
 
 MAX_NAMED = 5  # a mention fitting more documents than this names none of them
 MIN_PREFIX = 4  # "Ability" may start "ABILITYINC" in a file name; "Abi" may not

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from typing import Iterable
 
+from ragbox.document_cards import DocumentCard
 from ragbox.paths import part_path
 from ragbox.store.catalog import Catalog
-from ragbox.types import DocumentCard
 
 HEAD_CHARS = 8000  # a title, the parties and the preamble's dates are in the first pages
 

@@ -4,7 +4,8 @@ names them; the engine's path is tested on a real index in tests/test_named_docu
 from ragbox.answer.decision import confidence
 from ragbox.answer.parties import parties_of
 from ragbox.answer.questions import question_kind
-from ragbox.types import DocumentCard, Hit, Party
+from ragbox.document_cards import DocumentCard, Party
+from ragbox.types import Hit
 
 
 def hit(text: str, n: int = 0) -> Hit:

@@ -1,8 +1,8 @@
 """Document cards read from a document's opening text (ragbox.ingest.cards), on preambles written
 for these tests in the ways real contracts and clinical notes are written."""
 
+from ragbox.document_cards import DocumentCard, Party
 from ragbox.ingest.cards import document_card
-from ragbox.types import DocumentCard, Party
 
 
 def test_all_caps_title_short_names_and_the_date():

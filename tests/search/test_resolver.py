@@ -1,8 +1,8 @@
 """The resolver: which documents a question names, by cards made by hand (the extractor has its
 own tests in tests/ingest/test_cards.py; tests/test_named_documents.py runs both on real indexes)."""
 
+from ragbox.document_cards import DocumentCard, Party
 from ragbox.search.resolver import CardIndex
-from ragbox.types import DocumentCard, Party
 
 
 def card(path, title="", kind="", parties=(), file_words=None):
