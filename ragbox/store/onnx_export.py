@@ -194,8 +194,10 @@ def _export_fp32(model_dir: Path, target: Path) -> None:
 def _quantize_int8(fp32_path: Path, target: Path, model_dir: Path) -> None:
     partial = _temporary(target)
     try:
+        import onnxruntime
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
+        onnxruntime.disable_telemetry_events()  # the quantiser may start a session (see onnx_embeddings)
         # Per-channel scales keep each output row's own range: per-tensor int8 moved the vectors
         # of real passages to a mean cosine of 0.95 against fp32, per-channel to 0.99.
         quantize_dynamic(str(fp32_path), str(partial), weight_type=QuantType.QInt8, per_channel=True)
