@@ -15,6 +15,7 @@ from ragbox.store.schema import BM25_WEIGHTS
 # and "Company" among them) took 200-300 ms at 100k passages; FTS5 stays faster below this.
 SUMMED_FROM_POSTINGS = 20000
 KEPT_POSTINGS = 4_000_000  # terms' scores kept in memory, at most (16 bytes each: 64 MB)
+KEPT_MATCHES = 4096  # phrases whose documents are kept in memory, at most
 
 
 class KeywordSearch:
@@ -158,11 +159,23 @@ class KeywordSearch:
 
         The matching rows come from the full-text index alone and are mapped to their documents
         in memory (``_row_owners``): joining every match to its chunk row cost three times as
-        much where a party's name is in thousands of passages."""
-        import numpy as np
-
+        much where a party's name is in thousands of passages. The answer is kept while the
+        catalog is unchanged: the questions about one contract name its parties again and again."""
         if opening is not None:
             return self._opening_matching(match, opening)
+        stats = self._term_stats()
+        key = ("documents", match)
+        if key in stats:
+            return set(stats[key])
+        found = self._documents_matching(match)
+        if stats.setdefault("documents kept", 0) < KEPT_MATCHES:
+            stats["documents kept"] += 1
+            stats[key] = frozenset(found)
+        return found
+
+    def _documents_matching(self, match: str) -> set[str]:
+        import numpy as np
+
         try:
             found = np.fromiter((row[0] for row in self.db.execute(
                 "SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?", (match,))), dtype=np.int64)
