@@ -248,17 +248,6 @@ def step(args, kind: str, size: int, folder: Path, exact_up_to: int, code: Path 
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def prepare_seed(args) -> None:
-    """The seed's vectors as a file (``args.seed_file``), the seed index built first if need be."""
-    if args.seed is None:  # every passage of the folder embedded once, by the real model
-        args.seed, args.seed_index = args.store, "seed"
-        if not (args.store / "indexes" / "seed" / "catalog.sqlite3").is_file():
-            args.seed_file = Path(os.devnull)
-            seeded = step(args, "seed", 0, args.folder, 0)
-            print(f"seed index: {seeded['chunks']:,} passages", flush=True)
-    args.seed_file = write_seed(args.seed, args.seed_index, args.store / f"seed-{args.seed_index}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
@@ -291,10 +280,14 @@ def main() -> None:
 
     args.store.mkdir(parents=True, exist_ok=True)
     sizes = [int(s) for s in args.sizes.split(",")]
-    if args.reuse and all((args.store / f"scale-{size}.json").is_file() for size in sizes):
-        args.seed_file = Path(os.devnull)  # nothing to index: the seed is not needed
-    else:
-        prepare_seed(args)
+    args.seed_file = Path(os.devnull)  # a search, a no-op re-index or the seed's own build takes no vectors
+    if not (args.reuse and all((args.store / f"scale-{size}.json").is_file() for size in sizes)):
+        if args.seed is None:  # every passage of the folder embedded once, by the real model
+            args.seed, args.seed_index = args.store, "seed"
+            if not (args.store / "indexes" / "seed" / "catalog.sqlite3").is_file():
+                seeded = step(args, "seed", 0, args.folder, 0)
+                print(f"seed index: {seeded['chunks']:,} passages", flush=True)
+        args.seed_file = write_seed(args.seed, args.seed_index, args.store / f"seed-{args.seed_index}")
     rows = []
     for size in sizes:
         folder, built = args.store / f"docs-{size}", args.store / f"scale-{size}.json"
