@@ -279,14 +279,15 @@ def main() -> None:
         parser.error("--seed and --seed-index go together")
 
     args.store.mkdir(parents=True, exist_ok=True)
-    if args.seed is None:  # every passage of the folder embedded once, by the real model
-        args.seed, args.seed_index = args.store, "seed"
-        if not (args.store / "indexes" / "seed" / "catalog.sqlite3").is_file():
-            args.seed_file = Path(os.devnull)
-            seeded = step(args, "seed", 0, args.folder, 0)
-            print(f"seed index: {seeded['chunks']:,} passages", flush=True)
-    args.seed_file = write_seed(args.seed, args.seed_index, args.store / f"seed-{args.seed_index}")
     sizes = [int(s) for s in args.sizes.split(",")]
+    args.seed_file = Path(os.devnull)  # a search, a no-op re-index or the seed's own build takes no vectors
+    if not (args.reuse and all((args.store / f"scale-{size}.json").is_file() for size in sizes)):
+        if args.seed is None:  # every passage of the folder embedded once, by the real model
+            args.seed, args.seed_index = args.store, "seed"
+            if not (args.store / "indexes" / "seed" / "catalog.sqlite3").is_file():
+                seeded = step(args, "seed", 0, args.folder, 0)
+                print(f"seed index: {seeded['chunks']:,} passages", flush=True)
+        args.seed_file = write_seed(args.seed, args.seed_index, args.store / f"seed-{args.seed_index}")
     rows = []
     for size in sizes:
         folder, built = args.store / f"docs-{size}", args.store / f"scale-{size}.json"

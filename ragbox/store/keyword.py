@@ -9,7 +9,13 @@ from typing import Sequence
 
 from ragbox.store.schema import BM25_WEIGHTS
 
-MAX_SPAN_DOCUMENTS = 500  # a keyword search filtered to more documents tests each match's document alone
+# A query of only OR-ed terms found in more passages than this, together, is ranked by adding up
+# each term's own scores (``_summed_search``): FTS5 scores every passage that matches any term
+# against every term of the query, so a question naming a contract's parties (34 terms, "Inc"
+# and "Company" among them) took 200-300 ms at 100k passages; FTS5 stays faster below this.
+SUMMED_FROM_POSTINGS = 20000
+KEPT_POSTINGS = 4_000_000  # terms' scores kept in memory, at most (16 bytes each: 64 MB)
+KEPT_MATCHES = 4096  # phrases whose documents are kept in memory, at most
 
 
 class KeywordSearch:
@@ -17,16 +23,83 @@ class KeywordSearch:
     ``_owners``."""
 
     def lexical_search(self, match: str, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
-        """Chunk ids ranked by BM25 for an FTS5 ``match`` expression (best first).
+        """Chunk ids ranked by BM25 for an FTS5 ``match`` expression (best first): the same ids
+        in the same order whichever way it is computed (see ``_summed_search``)."""
+        terms = _or_terms(match)
+        if terms and k > 0 and (doc_ids is None or doc_ids):
+            summed = self._summed_search(terms, k, doc_ids)
+            if summed is not None:
+                return summed
+        return self._ranked(match, k, doc_ids)
+
+    def _summed_search(self, terms: list[str], k: int,
+                       doc_ids: Sequence[str] | None) -> list[tuple[str, float]] | None:
+        """The best ``k`` for an OR of ``terms``, from each term's own scores (None where FTS5 is
+        as fast). FTS5's BM25 score of a passage is the sum, over the query's terms in order, of
+        what each term alone scores it (the term's weight is its own, whatever else is asked):
+        added in the same order the sums are the same numbers, so the ranking is the same, and
+        equal scores keep FTS5's order, by row id. A term's scores are computed once, and kept
+        while the catalog is unchanged ("Inc" is in most questions about contracts)."""
+        import numpy as np
+
+        if sum(self._term_count(term) for term in terms) < SUMMED_FROM_POSTINGS:
+            return None
+        scored = [self._term_scores(term) for term in terms]
+        rowids, owners, documents = self._row_owners()  # of ready documents, sorted
+        size = max([int(rows[-1]) + 1 for rows, _ in scored if len(rows)], default=0)
+        if doc_ids is not None:
+            asked = set(doc_ids)
+            wanted = [i for i, d in enumerate(documents) if d in asked]
+            rowids = rowids[np.isin(owners, np.asarray(wanted, dtype=np.int64))]
+        rowids = rowids[rowids < size]
+        total = np.zeros(size)
+        for rows, scores in scored:
+            total[rows] += scores
+        found = total[rowids]
+        rowids, found = rowids[found > 0], found[found > 0]
+        if len(rowids) > k:  # the k-th best score, and every passage scoring as much (ties)
+            least = np.partition(found, len(found) - k)[len(found) - k]
+            rowids, found = rowids[found >= least], found[found >= least]
+        best = np.lexsort((rowids, -found))[:k]
+        names = dict(self.db.execute(
+            f"SELECT id, chunk_id FROM chunks WHERE id IN ({','.join('?' * len(best))})", rowids[best].tolist()))
+        return [(names[int(rowids[i])], float(found[i])) for i in best]
+
+    def _term_scores(self, term: str):
+        """(row ids, scores) of the passages holding the FTS5 ``term``: its BM25 score alone."""
+        import numpy as np
+
+        stats = self._term_stats()
+        kept = stats.get(("scores", term))
+        if kept is not None:
+            return kept
+        try:
+            rows = self.db.execute("SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ? "
+                                   f"AND rank MATCH 'bm25({BM25_WEIGHTS})' ORDER BY rowid", (term,)).fetchall()
+        except sqlite3.OperationalError:
+            rows = []
+        pairs = np.asarray(rows, dtype=np.float64).reshape(-1, 2)
+        kept = (pairs[:, 0].astype(np.int64), -pairs[:, 1])
+        if stats.setdefault("postings", 0) + len(rows) <= KEPT_POSTINGS:
+            stats["postings"] += len(rows)
+            stats[("scores", term)] = kept
+        return kept
+
+    def _ranked(self, match: str, k: int, doc_ids: Sequence[str] | None = None,
+                within: str | None = None) -> list[tuple[str, float]]:
+        """Chunk ids ranked by BM25 for an FTS5 ``match`` expression (best first), of the passages
+        matching the expression ``within`` only, when given.
 
         Unfiltered, FTS5 ranks inside the full-text index and stops at the best ``k`` (its
         ``rank`` column with a LIMIT); the join to the documents then only drops passages of a
         version being replaced. Ranking every match through the join first took 2 to 7 times as
-        long on a 100k-passage index, for the same ids in the same order. Filtered to a few
-        documents, a match outside their row id ranges is dropped inside the full-text query,
-        before it is scored or joined (a third faster at 100k, the same ids in the same order)."""
+        long on a 100k-passage index, for the same ids in the same order. Filtered to some
+        documents, a match not among their passages is dropped inside the full-text query,
+        before it is scored or joined: their row ids are looked up once, and each match tested
+        against them (a test of each match against each document's row id range took 110 ms at
+        100k passages in 132 documents, this one 25 ms; the same ids in the same order)."""
         try:
-            if doc_ids is None:
+            if doc_ids is None and within is None:
                 rows = self.db.execute(
                     "SELECT c.chunk_id, f.rank FROM (SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ? "
                     f"AND rank MATCH 'bm25({BM25_WEIGHTS})' ORDER BY rank LIMIT ?) f JOIN chunks c ON c.id = f.rowid "
@@ -35,65 +108,50 @@ class KeywordSearch:
                 if len(rows) == k or not self.db.execute(
                         "SELECT 1 FROM documents WHERE state != 'ready' LIMIT 1").fetchone():
                     return [(row[0], -row[1]) for row in rows]
-            spans = self._row_spans(doc_ids) if doc_ids is not None and len(doc_ids) <= MAX_SPAN_DOCUMENTS else None
-            if spans is not None:
-                if not spans:
-                    return []
-                # The documents' row id ranges, tested inside the full-text query: a match
-                # outside them is dropped before it is scored or joined to its chunk row (the
-                # join below still checks each hit's document).
-                inside = " OR ".join("rowid BETWEEN ? AND ?" for _ in spans)
-                sql = (f"SELECT c.chunk_id, f.rank FROM (SELECT rowid, bm25(chunks_fts, {BM25_WEIGHTS}) AS rank "
-                       f"FROM chunks_fts WHERE chunks_fts MATCH ? AND ({inside})) f JOIN chunks c ON c.id = f.rowid "
-                       "JOIN documents d ON d.doc_id = c.doc_id WHERE d.state = 'ready'")
-                params: list = [match, *(bound for span in spans for bound in span)]
-            else:
-                sql = (f"SELECT c.chunk_id, bm25(chunks_fts, {BM25_WEIGHTS}) AS rank FROM chunks_fts "
-                       "JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.doc_id = c.doc_id "
-                       "WHERE chunks_fts MATCH ? AND d.state = 'ready'")
-                params = [match]
+            if doc_ids is not None and not doc_ids:
+                return []
+            # "+": tested on each match before it is scored, not handed to FTS5 as row ids to
+            # seek (each one a full-text query of its own).
+            tests, params = "", [match]
+            if within is not None:
+                tests += " AND +rowid IN (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?)"
+                params.append(within)
             if doc_ids is not None:
-                sql += f" AND c.doc_id IN ({','.join('?' * len(doc_ids))})"
+                tests += f" AND +rowid IN (SELECT id FROM chunks WHERE doc_id IN ({','.join('?' * len(doc_ids))}))"
                 params.extend(doc_ids)
-            return [(row[0], -row[1]) for row in self.db.execute(sql + " ORDER BY rank LIMIT ?", [*params, k])]
+            sql = (f"SELECT c.chunk_id, f.rank FROM (SELECT rowid, bm25(chunks_fts, {BM25_WEIGHTS}) AS rank "
+                   f"FROM chunks_fts WHERE chunks_fts MATCH ?{tests}) f JOIN chunks c ON c.id = f.rowid "
+                   "JOIN documents d ON d.doc_id = c.doc_id WHERE d.state = 'ready' ORDER BY f.rank LIMIT ?")
+            return [(row[0], -row[1]) for row in self.db.execute(sql, [*params, k])]
         except sqlite3.OperationalError:  # a query FTS5 cannot parse matches nothing lexically
             return []
-
-    def _row_spans(self, doc_ids: Sequence[str]) -> list[tuple[int, int]]:
-        """The chunk row ids of ``doc_ids`` as few ranges: a document's rows are written together,
-        so each is one range, and ranges that touch are merged."""
-        spans: list[tuple[int, int]] = []
-        for low, high in sorted(self.db.execute(
-                f"SELECT min(id), max(id) FROM chunks WHERE doc_id IN ({','.join('?' * len(doc_ids))}) "
-                "GROUP BY doc_id", list(doc_ids))):
-            if spans and low <= spans[-1][1] + 1:
-                spans[-1] = (spans[-1][0], max(high, spans[-1][1]))
-            else:
-                spans.append((low, high))
-        return spans
 
     def common_terms(self, terms: Sequence[str]) -> set[str]:
         """The FTS5 ``terms`` found in more than half of all passages. FTS5's BM25 floors the
         weight of such a term near zero, so a query ranks the same without it."""
+        return {term for term in terms if self._term_count(term) * 2 > self._term_count("*")}
+
+    def _term_stats(self) -> dict:
+        """This thread's memo of term counts and best scores, dropped when the catalog changes."""
         db = self.db
         # data_version moves when another connection commits, total_changes on this one's writes.
         version = (db.execute("PRAGMA data_version").fetchone()[0], db.total_changes)
-        counts = getattr(self._local, "term_counts", None)
-        if counts is None or counts.get("") != version:
-            counts = self._local.term_counts = {"": version}
-        if "*" not in counts:
-            counts["*"] = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
-        common = set()
-        for term in terms:
-            if term not in counts:
-                try:
-                    counts[term] = db.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?",
-                                              (term,)).fetchone()[0]
-                except sqlite3.OperationalError:
-                    counts[term] = 0
-            if counts[term] * 2 > counts["*"]:
-                common.add(term)
-        return common
+        stats = getattr(self._local, "term_counts", None)
+        if stats is None or stats.get("") != version:
+            stats = self._local.term_counts = {"": version}
+        return stats
+
+    def _term_count(self, term: str) -> int:
+        """How many passages hold the FTS5 ``term`` ("*": how many passages there are)."""
+        stats = self._term_stats()
+        if term not in stats:
+            sql = ("SELECT count(*) FROM chunks" if term == "*"
+                   else "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?")
+            try:
+                stats[term] = self.db.execute(sql, () if term == "*" else (term,)).fetchone()[0]
+            except sqlite3.OperationalError:
+                stats[term] = 0
+        return stats[term]
 
     def documents_matching(self, match: str, opening: int | None = None) -> set[str]:
         """Ids of ready documents with at least one chunk matching an FTS5 ``match`` expression
@@ -101,11 +159,23 @@ class KeywordSearch:
 
         The matching rows come from the full-text index alone and are mapped to their documents
         in memory (``_row_owners``): joining every match to its chunk row cost three times as
-        much where a party's name is in thousands of passages."""
-        import numpy as np
-
+        much where a party's name is in thousands of passages. The answer is kept while the
+        catalog is unchanged: the questions about one contract name its parties again and again."""
         if opening is not None:
             return self._opening_matching(match, opening)
+        stats = self._term_stats()
+        key = ("documents", match)
+        if key in stats:
+            return set(stats[key])
+        found = self._documents_matching(match)
+        if stats.setdefault("documents kept", 0) < KEPT_MATCHES:
+            stats["documents kept"] += 1
+            stats[key] = frozenset(found)
+        return found
+
+    def _documents_matching(self, match: str) -> set[str]:
+        import numpy as np
+
         try:
             found = np.fromiter((row[0] for row in self.db.execute(
                 "SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?", (match,))), dtype=np.int64)
@@ -147,3 +217,12 @@ class KeywordSearch:
                 self._owners = cached
         return cached[1:]
 
+
+
+def _or_terms(match: str) -> list[str] | None:
+    """The quoted terms of ``match`` when it is only quoted terms joined by OR (as
+    ``search.query.fts_query`` writes a question without quoted phrases), else None."""
+    terms = match.split(" OR ")
+    if all(len(t) > 2 and t[0] == t[-1] == '"' and '"' not in t[1:-1] for t in terms):
+        return terms
+    return None

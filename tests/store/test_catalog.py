@@ -152,16 +152,24 @@ def _interleaved_catalog(path):
     return catalog
 
 
-def test_a_keyword_search_within_documents_ranks_as_the_plain_join_does(tmp_path, monkeypatch):
-    from ragbox.store import keyword as keyword_module
+def _joined(catalog, match, k, docs):
+    """The keyword search within ``docs`` written plainly: every match joined to its document."""
+    from ragbox.store.schema import BM25_WEIGHTS
 
+    rows = catalog.db.execute(
+        f"SELECT c.chunk_id, bm25(chunks_fts, {BM25_WEIGHTS}) AS rank FROM chunks_fts JOIN chunks c "
+        "ON c.id = chunks_fts.rowid JOIN documents d ON d.doc_id = c.doc_id WHERE chunks_fts MATCH ? "
+        f"AND d.state = 'ready' AND c.doc_id IN ({','.join('?' * len(docs))}) ORDER BY rank LIMIT ?",
+        [match, *docs, k])
+    return [(chunk_id, -rank) for chunk_id, rank in rows]
+
+
+def test_a_keyword_search_within_documents_ranks_as_the_plain_join_does(tmp_path):
     catalog = _interleaved_catalog(tmp_path / "catalog.sqlite3")
     try:
         cases = [(match, k, docs) for match in ['"lease"', '"lease" OR "rent"', '"the"', '"truck" OR "june"']
                  for k in (1, 2, 10) for docs in (["a"], ["a", "c"], ["b", "d"], ["d"], ["a", "b", "c", "d"], [])]
-        ranged = [catalog.lexical_search(*case) for case in cases]
-        monkeypatch.setattr(keyword_module, "MAX_SPAN_DOCUMENTS", 0)  # every match joined to its document
-        assert ranged == [catalog.lexical_search(*case) for case in cases]
+        assert [catalog.lexical_search(*case) for case in cases] == [_joined(catalog, *case) for case in cases]
         assert {i.split(":")[0] for i, _ in catalog.lexical_search('"lease"', 10, ["a", "c"])} == {"a", "c"}
     finally:
         catalog.close()

@@ -1,0 +1,73 @@
+"""A keyword query of many OR-ed terms, ranked from each term's own scores, ranks exactly as FTS5 does."""
+
+import random
+
+import pytest
+
+from ragbox.store import keyword
+from ragbox.store.catalog import Catalog
+
+INSERT_CHUNK = ("INSERT INTO chunks(chunk_id, doc_id, seq, page, char_start, char_end, title, section, text) "
+                "VALUES (?, ?, ?, NULL, 0, 1, '', '', ?)")
+COMMON = ["inc", "company", "party", "agreement", "shall"]
+RARE = ["telcostar", "bancorp", "sandler", "valley", "escrow", "royalty", "warrant", "lease", "notice", "term"]
+QUERIES = ['"inc" OR "company" OR "telcostar" OR "sandler"', '"party" OR "shall" OR "royalty" OR "notice" OR "term"',
+           '"company" OR "inc"', '"valley" OR "l p" OR "inc"', '"nowhere" OR "inc" OR "agreement"', '"nowhere"']
+
+
+def _catalog(path, documents=12, passages=25):
+    """Passages of common and rare words; documents 'copy-*' repeat the first ones word for word
+    (equal scores: the order of ties counts), and 'old' is a version being replaced."""
+    draw = random.Random(7)
+    catalog = Catalog(path)
+    texts = {f"doc-{d}": [" ".join(draw.choice(COMMON * 3 + RARE + ["l p"]) for _ in range(draw.randint(3, 40)))
+                          for _ in range(passages)] for d in range(documents)}
+    texts.update({f"copy-{d}": texts[f"doc-{d}"] for d in range(3)})
+    texts["old"] = texts["doc-4"]
+    with catalog.transaction() as db:
+        for doc_id, passages_of in texts.items():
+            db.execute("INSERT INTO documents(doc_id, path, content_hash, size, pages, chunks, state, indexed_at) "
+                       "VALUES (?, ?, 'h', 1, 1, ?, ?, 0)",
+                       (doc_id, f"/x/{doc_id}.txt", len(passages_of), "deleting" if doc_id == "old" else "ready"))
+            for seq, text in enumerate(passages_of):
+                db.execute(INSERT_CHUNK, (f"{doc_id}:{seq}", doc_id, seq, text))
+    return catalog
+
+
+def _both(catalog, monkeypatch, *case):
+    """(summed, FTS5's own) results of one keyword search."""
+    monkeypatch.setattr(keyword, "SUMMED_FROM_POSTINGS", 0)
+    summed = catalog.lexical_search(*case)
+    monkeypatch.setattr(keyword, "SUMMED_FROM_POSTINGS", 10**9)
+    return summed, catalog.lexical_search(*case)
+
+
+@pytest.mark.parametrize("kept", [keyword.KEPT_POSTINGS, 0])
+def test_summed_term_scores_give_fts5s_ranking_and_scores(tmp_path, monkeypatch, kept):
+    monkeypatch.setattr(keyword, "KEPT_POSTINGS", kept)
+    catalog = _catalog(tmp_path / "catalog.sqlite3")
+    try:
+        for match in QUERIES:
+            for k in (1, 3, 10, 40, 1000):
+                for docs in (None, ["doc-0", "copy-0"], ["doc-1", "doc-5", "copy-2", "old"], ["old"]):
+                    summed, ranked = _both(catalog, monkeypatch, match, k, docs)
+                    assert summed == ranked, (match, k, docs)  # the same ids, order and float scores
+        summed, _ = _both(catalog, monkeypatch, QUERIES[0], 1000, None)
+        assert len({score for _, score in summed}) < len(summed)  # the cases hold ties
+        assert not any(i.startswith("old:") for i, _ in summed)
+    finally:
+        catalog.close()
+
+
+def test_summed_term_scores_follow_a_change_to_the_index(tmp_path, monkeypatch):
+    catalog = _catalog(tmp_path / "catalog.sqlite3")
+    try:
+        before, _ = _both(catalog, monkeypatch, QUERIES[0], 5, None)
+        with catalog.transaction() as db:  # a new document, with a passage that the query ranks first
+            db.execute("INSERT INTO documents(doc_id, path, content_hash, size, pages, chunks, state, indexed_at) "
+                       "VALUES ('new', '/x/new.txt', 'h', 1, 1, 1, 'ready', 0)")
+            db.execute(INSERT_CHUNK, ("new:0", "new", 0, "telcostar sandler telcostar sandler inc"))
+        summed, ranked = _both(catalog, monkeypatch, QUERIES[0], 5, None)
+        assert summed == ranked and summed[0][0] == "new:0" != before[0][0]
+    finally:
+        catalog.close()
