@@ -34,6 +34,13 @@ _COMPETE = (r"(?:compet(?:e|es|ed|ing|ition|itors?)\b|competitive (?:business|pr
             r"enterprise)\b)")
 
 
+# A clause says something of someone ("shall", "may not", "agrees", "is entitled to", "neither party"): a
+# heading or a table of contents ("2.6 Target Exclusivity.", "ARTICLE IX AUDITS 9.1 Records") does not.
+_BINDS = re.compile(r"\b(?:shall|will|may|must|can|cannot|agrees?|undertakes?|covenants?|grants?|appoints?|"
+                    r"warrants?|entitled|required|limited|excluded|liable|prohibited|restricted|exclusive|not|no|"
+                    r"neither|nor|waives?|is|are|has|have|be)\b")
+
+
 @dataclass(frozen=True)
 class Clause:
     name: str
@@ -94,7 +101,8 @@ CLAUSES: tuple[Clause, ...] = (
             # liable for any indirect or consequential damages", "the sole and exclusive remedy"
             rf"\b(?:not|no|nor|neither)\b{_near(150)}\b(?:liab\w*|responsible)\b{_near(200)}\b(?:indirect|"
             rf"consequential|special|incidental|punitive|exemplary)\b|\bsole and exclusive remedy\b|"
-            rf"\b(?:liab\w*|responsib\w*|claims?)\b{_near(100)}\b(?:limited to|excluded)\b",
+            rf"\b(?:liab\w*|responsib\w*|claims?)\b{_near(100)}\b(?:limited to|excluded)\b|"
+            rf"\b(?:reimburse\w*|indemnif\w*|damages|claims?|recover\w*)\b{_near(100)}\b(?:shall|will) not exceed\b",
             r"\b(?:but|and) (?:is |are |shall be )?not limited to\b"),
     _clause("audit rights", r"\baudit|\binspect",
             rf"\baudit|\b(?:inspect|examin)\w*{_near(200)}\b(?:books|records|accounts|facilit\w*|premises)\b|"
@@ -138,6 +146,8 @@ def expresses(clause: Clause, sentence: str) -> bool:
     flat = " ".join(sentence.lower().split())
     if clause.avoid is not None:
         flat = clause.avoid.sub(" ", flat)
+    if not _BINDS.search(flat):  # a heading ("2.6 Target Exclusivity."), a definition's name: no clause yet
+        return False
     if clause.cues.search(flat):
         return True
     return bool(clause.weak and clause.weak.search(flat) and not (clause.unless and clause.unless.search(flat)))
