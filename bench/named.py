@@ -261,7 +261,17 @@ def report(results: list[dict], title: str) -> None:
             right = f"{sum(bool(r['right']) for r in valued) / len(valued):.2f}" if valued else "  - "
             resolved = sum(r["resolved_fits"] for r in group) / len(group)
             print(f"    {key} {value:<36} n={len(group):<4} resolved {resolved:.2f}"
-                  f"  other doc {sum(r['other_document'] for r in group):<3} right {right}")
+                  f"  other doc {sum(r['other_document'] for r in group):<3} right {right}{_not_found(group)}")
+
+
+def _not_found(group: list[dict]) -> str:
+    """ "not found in <document>" precision / recall within a group of clause questions ("" for others)."""
+    lacking = sum(1 for r in group if r["clause"] and not r["answerable"])
+    said = [r for r in group if r["clause"] and not r["found"]]
+    if not lacking:
+        return ""
+    right = sum(1 for r in said if not r["answerable"])
+    return f"  not found P {right / max(1, len(said)):.2f} R {right / lacking:.2f}"
 
 
 def main() -> None:

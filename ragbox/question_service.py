@@ -32,7 +32,7 @@ from ragbox.answer.named import (
     unknown_name_answer,
     unread_note,
 )
-from ragbox.answer.questions import question_kind
+from ragbox.answer.questions import asked_kind
 from ragbox.config import Settings
 from ragbox.document_cards import DocumentCard, ResolvedDocument
 from ragbox.llm.llm_slot import LlmSlot
@@ -226,10 +226,12 @@ class QuestionService:
         document ``where`` holds, as the user named it (a "not found" then says it was not found
         *there*)."""
         context, part = parts
+        kind, asking = asked_kind(text, part)
+        if asking != part:  # a comma in a name had split the question: no context clause
+            context, part = "", asking
         passages = self._document_of(relevant[0]) if relevant else []
         naming = document_naming_words([h.path for h in relevant[:1]]) + ([context] if context else [])
         searched = self._searched(where, relevant, documents) | ({"document": document} if document else {})
-        kind = question_kind(part)
         # the parties of the one document asked about; across a folder "the parties" are nobody's in particular
         one = bool(document) or searched["files"] == 1
         card = self.names.card_of(passages[0].path) if passages and one and kind.name == "parties" else None

@@ -20,9 +20,9 @@ from typing import Callable, Sequence
 
 from ragbox.answer.checking import check_sentence
 from ragbox.answer.citations import best_quote, with_quotes
+from ragbox.answer.clauses import EXISTENCE, clause_asked, expresses, yes_or_no
 from ragbox.answer.decision import decide
 from ragbox.answer.extract import Candidate, Similarity, candidates, in_document, plain_clause, title_of
-from ragbox.answer.facts import negated
 from ragbox.answer.furniture import running_lines, without_furniture
 from ragbox.answer.parties import parties_of
 from ragbox.answer.prompting import NOT_FOUND, build_prompt, cannot_find
@@ -56,7 +56,8 @@ def find_evidence(question: Question, similarity: Similarity | None, passages: i
     evidence = _best_candidate(question, similarity, passages)
     if evidence is not None:
         evidence.features["in_document"] = in_document(question.part, question.document, question.naming)
-        if question.kind.name == "yesno" and _EXISTENCE.search(question.part.strip()):
+        if question.kind.name == "yesno" and (EXISTENCE.search(question.part.strip())
+                                              or evidence.features.get("expressed")):
             plain = plain_clause(question.part, evidence.hit, evidence.sentence, question.naming)
             evidence.features["plain"] = float(plain)  # a heading names the clause: sure (decision.py)
     return evidence
@@ -71,7 +72,12 @@ def _best_candidate(question: Question, similarity: Similarity | None, passages:
     if section is not None:  # "What is the patient allergic to?": the note's ALLERGIES section
         return section
     hits = question.hits[:passages]
-    found = candidates(question.part, question.kind, hits, question.document, question.naming, similarity)
+    clause = clause_asked(question.part, question.naming) if question.kind.name == "yesno" else None
+    keep = (lambda sentence: expresses(clause, sentence)) if clause is not None else None
+    found = candidates(question.part, question.kind, hits, question.document, question.naming, similarity, keep)
+    if clause is not None:  # only a sentence stating the clause answers whether it is there (decision.py)
+        for candidate in found:
+            candidate.features["expressed"] = 1.0
     if question.kind.derive_end:  # "when does it expire?" is often answered by its term
         starts = candidates("effective date", EFFECTIVE_DATE, hits, question.document, question.naming)
         effective = next((c.value for c in starts if len(c.value) == 10), None)
@@ -100,22 +106,8 @@ def _sources_with(evidence: Candidate | None, hits: Sequence[Hit], k: int) -> tu
     return [evidence.hit] + sources[:max(0, k - 1)], 1
 
 
-# "Is there a non-compete clause?", "Does this contract include ...?": a question whether a clause
-# exists is answered yes by the clause, however it is worded ("Neither party shall compete").
-_EXISTENCE = re.compile(r"^(?:is|are) there\b|\bclauses?\b|^(?:does|do) (?:this|the) (?:contract|agreement|document|"
-                        r"lease|policy)\b.*\b(?:include|contain|provide|require|have|specify|grant|designate)", re.I)
-
-
-def yes_or_no(question: str, evidence: str) -> str:
-    """Yes when the evidence affirms what the question asks, No when one of them is negated
-    ("Are dogs allowed?" - "No dogs are allowed"); a clause that exists answers yes."""
-    if _EXISTENCE.search(question.strip()):
-        return "Yes"
-    return "No" if negated(evidence) != negated(question) else "Yes"
-
-
 def extracted_text(evidence: Candidate, kind: QuestionKind, number: int, question: str = "",
-                   document: Sequence[Hit] = ()) -> str:
+                   document: Sequence[Hit] = (), naming: Sequence[str] = ()) -> str:
     """The answer taken from the evidence; a clause is quoted without the running headers and
     footers of its ``document`` (furniture.running_lines)."""
     if evidence.features.get("parties"):  # "A (“a”) and B (“b”)": the card's names, quoted where they stand
@@ -125,7 +117,7 @@ def extracted_text(evidence: Candidate, kind: QuestionKind, number: int, questio
     if kind.name == "yesno":  # "Yes: “Neither party shall compete ...” [1]": the answer with the clause that says so
         clause = fold_spaces(without_furniture(evidence.sentence_text, running_lines(document))) or fold_spaces(
             evidence.sentence_text)
-        return f"{yes_or_no(question, evidence.sentence_text)}: “{clause}” [{number}]"
+        return f"{yes_or_no(question, evidence.sentence_text, naming)}: “{clause}” [{number}]"
     if evidence.value == "event":  # a term that ends on an event: "until completion of the Research Program"
         return f"No fixed date: {fold_spaces(evidence.span_text)} [{number}]"
     if evidence.note:  # a value computed from the sentence, not written in it
@@ -217,7 +209,7 @@ class Answerer:
         sources, number = _sources_with(evidence, question.hits, k)
         proof = Evidence(number, evidence.sentence, evidence.span, evidence.value)
         if style != "generate":
-            text = extracted_text(evidence, question.kind, number, question.part, question.document)
+            text = extracted_text(evidence, question.kind, number, question.part, question.document, question.naming)
             cited = [number]
             if evidence.rival is not None:  # two documents state different values: both are shown
                 text, cited = _with_rival(text, evidence.rival, sources, cited)
@@ -268,7 +260,7 @@ class Answerer:
             proof = shown_proof if supported else proof
         else:
             number = proof.source
-            text = extracted_text(evidence, question.kind, number, question.part, question.document)
+            text = extracted_text(evidence, question.kind, number, question.part, question.document, question.naming)
             cited = [number]
             style = "extracted"
             if on_token:  # nothing of the model's was shown: the answer taken from the evidence is

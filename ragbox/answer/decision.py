@@ -36,6 +36,9 @@ PARTIAL_PARTIES_CONFIDENCE = 0.5
 # A clause under a heading that names what was asked ("Non-Competition: ... shall not ..."), for
 # "Is there a non-compete?": plainly that clause (extract.plain_clause), so at least this sure.
 CLAUSE_CONFIDENCE = 0.9
+# A sentence that states the clause asked about (answer.clauses: "shall not compete", "liability
+# shall not exceed"): found, though not sure, however few of the question's words it shares.
+EXPRESSED_CONFIDENCE = 0.6
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,9 @@ def confidence(kind: QuestionKind, values: dict[str, float]) -> float:
     if values.get("parties"):  # the card's parties, named in the opening (answer.parties); one is a part
         return SECTION_CONFIDENCE if values["parties"] >= PARTIES_FOR_SURE else PARTIAL_PARTIES_CONFIDENCE
     value = logistic(WEIGHTS["typed" if kind.facts else "open"], values)
-    return max(value, CLAUSE_CONFIDENCE) if values.get("plain") else value
+    if values.get("plain"):
+        return max(value, CLAUSE_CONFIDENCE)
+    return max(value, EXPRESSED_CONFIDENCE) if values.get("expressed") else value
 
 
 def logistic(weights: dict[str, float], values: dict[str, float]) -> float:

@@ -114,13 +114,15 @@ def answer_span(sentence: str, facts: list[Fact], kind: QuestionKind) -> tuple[t
 
 
 def candidates(question: str, kind: QuestionKind, passages: Sequence[Hit], document: Sequence[Hit] = (),
-               naming: Sequence[str] = (), similarity: Similarity | None = None) -> list[Candidate]:
+               naming: Sequence[str] = (), similarity: Similarity | None = None,
+               keep: Callable[[str], bool] | None = None) -> list[Candidate]:
     """Every sentence that may answer, best first. ``passages`` are the retrieved ones in rank
     order; ``document`` the passages of the document the question is about, in reading order
-    (scanned only for a question that expects a fact)."""
+    (scanned for a question that expects a fact, and with ``keep``: only the sentences it keeps
+    answer, wherever they stand -- a clause's sentence, answers.clauses)."""
     wanted = question_terms(question, naming)
     pool: list[tuple[Hit, int | None, int]] = [(hit, rank, 0) for rank, hit in enumerate(passages)]
-    if kind.facts or kind.name == "title":
+    if kind.facts or kind.name == "title" or keep is not None:
         seen = {h.chunk_id for h in passages}
         pool += [(hit, None, order) for order, hit in enumerate(document) if hit.chunk_id not in seen]
     found: list[Candidate] = []
@@ -131,6 +133,8 @@ def candidates(question: str, kind: QuestionKind, passages: Sequence[Hit], docum
             if key in spans_seen:
                 continue  # the same sentence in an overlapping passage
             spans_seen.add(key)
+            if keep is not None and not keep(hit.text[start:end]):
+                continue
             candidate = _candidate(hit, rank, order, (start, end), kind, wanted, len(document))
             if candidate is not None:
                 found.append(candidate)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ragbox.answer.clauses import clause_asked
+
 
 @dataclass(frozen=True)
 class QuestionKind:
@@ -91,3 +93,16 @@ def question_kind(question: str) -> QuestionKind:
         if pattern.search(flat):
             return kind
     return PASSAGE
+
+
+def asked_kind(question: str, part: str) -> tuple[QuestionKind, str]:
+    """The kind of answer ``question`` expects, and the part of it that asks (``part``, split off
+    a context clause). A yes/no question about a clause that a comma in a name split ("Can the
+    agreement in ACME, INC. be assigned without consent?" is not asked by "INC. be assigned ...")
+    is asked whole."""
+    kind = question_kind(part)
+    if kind is PASSAGE and part.strip() != question.strip() and clause_asked(question) is not None:
+        whole = question_kind(question)
+        if whole.name == "yesno":
+            return whole, question
+    return kind, part

@@ -47,3 +47,15 @@ def test_a_topic_as_users_ask_it(question, topic):
 def test_an_effective_date_is_not_one_that_follows_until():
     kind = question_kind("What is the effective date of this contract?")
     assert kind.prefer_first and kind.roles == ("effective", "agreement", "")  # never an "end" date (until ...)
+
+
+def test_a_yes_no_clause_question_that_a_comma_in_a_name_split_is_asked_whole():
+    from ragbox.answer.questions import asked_kind
+    from ragbox.search.query import split_query
+
+    question = "Can the agreement in ACME HOLDINGS, INC. be assigned without consent?"
+    kind, part = asked_kind(question, split_query(question)[1])
+    assert (kind.name, part) == ("yesno", question)
+    question = 'Consider the Supply Agreement between ACME ("Acme"); B ("b"); What is the governing law?'
+    kind, part = asked_kind(question, split_query(question)[1])  # a context clause: its asking part alone
+    assert (kind.name, part) == ("place", "What is the governing law?")
