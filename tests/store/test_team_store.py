@@ -25,10 +25,9 @@ QUERIES = ["What is the monthly fee for the services?", "Which medication was pr
 
 
 @pytest.fixture
-def server(tmp_path: Path):
-    process, url = start_chroma_server(tmp_path / "chroma-server")
-    yield url
-    stop_chroma_server(process)
+def server(chroma_server: str) -> str:
+    """The team's server: a real `chroma run` on loopback (conftest.chroma_server)."""
+    return chroma_server
 
 
 @pytest.fixture
