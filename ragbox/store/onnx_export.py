@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -200,12 +201,28 @@ def _quantize_int8(fp32_path: Path, target: Path, model_dir: Path) -> None:
         onnxruntime.disable_telemetry_events()  # the quantiser may start a session (see onnx_embeddings)
         # Per-channel scales keep each output row's own range: per-tensor int8 moved the vectors
         # of real passages to a mean cosine of 0.95 against fp32, per-channel to 0.99.
-        quantize_dynamic(str(fp32_path), str(partial), weight_type=QuantType.QInt8, per_channel=True)
+        with _without_advice():
+            quantize_dynamic(str(fp32_path), str(partial), weight_type=QuantType.QInt8, per_channel=True)
         reference = _session_vectors(fp32_path, model_dir)
     except Exception as exc:
         partial.unlink(missing_ok=True)
         raise ModelError("Cannot quantize the embedding model", f"{type(exc).__name__}: {exc}", model_dir) from exc
     _check_and_publish(partial, target, model_dir, reference, "int8")
+
+
+@contextmanager
+def _without_advice():
+    """The quantiser logs advice to Python's root logger ("Please consider to run pre-processing
+    before quantization"), which would print under a user's first `ragbox index`: not theirs to act on."""
+    def keep(record: logging.LogRecord) -> bool:
+        return "pre-processing before quantization" not in record.getMessage()
+
+    root = logging.getLogger()
+    root.addFilter(keep)
+    try:
+        yield
+    finally:
+        root.removeFilter(keep)
 
 
 def _check_and_publish(partial: Path, target: Path, model_dir: Path, reference, precision: str) -> None:

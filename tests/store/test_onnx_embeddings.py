@@ -2,6 +2,7 @@
 used half-written, and the fallback to torch for a model it cannot export."""
 
 import json
+import logging
 import os
 import shutil
 
@@ -149,3 +150,12 @@ def test_cache_dir_follows_the_environment(tmp_path, monkeypatch):
     path = onnx_export.exported_path(embedding_model_dir(), "abc", "int8")
     assert str(path).startswith(str(tmp_path)) and path.name == f"model-int8.v{onnx_export.EXPORT_VERSION}.onnx"
     assert os.fspath(path.parent).endswith("model-abc")
+
+
+def test_the_int8_export_prints_none_of_the_quantisers_advice(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("RAGBOX_CACHE_DIR", str(tmp_path / "cache"))
+    model_dir = embedding_model_dir()
+    with caplog.at_level(logging.WARNING):
+        target = onnx_export.ensure_exported(model_dir, model_fingerprint(model_dir), "int8")
+    assert target.is_file()
+    assert [r.getMessage() for r in caplog.records if "quantization" in r.getMessage()] == []
