@@ -53,12 +53,17 @@ def arguments() -> argparse.Namespace:
 
 
 def linked_subset(source: Path, limit: int, work: Path) -> Path:
-    """A folder of links to the first ``limit`` supported files of ``source``."""
+    """A folder holding the first ``limit`` supported files of ``source``: hard links (copies
+    across file systems), not symbolic links, which indexing skips when they point outside the
+    folder indexed."""
     subset = work / "docs"
     subset.mkdir()
     files = sorted(p for p in source.rglob("*") if p.suffix.lower() in (".pdf", ".txt", ".md"))
     for path in files[:limit]:
-        os.symlink(path.resolve(), subset / path.name)
+        try:
+            os.link(path, subset / path.name)
+        except OSError:  # another file system, or links not allowed
+            shutil.copyfile(path, subset / path.name)
     return subset
 
 

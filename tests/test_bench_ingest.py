@@ -1,0 +1,26 @@
+"""bench/ingest.py at a tiny size (3 files of sample_docs, the ONNX fp32 ceiling), so a change to
+indexing or its rules cannot break the ingestion benchmark unseen (its --limit once indexed nothing:
+its subset was symbolic links, which indexing skips). Real models, in a subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from support import REPO, SAMPLE_DOCS, cli_env
+
+
+@pytest.mark.slow
+def test_ingest_bench_runs_on_three_files(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, str(REPO / "bench" / "ingest.py"), str(SAMPLE_DOCS), "--limit", "3",
+                             "--ceiling", "onnx"], capture_output=True, text=True, timeout=600,
+                            env=cli_env(tmp_path / "home"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = {line.split(":", 1)[0]: line.split(":", 1)[1].strip() for line in result.stdout.splitlines() if ":" in line}
+    assert lines["files"] == "3 indexed, 0 skipped"
+    assert lines["pages by coverage"].startswith("3 pages: 3 text, 0 OCR, 0 unreadable.")
+    assert float(lines["ratio to the onnx-fp32 ceiling"]) > 0
+    assert lines["no-op re-index"].endswith("of the first run)")
