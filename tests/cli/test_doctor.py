@@ -36,7 +36,9 @@ def test_doctor_shows_where_every_byte_lives(run, indexed, tmp_path):
     result = run("doctor", "--quick", "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert report["failures"] == [] and report["warnings"] == []
+    # the one warning a machine may owe: a protection its kernel cannot give (no Landlock, no namespaces)
+    sealed_here = report["protections"]["status"] == "ok"
+    assert report["failures"] == [] and report["warnings"] == ([] if sealed_here else ["protections"])
     storage = report["storage"]
     assert storage["data_dir"]["path"] == str(indexed)
     index = storage["indexes"][0]
