@@ -25,7 +25,7 @@ from ragbox.answer.decision import decide
 from ragbox.answer.extract import Candidate, Similarity, candidates, in_document, plain_clause, title_of
 from ragbox.answer.furniture import running_lines, without_furniture
 from ragbox.answer.parties import parties_of
-from ragbox.answer.prompting import NOT_FOUND, build_prompt, cannot_find
+from ragbox.answer.prompting import NO_SUCH_CLAUSE, NOT_FOUND, build_prompt, cannot_find
 from ragbox.answer.questions import EFFECTIVE_DATE, OPEN_END, TERM, QuestionKind
 from ragbox.answer.sections import section_candidate
 from ragbox.answer.sureness import another_documents_date, mark_rival, unsure_because, with_evidence_value
@@ -149,16 +149,16 @@ def _with_rival(text: str, rival: Candidate, sources: list[Hit], cited: list[int
 
 
 def not_found_text(question: Question) -> str:
-    """ "Not found", or "No" for a yes/no question, with what was searched: the document the
+    """ "Not found", or "No such clause was found" for a yes/no question, with what was searched: the document the
     question named (the answer is from it or from nowhere), else the files in scope."""
     searched = question.searched
     yesno = question.kind.name == "yesno"
     document = searched.get("document")
     if document:
-        head = f"No: no such clause was found in {document}." if yesno else f"Not found in {document}."
+        head = f"{NO_SUCH_CLAUSE} in {document}." if yesno else f"Not found in {document}."
         return f"{head} Searched the whole document, in index '{searched.get('index', '')}'."
     where = f" matching {searched['where']}" if searched.get("where") else ""
-    head = "No: no such clause was found in the indexed documents." if yesno else NOT_FOUND
+    head = f"{NO_SUCH_CLAUSE} in the indexed documents." if yesno else NOT_FOUND
     text = f"{head} Searched {searched.get('files', 0)} file(s){where} in index '{searched.get('index', '')}'"
     focused = searched.get("documents") or []
     if focused:

@@ -3,8 +3,8 @@
 "Does the Giggles agreement have a non-compete?" is answered yes only by a sentence that is a
 non-compete ("shall not compete", "engage in any competing business"); a sentence that merely
 shares the question's words ("competitive pricing", "the exclusive jurisdiction of the courts")
-is not the clause, and when the named document holds no sentence that is, the answer is "No: no
-such clause was found in <document>". Each clause below has the words that ask about it (in the
+is not the clause, and when the named document holds no sentence that is, the answer is "No such
+clause was found in <document>". Each clause below has the words that ask about it (in the
 question) and the cue stems an answering sentence must hold (in the evidence), written as regular
 expressions over lower-cased text; ``avoid`` removes uses of the cue words that state something
 else. A question about a clause not in this table keeps the general yes/no logic (``yes_or_no``, below).

@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 from typing import Callable, Sequence
 
+from ragbox.answer.prompting import NO_SUCH_CLAUSE
 from ragbox.coverage import DocumentCoverage, page_ranges
 from ragbox.document_cards import ResolvedDocument
 from ragbox.paths import document_name, split_part_path
 from ragbox.text import CITATION, quote
 from ragbox.types import Answer
 
-_NOT_FOUND_OPENINGS = ("Not found", "No: no such")
+_NOT_FOUND_OPENINGS = ("Not found", NO_SUCH_CLAUSE)
 
 
 def document_label(document: ResolvedDocument) -> str:

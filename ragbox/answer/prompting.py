@@ -13,6 +13,9 @@ from ragbox.types import Hit
 # The one sentence for "the documents do not answer": what ragbox says, and what the model is told
 # to say; a model's answer that says it (or words like it) is shown as not found (``cannot_find``).
 NOT_FOUND = "Not found in the indexed documents."
+# A clause question's "not found": said without "No", which would answer "Can it be assigned
+# without consent?" the wrong way round (no anti-assignment clause means it can).
+NO_SUCH_CLAUSE = "No such clause was found"
 # How a model says it found nothing: the sentence it was told, or its own words for it.
 _CANNOT_FIND = re.compile(r"^\W*(?:not found\b|(?:i|we)\s+(?:could|can|did|do)\s*(?:not|n't)\s+find\b|"
                           r"i\s+(?:am|was)\s+(?:unable|not able)\s+to\s+find\b|"

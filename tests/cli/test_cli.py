@@ -173,7 +173,7 @@ def test_a_question_the_documents_do_not_answer_is_not_found_with_what_was_searc
     run("--index", "demo", "index", str(SAMPLE_DOCS))
     result = run("--index", "demo", "ask", "Is there a most favored nation clause in the services agreement?")
     assert result.exit_code == 0
-    assert result.output.startswith(f"No: no such clause was found in {MSA}. "
+    assert result.output.startswith(f"No such clause was found in {MSA}. "
                                     "Searched the whole document, in index 'demo'.")
     assert "The closest passages (none answers the question):" in result.output
     data = json.loads(run("--index", "demo", "ask", "--json", "What is the price of a unicorn in Peru?").output)

@@ -498,7 +498,7 @@ async def test_extracted_answer_shows_its_evidence_and_never_asks_the_model(extr
         assert "Taken from source [1]" in str(block.query_one(".answer-meta").render())
         await ask(pilot, "Is there a most favored nation clause in the services agreement?")
         last = app.main_screen.query(AnswerBlock).last()
-        assert last.text.startswith("No: no such clause was found")
+        assert last.text.startswith("No such clause was found")
         assert "Not found" in str(last.query_one(".answer-meta").render())
 
 
