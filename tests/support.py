@@ -246,9 +246,9 @@ def ollama_model(root: Path, manifest_path: str, gguf: Path, license_text: str =
     target.write_text(json.dumps(manifest), encoding="utf-8")
 
 
-def start_chroma_server(path: Path):
-    """A real Chroma server (`chroma run`) on a free loopback port, storing under ``path``; returns
-    (process, url). The caller stops it."""
+def start_chroma_server(path: Path, port: int | None = None):
+    """A real Chroma server (`chroma run`) on a free loopback port (or ``port``: the same server
+    again), storing under ``path``; returns (process, url). The caller stops it."""
     import os
     import shutil
     import socket
@@ -256,9 +256,10 @@ def start_chroma_server(path: Path):
     import sys
     import time
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    if port is None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
     process = subprocess.Popen([chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],

@@ -6,7 +6,6 @@ nothing copied."""
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -132,25 +131,7 @@ def test_a_stopped_server_is_a_one_line_error_and_the_next_run_is_clean(tmp_path
 
 def _restart(path: Path, url: str):
     """The same server again, on the same port (its data kept)."""
-    import os
-    import shutil
-
-    port = int(url.rsplit(":", 1)[1])
-    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
-    process = subprocess.Popen([chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
-    import socket
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return process, url
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("chroma run did not come back")
+    return start_chroma_server(path, port=int(url.rsplit(":", 1)[1]))
 
 
 def test_an_embedded_index_moves_to_the_server(tmp_path, member, docs, embedder):
