@@ -53,7 +53,10 @@ def words(text: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    """A crude stem: the first five letters match "licensed" with "licenses"."""
+    """A crude stem: the first five letters match "licensed" with "licenses"; a short word's
+    plural "s" goes first, so "laws" matches "law" and "terms" "term" (not "process", "his")."""
+    if 3 < len(word) <= STEM_LENGTH and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
     return word[:STEM_LENGTH]
 
 

@@ -17,6 +17,9 @@ from ragbox.text import (
 def test_words_and_stems():
     assert words("HbA1c 7.8%, Müller's BP") == ["hba1c", "7", "8", "müller", "s", "bp"]
     assert stems("Terminated licences under the agreement") == ["termi", "licen", "agree"]
+    # a short word's plural is its singular; "process", "status", "his" keep their "s"
+    assert stems("laws law terms term process status analysis") == ["law", "law", "term", "term", "proce", "statu",
+                                                                    "analy"]
     assert STOPWORDS < PASSAGE_STOPWORDS < FUNCTION_WORDS
 
 

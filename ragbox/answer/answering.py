@@ -23,12 +23,13 @@ from ragbox.answer.citations import best_quote, with_quotes
 from ragbox.answer.clauses import EXISTENCE, clause_asked, expresses, yes_or_no
 from ragbox.answer.decision import decide
 from ragbox.answer.extract import Candidate, Similarity, candidates, in_document, plain_clause, title_of
+from ragbox.answer.facts import another_documents_date
 from ragbox.answer.furniture import running_lines, without_furniture
 from ragbox.answer.parties import parties_of
 from ragbox.answer.prompting import NO_SUCH_CLAUSE, NOT_FOUND, build_prompt, cannot_find
 from ragbox.answer.questions import EFFECTIVE_DATE, OPEN_END, TERM, QuestionKind
 from ragbox.answer.sections import section_candidate
-from ragbox.answer.sureness import another_documents_date, mark_rival, unsure_because, with_evidence_value
+from ragbox.answer.sureness import mark_rival, unsure_because, with_evidence_value
 from ragbox.answer.terms import renewal_details, spoken_date, term_end
 from ragbox.document_cards import DocumentCard
 from ragbox.llm.generator import counted_in_one_batch

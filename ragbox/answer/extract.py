@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ragbox.answer.facts import Fact, all_facts, date_role, ends
+from ragbox.answer.facts import Fact, all_facts, another_documents_date, date_role, dated_by_title, ends
 from ragbox.answer.questions import QuestionKind
 from ragbox.text import PASSAGE_STOPWORDS, sentence_spans, stems
 from ragbox.types import Hit, split_chunk_id
@@ -36,6 +36,13 @@ _RELATION = re.compile(r"\s+(?:after|before|following|from|of|prior to|preceding
 # The document speaking of itself: "this Agreement", "the Amendment", "hereof".
 _SELF = re.compile(r"\b(?:this|the)\s+(?:\w+\s+){0,3}?(?:agreement|amendment|contract|lease|license|licence|"
                    r"addendum|plan|note|deed|memorandum)\b|\bhere(?:of|by|in|to)\b", re.IGNORECASE)
+# "this Agreement shall be governed by": the document's own law, not a dispute's or an escrow's.
+_GOVERNS_SELF = re.compile("(?:" + _SELF.pattern + r")[^.;]{0,60}?\b(?:shall|will|is|are|be)\b[^.;]{0,20}?"
+                           r"\b(?:governed|construed|interpreted)\b", re.IGNORECASE)
+# Words that say what kind of answer is asked ("which state's law"), not where it stands: the
+# answer may be a country ("the laws of Japan").
+_ANSWER_TYPE = {"place": frozenset(stems("state states country countries jurisdiction jurisdictions",
+                                          frozenset()))}
 SIMILARITY_CANDIDATES = 24  # sentences, best by their words, that are also compared by meaning
 MIN_SENTENCE_WORDS = 3  # content words a sentence needs to answer an open question
 
@@ -102,7 +109,9 @@ def answer_span(sentence: str, facts: list[Fact], kind: QuestionKind) -> tuple[t
         last = max(near, key=lambda f: f.end)
         end = max(end, last.end)
         value = " and ".join(dict.fromkeys(f.value for f in sorted(near, key=lambda f: f.start)))
-    lead = _PREFIX.search(sentence[:start])
+    # "[two (2) successive] one-year terms" -- for a duration only: "the Plan of Additional Stock
+    # Issuance dated [June 21, 2006]" has no lead
+    lead = _PREFIX.search(sentence[:start]) if chosen.kind == "duration" else None
     if chosen.kind == "duration":  # "within [45 days after the invoice date]", "[at least 60 days before ...]"
         qualifier = _QUALIFIER.search(sentence[:start])
         start = qualifier.start() if qualifier and not lead else start
@@ -120,7 +129,7 @@ def candidates(question: str, kind: QuestionKind, passages: Sequence[Hit], docum
     order; ``document`` the passages of the document the question is about, in reading order
     (scanned for a question that expects a fact, and with ``keep``: only the sentences it keeps
     answer, wherever they stand -- a clause's sentence, answers.clauses)."""
-    wanted = question_terms(question, naming)
+    wanted = question_terms(question, naming) - _ANSWER_TYPE.get(kind.name, frozenset())
     pool: list[tuple[Hit, int | None, int]] = [(hit, rank, 0) for rank, hit in enumerate(passages)]
     if kind.facts or kind.name == "title" or keep is not None:
         seen = {h.chunk_id for h in passages}
@@ -158,11 +167,10 @@ def _candidate(hit: Hit, rank: int | None, order: int, sentence: tuple[int, int]
     if len(words) < 2 or (not kind.facts and (len(words) < MIN_SENTENCE_WORDS or is_heading(text))):
         return None
     facts = [f for f in all_facts(text) + (ends(text) if "end" in kind.facts else []) if f.kind in kind.facts]
-    role = ""
+    role, roles = "", {}
     if kind.roles:  # an agreement's date, its effective date and its end are told apart by their words
-        roles = {f: date_role(text, f) for f in facts if f.kind == "date"}
-        facts = [f for f in facts if f.kind != "date" or roles[f] in kind.roles]
-        role = next((roles[f] for f in facts if f in roles and roles[f] == kind.roles[0]), "")
+        facts, roles = _with_roles(hit, sentence, facts, kind)
+        role = next((roles[f] for f in facts if f in roles and _role(roles[f]) == kind.roles[0]), "")
     if kind.facts and not facts:
         return None
     if kind.required:  # "renews for [one (1) year terms]": the renewal word stands before its term
@@ -179,10 +187,16 @@ def _candidate(hit: Hit, rank: int | None, order: int, sentence: tuple[int, int]
     if kind.prefer_first:  # a contract's own date: early, next to "this Agreement"
         position = order if rank is None else hit_position(hit)
         features["early"] = 1.0 / (1 + position)
-        features["own"] = 1.0 if _SELF.search(text) else 0.0
+        # "this Agreement" in the sentence, or a title in capitals right above its date; not where
+        # the sentence dates only other documents ("the Plan of Stock Issuance dated ...")
+        own = (_SELF.search(text) or "title" in roles.values()) and not all(
+            another_documents_date(text[:f.start]) for f in facts if f.kind == "date")
+        features["own"] = 1.0 if own else 0.0
+    if kind.name == "place":
+        features["own"] = 1.0 if _GOVERNS_SELF.search(text) else 0.0
     if kind.roles:
         features["role"] = 1.0 if role else 0.0
-        preferred = [f for f in facts if f.kind == "date" and date_role(text, f) == kind.roles[0]]
+        preferred = [f for f in facts if f.kind == "date" and _role(roles[f]) == kind.roles[0]]
         facts = preferred or facts  # "effective as of [date]" before the other dates of its sentence
     span, value = (0, len(text)), ""
     if facts:
@@ -196,6 +210,24 @@ def _candidate(hit: Hit, rank: int | None, order: int, sentence: tuple[int, int]
              + features.get("early", 0.0) + features.get("own", 0.0) + 0.5 * features.get("role", 0.0))
     offset = sentence[0]
     return Candidate(hit, rank, sentence, (offset + span[0], offset + span[1]), value, score, features)
+
+
+def _with_roles(hit: Hit, sentence: tuple[int, int], facts: list[Fact],
+                kind: QuestionKind) -> tuple[list[Fact], dict[Fact, str]]:
+    """The facts of the sentence that may answer ``kind``, and each date's role ("title" for a
+    date right under a title in capitals: an agreement's date)."""
+    text = hit.text[sentence[0]:sentence[1]]
+    heading = hit.text[max(0, sentence[0] - 40):sentence[0]]  # "CONSULTING AGREEMENT\n[July 20, 2018]"
+    roles = {f: date_role(text, f) or ("title" if not text[:f.start].strip() and dated_by_title(heading) else "")
+             for f in facts if f.kind == "date"}
+    facts = [f for f in facts if f.kind != "date" or _role(roles[f]) in kind.roles]
+    # "This Amendment to the Supply Agreement dated [April 1, 2017] is made [June 22, 2018]": the
+    # sentence's own date answers before the other document's.
+    return [f for f in facts if not another_documents_date(text[:f.start])] or facts, roles
+
+
+def _role(role: str) -> str:
+    return "agreement" if role == "title" else role
 
 
 _NUMBERING = re.compile(r"\s*(?:(?:section|article|clause)\s+)?(?:\d{1,3}(?:\.\d+)*\.?|[A-Z]\.|\(\w{1,3}\))?\s*",

@@ -246,6 +246,9 @@ _ROLE_CUES = re.compile(
     r"|(?P<agreement>\bdated\b|\bmade\b|\bentered\s+into\b|\bexecuted\b|\bsigned\b|\bday\s+of\b|"
     r"\bdate\s*:|\bdate\s+of\s+(?:this|the)\s+(?:agreement|contract)\b)", re.I)
 ROLE_WINDOW = 80  # characters before a date in which its cue word stands
+# A date right under a title in capitals dates the document: "CONSULTING AGREEMENT July 20, 2018",
+# "AGENCY AGREEMENT November ___, 2006" (a letter agreement's head).
+_UNDER_TITLE = re.compile(r"\b(?:AGREEMENT|CONTRACT|AMENDMENT|ADDENDUM|LEASE)[\s,:]*$")
 
 
 _RANGE_START = re.compile(r"\b(?:from|between|beginning|commencing|starting|effective)(?:\s+on)?\s*$", re.I)
@@ -265,6 +268,11 @@ def _range_role(text: str, fact: Fact) -> str:
     return ""
 
 
+def dated_by_title(before: str) -> bool:
+    """Whether the words right before a date are a title in capitals that it dates."""
+    return bool(_UNDER_TITLE.search(before))
+
+
 def date_role(text: str, fact: Fact) -> str:
     """What the date ``fact`` of ``text`` is: "agreement" (the date the document is dated or made),
     "effective" (when it takes effect or starts), "end" (when it expires or ends), "other" (some
@@ -279,10 +287,28 @@ def date_role(text: str, fact: Fact) -> str:
                 return role
     before = text[max(0, fact.start - ROLE_WINDOW):fact.start]
     before = re.split(r"[;.]\s|\n\s*\n", before)[-1]  # the words of the same clause
+    if dated_by_title(before):
+        return "agreement"
     last = None
     for match in _ROLE_CUES.finditer(before):
         last = match
     return last.lastgroup if last else ""
+
+
+# Another document named right before the words that date it: "the Supply and Manufacturing
+# Agreement dated [April 1, 2017]", "a Master Transaction Agreement dated" (never "This Agreement
+# dated", nor a title followed by its definition: "AGREEMENT (the "Agreement") is effective as of").
+# Also "the engagement letter dated", "the Plan of Additional Stock Issuance dated".
+_DATED_DOCUMENT = re.compile(r"\b(?i:the|an?|said|such|that|certain)\s+(?:(?:[A-Z][\w&.'-]*|and|of|for|to|on)\s+){0,8}"
+                             r"(?:[a-z]+\s+)?(?i:agreement|amendment|contract|lease|plan|licen[cs]e|addendum|memorandum|"
+                             r"note|order|indenture|letter)s?(?:\s+(?:of|for)(?:\s+(?:[A-Z][\w&.'-]*|and|of))+)?,?\s+"
+                             r"(?i:dated|effective|entered\s+into|made|executed)\b[^.;]{0,50}$")
+
+
+def another_documents_date(before: str) -> bool:
+    """Whether the words before a date give it to another document the sentence names ("This
+    Amendment to the Supply Agreement dated [April 1, 2017]")."""
+    return bool(_DATED_DOCUMENT.search(before[-200:]))
 
 
 # A term with no end date: one that runs until someone ends it, or until an event.

@@ -28,14 +28,19 @@ COUNTRIES = ["England and Wales", "England", "Wales", "Scotland", "Northern Irel
              "United Arab Emirates", "Saudi Arabia", "Qatar", "Cayman Islands", "Bermuda",
              "British Virgin Islands", "Bahamas", "Barbados", "Jersey", "Guernsey", "Isle of Man",
              "Liechtenstein", "Monaco", "Gibraltar"]
-ALL_PLACES = sorted(set(US_STATES + PROVINCES + COUNTRIES), key=len, reverse=True)
+# Short forms a contract writes for a place, read as the place's own name.
+ALIASES = {"PRC": "People's Republic of China", "P.R.C.": "People's Republic of China",
+           "P.R. China": "People's Republic of China", "People's Republic of China": "People's Republic of China",
+           "U.S.A.": "United States", "USA": "United States", "U.K.": "United Kingdom", "UK": "United Kingdom"}
+ALL_PLACES = sorted(set(US_STATES + PROVINCES + COUNTRIES) | set(ALIASES), key=len, reverse=True)
 # Longest first, so "New York" is not found as "York" and "West Virginia" not as "Virginia".
-_PLACE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ALL_PLACES) + r")\b", re.IGNORECASE)
-_CANONICAL = {p.lower(): p for p in ALL_PLACES}
+_PLACE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ALL_PLACES) + r")(?!\w)", re.IGNORECASE)
+_CANONICAL = {p.lower(): ALIASES.get(p, p) for p in ALL_PLACES}
+_UPPER_ONLY = {"PRC", "USA", "UK"}  # as words, only in capitals: "uk" or "prc" in lower case is something else
 
 
 def find_places(text: str) -> list[tuple[str, int, int]]:
     """(name, start, end) of every place named in ``text``. A name counts when it starts with a
     capital ("New York", "NEW YORK"): "maine" or "jersey" in lower case are other words."""
     return [(_CANONICAL[m.group(0).lower()], m.start(), m.end()) for m in _PLACE.finditer(text)
-            if m.group(0)[0].isupper()]
+            if m.group(0)[0].isupper() and (m.group(0).upper() not in _UPPER_ONLY or m.group(0).isupper())]

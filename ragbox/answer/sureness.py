@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 
 from ragbox.answer.citations import with_quotes
 from ragbox.answer.extract import Candidate
-from ragbox.answer.facts import all_facts
+from ragbox.answer.facts import all_facts, another_documents_date
 from ragbox.answer.questions import QuestionKind
 from ragbox.text import fold_spaces
 from ragbox.types import Answer
@@ -40,20 +40,6 @@ OPENING_PASSAGES = 10
 
 _WHOLE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PART_DATE = re.compile(r"^\d{4}(?:-\d{2})?$")
-# Another document named right before the words that date it: "the Supply and Manufacturing
-# Agreement dated [April 1, 2017]", "a Master Transaction Agreement dated" (never "This Agreement
-# dated", nor a title followed by its definition: "AGREEMENT (the "Agreement") is effective as of").
-_DATED_DOCUMENT = re.compile(r"\b(?i:the|an?|said|such|that|certain)\s+(?:(?:[A-Z][\w&.'-]*|and|of|for|to|on)\s+){0,8}"
-                             r"(?i:agreement|amendment|contract|lease|plan|licen[cs]e|addendum|memorandum|note|order|"
-                             r"indenture)s?,?\s+(?i:dated|effective|entered\s+into|made|executed)\b[^.;]{0,25}$")
-
-
-def another_documents_date(before: str) -> bool:
-    """Whether the words before a date give it to another document the sentence names ("This
-    Amendment to the Supply Agreement dated [April 1, 2017]")."""
-    return bool(_DATED_DOCUMENT.search(before[-200:]))
-
-
 # Topics whose answer is a value: it has to be written in the sentence to be sure.
 _VALUE_KINDS = ("date", "duration", "place", "amount", "time", "medication", "measure")
 

@@ -16,6 +16,9 @@ from ragbox.text import COMPOUND_WORD, STOPWORDS, WORD, fold_spaces, quoted_phra
 
 # A clause boundary before the question: "; ", ". ", "? " or a line break.
 _CLAUSE_END = re.compile(r"(?:[;?]|\.(?=\s))\s+|\n+")
+# A full stop that ends a name, not a clause: "GSI TECHNOLOGY, INC. and SONY", "Ms. Chen".
+_ABBREVIATION = re.compile(r"(?:\b(?:inc|ltd|co|corp|llc|plc|lp|llp|l\.l\.c|s\.a|n\.v|b\.v|ag|gmbh|mr|mrs|ms|"
+                           r"dr|prof|st|no|jr|sr|u\.s)|\b[A-Za-z])\.$", re.IGNORECASE)
 # Words that point at the document itself: they say which document, not which passage.
 _SELF_REFERENCE = re.compile(
     r"\b(?:this|the)\s+(?:contract|agreement|document|note|report|paper|study|article|file)s?\b",
@@ -31,11 +34,22 @@ def question_part(query: str) -> str:
     "Consider the NDA between X and Y; What is the notice period?" -> "What is the notice period?".
     A query of one clause is returned whole.
     """
-    clauses = [c.strip() for c in _CLAUSE_END.split(query) if c and c.strip()]
+    clauses = [c.strip() for c in _clauses(query) if c.strip()]
     if len(clauses) < 2:
         return query.strip()
     last = clauses[-1]
     return last if len(WORD.findall(last)) >= 2 else query.strip()
+
+
+def _clauses(query: str) -> list[str]:
+    """``query`` cut at each clause boundary that does not follow an abbreviation."""
+    found, start = [], 0
+    for match in _CLAUSE_END.finditer(query):
+        if _ABBREVIATION.search(query[start:match.end()].rstrip()):
+            continue  # "INC. and GSI": the name goes on
+        found.append(query[start:match.start()])
+        start = match.end()
+    return found + [query[start:]]
 
 
 def split_query(query: str) -> tuple[str, str]:

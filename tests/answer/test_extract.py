@@ -25,6 +25,32 @@ def test_both_places_of_a_two_part_governing_law_are_stated():
     assert value == "British Columbia and Canada"
 
 
+def test_the_law_governing_the_agreement_itself_beats_a_law_for_some_disputes():
+    question = "Which state's law governs the agreement?"
+    document = [hit("Any dispute involving the Lenders shall be governed by the laws of the State of New York. "
+                    "The performance of this Agreement shall be governed in all respects by the laws of Japan.")]
+    found = candidates(question, question_kind(question), [], document)
+    assert found[0].value == "Japan"  # "which state" asks for a place: "State of New York" is no better for it
+
+
+def test_a_short_form_of_a_country_is_read_as_the_country():
+    assert [p.value for p in places("governed by the laws of the PRC")] == ["People's Republic of China"]
+    assert places("the prc rules") == []  # in lower case, not the country
+
+
+def test_a_contracts_own_date_beats_the_dates_of_documents_it_names():
+    question = "When was the agreement signed?"
+    kind = question_kind(question)
+    amendment = ('This First Amendment to the Supply Agreement dated April 1, 2017 between Cerus and Porex '
+                 '(the "Agreement") is made this 22 day of June 2018.')
+    assert candidates(question, kind, [], [hit(amendment)])[0].value == "2018-06-22"
+    letter = [hit("CONSULTING AGREEMENT\nJuly 20, 2018\nDear Gianluca: Kiromic offers this Agreement.", "d:00000"),
+              hit("It supersedes all other agreements, except for the engagement letter dated May 11, 2006. "
+                  "Shares are offered under the Plan of Additional Stock Issuance dated June 21, 2006.", "d:00001")]
+    best = candidates(question, kind, [], letter)[0]
+    assert best.value == "2018-07-20" and best.span_text == "July 20, 2018"  # the date under its title
+
+
 def test_a_renewal_keeps_its_count_and_kind():
     kind = question_kind("What is the renewal term?")
     sentence = "You may renew the franchise for two (2) successive terms equal to five (5) years each."

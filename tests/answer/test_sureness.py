@@ -62,7 +62,7 @@ def test_each_check_that_falls_short_is_named():
 
 
 def test_a_date_the_sentence_gives_another_document_is_not_this_ones():
-    from ragbox.answer.sureness import another_documents_date
+    from ragbox.answer.facts import another_documents_date
 
     assert another_documents_date("This First Amendment to the Supply and Manufacturing Agreement dated ")
     assert another_documents_date("In connection with a Master Transaction Agreement dated ")

@@ -12,6 +12,12 @@ from ragbox.text import PASSAGE_STOPWORDS, stems
     ("What is the notice period in the Acme NDA?", "What is the notice period in the Acme NDA?"),
     ("Acme NDA; term?", "Acme NDA; term?"),  # a one-word last clause is no question on its own
     ("Section 12.3 termination", "Section 12.3 termination"),  # "12.3" is no sentence end
+    # a name's full stop ends no clause: the whole question asks
+    ("Which law governs the agreement between SONY INC. and GSI TECHNOLOGY, INC.?",
+     "Which law governs the agreement between SONY INC. and GSI TECHNOLOGY, INC.?"),
+    ("When does the agreement with Mr. Gu Xianwin and Ms. Chen Weijie end?",
+     "When does the agreement with Mr. Gu Xianwin and Ms. Chen Weijie end?"),
+    ("Consider the NDA between Acme Inc. and Bolt Co.; what is the term?", "what is the term?"),
 ])
 def test_question_part(query, question):
     assert question_part(query) == question
