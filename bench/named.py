@@ -94,7 +94,18 @@ def preamble_names(query: str) -> tuple[str, list[tuple[str, str]]]:
 # Defined terms for a role, not a name: nobody calls a contract "the Agent agreement".
 _ROLES = {"company", "the company", "agent", "client", "customer", "licensee", "licensor", "distributor", "supplier",
           "provider", "consultant", "contractor", "buyer", "seller", "party", "the", "bank", "manufacturer",
-          "reseller", "franchisee", "franchisor", "purchaser", "vendor", "partner", "investor", "employee"}
+          "reseller", "franchisee", "franchisor", "purchaser", "vendor", "partner", "investor", "employee",
+          "sponsor", "affiliate", "trustee", "co-trustee", "issuer", "developer", "landlord", "tenant", "lender",
+          "borrower", "member", "owner", "operator", "publisher", "host"}
+
+
+_HONORIFICS = {"mr", "mrs", "ms", "dr", "messrs"}  # "Mr. Zheng Qing" is named "Zheng", not "Mr."
+
+
+def _role(short: str) -> bool:
+    """ "Licensee", "Party B": a role, whatever letter follows it."""
+    words = short.lower().split()
+    return short.lower() in _ROLES or bool(words) and words[0] in _ROLES
 
 
 def _display(name: str) -> str:
@@ -110,8 +121,8 @@ def ways_of_naming(title: str, parties: list[tuple[str, str]], file: str) -> dic
     if named:
         name, short = named[-1] if len(named) > 1 else named[0]
         plain = _CORPORATE.sub("", name).strip()
-        words = [w for w in plain.split() if w.lower() not in _ROLES]
-        first = short if short and short.lower() not in _ROLES else (words[0] if words else "")
+        words = [w for w in plain.split() if w.lower() not in _ROLES and w.lower().rstrip(".") not in _HONORIFICS]
+        first = short if short and not _role(short) else (words[0] if words else "")
         if first:
             ways["party short name"] = f"{_display(first)} agreement"
             ways["kind with party"] = f"{kind} with {_display(first)}"

@@ -112,6 +112,8 @@ class _Mention:
     words: tuple[str, ...]
     field: str
     whole: bool = False  # the whole of the card's name, not a part of it: "Services Agreement" itself
+    name: int = -1  # which of the card's names (``card_names``) it is a run of, and where in it
+    at: int = -1
 
 
 class CardIndex:
@@ -141,11 +143,14 @@ class CardIndex:
         if chosen and self._unmatched_name_words(question, [w for c in chosen for m in mentions[c] for w in m.words]):
             chosen = []  # "Harvest Capital Strategies" is not a card's "Clear Capital": a name no card has
         chosen = [chosen[i] for i in of_fiscal_year([self.cards[c] for c in chosen], question)]  # its year's
+        chosen = self._with_name_in_text(chosen, mentions, question, files_holding)
         if len(chosen) > MAX_NAMED:
             return Resolution()
         if not chosen:
             name = unknown_name(question)
-            found = self._by_text(name, files_holding) if name and files_holding else Resolution()
+            # one word that many documents use ("the International agreement") is no name to look for
+            rare = len(tokens(name)) != 1 or documents_using(tokens(name)[0]) <= MAX_NAMED
+            found = self._by_text(name, files_holding) if name and files_holding and rare else Resolution()
             return found if found.documents else Resolution(unknown=name)
         chosen = _whole_titles_first(chosen, mentions, scored)
         chosen.sort(key=lambda c: (-scored[c][0], self.cards[c].path))
@@ -165,6 +170,20 @@ class CardIndex:
             if any(w in matched for w in words):
                 unmatched += [w for w in words if w not in matched and not self._postings_of(w)]
         return unmatched
+
+    def _with_name_in_text(self, chosen: list[int], mentions: dict[int, list[_Mention]], question: str,
+                           files_holding: Callable[[str], set[str]] | None) -> list[int]:
+        """Of several documents named by their kind ("the joint filing agreement with Apollo"),
+        those whose text writes the party the question adds, when no card has it: the preamble
+        reader missed it, the text did not."""
+        name = unknown_name(question)
+        if len(chosen) < 2 or not name or files_holding is None:
+            return chosen
+        matched = {w for c in chosen for m in mentions[c] for w in m.words}
+        if any(w in matched for w in tokens(name)):
+            return chosen  # the cards have the name: scored above
+        files = files_holding(name)
+        return [c for c in chosen if self.cards[c].path in files] or chosen
 
     def _by_text(self, name: str, files_holding: Callable[[str], set[str]]) -> Resolution:
         """A name no card has (a party the preamble reader missed): the one or two documents whose
@@ -197,7 +216,7 @@ class CardIndex:
                     continue  # inside a longer run already found
                 # "Giggles" is the short name, not the start of the name; the title before the kind
                 if (i, end) not in spans or (whole and not spans[(i, end)].whole):
-                    spans[(i, end)] = _Mention(i, end, tuple(asked[i:end]), field, whole)
+                    spans[(i, end)] = _Mention(i, end, tuple(asked[i:end]), field, whole, n, position)
         return {c: [m for m in spans.values() if not any(
                     (o.start <= m.start and m.end <= o.end and o is not m) for o in spans.values())]
                 for c, spans in found.items()}
@@ -305,13 +324,19 @@ def _short(word: str) -> bool:
     return len(word) < MIN_WORD and not (any(c.isdigit() for c in word) and any(c.isalpha() for c in word))
 
 
+def _in_order(word: _Mention, run: _Mention) -> bool:
+    """Whether an everyday word stands where the name has it beside a run of that name: "the
+    Distributor Agreement exclusive" is not the "Exclusive Distributor Agreement"."""
+    return word.name != run.name or (word.at < run.at) == (word.start < run.start)
+
+
 def _score(found: list[_Mention], weights: dict) -> tuple[float, frozenset[int]]:
     """A card's score and the question words its names cover. A number counts only beside a name;
     an everyday word only within a few words of a longer run of the same field ("the *amendment*
     to the distribution agreement"), where it is part of the name."""
     named = [m for m in found if weights[m.words][0] == NAME]
     named += [m for m in found if weights[m.words][0] == EVERYDAY and any(
-        o.field == m.field and len(o.words) > 1 and abs(o.start - m.end) <= NEAR for o in named)]
+        o.field == m.field and len(o.words) > 1 and abs(o.start - m.end) <= NEAR and _in_order(m, o) for o in named)]
     if not named:
         return 0.0, frozenset()
     narrowing = [m for m in found if weights[m.words][0] == NUMBER]

@@ -232,3 +232,36 @@ def test_a_quarter_in_a_file_name_narrows_and_names_nothing_alone():
     assert resolve("What is Acme's restructuring liability as of Q2 of FY2023?", cards) == (
         ["ACME_2023Q2_10Q.pdf"], False)
     assert resolve("Who paid dividends in Q2 of FY2022?", cards) == ([], False)
+
+
+def test_a_word_after_a_title_is_not_the_start_of_a_longer_title():
+    cards = CONTRACTS + [card("water_distribution.txt", "EXCLUSIVE DISTRIBUTION AGREEMENT",
+                              "exclusive distribution agreement", [("Water Now, Inc.", ["Water Now"])])]
+    # "exclusive" asks about the clause: the name is "the Distribution Agreement", the one so titled
+    assert resolve("Is the Distribution Agreement exclusive?", cards)[0] == ["vandelay_distribution.txt"]
+    assert resolve("Is the Exclusive Distribution Agreement assignable?", cards)[0] == ["water_distribution.txt"]
+
+
+def test_a_party_no_card_has_narrows_documents_of_the_kind_named_to_those_naming_it():
+    filings = CONTRACTS + [card(f"{company}_joint_filing.txt", "JOINT FILING AGREEMENT", "joint filing agreement")
+                           for company in ("mfa", "nelnet", "onemain")]
+    openings = {"Apollo": {"mfa_joint_filing.txt"}}
+    index = CardIndex(filings)
+    found = index.resolve("What is the date of the joint filing agreement with Apollo?", lambda word: 8,
+                          lambda phrase: openings.get(phrase, set()))
+    assert [d.path for d in found.documents] == ["mfa_joint_filing.txt"]
+    every = index.resolve("What is the date of the joint filing agreement with Zeus?", lambda word: 8,
+                          lambda phrase: openings.get(phrase, set()))
+    assert len(every.documents) == 3 and every.ambiguous  # no text names Zeus: each, labelled
+
+
+def test_an_everyday_word_given_as_a_name_is_not_looked_for_in_the_text():
+    index = CardIndex(CONTRACTS)
+    openings = {"International": {"hooli_services.txt"}, "Harvest": {"hooli_services.txt"}}
+    in_text = {"international": 30, "harvest": 1}
+    found = index.resolve("Which law governs the International agreement?", lambda word: in_text.get(word, 5),
+                          lambda phrase: openings.get(phrase, set()))
+    assert (found.documents, found.unknown) == ((), "International")
+    rare = index.resolve("Which law governs the Harvest agreement?", lambda word: in_text.get(word, 5),
+                         lambda phrase: openings.get(phrase, set()))
+    assert [d.path for d in rare.documents] == ["hooli_services.txt"]
