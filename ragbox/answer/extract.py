@@ -43,6 +43,16 @@ _GOVERNS_SELF = re.compile("(?:" + _SELF.pattern + r")[^.;]{0,60}?\b(?:shall|wil
 # answer may be a country ("the laws of Japan").
 _ANSWER_TYPE = {"place": frozenset(stems("state states country countries jurisdiction jurisdictions",
                                           frozenset()))}
+# A sentence that opens by stating the document's term ("Unless terminated earlier, this Agreement
+# shall terminate ...", "The term of this Agreement is ...", "The initial period of this Agreement
+# ... shall continue until"), not one that mentions it on the way ("If ... for ninety (90) days,
+# the other party may terminate this Agreement"); also after a colon ("is amended to read: This
+# Agreement shall expire on ...").
+_TERM_CLAUSE = re.compile(r"(?:^|:\s)\W*(?:(?:section|article)\s+)?(?:\d+(?:\.\d+)*\.?\s*)?"
+                          r"(?:(?:the\s+)?(?:term|duration)(?:\s+and\s+termination)?\s*[.:\-]\s*)?(?:unless\s+(?:sooner\s+|earlier\s+)?"
+                          r"(?:terminated|extended)[^,]{0,80},\s*)?(?:the\s+(?:initial\s+|original\s+)?(?:term|period)\b|"
+                          r"(?:this|the)\s+(?:\w+\s+){0,3}?(?:agreement|contract|lease)\s+(?:shall|will|is|expires|"
+                          r"terminates|continues))", re.IGNORECASE)
 SIMILARITY_CANDIDATES = 24  # sentences, best by their words, that are also compared by meaning
 MIN_SENTENCE_WORDS = 3  # content words a sentence needs to answer an open question
 
@@ -194,6 +204,8 @@ def _candidate(hit: Hit, rank: int | None, order: int, sentence: tuple[int, int]
         features["own"] = 1.0 if own else 0.0
     if kind.name == "place":
         features["own"] = 1.0 if _GOVERNS_SELF.search(text) else 0.0
+    if kind.derive_end or kind.name == "term":  # when it ends: the term clause says, first
+        features["own"] = 1.0 if _TERM_CLAUSE.search(text) else 0.0
     if kind.roles:
         features["role"] = 1.0 if role else 0.0
         preferred = [f for f in facts if f.kind == "date" and _role(roles[f]) == kind.roles[0]]

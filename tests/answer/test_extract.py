@@ -89,3 +89,13 @@ def test_titles():
     assert title_of([hit("Exhibit 1\n\nReseller Agreement\n\nThis reseller agreement is made")]).span_text == \
         "Reseller Agreement"
     assert title_of([hit("no title here at all")]) is None
+
+
+def test_the_term_clause_sets_the_term_before_a_period_mentioned_on_the_way():
+    from ragbox.answer.questions import TERM
+    question = "When does the agreement end?"
+    document = [hit("If either party is unable to perform its obligations under this Agreement for a period in excess "
+                    "of ninety (90) days, the other party may terminate this Agreement. Unless terminated earlier, "
+                    "this Agreement shall terminate on the date three (3) years from the Effective Date.")]
+    found = candidates(question, TERM, [], document)
+    assert found[0].value == "3 year" and found[0].features["own"] == 1.0
