@@ -39,3 +39,20 @@ def test_an_encrypted_index_searches_as_the_plain_one_and_a_wrong_passphrase_is_
     assert "sample_docs" not in status.output and "chunks" not in status.output
     locked = run("--index", "sealed", "ask", "Who are the parties?")
     assert locked.exit_code == 1 and "is encrypted" in locked.output and len(locked.output.splitlines()) == 1
+
+
+def test_rekey_and_forget_all_on_the_command_line(run, monkeypatch, tmp_path):
+    monkeypatch.setenv("RAGBOX_PASSPHRASE", "old")
+    assert run("--index", "sealed", "index", "--encrypt", str(SAMPLE_DOCS / "contracts")).exit_code == 0
+    monkeypatch.setenv("RAGBOX_NEW_PASSPHRASE", "new")
+    changed = run("--index", "sealed", "rekey")
+    assert changed.exit_code == 0 and changed.output.startswith("Changed the passphrase of index 'sealed'")
+    assert run("--index", "sealed", "search", "termination").exit_code == 1  # "old" fails now
+    monkeypatch.setenv("RAGBOX_PASSPHRASE", "new")
+    assert run("--index", "sealed", "search", "termination").exit_code == 0
+
+    dropped = run("--index", "sealed", "forget", "--all")
+    assert dropped.exit_code == 0 and dropped.output.startswith("Crypto-shredded index 'sealed': its key file")
+    assert not (tmp_path / "store" / "indexes" / "sealed").exists()
+    plain = run("--index", "plain", "rekey")
+    assert plain.exit_code == 1 and "is not encrypted" in plain.output
