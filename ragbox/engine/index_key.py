@@ -87,6 +87,26 @@ class IndexKey:
                                    f"({PASSPHRASE_ENV} or on a terminal)", self.index_dir)
         keyfile.rewrap(self.key_file, old, new_passphrase)
 
+    def at_rest(self, text: str) -> str:
+        """``text`` (an export, a saved conversation or table) as this index writes it to a file:
+        sealed with its key when it is encrypted (``ragbox.encryption``), else as it is."""
+        if not self.encrypted():
+            return text
+        from ragbox.encryption import seal_text, subkey
+
+        return seal_text(subkey(self.data_key(), "files"), text)
+
+    def decrypt_text(self, sealed: str, path: Path) -> str:
+        """The text of a file ``at_rest`` sealed with this index's key (``ragbox decrypt``)."""
+        from ragbox.encryption import NotDecryptable, open_text, subkey
+
+        if not self.encrypted():
+            raise StoreError(f"Index '{self.index_name}' is not encrypted", "it has no key to decrypt with", path)
+        try:
+            return open_text(subkey(self.data_key(), "files"), sealed)
+        except NotDecryptable as exc:
+            raise StoreError("Cannot decrypt", f"{exc} (index '{self.index_name}')", path) from None
+
     def locked_status(self) -> dict:
         """All that ``status`` shows of an encrypted index opened without its passphrase."""
         from ragbox.paths import list_indexes

@@ -137,7 +137,13 @@ class Parts(IndexKey):
                 from ragbox.ingest.ocr import CachedPageOcr, RapidPageOcr
 
                 # the engine loads its models when it meets the first scanned page
-                ocr = CachedPageOcr(RapidPageOcr(), self.index_dir / "ocr-cache")
+                folder = self.index_dir / "ocr-cache"
+                if self.encrypted():  # its pages' text sealed with the index's key
+                    from ragbox.ingest.sealed_ocr import SealedPageOcr
+
+                    ocr = SealedPageOcr(RapidPageOcr(), folder, self.data_key())
+                else:
+                    ocr = CachedPageOcr(RapidPageOcr(), folder)
             self._read_options = ReadOptions(ocr=ocr)
         return self._read_options
 
