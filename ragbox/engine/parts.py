@@ -58,7 +58,7 @@ class Parts(IndexKey):
         if self._vectors is None and self.encrypted():  # no Chroma files: the catalog's vectors
             from ragbox.store.catalog_vectors import CatalogVectorStore
 
-            self._vectors = CatalogVectorStore(self.catalog)
+            self._vectors = CatalogVectorStore(lambda: self.catalog)
         if self._vectors is None:
             from ragbox.store.vectors import COLLECTION, ChromaVectorStore, server_collection
 

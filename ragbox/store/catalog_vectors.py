@@ -9,7 +9,7 @@ writes to a vector store are then nothing to do: this class gives it the same in
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ragbox.store.catalog import Catalog
 from ragbox.store.exact import catalog_vectors
@@ -18,9 +18,15 @@ EVERY_INDEX = 1 << 62  # ``exact_up_to`` of a store whose vectors are all in the
 
 
 class CatalogVectorStore:
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
-        self.where = str(catalog.path)
+    def __init__(self, catalog: Callable[[], Catalog]) -> None:
+        """``catalog`` gives the catalog, opened (and so unlocked) on first need: asking this
+        store what it is (``telemetry_setting``, for `ragbox doctor`) needs no passphrase."""
+        self._catalog = catalog
+        self.where = "the encrypted catalog"
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._catalog()
 
     def upsert(self, ids: Sequence[str], vectors: Sequence[Sequence[float]], doc_ids: Sequence[str]) -> None:
         """Nothing to write: the catalog stores a passage's vector in the same transaction as its text."""

@@ -88,6 +88,10 @@ def test_without_its_passphrase_an_encrypted_index_shows_its_name_alone(make_eng
                                "store_path": str(engine.index_dir), "indexes": ["matter"]}
     with pytest.raises(LockedIndexError, match="is encrypted.*RAGBOX_PASSPHRASE"):
         engine.search("termination")
+    from ragbox import doctor  # `ragbox doctor` checks a locked index without asking for its passphrase
+
+    assert doctor.page_coverage(engine)["detail"] == "the index is encrypted and locked: its pages are not shown"
+    assert doctor.switches(engine)["values"]["chroma anonymized_telemetry"] == "False"
 
 
 def test_encrypt_refuses_an_index_built_plain(make_engine, passphrase):
