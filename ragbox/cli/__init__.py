@@ -36,11 +36,14 @@ class Context:
 
     def question_engine(self, **flags):
         """For questions: the running `ragbox serve` of this store when there is one (warm
-        models), else a local engine."""
+        models), else (and always for an encrypted index) a local engine."""
+        from ragbox.paths import is_encrypted_index
         from ragbox.serving.client import connect
 
         settings = self.settings(**flags)
-        if settings.serve.use:
+        # An encrypted index is always opened here, with the passphrase given to this command:
+        # a server unlocked by another would answer whoever asks, right passphrase or not.
+        if settings.serve.use and not is_encrypted_index(settings):
             remote = connect(settings)
             if remote is not None:
                 return remote
@@ -117,8 +120,8 @@ def tui(obj: Context) -> None:
     from ragbox.tui.app import RagboxApp  # textual is imported only here
 
     engine = obj.engine()
-    if engine.encrypted():
-        engine.data_key()  # its passphrase asked now, on the terminal, before the app takes the screen
+    if engine.encrypted() or (engine.settings.index.encrypt and not engine.exists()):
+        engine.prepare_key()  # its passphrase asked now, on the terminal, before the app takes the screen
     RagboxApp(engine).run()
 
 

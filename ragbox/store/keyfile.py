@@ -20,9 +20,10 @@ import os
 from pathlib import Path
 
 from ragbox.errors import StoreError
+from ragbox.paths import INDEX_KEY_FILE
 from ragbox.privacy import PRIVATE_FILE_MODE
 
-KEY_FILE = "key.ragbox"
+KEY_FILE = INDEX_KEY_FILE
 FORMAT = "ragbox-index-key"
 KDF_COSTS = {"time_cost": 3, "memory_kib": 65536, "parallelism": 4}  # RFC 9106 §4, second choice
 DATA_KEY_BYTES = 32

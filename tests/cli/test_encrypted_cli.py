@@ -56,3 +56,19 @@ def test_rekey_and_forget_all_on_the_command_line(run, monkeypatch, tmp_path):
     assert not (tmp_path / "store" / "indexes" / "sealed").exists()
     plain = run("--index", "plain", "rekey")
     assert plain.exit_code == 1 and "is not encrypted" in plain.output
+
+
+def test_questions_to_an_encrypted_index_never_go_through_a_running_serve(run, monkeypatch):
+    """A `ragbox serve` unlocked by someone would answer whatever passphrase the asker gave."""
+    from ragbox.cli import Context
+
+    monkeypatch.setenv("RAGBOX_PASSPHRASE", "mine")
+    assert run("--index", "sealed", "index", "--encrypt", str(SAMPLE_DOCS / "contracts")).exit_code == 0
+    served = object()  # stands in for the remote engine of a running server
+    monkeypatch.setattr("ragbox.serving.client.connect", lambda settings: served)
+    assert Context("plain", None, False).question_engine() is served
+    local = Context("sealed", None, False).question_engine()
+    assert local is not served and local.encrypted()
+    monkeypatch.setenv("RAGBOX_PASSPHRASE", "not mine")
+    answer = run("--index", "sealed", "search", "termination")
+    assert answer.exit_code == 1 and answer.output.endswith("wrong passphrase\n")
