@@ -47,7 +47,19 @@ def create(path: Path, passphrase: str) -> bytes:
 
 
 def unlock(path: Path, passphrase: str) -> bytes:
-    """The data key in ``path``; a wrong passphrase (or an edited file) is a one-line error."""
+    """The data key in ``path``; a wrong passphrase (or an edited file) is a one-line error. A
+    ``rekey`` cut short after it destroyed the old file is finished here (``_replace``)."""
+    path = Path(path)
+    pending = _pending(path)
+    if pending.is_file() and not _readable(path):
+        data_key = _unwrap(pending, passphrase)
+        os.replace(pending, path)  # the new passphrase's file, complete and flushed before the old went
+        _sync_folder(path.parent)
+        return data_key
+    return _unwrap(path, passphrase)
+
+
+def _unwrap(path: Path, passphrase: str) -> bytes:
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -68,13 +80,21 @@ def rewrap(path: Path, old_passphrase: str, new_passphrase: str) -> None:
     data_key = unlock(path, old_passphrase)
     if not new_passphrase:
         raise StoreError("Cannot change the passphrase", "the new passphrase is empty", path)
-    _write_atomically(path, _wrapped(data_key, new_passphrase))
+    _write_atomically(path, _wrapped(data_key, new_passphrase), destroy_old=True)
 
 
 def shred(path: Path) -> None:
     """Destroy the key file: overwrite it in place with random bytes, flush that to the disk,
     then unlink it (and flush the folder). Without it no file of the index can be decrypted."""
     path = Path(path)
+    _overwrite(path)
+    path.unlink()
+    _pending(path).unlink(missing_ok=True)
+    _sync_folder(path.parent)
+
+
+def _overwrite(path: Path) -> None:
+    """Random bytes over the file's own blocks, flushed to the disk."""
     fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
     try:
         size = os.fstat(fd).st_size
@@ -84,8 +104,6 @@ def shred(path: Path) -> None:
             os.fsync(fd)
     finally:
         os.close(fd)
-    path.unlink()
-    _sync_folder(path.parent)
 
 
 def _wrapped(data_key: bytes, passphrase: str) -> dict:
@@ -116,10 +134,25 @@ def _derive(passphrase: str, salt: bytes, kdf: dict) -> bytes:
                            hash_len=32, type=Type.ID)
 
 
-def _write_atomically(path: Path, record: dict) -> None:
-    """Written whole (0600) and flushed before it replaces the old file: a crash leaves either."""
+def _pending(path: Path) -> Path:
+    return path.with_name(path.name + ".new")
+
+
+def _readable(path: Path) -> bool:
+    try:
+        _header(json.loads(path.read_text(encoding="utf-8")))
+        return True
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _write_atomically(path: Path, record: dict, destroy_old: bool = False) -> None:
+    """Written whole (0600) and flushed before it replaces the old file: a crash leaves either.
+    ``destroy_old``: the old file's blocks are overwritten first (a new passphrase: the old one
+    must not unwrap a copy left in blocks the rename freed); a crash right after leaves the new
+    file beside it, which ``unlock`` then puts in its place."""
     path = Path(path)
-    temporary = path.with_name(path.name + ".new")
+    temporary = _pending(path)
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_NOFOLLOW,
                  PRIVATE_FILE_MODE)
     try:
@@ -127,6 +160,8 @@ def _write_atomically(path: Path, record: dict) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+    if destroy_old and path.is_file():
+        _overwrite(path)
     os.replace(temporary, path)
     _sync_folder(path.parent)
 

@@ -87,3 +87,23 @@ def test_rekey_with_a_wrong_current_passphrase_changes_nothing(make_engine, monk
     with pytest.raises(StoreError, match="wrong passphrase"):
         make_engine(**{"store.index": "matter"}).rekey("new")
     assert engine.key_file.read_bytes() == key
+
+
+def test_rekey_destroys_the_old_wrapped_key_and_a_rekey_cut_short_is_finished_by_the_next_unlock(tmp_path):
+    path = tmp_path / "key.ragbox"
+    data_key = keyfile.create(path, "old")
+    old_blocks = tmp_path / "old-inode"
+    os.link(path, old_blocks)  # what the disk keeps of the old file after the rename
+    keyfile.rewrap(path, "old", "new")
+    assert b"argon2id" not in old_blocks.read_bytes()  # overwritten in place, not just unlinked
+    assert keyfile.unlock(path, "new") == data_key
+
+    # cut short: the new file written and flushed, the old one overwritten, the rename not done
+    pending = tmp_path / "key.ragbox.new"
+    pending.write_bytes(path.read_bytes())
+    path.write_bytes(os.urandom(300))
+    with pytest.raises(StoreError, match="wrong passphrase"):
+        keyfile.unlock(path, "old")
+    assert pending.exists()  # a wrong passphrase changes nothing, here either
+    assert keyfile.unlock(path, "new") == data_key
+    assert not pending.exists() and keyfile.unlock(path, "new") == data_key
