@@ -34,6 +34,7 @@ class IndexSettings:
     ocr: str = "auto"  # auto: PDF pages with no text layer are read by OCR | off
     parse_processes: int = 0  # 0: one per two cores (at most 4) for runs of 2 MB of files or more, else 1
     seal_readers: bool = True  # readers run with no network and read only Python and the models (Linux)
+    encrypt: bool = False  # a new index is encrypted at rest (passphrase: RAGBOX_PASSPHRASE or asked)
 
 
 @dataclass(frozen=True)

@@ -259,8 +259,13 @@ def _bundled_llm_sha256() -> str | None:
 def page_coverage(engine) -> dict:
     """The documents of the index in use with pages that were not read (``ragbox coverage``)."""
     from ragbox.coverage import page_ranges
+    from ragbox.store.keyfile import LockedIndexError
 
-    documents = engine.coverage()
+    try:
+        documents = engine.coverage()
+    except LockedIndexError:  # an encrypted index without its passphrase: nothing of it is shown
+        return {"status": "ok", "detail": "the index is encrypted and locked: its pages are not shown",
+                "documents": [], "unknown": 0}
     unread = [{"path": c.path, "not_read": c.not_read(), "pages": page_ranges(c.not_read()),
                "reasons": sorted({p.reason for p in c.pages if p.page in c.not_read()})}
               for c in documents if c.not_read()]

@@ -88,3 +88,11 @@ def cache_dir() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(os.environ.get("RAGBOX_CACHE_DIR") or user_cache_dir("ragbox"))
+
+
+INDEX_KEY_FILE = "key.ragbox"  # an encrypted index's wrapped key (``store.keyfile``): its presence marks one
+
+
+def is_encrypted_index(settings: Settings) -> bool:
+    """Whether the index ``settings`` name is encrypted at rest (without opening or unlocking it)."""
+    return (data_dir(settings) / "indexes" / settings.store.index / INDEX_KEY_FILE).is_file()

@@ -32,21 +32,41 @@ class Context:
     def engine(self, **flags):
         from ragbox.engine import Engine
 
-        return Engine(self.settings(**flags))
+        return Engine(self.settings(**flags), passphrase=passphrase)
 
     def question_engine(self, **flags):
         """For questions: the running `ragbox serve` of this store when there is one (warm
-        models), else a local engine."""
+        models), else (and always for an encrypted index) a local engine."""
+        from ragbox.paths import is_encrypted_index
         from ragbox.serving.client import connect
 
         settings = self.settings(**flags)
-        if settings.serve.use:
+        # An encrypted index is always opened here, with the passphrase given to this command:
+        # a server unlocked by another would answer whoever asks, right passphrase or not.
+        if settings.serve.use and not is_encrypted_index(settings):
             remote = connect(settings)
             if remote is not None:
                 return remote
         from ragbox.engine import Engine
 
-        return Engine(settings)
+        return Engine(settings, passphrase=passphrase)
+
+
+def passphrase(new: bool = False, variable: str = "RAGBOX_PASSPHRASE") -> str | None:
+    """An encrypted index's passphrase: ``variable`` from the environment, else asked on a terminal
+    (twice for a new one), else None (no terminal to ask on)."""
+    given = os.environ.get(variable)
+    if given:
+        return given
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return None
+    import getpass
+
+    what = "New passphrase" if variable != "RAGBOX_PASSPHRASE" else "Passphrase"
+    first = getpass.getpass(f"{what} for the encrypted index: ")
+    if new and first and getpass.getpass("The same passphrase again: ") != first:
+        raise click.ClickException("The two passphrases differ: nothing was changed")
+    return first or None
 
 
 def handle_errors(func):
@@ -99,7 +119,10 @@ def tui(obj: Context) -> None:
     """Open the interactive app (also what `ragbox` with no command does)."""
     from ragbox.tui.app import RagboxApp  # textual is imported only here
 
-    RagboxApp(obj.engine()).run()
+    engine = obj.engine()
+    if engine.encrypted() or (engine.settings.index.encrypt and not engine.exists()):
+        engine.prepare_key()  # its passphrase asked now, on the terminal, before the app takes the screen
+    RagboxApp(engine).run()
 
 
 def _register() -> None:

@@ -17,9 +17,12 @@ from ragbox.cli import Context, handle_errors
 @click.option("--verify", is_flag=True,
               help="Read and hash every file, even one whose size and modification time are unchanged.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--encrypt", is_flag=True, help="Make a new index encrypted at rest, with a passphrase "
+              "(RAGBOX_PASSPHRASE, or asked on a terminal).")
 @click.pass_obj
 @handle_errors
-def index(obj: Context, folders: tuple[Path, ...], rebuild: bool, wait: bool, verify: bool, as_json: bool) -> None:
+def index(obj: Context, folders: tuple[Path, ...], rebuild: bool, wait: bool, verify: bool, as_json: bool,
+          encrypt: bool) -> None:
     """Index FOLDERS (or files), recursively: .pdf (scans by OCR), .docx, .html/.htm, .eml, .mbox,
     .txt and .md; e-mail attachments are indexed as documents of their own. Re-runs are incremental.
 
@@ -28,7 +31,7 @@ def index(obj: Context, folders: tuple[Path, ...], rebuild: bool, wait: bool, ve
     """
     from ragbox.cli.output import index_progress, print_index_summary
 
-    engine = obj.engine()
+    engine = obj.engine(**({"index.encrypt": True} if encrypt else {}))
     if not folders and not engine.roots():
         raise click.UsageError("Give a folder to index, e.g. `ragbox index ~/contracts`.")
 
@@ -72,7 +75,13 @@ def forget(obj: Context, path: Path | None, everything: bool) -> None:
         raise click.UsageError("Give a PATH to forget, or --all to drop the whole index (not both).")
     if everything:
         engine = obj.engine()
+        encrypted = engine.encrypted()
         removed = engine.drop()
+        if encrypted:
+            click.echo(f"Crypto-shredded index '{engine.index_name}': its key file was overwritten and deleted "
+                       f"first, then {', '.join(removed)} removed from {engine.index_dir}. What a disk or backup still "
+                       "holds of those files cannot be decrypted without a copy of the key file.")
+            return
         click.echo(f"Dropped index '{engine.index_name}': removed {', '.join(removed)} from {engine.index_dir}.")
         click.echo("The files were deleted, not overwritten: a disk or backup may still hold their bytes. "
                    "Saved conversations and tables are kept.")
@@ -160,4 +169,24 @@ def coverage(obj: Context, paths: tuple[Path, ...], as_json: bool) -> None:
         print_coverage(found)
 
 
-COMMANDS = [index, watch, status, forget, documents, coverage]
+@click.command()
+@click.pass_obj
+@handle_errors
+def rekey(obj: Context) -> None:
+    """Change an encrypted index's passphrase: the current one (RAGBOX_PASSPHRASE or asked), then
+    the new one (RAGBOX_NEW_PASSPHRASE or asked twice). The old passphrase stops working."""
+    from ragbox.cli import passphrase
+
+    engine = obj.engine()
+    if not engine.encrypted():
+        raise click.ClickException(f"Index '{engine.index_name}' is not encrypted ({engine.index_dir}): "
+                                   "there is no passphrase to change")
+    engine.data_key()  # the current passphrase first: a wrong one is the error, before a new one is asked
+    new = passphrase(new=True, variable="RAGBOX_NEW_PASSPHRASE")
+    if not new:
+        raise click.ClickException("No new passphrase: set RAGBOX_NEW_PASSPHRASE or run on a terminal")
+    engine.rekey(new)
+    click.echo(f"Changed the passphrase of index '{engine.index_name}' ({engine.key_file}).")
+
+
+COMMANDS = [index, watch, status, forget, documents, coverage, rekey]

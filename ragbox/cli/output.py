@@ -127,6 +127,10 @@ class WatchReport:
 
 
 def print_status(info: dict) -> None:
+    if info.get("locked"):  # an encrypted index opened without its passphrase shows its name alone
+        click.echo(f"{'Index:':<17}{info['index']} (encrypted, locked: give its passphrase to see more)")
+        click.echo(f"{'All indexes:':<17}{', '.join(info.get('indexes', [])) or '-'}")
+        return
     run = info.get("last_run")
     last = "never"
     if run:

@@ -22,13 +22,15 @@ STATE_STYLES = {"found": "green", "unsure": "yellow", "not found": "dim"}
 @click.option("--md", "md_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the table as Markdown, with the quoted sentences as notes.")
 @click.option("--json", "as_json", is_flag=True, help="Print the table as one JSON object.")
+@click.option("--plain", is_flag=True, help="Write --csv/--md readable even though the index is encrypted "
+              "(else they are encrypted with its key: `ragbox decrypt FILE` shows them).")
 @click.option("--generate", is_flag=True, help="Let the model state each value from that file's passages "
               "(checked against its quote; an unsupported value is marked unsure).")
 @click.option("--model", "model", metavar="PATH.gguf", help="With --generate: use this GGUF model.")
 @click.pass_obj
 @handle_errors
 def table(obj: Context, questions: tuple[str, ...], where: str | None, csv_file: Path | None, md_file: Path | None,
-          as_json: bool, generate: bool, model: str | None) -> None:
+          as_json: bool, generate: bool, model: str | None, plain: bool = False) -> None:
     """Ask each QUESTION of every file and show one row per file, one column per question.
 
     A question may be short ("governing law", "non-compete") or a full question. Each cell holds
@@ -44,16 +46,20 @@ def table(obj: Context, questions: tuple[str, ...], where: str | None, csv_file:
     for path, write in ((csv_file, table_csv), (md_file, table_markdown)):
         if path is not None:
             try:  # 0600, never through a link at FILE (privacy.write_private_file); CSV rows end in \r\n
-                write_private_file(path, write(result, display_path))
+                text = write(result, display_path)
+                write_private_file(path, text if plain else engine.at_rest(text))
             except OSError as exc:
                 raise click.ClickException(f"Cannot write the table ({path}): {exc.strerror or exc}") from exc
     if as_json:
         click.echo(json.dumps(table_json(result, display_path), indent=2))
         return
     _print(result, display_path)
+    sealed = "" if plain or not engine.encrypted() else (
+        f", encrypted with index '{engine.index_name}''s key (`ragbox --index {engine.index_name} decrypt "
+        "FILE` shows it; --plain writes it readable)")
     for path in (csv_file, md_file):
         if path is not None:
-            click.echo(f"Written to {path}")
+            click.echo(f"Written to {path}{sealed}")
 
 
 @contextmanager
@@ -123,4 +129,18 @@ def _print(result: Table, shown) -> None:
         click.echo("Asked as:\n" + "\n".join(asked))
 
 
-COMMANDS = [table]
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+@handle_errors
+def decrypt(obj: Context, file: Path) -> None:
+    """Print FILE, an export, saved conversation or table an encrypted index wrote (with its key)."""
+    engine = obj.engine()
+    try:
+        sealed = file.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"Cannot read {file}: not a file ragbox encrypted ({exc})") from exc
+    click.echo(engine.decrypt_text(sealed, file), nl=False)
+
+
+COMMANDS = [table, decrypt]

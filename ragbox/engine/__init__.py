@@ -50,6 +50,7 @@ class Engine(Parts):
         from ragbox.ingest.indexer import Indexer
         from ragbox.ingest.loaders import ReadLimits
 
+        self.prepare_key()  # an encrypted index: a wrong passphrase fails before anything is written
         with self._write_lock(wait, on_wait), self._team_writing():
             roots = [Path(p) for p in self.catalog.roots()]
             if rebuild:
@@ -137,8 +138,11 @@ class Engine(Parts):
     def drop(self) -> list[str]:
         """Remove this index whole from this machine: its catalog (texts, cards, coverage), vectors
         and OCR cache (``forget --all``). Returns what was removed, as names in the index's folder.
+        An encrypted index is crypto-shredded: its key file is destroyed first (``store.keyfile.shred``).
         A team server's index is the team's: not dropped from here."""
         import shutil
+
+        from ragbox.store.keyfile import shred
 
         if self.settings.store.url:
             raise StoreError(f"Not dropping index '{self.index_name}'", "it lives on the team server "
@@ -148,9 +152,17 @@ class Engine(Parts):
         with self._write_lock():
             self.close()  # nothing of it open while its files go
             removed = sorted(p.name + ("/" if p.is_dir() else "") for p in self.index_dir.iterdir())
+            if self.encrypted():
+                shred(self.key_file)  # first: from here on nothing left of the index can be decrypted
             shutil.rmtree(self.index_dir)
-        self._catalog = self._vectors = None
+        self._catalog = self._vectors = self._data_key = None
         return removed
+
+    def rekey(self, new_passphrase: str) -> None:
+        """Change an encrypted index's passphrase (the data key is the same, wrapped anew)."""
+        self.data_key()  # a wrong current passphrase fails before the lock file is touched
+        with self._write_lock():
+            self.change_passphrase(new_passphrase)
 
     def check_embedding_model(self, claim: bool = False) -> None:
         from ragbox.store import embedding_record
@@ -204,8 +216,13 @@ class Engine(Parts):
 
     # --- what is there -----------------------------------------------------------------------
     def status(self) -> dict:
+        from ragbox.store.keyfile import LockedIndexError
+
         self.follow_team()
-        exists = self.exists()
+        try:
+            exists = self.exists() and self.catalog is not None  # an encrypted one is unlocked here
+        except LockedIndexError:
+            return self.locked_status()
         docs = self.catalog.documents() if exists else []
         size = sum(p.stat().st_size for p in self.index_dir.rglob("*") if p.is_file()) if exists else 0
         return {
@@ -225,6 +242,7 @@ class Engine(Parts):
             "coverage": self._coverage_counts() if exists else None,
             "indexes": list_indexes(self.settings),
             **self._team_status(),
+            **({"encrypted": True} if self.encrypted() else {}),
         }
 
     def _team_status(self) -> dict:

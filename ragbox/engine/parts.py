@@ -9,17 +9,22 @@ import uuid
 from pathlib import Path
 
 from ragbox.config import Settings
+from ragbox.engine.index_key import IndexKey, PassphraseSource
 from ragbox.llm.llm_slot import LlmSlot
 from ragbox.offline import apply_offline_env
 from ragbox.paths import data_dir
 
 
-class Parts:
+class Parts(IndexKey):
     """What an engine is made of: the index's catalog and vector store, the embedder, the chunker,
-    how files are read, the retriever, the model slot and the question and table services."""
+    how files are read, the retriever, the model slot and the question and table services. An
+    encrypted index (``index_key``) has a SQLCipher catalog and no vector store of its own."""
 
-    def __init__(self, settings: Settings, embedder=None, generator=None) -> None:
-        """``embedder``/``generator`` replace the configured ones (a shared or fake instance)."""
+    def __init__(self, settings: Settings, embedder=None, generator=None,
+                 passphrase: PassphraseSource | None = None) -> None:
+        """``embedder``/``generator`` replace the configured ones (a shared or fake instance);
+        ``passphrase`` gives an encrypted index's passphrase (default: ``RAGBOX_PASSPHRASE``)."""
+        self.use_passphrase(passphrase)
         apply_offline_env()  # before any model library is imported: no hub, no telemetry
         self.settings = settings
         self.index_name = settings.store.index
@@ -37,13 +42,23 @@ class Parts:
     @property
     def catalog(self):
         if self._catalog is None:
-            from ragbox.store.catalog import Catalog
+            path = self.index_dir / "catalog.sqlite3"
+            if self.encrypted():
+                from ragbox.store.sealed_catalog import SealedCatalog
 
-            self._catalog = Catalog(self.index_dir / "catalog.sqlite3")
+                self._catalog = SealedCatalog(path, self.data_key())
+            else:
+                from ragbox.store.catalog import Catalog
+
+                self._catalog = Catalog(path)
         return self._catalog
 
     @property
     def vectors(self):
+        if self._vectors is None and self.encrypted():  # no Chroma files: the catalog's vectors
+            from ragbox.store.catalog_vectors import CatalogVectorStore
+
+            self._vectors = CatalogVectorStore(lambda: self.catalog)
         if self._vectors is None:
             from ragbox.store.vectors import COLLECTION, ChromaVectorStore, server_collection
 
@@ -122,7 +137,13 @@ class Parts:
                 from ragbox.ingest.ocr import CachedPageOcr, RapidPageOcr
 
                 # the engine loads its models when it meets the first scanned page
-                ocr = CachedPageOcr(RapidPageOcr(), self.index_dir / "ocr-cache")
+                folder = self.index_dir / "ocr-cache"
+                if self.encrypted():  # its pages' text sealed with the index's key
+                    from ragbox.ingest.sealed_ocr import SealedPageOcr
+
+                    ocr = SealedPageOcr(RapidPageOcr(), folder, self.data_key())
+                else:
+                    ocr = CachedPageOcr(RapidPageOcr(), folder)
             self._read_options = ReadOptions(ocr=ocr)
         return self._read_options
 
@@ -138,7 +159,10 @@ class Parts:
                 from ragbox.search.reranking import CrossEncoderReranker
 
                 reranker = CrossEncoderReranker(Path(cfg.reranker).expanduser())
-            reader = VectorReader(self.catalog, lambda: self.vectors, cfg.exact_up_to)
+            from ragbox.store.catalog_vectors import EVERY_INDEX
+
+            exact_up_to = EVERY_INDEX if self.encrypted() else cfg.exact_up_to
+            reader = VectorReader(self.catalog, lambda: self.vectors, exact_up_to)
             self._retriever = HybridRetriever(self.catalog, reader, self.embedder, cfg.mode,
                                               cfg.candidates, reranker, cfg.focus, cfg.vector_weight,
                                               cfg.names, cfg.page_weight)

@@ -119,21 +119,29 @@ class CachedPageOcr:
                     self._store(path.with_suffix(".score"), f"{score:.4f}")
                 self._store(path, text)
             else:
-                text = path.read_text(encoding="utf-8")
-                score = _score(path.with_suffix(".score"))
+                text = self._load(path)
+                score = _score(self, path.with_suffix(".score"))
             yield number, text, score
 
     def keep_only(self, file_hashes: Iterable[str]) -> None:
         """Delete the pages of every scan but these (sha256 of the file): the text of a file
         forgotten, deleted or edited leaves no bytes here. (A scan inside an e-mail is read again
         when next needed.)"""
-        keep = {h[:32] for h in file_hashes}
+        keep = {self._file_name(h[:32]) for h in file_hashes}
         for path in self.folder.glob("*/*-*") if self.folder.is_dir() else ():
             if path.name.split("-", 1)[0] not in keep:
                 path.unlink(missing_ok=True)
 
+    def _file_name(self, digest: str) -> str:
+        """What a scan's pages are filed under: its sha256 (``ingest.sealed_ocr`` hides it)."""
+        return digest
+
     def _path(self, digest: str, number: int) -> Path:
-        return self.folder / digest[:2] / f"{digest}-{self.version}-{number}.txt"
+        name = self._file_name(digest)
+        return self.folder / name[:2] / f"{name}-{self.version}-{number}.txt"
+
+    def _load(self, path: Path) -> str:
+        return path.read_text(encoding="utf-8")
 
     def _store(self, path: Path, text: str) -> None:
         """Written whole or not at all: a run killed mid-write leaves no half page behind."""
@@ -144,9 +152,9 @@ class CachedPageOcr:
         os.replace(temporary, path)
 
 
-def _score(path: Path) -> float | None:
+def _score(cache: CachedPageOcr, path: Path) -> float | None:
     try:
-        return float(path.read_text(encoding="utf-8"))
+        return float(cache._load(path))
     except (OSError, ValueError):
         return None
 

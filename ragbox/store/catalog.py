@@ -106,7 +106,7 @@ class Catalog(KeywordSearch):
     def db(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            connection = self._connect()
             # WAL + synchronous=FULL: a committed transaction survives power loss; readers never block.
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=FULL")
@@ -118,6 +118,10 @@ class Catalog(KeywordSearch):
             with self._lock:
                 self._connections.append(connection)
         return connection
+
+    def _connect(self) -> sqlite3.Connection:
+        """A new connection to the file (``store.sealed_catalog`` opens it encrypted instead)."""
+        return sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
 
     def close(self) -> None:
         with self._lock:

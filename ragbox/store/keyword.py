@@ -22,6 +22,9 @@ class KeywordSearch:
     """Mixed into ``Catalog``: needs its ``db``, ``generation()``, ``snapshot()``, ``_lock`` and
     ``_owners``."""
 
+    # What a query FTS5 cannot parse raises (an encrypted catalog's driver has its own class).
+    OperationalError: type[Exception] | tuple[type[Exception], ...] = sqlite3.OperationalError
+
     def lexical_search(self, match: str, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """Chunk ids ranked by BM25 for an FTS5 ``match`` expression (best first): the same ids
         in the same order whichever way it is computed (see ``_summed_search``)."""
@@ -76,7 +79,7 @@ class KeywordSearch:
         try:
             rows = self.db.execute("SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ? "
                                    f"AND rank MATCH 'bm25({BM25_WEIGHTS})' ORDER BY rowid", (term,)).fetchall()
-        except sqlite3.OperationalError:
+        except self.OperationalError:
             rows = []
         pairs = np.asarray(rows, dtype=np.float64).reshape(-1, 2)
         kept = (pairs[:, 0].astype(np.int64), -pairs[:, 1])
@@ -123,7 +126,7 @@ class KeywordSearch:
                    f"FROM chunks_fts WHERE chunks_fts MATCH ?{tests}) f JOIN chunks c ON c.id = f.rowid "
                    "JOIN documents d ON d.doc_id = c.doc_id WHERE d.state = 'ready' ORDER BY f.rank LIMIT ?")
             return [(row[0], -row[1]) for row in self.db.execute(sql, [*params, k])]
-        except sqlite3.OperationalError:  # a query FTS5 cannot parse matches nothing lexically
+        except self.OperationalError:  # a query FTS5 cannot parse matches nothing lexically
             return []
 
     def common_terms(self, terms: Sequence[str]) -> set[str]:
@@ -149,7 +152,7 @@ class KeywordSearch:
                    else "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?")
             try:
                 stats[term] = self.db.execute(sql, () if term == "*" else (term,)).fetchone()[0]
-            except sqlite3.OperationalError:
+            except self.OperationalError:
                 stats[term] = 0
         return stats[term]
 
@@ -179,7 +182,7 @@ class KeywordSearch:
         try:
             found = np.fromiter((row[0] for row in self.db.execute(
                 "SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?", (match,))), dtype=np.int64)
-        except sqlite3.OperationalError:
+        except self.OperationalError:
             return set()
         rowids, owners, doc_ids = self._row_owners()
         if not len(found) or not len(rowids):
@@ -192,7 +195,7 @@ class KeywordSearch:
                "ON d.doc_id = c.doc_id WHERE chunks_fts MATCH ? AND d.state = 'ready' AND c.seq < ?")
         try:
             return {row[0] for row in self.db.execute(sql, (match, opening))}
-        except sqlite3.OperationalError:
+        except self.OperationalError:
             return set()
 
     def _row_owners(self):

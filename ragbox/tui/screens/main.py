@@ -275,7 +275,8 @@ class MainScreen(SidebarActions, BackgroundJobs, Screen):
         stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(self.conversation.started_at))
         path = folder / f"{stamp}.md"
         try:  # private: an answer quotes the documents
-            write_private_text(path, self.conversation.to_markdown(self.roots, index=self.engine.index_name))
+            write_private_text(path, self.engine.at_rest(  # sealed when the index is encrypted
+                self.conversation.to_markdown(self.roots, index=self.engine.index_name)))
         except OSError as exc:
             self.notify(f"{path}: {exc.strerror or exc}", title="Cannot save", severity="error")
             return

@@ -241,8 +241,8 @@ class ReviewScreen(Screen[tuple[str, object] | None]):
         shown = lambda path: display_path(path, self.roots)  # noqa: E731
         paths = [folder / f"review-{stamp}.csv", folder / f"review-{stamp}.md"]
         try:  # private like the index: the cells quote the documents
-            write_private_text(paths[0], table_csv(table, shown))
-            write_private_text(paths[1], table_markdown(table, shown))
+            write_private_text(paths[0], self.engine.at_rest(table_csv(table, shown)))  # sealed when encrypted
+            write_private_text(paths[1], self.engine.at_rest(table_markdown(table, shown)))
         except OSError as exc:
             self.notify(f"{folder}: {exc.strerror or exc}", title="Cannot save", severity="error")
             return
