@@ -8,6 +8,7 @@ import sqlite3
 from typing import Sequence
 
 from ragbox.store.schema import BM25_WEIGHTS
+from ragbox.store.term_scores import term_scores
 
 # A query of only OR-ed terms found in more passages than this, together, is ranked by adding up
 # each term's own scores (``_summed_search``): FTS5 scores every passage that matches any term
@@ -73,15 +74,21 @@ class KeywordSearch:
         kept = stats.get(("scores", term))
         if kept is not None:
             return kept
+        kept = term_scores(self.db, term, stats)
+        if kept is not None:
+            return self._keep(stats, term, kept)
         try:
             rows = self.db.execute("SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ? "
                                    f"AND rank MATCH 'bm25({BM25_WEIGHTS})' ORDER BY rowid", (term,)).fetchall()
         except sqlite3.OperationalError:
             rows = []
         pairs = np.asarray(rows, dtype=np.float64).reshape(-1, 2)
-        kept = (pairs[:, 0].astype(np.int64), -pairs[:, 1])
-        if stats.setdefault("postings", 0) + len(rows) <= KEPT_POSTINGS:
-            stats["postings"] += len(rows)
+        return self._keep(stats, term, (pairs[:, 0].astype(np.int64), -pairs[:, 1]))
+
+    @staticmethod
+    def _keep(stats: dict, term: str, kept):
+        if stats.setdefault("postings", 0) + len(kept[0]) <= KEPT_POSTINGS:
+            stats["postings"] += len(kept[0])
             stats[("scores", term)] = kept
         return kept
 
