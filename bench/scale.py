@@ -219,12 +219,14 @@ def child(args) -> None:
         clock = Clock()
         if args.profile:
             clock.watch(engine)
-        latencies, answers = [], []
+        latencies, answers, each = [], [], []
         for query in queries:
+            before = dict(clock.spent)
             started = time.perf_counter()
             hits = engine.search(query, k=10)
             latencies.append((time.perf_counter() - started) * 1000)
             answers.append([h.chunk_id for h in hits])
+            each.append({part: 1000 * (clock.spent[part] - before[part]) for part in PARTS})
         out.update(p50=statistics.median(latencies), p95=percentile(latencies, 0.95),
                    p99=percentile(latencies, 0.99), rss_search_mb=peak_rss_mb(), rss_file_mb=rss_file_mb(),
                    answers=answers)
@@ -232,7 +234,16 @@ def child(args) -> None:
             spent = {part: 1000 * s / len(queries) for part, s in clock.spent.items()}
             spent["other"] = max(0.0, statistics.mean(latencies) - sum(spent.values()))
             out["parts"] = spent
+            out["tail parts"] = tail_parts(latencies, each, out["p95"])
     print(json.dumps(out))
+
+
+def tail_parts(latencies: list[float], each: list[dict], p95: float) -> dict:
+    """Where the time of the slowest queries (p95 and above) goes: mean ms a query, by part."""
+    slow = [(ms, parts) for ms, parts in zip(latencies, each) if ms >= p95]
+    spent = {part: statistics.mean(parts[part] for _, parts in slow) for part in PARTS}
+    spent["other"] = max(0.0, statistics.mean(ms for ms, _ in slow) - sum(spent.values()))
+    return spent
 
 
 def step(args, kind: str, size: int, folder: Path, exact_up_to: int, code: Path | None = None,
@@ -344,6 +355,11 @@ def print_tables(args, rows: list[dict]) -> None:
     print("|---" * (len(paths) + 1) + "|")
     for part in PARTS:
         print(f"| {part} | " + " | ".join(f"{largest[key]['parts'][part]:.1f}" for key, _ in paths) + " |")
+    print("\nThe same for the slowest queries (p95 and above; the first question about a contract):")
+    print("\n| part | " + " | ".join(label for _, label in paths) + " |")
+    print("|---" * (len(paths) + 1) + "|")
+    for part in PARTS:
+        print(f"| {part} | " + " | ".join(f"{largest[key]['tail parts'][part]:.1f}" for key, _ in paths) + " |")
 
 
 if __name__ == "__main__":
