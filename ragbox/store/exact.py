@@ -76,6 +76,14 @@ class VectorReader:
             found.update(self.store.vectors_of([i for i in ids if i not in found]))
         return found
 
+    def arrays_of(self, ids: Sequence[str]) -> dict:
+        """``vectors_of``, each vector a numpy float32 array: the same numbers, without a Python
+        float each (a document's hundreds of vectors for the focus stage took a third of its time)."""
+        found = catalog_vectors(self.catalog, ids, as_arrays=True)
+        if len(found) < len(ids):
+            found.update(self.store.vectors_of([i for i in ids if i not in found]))
+        return found
+
     def _written(self, generation: str) -> VectorMatrix | None:
         """The matrix file of this ``generation`` of the catalog, mapped (kept for ``_loaded``)."""
         with self._lock:
@@ -114,13 +122,17 @@ def exact_possible(catalog: Catalog, limit: int) -> bool:
     return row is None
 
 
-def catalog_vectors(catalog: Catalog, ids: Sequence[str]) -> dict[str, list[float]]:
-    """The vectors the catalog keeps for ``ids`` (passages indexed before it kept them are left out)."""
-    found: dict[str, list[float]] = {}
+def catalog_vectors(catalog: Catalog, ids: Sequence[str], as_arrays: bool = False) -> dict:
+    """The vectors the catalog keeps for ``ids`` (passages indexed before it kept them are left
+    out), as lists of floats, or numpy float32 arrays ``as_arrays``."""
+    import numpy as np
+
+    read = (lambda blob: np.frombuffer(blob, dtype=np.float32)) if as_arrays else blob_vector
+    found: dict = {}
     for i in range(0, len(ids), 500):
         part = list(ids[i:i + 500])
         rows = catalog.db.execute(
             f"SELECT chunk_id, vector FROM chunks WHERE vector IS NOT NULL AND chunk_id IN "
             f"({','.join('?' * len(part))})", part)
-        found.update((chunk_id, blob_vector(blob)) for chunk_id, blob in rows)
+        found.update((chunk_id, read(blob)) for chunk_id, blob in rows)
     return found
