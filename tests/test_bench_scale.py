@@ -52,4 +52,5 @@ def test_scale_bench_runs_small(tmp_path: Path) -> None:
     row = next(line for line in out.splitlines() if line.startswith("| 3,") or line.startswith("| 2,"))
     assert "| exact |" in row
     assert "| HNSW |" in out and "| focus / rescoring |" in out
+    assert "Through `ragbox serve` (exact search" in out
     assert "No-op re-index, median of 5 runs in a row, each in a new process" in out
