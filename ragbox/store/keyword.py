@@ -21,7 +21,7 @@ KEPT_MATCHES = 4096  # phrases whose documents are kept in memory, at most
 
 class KeywordSearch:
     """Mixed into ``Catalog``: needs its ``db``, ``generation()``, ``snapshot()``, ``_lock`` and
-    ``_owners``."""
+    ``_owners``; keeps its memo in ``_keyword_memo``."""
 
     def lexical_search(self, match: str, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """Chunk ids ranked by BM25 for an FTS5 ``match`` expression (best first): the same ids
@@ -139,13 +139,16 @@ class KeywordSearch:
         return {term for term in terms if self._term_count(term) * 2 > self._term_count("*")}
 
     def _term_stats(self) -> dict:
-        """This thread's memo of term counts and best scores, dropped when the catalog changes."""
-        db = self.db
-        # data_version moves when another connection commits, total_changes on this one's writes.
-        version = (db.execute("PRAGMA data_version").fetchone()[0], db.total_changes)
-        stats = getattr(self._local, "term_counts", None)
-        if stats is None or stats.get("") != version:
-            stats = self._local.term_counts = {"": version}
+        """The memo of term counts, scores and phrases' documents, shared by the threads (each
+        request of ``ragbox serve`` may come in another), dropped when the index changes: kept
+        for the catalog's generation (moved by every document change) and the full-text index's
+        totals (its rows and tokens, moved by every passage added or removed)."""
+        totals = self.db.execute("SELECT block FROM chunks_fts_data WHERE id = 1").fetchone()
+        version = (self.generation(), totals[0] if totals else None)
+        with self._lock:
+            stats = getattr(self, "_keyword_memo", None)
+            if stats is None or stats.get("") != version:
+                stats = self._keyword_memo = {"": version}
         return stats
 
     def _term_count(self, term: str) -> int:

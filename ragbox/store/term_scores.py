@@ -20,7 +20,8 @@ import threading
 from ragbox.store.schema import BM25_WEIGHTS, FTS_COLUMNS, FTS_TOKENIZER
 
 K1, B = 1.2, 0.75  # fts5_aux.c's bm25 constants
-VOCAB = "temp.chunks_fts_instances"
+VOCAB = "temp.chunks_fts_instances"  # one for each connection: a temporary table is the connection's own
+CREATE_VOCAB = f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCAB} USING fts5vocab(main, chunks_fts, instance)"
 _tokenizers = threading.local()
 
 
@@ -38,11 +39,18 @@ def term_scores(db: sqlite3.Connection, term: str, memo: dict):
         lengths = memo["row lengths"] = _row_lengths(db)
     if lengths is False:
         return None
-    rowids, sizes, rows, tokens_total = lengths
+    rowids, sizes, rows, tokens_total = lengths  # the same for every connection: kept in the shared memo
     weights = [float(w) for w in BM25_WEIGHTS.split(",")]
     codes = " ".join(f"WHEN '{column}' THEN {i}" for i, column in enumerate(FTS_COLUMNS))
-    found = db.execute(f"SELECT group_concat(doc * {len(FTS_COLUMNS)} + CASE col {codes} END) FROM {VOCAB} "
-                       "WHERE term = ?", (tokens[0],)).fetchone()[0]
+    sql = f"SELECT group_concat(doc * {len(FTS_COLUMNS)} + CASE col {codes} END) FROM {VOCAB} WHERE term = ?"
+    try:
+        found = db.execute(sql, (tokens[0],)).fetchone()[0]
+    except sqlite3.OperationalError:  # a connection (another thread's) without the vocabulary table yet
+        try:
+            db.execute(CREATE_VOCAB)
+            found = db.execute(sql, (tokens[0],)).fetchone()[0]
+        except sqlite3.OperationalError:
+            return None
     if not found:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     hits = np.fromstring(found, dtype=np.int64, sep=",")  # in FTS5's order: by row, column, offset
@@ -64,7 +72,7 @@ def _row_lengths(db: sqlite3.Connection):
     import numpy as np
 
     try:
-        db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCAB} USING fts5vocab(main, chunks_fts, instance)")
+        db.execute(CREATE_VOCAB)
         # One string each, not 100k rows of Python objects: 40 ms where fetching the rows took 120.
         ids, blobs = db.execute("SELECT group_concat(id), group_concat(hex(sz), '') "
                                 "FROM (SELECT id, sz FROM chunks_fts_docsize ORDER BY id)").fetchone()

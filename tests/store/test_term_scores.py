@@ -69,3 +69,25 @@ def test_a_phrase_is_left_to_fts5(tmp_path):
 def test_varints_are_read_as_sqlite_writes_them():
     packed = bytes([0x05, 0x81, 0x00, 0x7F, 0x83, 0xFF, 0x7F, 0x00])  # 5, 128, 127, 65535, 0
     assert term_scores._varints(np.frombuffer(packed, dtype=np.uint8)).tolist() == [5, 128, 127, 65535, 0]
+
+
+def test_another_threads_connection_scores_with_the_shared_memo(tmp_path):
+    import threading
+
+    catalog = _catalog(tmp_path / "catalog.sqlite3")
+    try:
+        memo: dict = {}
+        term_scores.term_scores(catalog.db, '"inc"', memo)  # the row lengths read on this connection
+        found = []
+
+        def other():  # its own connection, without the vocabulary table the first one made
+            mine = term_scores.term_scores(catalog.db, '"company"', memo)
+            found.append((mine, _fts5(catalog.db, '"company"')))
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join()
+        (rowids, scores), (expected_rowids, expected_scores) = found[0]
+        assert rowids.tolist() == expected_rowids.tolist() and scores.tobytes() == expected_scores.tobytes()
+    finally:
+        catalog.close()
