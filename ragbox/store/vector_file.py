@@ -103,3 +103,10 @@ def write(index_dir: Path, name: str, found: VectorMatrix) -> None:
     for old in index_dir.glob(f"{PREFIX}*"):
         if old.name != name:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_all(index_dir: Path) -> None:
+    """Every version's folder (and any half-written one): called where removed text is purged,
+    so the vectors of removed passages do not stay until the next search writes a new folder."""
+    for folder in [*index_dir.glob(f"{PREFIX}*"), *index_dir.glob(f".{PREFIX}*")]:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -56,6 +56,7 @@ def test_a_changed_index_gets_a_new_file_and_the_old_one_goes(make_engine, docs)
     old = _folders(engine.index_dir)
     forgotten = next(docs.rglob("*.md"))
     engine.forget(forgotten)
+    assert _folders(engine.index_dir) == []  # removed with the removed text, not left until a search
     hits = reader.query(engine.embedder.embed(["governing law"])[0], 50)
     new = _folders(engine.index_dir)
     assert len(new) == 1 and new != old
