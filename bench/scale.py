@@ -9,7 +9,8 @@ Builds, for each size, an index of the files in TXT_FOLDER repeated under varied
 (real copies across file systems) inside the indexed folder, as ragbox skips a symbolic link
 that leads out of it. Then it re-indexes it unchanged, and runs the first --queries queries
 through search (k=10, hybrid with the focus stage, as users get it) with the exact search from
-the catalog and with Chroma's HNSW index, and at the largest size says where the search time goes.
+the catalog and with Chroma's HNSW index, in-process and (exact) through `ragbox serve`, and at
+the largest size says where the search time goes, on average and for the slowest queries.
 Each step runs in its own process, so every peak RSS is that step's alone. Repeated files hold
 the same passages, so their vectors are taken from the seed index (an index of TXT_FOLDER built
 earlier with --seed/--seed-index, else built here first) instead of being computed again: this
@@ -213,18 +214,22 @@ def child(args) -> None:
         again = engine.index([args.folder])
         out["noop_s"] = time.perf_counter() - started
         assert not again.indexed and not again.removed, f"the unchanged folder changed: {again.describe()}"
+    elif args.child == "served":
+        out.update(served_search(args, flags))
     else:
         queries = [json.loads(line)["query"] for line in args.queries.open()][: args.n]
         engine.search("warm up", k=1)
         clock = Clock()
         if args.profile:
             clock.watch(engine)
-        latencies, answers = [], []
+        latencies, answers, each = [], [], []
         for query in queries:
+            before = dict(clock.spent)
             started = time.perf_counter()
             hits = engine.search(query, k=10)
             latencies.append((time.perf_counter() - started) * 1000)
             answers.append([h.chunk_id for h in hits])
+            each.append({part: 1000 * (clock.spent[part] - before[part]) for part in PARTS})
         out.update(p50=statistics.median(latencies), p95=percentile(latencies, 0.95),
                    p99=percentile(latencies, 0.99), rss_search_mb=peak_rss_mb(), rss_file_mb=rss_file_mb(),
                    answers=answers)
@@ -232,7 +237,50 @@ def child(args) -> None:
             spent = {part: 1000 * s / len(queries) for part, s in clock.spent.items()}
             spent["other"] = max(0.0, statistics.mean(latencies) - sum(spent.values()))
             out["parts"] = spent
+            out["tail parts"] = tail_parts(latencies, each, out["p95"])
     print(json.dumps(out))
+
+
+def served_search(args, flags: dict) -> dict:
+    """Search latency through `ragbox serve` (started here for the index, warmed by one search):
+    each query a request over its socket, as the CLI makes it when a server runs."""
+    from ragbox.config import load_settings
+    from ragbox.serving.client import connect
+    from ragbox.stats import percentile
+
+    code = (args.code or Path(__file__).parent.parent).resolve()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(code),
+           **{"RAGBOX_" + key.upper().replace(".", "__"): str(value) for key, value in flags.items()}}
+    env.pop("RAGBOX_CONFIG", None)
+    server = subprocess.Popen([sys.executable, "-m", "ragbox", "serve", "--quiet"], env=env,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        for line in server.stderr:
+            if "ready on" in line:
+                break
+        remote = connect(load_settings(None, environ={}, flags=flags))
+        if remote is None:
+            raise SystemExit("ragbox serve did not answer")
+        queries = [json.loads(line)["query"] for line in args.queries.open()][: args.n]
+        remote.search("warm up", k=1)
+        latencies = []
+        for query in queries:
+            started = time.perf_counter()
+            remote.search(query, k=10)
+            latencies.append((time.perf_counter() - started) * 1000)
+    finally:
+        server.terminate()
+        server.wait(30)
+    return {"p50": statistics.median(latencies), "p95": percentile(latencies, 0.95),
+            "p99": percentile(latencies, 0.99)}
+
+
+def tail_parts(latencies: list[float], each: list[dict], p95: float) -> dict:
+    """Where the time of the slowest queries (p95 and above) goes: mean ms a query, by part."""
+    slow = [(ms, parts) for ms, parts in zip(latencies, each) if ms >= p95]
+    spent = {part: statistics.mean(parts[part] for _, parts in slow) for part in PARTS}
+    spent["other"] = max(0.0, statistics.mean(ms for ms, _ in slow) - sum(spent.values()))
+    return spent
 
 
 def step(args, kind: str, size: int, folder: Path, exact_up_to: int, code: Path | None = None,
@@ -264,7 +312,7 @@ def main() -> None:
                              "its latencies, and whether its top-10 ids are the same")
     parser.add_argument("--reuse", action="store_true",
                         help="search the index an earlier run of this size built (its index figures repeated)")
-    parser.add_argument("--child", choices=["seed", "index", "noop", "search"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["seed", "index", "noop", "search", "served"], help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--exact-up-to", type=int, default=50000, help=argparse.SUPPRESS)
     parser.add_argument("--seed-file", type=Path, help=argparse.SUPPRESS)
@@ -309,6 +357,9 @@ def main() -> None:
                 before = row[f"{name} before"] = step(args, "search", size, folder, exact_up_to, args.compare,
                                                       profile=profile)
                 before["same"] = sum(a == b for a, b in zip(before["answers"], row[name]["answers"]))
+        row["served"] = step(args, "served", size, folder, 10**9)
+        if args.compare:
+            row["served before"] = step(args, "served", size, folder, 10**9, args.compare)
         print(json.dumps({k: ({n: x for n, x in v.items() if n != "answers"} if isinstance(v, dict) else v)
                           for k, v in row.items()}), flush=True)
         rows.append(row)
@@ -334,6 +385,12 @@ def print_tables(args, rows: list[dict]) -> None:
             print(f"{first} {label} | {s['p50']:.0f} / {s['p95']:.0f} / {s['p99']:.0f} | "
                   f"{s['rss_search_mb']:.0f} ({s.get('rss_file_mb', 0):.0f}) | {same} |")
             first = "| | | | | |"
+    print("\nThrough `ragbox serve` (exact search; each query a request over its socket), p50 / p95 / p99 ms:")
+    for r in rows:
+        before = f"; {args.compare}: " + " / ".join(f"{r['served before'][p]:.0f}" for p in ("p50", "p95", "p99")) \
+            if args.compare else ""
+        print(f"- {r['chunks']:,} passages: " + " / ".join(f"{r['served'][p]:.0f}" for p in ("p50", "p95", "p99"))
+              + before)
     print(f"\nNo-op re-index, median of {NOOP_RUNS} runs in a row, each in a new process (s):")
     for r in rows:
         before = f"; {args.compare}: {statistics.median(r['noop before']):.2f}" if args.compare else ""
@@ -344,6 +401,11 @@ def print_tables(args, rows: list[dict]) -> None:
     print("|---" * (len(paths) + 1) + "|")
     for part in PARTS:
         print(f"| {part} | " + " | ".join(f"{largest[key]['parts'][part]:.1f}" for key, _ in paths) + " |")
+    print("\nThe same for the slowest queries (p95 and above; the first question about a contract):")
+    print("\n| part | " + " | ".join(label for _, label in paths) + " |")
+    print("|---" * (len(paths) + 1) + "|")
+    for part in PARTS:
+        print(f"| {part} | " + " | ".join(f"{largest[key]['tail parts'][part]:.1f}" for key, _ in paths) + " |")
 
 
 if __name__ == "__main__":

@@ -63,7 +63,7 @@ class RetrievalSettings:
     focus: bool = True  # hybrid only: re-rank passages inside the documents the query is about
     names: bool = True  # search only the documents whose file name the query names ("3M", "FY2018")
     page_weight: float = 0.5  # focus: weight of the ranking of a PDF's pages (0: passages alone)
-    exact_up_to: int = 50000  # indexes of up to this many passages: exact search, no Chroma import
+    exact_up_to: int = 200000  # indexes of up to this many passages: exact search, no Chroma import
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,9 @@ def test_scale_bench_runs_small(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
     assert "| passages | index s |" in out and "Where the search time goes" in out
+    assert "The same for the slowest queries (p95 and above" in out
     row = next(line for line in out.splitlines() if line.startswith("| 3,") or line.startswith("| 2,"))
     assert "| exact |" in row
     assert "| HNSW |" in out and "| focus / rescoring |" in out
+    assert "Through `ragbox serve` (exact search" in out
     assert "No-op re-index, median of 5 runs in a row, each in a new process" in out

@@ -54,7 +54,9 @@ class HybridRetriever:
         self.candidates = candidates
         self.weights = (vector_weight, 1.0)  # of the (vector, lexical) rankings in the fusion
         self.reranker = reranker
-        self.focus = DocumentFocus(catalog, vectors.vectors_of, page_weight) if focus and mode == "hybrid" else None
+        # A document's vectors as numpy arrays where the reader gives them so (the same numbers).
+        vectors_of = getattr(vectors, "arrays_of", vectors.vectors_of)
+        self.focus = DocumentFocus(catalog, vectors_of, page_weight) if focus and mode == "hybrid" else None
         self.names = names
 
     def query_vectors(self, query: str, parts: tuple[str, str] | None = None) -> list[list[float]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import signal
 import socketserver
 import threading
@@ -23,6 +24,7 @@ from ragbox.errors import RagboxError, StoreError
 from ragbox.paths import data_dir
 from ragbox.serving import protocol
 
+WORKERS = 32  # requests answered at once (each in a thread kept for the next ones)
 MAX_ENGINES = 8  # distinct client settings kept warm; the least recently used is closed first
 
 
@@ -123,8 +125,47 @@ def handler(warm: Warm, on_request: Callable[[str], None] | None = None) -> type
     return type("Handler", (_Handler,), {"engines": warm, "on_request": staticmethod(on_request)})
 
 
-class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
-    daemon_threads = True
+class _Server(socketserver.UnixStreamServer):
+    """Each request (a client's connection) handled by a pool of long-lived daemon threads, at
+    most ``WORKERS`` at once, not by a new thread each: the catalog keeps one SQLite connection
+    per thread, open until the engine closes, so a thread a request opened a connection (and its
+    memory map) for every search and left them all open, and the keyword search started without
+    the term statistics it keeps."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._requests: queue.SimpleQueue = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._workers = self._idle = 0
+
+    def process_request(self, request, client_address) -> None:
+        self._requests.put((request, client_address))
+        with self._lock:  # an idle worker takes it, else a new one: a search never waits behind an ask
+            if self._idle:
+                self._idle -= 1
+            elif self._workers < WORKERS:
+                self._workers += 1
+                threading.Thread(target=self._work, name=f"ragbox-request-{self._workers}", daemon=True).start()
+
+    def server_close(self) -> None:
+        super().server_close()
+        for _ in range(self._workers):
+            self._requests.put(None)  # each worker ends when it takes one (after its request)
+
+    def _work(self) -> None:
+        while True:
+            taken = self._requests.get()
+            if taken is None:
+                return
+            request, client_address = taken
+            try:
+                self.finish_request(request, client_address)
+            except Exception:
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+                with self._lock:
+                    self._idle += 1
 
 
 def serve(settings: Settings, on_ready: Callable[[Path], None] | None = None,

@@ -27,6 +27,7 @@ from typing import Iterable, Sequence
 from ragbox.coverage import PageRead
 from ragbox.paths import part_path
 from ragbox.privacy import PRIVATE_FILE_MODE, private_dir
+from ragbox.store import vector_file
 from ragbox.store.coverage import write_coverage
 from ragbox.store.keyword import KeywordSearch
 from ragbox.store.schema import open_schema
@@ -151,6 +152,7 @@ class Catalog(KeywordSearch):
         write-ahead log and truncate it."""
         self.db.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        vector_file.remove_all(self.path.parent)  # nor removed passages' vectors (the exact search's file)
 
     # --- meta -----------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:

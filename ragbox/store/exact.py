@@ -2,7 +2,8 @@
 
 The catalog keeps every passage's vector (float32) next to its text, so an index of up to
 ``retrieval.exact_up_to`` passages is searched by one matrix product over vectors read from
-SQLite, exact and without importing chromadb, whose import alone costs about a second of every
+SQLite (once for each version of the index: later processes map the file ``store.vector_file``
+wrote), exact and without importing chromadb, whose import alone costs about a second of every
 cold ``ragbox search``. Larger indexes are queried through Chroma's HNSW index. Either way the
 vectors of given passages (the focus stage, the scores of lexical hits) come from the catalog,
 and from Chroma only for passages indexed before the catalog kept vectors.
@@ -13,7 +14,9 @@ from __future__ import annotations
 import threading
 from typing import Callable, Sequence
 
+from ragbox.store import vector_file
 from ragbox.store.catalog import Catalog, blob_vector
+from ragbox.store.vector_file import VectorMatrix
 
 
 class VectorReader:
@@ -24,7 +27,7 @@ class VectorReader:
         self._store_factory = store
         self.exact_up_to = exact_up_to
         self._exact: tuple[str, bool] | None = None  # (catalog generation, exact?)
-        self._matrix = None  # (generation, ids, doc ids, numpy matrix, ids as a numpy array)
+        self._matrix: tuple[str, VectorMatrix] | None = None  # (catalog generation, its vectors)
         self._lock = threading.Lock()
 
     @property
@@ -35,7 +38,12 @@ class VectorReader:
     def exact(self) -> bool:
         generation = self.catalog.generation()
         if self._exact is None or self._exact[0] != generation:
-            self._exact = (generation, exact_possible(self.catalog, self.exact_up_to))
+            written = self._written(generation) if self.exact_up_to > 0 else None
+            if written is not None:  # what the file says, without counting the catalog's rows
+                possible = written.complete and len(written.ids) <= self.exact_up_to
+            else:
+                possible = exact_possible(self.catalog, self.exact_up_to)
+            self._exact = (generation, possible)
         return self._exact[1]
 
     def query(self, vector: Sequence[float], k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
@@ -46,22 +54,21 @@ class VectorReader:
             return self.store.query(vector, k, doc_ids)
         import numpy as np
 
-        ids, owners, matrix, names = self._loaded()
-        if not ids:
+        found = self._loaded()
+        if found.matrix is None:
             return []
-        scores = matrix @ np.asarray(vector, dtype=np.float32)
+        scores = found.matrix @ np.asarray(vector, dtype=np.float32)
         if doc_ids is not None:
-            codes, code_of = owners
-            wanted = [code_of[d] for d in doc_ids if d in code_of]
-            allowed = np.isin(codes, np.asarray(wanted, dtype=np.int64))  # integers: object arrays took 3 s
+            # integer codes: numpy's isin on object arrays took 3 s at 100k passages
+            allowed = np.isin(found.owners, np.asarray(found.codes(doc_ids), dtype=np.int32))
             scores = np.where(allowed, scores, -np.inf)
             k = min(k, int(allowed.sum()))
-        k = min(k, len(ids))
+        k = min(k, len(found.ids))
         if k <= 0:
             return []
         top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.lexsort((names[top], -scores[top]))]
-        return [(ids[i], float(scores[i])) for i in top]
+        top = top[np.lexsort((found.ids[top], -scores[top]))]  # ties broken by id
+        return [(found.chunk_id(i), float(scores[i])) for i in top]
 
     def vectors_of(self, ids: Sequence[str]) -> dict[str, list[float]]:
         found = catalog_vectors(self.catalog, ids)
@@ -69,26 +76,41 @@ class VectorReader:
             found.update(self.store.vectors_of([i for i in ids if i not in found]))
         return found
 
-    def _loaded(self):
-        """Every ready passage's vector as one matrix, read again whenever the catalog changed."""
-        import numpy as np
+    def arrays_of(self, ids: Sequence[str]) -> dict:
+        """``vectors_of``, each vector a numpy float32 array: the same numbers, without a Python
+        float each (a document's hundreds of vectors for the focus stage took a third of its time)."""
+        found = catalog_vectors(self.catalog, ids, as_arrays=True)
+        if len(found) < len(ids):
+            found.update(self.store.vectors_of([i for i in ids if i not in found]))
+        return found
 
-        db = self.catalog.db
-        version = self.catalog.generation()
+    def _written(self, generation: str) -> VectorMatrix | None:
+        """The matrix file of this ``generation`` of the catalog, mapped (kept for ``_loaded``)."""
         with self._lock:
-            if self._matrix is None or self._matrix[0] != version:
-                rows = db.execute("SELECT c.chunk_id, c.doc_id, c.vector FROM chunks c JOIN documents d "
-                                  "ON d.doc_id = c.doc_id WHERE d.state = 'ready' AND c.vector IS NOT NULL "
-                                  "ORDER BY c.id").fetchall()
-                ids = [r[0] for r in rows]
-                code_of: dict[str, int] = {}  # document id -> a small integer code
-                codes = np.asarray([code_of.setdefault(r[1], len(code_of)) for r in rows], dtype=np.int64)
-                owners = (codes, code_of)
-                blob = b"".join(r[2] for r in rows)
-                matrix = np.frombuffer(blob, dtype=np.float32).reshape(len(rows), -1) if rows else None
-                names = np.asarray(ids, dtype=object)  # to break ties by id, made once, not per query
-                self._matrix = (version, ids, owners, matrix, names)
-            return self._matrix[1:]
+            if self._matrix is not None and self._matrix[0] == generation:
+                return self._matrix[1]
+            found = vector_file.read(self.catalog.path.parent, vector_file.folder_name(self.catalog.path, generation))
+            if found is not None:
+                self._matrix = (generation, found)
+            return found
+
+    def _loaded(self) -> VectorMatrix:
+        """Every ready passage's vector as one matrix: the file of the catalog's generation,
+        else read from the catalog (and written as that file for the next process)."""
+        found = self._written(self.catalog.generation())
+        if found is not None:
+            return found
+        if not self.catalog.db.in_transaction:  # the generation and the rows read as of one commit
+            with self.catalog.snapshot():
+                return self._loaded()
+        generation = self.catalog.generation()
+        rows = self.catalog.db.execute("SELECT c.chunk_id, c.doc_id, c.vector FROM chunks c JOIN documents d "
+                                       "ON d.doc_id = c.doc_id WHERE d.state = 'ready' ORDER BY c.id").fetchall()
+        found = vector_file.build([r for r in rows if r[2] is not None], all(r[2] is not None for r in rows))
+        vector_file.write(self.catalog.path.parent, vector_file.folder_name(self.catalog.path, generation), found)
+        with self._lock:
+            self._matrix = (generation, found)
+        return found
 
 
 def exact_possible(catalog: Catalog, limit: int) -> bool:
@@ -100,13 +122,17 @@ def exact_possible(catalog: Catalog, limit: int) -> bool:
     return row is None
 
 
-def catalog_vectors(catalog: Catalog, ids: Sequence[str]) -> dict[str, list[float]]:
-    """The vectors the catalog keeps for ``ids`` (passages indexed before it kept them are left out)."""
-    found: dict[str, list[float]] = {}
+def catalog_vectors(catalog: Catalog, ids: Sequence[str], as_arrays: bool = False) -> dict:
+    """The vectors the catalog keeps for ``ids`` (passages indexed before it kept them are left
+    out), as lists of floats, or numpy float32 arrays ``as_arrays``."""
+    import numpy as np
+
+    read = (lambda blob: np.frombuffer(blob, dtype=np.float32)) if as_arrays else blob_vector
+    found: dict = {}
     for i in range(0, len(ids), 500):
         part = list(ids[i:i + 500])
         rows = catalog.db.execute(
             f"SELECT chunk_id, vector FROM chunks WHERE vector IS NOT NULL AND chunk_id IN "
             f"({','.join('?' * len(part))})", part)
-        found.update((chunk_id, blob_vector(blob)) for chunk_id, blob in rows)
+        found.update((chunk_id, read(blob)) for chunk_id, blob in rows)
     return found

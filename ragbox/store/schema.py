@@ -54,15 +54,17 @@ CREATE TABLE IF NOT EXISTS runs (
     run_id INTEGER PRIMARY KEY, started_at REAL NOT NULL, finished_at REAL, status TEXT NOT NULL,
     summary TEXT);
 """
+FTS_COLUMNS = ("title", "section", "text", "context")  # in this order: BM25_WEIGHTS follows it
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 # The lexical index: kept in step with ``chunks`` by triggers, inside the same transactions, so
 # it can never disagree with the catalog (porter stemming: "terminate" finds "termination").
 # ``title`` (the file name's words) lets every chunk of "jane_doe_followup.txt" match "Jane Doe",
 # not only the one chunk that happens to name her; ``context`` (a page's title, a table's column
 # headers) lets a row of numbers match "cash flow statement 2022".
 FTS_SCHEMA = (
-    """CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
-    title, section, text, context, content='chunks', content_rowid='id',
-    tokenize='porter unicode61 remove_diacritics 2')""",
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    {', '.join(FTS_COLUMNS)}, content='chunks', content_rowid='id',
+    tokenize='{FTS_TOKENIZER}')""",
     """CREATE TRIGGER IF NOT EXISTS chunks_fts_insert AFTER INSERT ON chunks BEGIN
     INSERT INTO chunks_fts(rowid, title, section, text, context)
     VALUES (new.id, new.title, new.section, new.text, new.context);

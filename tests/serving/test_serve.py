@@ -159,3 +159,31 @@ def test_a_file_indexed_by_another_process_is_found(tmp_path, make_engine, exact
     finally:
         stop.set()
         thread.join(30)
+
+
+def test_requests_reuse_the_servers_threads_and_a_slow_one_holds_up_no_other(served):
+    settings, requests, _ = served
+    remote = connect(settings)
+    def workers():
+        return len([t for t in threading.enumerate() if t.name.startswith("ragbox-request")])
+
+    remote.search("governing law", k=3)
+    fds, before = len(os.listdir("/proc/self/fd")), workers()
+    for _ in range(30):
+        remote.search("termination notice", k=3)
+    # One after another, the requests are answered by the few threads there are (a client may
+    # send the next before the last one's thread is idle again), each keeping its connection.
+    assert workers() <= 8
+    assert len(os.listdir("/proc/self/fd")) <= fds + 3 * (workers() - before)  # not a connection a request
+
+    from ragbox.serving.client import _open
+
+    stalled = _open(protocol.socket_path(data_dir(settings)))  # connected, sends nothing: a worker waits on it
+    try:
+        answered = []
+        searching = threading.Thread(target=lambda: answered.append(remote.search("governing law", k=3)))
+        searching.start()
+        searching.join(60)
+        assert answered and answered[0]  # another worker answered meanwhile
+    finally:
+        stalled.close()

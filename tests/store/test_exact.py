@@ -93,3 +93,11 @@ def test_ranking_inside_the_full_text_index_gives_the_full_ranking(sample_index)
         for k in (1, 5, 50):
             assert catalog.lexical_search(match, k) == catalog.lexical_search(match, k, everything)
     assert catalog.lexical_search('"zzzz"', 5) == []
+
+
+def test_vectors_as_arrays_are_the_same_numbers(sample_index):
+    reader = VectorReader(sample_index.catalog, lambda: sample_index.vectors, 50000)
+    ids = sample_index.catalog.chunk_ids(sample_index.catalog.documents()[0].doc_id)
+    as_lists, as_arrays = reader.vectors_of(ids), reader.arrays_of(ids)
+    assert set(as_arrays) == set(ids) and all(a.dtype == np.float32 for a in as_arrays.values())
+    assert all(as_arrays[i].tolist() == as_lists[i] for i in ids)
