@@ -162,7 +162,7 @@ class Parts(IndexKey):
             from ragbox.store.catalog_vectors import EVERY_INDEX
 
             exact_up_to = EVERY_INDEX if self.encrypted() else cfg.exact_up_to
-            reader = VectorReader(self.catalog, lambda: self.vectors, exact_up_to)
+            reader = VectorReader(self.catalog, lambda: self.vectors, exact_up_to, in_file=not self.encrypted())
             self._retriever = HybridRetriever(self.catalog, reader, self.embedder, cfg.mode,
                                               cfg.candidates, reranker, cfg.focus, cfg.vector_weight,
                                               cfg.names, cfg.page_weight)

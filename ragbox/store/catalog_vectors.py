@@ -22,6 +22,7 @@ class CatalogVectorStore:
         """``catalog`` gives the catalog, opened (and so unlocked) on first need: asking this
         store what it is (``telemetry_setting``, for `ragbox doctor`) needs no passphrase."""
         self._catalog = catalog
+        self._reader = None
         self.where = "the encrypted catalog"
 
     @property
@@ -58,7 +59,9 @@ class CatalogVectorStore:
     def query(self, vector: Sequence[float], k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         from ragbox.store.exact import VectorReader
 
-        return VectorReader(self.catalog, lambda: self, EVERY_INDEX).query(vector, k, doc_ids)
+        if self._reader is None:  # the matrix in memory only: a file of it would be plaintext
+            self._reader = VectorReader(self.catalog, lambda: self, EVERY_INDEX, in_file=False)
+        return self._reader.query(vector, k, doc_ids)
 
     def telemetry_setting(self) -> bool:
         return False  # no Chroma client, so no telemetry to send

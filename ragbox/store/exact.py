@@ -20,9 +20,12 @@ from ragbox.store.vector_file import VectorMatrix
 
 
 class VectorReader:
-    def __init__(self, catalog: Catalog, store: Callable[[], object], exact_up_to: int) -> None:
+    def __init__(self, catalog: Catalog, store: Callable[[], object], exact_up_to: int, in_file: bool = True) -> None:
         """``store`` gives the vector store (built on first need); indexes of up to ``exact_up_to``
-        passages whose vectors are all in the catalog are searched exactly."""
+        passages whose vectors are all in the catalog are searched exactly. ``in_file``: the matrix
+        is kept in a file beside the catalog for the next process -- never for an encrypted index,
+        whose vectors would lie there in plaintext (it is held in memory only)."""
+        self.in_file = in_file
         self.catalog = catalog
         self._store_factory = store
         self.exact_up_to = exact_up_to
@@ -89,6 +92,8 @@ class VectorReader:
         with self._lock:
             if self._matrix is not None and self._matrix[0] == generation:
                 return self._matrix[1]
+            if not self.in_file:
+                return None
             found = vector_file.read(self.catalog.path.parent, vector_file.folder_name(self.catalog.path, generation))
             if found is not None:
                 self._matrix = (generation, found)
@@ -107,7 +112,8 @@ class VectorReader:
         rows = self.catalog.db.execute("SELECT c.chunk_id, c.doc_id, c.vector FROM chunks c JOIN documents d "
                                        "ON d.doc_id = c.doc_id WHERE d.state = 'ready' ORDER BY c.id").fetchall()
         found = vector_file.build([r for r in rows if r[2] is not None], all(r[2] is not None for r in rows))
-        vector_file.write(self.catalog.path.parent, vector_file.folder_name(self.catalog.path, generation), found)
+        if self.in_file:
+            vector_file.write(self.catalog.path.parent, vector_file.folder_name(self.catalog.path, generation), found)
         with self._lock:
             self._matrix = (generation, found)
         return found
