@@ -95,6 +95,10 @@ def unsure_because(topic: str, kind: str, confidence: float, signals: dict[str, 
     reasons = []
     if signals.get("disagree"):
         reasons.append("documents_disagree")
+    if topic == "parties" and not signals.get("parties"):
+        reasons.append("parties_not_named")  # a sentence about "the parties" is no list of them
+    elif topic == "parties" and not signals.get("all_parties", 1.0):
+        reasons.append("some_parties_missing")
     if kind in _VALUE_KINDS and not signals.get("written", 1.0):
         reasons.append("value_not_written")
     if signals.get("date_form", 1.0) < 1.0:

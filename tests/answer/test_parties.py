@@ -33,3 +33,16 @@ def test_one_party_found_is_a_partial_answer_shown_unsure_and_no_card_no_answer(
     assert 0.5 <= confidence(KIND, found.features) < 0.8
     assert parties_of(None, [hit("anything")]) is None
     assert parties_of(CARD, [hit("Nothing names them here.")]) is None
+
+
+def test_parties_are_sure_only_when_the_opening_names_every_party_of_the_card():
+    from ragbox.answer.sureness import unsure_because
+
+    three = DocumentCard("/d/supply.txt", "SUPPLY AGREEMENT", "supply agreement",
+                         CARD.parties + (Party("Bestev Management, LLC", ("Distributor",)),))
+    opening = hit("This agreement is entered into by Acme Widgets Corp. (\"Acme\") and Globex Retail LLC.", 0)
+    two_of_three = parties_of(three, [opening])
+    assert unsure_because("parties", "parties", 0.95, two_of_three.features, 0.8) == ["some_parties_missing"]
+    assert unsure_because("parties", "parties", 0.95, parties_of(CARD, [opening]).features, 0.8) == []
+    # a sentence that speaks of "the parties" without naming them is never a sure list of them
+    assert unsure_because("parties", "parties", 0.95, {"question": 1.0}, 0.8) == ["parties_not_named"]
