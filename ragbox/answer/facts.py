@@ -38,7 +38,8 @@ _ORDINALS.update({f"twenty{sep}{word}": 20 + number for sep in ("-", " ") for wo
                   if number < 10})
 _ORDINALS.update({"thirtieth": 30, "thirty-first": 31, "thirty first": 31})
 _ORDINAL_WORD = "|".join(sorted((w.replace(" ", r"\s+") for w in _ORDINALS), key=len, reverse=True))
-_DAY = rf"(?:(?:[12]\d|3[01]|0?[1-9])(?:\s?(?:st|nd|rd|th))?|{_ORDINAL_WORD})"
+# "6t h", "1s t": an ordinal split by a stray space in text converted from a filing
+_DAY = rf"(?:(?:[12]\d|3[01]|0?[1-9])(?:\s?(?:s\s?t|n\s?d|r\s?d|t\s?h))?|{_ORDINAL_WORD})"
 _YEAR = r"(?:19|20)\d\d"
 _DATE_PATTERNS = [  # (regex, group order) - named groups m, d, y
     re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?:of\s+)?(?P<y>{_YEAR})\b", re.I),
@@ -299,9 +300,11 @@ def date_role(text: str, fact: Fact) -> str:
 # Agreement dated [April 1, 2017]", "a Master Transaction Agreement dated" (never "This Agreement
 # dated", nor a title followed by its definition: "AGREEMENT (the "Agreement") is effective as of").
 # Also "the engagement letter dated", "the Plan of Additional Stock Issuance dated".
-_DATED_DOCUMENT = re.compile(r"\b(?i:the|an?|said|such|that|certain)\s+(?:(?:[A-Z][\w&.'-]*|and|of|for|to|on)\s+){0,8}"
+_DATED_DOCUMENT = re.compile(r"\b(?i:the|an?|said|such|that|certain)\s+(?:certain\s+)?"
+                             r"(?:(?:[A-Z][\w&.'-]*|and|of|for|to|on)\s+){0,8}"
                              r"(?:[a-z]+\s+)?(?i:agreement|amendment|contract|lease|plan|licen[cs]e|addendum|memorandum|"
-                             r"note|order|indenture|letter)s?(?:\s+(?:of|for)(?:\s+(?:[A-Z][\w&.'-]*|and|of))+)?,?\s+"
+                             r"note|order|indenture|letter)s?(?:\s+(?:of|for)(?:\s+(?:[A-Z][\w&.'-]*|and|of))+)?"
+                             r"(?:\s+between\s+[A-Z][\w&.'-]*(?:,?\s+(?:[A-Z][\w&.'-]*|and))*)?,?\s+"
                              r"(?i:dated|effective|entered\s+into|made|executed)\b[^.;]{0,50}$")
 
 

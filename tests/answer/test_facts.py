@@ -9,6 +9,8 @@ from ragbox.answer.facts import all_facts, amounts, dates, doses, durations, mea
     ("dated June 21, 1999", "1999-06-21"), ("the 21st day of June, 1999", "1999-06-21"),
     ("on 21 June 1999", "1999-06-21"), ("6/21/99", "1999-06-21"), ("1/7/2019", "2019-01-07"),
     ("2020-03-04", "2020-03-04"), ("as of March 2020", "2020-03"), ("Sept. 30, 2001", "2001-09-30"),
+    # an ordinal split by a stray space, as filings converted to text write it
+    ("the 6t h day of March, 2006", "2006-03-06"), ("as of the 1s t day of June, 2004", "2004-06-01"),
 ])
 def test_dates(text, value):
     assert [f.value for f in dates(text)] == [value]

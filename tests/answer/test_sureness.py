@@ -137,3 +137,10 @@ def test_a_running_line_is_one_the_document_repeats_on_its_pages():
                              running) == "shall not\ncompete"
     assert running_lines(pages[:2]) == frozenset()  # twice is not yet a running line
     assert without_furniture("the fee\n- 7 -\nis due\nPage 3 of 9") == "the fee\nis due"
+
+
+def test_the_agreement_an_amendment_amends_between_its_parties_is_another_documents_date():
+    from ragbox.answer.facts import another_documents_date
+
+    assert another_documents_date("and amends that certain Manufacturing Agreement between Heritage and Premier dated ")
+    assert not another_documents_date("This Agreement between Acme and Bolt is made ")
