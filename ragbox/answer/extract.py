@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ragbox.answer.facts import Fact, all_facts, another_documents_date, date_role, dated_by_title, ends
+from ragbox.answer.facts import Fact, all_facts, date_role, ends
+from ragbox.answer.own import agreement_role, defines_another_term, own_feature, with_roles
 from ragbox.answer.questions import QuestionKind
 from ragbox.text import PASSAGE_STOPWORDS, sentence_spans, stems
 from ragbox.types import Hit, split_chunk_id
@@ -33,26 +34,10 @@ _QUALIFIER = re.compile(r"\b(?:within|at least|not less than|no less than|no lat
                         re.IGNORECASE)
 _TERM_NOUN = re.compile(r"\s+(?:renewal\s+)?(?:terms?|periods?)\b", re.IGNORECASE)
 _RELATION = re.compile(r"\s+(?:after|before|following|from|of|prior to|preceding)\b[^.;,()]{1,60}", re.IGNORECASE)
-# The document speaking of itself: "this Agreement", "the Amendment", "hereof".
-_SELF = re.compile(r"\b(?:this|the)\s+(?:\w+\s+){0,3}?(?:agreement|amendment|contract|lease|license|licence|"
-                   r"addendum|plan|note|deed|memorandum)\b|\bhere(?:of|by|in|to)\b", re.IGNORECASE)
-# "this Agreement shall be governed by": the document's own law, not a dispute's or an escrow's.
-_GOVERNS_SELF = re.compile("(?:" + _SELF.pattern + r")[^.;]{0,60}?\b(?:shall|will|is|are|be)\b[^.;]{0,20}?"
-                           r"\b(?:governed|construed|interpreted)\b", re.IGNORECASE)
 # Words that say what kind of answer is asked ("which state's law"), not where it stands: the
 # answer may be a country ("the laws of Japan").
 _ANSWER_TYPE = {"place": frozenset(stems("state states country countries jurisdiction jurisdictions",
                                           frozenset()))}
-# A sentence that opens by stating the document's term ("Unless terminated earlier, this Agreement
-# shall terminate ...", "The term of this Agreement is ...", "The initial period of this Agreement
-# ... shall continue until"), not one that mentions it on the way ("If ... for ninety (90) days,
-# the other party may terminate this Agreement"); also after a colon ("is amended to read: This
-# Agreement shall expire on ...").
-_TERM_CLAUSE = re.compile(r"(?:^|:\s)\W*(?:(?:section|article)\s+)?(?:\d+(?:\.\d+)*\.?\s*)?"
-                          r"(?:(?:the\s+)?(?:term|duration)(?:\s+and\s+termination)?\s*[.:\-]\s*)?(?:unless\s+(?:sooner\s+|earlier\s+)?"
-                          r"(?:terminated|extended)[^,]{0,80},\s*)?(?:the\s+(?:initial\s+|original\s+)?(?:term|period)\b|"
-                          r"(?:this|the)\s+(?:\w+\s+){0,3}?(?:agreement|contract|lease)\s+(?:shall|will|is|expires|"
-                          r"terminates|continues))", re.IGNORECASE)
 SIMILARITY_CANDIDATES = 24  # sentences, best by their words, that are also compared by meaning
 MIN_SENTENCE_WORDS = 3  # content words a sentence needs to answer an open question
 
@@ -176,11 +161,13 @@ def _candidate(hit: Hit, rank: int | None, order: int, sentence: tuple[int, int]
     words = set(stems(text, PASSAGE_STOPWORDS))
     if len(words) < 2 or (not kind.facts and (len(words) < MIN_SENTENCE_WORDS or is_heading(text))):
         return None
+    if (kind.derive_end or kind.name == "term") and defines_another_term(text):
+        return None  # '"Year" means the period ... ending on November 7th 2009': not when it ends
     facts = [f for f in all_facts(text) + (ends(text) if "end" in kind.facts else []) if f.kind in kind.facts]
     role, roles = "", {}
     if kind.roles:  # an agreement's date, its effective date and its end are told apart by their words
-        facts, roles = _with_roles(hit, sentence, facts, kind)
-        role = next((roles[f] for f in facts if f in roles and _role(roles[f]) == kind.roles[0]), "")
+        facts, roles = with_roles(hit, sentence, facts, kind)
+        role = next((roles[f] for f in facts if f in roles and agreement_role(roles[f]) == kind.roles[0]), "")
     if kind.facts and not facts:
         return None
     if kind.required:  # "renews for [one (1) year terms]": the renewal word stands before its term
@@ -197,18 +184,12 @@ def _candidate(hit: Hit, rank: int | None, order: int, sentence: tuple[int, int]
     if kind.prefer_first:  # a contract's own date: early, next to "this Agreement"
         position = order if rank is None else hit_position(hit)
         features["early"] = 1.0 / (1 + position)
-        # "this Agreement" in the sentence, or a title in capitals right above its date; not where
-        # the sentence dates only other documents ("the Plan of Stock Issuance dated ...")
-        own = (_SELF.search(text) or "title" in roles.values()) and not all(
-            another_documents_date(text[:f.start]) for f in facts if f.kind == "date")
-        features["own"] = 1.0 if own else 0.0
-    if kind.name == "place":
-        features["own"] = 1.0 if _GOVERNS_SELF.search(text) else 0.0
-    if kind.derive_end or kind.name == "term":  # when it ends: the term clause says, first
-        features["own"] = 1.0 if _TERM_CLAUSE.search(text) else 0.0
+    own = own_feature(kind, text, facts, roles)  # the document's own date, law or term
+    if own is not None:
+        features["own"] = own
     if kind.roles:
         features["role"] = 1.0 if role else 0.0
-        preferred = [f for f in facts if f.kind == "date" and _role(roles[f]) == kind.roles[0]]
+        preferred = [f for f in facts if f.kind == "date" and agreement_role(roles[f]) == kind.roles[0]]
         facts = preferred or facts  # "effective as of [date]" before the other dates of its sentence
     span, value = (0, len(text)), ""
     if facts:
@@ -222,24 +203,6 @@ def _candidate(hit: Hit, rank: int | None, order: int, sentence: tuple[int, int]
              + features.get("early", 0.0) + features.get("own", 0.0) + 0.5 * features.get("role", 0.0))
     offset = sentence[0]
     return Candidate(hit, rank, sentence, (offset + span[0], offset + span[1]), value, score, features)
-
-
-def _with_roles(hit: Hit, sentence: tuple[int, int], facts: list[Fact],
-                kind: QuestionKind) -> tuple[list[Fact], dict[Fact, str]]:
-    """The facts of the sentence that may answer ``kind``, and each date's role ("title" for a
-    date right under a title in capitals: an agreement's date)."""
-    text = hit.text[sentence[0]:sentence[1]]
-    heading = hit.text[max(0, sentence[0] - 40):sentence[0]]  # "CONSULTING AGREEMENT\n[July 20, 2018]"
-    roles = {f: date_role(text, f) or ("title" if not text[:f.start].strip() and dated_by_title(heading) else "")
-             for f in facts if f.kind == "date"}
-    facts = [f for f in facts if f.kind != "date" or _role(roles[f]) in kind.roles]
-    # "This Amendment to the Supply Agreement dated [April 1, 2017] is made [June 22, 2018]": the
-    # sentence's own date answers before the other document's.
-    return [f for f in facts if not another_documents_date(text[:f.start])] or facts, roles
-
-
-def _role(role: str) -> str:
-    return "agreement" if role == "title" else role
 
 
 _NUMBERING = re.compile(r"\s*(?:(?:section|article|clause)\s+)?(?:\d{1,3}(?:\.\d+)*\.?|[A-Z]\.|\(\w{1,3}\))?\s*",

@@ -99,3 +99,11 @@ def test_the_term_clause_sets_the_term_before_a_period_mentioned_on_the_way():
                     "this Agreement shall terminate on the date three (3) years from the Effective Date.")]
     found = candidates(question, TERM, [], document)
     assert found[0].value == "3 year" and found[0].features["own"] == 1.0
+
+
+def test_a_definition_of_another_word_does_not_say_when_the_agreement_ends():
+    question = "When does the agreement expire?"
+    document = [hit('"Year" means the period commencing with the date of this Agreement and ending on November 7th '
+                    '2009. This Agreement shall expire on January 1, 2016.')]
+    found = candidates(question, question_kind(question), [], document)
+    assert [c.value for c in found] == ["2016-01-01"]
