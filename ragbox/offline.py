@@ -28,6 +28,11 @@ OFFLINE_ENV = {
     "HF_HUB_DISABLE_TELEMETRY": "1",
     "ANONYMIZED_TELEMETRY": "False",
     "DO_NOT_TRACK": "1",
+    # ONNX Runtime's Linux build (1.29+) starts Microsoft's 1DS telemetry when its environment is
+    # created, before disable_telemetry_events() can run: a device id and an event database under
+    # ~/.cache/Microsoft, and an uploader that looks up its collector. Only this switch, set before
+    # onnxruntime initialises, stops all of it (its Privacy.md).
+    "ORT_DISABLE_TELEMETRY": "1",
 }
 
 _TRACED_CALLS = "connect,sendto,sendmsg"

@@ -111,3 +111,32 @@ def test_the_offline_switches_are_set_by_ragbox_itself():
     finally:
         os.environ.clear()
         os.environ.update(environ)
+
+
+ONNX_SESSION = '''
+import sys
+from ragbox.offline import apply_offline_env
+apply_offline_env()  # what every ragbox entry point does before any model library is imported
+import onnx, onnxruntime
+from onnx import TensorProto, helper
+graph = helper.make_graph([helper.make_node("Identity", ["x"], ["y"])], "g",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])])
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+model.ir_version = 8
+onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+'''
+
+
+def test_onnx_runtime_keeps_no_telemetry_state_on_disk(tmp_path):
+    """ONNX Runtime's Linux build starts its telemetry when its environment is created, before
+    ``disable_telemetry_events()`` can run: a device id and an event database to upload later.
+    Only ``ORT_DISABLE_TELEMETRY``, set before it initialises, stops that."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in offline.OFFLINE_ENV and k != "XDG_CACHE_HOME"}
+    env.update(HOME=str(home), PYTHONPATH=str(REPO))
+    import subprocess
+
+    subprocess.run([sys.executable, "-c", ONNX_SESSION], env=env, check=True, timeout=120)
+    assert sorted(str(p.relative_to(home)) for p in home.rglob("*")) == []
