@@ -44,6 +44,7 @@ from ragbox.answer.grading import is_right  # noqa: E402
 from ragbox.config import load_settings  # noqa: E402
 from ragbox.engine import Engine  # noqa: E402
 from ragbox.stats import percentile  # noqa: E402
+from ragbox.text import FUNCTION_WORDS  # noqa: E402
 
 VALUE_QUESTIONS = {
     "Governing Law": ["Which state's law governs the {name}?", "What is the governing law of the {name}?"],
@@ -122,7 +123,9 @@ def ways_of_naming(title: str, parties: list[tuple[str, str]], file: str) -> dic
         name, short = named[-1] if len(named) > 1 else named[0]
         plain = _CORPORATE.sub("", name).strip()
         words = [w for w in plain.split() if w.lower() not in _ROLES and w.lower().rstrip(".") not in _HONORIFICS]
-        first = short if short and not _role(short) else (words[0] if words else "")
+        # a short name read wrongly from the preamble ("and") names nothing either
+        first = short if short and not _role(short) and short.lower() not in FUNCTION_WORDS else (
+            words[0] if words else "")
         if first:
             ways["party short name"] = f"{_display(first)} agreement"
             ways["kind with party"] = f"{kind} with {_display(first)}"
