@@ -122,7 +122,8 @@ def ways_of_naming(title: str, parties: list[tuple[str, str]], file: str) -> dic
     if named:
         name, short = named[-1] if len(named) > 1 else named[0]
         plain = _CORPORATE.sub("", name).strip()
-        words = [w for w in plain.split() if w.lower() not in _ROLES and w.lower().rstrip(".") not in _HONORIFICS]
+        words = [w for w in plain.split() if w.lower() not in _ROLES | FUNCTION_WORDS
+                 and w.lower().rstrip(".") not in _HONORIFICS]
         # a short name read wrongly from the preamble ("and") names nothing either
         first = short if short and not _role(short) and short.lower() not in FUNCTION_WORDS else (
             words[0] if words else "")
