@@ -289,3 +289,16 @@ def both_vector_stores(request) -> str:
     """For a ``store_url`` fixture parametrized ["embedded", "chroma-server"]: "" (the embedded
     store) or the url of a real Chroma server started for the test."""
     return "" if request.param == "embedded" else request.getfixturevalue("chroma_server")
+
+
+class FakeOcr:
+    """Stands in for the OCR engine in tests of the logic around it (which pages, progress)."""
+
+    def __init__(self, text="Read from the image of the page by OCR."):
+        self.text = text
+        self.asked = []
+
+    def pdf_pages(self, data, numbers):
+        for number in numbers:
+            self.asked.append(number)
+            yield number, f"{self.text} ({number})", 0.9

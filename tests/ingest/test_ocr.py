@@ -13,7 +13,7 @@ from ragbox.paths import locator
 from ragbox.types import Hit, Page
 
 from make_files import assert_exact_chunks, write_scan
-from support import NDA
+from support import NDA, FakeOcr
 
 
 def box(left, top, right, bottom):
@@ -26,18 +26,6 @@ def test_boxes_become_lines_in_reading_order_and_paragraphs():
     assert page_text(boxes, texts) == "1. Term of the Agreement\nIt runs for two years.\n\n2. Renewal"
     assert page_text(None, None) == ""
 
-
-class FakeOcr:
-    """Stands in for the OCR engine in tests of the logic around it (which pages, progress)."""
-
-    def __init__(self, text="Read from the image of the page by OCR."):
-        self.text = text
-        self.asked = []
-
-    def pdf_pages(self, data, numbers):
-        for number in numbers:
-            self.asked.append(number)
-            yield number, f"{self.text} ({number})", 0.9
 
 
 def test_only_pages_without_a_text_layer_are_read_and_progress_is_reported():

@@ -21,22 +21,10 @@ from ragbox.ingest.sealed_ocr import SealedPageOcr
 
 from make_files import write_scan
 from sealed_support import canary_word, files_holding, ragbox_folders, write_canary_folder
-from support import cli_env
+from support import FakeOcr, cli_env
 
 pytestmark = pytest.mark.slow
 
-
-class FakeOcr:
-    """Stands in for the OCR engine in a test of the cache around it."""
-
-    def __init__(self, text):
-        self.text = text
-        self.asked = []
-
-    def pdf_pages(self, data, numbers):
-        for number in numbers:
-            self.asked.append(number)
-            yield number, f"{self.text} ({number})", 0.9
 
 
 def test_the_ocr_cache_of_an_encrypted_index_holds_no_text_and_no_file_hash(tmp_path):
