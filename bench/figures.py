@@ -70,6 +70,7 @@ _COMPANY = re.compile(r"^(.+?)_(?:19|20)\d\d")
 _BARE_NUMBER = re.compile(r"^\$?-?[\d,]*\.?\d+%?$")
 _STATED = re.compile(r"(?<![\w.])\(?-?\$?\s?(\d[\d,]*(?:\.\d+)?)\)?\s*(%|percent|thousand|million|billion)?",
                      re.IGNORECASE)
+_LABEL = re.compile(r"^(?:Unsure: )?In [^\n]*?\([^()]+\.\w+\):\s*")
 _SCALE = {"thousand": 0.001, "million": 1.0, "billion": 1000.0}
 
 
@@ -127,7 +128,9 @@ def cut_filings(docs: Path, wanted: dict[str, set[int]], window: int, folder: Pa
 
 def stated_value(text: str) -> tuple[float, bool] | None:
     """The first number an answer states, not a year, in millions when a unit word follows it
-    (and whether it is a percentage)."""
+    (and whether it is a percentage); after the label of the document it names ("In Form 10-K for
+    the fiscal year ended December 31, 2019 (AMAZON_2019_10K.pdf): ")."""
+    text = _LABEL.sub("", text)
     for match in _STATED.finditer(text):
         digits, unit = match.group(1), (match.group(2) or "").lower()
         if re.fullmatch(r"(?:19|20)\d\d", digits) and not unit:

@@ -161,6 +161,10 @@ UNSURE_REASONS = {
     "documents_disagree": "two documents state different values",
     "model_differs": "the model's value differs from the one in the evidence",
     "ambiguous_name": "the name in the question fits several documents",
+    "row_not_exact": "the row's label is not the line item asked for as statements print it",
+    "other_statement": "the row is not in the statement the line item belongs to",
+    "period_not_exact": "the row has fewer cells than periods: its column is a guess",
+    "unit_not_stated": "no unit is printed above the row",
 }
 
 
