@@ -19,7 +19,8 @@ Questions: FinanceBench's own about those filings, and the same figures asked as
 Printed: page R@1 and R@5 of ``Engine.search`` (hit on a gold page of the gold file), by set and
 by FinanceBench category; for the questions whose answer is a number, "figure right": the first
 number the answer states (years left out), in millions when it says thousand/million/billion,
-within 1 % of the gold (a refusal is not right), and the precision of the answers shown as sure;
+within 1 % of the gold or within the gold's rounding ("0.01": 0.005; a refusal is not right), and
+the precision of the answers shown as sure;
 indexing wall and CPU seconds and peak RSS.
 """
 
@@ -95,14 +96,27 @@ def questions(queries: Path, docs: Path, split: str) -> list[dict]:
         found.append({"set": "dataset", "query": q["query"], "file": q["gold"][0]["file"],
                       "pages": sorted({g["page"] for g in q["gold"] if g.get("page")}),
                       "category": q.get("category") or "-",
-                      "value": _gold_value(gold) if _BARE_NUMBER.match(gold) else None})
-    found += [{"set": "user", "query": text, "file": file, "pages": pages, "category": "user", "value": value}
+                      "value": _gold_value(gold, q["query"]) if _BARE_NUMBER.match(gold) else None,
+                      "rounding": _rounding(gold, q["query"]) if _BARE_NUMBER.match(gold) else 0.0})
+    found += [{"set": "user", "query": text, "file": file, "pages": pages, "category": "user", "value": value,
+               "rounding": 0.0}
               for text, file, pages, value in USER]
     return [q for q in found if q["file"] in present and (split == "all" or split_of(q["file"]) == split)]
 
 
-def _gold_value(text: str) -> float:
-    return float(text.replace("$", "").replace(",", "").rstrip("%"))
+def _gold_value(text: str, question: str) -> float:
+    """The gold in USD millions (FinanceBench's unit unless the question asks "in USD billions")."""
+    return float(text.replace("$", "").replace(",", "").rstrip("%")) * _scale(text, question)
+
+
+def _scale(text: str, question: str) -> float:
+    return 1000.0 if text.startswith("$") and re.search(r"\bUSD billions\b", question) else 1.0
+
+
+def _rounding(text: str, question: str) -> float:
+    """Half a unit of the gold's last decimal: "0.01" (a ROA of 0.0124 rounded) allows 0.005."""
+    decimals = text.rstrip("%").partition(".")[2]
+    return (0.5 * 10 ** -len(decimals) if decimals else 0.5) * _scale(text, question)
 
 
 def cut_filings(docs: Path, wanted: dict[str, set[int]], window: int, folder: Path) -> dict[str, list[int]]:
@@ -142,9 +156,10 @@ def stated_value(text: str) -> tuple[float, bool] | None:
     return None
 
 
-def figure_right(text: str, gold: float) -> bool:
+def figure_right(text: str, gold: float, rounding: float = 0.0) -> bool:
+    """Within 1 % of the gold, or within the gold's own rounding (FinanceBench rounds its answers)."""
     stated = stated_value(text)
-    return stated is not None and abs(stated[0] - gold) <= TOLERANCE * max(abs(gold), 1e-9)
+    return stated is not None and abs(stated[0] - gold) <= max(TOLERANCE * abs(gold), rounding)
 
 
 def measure(engine: Engine, q: dict, kept: dict[str, list[int]]) -> dict:
@@ -154,7 +169,7 @@ def measure(engine: Engine, q: dict, kept: dict[str, list[int]]) -> dict:
     result = {**q, "rank": rank}
     if q["value"] is not None:
         answer = engine.ask(q["query"])
-        right = answer.found and figure_right(answer.text, q["value"])
+        right = answer.found and figure_right(answer.text, q["value"], q["rounding"])
         result.update(answer=answer.text, sure=answer.sure and answer.found, right=right)
     return result
 

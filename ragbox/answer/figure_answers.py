@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 from ragbox.answer.citations import with_quotes
@@ -55,7 +56,10 @@ def _metric_answer(question: str, metric: Metric, document: Sequence[Hit], hits:
     numbers = [_number(sources, found.row.hit) for found in inputs]
     sources += [h for h in hits if h.chunk_id not in {s.chunk_id for s in sources}][:max(0, k - len(sources))]
     shown = _shown(value, metric, inputs[0].row.unit)
-    arithmetic = metric.formula.format(*(_plain(found.row.cells[found.year].value) for found in inputs))
+    values = [found.row.cells[found.year].value for found in inputs]
+    # "|{1}|" (a magnitude: capex printed (1,749)) is shown as the number it stands for: 1,749
+    magnitudes = re.sub(r"\|\{(\d+)\}\|", lambda m: _plain(abs(values[int(m.group(1))])), metric.formula)
+    arithmetic = magnitudes.format(*map(_plain, values))
     cells = ", ".join(f"{found.row.label} FY{found.year} {found.row.cells[found.year].text} [{n}]"
                       for found, n in zip(inputs, numbers))
     text = f"{shown} ({metric.name}: {arithmetic} = {shown}; {cells})"
@@ -83,10 +87,12 @@ def _not_found(question: str, why: str, hits: Sequence[Hit], k: int, model: str,
 
 
 def _shown(value: float, metric: Metric, unit: str) -> str:
-    if metric.percent:
+    if metric.kind == "percent":
         return f"{value:.1f} %"
-    if "ratio" in metric.name:
-        return f"{value:.2f}"
+    if metric.kind == "days":
+        return f"{value:.2f} days"
+    if metric.kind == "ratio":
+        return f"{value:.2f}" if abs(value) >= 0.1 else f"{value:.4f}"
     amount = f"{'-' if value < 0 else ''}${abs(value):,.0f}"
     return f"{amount} {unit[:-1]}" if unit else f"{amount} (no unit printed)"
 

@@ -72,8 +72,18 @@ def test_metrics_asked_are_the_small_documented_set():
     assert metric_asked("Lockheed Martin's FY2021 net working capital?").name == "working capital"
     assert metric_asked("What is 3M's FY2022 operating margin?").items[0].name == "operating income"
     assert metric_asked("Does AMCOR have an improving gross margin profile as of FY2023?") is None
-    assert metric_asked("FY2018 - FY2020 3 year average of capex as a % of revenue for MGM") is None
-    assert metric_asked("What is Nike's FY2021 inventory turnover ratio?") is None
+    assert metric_asked("What is the FY2023 return on equity for Nike?") is None  # not in the set
+    turnover = metric_asked("What is Nike's FY2021 inventory turnover ratio?")
+    assert [(i.name, y) for i, y in zip(turnover.items, turnover.years)] == [
+        ("cost of sales", "2021"), ("inventories", "2021"), ("inventories", "2020")]
+    assert turnover.compute([24576, 6854, 7367]) == pytest.approx(3.456, abs=1e-3)
+    dpo = metric_asked("What is Amazon's FY2017 days payable outstanding (DPO)? DPO is defined as: 365 * (average "
+                       "accounts payable between FY2016 and FY2017) / (FY2017 COGS + change in inventory)")
+    assert dpo.compute([34616, 25309, 111934, 16047, 11461]) == pytest.approx(93.858, abs=1e-3)
+    average = metric_asked("FY2018 - FY2020 3 year average of capex as a % of revenue for MGM")
+    assert average.name == "average of capital expenditure as a % of revenue over FY2018-FY2020"
+    assert average.years == ("2018", "2018", "2019", "2019", "2020", "2020")
+    assert average.compute([-10, 100, -20, 100, -30, 100]) == pytest.approx(20.0)  # capex's share: |capex|
 
 
 def test_a_metric_is_computed_from_cited_cells_with_its_arithmetic(make_engine, filings):
@@ -81,10 +91,15 @@ def test_a_metric_is_computed_from_cited_cells_with_its_arithmetic(make_engine, 
     engine.index([filings])
     growth = engine.ask("What was Northwind's revenue growth from FY2021 to FY2022?")
     assert growth.sure, growth.text
-    assert growth.text.endswith("-3.2 % (growth of revenue from FY2021 to FY2022: (34,229 - 35,355) / |35,355| "
+    assert growth.text.endswith("-3.2 % (growth of revenue from FY2021 to FY2022: (34,229 - 35,355) / 35,355 "
                                 "= -3.2 %; Net sales FY2022 34,229 [1], Net sales FY2021 35,355 [1])")
     margin = engine.ask("Northwind operating margin FY2022")  # two rows of the income statement
     assert margin.sure and "19.1 % (operating margin: 6,539 / 34,229 = 19.1 %;" in margin.text
+    cash = engine.ask("What was Northwind's free cash flow in FY2022?")  # two pages of one statement
+    assert cash.sure and cash.text.endswith("$3,842 million (free cash flow FY2022: 5,591 - 1,749 = $3,842 million; "
+                                            "Net cash provided by operating activities FY2022 5,591 [1], Purchases "
+                                            "of property, plant and equipment (PP&E) FY2022 (1,749) [2])"), cash.text
+    assert [s.page for s in cash.sources[:2]] == [3, 4]
     missing = engine.ask("Northwind current ratio FY2022")  # no balance sheet in these filings
     assert not missing.found and "no statement row of total current assets FY2022" in missing.text
 
