@@ -24,6 +24,7 @@ from typing import Callable, Sequence
 from ragbox import bundled
 from ragbox.answer.answering import Answerer, Question
 from ragbox.answer.extract import document_naming_words
+from ragbox.answer.figure_answers import asks_figure
 from ragbox.answer.named import (
     closest_elsewhere,
     document_label,
@@ -37,6 +38,7 @@ from ragbox.config import Settings
 from ragbox.document_cards import DocumentCard, ResolvedDocument
 from ragbox.llm.llm_slot import LlmSlot
 from ragbox.paths import split_part_path
+from ragbox.search.naming import named_documents
 from ragbox.search.query import fts_phrase, split_query
 from ragbox.search.resolver import MAX_BY_TEXT, CardIndex, Resolution, written_as_name
 from ragbox.search.retrieval import HybridRetriever
@@ -214,27 +216,34 @@ class QuestionService:
         similarity = (self.similarity_to(asked.vectors[-1], {}) if asked.query == asked.question
                       else self._similarity)
         relevant = [h for h in hits if h.score >= self.settings.retrieval.min_score]
-        question = self.question(asked.question, asked.parts, relevant, where, asked.documents, document)
+        question = self.question(asked.question, asked.parts, relevant, where, asked.documents, document, hits)
         answer = self.answerer.answer(question, similarity, lambda: self.llm.generator, self.llm.name(), on_token,
                                       cancel, style=self.style(), k=asked.k)
         answer.timings = {"retrieval_s": retrieval_s, **answer.timings}
         return answer
 
     def question(self, text: str, parts: tuple[str, str], relevant: list[Hit], where: Where,
-                  documents: Sequence[DocumentRow], document: str = "") -> Question:
+                  documents: Sequence[DocumentRow], document: str = "", searched_hits: Sequence[Hit] = ()) -> Question:
         """``text`` with what was found for it, ready to be answered. ``document``: the one
         document ``where`` holds, as the user named it (a "not found" then says it was not found
-        *there*)."""
+        *there*); ``searched_hits``: all the passages found, relevant or not (a figure asked of a
+        named filing is read from its statements, however weakly "3M capex 2022" matches them)."""
         context, part = parts
         kind, asking = asked_kind(text, part)
         if asking != part:  # a comma in a name had split the question: no context clause
             context, part = "", asking
-        passages = self._document_of(relevant[0]) if relevant else []
+        anchor = relevant[:1] or list(searched_hits[:1] if document else [])
+        passages = self._document_of(anchor[0]) if anchor else []
         naming = document_naming_words([h.path for h in relevant[:1]]) + ([context] if context else [])
         searched = self._searched(where, relevant, documents) | ({"document": document} if document else {})
-        # the parties of the one document asked about; across a folder "the parties" are nobody's in particular
+        # the card of the one document asked about (its parties; a filing's figures): across a folder
+        # "the parties" are nobody's in particular. "3M capex 2022" names its filing by file name only.
         one = bool(document) or searched["files"] == 1
-        card = self.names.card_of(passages[0].path) if passages and one and kind.name == "parties" else None
+        by_file = bool(passages) and not one and kind.name != "parties" and named_documents(
+            text, [(d.doc_id, d.path) for d in documents]) == {split_chunk_id(passages[0].chunk_id)[0]}
+        card = self.names.card_of(passages[0].path) if passages and (one or by_file) else None
+        if not relevant and not asks_figure(text, card):
+            passages = []  # no passage matched: nothing of the document is read, but a filing's figures
         return Question(text, part, kind, relevant, passages, naming, searched, card)
 
     def _document_of(self, hit: Hit) -> list[Hit]:

@@ -122,3 +122,30 @@ def inert_markdown(text: str) -> str:
     for plain, escaped in MARKDOWN_INERT:
         text = text.replace(plain, escaped)
     return text
+
+
+# Fiscal periods, read by search (search.filings) and the answers (answer.figures):
+# FY2018, FY 2018, FY18, FY'18, fiscal 2018, fiscal year 2018, Q2'2023, Q2 2023, 2023Q2.
+_FISCAL_PERIOD = re.compile(
+    r"\b(?:fy|fiscal(?:\s+year)?)\s*['\u2019]?\s*((?:19|20)?\d\d)\b"  # FY18, FY 2018, fiscal 2019
+    r"|\bq[1-4](?:\s*['\u2019]\s*|\s+(?:of\s+)?)((?:19|20)\d\d)\b"  # Q2'2023, Q2 2023 (not "Q130")
+    r"|\b((?:19|20)\d\d)\s*q[1-4]\b",  # 2023Q2
+    re.IGNORECASE)
+_PLAIN_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def fiscal_years(text: str, plain: bool = False) -> list[str]:
+    """The years a question names as fiscal periods, as four digits, in order: "FY18 and fiscal
+    2019" -> ["2018", "2019"]; with ``plain``, plain years too ("in 2022", "2019-nCoV"), which
+    keyword search finds as they are written."""
+    years: list[tuple[int, str]] = []
+    for match in _FISCAL_PERIOD.finditer(text):
+        year = match.group(1) or match.group(2) or match.group(3)
+        years.append((match.start(), year if len(year) == 4 else f"20{year}"))
+    if plain:
+        years += [(m.start(), m.group()) for m in _PLAIN_YEAR.finditer(text)]
+    ordered: list[str] = []
+    for _, year in sorted(years):
+        if year not in ordered:
+            ordered.append(year)
+    return ordered

@@ -163,6 +163,10 @@ UNSURE_REASONS = {
     "ambiguous_name": "the name in the question fits several documents",
     "parties_not_named": "the sentence does not name the parties the way a contract's opening does",
     "some_parties_missing": "the opening names fewer parties than the document's card has",
+    "row_not_exact": "the row's label is not the line item asked for as statements print it",
+    "other_statement": "the row is not in the statement the line item belongs to",
+    "period_not_exact": "the row has fewer cells than periods: its column is a guess",
+    "unit_not_stated": "no unit is printed above the row",
 }
 
 

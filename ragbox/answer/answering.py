@@ -24,6 +24,7 @@ from ragbox.answer.clauses import EXISTENCE, clause_asked, expresses, yes_or_no
 from ragbox.answer.decision import decide
 from ragbox.answer.extract import Candidate, Similarity, candidates, in_document, plain_clause, title_of
 from ragbox.answer.facts import another_documents_date
+from ragbox.answer.figure_answers import figure_answer
 from ragbox.answer.furniture import running_lines, without_furniture
 from ragbox.answer.parties import parties_of
 from ragbox.answer.prompting import NO_SUCH_CLAUSE, NOT_FOUND, build_prompt, cannot_find
@@ -183,6 +184,12 @@ class Answerer:
         """``style``, ``k`` and ``min_confidence`` replace this answerer's own for one answer (a
         review table's cells are extracted, and weighed by the table's own threshold)."""
         started = time.perf_counter()
+        figure = figure_answer(question.text, question.card, question.document, question.hits, k or self.k,
+                               model_name, question.searched)
+        if figure is not None:  # a figure of a filing: the cell of its statement, whatever the style
+            if on_token:
+                on_token(figure.text)
+            return figure
         evidence = find_evidence(question, similarity, self.extract_passages)
         top_score = question.hits[0].score if question.hits else 0.0
         min_confidence = self.min_confidence if min_confidence is None else min_confidence

@@ -16,13 +16,14 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from ragbox.config import ChunkingSettings
-from ragbox.ingest.page_tables import Table, find_tables, page_title, running_lines
+from ragbox.ingest.page_tables import Table, continued, find_tables, page_title, running_lines
 from ragbox.text import fold_spaces
 from ragbox.types import Chunk, Page
 
-# Bumped whenever chunks come out differently for the same settings (here: tables and context),
-# so that existing indexes re-chunk at the next run, as after a change of settings.
-CHUNKING_VERSION = 2
+# Bumped whenever chunks come out differently for the same settings (2: tables and context; 3: a
+# statement continued on the next page keeps its title and column headers), so that existing
+# indexes re-chunk at the next run, as after a change of settings.
+CHUNKING_VERSION = 3
 MAX_CONTEXT_CHARS = 400
 # A page longer than this is chunked block by block, so tokenizing a huge file (a log, a
 # multi-megabyte line) never holds more than one block's tokens; ordinary pages are one block.
@@ -106,6 +107,7 @@ class Chunker:
         texts = {page.number: page.text for page in pages}
         section = ""
         running = running_lines([page.text for page in pages if page.number is not None])
+        before: tuple[str, Table] | None = None  # the previous page's title and its last table with a header
         for page in pages:
             blocks = _blocks(page.text)
             # A page of several blocks is a log or a dump, not a statement: no tables, no title.
@@ -113,6 +115,8 @@ class Chunker:
             # A .txt/.md "page" is the whole file: its first lines are the document's title, not
             # a page's, and the file name already ranks every passage of it.
             title = page_title(page.text, running) if page.number is not None and len(blocks) == 1 else ("", 0)
+            if page.number is not None:
+                title, before = continued(page.text, title, tables, before, running)
             for low, high in blocks:
                 block_chunks, section = self._chunk_span(page, low, high, section, tables, title)
                 unchecked.extend(block_chunks)

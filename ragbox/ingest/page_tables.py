@@ -203,3 +203,23 @@ def _title_line(line: _Line) -> bool:
         return not line.text.endswith(".") or len(line.text.split()) <= 4
     # A longer one is a title only without a sentence in it: not a line of wrapped prose.
     return len(line.text) <= MAX_LONG_TITLE_CHARS and ". " not in line.text and line.text[-1:].isalnum()
+
+
+def continued(text: str, title: tuple[str, int], tables: list[Table], before: tuple[str, Table] | None,
+              running: set[str]) -> tuple[tuple[str, int], tuple[str, Table] | None]:
+    """A statement spread over two pages prints its column headers (and often its title) on the
+    first only: a page whose first table has no header and opens the page (nothing above it but
+    running lines and a title) continues the previous page's last table, and takes its header, and
+    its title above the page's own (a row group label or "(continued)" read as one). Returns the
+    page's title and what the next page may continue."""
+    if tables and before is not None and not tables[0].header and _opens_page(text, title[1], tables[0], running):
+        tables[0].header = before[1].header
+        own = [line for line in title[0].splitlines() if line not in before[0].splitlines()]
+        title = ("\n".join([*before[0].splitlines(), *own]), title[1])
+    headed = [t for t in tables if t.header]
+    return title, ((title[0], headed[-1]) if headed else None)
+
+
+def _opens_page(text: str, title_end: int, table: Table, running: set[str]) -> bool:
+    between = [line for line in lines_of(text[title_end:table.start]) if line.text and line.text not in running]
+    return len(between) <= 1  # a row group label ("Cash Flows from Financing Activities") may head it

@@ -17,6 +17,7 @@ import re
 from typing import Sequence
 
 from ragbox.document_cards import DocumentCard
+from ragbox.text import fiscal_years  # in the shared text module: the answers read fiscal years too
 
 SYNONYMS: tuple[tuple[str, ...], ...] = (
     # statements
@@ -48,13 +49,6 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
 )
 
 _WORDS = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)?")
-# FY2018, FY 2018, FY18, FY'18, fiscal 2018, fiscal year 2018, Q2'2023, Q2 2023, 2023Q2.
-_FISCAL = re.compile(
-    r"\b(?:fy|fiscal(?:\s+year)?)\s*['\u2019]?\s*((?:19|20)?\d\d)\b"  # FY18, FY 2018, fiscal 2019
-    r"|\bq[1-4](?:\s*['\u2019]\s*|\s+(?:of\s+)?)((?:19|20)\d\d)\b"  # Q2'2023, Q2 2023 (not "Q130")
-    r"|\b((?:19|20)\d\d)\s*q[1-4]\b",  # 2023Q2
-    re.IGNORECASE)
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def _flat(text: str) -> str:
@@ -80,23 +74,6 @@ def synonyms(text: str) -> list[str]:
         if name not in seen:
             seen.append(name)
     return seen
-
-
-def fiscal_years(text: str, plain: bool = False) -> list[str]:
-    """The years a question names as fiscal periods, as four digits, in order: "FY18 and fiscal
-    2019" -> ["2018", "2019"]; with ``plain``, plain years too ("in 2022", "2019-nCoV"), which
-    keyword search finds as they are written."""
-    years: list[tuple[int, str]] = []
-    for match in _FISCAL.finditer(text):
-        year = match.group(1) or match.group(2) or match.group(3)
-        years.append((match.start(), year if len(year) == 4 else f"20{year}"))
-    if plain:
-        years += [(m.start(), m.group()) for m in _YEAR.finditer(text)]
-    ordered: list[str] = []
-    for _, year in sorted(years):
-        if year not in ordered:
-            ordered.append(year)
-    return ordered
 
 
 # Cards of filings (``ingest.filing_cards``): which of a company's filings a question names.

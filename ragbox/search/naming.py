@@ -4,12 +4,13 @@ folder holding ``3M_2018_10K.pdf``, ``3M_2022_10K.pdf`` and 47 other companies' 
 The name of a file is the first word of its name (``3M`` in ``3M_2018_10K.pdf``, the party in
 ``AcmeCorp_2019-EX-10.1-Supply Agreement.txt``), when it holds a letter (``0001_Allergic_Rhinitis``
 has none: its words describe, they do not name) and fewer than half of the indexed files share it.
-A question names the file when it writes that name as a name: capitalised and not as the first
-word of a sentence ("3M", "Pfizer", "American Express" for ``AMERICANEXPRESS_2022_10K.pdf``, as
-adjacent words are also tried joined), or in capitals as the start of the name ("JPM" for
-``JPMORGAN_2021Q1_10Q.pdf``). Among the files named, the years the question names ("FY2018",
-"fiscal 2019", "2022") pick those of the latest year named, as a report covers its own year and
-the years before it; without a year, or with none that a file name has, all of them are kept.
+A question names the file when it writes that name as a name: capitalised, and when it is the first
+word of a sentence, not an everyday word ("What", "Show"): "3M", "Pfizer", "Netflix capex 2015",
+"American Express" for ``AMERICANEXPRESS_2022_10K.pdf`` (adjacent words are also tried joined),
+or in capitals as the start of the name ("JPM" for ``JPMORGAN_2021Q1_10Q.pdf``). Among the files
+named, the years the question names ("FY2018", "fiscal 2019", "2022") pick those of the latest
+year named, as a report covers its own year and the years before it; without a year, or with none
+that a file name has, all of them are kept.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ragbox.search.filings import fiscal_years
+from ragbox.text import FUNCTION_WORDS
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)?", re.UNICODE)
 _TITLE_WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -61,9 +63,12 @@ def _written_names(query: str) -> tuple[set[str], set[str]]:
     tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(query)]
     forms, prefixes = set(), set()
     for i, (token, start) in enumerate(tokens):
-        first_of_sentence = i == 0 or bool(_SENTENCE_END.search(query[:start]))
         word = re.sub(r"['\u2019]s$", "", token)
-        if not (word[:1].isupper() or word[:1].isdigit() and any(c.isupper() for c in word)) or first_of_sentence:
+        # A sentence's first word is capitalised whatever it is: a name only when no everyday word
+        # ("Netflix capex 2015" names Netflix; "What", "Show", "Consider" name nothing).
+        first_of_sentence = i == 0 or bool(_SENTENCE_END.search(query[:start]))
+        if not (word[:1].isupper() or word[:1].isdigit() and any(c.isupper() for c in word)) or (
+                first_of_sentence and word.lower() in FUNCTION_WORDS):
             continue
         joined = ""
         for next_token, _ in tokens[i:i + MAX_JOINED]:

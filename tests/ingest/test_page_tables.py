@@ -110,3 +110,21 @@ def test_chunking_version_is_part_of_the_settings_key(tokenizer, monkeypatch):
     key = Chunker(tokenizer, 96, 24).settings_key
     monkeypatch.setattr(chunking, "CHUNKING_VERSION", chunking.CHUNKING_VERSION + 1)
     assert Chunker(tokenizer, 96, 24).settings_key != key
+
+
+def test_a_statement_continued_on_the_next_page_keeps_its_title_and_column_headers(tokenizer):
+    first = ("Northwind Widgets Inc.\nConsolidated Statement of Cash Flows\n(Millions, except per share amounts)\n"
+             "                                   2019      2018\nCash Flows from Operating Activities\n"
+             "Net income                          5,791     5,929\n"
+             "Depreciation and amortization       1,831     1,915\n"
+             "Net cash provided by operating activities   5,591   7,454\n")
+    second = ("Cash Flows from Investing Activities\nPurchases of property, plant and equipment   (1,577)  (1,373)\n"
+              "Proceeds from sale of businesses   13   576\nNet cash used in investing activities   (1,046)  (1,317)\n")
+    prose = "Risk factors. Demand for widgets may fall when the economy slows down.\n"
+    chunks = Chunker(tokenizer, 40, 10).chunk_pages([Page(1, first), Page(2, second), Page(3, prose), Page(4, second)])
+    capex = [c for c in chunks if "(1,577)" in c.text]
+    assert [c.page for c in capex] == [2, 4]
+    assert capex[0].context.splitlines() == ["Northwind Widgets Inc.", "Consolidated Statement of Cash Flows",
+                                             "(Millions, except per share amounts)", "2019 | 2018"]
+    assert capex[0].text.startswith("Cash Flows from Investing Activities\n")  # its own title, in its text
+    assert "2019" not in capex[1].context  # after a page of prose, no statement is continued

@@ -44,7 +44,12 @@ def test_a_question_naming_a_company_searches_its_report_of_the_latest_year_name
     assert named("Was there any drop in cash between FY 2023 and Q2 of FY2024 at Best Buy?") == [
         "BESTBUY_2024Q2_10Q.pdf"]
     assert named("what is 3m's revenue?") is None  # not written as a name
-    assert named("Pepsico") is None  # the first word of a sentence is capitalised anyway
+    # A sentence's first word names a file as users type it ("3M capex 2018"), unless an everyday word.
+    assert named("Pepsico capex FY2022") == ["PEPSICO_2022_10K.pdf"]
+    assert named("Best Buy inventories 2019") == ["BESTBUY_2019_10K.pdf"]
+    assert named("3M capex 2018") == ["3M_2018_10K.pdf"]
+    assert named("What capex? Show the Pepsico figures.") == ["PEPSICO_2022_10K.pdf"]
+    assert named("What is capex? Show it.") is None
     assert named("What are the geographies of Contoso?") is None
 
 

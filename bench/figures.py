@@ -1,0 +1,252 @@
+"""Figures from annual reports (issue 25, items 2 and 3): the page with the answer, and the figure.
+
+    python bench/figures.py [--docs DIR] [--queries FILE] [--split dev|held-out|all] [--window 6]
+                            [--files N] [--store DIR] [--show]
+
+Split (by company, so no company's filings are on both sides): a company is held out when the
+SHA-1 of its name as the file name writes it (``3M``, ``JOHNSON_JOHNSON``) is divisible by 3, and
+in the dev split otherwise. Held out: AMD, AMERICANWATERWORKS, COSTCO, GENERALMILLS, PEPSICO,
+PFIZER, VERIZON (22 of 87 questions). Tune on dev only; run ``--split held-out`` to report.
+
+Filings: the 10-Ks of the split with a question. A 10-K is 80-500 pages and indexing takes about
+a CPU-second a page here, so by default each is cut to its first 3 pages (the cover: its card)
+and ``--window`` pages either side of each gold page, in their order (``--window -1``: whole
+files). Pages keep their numbers: a hit's page is mapped back to the filing's own. The pages left
+around a statement page are the other statements and notes: the distractors that matter.
+
+Questions: FinanceBench's own about those filings, and the same figures asked as users type them
+(``USER`` below: "3M capex 2022"), each with its gold page(s) and value written from that page.
+Printed: page R@1 and R@5 of ``Engine.search`` (hit on a gold page of the gold file), by set and
+by FinanceBench category; for the questions whose answer is a number, "figure right": the first
+number the answer states (years left out), in millions when it says thousand/million/billion,
+within 1 % of the gold or within the gold's rounding ("0.01": 0.005; a refusal is not right), and
+the precision of the answers shown as sure;
+indexing wall and CPU seconds and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import resource
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from ragbox.config import load_settings  # noqa: E402
+from ragbox.engine import Engine  # noqa: E402
+
+COVER_PAGES = 3
+TOLERANCE = 0.01
+# (question as a user types it, file, gold pages, value in USD millions or as printed)
+USER = [
+    ("3M capex 2022", "3M_2022_10K.pdf", [52], 1749),
+    ("What did 3M spend on PP&E in FY2022?", "3M_2022_10K.pdf", [52], 1749),
+    ("3M depreciation and amortization FY2022", "3M_2022_10K.pdf", [52], 1831),
+    ("Adobe total revenue FY2016", "ADOBE_2016_10K.pdf", [62], 5854.43),
+    ("What was Adobe's operating income in fiscal 2016?", "ADOBE_2016_10K.pdf", [62], 1493.602),
+    ("Amazon net sales 2017", "AMAZON_2017_10K.pdf", [38], 177866),
+    ("How much was Amazon's net income in FY2019?", "AMAZON_2019_10K.pdf", [38], 11588),
+    ("Amazon cost of sales 2019", "AMAZON_2019_10K.pdf", [38], 165536),
+    ("Best Buy inventories FY2019", "BESTBUY_2019_10K.pdf", [52], 5409),
+    ("Block operating cash flow 2020", "BLOCK_2020_10K.pdf", [90], 381.603),
+    ("Lockheed Martin total current assets 2021", "LOCKHEEDMARTIN_2021_10K.pdf", [68], 19815),
+    ("What were Lockheed Martin's accounts payable at the end of FY2021?", "LOCKHEEDMARTIN_2021_10K.pdf", [68], 780),
+    ("MGM Resorts capital expenditures 2020", "MGMRESORTS_2020_10K.pdf", [67], 270.579),
+    ("MGM accounts payable 2018", "MGMRESORTS_2018_10K.pdf", [57], 303),
+    ("Netflix capex 2015", "NETFLIX_2015_10K.pdf", [42], 91.248),
+    ("Nike revenue FY2018", "NIKE_2018_10K.pdf", [46], 36397),
+    ("What was Nike's cost of sales in fiscal 2018?", "NIKE_2018_10K.pdf", [46], 20441),
+    ("Nike total current assets FY2019", "NIKE_2019_10K.pdf", [54], 16525),
+]
+_COMPANY = re.compile(r"^(.+?)_(?:19|20)\d\d")
+_BARE_NUMBER = re.compile(r"^\$?-?[\d,]*\.?\d+%?$")
+_STATED = re.compile(r"(?<![\w.])\(?-?\$?\s?(\d[\d,]*(?:\.\d+)?)\)?\s*(%|percent|thousand|million|billion)?",
+                     re.IGNORECASE)
+_LABEL = re.compile(r"^(?:Unsure: )?In [^\n]*?\([^()]+\.\w+\):\s*")
+_SCALE = {"thousand": 0.001, "million": 1.0, "billion": 1000.0}
+
+
+def company(file: str) -> str:
+    match = _COMPANY.match(file)
+    return (match.group(1) if match else Path(file).stem).upper()
+
+
+def split_of(file: str) -> str:
+    return "held-out" if int(hashlib.sha1(company(file).encode()).hexdigest(), 16) % 3 == 0 else "dev"
+
+
+def questions(queries: Path, docs: Path, split: str) -> list[dict]:
+    """The dataset's questions on the split's 10-Ks, then the user's; only files present in ``docs``."""
+    present = {p.name for p in docs.glob("*.pdf")}
+    found = []
+    for line in queries.read_text().splitlines():
+        q = json.loads(line) if line.strip() else None
+        if not q or not q["gold"] or "10K" not in q["gold"][0]["file"]:
+            continue
+        gold = q.get("answer", "").strip()
+        found.append({"set": "dataset", "query": q["query"], "file": q["gold"][0]["file"],
+                      "pages": sorted({g["page"] for g in q["gold"] if g.get("page")}),
+                      "category": q.get("category") or "-",
+                      "value": _gold_value(gold, q["query"]) if _BARE_NUMBER.match(gold) else None,
+                      "rounding": _rounding(gold, q["query"]) if _BARE_NUMBER.match(gold) else 0.0})
+    found += [{"set": "user", "query": text, "file": file, "pages": pages, "category": "user", "value": value,
+               "rounding": 0.0}
+              for text, file, pages, value in USER]
+    return [q for q in found if q["file"] in present and (split == "all" or split_of(q["file"]) == split)]
+
+
+def _gold_value(text: str, question: str) -> float:
+    """The gold in USD millions (FinanceBench's unit unless the question asks "in USD billions")."""
+    return float(text.replace("$", "").replace(",", "").rstrip("%")) * _scale(text, question)
+
+
+def _scale(text: str, question: str) -> float:
+    return 1000.0 if text.startswith("$") and re.search(r"\bUSD billions\b", question) else 1.0
+
+
+def _rounding(text: str, question: str) -> float:
+    """Half a unit of the gold's last decimal: "0.01" (a ROA of 0.0124 rounded) allows 0.005."""
+    decimals = text.rstrip("%").partition(".")[2]
+    return (0.5 * 10 ** -len(decimals) if decimals else 0.5) * _scale(text, question)
+
+
+def cut_filings(docs: Path, wanted: dict[str, set[int]], window: int, folder: Path) -> dict[str, list[int]]:
+    """Each filing cut to its cover and the pages around its gold pages, written to ``folder``;
+    returns, per file, the filing's page number of each page kept (1-based)."""
+    from pypdf import PdfReader, PdfWriter
+
+    kept = {}
+    for name, pages in sorted(wanted.items()):
+        reader = PdfReader(str(docs / name))
+        count = len(reader.pages)
+        numbers = list(range(1, count + 1)) if window < 0 else sorted(
+            {n for n in range(1, COVER_PAGES + 1)} | {n for p in pages for n in range(p - window, p + window + 1)})
+        numbers = [n for n in numbers if 1 <= n <= count]
+        writer = PdfWriter()
+        for n in numbers:
+            writer.add_page(reader.pages[n - 1])
+        with open(folder / name, "wb") as out:
+            writer.write(out)
+        kept[name] = numbers
+    return kept
+
+
+def stated_value(text: str) -> tuple[float, bool] | None:
+    """The first number an answer states, not a year, in millions when a unit word follows it
+    (and whether it is a percentage); after the label of the document it names ("In Form 10-K for
+    the fiscal year ended December 31, 2019 (AMAZON_2019_10K.pdf): ")."""
+    text = _LABEL.sub("", text)
+    for match in _STATED.finditer(text):
+        digits, unit = match.group(1), (match.group(2) or "").lower()
+        if re.fullmatch(r"(?:19|20)\d\d", digits) and not unit:
+            continue
+        value = float(digits.replace(",", ""))
+        if unit in ("%", "percent"):
+            return value, True
+        return value * _SCALE.get(unit.rstrip("s"), 1.0), False
+    return None
+
+
+def figure_right(text: str, gold: float, rounding: float = 0.0) -> bool:
+    """Within 1 % of the gold, or within the gold's own rounding (FinanceBench rounds its answers)."""
+    stated = stated_value(text)
+    return stated is not None and abs(stated[0] - gold) <= max(TOLERANCE * abs(gold), rounding)
+
+
+def measure(engine: Engine, q: dict, kept: dict[str, list[int]]) -> dict:
+    hits = engine.search(q["query"], k=10)
+    rank = next((i + 1 for i, h in enumerate(hits) if Path(h.path).name == q["file"] and h.page is not None
+                 and kept[q["file"]][h.page - 1] in q["pages"]), None)
+    result = {**q, "rank": rank}
+    if q["value"] is not None:
+        answer = engine.ask(q["query"])
+        right = answer.found and figure_right(answer.text, q["value"], q["rounding"])
+        result.update(answer=answer.text, sure=answer.sure and answer.found, right=right)
+    return result
+
+
+def report(results: list[dict], label: str) -> None:
+    if not results:
+        return
+    n = len(results)
+    at = [sum(1 for r in results if r["rank"] and r["rank"] <= k) / n for k in (1, 5, 10)]
+    print(f"{label:<28} {n:>3} questions  page R@1 {at[0]:.3f}  R@5 {at[1]:.3f}  R@10 {at[2]:.3f}")
+    figures = [r for r in results if r["value"] is not None]
+    if figures:
+        sure = [r for r in figures if r["sure"]]
+        precision = f"{sum(r['right'] for r in sure) / len(sure):.3f}" if sure else "-"
+        print(f"{'':<28} {len(figures):>3} figures    right {sum(r['right'] for r in figures) / len(figures):.3f}"
+              f"  sure {len(sure)}  sure precision {precision}")
+
+
+def index_filings(store: Path, folder: Path) -> Engine:
+    flags = {"store.dir": str(store), "answer.style": "extract"}
+    engine = Engine(load_settings(None, environ={}, flags=flags))
+    wall, cpu = time.perf_counter(), _cpu_seconds()
+    engine.index([folder])
+    pages = sum(d.pages or 0 for d in engine.catalog.documents())
+    print(f"indexed {len(list(folder.glob('*.pdf')))} filings, {pages} pages: {time.perf_counter() - wall:.0f} s wall, "
+          f"{_cpu_seconds() - cpu:.0f} s CPU, peak RSS {_peak_rss_mb():.0f} MB", flush=True)
+    return engine
+
+
+def _cpu_seconds() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _peak_rss_mb() -> float:
+    return max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    data = Path(__file__).resolve().parents[2] / "shared" / "evaldata" / "financebench"
+    parser.add_argument("--docs", type=Path, default=data / "docs")
+    parser.add_argument("--queries", type=Path, default=data / "queries.jsonl")
+    parser.add_argument("--split", choices=("dev", "held-out", "all"), default="dev")
+    parser.add_argument("--window", type=int, default=6, help="pages kept either side of a gold page (-1: all)")
+    parser.add_argument("--files", type=int, default=0, help="only the first N filings (0: all)")
+    parser.add_argument("--store", type=Path, help="keep the index here (default: a temporary folder)")
+    parser.add_argument("--show", action="store_true", help="print each question's rank and answer")
+    args = parser.parse_args()
+    asked = questions(args.queries, args.docs, args.split)
+    files = sorted({q["file"] for q in asked})
+    files = files[:args.files] if args.files else files
+    asked = [q for q in asked if q["file"] in files]
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for q in asked:
+        wanted[q["file"]].update(q["pages"])
+    with tempfile.TemporaryDirectory() as tmp:
+        store = args.store or Path(tmp) / "store"
+        folder = store.parent / f"{store.name}-filings"
+        folder.mkdir(parents=True, exist_ok=True)
+        kept = cut_filings(args.docs, wanted, args.window, folder)
+        engine = index_filings(store, folder)
+        try:
+            results = [measure(engine, q, kept) for q in asked]
+        finally:
+            engine.close()
+    for r in results if args.show else []:
+        print(f"  {r['rank'] or '-':>4} {r['file']:<28} {r['query'][:70]!r}"
+              + (f" -> {'right' if r['right'] else 'wrong'}{' sure' if r['sure'] else ''}: {r['answer'][:90]!r}"
+                 if r["value"] is not None else ""))
+    print(f"split {args.split}, window {args.window}: {len(files)} filings")
+    report(results, "all")
+    for label in ("dataset", "user"):
+        report([r for r in results if r["set"] == label], f"  {label} phrasing")
+    for category in sorted({r["category"] for r in results if r["set"] == "dataset"}):
+        report([r for r in results if r["category"] == category], f"    {category}")
+
+
+if __name__ == "__main__":
+    main()

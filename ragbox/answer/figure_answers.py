@@ -1,0 +1,109 @@
+"""Answers about a filing's figures: one cell (``figures``) or a metric computed from cells
+(``metrics``), with the row quoted, the unit and sign made explicit and each input cited."""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from ragbox.answer.citations import with_quotes
+from ragbox.answer.figures import FILING_KINDS, Found, figure_question, figure_text, find_figure, row_quote
+from ragbox.answer.metrics import Metric, computed, metric_asked
+from ragbox.types import Answer, Evidence, Hit
+
+
+def asks_figure(question: str, card) -> bool:
+    """Whether ``question``, about the document of ``card``, asks a figure of a filing."""
+    kind = card.kind if card is not None else ""
+    return kind in FILING_KINDS and (metric_asked(question) is not None or figure_question(question, kind) is not None)
+
+
+def figure_answer(question: str, card, document: Sequence[Hit], hits: Sequence[Hit], k: int, model: str,
+                  searched: dict) -> Answer | None:
+    """The answer to a question asking a figure of a filing (None: not such a question)."""
+    kind = card.kind if card is not None else ""
+    metric = metric_asked(question) if kind in FILING_KINDS else None
+    if metric is not None:
+        return _metric_answer(question, metric, document, hits, k, model, searched)
+    asked = figure_question(question, kind)
+    if asked is None:
+        return None
+    item, year = asked
+    found, closest = find_figure(item, year, document, hits)
+    if found is None:
+        return _not_found(question, f"no statement row of {item.name} ({', '.join(item.printed[:2])}) has a "
+                                    f"FY{year} column", hits, k, model, searched)
+    sources = [found.row.hit] + [h for h in hits if h.chunk_id != found.row.hit.chunk_id][:max(0, k - 1)]
+    text = figure_text(found, 1, item)
+    cited = [1]
+    if not found.sure:
+        others = [r for r in closest if r is not found.row][:2]
+        numbers = [_number(sources, r.hit) for r in others]
+        text = f"Unsure: {text}" + "".join(f"; closest: {row_quote(r, n)}" for r, n in zip(others, numbers))
+        cited += numbers
+    return _answer(question, text, sources, cited, [found], model, searched)
+
+
+def _metric_answer(question: str, metric: Metric, document: Sequence[Hit], hits: Sequence[Hit], k: int,
+                   model: str, searched: dict) -> Answer:
+    inputs, value = computed(metric, document, hits)
+    if value is None:
+        missing = [f"{item.name} FY{year}" for item, year, found in zip(metric.items, metric.years, inputs)
+                   if found is None]
+        why = f"no statement row of {', '.join(missing)}" if missing else "its inputs are in different units"
+        return _not_found(question, f"{metric.name} needs {why}", hits, k, model, searched)
+    sources: list[Hit] = []
+    numbers = [_number(sources, found.row.hit) for found in inputs]
+    sources += [h for h in hits if h.chunk_id not in {s.chunk_id for s in sources}][:max(0, k - len(sources))]
+    shown = _shown(value, metric, inputs[0].row.unit)
+    values = [found.row.cells[found.year].value for found in inputs]
+    # "|{1}|" (a magnitude: capex printed (1,749)) is shown as the number it stands for: 1,749
+    magnitudes = re.sub(r"\|\{(\d+)\}\|", lambda m: _plain(abs(values[int(m.group(1))])), metric.formula)
+    arithmetic = magnitudes.format(*map(_plain, values))
+    cells = ", ".join(f"{found.row.label} FY{found.year} {found.row.cells[found.year].text} [{n}]"
+                      for found, n in zip(inputs, numbers))
+    text = f"{shown} ({metric.name}: {arithmetic} = {shown}; {cells})"
+    if not all(found.sure for found in inputs):
+        text = f"Unsure: {text}"
+    return _answer(question, text, sources, sorted(set(numbers)), inputs, model, searched)
+
+
+def _answer(question: str, text: str, sources: list[Hit], cited: list[int], inputs: list[Found], model: str,
+            searched: dict) -> Answer:
+    first = inputs[0]
+    cell = first.row.cells[first.year]
+    number = next(n for n, s in enumerate(sources, start=1) if s.chunk_id == first.row.hit.chunk_id)
+    reasons = list(dict.fromkeys(found.reason for found in inputs if found.reason))
+    return with_quotes(Answer(question, text, sources, model, cited=cited, citation_method="evidence",
+                              style="extracted", evidence=Evidence(number, first.row.line, cell.span, str(cell.value)),
+                              searched=searched, kind="figure", confidence=0.6 if reasons else 1.0,
+                              sure=not reasons, unsure_because=reasons))
+
+
+def _not_found(question: str, why: str, hits: Sequence[Hit], k: int, model: str, searched: dict) -> Answer:
+    where = searched.get("document") or "the indexed documents"
+    return Answer(question, f"Not found in {where}: {why}.", list(hits[:k]), model, found=False, style="not found",
+                  searched=searched, kind="figure")
+
+
+def _shown(value: float, metric: Metric, unit: str) -> str:
+    if metric.kind == "percent":
+        return f"{value:.1f} %"
+    if metric.kind == "days":
+        return f"{value:.2f} days"
+    if metric.kind == "ratio":
+        return f"{value:.2f}" if abs(value) >= 0.1 else f"{value:.4f}"
+    amount = f"{'-' if value < 0 else ''}${abs(value):,.0f}"
+    return f"{amount} {unit[:-1]}" if unit else f"{amount} (no unit printed)"
+
+
+def _plain(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+def _number(sources: list[Hit], hit: Hit) -> int:
+    for number, source in enumerate(sources, start=1):
+        if source.chunk_id == hit.chunk_id:
+            return number
+    sources.append(hit)
+    return len(sources)

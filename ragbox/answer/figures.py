@@ -1,0 +1,187 @@
+"""A figure of a filing, answered from the cell of its statement: "What was 3M's capex in FY2022?"
+-> "$1,749 million (Purchases of property, plant and equipment (PP&E), FY2022, cash-flow
+statement, page 52; printed (1,749): cash paid out) [1]".
+
+Asked of a filing (the card of the document the question names is a 10-K, 10-Q or annual report)
+for a line item of ``ITEMS`` and a year, the answer is the cell of the row that item is printed as,
+in that year's column, read from every statement row of the filing (``statement_rows``). Sure only
+when the row's label is one of the item's names as statements print it, the row is in the statement
+the item belongs to, the column's period is the year asked (as many cells as the header has
+periods) and the unit is printed above it; otherwise the closest rows are shown as unsure; with no
+row of the item, or none with the year's column, "not found". Figures computed from cells
+(growth, margins, ratios, two-year averages) are in ``metrics``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from ragbox.answer.statement_rows import Row, rows_of
+from ragbox.text import fiscal_years
+from ragbox.types import Hit
+
+FILING_KINDS = ("10-k", "10-q", "annual report")
+_WORDS = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)?")
+
+
+@dataclass(frozen=True)
+class Item:
+    name: str  # what the answer calls it
+    statement: str  # the statement it is a line of (statement_rows.STATEMENTS)
+    asked: tuple[str, ...]  # how a question names it
+    printed: tuple[str, ...]  # how statements label its row (lower case, words only)
+
+
+ITEMS = (
+    Item("capital expenditure", "cash-flow statement",
+         ("capex", "capital expenditure", "capital expenditures", "capital spending", "spend on pp&e",
+          "spent on pp&e", "purchases of property plant and equipment", "purchases of pp&e"),
+         ("purchases of property plant and equipment", "purchases of property and equipment",
+          "purchase of property and equipment", "purchases of property plant and equipment pp&e",
+          "payments for property plant and equipment", "additions to property and equipment",
+          "capital expenditures", "capital expenditure", "acquisitions of property plant and equipment")),
+    Item("revenue", "income statement", ("revenue", "revenues", "net sales", "total revenue", "total net sales",
+                                         "total revenues", "net revenue", "net revenues", "sales", "top line"),
+         ("total net sales", "net sales", "total revenues", "total revenue", "revenues", "revenue",
+          "net revenues", "total net revenue", "total net revenues", "net revenue")),
+    Item("cost of sales", "income statement", ("cost of sales", "cost of goods sold", "cogs", "cost of revenue",
+                                               "cost of revenues", "cost of products sold"),
+         ("cost of sales", "cost of goods sold", "total cost of revenue", "cost of revenue", "cost of revenues",
+          "cost of products sold", "total cost of sales")),
+    Item("gross profit", "income statement", ("gross profit", "gross margin dollars"), ("gross profit",)),
+    Item("operating income", "income statement", ("operating income", "operating profit", "income from operations"),
+         ("operating income", "operating profit", "income from operations", "operating income loss")),
+    Item("net income", "income statement", ("net income", "net earnings", "net profit"),
+         ("net income", "net earnings", "net income loss", "net income attributable to shareholders")),
+    Item("operating cash flow", "cash-flow statement",
+         ("operating cash flow", "cash flow from operating activities", "cash from operations",
+          "cash flow from operations", "net cash provided by operating activities", "operating activities"),
+         ("net cash provided by operating activities", "net cash provided by used in operating activities",
+          "total cash provided by operating activities", "cash provided by operations",
+          "net cash from operating activities", "cash provided by operating activities")),
+    Item("depreciation and amortization", "cash-flow statement", ("depreciation and amortization", "d&a"),
+         ("depreciation and amortization",)),
+    Item("inventories", "balance sheet", ("inventories", "inventory"),
+         ("inventories", "total inventories", "merchandise inventories", "inventory")),
+    Item("total current assets", "balance sheet", ("total current assets", "current assets"),
+         ("total current assets",)),
+    Item("total current liabilities", "balance sheet", ("total current liabilities", "current liabilities"),
+         ("total current liabilities",)),
+    Item("total assets", "balance sheet", ("total assets",), ("total assets",)),
+    Item("accounts payable", "balance sheet", ("accounts payable", "trade payables"),
+         ("accounts payable", "accounts payable trade")),
+    Item("cash and cash equivalents", "balance sheet", ("cash and cash equivalents", "cash balance"),
+         ("cash and cash equivalents",)),
+    Item("dividends paid", "cash-flow statement", ("dividends paid", "cash dividends", "dividends to shareholders"),
+         ("dividends paid", "dividends paid to shareholders", "cash dividends paid", "dividends")),
+)
+# A question asking for more than a cell: left to the metrics (or to the general answer).
+COMPUTED = re.compile(r"\b(?:ratio|margin|turnover|days|dpo|dso|cagr|average|growth|change|increase|decrease|"
+                      r"return on|roa|roe|working capital|ebitda|per share|eps|percent|%|compare|drove|why|"
+                      r"improv\w*|declin\w*|capital.intensive)\b"
+                      r"|^\W*(?:does|do|is|are|has|have|did|was|were)\b", re.IGNORECASE)  # yes/no: asks more
+
+
+@dataclass(frozen=True)
+class Found:
+    row: Row
+    year: str
+    sure: bool
+    reason: str  # why not sure: "" when sure
+
+
+def flat(text: str) -> str:
+    return " ".join(_WORDS.findall(text.lower().replace("\u2019", "'").replace("'", "")))
+
+
+def asked_item(question: str) -> Item | None:
+    """The line item a question names (its longest name written in it), or None."""
+    words = f" {flat(question)} "
+    named = [(len(form), item) for item in ITEMS for form in item.asked if f" {flat(form)} " in words]
+    return max(named, key=lambda pair: pair[0])[1] if named else None
+
+
+def label_match(label: str, item: Item) -> int:
+    """2: the row is labelled with one of the item's printed names; 1: it starts with one
+    ("Net income attributable to 3M"); 0: neither."""
+    words = flat(re.sub(r"\s*\((?:pp&e|net|note \d+)\)", "", label, flags=re.IGNORECASE))
+    words = re.sub(r"\s+net(?: of .*)?$", "", words)
+    if words in item.printed:
+        return 2
+    return 1 if any(words.startswith(f"{form} ") for form in item.printed) else 0
+
+
+def find_figure(item: Item, year: str, document: Sequence[Hit], ranked: Sequence[Hit]) -> tuple[Found | None,
+                                                                                                 list[Row]]:
+    """The row and column of ``item`` in ``year`` among the ``document``'s passages (``ranked``: the
+    retrieved ones, best first, which break ties), and the closest rows when none is sure."""
+    rank = {hit.chunk_id: i for i, hit in enumerate(ranked)}
+    scored = []
+    for row in _rows(document, ranked):
+        match = label_match(row.label, item)
+        if match and year in row.cells:
+            scored.append(((match, row.statement == item.statement, row.aligned, bool(row.unit),
+                            -rank.get(row.hit.chunk_id, len(rank))), row))
+    if not scored:
+        return None, []
+    scored.sort(key=lambda pair: pair[0], reverse=True)
+    best_key, best = scored[0]
+    rivals = [r for k, r in scored[1:] if k[:4] == best_key[:4] and r.cells[year].value != best.cells[year].value]
+    reason = ("row_not_exact" if best_key[0] < 2 else "other_statement" if not best_key[1]
+              else "period_not_exact" if not best_key[2] else "unit_not_stated" if not best_key[3]
+              else "close_second" if rivals else "")
+    return Found(best, year, not reason, reason), [r for _, r in scored[:3]]
+
+
+def _rows(document: Sequence[Hit], ranked: Sequence[Hit]) -> list[Row]:
+    """The statement rows of the document's passages, read in order (a passage goes on with what
+    the one before it on its page printed above), and of retrieved passages of other parts."""
+    rows: list[Row] = []
+    state, page = None, None
+    for hit in document:
+        found, state = rows_of(hit, state if (hit.path, hit.page) == page else None)
+        page = (hit.path, hit.page)
+        rows += found
+    seen = {hit.chunk_id for hit in document}
+    for hit in ranked:
+        if hit.chunk_id not in seen:
+            rows += rows_of(hit)[0]
+    return rows
+
+
+def figure_question(question: str, kind: str) -> tuple[Item, str] | None:
+    """(item, year) when ``question``, asked of a filing (``kind`` of its card), asks for one cell."""
+    if kind not in FILING_KINDS or COMPUTED.search(question):
+        return None
+    item, years = asked_item(question), fiscal_years(question, plain=True)
+    return (item, years[0]) if item is not None and len(years) == 1 else None
+
+
+def figure_text(found: Found, number: int, item: Item) -> str:
+    """"$1,749 million (Purchases of property, plant and equipment (PP&E), FY2022, cash-flow
+    statement, page 52; printed (1,749): cash paid out) [1]"."""
+    row, cell = found.row, found.row.cells[found.year]
+    amount = cell.text.strip("()-$ ")
+    outflow = cell.bracketed and row.statement == "cash-flow statement"
+    sign = "" if outflow or cell.value >= 0 else "-"
+    unit = {"millions": " million", "thousands": " thousand", "billions": " billion"}.get(row.unit, "")
+    value = f"{sign}${amount}{unit}"
+    if row.unit == "thousands":
+        value += f" ({sign}${abs(cell.value) / 1000:,.1f} million)"
+    where = ", ".join(p for p in (row.label, f"FY{found.year}", row.statement or row.title,
+                                  f"page {row.hit.page}" if row.hit.page else "") if p)
+    notes = [f"printed {cell.text}: cash paid out" if outflow else f"printed {cell.text}: a negative amount"
+             if cell.bracketed else ""]
+    if not row.unit:
+        notes.append("no unit printed above the row")
+    note = "; ".join(n for n in notes if n)
+    return f"{value} ({where}{'; ' + note if note else ''}) [{number}]"
+
+
+def row_quote(row: Row, number: int) -> str:
+    cells = ", ".join(f"FY{year} {cell.text}" for year, cell in row.cells.items())
+    where = ", ".join(p for p in (row.statement, f"page {row.hit.page}" if row.hit.page else "") if p)
+    return f"“{row.label}”: {cells} ({where}) [{number}]"
+

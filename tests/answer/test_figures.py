@@ -1,0 +1,125 @@
+"""Figures of filings answered from the cell of their statement (issue 25, item 3): real 10-K-shaped
+PDFs indexed into a real store, asked through the engine as a user would."""
+
+from __future__ import annotations
+
+import pytest
+from ten_k import write_10k
+
+from ragbox.answer.figures import asked_item, figure_question, label_match
+from ragbox.answer.metrics import metric_asked
+
+
+@pytest.fixture
+def filings(tmp_path):
+    folder = tmp_path / "filings"
+    write_10k(folder / "Northwind_2022_10K.pdf", 2022)
+    write_10k(folder / "Northwind_2023_10K.pdf", 2023, scale=2)
+    write_10k(folder / "3M_2022_10K.pdf", 2022, scale=3, company="3M Company")
+    write_10k(folder / "Contoso_2022_10K.pdf", 2022, scale=4, company="Contoso Ltd.")
+    return folder
+
+
+def test_questions_asking_one_figure_name_its_line_item_and_year():
+    assert asked_item("3M capex 2018").name == "capital expenditure"
+    assert asked_item("What did Adobe spend on PP&E in FY2019?").name == "capital expenditure"
+    assert asked_item("What was the cost of sales?").name == "cost of sales"  # not revenue ("sales")
+    assert figure_question("Amazon net sales 2017", "10-k")[1] == "2017"
+    assert figure_question("Amazon net sales 2017", "") is None  # a contract's "net sales" is no filing's
+    assert figure_question("What is Amazon's FY2017 gross margin?", "10-k") is None  # computed, not a cell
+    item = asked_item("capex")
+    assert label_match("Purchases of property, plant and equipment (PP&E)", item) == 2
+    assert label_match("Capital expenditures, net of construction payable", item) == 2
+    assert label_match("Proceeds from sale of property, plant and equipment", item) == 0
+
+
+def test_a_figure_is_the_cell_of_its_row_and_year_with_unit_sign_and_page(make_engine, filings):
+    engine = make_engine(**{"answer.style": "extract"})
+    engine.index([filings])
+    answer = engine.ask("Northwind capex FY2022")
+    assert answer.found and answer.sure, answer.text
+    assert answer.text.endswith("$1,749 million (Purchases of property, plant and equipment (PP&E), FY2022, "
+                                "cash-flow statement, page 4; printed (1,749): cash paid out) [1]")
+    source = answer.sources[answer.evidence.source - 1]
+    assert source.path.endswith("Northwind_2022_10K.pdf") and source.page == 4  # the statement's second page
+    assert source.text[slice(*answer.evidence.span)] == "(1,749)"
+    later = engine.ask("What did Northwind spend on PP&E in FY2023?")  # the other year's filing
+    assert later.sure and "$2,749 million" in later.text and "FY2023" in later.text
+    assert later.sources[0].path.endswith("Northwind_2023_10K.pdf")
+    typed = engine.ask("3M capex 2022")  # named by its file name only, as a user types it
+    assert typed.sure and "$3,749 million" in typed.text and typed.sources[0].path.endswith("3M_2022_10K.pdf")
+    earlier = engine.ask("Northwind net sales 2021")  # the prior-year column of the 2022 filing
+    assert earlier.sure and "$35,355 million (Net sales, FY2021, income statement, page 2) [1]" in earlier.text
+
+
+def test_a_figure_the_filing_does_not_print_is_not_found(make_engine, filings):
+    engine = make_engine(**{"answer.style": "extract"})
+    engine.index([filings])
+    answer = engine.ask("What were Northwind's inventories at the end of FY2022?")
+    assert not answer.found and not answer.sure
+    assert "no statement row of inventories" in answer.text and "FY2022" in answer.text
+    older = engine.ask("Northwind capex FY2019")  # no filing has that year's column
+    assert not older.found
+
+
+def test_metrics_asked_are_the_small_documented_set():
+    growth = metric_asked("What is Amazon's year-over-year change in revenue from FY2016 to FY2017 (in percents)?")
+    assert growth.name == "growth of revenue from FY2016 to FY2017" and growth.years == ("2017", "2016")
+    assert growth.compute([177866, 135987]) == pytest.approx(30.796, abs=1e-3)
+    cagr = metric_asked("What is Lockheed Martin's 2 year total revenue CAGR from FY2020 to FY2022?")
+    assert cagr.compute([121, 100]) == pytest.approx(10.0)
+    assert metric_asked("Block's FY2016 working capital ratio?").name == "current ratio"
+    assert metric_asked("Lockheed Martin's FY2021 net working capital?").name == "working capital"
+    assert metric_asked("What is 3M's FY2022 operating margin?").items[0].name == "operating income"
+    assert metric_asked("Does AMCOR have an improving gross margin profile as of FY2023?") is None
+    assert metric_asked("What is the FY2023 return on equity for Nike?") is None  # not in the set
+    turnover = metric_asked("What is Nike's FY2021 inventory turnover ratio?")
+    assert [(i.name, y) for i, y in zip(turnover.items, turnover.years)] == [
+        ("cost of sales", "2021"), ("inventories", "2021"), ("inventories", "2020")]
+    assert turnover.compute([24576, 6854, 7367]) == pytest.approx(3.456, abs=1e-3)
+    dpo = metric_asked("What is Amazon's FY2017 days payable outstanding (DPO)? DPO is defined as: 365 * (average "
+                       "accounts payable between FY2016 and FY2017) / (FY2017 COGS + change in inventory)")
+    assert dpo.compute([34616, 25309, 111934, 16047, 11461]) == pytest.approx(93.858, abs=1e-3)
+    average = metric_asked("FY2018 - FY2020 3 year average of capex as a % of revenue for MGM")
+    assert average.name == "average of capital expenditure as a % of revenue over FY2018-FY2020"
+    assert average.years == ("2018", "2018", "2019", "2019", "2020", "2020")
+    assert average.compute([-10, 100, -20, 100, -30, 100]) == pytest.approx(20.0)  # capex's share: |capex|
+
+
+def test_a_metric_is_computed_from_cited_cells_with_its_arithmetic(make_engine, filings):
+    engine = make_engine(**{"answer.style": "extract"})
+    engine.index([filings])
+    growth = engine.ask("What was Northwind's revenue growth from FY2021 to FY2022?")
+    assert growth.sure, growth.text
+    assert growth.text.endswith("-3.2 % (growth of revenue from FY2021 to FY2022: (34,229 - 35,355) / 35,355 "
+                                "= -3.2 %; Net sales FY2022 34,229 [1], Net sales FY2021 35,355 [1])")
+    margin = engine.ask("Northwind operating margin FY2022")  # two rows of the income statement
+    assert margin.sure and "19.1 % (operating margin: 6,539 / 34,229 = 19.1 %;" in margin.text
+    cash = engine.ask("What was Northwind's free cash flow in FY2022?")  # two pages of one statement
+    assert cash.sure and cash.text.endswith("$3,842 million (free cash flow FY2022: 5,591 - 1,749 = $3,842 million; "
+                                            "Net cash provided by operating activities FY2022 5,591 [1], Purchases "
+                                            "of property, plant and equipment (PP&E) FY2022 (1,749) [2])"), cash.text
+    assert [s.page for s in cash.sources[:2]] == [3, 4]
+    missing = engine.ask("Northwind current ratio FY2022")  # no balance sheet in these filings
+    assert not missing.found and "no statement row of total current assets FY2022" in missing.text
+
+
+def test_statement_rows_take_their_periods_unit_and_statement_from_above():
+    from ragbox.answer.statement_rows import rows_of
+    from ragbox.types import Hit
+
+    quarter = Hit("q:1", "q.pdf", 3, 0, 0, "Net sales  100  90  210  180", 0.5,
+                  context="Condensed Consolidated Statements of Operations\n(in millions)\n"
+                          "Three Months Ended | Six Months Ended\n2023 | 2022 | 2023 | 2022")
+    row = rows_of(quarter)[0][0]
+    assert not row.aligned and (row.unit, row.statement) == ("millions", "income statement")  # 2023 twice: a guess
+    # A title printed a word a line and years one a line (as some filings' PDFs read), then a
+    # passage of the same page without them: it goes on with what the page printed above it.
+    head = Hit("b:1", "b.pdf", 10, 0, 0, "CONSOLIDATED\nBALANCE\nSHEETS\n(In thousands)\nDecember\n31,\n2018\n\n2017\n"
+                                         "Inventories  110,831  102,292", 0.5)
+    rows, state = rows_of(head)
+    assert [(r.label, r.cells["2018"].text, r.aligned, r.unit, r.statement) for r in rows] == [
+        ("Inventories", "110,831", True, "thousands", "balance sheet")]
+    later = Hit("b:2", "b.pdf", 10, 0, 0, "Accounts payable  $  302,578  $  255,028", 0.5)
+    assert rows_of(later, state)[0][0].cells["2018"].text == "302,578"
+    assert rows_of(later)[0] == []  # alone, it has no header: no periods, no row
