@@ -63,8 +63,6 @@ def agreement_role(role: str) -> str:
     return "agreement" if role == "title" else role
 
 
-
-
 def own_feature(kind: QuestionKind, text: str, facts: list[Fact], roles: dict[Fact, str]) -> float | None:
     """1.0 when the sentence states the asked thing of the document itself, 0.0 when not; None for a
     kind with no such thing. A date: "this Agreement" in the sentence or a title in capitals right
