@@ -4,7 +4,8 @@ An answer is right when it states the labelled value, compared in the normal for
 ``facts.normal_form`` (case, number words, "thirty (30) days" = "30 days", dates in their usual
 written forms). A label may give alternatives separated by ";" ("60 days; 180 days"): stating any
 one is enough. A date label is m/d/yy as in CUAD, with [] for a part the contract does not give
-("[]/[]/2004": any date in 2004 is right). A label stating durations ("successive 1 year",
+("[]/[]/2004": any date in 2004 is right); a label whose first part cannot be a month ("31/01/2025") is
+read day first. A label stating durations ("successive 1 year",
 "2 successive 10 years") is right when the answer states the same durations and the label's other
 numbers ("renews from year to year" states 1 year). Any other label is right when each of its
 words appears in the answer (singular and plural alike), in any order.
@@ -29,6 +30,8 @@ def label_date(label: str) -> str | None:
     if not match or match.group(3) == "[]":
         return None
     month, day, year = match.groups()
+    if month != "[]" and day != "[]" and int(month) > 12 >= int(day):
+        month, day = day, month  # "31/01/2025": a day first, as most of the world writes it
     year_value = int(year)
     if year_value < 100:
         year_value += 2000 if year_value < 40 else 1900

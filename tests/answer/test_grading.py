@@ -28,3 +28,6 @@ def test_wrong(answer, label):
 def test_label_dates():
     assert label_date("6/21/99") == "1999-06-21" and label_date("11/[]/2006") == "2006-11"
     assert label_date("[]/[]/2004") == "2004" and label_date("[]/[]/19[]") is None and label_date("Texas") is None
+    assert label_date("31/01/2025") == "2025-01-31"  # its first part cannot be a month: day first
+    assert label_date("01/02/2025") == "2025-01-02"  # either way: read as the US labels are, month first
+    assert is_right("January 31, 2025 [1]", "31/01/2025")
