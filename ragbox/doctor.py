@@ -31,6 +31,7 @@ def run(engine, data_root: Path, config_path: str | None, network_check: bool) -
         "config": config(config_path),
         "switches": switches(engine),
         "permissions": permissions(data_root),
+        "telemetry_state": telemetry_state(),
         "llm": _llm_check(engine.llm.check(None)),
         "protections": protections(engine.settings),
         "coverage": page_coverage(engine),
@@ -164,6 +165,16 @@ def _child_env(settings, store: Path) -> dict:
 
 
 # --- private data -----------------------------------------------------------------------------
+def telemetry_state() -> dict:
+    """ONNX Runtime's telemetry state on disk (a device id, queued events): ragbox switches it off
+    before the runtime starts, but a run that did not (an older ragbox) may have left it."""
+    folder = offline.onnx_telemetry_state()
+    if folder is None:
+        return {"status": "ok", "detail": "no telemetry state on disk"}
+    return {"status": "warn", "detail": f"ONNX Runtime's device id and queued events at {folder} (left by a run "
+                                        f"without ORT_DISABLE_TELEMETRY); fix: rm -r '{folder}'"}
+
+
 def permissions(data_root: Path) -> dict:
     loose = loose_permissions(data_root)
     if not loose:

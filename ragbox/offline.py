@@ -158,3 +158,11 @@ def non_local_attempts(trace: str) -> list[str]:
         if not local or (port and port.group(1) == "53"):
             found.append(line.strip())
     return found
+
+
+def onnx_telemetry_state() -> Path | None:
+    """The folder where ONNX Runtime's telemetry keeps a device id and events to upload, when a run
+    without ``ORT_DISABLE_TELEMETRY`` (an older ragbox, another program) left one; else None."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = cache / "Microsoft" / "DeveloperTools" / ".onnxruntime"
+    return folder if folder.is_dir() else None

@@ -79,7 +79,8 @@ def _print_checks(report: dict) -> None:
         "page coverage": _unread_lines(report.get("coverage", {})),
     }
     rows = [("models found", report["models"]), ("config", report["config"]), ("offline switches", switches),
-            ("permissions", permissions), ("LLM on this CPU", report["llm"]), ("no network", network)]
+            ("permissions", permissions), ("telemetry state", report["telemetry_state"]),
+            ("LLM on this CPU", report["llm"]), ("no network", network)]
     if "protections" in report:
         rows.append(("sealed", report["protections"]))
         details["sealed"] = protection_lines(report["protections"])

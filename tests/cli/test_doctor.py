@@ -11,6 +11,7 @@ from ragbox import bundled, doctor
 from ragbox.cli import main
 from ragbox.config import Settings, load_settings
 from ragbox.engine import Engine
+from ragbox.paths import cache_dir
 
 from support import SAMPLE_DOCS, ollama_model, sha256
 
@@ -21,6 +22,10 @@ def run(tmp_path, monkeypatch):
         monkeypatch.delenv(name)  # the report lists the overrides in effect: only this one
     monkeypatch.setenv("RAGBOX_STORE__DIR", str(tmp_path / "store"))
     monkeypatch.delenv("RAGBOX_CONFIG", raising=False)
+    # ONNX Runtime's telemetry state is looked for in XDG_CACHE_HOME, which another program on this
+    # machine may have filled: a cache of the test's own (ragbox's models stay where they are)
+    monkeypatch.setenv("RAGBOX_CACHE_DIR", str(cache_dir()))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     runner = CliRunner()
     return lambda *args: runner.invoke(main, list(args), catch_exceptions=False)
 
@@ -138,3 +143,16 @@ def test_doctor_lists_each_protection_as_active_or_not_with_the_reason(run, monk
     assert result.exit_code == 0, result.output
     assert "readers_network: MISSING - turned off by index.seal_readers = false" in result.output
     assert "sealed           missing here: readers_network, readers_filesystem" in result.output
+
+
+def test_doctor_warns_about_onnx_runtime_telemetry_left_on_disk(run, indexed, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"  # XDG_CACHE_HOME (the ``run`` fixture)
+    result = run("doctor", "--quick")
+    assert "ok    telemetry state  no telemetry state on disk" in result.output
+    left = cache / "Microsoft" / "DeveloperTools" / ".onnxruntime"
+    left.mkdir(parents=True)
+    (left / "deviceid").write_text("a device id")
+    result = run("doctor", "--quick")
+    assert result.exit_code == 0, result.output  # a warning, not a failure
+    assert f"WARN  telemetry state  ONNX Runtime's device id and queued events at {left}" in result.output
+    assert f"fix: rm -r '{left}'" in result.output and "telemetry_state" in result.output
