@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Sequence
 
 from ragbox.llm.scripted_backend import ScriptedGenerator  # noqa: F401  (the tests' stand-in LLM)
 
@@ -79,6 +80,25 @@ CASH_FLOW_ROWS = [
 ]
 
 
+def statement_page(pdf, heading: Sequence[str], unit: str, years: Sequence[str], rows) -> None:
+    """A financial statement's page: its heading lines, the unit line with the years' column
+    headers, then its rows (a row without cells is a section's heading). Without ``heading``, the
+    page it continues on: rows only."""
+    pdf.add_page()
+    if heading:
+        for line in heading:
+            pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(100, 6, unit)
+        for year in years:
+            pdf.cell(30, 6, year, align="R")
+        pdf.ln()
+    for label, cells in rows:
+        pdf.cell(100, 6, label)
+        for cell in cells or ():
+            pdf.cell(30, 6, cell, align="R")
+        pdf.ln()
+
+
 def write_annual_report(path: Path, company: str = "Northwind Widgets Inc.", years=("2022", "2021", "2020"),
                         rows=CASH_FLOW_ROWS) -> Path:
     """A three-page PDF report: prose, the consolidated statement of cash flows, prose."""
@@ -89,18 +109,8 @@ def write_annual_report(path: Path, company: str = "Northwind Widgets Inc.", yea
     pdf.add_page()
     pdf.multi_cell(0, 5, f"{company} annual report. The company designs and sells widgets in forty "
                          "countries through distributors and its own stores. " * 5)
-    pdf.add_page()
-    for line in (company, "Consolidated Statement of Cash Flows", "Years ended December 31"):
-        pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(100, 6, "(Millions)")
-    for year in years:
-        pdf.cell(30, 6, year, align="R")
-    pdf.ln()
-    for label, cells in rows:
-        pdf.cell(100, 6, label)
-        for cell in cells or ():
-            pdf.cell(30, 6, cell, align="R")
-        pdf.ln()
+    statement_page(pdf, (company, "Consolidated Statement of Cash Flows", "Years ended December 31"), "(Millions)",
+                   years, rows)
     pdf.add_page()
     pdf.multi_cell(0, 5, "Risk factors. Demand for widgets may fall when the economy slows down and "
                          "competitors lower their prices. " * 5)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from support import statement_page
+
 TEN_K_COVER = ("UNITED STATES SECURITIES AND EXCHANGE COMMISSION\nWashington, D.C. 20549\nFORM 10-K\n"
                "ANNUAL REPORT PURSUANT TO SECTION 13 OR 15(d) OF THE SECURITIES EXCHANGE ACT OF 1934\n"
                "For the fiscal year ended December 31, {year}\nCommission File Number: 1-4321\n{company}\n"
@@ -29,19 +31,7 @@ TEN_K_INVESTING = [("Cash Flows from Investing Activities", None),
 
 def _ten_k_statement(pdf, company: str, title: str, years, rows) -> None:
     """A statement's page; without ``title``, the page it continues on (no title, no headers)."""
-    pdf.add_page()
-    if title:
-        for line in (company, title):
-            pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
-        pdf.cell(100, 6, "(Millions, except per share amounts)")
-        for year in years:
-            pdf.cell(30, 6, year, align="R")
-        pdf.ln()
-    for label, cells in rows:
-        pdf.cell(100, 6, label)
-        for cell in cells or ():
-            pdf.cell(30, 6, cell, align="R")
-        pdf.ln()
+    statement_page(pdf, (company, title) if title else (), "(Millions, except per share amounts)", years, rows)
 
 
 def write_10k(path: Path, year: int, scale: int = 1, company: str = "Northwind Traders, Inc.") -> Path:
