@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from served import ragbox_server  # bench/, the script's own folder
+
 REPO = Path(__file__).resolve().parent.parent
 QUESTION = "How does the master services agreement renew after the initial term?"
 SEARCH = ["search", "governing law", "--k", "5"]
@@ -147,18 +149,10 @@ def main() -> None:
     print(f"ask, cold:                     {medians(ASK, env, args.runs)}")
     print(f"ask, cold, torch path:         {medians(ASK, {**env, **TORCH_PATH}, args.runs)}")
 
-    server = subprocess.Popen([sys.executable, "-m", "ragbox", "serve", "--quiet"], env=env,
-                              stderr=subprocess.PIPE, text=True)
-    try:
-        for line in server.stderr:
-            if "ready on" in line:
-                break
+    with ragbox_server(env):
         served = {**env, "RAGBOX_SERVE__USE": "true"}
         print(f"search, warm (ragbox serve):   {medians(SEARCH, served, args.runs)}")
         print(f"ask, warm (ragbox serve):      {medians(ASK, served, args.runs)}")
-    finally:
-        server.terminate()
-        server.wait(30)
 
     print("stages of a cold search and ask, in one fresh process:")
     stages = subprocess.run([sys.executable, "-c", STAGES, QUESTION], env=env, capture_output=True, text=True)

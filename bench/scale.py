@@ -37,6 +37,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from served import ragbox_server  # noqa: E402  (bench/, the script's own folder)
+
 NAME_PATTERNS = ["{stem}{suffix}", "copy {n} of {stem}{suffix}", "{stem} (rev {n}){suffix}",
                  "archive-{n}_{stem}{suffix}", "{stem} - signed {n}{suffix}", "draft {n} {stem}{suffix}"]
 SMALL = {"sizes": "3000", "queries": 30}  # --small: what CI runs
@@ -252,12 +254,7 @@ def served_search(args, flags: dict) -> dict:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(code),
            **{"RAGBOX_" + key.upper().replace(".", "__"): str(value) for key, value in flags.items()}}
     env.pop("RAGBOX_CONFIG", None)
-    server = subprocess.Popen([sys.executable, "-m", "ragbox", "serve", "--quiet"], env=env,
-                              stderr=subprocess.PIPE, text=True)
-    try:
-        for line in server.stderr:
-            if "ready on" in line:
-                break
+    with ragbox_server(env):
         remote = connect(load_settings(None, environ={}, flags=flags))
         if remote is None:
             raise SystemExit("ragbox serve did not answer")
@@ -268,9 +265,6 @@ def served_search(args, flags: dict) -> dict:
             started = time.perf_counter()
             remote.search(query, k=10)
             latencies.append((time.perf_counter() - started) * 1000)
-    finally:
-        server.terminate()
-        server.wait(30)
     return {"p50": statistics.median(latencies), "p95": percentile(latencies, 0.95),
             "p99": percentile(latencies, 0.99)}
 

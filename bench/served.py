@@ -1,0 +1,22 @@
+"""`ragbox serve` started for a bench: the benches that measure search through the server share it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from contextlib import contextmanager
+
+
+@contextmanager
+def ragbox_server(env: dict):
+    """A `ragbox serve` of the index ``env`` names, running (it said "ready on") until the block ends."""
+    server = subprocess.Popen([sys.executable, "-m", "ragbox", "serve", "--quiet"], env=env,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        for line in server.stderr:
+            if "ready on" in line:
+                break
+        yield server
+    finally:
+        server.terminate()
+        server.wait(30)
