@@ -1,7 +1,9 @@
-"""The one text toolkit: words, stopwords, stems, quoted phrases, sentences and citation marks.
+"""The one text toolkit: words, stopwords, stems, quoted phrases, sentences and citation marks,
+the words a question opens with and the nouns that name a kind of document.
 
 Every stage that looks at words (keyword search, the focus stage, quotes, follow-up questions,
-evaluation) uses these, so "a word" means the same thing everywhere. Plain ``re``, no heavy import.
+evaluation, the resolver, titles and cards) uses these, so "a word" means the same thing
+everywhere. Plain ``re``, no heavy import.
 """
 
 from __future__ import annotations
@@ -31,6 +33,61 @@ above after again against all am because before being below both but doing down 
 further having here itself just more most must nor now off once only other out over own same she
 some such through too until up very while yours also explain describe say says said mean means
 regarding concerning else ok okay""".split())
+
+# The words a question opens with: asking words and the verbs that start a yes/no question.
+QUESTION_OPENINGS = ("what", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are", "does",
+                     "do", "did", "can", "could", "has", "have", "will", "was", "were", "should")
+
+# Kinds of document: one vocabulary (DOCUMENT_NOUNS) for every stage. Each use takes the part
+# named for it here, because a wider part changes what that use matches: "the Medicare plan" is no
+# document's name to the resolver, while "the plan" is a document a follow-up points back at.
+# A question's document speaking of itself: "this agreement", "the study".
+SELF_REFERENCE_NOUNS = ("contract", "agreement", "document", "note", "report", "paper", "study", "article", "file")
+# What a document calls itself in its own clauses: "this Agreement", "the Plan", "this Note".
+OWN_NOUNS = ("agreement", "amendment", "contract", "lease", "license", "licence", "addendum", "plan", "note", "deed",
+             "memorandum")
+# The document a question asks whether it has a clause: "Does this lease include ...".
+ASKED_NOUNS = ("contract", "agreement", "document", "lease", "policy")
+# A contract in a sentence stating its term: "this Agreement shall continue", "the Lease expires".
+CONTRACT_NOUNS = ("agreement", "contract", "lease")
+# A contract's title word and "this ... Agreement" in its preamble.
+CONTRACT_TITLE_NOUNS = ("agreement", "contract", "amendment", "addendum", "lease")
+# After a name, as people name a document: "the Giggles agreement", "the Knee Injury note".
+NAMING_NOUNS = ("agreement", "contract", "lease", "license", "licence", "amendment", "nda", "note", "report",
+                "consult", "letter")
+# Before a party, as people name a contract: "the agreement with Giggles", "the deal between ...".
+DEAL_NOUNS = ("agreement", "contract", "lease", "nda", "deal")
+# Another document a contract cites by its date: "the Supply Agreement dated", "the Plan dated".
+CITED_DOCUMENT_NOUNS = ("agreement", "amendment", "contract", "lease", "plan", "license", "licence", "addendum",
+                        "memorandum", "note", "order", "indenture", "letter")
+# The last word of a title, in capitals or on a line of its own: "MASTER SERVICES AGREEMENT".
+TITLE_NOUNS = ("agreement", "contract", "lease", "amendment", "license", "licence", "addendum", "memorandum", "plan",
+               "policy", "deed", "charter", "terms", "statement of work", "order", "note", "bylaws", "indenture",
+               "guaranty", "guarantee", "protocol", "report", "summary")
+# A contract's type on its card: what its title ends in ("Franchise Agreement", "Power of Attorney").
+CARD_TYPE_NOUNS = ("agreements", "agreement", "amendment", "addendum", "contracts", "contract", "license", "licence",
+                   "lease", "guaranty", "guarantee", "indenture", "power of attorney", "memorandum of understanding",
+                   "terms and conditions")
+# Title words that type a document only when capitalised ("Consent", "Letter"; "consent" is common).
+CAPITALISED_TYPE_NOUNS = ("plan", "arrangement", "undertaking", "waiver", "consent", "letter")
+# What the type is when a title goes on past it ("agreement on mobile game business" -> "agreement").
+KIND_NOUNS = ("agreement", "contract", "addendum", "lease", "guaranty", "guarantee", "indenture", "power of attorney")
+# Nouns a follow-up question points back at ("that lease", "the services agreement").
+FOLLOW_UP_NOUNS = ("agreement", "contract", "nda", "lease", "note", "notes", "policy", "report", "invoice", "letter",
+                   "memo", "manual", "visit", "patient", "plan", "statement", "order", "case", "proposal",
+                   "specification", "guide", "handbook", "minutes", "record", "records")
+# Words every document of a kind carries: to the resolver they say what a document is, never which one.
+GENERIC_DOCUMENT_WORDS = frozenset("""
+agreement agreements contract contracts note notes report document file letter form patient""".split())
+DOCUMENT_NOUNS = frozenset(SELF_REFERENCE_NOUNS + ASKED_NOUNS + OWN_NOUNS + CONTRACT_TITLE_NOUNS + NAMING_NOUNS
+                           + DEAL_NOUNS + CITED_DOCUMENT_NOUNS + TITLE_NOUNS + CARD_TYPE_NOUNS + CAPITALISED_TYPE_NOUNS
+                           + KIND_NOUNS + FOLLOW_UP_NOUNS)
+
+
+def alternation(nouns: tuple[str, ...], upper: bool = False) -> str:
+    """``nouns`` as a regular-expression alternation ("agreement|contract"), in capitals with ``upper``."""
+    return "|".join(noun.upper() if upper else noun for noun in nouns)
+
 
 STEM_LENGTH = 5  # "terminate", "termination", "terminated" -> "termi"
 

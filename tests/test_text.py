@@ -1,5 +1,7 @@
 """The one text toolkit: words, stems, quoted phrases, sentences and citation marks."""
 
+import re
+
 from ragbox.text import (
     FUNCTION_WORDS,
     PASSAGE_STOPWORDS,
@@ -44,3 +46,16 @@ def test_cited_numbers_ignore_out_of_range_and_repeats():
 def test_quote_folds_and_cuts_at_a_word():
     assert quote("a  b\nc") == "a b c"
     assert quote("alpha beta gamma", limit=12) == "alpha beta…"
+
+
+def test_document_nouns_make_alternations_each_use_matching_only_its_part():
+    from ragbox.text import CONTRACT_TITLE_NOUNS, FOLLOW_UP_NOUNS, NAMING_NOUNS, TITLE_NOUNS, alternation
+    titles = re.compile(rf"\b(?:{alternation(TITLE_NOUNS, upper=True)})\b")
+    assert titles.findall("MASTER STATEMENT OF WORK and the GUARANTEE, not a Statement of Work") == [
+        "STATEMENT OF WORK", "GUARANTEE"]
+    assert alternation(CONTRACT_TITLE_NOUNS) == "agreement|contract|amendment|addendum|lease"
+    # a follow-up points back at "that plan"; to the resolver "the Medicare plan" names no document
+    naming = re.compile(rf"\bthe\s+(\w+)\s+(?:{alternation(NAMING_NOUNS)})\b")
+    follow_up = re.compile(rf"\bthe\s+(\w+)\s+(?:{alternation(FOLLOW_UP_NOUNS)})\b")
+    assert not naming.search("What does the Medicare plan cover?")
+    assert follow_up.search("What does the Medicare plan cover?")

@@ -6,6 +6,10 @@
 or not found), ``sureness`` (sure, or which check fell short), ``furniture`` (page headers left out
 of a quoted clause), ``checking`` (each written sentence against its source), ``answering`` (all of it),
 ``named`` (one answer per document a question names), ``grading`` (``eval --answers``),
-``citations``, ``prompting`` (the grounded prompt). Follow-ups and the turns: ``ragbox.conversation``.
+``citations``, ``prompting`` (the grounded prompt), ``own`` (whether a sentence speaks of the document
+itself: its law, its term, its date), ``clauses`` (the clauses a yes/no question asks about),
+``parties`` (who the parties are, from the card), ``statement_rows``, ``figures``, ``figure_answers``
+and ``metrics`` (a filing's figures from its statements' cells, and metrics computed from them).
+Follow-ups and the turns: ``ragbox.conversation``.
 May import: ``ragbox.llm`` and the shared top-level modules (it is handed passages, not the store).
 """

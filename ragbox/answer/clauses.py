@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ragbox.answer.facts import negated
+from ragbox.text import ASKED_NOUNS, alternation
 
 # Within one clause of a sentence: no full stop or semicolon between the two words.
 _NEAR = r"[^.;]{0,%d}"
@@ -161,8 +162,8 @@ def answer_word(clause: Clause, question: str) -> str:
 
 # "Is there a non-compete clause?", "Does this contract include ...?": a question whether a clause
 # exists is answered yes by the clause, however it is worded ("Neither party shall compete").
-EXISTENCE = re.compile(r"^(?:is|are) there\b|\bclauses?\b|^(?:does|do) (?:this|the) (?:contract|agreement|document|"
-                       r"lease|policy)\b.*\b(?:include|contain|provide|require|have|specify|grant|designate)", re.I)
+EXISTENCE = re.compile(rf"^(?:is|are) there\b|\bclauses?\b|^(?:does|do) (?:this|the) (?:{alternation(ASKED_NOUNS)})\b"
+                       r".*\b(?:include|contain|provide|require|have|specify|grant|designate)", re.I)
 
 
 def yes_or_no(question: str, evidence: str, naming: Sequence[str] = ()) -> str:

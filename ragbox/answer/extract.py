@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 from ragbox.answer.facts import Fact, all_facts, date_role, ends
 from ragbox.answer.own import agreement_role, defines_another_term, own_feature, with_roles
 from ragbox.answer.questions import QuestionKind
-from ragbox.text import PASSAGE_STOPWORDS, sentence_spans, stems
+from ragbox.text import PASSAGE_STOPWORDS, TITLE_NOUNS, alternation, sentence_spans, stems
 from ragbox.types import Hit, split_chunk_id
 
 # Words every question about a document uses: they say nothing about which sentence answers.
@@ -269,8 +269,7 @@ def hit_position(hit: Hit) -> int:
         return 0
 
 
-_DOCUMENT_NOUNS = (r"AGREEMENT|CONTRACT|LEASE|AMENDMENT|LICEN[CS]E|ADDENDUM|MEMORANDUM|PLAN|POLICY|DEED|CHARTER|"
-                   r"TERMS|STATEMENT OF WORK|ORDER|NOTE|BYLAWS|INDENTURE|GUARANT(?:Y|EE)|PROTOCOL|REPORT|SUMMARY")
+_DOCUMENT_NOUNS = alternation(TITLE_NOUNS, upper=True)
 # A title in capitals at the start of a line: "MASTER SERVICES AGREEMENT", "AMENDMENT NO. 3 TO ...".
 _CAPS = r"[A-Z0-9&,'’./()-]"
 _CAPITAL_TITLE = re.compile(rf"(?<![^\s])[A-Z]{_CAPS}*(?:[ \t]+{_CAPS}+)*?[ \t]+(?:{_DOCUMENT_NOUNS})\b"

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ragbox.answer.places import find_places
+from ragbox.text import CITED_DOCUMENT_NOUNS, CONTRACT_TITLE_NOUNS, alternation
 
 MONTHS = {name: number for number, names in enumerate((
     ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
@@ -249,7 +250,7 @@ _ROLE_CUES = re.compile(
 ROLE_WINDOW = 80  # characters before a date in which its cue word stands
 # A date right under a title in capitals dates the document: "CONSULTING AGREEMENT July 20, 2018",
 # "AGENCY AGREEMENT November ___, 2006" (a letter agreement's head).
-_UNDER_TITLE = re.compile(r"\b(?:AGREEMENT|CONTRACT|AMENDMENT|ADDENDUM|LEASE)[\s,:]*$")
+_UNDER_TITLE = re.compile(rf"\b(?:{alternation(CONTRACT_TITLE_NOUNS, upper=True)})[\s,:]*$")
 
 
 _RANGE_START = re.compile(r"\b(?:from|between|beginning|commencing|starting|effective)(?:\s+on)?\s*$", re.I)
@@ -302,8 +303,8 @@ def date_role(text: str, fact: Fact) -> str:
 # Also "the engagement letter dated", "the Plan of Additional Stock Issuance dated".
 _DATED_DOCUMENT = re.compile(r"\b(?i:the|an?|said|such|that|certain)\s+(?:certain\s+)?"
                              r"(?:(?:[A-Z][\w&.'-]*|and|of|for|to|on)\s+){0,8}"
-                             r"(?:[a-z]+\s+)?(?i:agreement|amendment|contract|lease|plan|licen[cs]e|addendum|memorandum|"
-                             r"note|order|indenture|letter)s?(?:\s+(?:of|for)(?:\s+(?:[A-Z][\w&.'-]*|and|of))+)?"
+                             rf"(?:[a-z]+\s+)?(?i:{alternation(CITED_DOCUMENT_NOUNS)})s?"
+                             r"(?:\s+(?:of|for)(?:\s+(?:[A-Z][\w&.'-]*|and|of))+)?"
                              r"(?:\s+between\s+[A-Z][\w&.'-]*(?:,?\s+(?:[A-Z][\w&.'-]*|and))*)?,?\s+"
                              r"(?i:dated|effective|entered\s+into|made|executed)\b[^.;]{0,50}$")
 

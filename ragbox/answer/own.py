@@ -12,11 +12,12 @@ import re
 
 from ragbox.answer.facts import Fact, another_documents_date, date_role, dated_by_title
 from ragbox.answer.questions import QuestionKind
+from ragbox.text import CONTRACT_NOUNS, OWN_NOUNS, alternation
 from ragbox.types import Hit
 
 # The document speaking of itself: "this Agreement", "the Amendment", "hereof".
-SELF = re.compile(r"\b(?:this|the)\s+(?:\w+\s+){0,3}?(?:agreement|amendment|contract|lease|license|licence|"
-                  r"addendum|plan|note|deed|memorandum)\b|\bhere(?:of|by|in|to)\b", re.IGNORECASE)
+SELF = re.compile(rf"\b(?:this|the)\s+(?:\w+\s+){{0,3}}?(?:{alternation(OWN_NOUNS)})\b|\bhere(?:of|by|in|to)\b",
+                  re.IGNORECASE)
 # "this Agreement shall be governed by": the document's own law, not a dispute's or an escrow's.
 GOVERNS_SELF = re.compile("(?:" + SELF.pattern + r")[^.;]{0,60}?\b(?:shall|will|is|are|be)\b[^.;]{0,20}?"
                           r"\b(?:governed|construed|interpreted)\b", re.IGNORECASE)
@@ -29,7 +30,7 @@ TERM_CLAUSE = re.compile(r"(?:^|:\s)\W*(?:(?:section|article)\s+)?(?:\d+(?:\.\d+
                          r"(?:(?:the\s+)?(?:term|duration)(?:\s+and\s+termination)?\s*[.:\-]\s*)?"
                          r"(?:unless\s+(?:sooner\s+|earlier\s+)?(?:terminated|extended)[^,]{0,80},\s*)?"
                          r"(?:the\s+(?:initial\s+|original\s+)?(?:term|period)\b|"
-                         r"(?:this|the)\s+(?:\w+\s+){0,3}?(?:agreement|contract|lease)\s+(?:shall|will|is|expires|"
+                         rf"(?:this|the)\s+(?:\w+\s+){{0,3}}?(?:{alternation(CONTRACT_NOUNS)})\s+(?:shall|will|is|expires|"
                          r"terminates|continues))", re.IGNORECASE)
 
 

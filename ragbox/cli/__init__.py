@@ -1,7 +1,9 @@
 """The command line: a thin shell over ``Engine``. Errors become ``Error: ...`` and exit 1.
 
 Each group of commands lives in its own module; this one holds the group, the shared options
-and the error handling. Only the CLI modules import click.
+and the error handling; ``output`` shows progress, hits, answers and status. The commands:
+``documents`` (index, status, forget, coverage, documents), ``questions`` (ask, search), ``table``,
+``eval``, ``models``, ``doctor``, ``serving`` (serve) and ``mcp``. Only the CLI modules import click.
 """
 
 from __future__ import annotations

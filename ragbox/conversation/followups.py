@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from ragbox.text import COMPOUND_WORD, FUNCTION_WORDS, fold_spaces, quoted_phrases
+from ragbox.text import COMPOUND_WORD, FOLLOW_UP_NOUNS, FUNCTION_WORDS, QUESTION_OPENINGS, fold_spaces, quoted_phrases
 
 # Openings that only make sense after an earlier question.
 FOLLOW_UP_OPENINGS = (
@@ -21,15 +21,12 @@ FOLLOW_UP_OPENINGS = (
 # Words that point back at something named earlier.
 PRONOUNS = {"it", "its", "it's", "they", "them", "their", "theirs", "he", "she", "him", "her", "his", "hers"}
 DEMONSTRATIVE = re.compile(r"\b(this|that|these|those|the same|said)\s+([a-z]+)\b")
-QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are",
-                  "does", "do", "did", "can", "could", "should", "would", "will", "was", "were", "has",
-                  "have", "and", "but", "or", "also", "tell", "list", "explain", "describe", "give",
-                  "show", "find", "summarize", "summarise", "please", "according", "in", "on", "for",
-                  "the", "a", "an", "under", "if", "so", "then", "ok", "okay"}
+# Words a question may open with, glue included: a capital after them does not start a name.
+QUESTION_WORDS = frozenset(QUESTION_OPENINGS) | {
+    "would", "and", "but", "or", "also", "tell", "list", "explain", "describe", "give", "show", "find", "summarize",
+    "summarise", "please", "according", "in", "on", "for", "the", "a", "an", "under", "if", "so", "then", "ok", "okay"}
 # Nouns that name a document (kept with the word before them: "services agreement").
-DOCUMENT_NOUNS = {"agreement", "contract", "nda", "lease", "note", "notes", "policy", "report", "invoice",
-                  "letter", "memo", "manual", "visit", "patient", "plan", "statement", "order", "case",
-                  "proposal", "specification", "guide", "handbook", "minutes", "record", "records"}
+DOCUMENT_NOUNS = frozenset(FOLLOW_UP_NOUNS)
 SHORT_QUESTION_CONTENT_WORDS = 3
 
 

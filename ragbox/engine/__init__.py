@@ -2,7 +2,8 @@
 
 ``parts`` (``Parts``: every component, built from ``Settings`` on first use, so creating an
 engine costs nothing and each heavy library is imported only by the command that needs it; the
-question and table services get their parts from it); this module: ``Engine``, the public
+question and table services get their parts from it), ``index_key`` (the engine's side of an
+encrypted index: whether it is one, its data key, a new passphrase); this module: ``Engine``, the public
 methods (index, search, ask, table, status, doctor, eval). The interfaces talk to the engine and
 read the shared types; they never reach into the stages themselves.
 """

@@ -13,13 +13,13 @@ from pathlib import PurePath
 from ragbox.document_cards import DocumentCard, Party
 from ragbox.ingest.filing_cards import filing_card
 from ragbox.paths import document_name
+from ragbox.text import CAPITALISED_TYPE_NOUNS, CARD_TYPE_NOUNS, CONTRACT_TITLE_NOUNS, KIND_NOUNS, alternation
 
 # Quotes made straight one character for one (offsets stay valid): patterns need only straight ones.
 _STRAIGHT = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "‘": "'", "’": "'", "‚": "'", "`": "'"})
 
-_TYPES = (r"agreements?|amendment|addendum|contracts?|licen[cs]e|lease|guarant(?:y|ee)|indenture|power of attorney"
-          r"|memorandum of understanding|terms and conditions")
-_TYPE = rf"(?=[A-Z])(?i:{_TYPES}|plan|arrangement|undertaking|waiver|consent|letter)\b"  # capitalised
+_TYPES = alternation(CARD_TYPE_NOUNS)
+_TYPE = rf"(?=[A-Z])(?i:{_TYPES}|{alternation(CAPITALISED_TYPE_NOUNS)})\b"  # capitalised
 _WORD = r"(?:[A-Z0-9\[][\w'&®#./,\[\]*-]*+|&)"  # a capitalised word of a title: "CO-BRANDING", "Cologuard®"
 _SMALL = r"(?:and|of|for|to|the|on|in|with|AND|OF|FOR|TO|THE|ON|IN|WITH)"
 _NUMBER = r"(?:\s+(?:No\.?|NO\.?|Number|NUMBER|[nN][°º]|#)\s*[\w.]+)?"
@@ -41,7 +41,7 @@ _TYPE_ANY_CASE = re.compile(rf"(?i)\b(?:{_TYPES})\b")
 _FIELD = re.compile(rf"(?i)\b(?:{_TYPES})\s*:")  # a form's field ("License: cc-by"), not a heading
 _SP = r"(?:[ \t]|\n(?![ \t]*\n))+"  # spaces within a paragraph: a line break, not a blank line
 _PREAMBLE = re.compile(rf"(?i)\bthis{_SP}(?:(?!document|exhibit|filed|omitted|portions)[\w'&®#.,/-]+{_SP}){{0,12}}?"
-                       r"(?:agreement|amendment|contract|addendum|lease)\b"
+                       rf"(?:{alternation(CONTRACT_TITLE_NOUNS)})\b"
                        r"|\bby\s+and\s+(?:between|among)\b|\bladies\s+and\s+gentlemen\b|\bwitnesseth\b")
 _PREAMBLE_END = re.compile(r"\bWHEREAS\b|\bW\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H\b|\bRECITALS\b|\bBACKGROUND\b"
                            r"|\bNOW,?\s+THEREFORE\b|(?i:\bin consideration of\b|\bagrees? as follows\b)|\n[ \t]*1\.\s")
@@ -148,8 +148,7 @@ def _kind(title: str, parties: list[Party]) -> str:
     while len(words) > 2 and words[0].strip(",.") in names:
         words = words[1:]
     # What follows the type names one document, not a type: "... agreement on mobile game business".
-    kind = re.sub(r"\b(agreement|contract|addendum|lease|guarant(?:y|ee)|indenture|power of attorney)\b.*", r"\1",
-                  " ".join(words))
+    kind = re.sub(rf"\b({alternation(KIND_NOUNS)})\b.*", r"\1", " ".join(words))
     return kind.strip(" ,")
 
 

@@ -12,7 +12,17 @@ from typing import Collection, Sequence
 
 from ragbox.search.abbreviations import expansions
 from ragbox.search.filings import fiscal_years, synonyms
-from ragbox.text import COMPOUND_WORD, STOPWORDS, WORD, fold_spaces, quoted_phrases, stems, without_quoted
+from ragbox.text import (
+    COMPOUND_WORD,
+    SELF_REFERENCE_NOUNS,
+    STOPWORDS,
+    WORD,
+    alternation,
+    fold_spaces,
+    quoted_phrases,
+    stems,
+    without_quoted,
+)
 
 # A clause boundary before the question: "; ", ". ", "? " or a line break.
 _CLAUSE_END = re.compile(r"(?:[;?]|\.(?=\s))\s+|\n+")
@@ -21,7 +31,7 @@ _ABBREVIATION = re.compile(r"(?:\b(?:inc|ltd|co|corp|llc|plc|lp|llp|l\.l\.c|s\.a
                            r"dr|prof|st|no|jr|sr|u\.s)|\b[A-Za-z])\.$", re.IGNORECASE)
 # Words that point at the document itself: they say which document, not which passage.
 _SELF_REFERENCE = re.compile(
-    r"\b(?:this|the)\s+(?:contract|agreement|document|note|report|paper|study|article|file)s?\b",
+    rf"\b(?:this|the)\s+(?:{alternation(SELF_REFERENCE_NOUNS)})s?\b",
     re.IGNORECASE)
 # Curly quotes in CUAD-style context clauses quote defined terms ("the “Parties”"), not names to
 # match: only straight double quotes select phrases in search.

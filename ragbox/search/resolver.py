@@ -26,7 +26,7 @@ from typing import Callable, Sequence
 from ragbox.document_cards import DocumentCard, ResolvedDocument
 from ragbox.paths import document_name
 from ragbox.search.filings import filing_years, of_fiscal_year, years_apart
-from ragbox.text import FUNCTION_WORDS
+from ragbox.text import DEAL_NOUNS, FUNCTION_WORDS, GENERIC_DOCUMENT_WORDS, NAMING_NOUNS, alternation
 
 MAX_NAMED = 5  # a mention fitting more documents than this names none of them
 MIN_PREFIX = 4  # "Ability" may start "ABILITYINC" in a file name; "Abi" may not
@@ -36,9 +36,6 @@ NEAR = 3  # question words between an everyday word and the rest of the name it 
 # What a run of words is, as a name here: it names, narrows what names (a number), names only
 # beside the rest of its name (an everyday word), or names nothing.
 NAME, NUMBER, EVERYDAY, NOTHING = "name", "number", "everyday", "nothing"
-# Words every document of a kind carries: they say what it is, never which one.
-GENERIC_WORDS = frozenset("""
-agreement agreements contract contracts note notes report document file letter form patient""".split())
 # Defined terms for a role rather than a name: "the Company", "Licensee".
 ROLE_WORDS = frozenset("""
 company licensee licensor distributor supplier customer client contractor consultant party parties buyer
@@ -49,9 +46,8 @@ CORPORATE_WORDS = frozenset("inc incorporated corp corporation llc ltd limited c
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _SENTENCE_START = re.compile(r"(?:^|[.!?;:]\s+)\W*$")  # what precedes a sentence's first word
 _NAME_WORDS = r"[A-Z][\w'\u2019&.-]*(?:\s+(?:[A-Z][\w'\u2019&.-]*|of|and|&))*"
-_NAMING = [re.compile(rf"\bthe\s+({_NAME_WORDS})[\u2019']?s?\s+(?i:agreement|contract|lease|license|licence|"
-                      r"amendment|nda|note|report|consult|letter)s?\b"),
-           re.compile(rf"\b(?i:agreement|contract|lease|nda|deal)s?\s+(?:with|between)\s+({_NAME_WORDS})")]
+_NAMING = [re.compile(rf"\bthe\s+({_NAME_WORDS})[\u2019']?s?\s+(?i:{alternation(NAMING_NOUNS)})s?\b"),
+           re.compile(rf"\b(?i:{alternation(DEAL_NOUNS)})s?\s+(?:with|between)\s+({_NAME_WORDS})")]
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "AudibleInc" is "Audible Inc"; "3M" stays whole
 _COMPOUND = re.compile(r"[^\W_]+(?:[-\u2010\u2011][^\W_]+)*", re.UNICODE)
 _NAME_PARTS = re.compile(r"\s+(?:and|&)\s+|\s*,\s*", re.IGNORECASE)  # the names of a run naming several
@@ -166,7 +162,7 @@ class CardIndex:
         unmatched = []
         for name in _NAME_PARTS.split(_named_run(question)):  # "A and B" names two parties, each whole
             words = [w for w in tokens(name) if len(w) > MIN_WORD and not w.isdigit()
-                     and w not in FUNCTION_WORDS | GENERIC_WORDS | CORPORATE_WORDS]
+                     and w not in FUNCTION_WORDS | GENERIC_DOCUMENT_WORDS | CORPORATE_WORDS]
             if any(w in matched for w in words):
                 unmatched += [w for w in words if w not in matched and not self._postings_of(w)]
         return unmatched
@@ -254,7 +250,7 @@ class CardIndex:
         for words, count in cards_with.items():
             # a role names no party ("the Company"), but "reseller" says what kind of agreement it is
             roles = frozenset() if words in as_type else ROLE_WORDS
-            telling = [w for w in words if w not in FUNCTION_WORDS and w not in GENERIC_WORDS and w not in roles]
+            telling = [w for w in words if w not in FUNCTION_WORDS | GENERIC_DOCUMENT_WORDS and w not in roles]
             weight = len(telling) * math.log(1 + len(self.cards) / count)
             years = bool(telling) and all(_YEAR.fullmatch(w) for w in telling)  # narrow however common
             common = count > MAX_NAMED or (count > 2 and 2 * count > len(self.cards))
@@ -296,14 +292,14 @@ def written_as_name(phrase: str, text: str) -> bool:
 def unknown_name(question: str) -> str:
     """The name in "the Kiosk agreement", "the agreement with Acme Corp": what a question calls a
     document when no document here goes by it ('' when it names none that way)."""
-    return " ".join(w for w in _named_run(question).split() if w.lower() not in FUNCTION_WORDS | GENERIC_WORDS)
+    return " ".join(w for w in _named_run(question).split() if w.lower() not in FUNCTION_WORDS | GENERIC_DOCUMENT_WORDS)
 
 
 def _named_run(question: str) -> str:
     """The words a question calls a document by, as written ("Azul Linhas and ATR")."""
     for pattern in _NAMING:
         match = pattern.search(question)
-        if match and any(w.lower() not in FUNCTION_WORDS | GENERIC_WORDS for w in match.group(1).split()):
+        if match and any(w.lower() not in FUNCTION_WORDS | GENERIC_DOCUMENT_WORDS for w in match.group(1).split()):
             return match.group(1)
     return ""
 

@@ -18,15 +18,14 @@ from dataclasses import replace
 
 from ragbox.answer.checking import check_sentence
 from ragbox.answer.questions import question_kind
-from ragbox.text import CITATION, fold_spaces
+from ragbox.text import CITATION, QUESTION_OPENINGS, alternation, fold_spaces
 from ragbox.types import Answer, Evidence, TableCell
 
 # "(renews automatically; notice of non-renewal at least sixty (60) days ...)" after a renewal term.
 _RENEWAL_DETAILS = re.compile(r"\s+\((?:renews automatically|not automatic|notice of non-renewal)"
                               r"(?:[^()]|\([^()]*\))*\)$")
 # A column that already asks: it starts like a question, ends with "?", or has a context clause.
-_ASKS = re.compile(r"^(?:what|which|who|whom|whose|when|where|why|how|is|are|does|do|did|can|could|has|have|"
-                   r"will|was|were|should|may|must|shall|consider|list|name)\b", re.IGNORECASE)
+_ASKS = re.compile(rf"^(?:{alternation(QUESTION_OPENINGS)}|may|must|shall|consider|list|name)\b", re.IGNORECASE)
 # A plural noun at the end of a phrase ("payment terms", "current medications"), not "address", "status".
 _PLURAL = re.compile(r"[^su]s$|ies$", re.IGNORECASE)
 

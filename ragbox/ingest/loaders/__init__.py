@@ -20,6 +20,12 @@ process capped in memory and time and sealed off the network and the rest of the
 (``ragbox.sealing``; the indexer's parsing workers are such children). A reader
 raises ``DocumentError`` with a reason made of fixed words (``reading.describe_failure``), never
 of the file's contents.
+
+The formats: ``plain_text``, ``pdf``, ``docx``, ``html``, ``mail`` and ``mbox``; ``options`` is what every
+reader is given, ``reading`` and ``sandbox`` the protections above. Helpers of the readers:
+``pdf_ocr`` (a PDF's scanned pages read by OCR), ``pdf_marks`` (what a page draws besides its text,
+to tell text from a picture of text), ``tables`` (tables as Markdown pipe rows), ``docx_numbering``
+(Word's list numbering as Word shows it).
 """
 
 from __future__ import annotations
