@@ -1,0 +1,35 @@
+"""bench/named.py on a tiny evaluation folder of the shared schema (two contracts with CUAD-style
+labels, one clinical note), so a change to naming, cards, answers or the bench's own grading cannot
+break the bench unseen. Real engine, real embedding model."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from small_evaldata import write_small_evaldata
+
+from support import REPO, cli_env
+
+
+def test_named_bench_runs_small(tmp_path) -> None:
+    evaldata = write_small_evaldata(tmp_path / "evaldata")
+    result = subprocess.run([sys.executable, str(REPO / "bench" / "named.py"), "--evaldata", str(evaldata),
+                             "--contracts", "2", "--notes", "1", "--store", str(tmp_path / "store"),
+                             "--out", str(tmp_path / "out.jsonl")],
+                            env=cli_env(tmp_path / "store"), capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    # contracts: 2 governing-law, 2 date, 2 non-compete (neither has one) and 2 parties questions; notes: 2
+    assert "contracts: 8 questions" in lines and "notes: 2 questions" in lines
+    assert lines.count("resolved right (the documents the name fits, several flagged ambiguous) 1.000") == 2
+    contracts, notes = lines[lines.index("contracts: 8 questions"):], lines[lines.index("notes: 2 questions"):]
+    assert contracts[4:6] == ["answers from another document     0 (0 shown as sure; 6 found)",
+                              "value right                       1.000 (6 with a label)"]  # laws, dates, parties
+    assert notes[4:6] == ["answers from another document     0 (0 shown as sure; 2 found)",
+                          "value right                       1.000 (2 with a label)"]
+    assert "not found in <document>: precision 1.000, recall 1.000 (2 clauses the contract lacks)" in lines
+    results = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    parties = [r for r in results if r["kind"] == "Parties"]
+    assert len(parties) == 2 and all(r["right"] for r in parties)
