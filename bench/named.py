@@ -227,7 +227,7 @@ def score(engine: Engine, q: dict) -> dict:
     if q.get("note"):
         right = found and _words(q["label"]) <= _words(own.text + " " + own.evidence_text)
     elif q.get("parties"):  # each party's name, as CUAD's preamble gives it, among the words answered
-        right = found and all(_words(party) <= _words(own.text) for party in q["parties"])
+        right = found and all(_names_party(own.text, party) for party in q["parties"])
     else:
         labelled = q["answerable"] and not q["clause"] and q["label"]
         right = found and is_right(own.text, q["label"]) if labelled else None
@@ -241,6 +241,14 @@ def score(engine: Engine, q: dict) -> dict:
 
 def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _names_party(answer: str, party: str) -> bool:
+    """Whether ``answer`` names ``party``: each of its words (but single letters: "d/b/a"), or its
+    letters run together as a name may be written ("Radial Spark" is "RadialSpark, LLC")."""
+    words = {w for w in _words(party) if len(w) > 1}
+    return words <= _words(answer) or "".join(re.findall(r"[a-z0-9]+", party.lower())) in \
+        "".join(re.findall(r"[a-z0-9]+", answer.lower()))
 
 
 def report(results: list[dict], title: str) -> None:

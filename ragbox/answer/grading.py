@@ -8,7 +8,8 @@ one is enough. A date label is m/d/yy as in CUAD, with [] for a part the contrac
 read day first. A label stating durations ("successive 1 year",
 "2 successive 10 years") is right when the answer states the same durations and the label's other
 numbers ("renews from year to year" states 1 year). Any other label is right when each of its
-words appears in the answer (singular and plural alike), in any order.
+words appears in the answer (singular and plural alike), in any order; a label that only names
+places also when the answer names the same places another way ("PRC").
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from ragbox.answer.facts import dates, durations, normal_form, numbers
+from ragbox.answer.places import find_places
 from ragbox.stats import percentile
 
+_PLACE_WORDS = {"the", "state", "of", "law", "laws", "and"}  # what a place label may say besides places
 _LABEL_DATE = re.compile(r"^\s*(\[\]|\d{1,2})/(\[\]|\d{1,2})/(\[\]|\d{2}|\d{4})\s*$")
 
 
@@ -69,7 +72,19 @@ def states_value(answer: str, label: str) -> bool:
     if not wanted:
         return False
     present = set(_tokens(answer))
-    return all(token in present for token in wanted)
+    return all(token in present for token in wanted) or _states_places(answer, label)
+
+
+def _states_places(answer: str, label: str) -> bool:
+    """A label that is only places ("People's Republic of China", "the State of New York") is stated
+    by the same places written another way ("PRC")."""
+    places = find_places(label)
+    rest = label
+    for _, start, end in reversed(places):
+        rest = rest[:start] + " " + rest[end:]
+    if not places or set(_tokens(rest)) - _PLACE_WORDS:
+        return False
+    return {name for name, _, _ in places} <= {name for name, _, _ in find_places(answer)}
 
 
 def is_right(answer: str, label: str) -> bool:

@@ -11,6 +11,7 @@ from ragbox.answer.grading import is_right, label_date
     ("Successive one (1) year renewal terms", "Successive 1 year"), ("renews from year to year", "successive 1 year"),
     ("two (2) successive ten (10) year periods", "2 successive 10 years"), ("sixty (60) days", "60 days; 180 days"),
     ("the State of California", "California"), ("MASTER SERVICES AGREEMENT", "Master Services Agreement"),
+    ("PRC [1]", "People's Republic of China"), ("the laws of the U.K.", "the United Kingdom"),
 ])
 def test_right(answer, label):
     assert is_right(answer, label)
@@ -20,6 +21,7 @@ def test_right(answer, label):
     ("June 22, 1999", "6/21/99"), ("December 1, 2005", "[]/[]/2004"), ("thirty (30) days", "60 days"),
     ("one (1) year", "2 successive 10 years"), ("ten (10) years", "2 successive 10 years"),
     ("New York", "California"), ("SERVICES AGREEMENT", "MASTER SERVICES AGREEMENT"), ("", "California"),
+    ("PRC", "Hong Kong, PRC"), ("Delaware", "Delaware, Illinois"), ("USA", "United States Patent Office"),
 ])
 def test_wrong(answer, label):
     assert not is_right(answer, label)
