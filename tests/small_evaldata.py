@@ -36,16 +36,17 @@ def write_small_evaldata(root: Path) -> Path:
     (root / "cuad/docs/txt").mkdir(parents=True)
     (root / "mtsamples/docs").mkdir(parents=True)
     labelled, missing = [], []
-    for file, (text, preamble, law) in CONTRACTS.items():
+    for n, (file, (text, preamble, law)) in enumerate(CONTRACTS.items(), 1):
         (root / "cuad/docs/txt" / file).write_text(text)
         title, date, date_label = LABELS[file]
-        labelled += [{"query": f"{preamble}; What is the governing law?", "gold": [{"file": file, "text": law}],
-                      "answer": law, "category": "Governing Law"},
-                     {"query": f"{preamble}; What is the name of the contract?", "category": "Document Name",
-                      "gold": [{"file": file, "text": title}], "answer": title},
-                     {"query": f"{preamble}; What is the date of the contract?", "category": "Agreement Date",
-                      "gold": [{"file": file, "text": date}], "answer": date_label}]
-        missing.append({"query": f"{preamble}; Is there a non-compete?", "gold": [], "category": "Non-Compete"})
+        labelled += [{"id": f"cuad-{n:03d}-Governing Law", "query": f"{preamble}; What is the governing law?",
+                      "gold": [{"file": file, "text": law}], "answer": law, "category": "Governing Law"},
+                     {"id": f"cuad-{n:03d}-Document Name", "query": f"{preamble}; What is the name of the contract?",
+                      "gold": [{"file": file, "text": title}], "answer": title, "category": "Document Name"},
+                     {"id": f"cuad-{n:03d}-Agreement Date", "query": f"{preamble}; What is the date of the contract?",
+                      "gold": [{"file": file, "text": date}], "answer": date_label, "category": "Agreement Date"}]
+        missing.append({"id": f"cuad-{n:03d}-Non-Compete", "query": f"{preamble}; Is there a non-compete?",
+                        "gold": [], "category": "Non-Compete"})
     (root / "cuad/queries.jsonl").write_text("".join(json.dumps(q) + "\n" for q in labelled))
     (root / "cuad/queries_unanswerable.jsonl").write_text("".join(json.dumps(q) + "\n" for q in missing))
     (root / "mtsamples/docs/0001_Knee_Injury.txt").write_text(NOTE)
