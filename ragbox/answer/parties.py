@@ -21,19 +21,22 @@ _CLOSE = re.compile(r"[\"'\u201d\u2019]?\)?")
 
 
 def parties_of(card: DocumentCard | None, document: Sequence[Hit]) -> Candidate | None:
-    """The card's parties found in one of the document's first passages, as a candidate answer
-    quoting the stretch of that passage that names them (None: the card names no party there)."""
+    """The card's parties found in the one of the document's first passages that names the most of
+    them (the first such), as a candidate answer quoting the stretch of that passage that names them
+    (None: the card names no party there). A cover page or a running header names one party; the
+    preamble after it names them all."""
     if card is None or not card.parties:
         return None
-    for hit in document[:TITLE_PASSAGES]:
-        found = [(party, match) for party in card.parties if (match := _named_at(party.name, hit.text))]
-        if found:
-            start = min(m.start() for _, m in found)
-            end = max(_definition_end(hit.text, m.end(), party) for party, m in found)
-            value = _listed([party for party, _ in found])
-            features = {"parties": float(len(found)), "all_parties": float(len(found) == len(card.parties))}
-            return Candidate(hit, None, (start, end), (start, end), value, 1.0, features)
-    return None
+    named = [(hit, [(party, match) for party in card.parties if (match := _named_at(party.name, hit.text))])
+             for hit in document[:TITLE_PASSAGES]]
+    hit, found = max(named, key=lambda pair: len(pair[1]), default=(None, []))
+    if not found:
+        return None
+    start = min(m.start() for _, m in found)
+    end = max(_definition_end(hit.text, m.end(), party) for party, m in found)
+    value = _listed([party for party, _ in found])
+    features = {"parties": float(len(found)), "all_parties": float(len(found) == len(card.parties))}
+    return Candidate(hit, None, (start, end), (start, end), value, 1.0, features)
 
 
 def _named_at(name: str, text: str) -> re.Match | None:

@@ -6,7 +6,7 @@ cuts pages into passages, ``parsing`` reads and cuts in capped child processes, 
 does it in a thread ahead of the embedder, ``indexer`` runs it all against the store (``summary``:
 its progress and summary; ``crash_points``: where the crash tests kill it), ``cards`` and
 ``card_index`` make each document's card (title, kind, parties, dates; ``filing_cards`` a filing's
-company, form and fiscal years), ``watching`` follows folders, ``sealed_ocr`` keeps an encrypted
-index's OCR cache sealed.
+company, form and fiscal years, ``note_cards`` a clinical note's type), ``watching`` follows
+folders, ``sealed_ocr`` keeps an encrypted index's OCR cache sealed.
 May import: ``ragbox.store`` and the shared top-level modules (types, errors, config, text).
 """

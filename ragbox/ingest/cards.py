@@ -12,6 +12,7 @@ from pathlib import PurePath
 
 from ragbox.document_cards import DocumentCard, Party
 from ragbox.ingest.filing_cards import filing_card
+from ragbox.ingest.note_cards import note_card
 from ragbox.paths import document_name
 from ragbox.text import CAPITALISED_TYPE_NOUNS, CARD_TYPE_NOUNS, CONTRACT_TITLE_NOUNS, KIND_NOUNS, alternation
 
@@ -52,7 +53,7 @@ _SMALL_WORDS = {"and", "of", "for", "to", "the", "on", "in", "with", "a", "an", 
 def document_card(path: str, head: str) -> DocumentCard:
     """The card of the document at ``path`` (a part path names the part) from its first ~8000 characters."""
     text = head.translate(_STRAIGHT)
-    note = None if (filing := filing_card(path, text, _file_words(path))) else _note_card(text)  # a 10-K: its cover
+    note = None if (filing := filing_card(path, text, _file_words(path))) else note_card(text)  # a 10-K: its cover
     if filing or note is not None:
         return filing or DocumentCard(path, note[0], note[1], (), _dates(text[:1500]), _file_words(path))
     title, title_end = _title(text)
@@ -172,6 +173,12 @@ _DESCRIPTOR = re.compile(
     r"|,?\s+c/o\b|\s+\[\w+\]|,\s*$|\s+(?:Address|Tel|Attention|Contact|Legal Representative)\b|\s{3,}"
     r"|(?<=\b(?:Inc|Ltd|LLC|plc|PLC|INC|LTD))\.?,\s+(?=[A-Z])|(?<=\b(?:Corp|CORP|GmbH))\.?,\s+(?=[A-Z])")
 _NAME_START = re.compile(r"(?:,\s*and\s+|\band\s+|;\s*(?:and\s+)?|\([a-z0-9]{1,3}\)\s*)(?=[A-Z0-9\[])")
+# Where the last name of a segment that does not start with one begins: after "and" (not inside a
+# name: "Securities and Exchange Commission"), a line "AND:" between two parties, or the party a
+# letter agreement is "with".
+_LAST_NAME_START = re.compile(r"(?:,\s*and\s+|\band\s+|\bAND:\s+|;\s*(?:and\s+)?|\([a-z0-9]{1,3}\)\s*"
+                              r"|\bagreements?\s+with\s+)(?=[A-Z0-9\[])")
+_INSIDE_A_NAME = re.compile(r"\b[A-Z][\w.'&-]*\s+and\s+$")  # "Securities and " (Exchange Commission)
 _COMPANY = re.compile(r"(?i)\b(?:inc|corp|corporation|company|co|llc|l\.l\.c|ltd|limited|lp|l\.p|llp|gmbh|ag|s\.a|sa"
                       r"|n\.v|b\.v|plc|pte|bank|trust|association|group|holdings|partners|fund)\b\.?$")
 _SMALL_NAME_WORDS = {"and", "of", "the", "de", "du", "la", "des", "der", "for", "d/b/a", "dba", "y", "et", "van", "von"}
@@ -226,9 +233,12 @@ def _segment_names(segment: str) -> list[str]:
     rest = _CONNECTOR.sub("", segment, count=1).lstrip()
     starts = list(_NAME_START.finditer(segment))
     named = re.match(r"[A-Z0-9\[]|[a-z]+[\dA-Z-]", rest)  # "Acme", "[***]", "i3 Solutions", "bw-3 Systems"
-    if not named or (re.match(r"\d+\s+[A-Z]", rest) and starts):  # or an address left from the party before
-        return [_clean_name(segment[starts[-1].end():])] if starts else []
-    names = [_clean_name(rest)]
+    first = _clean_name(rest) if named else ""
+    # not a name ("On the one part, AND: ..."), or an address left from the party before
+    if not first or (re.match(r"\d+\s+[A-Z]", rest) and starts):
+        last = [m for m in _LAST_NAME_START.finditer(segment) if not _INSIDE_A_NAME.search(segment, 0, m.end())]
+        return [_clean_name(segment[last[-1].end():])] if last else []
+    names = [first]
     for start in starts:
         other = _clean_name(segment[start.end():])
         if other and _COMPANY.search(other) and start.start() > len(segment) - len(rest) + len(names[0]):
@@ -290,44 +300,6 @@ _DATE = re.compile(
 
 def _dates(text: str) -> tuple[str, ...]:
     return _unique(tuple(" ".join(m.group().split()) for m in _DATE.finditer(text)))  # as written
-
-
-# A heading that names the note's type ("OPERATIVE REPORT", "DISCHARGE SUMMARY", "CONSULTATION").
-_NOTE_TITLE = re.compile(
-    r"(?:^|[\n,])[ \t]*((?:(?:OPERATIVE|OPERATION|PROCEDURE|PROGRESS|DELIVERY|CHART|CLINIC|OFFICE|FOLLOW-?UP|DISCHARGE"
-    r"|ADMISSION|CONSULT(?:ATION)?|EMERGENCY (?:ROOM|DEPARTMENT)|ER|RADIOLOGY|PATHOLOGY|NEUROLOGY|CARDIOLOGY) )"
-    r"(?:REPORT|NOTE|SUMMARY)|CONSULTATION|HISTORY AND PHYSICAL(?: EXAMINATION)?|H&P)\s*(?::|,|\n|$)")
-# Section headings that tell the note's type when no heading names it, in order of precedence.
-_NOTE_KINDS = (
-    ("operative report", r"PRE-?OP(?:ERATIVE)? DIAGNOS[IE]S|POST-?OP(?:ERATIVE)? DIAGNOS[IE]S|OPERATION PERFORMED|"
-                         r"TITLE OF OPERATION|OPERATIVE PROCEDURE|ESTIMATED BLOOD LOSS|(?:^|,)OPERATION:"),
-    ("discharge summary", r"DISCHARGE DIAGNOS[IE]S|HOSPITAL COURSE|DISCHARGE MEDICATIONS|DISCHARGE INSTRUCTIONS"),
-    ("consultation", r"REASON FOR (?:CONSULTATION|CONSULT|REFERRAL)|REFERRING PHYSICIAN"),
-    ("procedure note", r"PROCEDURES? PERFORMED|PROCEDURE IN DETAIL|DESCRIPTION OF PROCEDURE|PREPROCEDURE DIAGNOSIS|"
-                       r"INDICATIONS? FOR (?:THE )?PROCEDURE|(?:^|,)PROCEDURES?:"),
-    ("progress note", r"(?:^|[\n,])SUBJECTIVE:"),
-    ("history and physical", r"PHYSICAL EXAMINATION|PHYSICAL EXAM|REVIEW OF SYSTEMS"),
-    ("clinic note", r"CHIEF COMPLAINT|HISTORY OF PRESENT ILLNESS|REASON FOR VISIT|(?:^|,)(?:CC|HX|HISTORY):"),
-    ("imaging report", r"REASON FOR EXAM|TECHNIQUE:|IMPRESSION:|FINDINGS:"),
-)
-_NOTE_HEADINGS = re.compile(
-    r"(?:^|[\n,.])[ \t]*(?:CHIEF COMPLAINT|HISTORY|PRE-?OP|POST-?OP|REASON FOR|ALLERGIES|PAST MEDICAL|MEDICATIONS|MEDS"
-    r"|ASSESSMENT|IMPRESSION|PLAN|DIAGNOS|PROCEDURE|FINDINGS|SUBJECTIVE|OBJECTIVE|ANESTHESIA|INDICATION|HOSPITAL"
-    r"|EXAM|COMPLICATIONS|ESTIMATED BLOOD LOSS|PMH|SHX|FHX|HX|CC|HEENT|VITAL SIGNS|DISPOSITION|OPERATION|TECHNIQUE"
-    r"|DESCRIPTION|SPECIMENS?|CONCLUSION|SUMMARY)[A-Z /&-]*:")
-_NOTE_ALIASES = {"operative note": "operative report", "h&p": "history and physical", "consult note": "consultation",
-                 "consultation note": "consultation", "discharge note": "discharge summary"}
-
-
-def _note_card(text: str) -> tuple[str, str] | None:
-    """(title, kind) of a clinical note (two clinical section headings or more), else None."""
-    opening = text[:3000]
-    if len(_NOTE_HEADINGS.findall(opening)) < 2:
-        return None
-    heading = _NOTE_TITLE.search(opening[:400])
-    if heading:  # "OPERATIVE NOTE" is an "operative report" as people name it
-        return heading.group(1), _NOTE_ALIASES.get(heading.group(1).lower(), heading.group(1).lower())
-    return "", next((kind for kind, pattern in _NOTE_KINDS if re.search(pattern, opening)), "")
 
 
 _EXTENSIONS = {"pdf", "txt", "doc", "docx", "md", "html", "htm", "eml", "msg", "mbox", "rtf", "odt", "xlsx", "csv"}

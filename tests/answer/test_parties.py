@@ -46,3 +46,13 @@ def test_parties_are_sure_only_when_the_opening_names_every_party_of_the_card():
     assert unsure_because("parties", "parties", 0.95, parties_of(CARD, [opening]).features, 0.8) == []
     # a sentence that speaks of "the parties" without naming them is never a sure list of them
     assert unsure_because("parties", "parties", 0.95, {"question": 1.0}, 0.8) == ["parties_not_named"]
+
+
+def test_the_passage_naming_the_most_parties_answers_not_a_cover_naming_one():
+    cover = hit("SUPPLY AGREEMENT between Acme Widgets Corp. and its distributors", 0)
+    preamble = hit("This agreement is entered into by Acme Widgets Corp. (\"Acme\") and Globex Retail LLC "
+                   "(the \"Buyer\").", 1)
+    found = parties_of(CARD, [cover, preamble, hit("Globex Retail LLC shall pay Acme Widgets Corp.", 2)])
+    assert found.hit is preamble
+    assert found.value == "Acme Widgets Corp. (“Acme”) and Globex Retail LLC (“Buyer”, “Globex”)"
+    assert found.features["all_parties"] == 1.0

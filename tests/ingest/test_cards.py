@@ -130,6 +130,24 @@ def test_parties_of_a_preamble_made_by_them_without_between():
     assert [p.name for p in one_defined.parties] == ["Acme Widgets Corp.", "Globex Retail LLC."]
 
 
+
+def test_a_letter_agreement_with_its_agent_an_and_line_and_no_regulator_as_a_party():
+    letter = document_card("agency.txt", (
+        'AGENCY AGREEMENT\n\nNovember ___, 2006\n\nLadies and Gentlemen:\n\nAlliance Bancorp, Inc., a federal '
+        'stock holding company (the "Company"), and Alliance Bank, a savings bank (the "Bank"), hereby confirm '
+        'their agreement with Sandler O\'Neill & Partners, L.P. ("Sandler O\'Neill" or the "Agent") with respect to '
+        'the offer of shares registered with the U.S. Securities and Exchange Commission (the "SEC").\n\n1. Sale.'))
+    assert letter.parties == (Party("Alliance Bancorp, Inc.", ("Company",)), Party("Alliance Bank", ("Bank",)),
+                              Party("Sandler O'Neill & Partners, L.P.", ("Sandler O'Neill", "Agent")))
+    two_blocks = document_card("maintenance.txt", (
+        'GLOBAL MAINTENANCE AGREEMENT\n\nBETWEEN:\n\nAZUL LINHAS AEREAS S/A, a company incorporated under the laws'
+        ' of Brazil,\n\nHereafter referred to as the "Company" or "AZUL",\n\nOn the one part,\n\nAND:\n\n'
+        'AVIONS DE TRANSPORT REGIONAL, G.I.E., a French groupement, identified under Corporate and Trade Register of '
+        'Toulouse number 323 932 236,\n\nHereafter referred to as the "Repairer" or "ATR",\n\non the other part.'
+        '\n\nWHEREAS the Company operates aircraft.'))
+    assert [p.name for p in two_blocks.parties] == ["AZUL LINHAS AEREAS S/A", "AVIONS DE TRANSPORT REGIONAL, G.I.E."]
+
+
 def annual_cover(year: int, ended: str, name: str = "NORTHWIND TRADERS, INC.", symbol: str = "NWT") -> str:
     """A 10-K cover page as pypdf extracts one: the date broken over lines, the labels in brackets."""
     month_day, _, year_written = ended.rpartition(" ")
