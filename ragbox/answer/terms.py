@@ -39,8 +39,8 @@ _EVERY = re.compile(r"\b(?:each|every|to)\b", re.IGNORECASE)
 _RENEWAL = re.compile(r"\b(?:renew\w*|extend\w*|extension|successive|additional)\b", re.IGNORECASE)
 # A start the sentence refers to: the document's effective date.
 _START_REFERENCE = re.compile(r"(?:the\s+)?(?:effective date|date (?:of this agreement|hereof)|commencement date|"
-                              r"execution date|date first (?:above )?written|date of execution|signing date|"
-                              r"date of signature)", re.IGNORECASE)
+                              r"execution date|date first (?:above\s+)?(?:written|set\s+(?:forth|out)|stated)"
+                              r"(?:\s+above)?|date of execution|signing date|date of signature)", re.IGNORECASE)
 # What a term runs from: "[five (5) years] from the Effective Date", "... after the Launch".
 _ANCHOR = re.compile(r"\s+(?:commencing\s+|beginning\s+|starting\s+)?(?:from|after|following)\s+"
                      r"(?P<what>(?:[^.;,()]|,(?=\s*(?:19|20)\d\d)){3,60}?)(?=\s*(?:[.;()]|,(?!\s*(?:19|20)\d\d)|\bunless\b|\band\b|\bor\b|$))",

@@ -164,3 +164,16 @@ def test_a_term_from_the_date_of_the_effective_date_is_computed_and_until_earlie
                        "This Agreement shall continue until full performance by both parties, or until earlier "
                        "terminated by one party.").text == ("Perpetual (no end date: the term runs until it is "
                                                             "ended) [2]")
+
+
+
+@pytest.mark.parametrize("term, said", [
+    ("The initial term of this Agreement shall be for a period of five (5) years from the date first set forth above "
+     "and shall thereafter automatically renew.", "the date first set forth above"),
+    ("This Agreement shall remain in force for five (5) years from the date first written above.",
+     "the date first written above")])
+def test_a_term_from_the_date_first_set_forth_above_runs_from_the_preamble_s_date(term, said):
+    dated = ("THIS AGREEMENT, dated as of October 24, 2005 is between Johnson Matthey Catalog Company, Inc. "
+             "(\"ALFA AESAR\") and Nanophase Technologies Corporation (\"NTC\").")
+    assert answer_from("When does the agreement expire?", dated, term).text == \
+        f"October 24, 2010 (5 years from {said}, October 24, 2005) [2]"
