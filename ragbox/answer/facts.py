@@ -315,14 +315,18 @@ def another_documents_date(before: str) -> bool:
     return bool(_DATED_DOCUMENT.search(before[-200:]))
 
 
-# A term with no end date: one that runs until someone ends it, or until an event.
+# A term with no end date: one that runs until someone ends it, or until an event; or that ends on
+# an anniversary of its start ("will end on the second (2nd) anniversary of the Commencement Date").
 _OPEN_END = re.compile(
     r"(?P<perpetual>\bin\s+perpetuity\b|\bperpetual(?:ly)?\b|\bindefinite(?:ly)?\b|"
     r"\buntil\s+(?:(?:it\s+is|so|otherwise|earlier|sooner)\s+)?terminated\b|\buntil\s+(?:either|a|one)\s+party\s+terminates\b)"
     r"|(?P<event>\b(?:until|terminat\w*\s+(?:up)?on|expir\w*\s+(?:up)?on|end\s+(?:up)?on)\s+(?:the\s+)?"
     r"(?:(?:earlier|later|earliest|latest)(?!\s+terminated)|completion|expiration|expiry|conclusion|end|last|"
     r"such\s+time|"
-    r"date\s+(?:on\s+which|when|that))\b[^.;]{0,160})", re.IGNORECASE)
+    r"date\s+(?:on\s+which|when|that))\b[^.;]{0,160})"
+    r"|(?P<anniversary>\b(?:end|ends|expire|expires|terminate|terminates|until|through)\b[^.;]{0,30}?\b(?:first|second|"
+    r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d{1,2}\s?(?:st|nd|rd|th))(?:\s*\(\s*\d{1,2}\s?(?:st|nd|rd|th)?\s*\))?"
+    r"(?=\s+anniversary\s+of\b))", re.IGNORECASE)
 _EVENT_TAIL = re.compile(r",?\s+(?:unless|subject\s+to|provided\s+that|whichever)\b.*$|[\s,(]+$",
                          re.IGNORECASE | re.DOTALL)
 
@@ -333,8 +337,8 @@ def ends(text: str) -> list[Fact]:
     words as written."""
     found = []
     for match in _OPEN_END.finditer(text):
-        if match.group("perpetual"):
-            found.append(Fact("end", "perpetual", match.start(), match.end()))
+        if match.group("perpetual") or match.group("anniversary"):
+            found.append(Fact("end", "perpetual" if match.group("perpetual") else "anniversary", *match.span()))
             continue
         words = _EVENT_TAIL.sub("", match.group(0))
         if dates(words[:40]):  # "until December 31, 2020" is a date, read as one

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from ragbox.answer.extract import Candidate, answer_span
-from ragbox.answer.facts import date_role, dates, durations, ends
+from ragbox.answer.facts import Fact, date_role, dates, day_number, durations, ends
 from ragbox.answer.questions import question_kind
 
 # A sentence about the document's own term: "the term of this Agreement", "the Initial Term",
@@ -42,7 +42,7 @@ _START_REFERENCE = re.compile(r"(?:the\s+)?(?:effective date|date (?:of this agr
                               r"execution date|date first (?:above\s+)?(?:written|set\s+(?:forth|out)|stated)"
                               r"(?:\s+above)?|date of execution|signing date|date of signature)", re.IGNORECASE)
 # What a term runs from: "[five (5) years] from the Effective Date", "... after the Launch".
-_ANCHOR = re.compile(r"\s+(?:commencing\s+|beginning\s+|starting\s+)?(?:from|after|following)\s+"
+_ANCHOR = re.compile(r"\s+(?:commencing\s+|beginning\s+|starting\s+)?(?:from|after|following|anniversary\s+of)\s+"
                      r"(?P<what>(?:[^.;,()]|,(?=\s*(?:19|20)\d\d)){3,60}?)(?=\s*(?:[.;()]|,(?!\s*(?:19|20)\d\d)|\bunless\b|\band\b|\bor\b|$))",
                      re.IGNORECASE)
 
@@ -104,7 +104,7 @@ def term_end(candidate: Candidate, effective: str | None) -> Candidate | None:
     if not _OWN_TERM.search(sentence):
         return None
     offset = candidate.sentence[0]
-    open_ends = ends(sentence)
+    open_ends = [end for end in ends(sentence) if end.value != "anniversary"]
     if open_ends:
         end = open_ends[0]
         span = (offset + end.start, offset + end.end)
@@ -112,7 +112,7 @@ def term_end(candidate: Candidate, effective: str | None) -> Candidate | None:
         return replace(candidate, span=span, value=end.value, note=note)
     if any(date_role(sentence, d) == "end" for d in dates(sentence)):
         return None
-    period = _term_period(sentence)
+    period = _term_period(sentence) or _anniversary(sentence)
     if period is None:
         return None
     anchor = _ANCHOR.match(sentence, period.end)
@@ -156,6 +156,16 @@ def _term_period(sentence: str):
     if _RENEWAL.search(sentence[max(0, period.start - 40):period.start]):  # "renew for successive [one (1) year] terms"
         return None
     return period
+
+
+def _anniversary(sentence: str) -> Fact | None:
+    """The term "until the Nth anniversary of" a start sets (``facts.ends``), as a duration of N years
+    standing where its ordinal does: the anchor follows ("anniversary of the Effective Date")."""
+    found = next((e for e in ends(sentence) if e.value == "anniversary"), None)
+    if found is None:
+        return None
+    ordinal = re.search(r"(\w+)(?:\s*\([^()]*\))?$", sentence[found.start:found.end])
+    return Fact("duration", f"{day_number(ordinal.group(1))} year", found.start + ordinal.start(), found.end)
 
 
 def _spoken(iso: str) -> str:

@@ -177,3 +177,19 @@ def test_a_term_from_the_date_first_set_forth_above_runs_from_the_preamble_s_dat
              "(\"ALFA AESAR\") and Nanophase Technologies Corporation (\"NTC\").")
     assert answer_from("When does the agreement expire?", dated, term).text == \
         f"October 24, 2010 (5 years from {said}, October 24, 2005) [2]"
+
+
+@pytest.mark.parametrize("term, shown", [
+    ("The term of this Agreement will begin on the Effective Date and will end on the second (2nd) anniversary of the "
+     "Commencement Date.", "March 1, 2007 (2 years from the Commencement Date, March 1, 2005)"),
+    ("This Agreement shall expire on the fifth anniversary of the Effective Date.",
+     "March 1, 2010 (5 years from the Effective Date, March 1, 2005)"),
+    ("This Agreement shall remain in effect until the third anniversary of the first commercial sale.",
+     "Third anniversary of the first commercial sale")])
+def test_a_term_ending_on_an_anniversary_is_that_many_years_from_its_start(term, shown):
+    answer = answer_from("When does this contract expire?", EFFECTIVE, term)
+    assert answer.text == f"{shown} [2]"
+    # an anniversary that is a deadline, not the end of the term, is no end date
+    assert "2006" not in answer_from("When does this contract expire?", EFFECTIVE, "The term of this Agreement is "
+                                     "perpetual. Licensee shall pay the fee by the first anniversary of the Effective "
+                                     "Date.").text
