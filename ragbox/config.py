@@ -97,6 +97,7 @@ class LLMSettings:
     api_key: str = ""
     model: str = ""  # the server's model name (empty: the server's only or default model)
     allow_remote: bool = False  # allow a base_url that is not this machine (documents are sent there)
+    confine_server: bool = True  # base_url is asked from a sealed child that can reach nothing else (Linux)
 
 
 @dataclass(frozen=True)
