@@ -34,6 +34,7 @@ def run(engine, data_root: Path, config_path: str | None, network_check: bool) -
         "telemetry_state": telemetry_state(),
         "llm": _llm_check(engine.llm.check(None)),
         "protections": protections(engine.settings),
+        "keyring": keyring_source(),
         "coverage": page_coverage(engine),
         "network": no_network_self_check(engine.settings) if network_check else
         {"status": "skipped", "detail": "not run (--quick)"},
@@ -251,6 +252,18 @@ def _server_client_protections(llm, secret: Path, port: int) -> dict:
         return {"model_network": missing, "model_filesystem": missing, "base_url_only": missing}
     return {**found, "base_url_only": {"active": not found["model_network"]["escaped"],
                                        "detail": only_address_detail(llm.base_url)}}
+
+
+def keyring_source() -> dict:
+    """Whether the OS keyring can keep an encrypted index's key here (``index.keyring``), and
+    which; where none can, why (encrypted indexes then take a passphrase)."""
+    from ragbox.store.os_keyring import backend
+
+    ring, name = backend()
+    if ring is None:
+        return {"status": "ok", "available": False, "detail": f"{name}; encrypted indexes take a passphrase"}
+    return {"status": "ok", "available": True, "backend": name,
+            "detail": f"{name} can keep an encrypted index's key (index.keyring = true)"}
 
 
 # --- the model on this CPU --------------------------------------------------------------------
