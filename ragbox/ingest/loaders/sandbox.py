@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ragbox.errors import DocumentError
+from ragbox.ingest.loaders import reply_unpickler
 from ragbox.ingest.loaders.ocr_handoff import ParentFiling, Send, send_pages_to_parent
 from ragbox.ingest.loaders.options import DEFAULT_OPTIONS, OcrProgress, ReadOptions
 from ragbox.ingest.loaders.reading import ReadLimits, describe_failure
@@ -100,7 +101,7 @@ class ReaderProcess:
             proc = self._hand_over(_HEADER.pack(len(request)) + request, deadline)
             del request
             while True:
-                kind, *rest = pickle.loads(_receive(proc, deadline))
+                kind, *rest = reply_unpickler.loads(_receive(proc, deadline))  # data only: never code
                 if kind.startswith("ocr-"):
                     filing.receive(kind, *rest)  # a page read by OCR: ragbox files it
                     continue
@@ -114,6 +115,10 @@ class ReaderProcess:
                                            "(index.max_read_seconds)", path) from None
         except (EOFError, BrokenPipeError):
             raise DocumentError("Skipped", self._death(), path) from None
+        except reply_unpickler.UnsafeReply:
+            self._kill()  # a reader that sends code has been taken over: it reads nothing more
+            raise DocumentError("Skipped", "its reader sent back something that is not data (taken over by the "
+                                           "file?)", path) from None
         if kind == "result":
             return rest[0]
         if kind == "memory":
