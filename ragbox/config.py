@@ -35,6 +35,7 @@ class IndexSettings:
     parse_processes: int = 0  # 0: one per two cores (at most 4) for runs of 2 MB of files or more, else 1
     seal_readers: bool = True  # readers run with no network and read only Python and the models (Linux)
     encrypt: bool = False  # a new index is encrypted at rest (passphrase: RAGBOX_PASSPHRASE or asked)
+    keyring: bool = False  # a new encrypted index's key is unlocked by the OS keyring, not a passphrase
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class LLMSettings:
     api_key: str = ""
     model: str = ""  # the server's model name (empty: the server's only or default model)
     allow_remote: bool = False  # allow a base_url that is not this machine (documents are sent there)
+    confine_server: bool = True  # base_url is asked from a sealed child that can reach nothing else (Linux)
 
 
 @dataclass(frozen=True)

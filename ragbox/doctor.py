@@ -34,6 +34,7 @@ def run(engine, data_root: Path, config_path: str | None, network_check: bool) -
         "telemetry_state": telemetry_state(),
         "llm": _llm_check(engine.llm.check(None)),
         "protections": protections(engine.settings),
+        "keyring": keyring_source(),
         "coverage": page_coverage(engine),
         "network": no_network_self_check(engine.settings) if network_check else
         {"status": "skipped", "detail": "not run (--quick)"},
@@ -220,11 +221,7 @@ def _proven(who: str, attempt: dict) -> dict:
 
 def _model_protections(settings, secret: Path, port: int) -> dict:
     if settings.llm.base_url:
-        why = ("answers come from llm.base_url, asked by ragbox's own process: an unprivileged process "
-               "cannot be limited to one address (Landlock limits TCP by port, not address; a namespace "
-               "routed to one address needs root), so a base_url off this machine needs llm.allow_remote")
-        return {"model_network": {"active": False, "detail": why},
-                "model_filesystem": {"active": False, "detail": "no model worker: the server reads its own files"}}
+        return _server_client_protections(settings.llm, secret, port)
     from ragbox.llm.model_catalog import model_folders, resolve
     from ragbox.llm.model_process import probe_worker
 
@@ -234,6 +231,39 @@ def _model_protections(settings, secret: Path, port: int) -> dict:
     except RagboxError as exc:
         why = f"not checked: {exc.one_line()}"
         return {"model_network": {"active": False, "detail": why}, "model_filesystem": {"active": False, "detail": why}}
+
+
+def _server_client_protections(llm, secret: Path, port: int) -> dict:
+    """With ``llm.base_url``: whether the client asking it runs sealed, reaching only that address
+    (``server_confinement``), proven by the same escape attempts; else why ragbox's process asks."""
+    from ragbox.llm.server_confinement import off_reason, only_address_detail, probe_client
+
+    why = off_reason(llm)
+    if not why:
+        try:
+            found = _proven("model", probe_client(llm.base_url, str(secret), port))
+        except RagboxError as exc:
+            found, why = {}, f"not checked: {exc.one_line()}"
+    if not why and not found["model_network"]["active"]:
+        why = f"the LLM client could not be sealed here ({found['model_network']['detail']})"
+    if why:
+        why += ", so ragbox's own process asks llm.base_url and can reach any address"
+        missing = {"active": False, "detail": why}
+        return {"model_network": missing, "model_filesystem": missing, "base_url_only": missing}
+    return {**found, "base_url_only": {"active": not found["model_network"]["escaped"],
+                                       "detail": only_address_detail(llm.base_url)}}
+
+
+def keyring_source() -> dict:
+    """Whether the OS keyring can keep an encrypted index's key here (``index.keyring``), and
+    which; where none can, why (encrypted indexes then take a passphrase)."""
+    from ragbox.store.os_keyring import backend
+
+    ring, name = backend()
+    if ring is None:
+        return {"status": "ok", "available": False, "detail": f"{name}; encrypted indexes take a passphrase"}
+    return {"status": "ok", "available": True, "backend": name,
+            "detail": f"{name} can keep an encrypted index's key (index.keyring = true)"}
 
 
 # --- the model on this CPU --------------------------------------------------------------------

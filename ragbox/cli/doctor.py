@@ -85,6 +85,7 @@ def _print_checks(report: dict) -> None:
         rows.append(("sealed", report["protections"]))
         details["sealed"] = protection_lines(report["protections"])
     rows += [("page coverage", report["coverage"])] if "coverage" in report else []
+    rows += [("OS keyring", report["keyring"])] if "keyring" in report else []
     for label, check in rows:
         click.echo(f"  {MARKS[check['status']]}  {label:<17}{check['detail']}")
         for line in details.get(label, []):

@@ -143,6 +143,7 @@ class Engine(Parts):
         A team server's index is the team's: not dropped from here."""
         import shutil
 
+        from ragbox.store import os_keyring
         from ragbox.store.keyfile import shred
 
         if self.settings.store.url:
@@ -155,6 +156,8 @@ class Engine(Parts):
             removed = sorted(p.name + ("/" if p.is_dir() else "") for p in self.index_dir.iterdir())
             if self.encrypted():
                 shred(self.key_file)  # first: from here on nothing left of the index can be decrypted
+            if os_keyring.holds_key(self.index_dir):
+                os_keyring.forget(self.index_dir)  # the secret that unwrapped it, from the OS keyring
             shutil.rmtree(self.index_dir)
         self._catalog = self._vectors = self._data_key = None
         return removed

@@ -4,7 +4,9 @@ a new passphrase, and what its status shows while it is locked.
 The passphrase comes from a *source* given to the engine: a function of ``new`` (whether it is
 for a new key, which a terminal asks twice) returning the passphrase or None. The CLI asks on a
 terminal; the default reads ``RAGBOX_PASSPHRASE``. It is asked once per engine, when the index's
-catalog is first needed, and never before a plain index needs nothing of it.
+catalog is first needed, and never before a plain index needs nothing of it. With
+``index.keyring`` a new index's key is unwrapped by a secret in the OS keyring instead
+(``store.os_keyring``), and that index never asks for a passphrase.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from ragbox.errors import StoreError
-from ragbox.store import keyfile
+from ragbox.store import keyfile, os_keyring
 from ragbox.store.keyfile import LockedIndexError
 
 PASSPHRASE_ENV = "RAGBOX_PASSPHRASE"
@@ -46,7 +48,7 @@ class IndexKey:
     def data_key(self) -> bytes:
         """The index's data key, unwrapped with the passphrase (once per engine)."""
         if self._data_key is None:
-            passphrase = self._passphrase(False)
+            passphrase = self._keyring_secret() if os_keyring.holds_key(self.index_dir) else self._passphrase(False)
             if not passphrase:
                 raise LockedIndexError(f"Index '{self.index_name}' is encrypted", f"set {PASSPHRASE_ENV} or run "
                                        "ragbox on a terminal to be asked for its passphrase", self.index_dir)
@@ -67,6 +69,9 @@ class IndexKey:
         if self.exists():
             raise StoreError(f"Index '{self.index_name}' is not encrypted", "it was built plain: drop it (`ragbox "
                              f"--index {self.index_name} forget --all`) and index again with --encrypt", self.index_dir)
+        if self.settings.index.keyring:
+            self._create_in_keyring()
+            return
         passphrase = self._passphrase(True)
         if not passphrase:
             raise LockedIndexError(f"Cannot encrypt index '{self.index_name}'", f"no passphrase: set "
@@ -76,16 +81,38 @@ class IndexKey:
         private_dir(self.index_dir)
         self._data_key = keyfile.create(self.key_file, passphrase)
 
+    def _create_in_keyring(self) -> None:
+        """A new key file, unwrapped by a random secret the OS keyring keeps (``index.keyring``)."""
+        from ragbox.privacy import private_dir
+
+        private_dir(self.index_dir)
+        secret = os_keyring.new_secret(self.index_dir)  # refused with the reason where no keyring runs
+        try:
+            self._data_key = keyfile.create(self.key_file, secret)
+        except BaseException:
+            os_keyring.forget(self.index_dir)
+            raise
+
+    def _keyring_secret(self) -> str:
+        secret, why = os_keyring.stored_secret(self.index_dir)
+        if not secret:
+            raise LockedIndexError(f"Index '{self.index_name}' is encrypted", f"its key is in the OS keyring, "
+                                   f"which cannot give it here: {why}", self.index_dir)
+        return secret
+
     def change_passphrase(self, new_passphrase: str) -> None:
         """Wrap the data key under ``new_passphrase``; the current passphrase must unlock it first."""
         if not self.encrypted():
             raise StoreError(f"Index '{self.index_name}' is not encrypted", "there is no passphrase to change",
                              self.index_dir)
-        old = self._passphrase(False)
+        in_keyring = os_keyring.holds_key(self.index_dir)
+        old = self._keyring_secret() if in_keyring else self._passphrase(False)
         if not old:
             raise LockedIndexError(f"Index '{self.index_name}' is encrypted", f"give its current passphrase "
                                    f"({PASSPHRASE_ENV} or on a terminal)", self.index_dir)
         keyfile.rewrap(self.key_file, old, new_passphrase)
+        if in_keyring:  # the passphrase unwraps it from now on: the keyring's secret no longer does
+            os_keyring.forget(self.index_dir)
 
     def at_rest(self, text: str) -> str:
         """``text`` (an export, a saved conversation or table) as this index writes it to a file:

@@ -100,8 +100,17 @@ class CachedPageOcr:
         self.version = hashlib.sha256(f"{RENDER_DPI}/{DETECTION_SIDE}/{sorted(MODEL_FILES.items())}".encode()
                                       ).hexdigest()[:8]
 
+    # In a reader child: where new pages go instead of the folder (``loaders.ocr_handoff``: ragbox
+    # files them), called as sink(digest, data, number, text, score).
+    sink = None
+
+    @staticmethod
+    def digest(data: bytes) -> str:
+        """What a scan is known by here (before ``_file_name``)."""
+        return hashlib.sha256(data).hexdigest()[:32]
+
     def pdf_pages(self, data: bytes, numbers: Iterable[int]) -> Iterator[tuple[int, str, float | None]]:
-        digest = hashlib.sha256(data).hexdigest()[:32]
+        digest = self.digest(data)
         numbers = list(numbers)
         missing = []
         for number in numbers:
@@ -115,13 +124,21 @@ class CachedPageOcr:
                 found, text, *confidence = next(read)
                 assert found == number
                 score = confidence[0] if confidence else None
-                if score is not None:  # beside the text: a page cached before this was kept reads as unknown
-                    self._store(path.with_suffix(".score"), f"{score:.4f}")
-                self._store(path, text)
+                if self.sink is not None:
+                    self.sink(digest, data, number, text, score)
+                else:
+                    self.keep_page(digest, number, text, score)
             else:
                 text = self._load(path)
                 score = _score(self, path.with_suffix(".score"))
             yield number, text, score
+
+    def keep_page(self, digest: str, number: int, text: str, score: float | None) -> None:
+        """File page ``number`` of the scan ``digest`` names."""
+        path = self._path(digest, number)
+        if score is not None:  # beside the text: a page cached before this was kept reads as unknown
+            self._store(path.with_suffix(".score"), f"{score:.4f}")
+        self._store(path, text)
 
     def keep_only(self, file_hashes: Iterable[str]) -> None:
         """Delete the pages of every scan but these (sha256 of the file): the text of a file

@@ -2,8 +2,8 @@
 its confidence) sealed with AES-256-GCM under a key of the index, filed under a keyed hash of the
 scan instead of its sha256 (which would tell anyone holding a copy of a document that it is indexed).
 
-The parsing children write it (a scanned page is read there): they get the keys with the rest of
-their arguments, through their pipe, never through a file.
+The parsing children read it (a scanned page is read there): they get the keys with the rest of
+their arguments, through their pipe, never through a file. Only ragbox writes it (``ocr_handoff``).
 """
 
 from __future__ import annotations

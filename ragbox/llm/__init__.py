@@ -7,6 +7,8 @@
 ``crash_reports``: why a worker died or hung, in one line with the fix; whether a model fits.
 ``worker_faults``: deterministic crashes of the worker, for the tests.
 ``server_backend``: an OpenAI-compatible server (``llm.base_url``) as the LLM.
+``server_confinement``: ``BaseUrlClient``, asking that server from a sealed child that reaches it only.
+``server_worker``: ``python -m ragbox.llm.server_worker``, that sealed child.
 ``scripted_backend``: no model, a scripted answer (``llm.backend = "scripted"``), for the tests.
 ``model_catalog``: the GGUF models on this machine, and the one resolver of a model path or name.
 ``model_files``: the bundled GGUF, assembled once into the cache.

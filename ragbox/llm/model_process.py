@@ -35,9 +35,9 @@ _EOF = None
 class _Process:
     """One worker process: its pipes, a thread reading its replies, the tail of its stderr."""
 
-    def __init__(self, command: list[str], env: dict) -> None:
+    def __init__(self, command: list[str], env: dict, pass_fds: tuple[int, ...] = ()) -> None:
         self.popen = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, env=env, close_fds=True)
+                                      stderr=subprocess.PIPE, env=env, close_fds=True, pass_fds=pass_fds)
         self.replies: queue.Queue = queue.Queue()
         self.stderr_tail: collections.deque[str] = collections.deque(maxlen=20)
         self.info: dict | None = None  # the "ready" reply
@@ -149,6 +149,10 @@ class WorkerGenerator(Generator):
             raise ModelError("LLM model file not found", "set llm.model_path or --model to a .gguf file", model_path)
         self.model_path = Path(model_path)
         self.name = name or self.model_path.name
+        self._setup(n_ctx, threads, temperature, seed, prompt_style, timeout_s, check_memory)
+
+    def _setup(self, n_ctx: int, threads: int, temperature: float, seed: int, prompt_style: str,
+               timeout_s: float, check_memory: bool) -> None:
         self.context_size = n_ctx
         self.threads = threads
         self.temperature = temperature
@@ -203,12 +207,18 @@ class WorkerGenerator(Generator):
         if self.check_memory:
             self.memory = crash_reports.check_fits(self.model_path, self.name, self.context_size)
         self.starts += 1
-        process = _Process(worker_command(self.model_path), worker_env())
+        process = self._start_process()
         weakref.finalize(self, _stop_quietly, process)
         self._process = process
-        process.send({"op": "load", "model_path": str(self.model_path), "n_ctx": self.context_size,
-                      "threads": self.threads, "temperature": self.temperature, "seed": self.seed,
-                      "prompt_style": self._style})
+        process.send(self._load_request())
+
+    def _start_process(self) -> _Process:
+        return _Process(worker_command(self.model_path), worker_env())
+
+    def _load_request(self) -> dict:
+        return {"op": "load", "model_path": str(self.model_path), "n_ctx": self.context_size,
+                "threads": self.threads, "temperature": self.temperature, "seed": self.seed,
+                "prompt_style": self._style}
 
     def _ready(self) -> _Process:
         """The running worker with the model loaded: started (again, after a crash) if need be."""

@@ -21,10 +21,9 @@ def make_generator(cfg: LLMSettings, model: str | None, model_dirs: list[Path]) 
         return ScriptedGenerator(name=model or cfg.model_path or SCRIPTED_NAME, context_size=cfg.n_ctx,
                                  prompt_style=cfg.prompt_style)
     if cfg.base_url:
-        from ragbox.llm.server_backend import ServerGenerator
+        from ragbox.llm.server_confinement import BaseUrlClient
 
-        return ServerGenerator(cfg.base_url, model or cfg.model, cfg.api_key, cfg.n_ctx, cfg.temperature,
-                               cfg.seed, cfg.prompt_style, cfg.timeout_s)
+        return BaseUrlClient(cfg, model or "")
     from ragbox.llm.model_catalog import resolve
     from ragbox.llm.model_process import WorkerGenerator
 

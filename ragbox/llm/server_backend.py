@@ -28,7 +28,8 @@ _END = object()
 class ServerGenerator(Generator):
     def __init__(self, base_url: str, model: str = "", api_key: str = "", n_ctx: int = 2048,
                  temperature: float = 0.0, seed: int = 0, prompt_style: str = "auto",
-                 timeout_s: float = 60.0) -> None:
+                 timeout_s: float = 60.0, transport=None) -> None:
+        """``transport``: how connections are made (the sealed client's come from ragbox)."""
         import httpx
 
         self.base_url = base_url.rstrip("/")
@@ -42,7 +43,7 @@ class ServerGenerator(Generator):
         self._style = prompt_style
         self.model_path = None
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-        self._client = httpx.Client(headers=headers, timeout=httpx.Timeout(timeout_s, connect=5.0))
+        self._client = httpx.Client(headers=headers, timeout=httpx.Timeout(timeout_s, connect=5.0), transport=transport)
         self._models: list[str] | None = None
         self._counter = None  # how this server counts tokens, once found
         self.token_counts_exact = False

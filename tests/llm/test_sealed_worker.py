@@ -51,9 +51,12 @@ def test_the_sealed_worker_answers_and_says_how_it_is_sealed():
     assert set(sealed) == {"network", "filesystem"} and all(item["detail"] for item in sealed.values())
 
 
-def test_with_a_server_the_model_network_is_reported_not_sealed_and_why():
+def test_with_a_server_the_model_protections_are_the_sealed_clients():
+    """No model worker then: the client asking llm.base_url is probed instead (no server needed),
+    and reaches only that address (tests/llm/test_confined_server.py)."""
     settings = Settings().replace({"llm.base_url": "http://127.0.0.1:9/v1"})
     report = protections(settings)
-    assert report["model_network"]["active"] is False
-    assert "cannot be limited to one address" in report["model_network"]["detail"]
-    assert report["status"] in ("warn", "fail") and "model_network" in report["detail"]
+    network, only = report["model_network"], report["base_url_only"]
+    assert network["escaped"] is False if network["active"] else "could not be sealed here" in only["detail"]
+    assert only["active"] is network["active"]
+    assert ("reaches only 127.0.0.1:9 (llm.base_url)" in only["detail"]) is only["active"]

@@ -22,9 +22,9 @@ class ReadOptions:
     only_page: int | None = None  # the passage view needs one page: OCR no other
     on_ocr: OcrProgress | None = None
 
-    def writable_folders(self) -> tuple[str, ...]:
-        """The folders reading with these options writes to (the OCR cache): a sealed reader
-        may write there and nowhere else but its scratch folder."""
+    def cache_folders(self) -> tuple[str, ...]:
+        """The folders reading with these options reuses (the OCR cache): a sealed reader may read
+        there; only ragbox writes there (``ocr_handoff``)."""
         folder = getattr(self.ocr, "folder", None)
         return (str(folder),) if folder is not None else ()
 

@@ -12,6 +12,7 @@ Before it reads anything the child seals itself (``ragbox.sealing``, unless
 ``index.seal_readers = false``): no network, and reads only of Python, its packages, the models
 and the system libraries, writes only of a scratch folder of its own; a parser exploited by a
 crafted file can neither send anything nor read the user's files. Once per child, not per file.
+It reads the OCR cache but never writes it: its new pages come back to be filed (``ocr_handoff``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ragbox.errors import DocumentError
+from ragbox.ingest.loaders import reply_unpickler
+from ragbox.ingest.loaders.ocr_handoff import ParentFiling, Send, send_pages_to_parent
 from ragbox.ingest.loaders.options import DEFAULT_OPTIONS, OcrProgress, ReadOptions
 from ragbox.ingest.loaders.reading import ReadLimits, describe_failure
 from ragbox.offline import child_env
@@ -54,7 +57,7 @@ class ReaderProcess:
         self._proc: subprocess.Popen | None = None
         self._interrupted = False
         self._scratch: str | None = None
-        self._writable: set[str] = set()
+        self._caches: set[str] = set()  # folders the child may read, never write (the OCR cache)
 
     def __enter__(self) -> "ReaderProcess":
         return self
@@ -87,7 +90,8 @@ class ReaderProcess:
         progress asked for by a ``ReadOptions`` among ``args`` is reported from the child as it
         goes, and each report restarts the time limit (a long scan is slow, not stuck)."""
         progress = next((a.on_ocr for a in args if isinstance(a, ReadOptions) and a.on_ocr), None)
-        self._writable_for(a for a in args if isinstance(a, ReadOptions))
+        self._caches_for(a for a in args if isinstance(a, ReadOptions))
+        filing = ParentFiling(args)
         args = tuple(replace(a, on_ocr=None) if isinstance(a, ReadOptions) else a for a in args)
         seconds = self.limits.seconds
         deadline = time.monotonic() + seconds if seconds else None
@@ -97,7 +101,10 @@ class ReaderProcess:
             proc = self._hand_over(_HEADER.pack(len(request)) + request, deadline)
             del request
             while True:
-                kind, *rest = pickle.loads(_receive(proc, deadline))
+                kind, *rest = reply_unpickler.loads(_receive(proc, deadline))  # data only: never code
+                if kind.startswith("ocr-"):
+                    filing.receive(kind, *rest)  # a page read by OCR: ragbox files it
+                    continue
                 if kind != "progress":
                     break
                 progress(*rest)
@@ -108,6 +115,10 @@ class ReaderProcess:
                                            "(index.max_read_seconds)", path) from None
         except (EOFError, BrokenPipeError):
             raise DocumentError("Skipped", self._death(), path) from None
+        except reply_unpickler.UnsafeReply:
+            self._kill()  # a reader that sends code has been taken over: it reads nothing more
+            raise DocumentError("Skipped", "its reader sent back something that is not data (taken over by the "
+                                           "file?)", path) from None
         if kind == "result":
             return rest[0]
         if kind == "memory":
@@ -134,15 +145,15 @@ class ReaderProcess:
             _taken(proc, deadline)
         return proc
 
-    def _writable_for(self, options) -> None:
-        """Make sure the child may write where these options write (the OCR cache): a child
-        sealed without that folder is replaced by one sealed with it (once an engine, in practice)."""
-        folders = {folder for o in options for folder in o.writable_folders()}
-        if folders <= self._writable:
+    def _caches_for(self, options) -> None:
+        """Make sure the child may read the OCR cache these options reuse: a child sealed without
+        that folder is replaced by one sealed with it (once an engine, in practice)."""
+        folders = {folder for o in options for folder in o.cache_folders()}
+        if folders <= self._caches:
             return
         for folder in folders:
             os.makedirs(folder, mode=0o700, exist_ok=True)  # a Landlock rule names a folder that exists
-        self._writable |= folders
+        self._caches |= folders
         if self._proc is not None:
             self.close()
 
@@ -165,7 +176,7 @@ class ReaderProcess:
             self._scratch = tempfile.mkdtemp(prefix="ragbox-reader-")
             weakref.finalize(self, shutil.rmtree, self._scratch, True)
         spec = json.dumps({"seal": self.limits.seal, "readable": self.readable, "scratch": self._scratch,
-                           "writable": sorted(self._writable)})
+                           "caches": sorted(self._caches)})
         # -P: the current folder (maybe the folder being indexed) is not on the child's import path.
         self._proc = subprocess.Popen(
             [sys.executable, "-P", "-c", _CHILD, str(self.limits.reader_memory_bytes), str(os.getpid()), spec],
@@ -255,7 +266,7 @@ def serve() -> None:
             return
         (size,) = _HEADER.unpack(header)
         reply = _answer(_take(requests, size, replies),
-                        lambda *report: _write(replies, pickle.dumps(("progress", *report))))
+                        lambda kind, *payload: _write(replies, pickle.dumps((kind, *payload))))
         _write(replies, reply)
         if reply == _OUT_OF_MEMORY:
             return  # the parent starts a fresh child: this heap is in pieces
@@ -278,13 +289,16 @@ def _write(replies, frame: bytes) -> None:
     replies.flush()
 
 
-def _answer(request: bytes, report: OcrProgress) -> bytes:
-    """One call's reply; everything the parse allocated is freed when this returns."""
+def _answer(request: bytes, send: Send) -> bytes:
+    """One call's reply (progress and OCR'd pages go to ``send`` as they come); everything the
+    parse allocated is freed when this returns."""
     try:
         function, args, reports = pickle.loads(request)
         del request
         if reports:
+            report: OcrProgress = lambda *done: send("progress", *done)  # noqa: E731
             args = tuple(replace(a, on_ocr=report) if isinstance(a, ReadOptions) else a for a in args)
+        send_pages_to_parent(args, send)
         result = function(*args)
         del args
         return pickle.dumps(("result", result), pickle.HIGHEST_PROTOCOL)
@@ -302,7 +316,7 @@ def _answer(request: bytes, report: OcrProgress) -> bytes:
 
 def _seal(spec: dict) -> Seal:
     """Seal this child before it reads anything (it has one thread yet, as unshare needs)."""
-    return seal_child(spec["readable"], [spec["scratch"], *spec["writable"]], enabled=spec["seal"])
+    return seal_child([*spec["readable"], *spec["caches"]], [spec["scratch"]], enabled=spec["seal"])
 
 
 def _refused(exc: OSError) -> str:
