@@ -10,8 +10,9 @@ the embedding model's tokens), ``write_lock`` (one writer per index), ``file_ide
 unchanged file known by size, mtime and inode), ``coverage`` (the per-page coverage ledger),
 ``term_scores`` (one word's BM25 scores in numpy), ``vector_file`` (the vectors as one memory-mapped
 matrix), ``team_server`` and ``team_cache`` (a team's index on a Chroma server, and a member's cache
-of it), ``keyfile``, ``sealed_catalog`` and ``catalog_vectors`` (an encrypted index: its wrapped key,
-its SQLCipher catalog, its vectors kept in that catalog only). The only modules importing
+of it), ``keyfile``, ``os_keyring``, ``sealed_catalog`` and ``catalog_vectors`` (an encrypted
+index: its wrapped key, the OS keyring as its key source, its SQLCipher catalog, its vectors kept in
+that catalog only). The only modules importing
 chromadb, torch and onnxruntime.
 May import: the shared top-level modules only (types, errors, config, text, bundled).
 """

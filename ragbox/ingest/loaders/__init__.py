@@ -25,7 +25,8 @@ The formats: ``plain_text``, ``pdf``, ``docx``, ``html``, ``mail`` and ``mbox``;
 reader is given, ``reading`` and ``sandbox`` the protections above. Helpers of the readers:
 ``pdf_ocr`` (a PDF's scanned pages read by OCR), ``pdf_marks`` (what a page draws besides its text,
 to tell text from a picture of text), ``tables`` (tables as Markdown pipe rows), ``docx_numbering``
-(Word's list numbering as Word shows it).
+(Word's list numbering as Word shows it). Between a reader child and ragbox: ``reply_unpickler``
+(what ragbox accepts back: data, never code), ``ocr_handoff`` (pages read by OCR, filed by ragbox).
 """
 
 from __future__ import annotations
