@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+HEAD_CHARS = 8000  # a card is read from a document's opening: its title, parties and preamble's dates are there
+
 
 @dataclass(frozen=True)
 class Party:

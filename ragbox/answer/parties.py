@@ -13,22 +13,22 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from ragbox.answer.extract import TITLE_PASSAGES, Candidate
-from ragbox.document_cards import DocumentCard, Party
+from ragbox.answer.extract import Candidate
+from ragbox.document_cards import HEAD_CHARS, DocumentCard, Party
 from ragbox.types import Hit
 
 _CLOSE = re.compile(r"[\"'\u201d\u2019]?\)?")
 
 
 def parties_of(card: DocumentCard | None, document: Sequence[Hit]) -> Candidate | None:
-    """The card's parties found in the one of the document's first passages that names the most of
-    them (the first such), as a candidate answer quoting the stretch of that passage that names them
-    (None: the card names no party there). A cover page or a running header names one party; the
-    preamble after it names them all."""
+    """The card's parties found in the one of the document's opening passages (the text its card was
+    read from) that names the most of them (the first such), as a candidate answer quoting the
+    stretch of that passage that names them (None: the card names no party there). A cover page or a
+    running header names one party; the preamble after it, maybe past a table of contents, all."""
     if card is None or not card.parties:
         return None
     named = [(hit, [(party, match) for party in card.parties if (match := _named_at(party.name, hit.text))])
-             for hit in document[:TITLE_PASSAGES]]
+             for hit in _opening(document)]
     hit, found = max(named, key=lambda pair: len(pair[1]), default=(None, []))
     if not found:
         return None
@@ -37,6 +37,17 @@ def parties_of(card: DocumentCard | None, document: Sequence[Hit]) -> Candidate 
     value = _listed([party for party, _ in found])
     features = {"parties": float(len(found)), "all_parties": float(len(found) == len(card.parties))}
     return Candidate(hit, None, (start, end), (start, end), value, 1.0, features)
+
+
+def _opening(document: Sequence[Hit]) -> list[Hit]:
+    """The document's passages that hold the first ``HEAD_CHARS`` characters it was carded from."""
+    opening, size = [], 0
+    for hit in document:
+        if size >= HEAD_CHARS:
+            break
+        opening.append(hit)
+        size += len(hit.text)
+    return opening
 
 
 def _named_at(name: str, text: str) -> re.Match | None:

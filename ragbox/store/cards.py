@@ -10,11 +10,9 @@ from __future__ import annotations
 import json
 from typing import Iterable
 
-from ragbox.document_cards import DocumentCard
+from ragbox.document_cards import HEAD_CHARS, DocumentCard
 from ragbox.paths import part_path
 from ragbox.store.catalog import Catalog
-
-HEAD_CHARS = 8000  # a title, the parties and the preamble's dates are in the first pages
 
 
 def stored_cards(catalog: Catalog) -> dict[str, DocumentCard]:

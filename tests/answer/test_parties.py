@@ -56,3 +56,14 @@ def test_the_passage_naming_the_most_parties_answers_not_a_cover_naming_one():
     assert found.hit is preamble
     assert found.value == "Acme Widgets Corp. (“Acme”) and Globex Retail LLC (“Buyer”, “Globex”)"
     assert found.features["all_parties"] == 1.0
+
+
+def test_parties_named_after_a_table_of_contents_are_found_in_the_opening_the_card_was_read_from():
+    contents = [hit(f"{n}.0 SECTION {n} .......... {n + 2}", n) for n in range(1, 6)]
+    preamble = hit("This Manufacturing Agreement is made by Acme Widgets Corp. (\"Acme\") and Globex Retail LLC "
+                   "(the \"Buyer\").", 6)
+    found = parties_of(CARD, [hit("MANUFACTURING AGREEMENT between Acme Widgets Corp. and", 0), *contents, preamble])
+    assert found.hit is preamble and found.features["all_parties"] == 1.0
+    far = hit("Acme Widgets Corp. and Globex Retail LLC agree to meet yearly.", 99)
+    padding = [hit("x" * 1000, n) for n in range(7, 16)]  # past the opening: 9,000 more characters
+    assert parties_of(CARD, [hit("Nothing named here.", 0), *padding, far]) is None
