@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -104,6 +104,8 @@ def _sources_with(evidence: Candidate | None, hits: Sequence[Hit], k: int) -> tu
         return sources, None
     for number, hit in enumerate(sources, start=1):
         if hit.chunk_id == evidence.hit.chunk_id:
+            if hit.text != evidence.hit.text:  # two passages joined (the parties): shown as the answer quotes them
+                sources[number - 1] = replace(evidence.hit, score=hit.score)
             return sources, number
     return [evidence.hit] + sources[:max(0, k - 1)], 1
 

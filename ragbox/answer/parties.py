@@ -11,6 +11,7 @@ them. A card that names one party only is not the whole answer, and is not shown
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Sequence
 
 from ragbox.answer.extract import Candidate
@@ -27,8 +28,9 @@ def parties_of(card: DocumentCard | None, document: Sequence[Hit]) -> Candidate 
     running header names one party; the preamble after it, maybe past a table of contents, all."""
     if card is None or not card.parties:
         return None
+    opening = _opening(document)
     named = [(hit, [(party, match) for party in card.parties if (match := _named_at(party.name, hit.text))])
-             for hit in _opening(document)]
+             for hit in opening + _joined(opening)]
     hit, found = max(named, key=lambda pair: len(pair[1]), default=(None, []))
     if not found:
         return None
@@ -48,6 +50,19 @@ def _opening(document: Sequence[Hit]) -> list[Hit]:
         opening.append(hit)
         size += len(hit.text)
     return opening
+
+
+def _joined(opening: list[Hit]) -> list[Hit]:
+    """Each two neighbouring passages of one page that overlap or touch, as one passage (the page's
+    text from the first's start to the second's end): a preamble that names three parties may be cut
+    between two passages. Only ever preferred when it names more parties than either alone."""
+    joined = []
+    for first, second in zip(opening, opening[1:]):
+        overlap = first.char_end - second.char_start
+        if first.path == second.path and first.page == second.page and 0 <= overlap <= len(second.text) \
+                and second.char_end > first.char_end:
+            joined.append(replace(first, char_end=second.char_end, text=first.text + second.text[overlap:]))
+    return joined
 
 
 def _named_at(name: str, text: str) -> re.Match | None:

@@ -67,3 +67,40 @@ def test_parties_named_after_a_table_of_contents_are_found_in_the_opening_the_ca
     far = hit("Acme Widgets Corp. and Globex Retail LLC agree to meet yearly.", 99)
     padding = [hit("x" * 1000, n) for n in range(7, 16)]  # past the opening: 9,000 more characters
     assert parties_of(CARD, [hit("Nothing named here.", 0), *padding, far]) is None
+
+
+def test_a_preamble_cut_between_two_passages_is_quoted_from_both_joined_as_the_page_has_them():
+    three = DocumentCard("/d/supply.txt", "SUPPLY AGREEMENT", "supply agreement",
+                         CARD.parties + (Party("Bestev Management, LLC", ("Distributor",)),))
+    page = ('SUPPLY AGREEMENT\n\nThis agreement is entered into by Acme Widgets Corp. ("Acme"), Globex Retail LLC '
+            '("Buyer") and Bestev Management, LLC ("Distributor"). Acme shall supply widgets.')
+    cut = page.index("Globex") + 3  # the chunker cut inside the preamble, the second passage overlapping the first
+    first = Hit("d:00000", "/d/supply.txt", 1, 0, cut, page[:cut], 0.5)
+    second = Hit("d:00001", "/d/supply.txt", 1, cut - 10, len(page), page[cut - 10:], 0.5)
+    found = parties_of(three, [first, second])
+    assert found.features["all_parties"] == 1.0 and found.hit.text == page
+    assert (found.hit.chunk_id, found.hit.char_start, found.hit.char_end) == ("d:00000", 0, len(page))
+    # passages of two pages, or with a gap between them, are never joined: the page would not read so
+    other_page = Hit("d:00001", "/d/supply.txt", 2, cut - 10, len(page), page[cut - 10:], 0.5)
+    gap = Hit("d:00001", "/d/supply.txt", 1, cut + 5, len(page), page[cut + 5:], 0.5)
+    assert parties_of(three, [first, other_page]).features["all_parties"] == 0.0
+    assert parties_of(three, [first, gap]).features["all_parties"] == 0.0
+
+
+def test_the_answer_s_source_is_the_joined_passage_even_when_search_found_its_first_half():
+    from ragbox.answer.answering import Answerer, Question
+
+    three = DocumentCard("/d/supply.txt", "SUPPLY AGREEMENT", "supply agreement",
+                         CARD.parties + (Party("Bestev Management, LLC", ("Distributor",)),))
+    page = ('This agreement is entered into by Acme Widgets Corp. ("Acme"), Globex Retail LLC ("Buyer") and Bestev '
+            'Management, LLC ("Distributor").')
+    first = Hit("d:00000", "/d/supply.txt", 1, 0, 70, page[:70], 0.7)
+    second = Hit("d:00001", "/d/supply.txt", 1, 60, len(page), page[60:], 0.6)
+    question = "Who are the parties to the supply agreement?"
+    searched = {"index": "test", "files": 1, "where": None, "documents": ["supply.txt"], "passages": 2}
+    asked = Question(question, question, question_kind(question), [first, second], [first, second], [], searched,
+                     three)
+    answer = Answerer("extract", 3, 256, 0.5).answer(asked, None, lambda: None, "none")
+    assert answer.text == ("Acme Widgets Corp. (“Acme”), Globex Retail LLC (“Buyer”, “Globex”) and Bestev Management, "
+                           "LLC (“Distributor”) [1]")
+    assert answer.sources[0].text == page and answer.sources[0].score == 0.7
