@@ -183,7 +183,10 @@ _COMPANY = re.compile(r"(?i)\b(?:inc|corp|corporation|company|co|llc|l\.l\.c|ltd
                       r"|n\.v|b\.v|plc|pte|bank|trust|association|group|holdings|partners|fund)\b\.?$")
 _SMALL_NAME_WORDS = {"and", "of", "the", "de", "du", "la", "des", "der", "for", "d/b/a", "dba", "y", "et", "van", "von"}
 _SENTENCE_END = re.compile(r"(?<=[a-z]{2})\.\s+(?=[A-Z])|\.\s*\n\s*\n(?=\s*[A-Z][a-z])")
-_LABELLED = re.compile(r"\b(Party\s+[A-Z0-9])(?:\s*\(([A-Z][\w ]{1,30})\))?\s*[:：]\s*([A-Z][^\n]{2,150})")
+_NEXT_LABEL = r"\bParty\s+[A-Z0-9](?:\s*\([A-Z][\w ]{1,30}\))?\s*[:：]"
+# "Party A (Shipper): ZTO Express Co., Ltd. Address: ...", up to the next party's label on the same line
+_LABELLED = re.compile(r"\b(Party\s+[A-Z0-9])(?:\s*\(([A-Z][\w ]{1,30})\))?\s*[:：]\s*"
+                       rf"([A-Z](?:(?!{_NEXT_LABEL})[^\n]){{2,150}})")
 _BETWEEN = re.compile(r"(?i)\b(?:between|among)\b(?!\s+(?:the\s+)?(?:parties|them))(?:\s*:)?|\bladies and gentlemen\b:?"
                       r"|\b(?:made|entered\s+into)\b[^.;]{0,60}?\bby\b(?!\s+and\b)")  # "entered into by A and B"
 

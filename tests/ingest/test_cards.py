@@ -148,6 +148,16 @@ def test_a_letter_agreement_with_its_agent_an_and_line_and_no_regulator_as_a_par
     assert [p.name for p in two_blocks.parties] == ["AZUL LINHAS AEREAS S/A", "AVIONS DE TRANSPORT REGIONAL, G.I.E."]
 
 
+
+def test_party_labels_on_one_line_each_give_a_party():
+    card = document_card("transport.txt", (
+        "Road Transportation Agreement   Party A (Shipper): ZTO Express Co., Ltd. Address: Building 1, Huazhi Road, "
+        "Shanghai   Party B (Carrier): Tonglu Tongze Logistics Ltd. Address: 12 Floor, Yinchun South Road   Due to "
+        "the need for logistics business, Party A and Party B enter into this Road Transportation Agreement."))
+    assert card.parties == (Party("ZTO Express Co., Ltd.", ("Party A", "Shipper")),
+                            Party("Tonglu Tongze Logistics Ltd.", ("Party B", "Carrier")))
+
+
 def annual_cover(year: int, ended: str, name: str = "NORTHWIND TRADERS, INC.", symbol: str = "NWT") -> str:
     """A 10-K cover page as pypdf extracts one: the date broken over lines, the labels in brackets."""
     month_day, _, year_written = ended.rpartition(" ")
