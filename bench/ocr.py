@@ -84,6 +84,7 @@ def variants() -> dict[str, ocr.OcrSettings]:
         "now": now,
         "now+int8rec": replace(now, int8_recognition=True),
         "now-side960": replace(now, detection_side=960),
+        "now-pad320": replace(now, min_line_width=320),
         "now-batch6": replace(now, rec_batch=6),
         "now-batch3": replace(now, rec_batch=3),
         "now-unclip2.4": replace(now, unclip=2.4),
