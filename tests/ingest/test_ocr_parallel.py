@@ -2,6 +2,7 @@
 
 import pytest
 
+from ragbox.errors import DocumentError
 from ragbox.ingest.loaders import ReaderProcess, ReadLimits, ReadOptions, pages_from_bytes
 from ragbox.ingest.ocr import CachedPageOcr, RapidPageOcr
 from ragbox.ingest.ocr_parallel import ParallelPageOcr, page_ranges
@@ -48,3 +49,19 @@ def test_a_sealed_reader_spreads_a_scan_over_sealed_ocr_children(scan_and_serial
     assert [(page.number, page.text) for page in pages] == [(number, text) for number, text, _ in serial]
     assert all(page.ocr for page in pages)
     assert seen == [("scan.pdf", done, 4) for done in range(5)]  # every OCR'd page counted as it came
+
+
+class Unpicklable(RapidPageOcr):
+    """An engine the OCR children cannot rebuild (this test module is not on their import path):
+    every child fails, as a child that crashes or runs out of memory does."""
+
+    def build_models(self):
+        pass
+
+
+def test_a_failing_ocr_child_leaves_its_pages_failed_with_the_reason(tmp_path):
+    scan = write_scan(tmp_path / "scan.pdf", pages=2, dpi=50)
+    options = ReadOptions(ocr=ParallelPageOcr(Unpicklable(model_folder=tmp_path / "models"), processes=2))
+    with pytest.raises(DocumentError) as info:
+        pages_from_bytes(scan, scan.read_bytes(), options)
+    assert info.value.why.startswith("no extractable text, and OCR failed: unreadable (")
