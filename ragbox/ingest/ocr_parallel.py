@@ -65,6 +65,7 @@ class ParallelPageOcr:
         arrivals: queue.Queue = queue.Queue()
         seal = applied()  # a child of a reader sealed off by index.seal_readers = false is not sealed either
         limits = replace(self.limits, seal=False) if seal is not None and seal.network is OFF else self.limits
+        limits = replace(limits, reader_memory_bytes=min(limits.reader_memory_bytes, memory_cap()))
         readers = [ReaderProcess(limits, (str(self.ocr.model_folder),)) for _ in ranges]
 
         def read(reader: ReaderProcess, numbers: list[int]) -> None:
@@ -128,6 +129,17 @@ def free_cores() -> int:
     except OSError:
         busy = cores - 1  # unknown: one child, the page read here
     return max(1, min(cores, int(cores - busy + 1)))
+
+
+def memory_cap() -> int:
+    """This process's own memory cap (a reading child's): a child of it cannot be given more."""
+    try:
+        import resource
+
+        hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
+    except (ImportError, OSError, ValueError):
+        return 2**62
+    return 2**62 if hard == resource.RLIM_INFINITY else hard
 
 
 def available_memory() -> int:

@@ -65,3 +65,15 @@ def test_a_failing_ocr_child_leaves_its_pages_failed_with_the_reason(tmp_path):
     with pytest.raises(DocumentError) as info:
         pages_from_bytes(scan, scan.read_bytes(), options)
     assert info.value.why.startswith("no extractable text, and OCR failed: unreadable (")
+
+
+@pytest.mark.slow
+def test_ocr_children_get_no_more_memory_than_the_reader_that_starts_them(tmp_path):
+    """A child cannot raise the memory cap it inherits: asked for more, it would die at its start."""
+    scan = write_scan(tmp_path / "scan.pdf", pages=2, dpi=100)
+    ocr = ParallelPageOcr(RapidPageOcr(model_folder=tmp_path / "models"), ReadLimits(reader_memory_bytes=5 * 2**30),
+                          processes=2)
+    with ReaderProcess(ReadLimits(reader_memory_bytes=2 * 2**30, seal=False)) as reader:
+        pages = reader.call(scan, pages_from_bytes, scan, scan.read_bytes(), ReadOptions(ocr=ocr))
+    assert [(page.number, page.state) for page in pages] == [(1, "ocr"), (2, "ocr")]
+    assert pages[0].text.startswith("MUTUAL NON-DISCLOSURE AGREEMENT")
