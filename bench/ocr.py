@@ -1,15 +1,18 @@
 """OCR quality and speed on scanned contract pages, against their own text layer.
 
-    python bench/ocr.py [--pdfs DIR] [--files 5] [--pages 2] [--dpi 200] [--out scan.pdf] [--sides 1280 960]
+    python bench/ocr.py [--pdfs DIR] [--files 5] [--pages 2] [--dpi 200] [--out scan.pdf]
+                        [--variants before now ...] [--models DIR]
 
 Takes the first pages with a good text layer (at least 1,500 characters) from the first --files
 PDFs of DIR (default: the CUAD development PDFs), renders each to a grayscale image at --dpi (a
 scan), builds one image-only PDF of them, reads it back through ragbox's own PDF loader with OCR
 on, and compares each page with the text layer of the original page. Character accuracy is
 1 - edits / reference length, the edits (insertions, deletions, substitutions) counted on
-difflib's alignment of the two texts, whitespace runs made one space first. Prints per page and
-overall accuracy and pages/s, for each detection size given with --sides (the longest side the
-page image is shrunk to for text detection; ragbox's default first).
+difflib's alignment of the two texts, whitespace runs made one space first. Prints per page
+accuracy, then one line a variant (RapidOCR's own settings as ragbox ran them before, each change
+measured alone, and ragbox's settings now: see VARIANTS): character accuracy mean, min and
+weighted by length, and CPU seconds a page (model loading not counted; the figure to compare on a
+shared machine, where wall time depends on the load).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import os
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -67,6 +71,27 @@ def scanned_pages(pdfs: list[Path], pages_per_file: int, dpi: int) -> tuple[list
     return images, references, labels
 
 
+def variants() -> dict[str, ocr.OcrSettings]:
+    before, now = ocr.BEFORE, ocr.DEFAULT
+    return {
+        "before": before,
+        "+arena": replace(before, arena=True),
+        "+unclip": replace(before, unclip=now.unclip),
+        "+pad64": replace(before, min_line_width=now.min_line_width),
+        "+crop": replace(before, crop=True),
+        "+int8det": replace(before, int8_detection=True),
+        "+int8rec": replace(before, int8_recognition=True),
+        "now": now,
+        "now+int8rec": replace(now, int8_recognition=True),
+        "now-side960": replace(now, detection_side=960),
+        "now-pad320": replace(now, min_line_width=320),
+        "now-batch6": replace(now, rec_batch=6),
+        "now-batch3": replace(now, rec_batch=3),
+        "now-unclip2.4": replace(now, unclip=2.4),
+        "now-threads-all": replace(now, threads=0),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pdfs", type=Path, default=CUAD_PDFS)
@@ -74,11 +99,8 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=2, help="pages per file")
     parser.add_argument("--dpi", type=int, default=200, help="resolution of the scan")
     parser.add_argument("--out", type=Path, help="keep the image-only PDF here")
-    parser.add_argument("--sides", type=int, nargs="+", default=[ocr.DETECTION_SIDE])
-    parser.add_argument("--rec-batches", type=int, nargs="+", default=[ocr.REC_BATCH],
-                        help="text lines recognised at once")
-    parser.add_argument("--threads", type=int, nargs="+", default=[ocr.OCR_THREADS],
-                        help="ONNX Runtime threads (0: all cores)")
+    parser.add_argument("--variants", nargs="+", default=["before", "now"], choices=list(variants()))
+    parser.add_argument("--models", type=Path, help="where the int8 model is built (default: a temporary folder)")
     args = parser.parse_args()
 
     pdfs = sorted(args.pdfs.glob("*.pdf"))[: args.files]
@@ -92,10 +114,10 @@ def main() -> None:
         args.out.write_bytes(scan)
     assert not any(p.text.strip() for p in pdf.pages(Path("scan.pdf"), scan)), "the scan has a text layer"
 
-    for side, batch, threads in [(s, b, t) for s in args.sides for b in args.rec_batches for t in args.threads]:
-        ocr.DETECTION_SIDE, ocr.REC_BATCH = side, batch  # a bench may set the module's constants; ragbox never does
-        measure(ocr.RapidPageOcr(threads), scan, labels, references,
-                f"{args.dpi} dpi scan, detection side {side}, recognition batch {batch}, threads {threads or 'all'}")
+    for name in args.variants:
+        settings = variants()[name]
+        measure(ocr.RapidPageOcr(settings=settings, model_folder=args.models), scan, labels, references,
+                f"{name:<16} ({args.dpi} dpi)")
 
 
 def measure(engine, scan: bytes, labels: list[str], references: list[str], variant: str) -> None:
@@ -107,13 +129,12 @@ def measure(engine, scan: bytes, labels: list[str], references: list[str], varia
     for label, page, reference in zip(labels, pages, references):
         score = char_accuracy(page.text, reference)
         scores.append(score)
-        print(f"{label:<46} {len(normalise(reference)):>5} chars  accuracy {score:.3f}  ocr={page.ocr}")
+        print(f"  {label:<46} {len(normalise(reference)):>5} chars  accuracy {score:.3f}  ocr={page.ocr}")
     total_ref = sum(len(normalise(r)) for r in references)
     weighted = sum(s * len(normalise(r)) for s, r in zip(scores, references)) / total_ref
-    print(f"{variant}: {len(pages)} pages, character accuracy mean {statistics.mean(scores):.3f}, "
-          f"median {statistics.median(scores):.3f}, min {min(scores):.3f}, weighted by length {weighted:.3f}; "
-          f"{seconds:.1f} s, {len(pages) / seconds:.3f} pages/s ({seconds / len(pages):.1f} s/page; CPU time "
-          f"{cpu / len(pages):.1f} s/page, load average {os.getloadavg()[0]:.1f})")
+    print(f"{variant}: {len(pages)} pages, accuracy mean {statistics.mean(scores):.4f} min {min(scores):.4f} "
+          f"weighted {weighted:.4f}; CPU {cpu / len(pages):.2f} s/page, wall {seconds / len(pages):.1f} s/page "
+          f"(load average {os.getloadavg()[0]:.1f})", flush=True)
 
 
 if __name__ == "__main__":

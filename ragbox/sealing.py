@@ -57,7 +57,7 @@ READ_RIGHTS = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR
 # What any Python child needs to read besides its own prefix and packages: the dynamic loader's
 # cache and the system libraries, time zones, its own /proc entries, CPU facts ONNX Runtime reads.
 SYSTEM_READABLE = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/etc/ld.so.cache", "/etc/localtime",
-                   "/etc/fonts", "/proc/self", "/proc/cpuinfo", "/proc/meminfo", "/proc/stat",
+                   "/etc/fonts", "/proc/self", "/proc/cpuinfo", "/proc/meminfo", "/proc/stat", "/proc/loadavg",
                    "/sys/devices/system/cpu", "/sys/fs/cgroup", "/dev/null", "/dev/zero", "/dev/urandom",
                    "/dev/random")
 WRITABLE_DEVICES = ("/dev/null",)

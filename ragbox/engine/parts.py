@@ -134,16 +134,21 @@ class Parts(IndexKey):
 
             ocr = None
             if self.settings.index.ocr == "auto":
+                from ragbox.ingest.loaders import ReadLimits
                 from ragbox.ingest.ocr import CachedPageOcr, RapidPageOcr
+                from ragbox.ingest.ocr_parallel import ParallelPageOcr
 
-                # the engine loads its models when it meets the first scanned page
+                # the engine loads its models when it meets the first scanned page; the int8 one
+                # is built beside the cache, where a sealed reader may write
                 folder = self.index_dir / "ocr-cache"
+                pages = ParallelPageOcr(RapidPageOcr(model_folder=folder / "models"),
+                                        ReadLimits.from_settings(self.settings.index))
                 if self.encrypted():  # its pages' text sealed with the index's key
                     from ragbox.ingest.sealed_ocr import SealedPageOcr
 
-                    ocr = SealedPageOcr(RapidPageOcr(), folder, self.data_key())
+                    ocr = SealedPageOcr(pages, folder, self.data_key())
                 else:
-                    ocr = CachedPageOcr(RapidPageOcr(), folder)
+                    ocr = CachedPageOcr(pages, folder)
             self._read_options = ReadOptions(ocr=ocr)
         return self._read_options
 

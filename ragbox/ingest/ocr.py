@@ -13,37 +13,67 @@ import hashlib
 import os
 import tempfile
 import threading
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from ragbox.errors import DocumentError
 
 RENDER_DPI = 200  # a typical scan; measured in bench/ocr.py
-DETECTION_SIDE = 1280  # the page image is shrunk to this longest side for text detection (faster)
-# Text lines recognised one at a time, on one thread: a batch pads its lines to the widest, and a
-# second ONNX Runtime thread mostly waits; 4.4 CPU-s a page against 8.0 with RapidOCR's batch of 6
-# on all cores, at the same character accuracy (bench/ocr.py). Scans are read in parallel by the
-# parsing children instead. (Not in the cache's version: the text read differs by a character or so.)
-REC_BATCH = 1
-OCR_THREADS = 1
+PAGE_SIDE = 2000  # RapidOCR shrinks a page image to this longest side before it detects and crops
+DARK = 200  # a pixel darker than this (of 255) is ink: the page's content box is where it is
+MARGIN = 16  # pixels kept around the content box
 MODEL_FILES = {"Det": "PP-OCRv6_det_small.onnx", "Rec": "PP-OCRv6_rec_small.onnx",
                "Cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx"}
 
 
-class RapidPageOcr:
-    """Reads PDF pages with RapidOCR; one instance is shared by a run (built on first use)."""
+@dataclass(frozen=True)
+class OcrSettings:
+    """How a page is read; each was measured against the one before it in bench/ocr.py."""
 
-    def __init__(self, threads: int = OCR_THREADS) -> None:
-        self.threads = threads
+    detection_side: int = 1280  # text is detected on the page shrunk to this (per PAGE_SIDE pixels)
+    # Detected boxes are grown by this (RapidOCR's 1.6): taller boxes put a line in the recogniser's
+    # 48 pixels with a little more room, so it is narrower there (less work) and read as well.
+    unclip: float = 2.0
+    crop: bool = True  # detect on the content box only: margins cost detection time and hold no text
+    int8_detection: bool = True  # the detection model quantized to int8 (ocr_models): half its time
+    int8_recognition: bool = False
+    arena: bool = True  # ONNX Runtime reuses its buffers between runs (RapidOCR turns that off)
+    min_line_width: int = 64  # a short line is padded to this width only (RapidOCR pads to 320)
+    # Lines recognised one at a time, on one thread: a batch pads its lines to the widest, and a
+    # second ONNX Runtime thread mostly waits (bench/ocr.py); pages are read in parallel instead.
+    rec_batch: int = 1
+    threads: int = 1
+
+    def version(self) -> str:
+        """What the text read depends on, for the cache (threads do not change it)."""
+        return (f"{self.detection_side}/{self.unclip}/{self.crop}/{self.int8_detection}/{self.min_line_width}/"
+                f"{self.int8_recognition}")
+
+
+# RapidOCR's own way, as ragbox ran it before these were measured: the bench's baseline.
+BEFORE = OcrSettings(unclip=1.6, crop=False, int8_detection=False, arena=False, min_line_width=320)
+DEFAULT = OcrSettings()
+
+
+class RapidPageOcr:
+    """Reads PDF pages with RapidOCR; one instance is shared by a run (built on first use). The
+    int8 detection model is built into ``model_folder`` (a temporary folder when None)."""
+
+    def __init__(self, threads: int | None = None, settings: OcrSettings = DEFAULT,
+                 model_folder: Path | None = None) -> None:
+        self.settings = settings if threads is None else replace(settings, threads=threads)
+        self.threads = self.settings.threads
+        self.model_folder = Path(model_folder) if model_folder is not None else None
         self._engine = None
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict:
         # A parsing worker process gets the settings only and loads its own engine.
-        return {"threads": self.threads}
+        return {"settings": self.settings, "model_folder": self.model_folder}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["threads"])
+        self.__init__(settings=state["settings"], model_folder=state["model_folder"])
 
     def _load(self):
         with self._lock:
@@ -55,16 +85,43 @@ class RapidPageOcr:
                 except ImportError as exc:
                     raise DocumentError("Cannot OCR", f"the OCR engine is not installed ({exc})") from exc
                 onnxruntime.disable_telemetry_events()  # RapidOCR runs it; its Linux build sends usage events
-                models = Path(rapidocr.__file__).parent / "models"
-                params = {f"{task}.model_path": str(models / name) for task, name in MODEL_FILES.items()}
-                params.update({
-                    "Global.log_level": "error",
-                    "Global.use_cls": False,  # pages are upright; the angle classifier costs time
-                    "Det.limit_type": "max", "Det.limit_side_len": DETECTION_SIDE, "Rec.rec_batch_num": REC_BATCH,
-                    "EngineConfig.onnxruntime.intra_op_num_threads": self.threads or -1,
-                })
-                self._engine = RapidOCR(params=params)
+                self._engine = RapidOCR(params=self._params(Path(rapidocr.__file__).parent / "models"))
+                self._engine._load_det_model()  # built now: read_image sets its size page by page
             return self._engine
+
+    def models_folder(self) -> Path:
+        return self.model_folder or Path(tempfile.gettempdir()) / f"ragbox-ocr-models-{os.getuid()}"
+
+    def build_models(self) -> None:
+        """Build the int8 models now, if not built yet (before children that only read them start)."""
+        try:
+            import rapidocr
+        except ImportError as exc:
+            raise DocumentError("Cannot OCR", f"the OCR engine is not installed ({exc})") from exc
+        self._params(Path(rapidocr.__file__).parent / "models")
+
+    def _params(self, models: Path) -> dict:
+        settings = self.settings
+        params = {f"{task}.model_path": str(models / name) for task, name in MODEL_FILES.items()}
+        folder = self.models_folder()
+        for task, quantized in (("Det", settings.int8_detection), ("Rec", settings.int8_recognition)):
+            if quantized:
+                from ragbox.ingest.ocr_models import int8_model
+
+                params[f"{task}.model_path"] = str(int8_model(models / MODEL_FILES[task], folder,
+                                                              settings.detection_side / PAGE_SIDE))
+        params.update({
+            "Global.log_level": "error",
+            "Global.use_cls": False,  # pages are upright; the angle classifier costs time
+            "Global.max_side_len": PAGE_SIDE,
+            "Det.limit_type": "max", "Det.limit_side_len": settings.detection_side,
+            "Det.unclip_ratio": settings.unclip,
+            "Rec.rec_batch_num": settings.rec_batch, "Rec.rec_img_shape": [3, 48, settings.min_line_width],
+            "EngineConfig.onnxruntime.intra_op_num_threads": settings.threads or -1,
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            "EngineConfig.onnxruntime.enable_cpu_mem_arena": settings.arena,
+        })
+        return params
 
     def pdf_pages(self, data: bytes, numbers: Iterable[int]) -> Iterator[tuple[int, str, float | None]]:
         """``(number, text, mean confidence)`` for each 1-based page number, in the order given
@@ -79,13 +136,35 @@ class RapidPageOcr:
         try:
             for number in numbers:
                 page = document[number - 1]
-                image = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
+                image = page.render(scale=RENDER_DPI / 72, grayscale=True).to_numpy()
                 page.close()
-                result = engine(image)
-                scores = [float(score) for score in (result.scores or ())]
-                yield number, page_text(result.boxes, result.txts), (sum(scores) / len(scores) if scores else None)
+                yield (number, *self.read_image(engine, image[:, :, 0] if image.ndim == 3 else image))
         finally:
             document.close()
+
+    def read_image(self, engine, pixels) -> tuple[str, float | None]:
+        """A grayscale page image's text and mean confidence. Only its content box is read (a
+        blank page costs nothing), shrunk as RapidOCR would shrink the whole page, and text is
+        detected at the same scale as on the whole page."""
+        import cv2
+        import numpy as np
+
+        full_side = max(pixels.shape)
+        if self.settings.crop:
+            ink = pixels < DARK
+            rows, columns = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+            if not len(rows):
+                return "", None
+            pixels = pixels[max(0, rows[0] - MARGIN): rows[-1] + 1 + MARGIN,
+                            max(0, columns[0] - MARGIN): columns[-1] + 1 + MARGIN]
+        shrink = min(1.0, PAGE_SIDE / full_side)
+        if shrink < 1:
+            size = (max(1, round(pixels.shape[1] * shrink)), max(1, round(pixels.shape[0] * shrink)))
+            pixels = cv2.resize(pixels, size)
+        engine.text_det.limit_side_len = max(32, round(max(pixels.shape) * self.settings.detection_side / PAGE_SIDE))
+        result = engine(np.ascontiguousarray(pixels))
+        scores = [float(score) for score in (result.scores or ())]
+        return page_text(result.boxes, result.txts), (sum(scores) / len(scores) if scores else None)
 
 
 class CachedPageOcr:
@@ -97,7 +176,8 @@ class CachedPageOcr:
         self.ocr = ocr
         self.folder = Path(folder)
         # the same page read with other settings or models is another entry
-        self.version = hashlib.sha256(f"{RENDER_DPI}/{DETECTION_SIDE}/{sorted(MODEL_FILES.items())}".encode()
+        settings = getattr(ocr, "settings", DEFAULT)
+        self.version = hashlib.sha256(f"{RENDER_DPI}/{settings.version()}/{sorted(MODEL_FILES.items())}".encode()
                                       ).hexdigest()[:8]
 
     # In a reader child: where new pages go instead of the folder (``loaders.ocr_handoff``: ragbox
@@ -110,28 +190,27 @@ class CachedPageOcr:
         return hashlib.sha256(data).hexdigest()[:32]
 
     def pdf_pages(self, data: bytes, numbers: Iterable[int]) -> Iterator[tuple[int, str, float | None]]:
+        """Each page in the order given, except that a page read now is given the moment it is
+        read (pages read in parallel come back in any order)."""
         digest = self.digest(data)
         numbers = list(numbers)
-        missing = []
-        for number in numbers:
-            path = self._path(digest, number)
-            if not path.is_file():
-                missing.append(number)
+        missing = [number for number in numbers if not self._path(digest, number).is_file()]
         read = self.ocr.pdf_pages(data, missing) if missing else iter(())
+        given: set[int] = set()
         for number in numbers:
             path = self._path(digest, number)
-            if number in missing:
+            if number not in missing:
+                yield number, self._load(path), _score(self, path.with_suffix(".score"))
+                continue
+            while number not in given:
                 found, text, *confidence = next(read)
-                assert found == number
                 score = confidence[0] if confidence else None
-                if self.sink is not None:
-                    self.sink(digest, data, number, text, score)
+                if self.sink is not None:  # in a reader child: ragbox files the page
+                    self.sink(digest, data, found, text, score)
                 else:
-                    self.keep_page(digest, number, text, score)
-            else:
-                text = self._load(path)
-                score = _score(self, path.with_suffix(".score"))
-            yield number, text, score
+                    self.keep_page(digest, found, text, score)
+                given.add(found)
+                yield found, text, score
 
     def keep_page(self, digest: str, number: int, text: str, score: float | None) -> None:
         """File page ``number`` of the scan ``digest`` names."""

@@ -1,0 +1,116 @@
+"""The OCR models as ragbox runs them: the text detection model quantized to int8, built once on
+this machine from the fp32 model in the ``rapidocr`` wheel (nothing is downloaded) and kept in a
+folder of the index.
+
+Detection is convolutions on a whole page image; ONNX Runtime's int8 convolutions (static
+quantization: QLinearConv, per-channel weights) run it in about half the CPU time at the same
+character accuracy (bench/ocr.py). Static quantization needs sample inputs to fix each
+activation's range: a page of contract-like text drawn with Pillow's bundled font, so the build is
+the same everywhere and needs no document. (Dynamic quantization, which needs none, turns the
+convolutions into ConvInteger, which ONNX Runtime runs slower than fp32.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+CALIBRATION_TEXT = (
+    "1. Term. This Agreement commences on the Effective Date and continues for three (3) years, "
+    "unless terminated earlier under Section 9.2(b). The Licensee shall pay $12,500.00 within "
+    "thirty days of each invoice; late payments bear interest at 1.5% per month. IN WITNESS "
+    "WHEREOF, the parties have executed this AGREEMENT as of March 14, 2019 (the \"Effective Date\")."
+)
+PAGE_SIZE = (1654, 2339)  # A4 at 200 dpi, the rendering ragbox reads
+BAND_HEIGHT = 800
+
+
+def int8_model(source: Path, folder: Path, detection_scale: float) -> Path:
+    """The int8 build of the detection or recognition model ``source`` (its name says which) in
+    ``folder`` (built on first use, written whole or not at all: a run killed mid-build leaves no
+    half model)."""
+    import onnxruntime
+
+    tag = hashlib.sha256(f"{source.stat().st_size}/{detection_scale}/{BAND_HEIGHT}/{onnxruntime.__version__}".encode()
+                         ).hexdigest()[:8]
+    # no hyphen: the OCR cache's cleanup deletes files named like cached pages (name-version-page)
+    target = folder / f"{source.stem.replace('-', '_')}_int8_{tag}.onnx"
+    if target.is_file():
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    os.close(handle)
+    try:
+        _quantize(source, Path(temporary), detection_scale)
+        os.replace(temporary, target)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    return target
+
+
+def _quantize(source: Path, target: Path, detection_scale: float) -> None:
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    class Samples(CalibrationDataReader):
+        def __init__(self) -> None:
+            self._left = iter(calibration_lines() if "_rec" in source.name else [calibration_page(detection_scale)])
+
+        def get_next(self):
+            sample = next(self._left, None)
+            return None if sample is None else {"x": sample}
+
+    prepared = target.with_suffix(".pre")
+    try:
+        quant_pre_process(str(source), str(prepared), skip_symbolic_shape=True)
+        # QOperator: the wheel's models are opset 11, where QDQ's per-channel axis does not exist
+        quantize_static(str(prepared), str(target), Samples(), quant_format=QuantFormat.QOperator,
+                        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, per_channel=True,
+                        op_types_to_quantize=["Conv"])
+    finally:
+        prepared.unlink(missing_ok=True)
+
+
+def calibration_page(detection_scale: float):
+    """Lines of text as the detection model gets a page: drawn at 200 dpi, shrunk like a page is,
+    normalised to [-1, 1], channels first, sides multiples of 32."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    page = Image.new("L", PAGE_SIZE, 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.load_default(size=30)
+    words, y = CALIBRATION_TEXT.split(), 190
+    while y < PAGE_SIZE[1] - 250:
+        line: list[str] = []
+        while words and draw.textlength(" ".join([*line, words[0]]), font=font) < PAGE_SIZE[0] - 400:
+            line.append(words.pop(0))
+        words = words or CALIBRATION_TEXT.split()
+        draw.text((200, y), " ".join(line), fill=20, font=font)
+        y += 52 if len(line) > 3 else 90
+    # a band of the page: calibration keeps every activation of the model, a whole page's would
+    # not fit in a reading child's memory cap
+    page = page.crop((0, 100, PAGE_SIZE[0], 100 + BAND_HEIGHT))
+    width, height = (max(32, round(side * detection_scale / 32) * 32) for side in page.size)
+    pixels = np.asarray(page.resize((width, height), Image.BILINEAR), dtype=np.float32) / 127.5 - 1.0
+    return np.repeat(pixels[None, None], 3, axis=1)
+
+
+def calibration_lines() -> list:
+    """Lines of text as the recognition model gets them: 48 pixels high, normalised to [-1, 1]."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.load_default(size=30)
+    words, samples = CALIBRATION_TEXT.split(), []
+    for start in range(0, len(words), 9):
+        text = " ".join(words[start:start + 9])
+        width = int(font.getlength(text)) + 40
+        line = Image.new("L", (width, 72), 255)
+        ImageDraw.Draw(line).text((20, 18), text, fill=20, font=font)
+        line = line.resize((round(width * 48 / 72), 48), Image.BILINEAR)
+        pixels = np.asarray(line, dtype=np.float32) / 127.5 - 1.0
+        samples.append(np.repeat(pixels[None, None], 3, axis=1))
+    return samples
