@@ -212,6 +212,11 @@ class CachedPageOcr:
                 given.add(found)
                 yield found, text, score
 
+    def build_models(self) -> None:
+        """Build the OCR engine's models now, in ragbox's own process: a sealed reader may read the
+        cache but not write in it (``loaders.ocr_handoff``)."""
+        self.ocr.build_models()
+
     def keep_page(self, digest: str, number: int, text: str, score: float | None) -> None:
         """File page ``number`` of the scan ``digest`` names."""
         path = self._path(digest, number)

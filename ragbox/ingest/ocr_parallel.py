@@ -42,6 +42,9 @@ class ParallelPageOcr:
     def settings(self):
         return self.ocr.settings  # what the cache files a page's text under
 
+    def build_models(self) -> None:
+        self.ocr.build_models()
+
     def children_for(self, pages: int) -> int:
         """How many OCR children to read ``pages`` pages with (1: read them here)."""
         if self.processes:

@@ -69,6 +69,9 @@ def parse(chunker: Chunker, path: Path, data: bytes, options: ReadOptions = DEFA
                   sum(page.ocr for part in parts for page in part.pages), coverage)
 
 
+_MAY_HOLD_SCANS = {".pdf", ".eml", ".mbox"}  # a PDF, or an e-mail with a PDF attached
+
+
 class Parser:
     """Parses files in ``processes`` capped child processes at once (started on first use), or in
     one, waited on by the caller's thread, when ``processes`` is 0. ``submit`` returns a function
@@ -84,6 +87,7 @@ class Parser:
         self._local = threading.local()  # each waiting thread's own child
         self._readers: list[ReaderProcess] = []
         self._lock = threading.Lock()
+        self._ocr_models_built = False
 
     def submit(self, path: Path, data: bytes) -> Callable[[], Parsed]:
         if not self.processes:
@@ -94,6 +98,7 @@ class Parser:
         return self._threads.submit(self._parse, path, data).result
 
     def _parse(self, path: Path, data: bytes) -> Parsed:
+        self._build_ocr_models(path)
         reader = getattr(self._local, "reader", None)
         if reader is None:
             # The chunker's tokenizer is read in the child, a sealed child may read its folder.
@@ -104,6 +109,19 @@ class Parser:
             return reader.call(path, _parse_in_worker, _spec(self.chunker), path, data, self.options)
         except DocumentError as exc:  # the child died, ran out of memory or time on this file
             return Parsed(skip_reason=exc.why)
+
+    def _build_ocr_models(self, path: Path) -> None:
+        """The OCR models (the int8 detection model is built once, beside the cache), made here before
+        the first file that may hold a scan goes to a child: a sealed child may not write them."""
+        if self.options.ocr is None or self._ocr_models_built or path.suffix.lower() not in _MAY_HOLD_SCANS:
+            return
+        with self._lock:
+            if not self._ocr_models_built:
+                try:
+                    self.options.ocr.build_models()
+                except DocumentError:
+                    pass  # no OCR engine: the child says so for the scan it cannot read
+                self._ocr_models_built = True
 
     def pids(self) -> list[int]:
         """The child processes running now."""

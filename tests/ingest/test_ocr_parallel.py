@@ -44,6 +44,7 @@ def test_a_sealed_reader_spreads_a_scan_over_sealed_ocr_children(scan_and_serial
                           tmp_path / "cache")
     seen = []
     options = ReadOptions(ocr=cache, on_ocr=lambda *report: seen.append(report))
+    cache.build_models()  # as the parser does: a sealed reader may read the cache's models, not write them
     with ReaderProcess(ReadLimits(reader_memory_bytes=3 * 2**30)) as reader:
         pages = reader.call(scan, pages_from_bytes, scan, scan.read_bytes(), options)
     assert [(page.number, page.text) for page in pages] == [(number, text) for number, text, _ in serial]
