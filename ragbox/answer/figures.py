@@ -23,6 +23,9 @@ from ragbox.text import fiscal_years
 from ragbox.types import Hit
 
 FILING_KINDS = ("10-k", "10-q", "annual report")
+# A statement shows at most three years (Regulation S-X: three of income and cash flows, two balance
+# sheets); a row with more is a five-year summary ("Selected Financial Data"), not the statement.
+STATEMENT_YEARS = 3
 _WORDS = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)?")
 
 
@@ -74,6 +77,10 @@ ITEMS = (
          ("accounts payable", "accounts payable trade")),
     Item("cash and cash equivalents", "balance sheet", ("cash and cash equivalents", "cash balance"),
          ("cash and cash equivalents",)),
+    Item("shareholders' equity", "balance sheet",
+         ("shareholders equity", "stockholders equity", "shareowners equity", "total equity"),
+         ("total shareholders equity", "total stockholders equity", "total shareowners equity", "total equity",
+          "shareholders equity", "stockholders equity")),
     Item("dividends paid", "cash-flow statement", ("dividends paid", "cash dividends", "dividends to shareholders"),
          ("dividends paid", "dividends paid to shareholders", "cash dividends paid", "dividends")),
 )
@@ -122,7 +129,8 @@ def find_figure(item: Item, year: str, document: Sequence[Hit], ranked: Sequence
     for row in _rows(document, ranked):
         match = label_match(row.label, item)
         if match and year in row.cells:
-            scored.append(((match, row.statement == item.statement, row.aligned, bool(row.unit),
+            scored.append(((match, row.statement == item.statement and len(row.cells) <= STATEMENT_YEARS,
+                            row.aligned, bool(row.unit),
                             -rank.get(row.hit.chunk_id, len(rank))), row))
     if not scored:
         return None, []

@@ -180,7 +180,7 @@ class Engine(Parts):
         self.require_index()
         self.check_embedding_model()
         with self.catalog.snapshot():  # one version of the index, even while another process writes
-            return self.retriever.search(query, k or self.settings.retrieval.k, where)
+            return self.questions.search(query, k or self.settings.retrieval.k, where)
 
     def ask(self, question: str, k: int | None = None, where: Where = None,
             on_token: TokenCallback | None = None, cancel: threading.Event | None = None,
