@@ -90,6 +90,15 @@ COMPUTED = re.compile(r"\b(?:ratio|margin|turnover|days|dpo|dso|cagr|average|gro
                       r"improv\w*|declin\w*|capital.intensive)\b"
                       r"|^\W*(?:does|do|is|are|has|have|did|was|were)\b", re.IGNORECASE)  # yes/no: asks more
 
+# "If inventory management is not meaningful for the company, then state that and explain why": a
+# fallback the question allows, not more it asks (the metric is the answer where it can be computed).
+_CAVEAT = re.compile(r"[;,.]?\s*\bif\b[^.?!;]*?\bnot\b[^.?!;]*?\b(?:useful|meaningful|relevant|applicable|"
+                     r"something)\b[^.?!]*[.?!]?", re.IGNORECASE)
+
+
+def without_caveat(question: str) -> str:
+    return _CAVEAT.sub(" ", question)
+
 
 @dataclass(frozen=True)
 class Found:
@@ -143,6 +152,13 @@ def find_figure(item: Item, year: str, document: Sequence[Hit], ranked: Sequence
     return Found(best, year, not reason, reason), [r for _, r in scored[:3]]
 
 
+def statement_start(statement: str, document: Sequence[Hit]) -> Hit | None:
+    """The first passage holding a row of the filing's ``statement`` ("income statement"): where
+    to look for a line item the statement labels otherwise (a bank prints no "Operating income")."""
+    return next((row.hit for row in _rows(document, ())
+                 if row.statement == statement and len(row.cells) <= STATEMENT_YEARS), None)
+
+
 def _rows(document: Sequence[Hit], ranked: Sequence[Hit]) -> list[Row]:
     """The statement rows of the document's passages, read in order (a passage goes on with what
     the one before it on its page printed above), and of retrieved passages of other parts."""
@@ -161,6 +177,7 @@ def _rows(document: Sequence[Hit], ranked: Sequence[Hit]) -> list[Row]:
 
 def figure_question(question: str, kind: str) -> tuple[Item, str] | None:
     """(item, year) when ``question``, asked of a filing (``kind`` of its card), asks for one cell."""
+    question = without_caveat(question)
     if kind not in FILING_KINDS or COMPUTED.search(question):
         return None
     item, years = asked_item(question), fiscal_years(question, plain=True)

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from ragbox.answer.figures import ITEMS, Found, Item, asked_item, find_figure, flat
+from ragbox.answer.figures import ITEMS, Found, Item, asked_item, find_figure, flat, without_caveat
 from ragbox.text import fiscal_years
 from ragbox.types import Hit
 
@@ -92,6 +92,7 @@ class Metric:
 
 def metric_asked(question: str) -> Metric | None:
     """The metric ``question`` asks for, among the small set above, or None."""
+    question = without_caveat(question)
     years = sorted(set(fiscal_years(question, plain=True)))
     if not years:
         return None

@@ -5,8 +5,9 @@ notes that repeat the words ("capital expenditures", "2022") above the cash-flow
 row "Purchases of property, plant and equipment (PP&E) | (1,749)" holds few of them. The figure
 answer reads every statement row of the filing anyway (``figures``, ``metrics``); the passages of
 the rows it reads are the evidence, so a search for the same question lists them first, in the
-order the inputs are used. Nothing is added for a question that asks no figure, or whose
-document is not a filing, or for which no row is found: the search's own ranking stands.
+order the inputs are used; for an input no row is labelled as, the statement it belongs to (a
+bank's income statement prints no "Operating income"). Nothing is added for a question that asks
+no figure, or whose document is not a filing: the search's own ranking stands.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Sequence
 
-from ragbox.answer.figures import FILING_KINDS, figure_question, find_figure
-from ragbox.answer.metrics import computed, metric_asked
+from ragbox.answer.figures import FILING_KINDS, Item, figure_question, find_figure, statement_start
+from ragbox.answer.metrics import metric_asked
 from ragbox.answer.trends import trend_asked
 from ragbox.types import Hit
 
@@ -29,22 +30,29 @@ def may_ask_figure(question: str) -> bool:
 
 def cited_passages(question: str, kind: str, document: Sequence[Hit], hits: Sequence[Hit]) -> list[Hit]:
     """The passages holding the cells the answer to ``question`` reads, from the ``document``'s
-    passages (a filing of card kind ``kind``; ``hits``: the search's, which break ties), each once."""
+    passages (a filing of card kind ``kind``; ``hits``: the search's, which break ties), each once;
+    for a cell not found, the first passage of the statement its line item belongs to."""
+    cited: dict[str, Hit] = {}
+    for item, year in asked_cells(question, kind):
+        found = find_figure(item, year, document, hits)[0]
+        hit = found.row.hit if found is not None else statement_start(item.statement, document)
+        if hit is not None:
+            cited.setdefault(hit.chunk_id, hit)
+    return list(cited.values())
+
+
+def asked_cells(question: str, kind: str) -> list[tuple[Item, str]]:
+    """The (line item, year) of each cell ``question`` asks of a filing of card kind ``kind``: of
+    a trend, the later year's first (the filing's own year)."""
     if kind not in FILING_KINDS:
         return []
     trend, metric = trend_asked(question), metric_asked(question)
-    if trend is not None:  # the later year's inputs first: the filing's own year
-        found = computed(trend.new, document, hits)[0] + computed(trend.old, document, hits)[0]
-    elif metric is not None:
-        found = computed(metric, document, hits)[0]
-    else:
-        asked = figure_question(question, kind)
-        found = [find_figure(asked[0], asked[1], document, hits)[0]] if asked is not None else []
-    cited: dict[str, Hit] = {}
-    for cell in found:
-        if cell is not None:
-            cited.setdefault(cell.row.hit.chunk_id, cell.row.hit)
-    return list(cited.values())
+    if trend is not None:
+        return [*zip(trend.new.items, trend.new.years), *zip(trend.old.items, trend.old.years)]
+    if metric is not None:
+        return list(zip(metric.items, metric.years))
+    asked = figure_question(question, kind)
+    return [asked] if asked is not None else []
 
 
 def cells_first(cited: Sequence[Hit], hits: Sequence[Hit], k: int) -> list[Hit]:
