@@ -162,10 +162,9 @@ class QuestionService:
         answer.timings["total_s"] = time.perf_counter() - started
         return answer
 
-    def search(self, query: str, k: int, where: Where = None) -> list[Hit]:
-        """The retriever's passages for ``query``; when it asks a figure of the one filing it names,
-        the passages of the statement rows the figure is read from first (``answer.statement_pages``)."""
-        hits = self.retriever.search(query, k, where)
+    def statement_rows_first(self, query: str, hits: list[Hit], k: int, where: Where = None) -> list[Hit]:
+        """The search's ``hits`` for ``query``; when it asks a figure of the one filing it names, the
+        passages of the statement rows the figure is read from first (``answer.statement_pages``)."""
         if not may_ask_figure(query):
             return hits
         card = self._filing_named(query, where)
