@@ -15,6 +15,8 @@ row of the item, or none with the year's column, "not found". Figures computed f
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -23,6 +25,9 @@ from ragbox.text import fiscal_years
 from ragbox.types import Hit
 
 FILING_KINDS = ("10-k", "10-q", "annual report")
+_CACHED_DOCUMENTS = 8
+_ROWS_CACHE: OrderedDict[tuple[str, ...], tuple] = OrderedDict()
+_CACHE_LOCK = threading.Lock()  # the app asks from worker threads
 # A statement shows at most three years (Regulation S-X: three of income and cash flows, two balance
 # sheets); a row with more is a five-year summary ("Selected Financial Data"), not the statement.
 STATEMENT_YEARS = 3
@@ -162,17 +167,33 @@ def statement_start(statement: str, document: Sequence[Hit]) -> Hit | None:
 def _rows(document: Sequence[Hit], ranked: Sequence[Hit]) -> list[Row]:
     """The statement rows of the document's passages, read in order (a passage goes on with what
     the one before it on its page printed above), and of retrieved passages of other parts."""
+    rows = list(_document_rows(document))
+    seen = {hit.chunk_id for hit in document}
+    for hit in ranked:
+        if hit.chunk_id not in seen:
+            rows += rows_of(hit)[0]
+    return rows
+
+
+def _document_rows(document: Sequence[Hit]) -> tuple[Row, ...]:
+    """``_rows`` of the document alone, kept for the last few documents: reading a whole 10-K's
+    rows takes about half a second, and a metric looks up to ten cells in them."""
+    key = tuple(hit.chunk_id for hit in document)  # a re-indexed document has other chunk ids
+    with _CACHE_LOCK:
+        if key in _ROWS_CACHE:
+            _ROWS_CACHE.move_to_end(key)
+            return _ROWS_CACHE[key]
     rows: list[Row] = []
     state, page = None, None
     for hit in document:
         found, state = rows_of(hit, state if (hit.path, hit.page) == page else None)
         page = (hit.path, hit.page)
         rows += found
-    seen = {hit.chunk_id for hit in document}
-    for hit in ranked:
-        if hit.chunk_id not in seen:
-            rows += rows_of(hit)[0]
-    return rows
+    with _CACHE_LOCK:
+        _ROWS_CACHE[key] = tuple(rows)
+        while len(_ROWS_CACHE) > _CACHED_DOCUMENTS:
+            _ROWS_CACHE.popitem(last=False)
+    return tuple(rows)
 
 
 def figure_question(question: str, kind: str) -> tuple[Item, str] | None:
