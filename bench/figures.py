@@ -1,14 +1,15 @@
 """Figures from annual reports (issue 25, items 2 and 3): the page with the answer, and the figure.
 
-    python bench/figures.py [--docs DIR] [--queries FILE] [--split dev|held-out|all] [--window 6]
-                            [--files N] [--store DIR [--no-index]] [--show]
+    python bench/figures.py [--docs DIR] [--queries FILE] [--split dev|held-out|all] [--forms 10-k|all]
+                            [--window 6] [--files N] [--store DIR [--no-index]] [--show]
 
 Split (by company, so no company's filings are on both sides): a company is held out when the
 SHA-1 of its name as the file name writes it (``3M``, ``JOHNSON_JOHNSON``) is divisible by 3, and
 in the dev split otherwise. Held out: AMD, AMERICANWATERWORKS, COSTCO, GENERALMILLS, PEPSICO,
 PFIZER, VERIZON (22 of 87 questions). Tune on dev only; run ``--split held-out`` to report.
 
-Filings: the 10-Ks of the split with a question. A 10-K is 80-500 pages and indexing takes about
+Filings: the 10-Ks of the split with a question (``--forms all``: its 10-Qs, 8-Ks and earnings
+releases too). A 10-K is 80-500 pages and indexing takes about
 a CPU-second a page here, so by default each is cut to its first 3 pages (the cover: its card)
 and ``--window`` pages either side of each gold page, in their order (``--window -1``: whole
 files). Pages keep their numbers: a hit's page is mapped back to the filing's own. The pages left
@@ -93,13 +94,14 @@ def split_of(file: str) -> str:
     return "held-out" if int(hashlib.sha1(company(file).encode()).hexdigest(), 16) % 3 == 0 else "dev"
 
 
-def questions(queries: Path, docs: Path, split: str) -> list[dict]:
-    """The dataset's questions on the split's 10-Ks, then the user's; only files present in ``docs``."""
+def questions(queries: Path, docs: Path, split: str, forms: str = "10-k") -> list[dict]:
+    """The dataset's questions on the split's 10-Ks (``forms`` "all": on all its filings, 10-Qs,
+    8-Ks and earnings releases too), then the user's; only files present in ``docs``."""
     present = {p.name for p in docs.glob("*.pdf")}
     found = []
     for line in queries.read_text().splitlines():
         q = json.loads(line) if line.strip() else None
-        if not q or not q["gold"] or "10K" not in q["gold"][0]["file"]:
+        if not q or not q["gold"] or (forms != "all" and "10K" not in q["gold"][0]["file"]):
             continue
         gold = q.get("answer", "").strip()
         found.append({"set": "dataset", "query": q["query"], "file": q["gold"][0]["file"],
@@ -248,6 +250,8 @@ def main() -> None:
     parser.add_argument("--docs", type=Path, default=data / "docs")
     parser.add_argument("--queries", type=Path, default=data / "queries.jsonl")
     parser.add_argument("--split", choices=("dev", "held-out", "all"), default="dev")
+    parser.add_argument("--forms", choices=("10-k", "all"), default="10-k",
+                        help="the questions on the 10-Ks only, or on every filing of the split")
     parser.add_argument("--window", type=int, default=6, help="pages kept either side of a gold page (-1: all)")
     parser.add_argument("--files", type=int, default=0, help="only the first N filings (0: all)")
     parser.add_argument("--store", type=Path, help="keep the index here (default: a temporary folder)")
@@ -255,7 +259,7 @@ def main() -> None:
                         help="search the index in --store as it is (built before with the same split and window)")
     parser.add_argument("--show", action="store_true", help="print each question's rank and answer")
     args = parser.parse_args()
-    asked = questions(args.queries, args.docs, args.split)
+    asked = questions(args.queries, args.docs, args.split, args.forms)
     files = sorted({q["file"] for q in asked})
     files = files[:args.files] if args.files else files
     asked = [q for q in asked if q["file"] in files]

@@ -80,6 +80,15 @@ def test_metrics_asked_are_the_small_documented_set():
     # a fallback the question allows ("if it is not meaningful, explain why") asks nothing more
     assert metric_asked("Compute Acme's FY2022 inventory turnover ratio; if inventory turnover is not meaningful "
                         "for a company like this, then say so and explain why.").name == "inventory turnover FY2022"
+    from ragbox.answer.trends import trend_asked
+
+    trend = trend_asked("Has Acme's quick ratio improved or declined between FY2023 and FY2022?")
+    assert (trend.old.name, trend.new.name, trend.direction) == ("quick ratio FY2022", "quick ratio FY2023", "")
+    assert trend_asked("Does Acme have an improving gross margin profile as of FY2023?").old.years == ("2022",) * 2
+    assert trend_asked("Has Acme's DPO improved in FY2023?") is None  # more days payable: better for whom?
+    assert trend_asked("Has Acme's cost of sales improved in FY2023?") is None  # an amount: no judgement
+    assert trend_asked("Did Acme's net margin increase in Q2 of FY2023?") is None  # a quarter, not a year
+    assert trend_asked("Is Acme a high growth company in FY2023?") is None  # no figure named
     assert metric_asked("What drove Acme's operating margin in FY2022? If operating margin is not a useful "
                         "metric here, explain why.") is None  # "what drove" asks more than the figure
     turnover = metric_asked("What is Nike's FY2021 inventory turnover ratio?")
