@@ -1,18 +1,22 @@
 """Figures from annual reports (issue 25, items 2 and 3): the page with the answer, and the figure.
 
-    python bench/figures.py [--docs DIR] [--queries FILE] [--split dev|held-out|all] [--window 6]
-                            [--files N] [--store DIR] [--show]
+    python bench/figures.py [--docs DIR] [--queries FILE] [--split dev|held-out|all] [--forms 10-k|all]
+                            [--window 6] [--files N] [--store DIR [--no-index]] [--show]
 
 Split (by company, so no company's filings are on both sides): a company is held out when the
 SHA-1 of its name as the file name writes it (``3M``, ``JOHNSON_JOHNSON``) is divisible by 3, and
 in the dev split otherwise. Held out: AMD, AMERICANWATERWORKS, COSTCO, GENERALMILLS, PEPSICO,
 PFIZER, VERIZON (22 of 87 questions). Tune on dev only; run ``--split held-out`` to report.
 
-Filings: the 10-Ks of the split with a question. A 10-K is 80-500 pages and indexing takes about
+Filings: the 10-Ks of the split with a question (``--forms all``: its 10-Qs, 8-Ks and earnings
+releases too). A 10-K is 80-500 pages and indexing takes about
 a CPU-second a page here, so by default each is cut to its first 3 pages (the cover: its card)
 and ``--window`` pages either side of each gold page, in their order (``--window -1``: whole
 files). Pages keep their numbers: a hit's page is mapped back to the filing's own. The pages left
 around a statement page are the other statements and notes: the distractors that matter.
+Indexing 4,000 whole pages takes 15-30 minutes here: ``--store DIR`` keeps the index and
+``--store DIR --no-index`` searches it again as it is (same split and window), e.g. to compare
+two versions of the query side on one index.
 
 Questions: FinanceBench's own about those filings, and the same figures asked as users type them
 (``USER`` below: "3M capex 2022"), each with its gold page(s) and value written from that page.
@@ -20,7 +24,8 @@ Printed: page R@1 and R@5 of ``Engine.search`` (hit on a gold page of the gold f
 by FinanceBench category; for the questions whose answer is a number, "figure right": the first
 number the answer states (years left out), in millions when it says thousand/million/billion,
 within 1 % of the gold or within the gold's rounding ("0.01": 0.005; a refusal is not right), and
-the precision of the answers shown as sure;
+the precision of the answers shown as sure; the same for the questions whose gold starts with "Yes"
+or "No" (the answer must start with the same word);
 indexing wall and CPU seconds and peak RSS.
 """
 
@@ -66,7 +71,12 @@ USER = [
     ("Nike revenue FY2018", "NIKE_2018_10K.pdf", [46], 36397),
     ("What was Nike's cost of sales in fiscal 2018?", "NIKE_2018_10K.pdf", [46], 20441),
     ("Nike total current assets FY2019", "NIKE_2019_10K.pdf", [54], 16525),
+    ("Nike return on equity FY2019", "NIKE_2019_10K.pdf", [52, 54], 0.4274),
+    ("What was Nike's quick ratio in FY2019?", "NIKE_2019_10K.pdf", [54], 1.3861),
+    ("Did Nike's quick ratio improve in FY2019?", "NIKE_2019_10K.pdf", [54], "no"),
+    ("Has Nike's net income increased in FY2019?", "NIKE_2019_10K.pdf", [52], "yes"),
 ]
+_YES_NO = re.compile(r"^(yes|no)\b", re.IGNORECASE)
 _COMPANY = re.compile(r"^(.+?)_(?:19|20)\d\d")
 _BARE_NUMBER = re.compile(r"^\$?-?[\d,]*\.?\d+%?$")
 _STATED = re.compile(r"(?<![\w.])\(?-?\$?\s?(\d[\d,]*(?:\.\d+)?)\)?\s*(%|percent|thousand|million|billion)?",
@@ -84,24 +94,32 @@ def split_of(file: str) -> str:
     return "held-out" if int(hashlib.sha1(company(file).encode()).hexdigest(), 16) % 3 == 0 else "dev"
 
 
-def questions(queries: Path, docs: Path, split: str) -> list[dict]:
-    """The dataset's questions on the split's 10-Ks, then the user's; only files present in ``docs``."""
+def questions(queries: Path, docs: Path, split: str, forms: str = "10-k") -> list[dict]:
+    """The dataset's questions on the split's 10-Ks (``forms`` "all": on all its filings, 10-Qs,
+    8-Ks and earnings releases too), then the user's; only files present in ``docs``."""
     present = {p.name for p in docs.glob("*.pdf")}
     found = []
     for line in queries.read_text().splitlines():
         q = json.loads(line) if line.strip() else None
-        if not q or not q["gold"] or "10K" not in q["gold"][0]["file"]:
+        if not q or not q["gold"] or (forms != "all" and "10K" not in q["gold"][0]["file"]):
             continue
         gold = q.get("answer", "").strip()
         found.append({"set": "dataset", "query": q["query"], "file": q["gold"][0]["file"],
                       "pages": sorted({g["page"] for g in q["gold"] if g.get("page")}),
-                      "category": q.get("category") or "-",
+                      "category": q.get("category") or "-", "yes_no": _yes_no(gold),
                       "value": _gold_value(gold, q["query"]) if _BARE_NUMBER.match(gold) else None,
                       "rounding": _rounding(gold, q["query"]) if _BARE_NUMBER.match(gold) else 0.0})
-    found += [{"set": "user", "query": text, "file": file, "pages": pages, "category": "user", "value": value,
-               "rounding": 0.0}
+    found += [{"set": "user", "query": text, "file": file, "pages": pages, "category": "user",
+               "value": None if isinstance(value, str) else value, "rounding": 0.0,
+               "yes_no": value if isinstance(value, str) else None}
               for text, file, pages, value in USER]
     return [q for q in found if q["file"] in present and (split == "all" or split_of(q["file"]) == split)]
+
+
+def _yes_no(text: str) -> str | None:
+    """"yes" or "no" when the gold answer starts with it ("No. For AMCOR there has been a slight decline")."""
+    match = _YES_NO.match(text)
+    return match.group(1).lower() if match else None
 
 
 def _gold_value(text: str, question: str) -> float:
@@ -119,9 +137,10 @@ def _rounding(text: str, question: str) -> float:
     return (0.5 * 10 ** -len(decimals) if decimals else 0.5) * _scale(text, question)
 
 
-def cut_filings(docs: Path, wanted: dict[str, set[int]], window: int, folder: Path) -> dict[str, list[int]]:
-    """Each filing cut to its cover and the pages around its gold pages, written to ``folder``;
-    returns, per file, the filing's page number of each page kept (1-based)."""
+def cut_filings(docs: Path, wanted: dict[str, set[int]], window: int, folder: Path | None) -> dict[str, list[int]]:
+    """Each filing cut to its cover and the pages around its gold pages, written to ``folder`` (None:
+    only counted, for an index built before); returns, per file, the filing's page number of each
+    page kept (1-based)."""
     from pypdf import PdfReader, PdfWriter
 
     kept = {}
@@ -131,11 +150,12 @@ def cut_filings(docs: Path, wanted: dict[str, set[int]], window: int, folder: Pa
         numbers = list(range(1, count + 1)) if window < 0 else sorted(
             {n for n in range(1, COVER_PAGES + 1)} | {n for p in pages for n in range(p - window, p + window + 1)})
         numbers = [n for n in numbers if 1 <= n <= count]
-        writer = PdfWriter()
-        for n in numbers:
-            writer.add_page(reader.pages[n - 1])
-        with open(folder / name, "wb") as out:
-            writer.write(out)
+        if folder is not None:
+            writer = PdfWriter()
+            for n in numbers:
+                writer.add_page(reader.pages[n - 1])
+            with open(folder / name, "wb") as out:
+                writer.write(out)
         kept[name] = numbers
     return kept
 
@@ -167,11 +187,18 @@ def measure(engine: Engine, q: dict, kept: dict[str, list[int]]) -> dict:
     rank = next((i + 1 for i, h in enumerate(hits) if Path(h.path).name == q["file"] and h.page is not None
                  and kept[q["file"]][h.page - 1] in q["pages"]), None)
     result = {**q, "rank": rank}
-    if q["value"] is not None:
+    if q["value"] is not None or q["yes_no"]:
         answer = engine.ask(q["query"])
-        right = answer.found and figure_right(answer.text, q["value"], q["rounding"])
+        right = answer.found and (figure_right(answer.text, q["value"], q["rounding"]) if q["value"] is not None
+                                  else said_yes_no(answer.text) == q["yes_no"])
         result.update(answer=answer.text, sure=answer.sure and answer.found, right=right)
     return result
+
+
+def said_yes_no(text: str) -> str | None:
+    """"yes" or "no" when an answer starts with it (after the document's label), else None."""
+    match = _YES_NO.match(_LABEL.sub("", text).removeprefix("Unsure: "))
+    return match.group(1).lower() if match else None
 
 
 def report(results: list[dict], label: str) -> None:
@@ -185,6 +212,15 @@ def report(results: list[dict], label: str) -> None:
         sure = [r for r in figures if r["sure"]]
         precision = f"{sum(r['right'] for r in sure) / len(sure):.3f}" if sure else "-"
         print(f"{'':<28} {len(figures):>3} figures    right {sum(r['right'] for r in figures) / len(figures):.3f}"
+              f"  sure {len(sure)}  sure precision {precision}")
+    _report_yes_no([r for r in results if r["yes_no"]])
+
+
+def _report_yes_no(asked: list[dict]) -> None:
+    if asked:
+        sure = [r for r in asked if r["sure"]]
+        precision = f"{sum(r['right'] for r in sure) / len(sure):.3f}" if sure else "-"
+        print(f"{'':<28} {len(asked):>3} yes/no     right {sum(r['right'] for r in asked) / len(asked):.3f}"
               f"  sure {len(sure)}  sure precision {precision}")
 
 
@@ -214,12 +250,16 @@ def main() -> None:
     parser.add_argument("--docs", type=Path, default=data / "docs")
     parser.add_argument("--queries", type=Path, default=data / "queries.jsonl")
     parser.add_argument("--split", choices=("dev", "held-out", "all"), default="dev")
+    parser.add_argument("--forms", choices=("10-k", "all"), default="10-k",
+                        help="the questions on the 10-Ks only, or on every filing of the split")
     parser.add_argument("--window", type=int, default=6, help="pages kept either side of a gold page (-1: all)")
     parser.add_argument("--files", type=int, default=0, help="only the first N filings (0: all)")
     parser.add_argument("--store", type=Path, help="keep the index here (default: a temporary folder)")
+    parser.add_argument("--no-index", action="store_true",
+                        help="search the index in --store as it is (built before with the same split and window)")
     parser.add_argument("--show", action="store_true", help="print each question's rank and answer")
     args = parser.parse_args()
-    asked = questions(args.queries, args.docs, args.split)
+    asked = questions(args.queries, args.docs, args.split, args.forms)
     files = sorted({q["file"] for q in asked})
     files = files[:args.files] if args.files else files
     asked = [q for q in asked if q["file"] in files]
@@ -229,9 +269,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = args.store or Path(tmp) / "store"
         folder = store.parent / f"{store.name}-filings"
-        folder.mkdir(parents=True, exist_ok=True)
-        kept = cut_filings(args.docs, wanted, args.window, folder)
-        engine = index_filings(store, folder)
+        if args.no_index:
+            kept = cut_filings(args.docs, wanted, args.window, None)
+            engine = Engine(load_settings(None, environ={}, flags={"store.dir": str(store), "answer.style": "extract"}))
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            kept = cut_filings(args.docs, wanted, args.window, folder)
+            engine = index_filings(store, folder)
         try:
             results = [measure(engine, q, kept) for q in asked]
         finally:
@@ -239,7 +283,7 @@ def main() -> None:
     for r in results if args.show else []:
         print(f"  {r['rank'] or '-':>4} {r['file']:<28} {r['query'][:70]!r}"
               + (f" -> {'right' if r['right'] else 'wrong'}{' sure' if r['sure'] else ''}: {r['answer'][:90]!r}"
-                 if r["value"] is not None else ""))
+                 if "answer" in r else ""))
     print(f"split {args.split}, window {args.window}: {len(files)} filings")
     report(results, "all")
     for label in ("dataset", "user"):

@@ -34,6 +34,7 @@ from ragbox.answer.named import (
     unread_note,
 )
 from ragbox.answer.questions import asked_kind
+from ragbox.answer.statement_pages import cells_first, cited_passages, may_ask_figure
 from ragbox.config import Settings
 from ragbox.document_cards import DocumentCard, ResolvedDocument
 from ragbox.llm.llm_slot import LlmSlot
@@ -160,6 +161,32 @@ class QuestionService:
             answer = self._named(asked, resolution, where, on_token, cancel)
         answer.timings["total_s"] = time.perf_counter() - started
         return answer
+
+    def statement_rows_first(self, query: str, hits: list[Hit], k: int, where: Where = None) -> list[Hit]:
+        """The search's ``hits`` for ``query``; when it asks a figure of the one filing it names, the
+        passages of the statement rows the figure is read from first (``answer.statement_pages``)."""
+        if not may_ask_figure(query):
+            return hits
+        card = self._filing_named(query, where)
+        if card is None:
+            return hits
+        file = split_part_path(card.path)[0]
+        doc_id = next((d.doc_id for d in self.catalog.documents() if d.path == file), None)
+        document = [Hit.from_row(r) for r in self.catalog.chunks_of(doc_id) if r.path == card.path] if doc_id else []
+        return cells_first(cited_passages(query, card.kind, document, hits), hits, k)
+
+    def _filing_named(self, query: str, where: Where) -> DocumentCard | None:
+        """The card of the one document ``query`` names, by its card or else by its file name alone
+        ("3M capex 2022": ``3M_2022_10K.pdf``), as ``ask`` reads it; None when it names none or several."""
+        resolution = self.names.resolve(query, where)
+        if len(resolution.documents) == 1:
+            return self.names.card_of(resolution.documents[0].path)
+        if resolution.documents:
+            return None
+        documents = [d for d in self.catalog.documents() if in_scope(d.path, where)]
+        by_file = named_documents(query, [(d.doc_id, d.path) for d in documents])
+        path = next((d.path for d in documents if by_file and {d.doc_id} == by_file), None)
+        return self.names.card_of(path) if path else None
 
     def _named(self, asked: _Asked, resolution: Resolution, where: Where, on_token: TokenCallback | None,
                cancel: threading.Event | None) -> Answer:

@@ -34,10 +34,12 @@ def _ten_k_statement(pdf, company: str, title: str, years, rows) -> None:
     statement_page(pdf, (company, title) if title else (), "(Millions, except per share amounts)", years, rows)
 
 
-def write_10k(path: Path, year: int, scale: int = 1, company: str = "Northwind Traders, Inc.") -> Path:
+def write_10k(path: Path, year: int, scale: int = 1, company: str = "Northwind Traders, Inc.",
+              notes: str = "") -> Path:
     """A 10-K: its cover, the income statement (page 2), and a cash-flow statement spread over
-    pages 3 and 4 with its title and column headers on the first only. ``scale``: every 1 of the
-    figures written as that digit, so two years' filings differ."""
+    pages 3 and 4 with its title and column headers on the first only; ``notes``: a page of prose
+    after them (page 5). ``scale``: every 1 of the figures written as that digit, so two years'
+    filings differ."""
     from fpdf import FPDF
 
     def scaled(rows):
@@ -51,6 +53,9 @@ def write_10k(path: Path, year: int, scale: int = 1, company: str = "Northwind T
     _ten_k_statement(pdf, company, "Consolidated Statement of Income", years, scaled(TEN_K_INCOME))
     _ten_k_statement(pdf, company, "Consolidated Statement of Cash Flows", years, scaled(TEN_K_OPERATING))
     _ten_k_statement(pdf, company, "", years, scaled(TEN_K_INVESTING))
+    if notes:
+        pdf.add_page()
+        pdf.multi_cell(0, 5, notes)
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))
     return path

@@ -9,19 +9,24 @@ from typing import Sequence
 from ragbox.answer.citations import with_quotes
 from ragbox.answer.figures import FILING_KINDS, Found, figure_question, figure_text, find_figure, row_quote
 from ragbox.answer.metrics import Metric, computed, metric_asked
+from ragbox.answer.trends import Trend, trend_asked, verdict
 from ragbox.types import Answer, Evidence, Hit
 
 
 def asks_figure(question: str, card) -> bool:
     """Whether ``question``, about the document of ``card``, asks a figure of a filing."""
     kind = card.kind if card is not None else ""
-    return kind in FILING_KINDS and (metric_asked(question) is not None or figure_question(question, kind) is not None)
+    return kind in FILING_KINDS and (metric_asked(question) is not None or trend_asked(question) is not None
+                                     or figure_question(question, kind) is not None)
 
 
 def figure_answer(question: str, card, document: Sequence[Hit], hits: Sequence[Hit], k: int, model: str,
                   searched: dict) -> Answer | None:
     """The answer to a question asking a figure of a filing (None: not such a question)."""
     kind = card.kind if card is not None else ""
+    trend = trend_asked(question) if kind in FILING_KINDS else None
+    if trend is not None:
+        return _trend_answer(question, trend, document, hits, k, model, searched)
     metric = metric_asked(question) if kind in FILING_KINDS else None
     if metric is not None:
         return _metric_answer(question, metric, document, hits, k, model, searched)
@@ -52,20 +57,52 @@ def _metric_answer(question: str, metric: Metric, document: Sequence[Hit], hits:
                    if found is None]
         why = f"no statement row of {', '.join(missing)}" if missing else "its inputs are in different units"
         return _not_found(question, f"{metric.name} needs {why}", hits, k, model, searched)
-    sources: list[Hit] = []
-    numbers = [_number(sources, found.row.hit) for found in inputs]
-    sources += [h for h in hits if h.chunk_id not in {s.chunk_id for s in sources}][:max(0, k - len(sources))]
+    sources, numbers, cells = _cited(inputs, hits, k)
     shown = _shown(value, metric, inputs[0].row.unit)
-    values = [found.row.cells[found.year].value for found in inputs]
-    # "|{1}|" (a magnitude: capex printed (1,749)) is shown as the number it stands for: 1,749
-    magnitudes = re.sub(r"\|\{(\d+)\}\|", lambda m: _plain(abs(values[int(m.group(1))])), metric.formula)
-    arithmetic = magnitudes.format(*map(_plain, values))
-    cells = ", ".join(f"{found.row.label} FY{found.year} {found.row.cells[found.year].text} [{n}]"
-                      for found, n in zip(inputs, numbers))
-    text = f"{shown} ({metric.name}: {arithmetic} = {shown}; {cells})"
+    text = f"{shown} ({metric.name}: {_arithmetic(metric, inputs)} = {shown}; {cells})"
     if not all(found.sure for found in inputs):
         text = f"Unsure: {text}"
     return _answer(question, text, sources, sorted(set(numbers)), inputs, model, searched)
+
+
+def _trend_answer(question: str, trend: Trend, document: Sequence[Hit], hits: Sequence[Hit], k: int, model: str,
+                  searched: dict) -> Answer:
+    """"No: gross margin fell from 20.1 % in FY2022 to 19.4 % in FY2023 (FY2022: ...; FY2023: ...; cells)"."""
+    (old_inputs, old), (new_inputs, new) = (computed(m, document, hits) for m in (trend.old, trend.new))
+    if old is None or new is None:
+        return _metric_answer(question, trend.old if old is None else trend.new, document, hits, k, model,
+                              searched)  # the same "not found" as the metric asked alone
+    inputs = [found for found in old_inputs + new_inputs if found is not None]
+    sources, numbers, cells = _cited(inputs, hits, k)
+    name = re.sub(r" FY\d{4}$", "", trend.new.name)
+    (a, b), unit = (trend.old.years[0], trend.new.years[0]), inputs[0].row.unit
+    shown = [_shown(value, metric, unit) for value, metric in ((old, trend.old), (new, trend.new))]
+    moved = "rose" if new > old else "fell" if new < old else "stayed"
+    steps = "; ".join(f"FY{year}: {_arithmetic(metric, found)} = {value}" for year, metric, found, value in
+                      ((a, trend.old, old_inputs, shown[0]), (b, trend.new, new_inputs, shown[1])))
+    text = (f"{verdict(trend, old, new)}: {name} {moved} from {shown[0]} in FY{a} to {shown[1]} in FY{b} "
+            f"({steps}; {cells})")
+    if not all(found.sure for found in inputs):
+        text = f"Unsure: {text}"
+    return _answer(question, text, sources, sorted(set(numbers)), inputs, model, searched)
+
+
+def _cited(inputs: Sequence[Found], hits: Sequence[Hit], k: int) -> tuple[list[Hit], list[int], str]:
+    """The sources (the inputs' passages first, then the search's up to ``k``), each input's
+    source number and the inputs quoted with their numbers."""
+    sources: list[Hit] = []
+    numbers = [_number(sources, found.row.hit) for found in inputs]
+    sources += [h for h in hits if h.chunk_id not in {s.chunk_id for s in sources}][:max(0, k - len(sources))]
+    cells = ", ".join(f"{found.row.label} FY{found.year} {found.row.cells[found.year].text} [{n}]"
+                      for found, n in zip(inputs, numbers))
+    return sources, numbers, cells
+
+
+def _arithmetic(metric: Metric, inputs: Sequence[Found]) -> str:
+    values = [found.row.cells[found.year].value for found in inputs]
+    # "|{1}|" (a magnitude: capex printed (1,749)) is shown as the number it stands for: 1,749
+    magnitudes = re.sub(r"\|\{(\d+)\}\|", lambda m: _plain(abs(values[int(m.group(1))])), metric.formula)
+    return magnitudes.format(*map(_plain, values))
 
 
 def _answer(question: str, text: str, sources: list[Hit], cited: list[int], inputs: list[Found], model: str,

@@ -15,6 +15,8 @@ row of the item, or none with the year's column, "not found". Figures computed f
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -23,6 +25,12 @@ from ragbox.text import fiscal_years
 from ragbox.types import Hit
 
 FILING_KINDS = ("10-k", "10-q", "annual report")
+_CACHED_DOCUMENTS = 8
+_ROWS_CACHE: OrderedDict[tuple[str, ...], tuple] = OrderedDict()
+_CACHE_LOCK = threading.Lock()  # the app asks from worker threads
+# A statement shows at most three years (Regulation S-X: three of income and cash flows, two balance
+# sheets); a row with more is a five-year summary ("Selected Financial Data"), not the statement.
+STATEMENT_YEARS = 3
 _WORDS = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)?")
 
 
@@ -74,6 +82,10 @@ ITEMS = (
          ("accounts payable", "accounts payable trade")),
     Item("cash and cash equivalents", "balance sheet", ("cash and cash equivalents", "cash balance"),
          ("cash and cash equivalents",)),
+    Item("shareholders' equity", "balance sheet",
+         ("shareholders equity", "stockholders equity", "shareowners equity", "total equity"),
+         ("total shareholders equity", "total stockholders equity", "total shareowners equity", "total equity",
+          "shareholders equity", "stockholders equity")),
     Item("dividends paid", "cash-flow statement", ("dividends paid", "cash dividends", "dividends to shareholders"),
          ("dividends paid", "dividends paid to shareholders", "cash dividends paid", "dividends")),
 )
@@ -82,6 +94,15 @@ COMPUTED = re.compile(r"\b(?:ratio|margin|turnover|days|dpo|dso|cagr|average|gro
                       r"return on|roa|roe|working capital|ebitda|per share|eps|percent|%|compare|drove|why|"
                       r"improv\w*|declin\w*|capital.intensive)\b"
                       r"|^\W*(?:does|do|is|are|has|have|did|was|were)\b", re.IGNORECASE)  # yes/no: asks more
+
+# "If inventory management is not meaningful for the company, then state that and explain why": a
+# fallback the question allows, not more it asks (the metric is the answer where it can be computed).
+_CAVEAT = re.compile(r"[;,.]?\s*\bif\b[^.?!;]*?\bnot\b[^.?!;]*?\b(?:useful|meaningful|relevant|applicable|"
+                     r"something)\b[^.?!]*[.?!]?", re.IGNORECASE)
+
+
+def without_caveat(question: str) -> str:
+    return _CAVEAT.sub(" ", question)
 
 
 @dataclass(frozen=True)
@@ -122,7 +143,8 @@ def find_figure(item: Item, year: str, document: Sequence[Hit], ranked: Sequence
     for row in _rows(document, ranked):
         match = label_match(row.label, item)
         if match and year in row.cells:
-            scored.append(((match, row.statement == item.statement, row.aligned, bool(row.unit),
+            scored.append(((match, row.statement == item.statement and len(row.cells) <= STATEMENT_YEARS,
+                            row.aligned, bool(row.unit),
                             -rank.get(row.hit.chunk_id, len(rank))), row))
     if not scored:
         return None, []
@@ -135,15 +157,17 @@ def find_figure(item: Item, year: str, document: Sequence[Hit], ranked: Sequence
     return Found(best, year, not reason, reason), [r for _, r in scored[:3]]
 
 
+def statement_start(statement: str, document: Sequence[Hit]) -> Hit | None:
+    """The first passage holding a row of the filing's ``statement`` ("income statement"): where
+    to look for a line item the statement labels otherwise (a bank prints no "Operating income")."""
+    return next((row.hit for row in _rows(document, ())
+                 if row.statement == statement and len(row.cells) <= STATEMENT_YEARS), None)
+
+
 def _rows(document: Sequence[Hit], ranked: Sequence[Hit]) -> list[Row]:
     """The statement rows of the document's passages, read in order (a passage goes on with what
     the one before it on its page printed above), and of retrieved passages of other parts."""
-    rows: list[Row] = []
-    state, page = None, None
-    for hit in document:
-        found, state = rows_of(hit, state if (hit.path, hit.page) == page else None)
-        page = (hit.path, hit.page)
-        rows += found
+    rows = list(_document_rows(document))
     seen = {hit.chunk_id for hit in document}
     for hit in ranked:
         if hit.chunk_id not in seen:
@@ -151,8 +175,30 @@ def _rows(document: Sequence[Hit], ranked: Sequence[Hit]) -> list[Row]:
     return rows
 
 
+def _document_rows(document: Sequence[Hit]) -> tuple[Row, ...]:
+    """``_rows`` of the document alone, kept for the last few documents: reading a whole 10-K's
+    rows takes about half a second, and a metric looks up to ten cells in them."""
+    key = tuple(hit.chunk_id for hit in document)  # a re-indexed document has other chunk ids
+    with _CACHE_LOCK:
+        if key in _ROWS_CACHE:
+            _ROWS_CACHE.move_to_end(key)
+            return _ROWS_CACHE[key]
+    rows: list[Row] = []
+    state, page = None, None
+    for hit in document:
+        found, state = rows_of(hit, state if (hit.path, hit.page) == page else None)
+        page = (hit.path, hit.page)
+        rows += found
+    with _CACHE_LOCK:
+        _ROWS_CACHE[key] = tuple(rows)
+        while len(_ROWS_CACHE) > _CACHED_DOCUMENTS:
+            _ROWS_CACHE.popitem(last=False)
+    return tuple(rows)
+
+
 def figure_question(question: str, kind: str) -> tuple[Item, str] | None:
     """(item, year) when ``question``, asked of a filing (``kind`` of its card), asks for one cell."""
+    question = without_caveat(question)
     if kind not in FILING_KINDS or COMPUTED.search(question):
         return None
     item, years = asked_item(question), fiscal_years(question, plain=True)

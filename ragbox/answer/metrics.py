@@ -11,8 +11,8 @@ A small set, each formula in the README ("Figures from filings"):
   working capital: total current assets - total current liabilities;
 - a two-year average of an item: (year 1 + year 2) / 2;
 - of one year, with last year's balance where an average is needed (``_OF_A_YEAR``): inventory
-  and asset turnover, return on assets, days payable outstanding, EBITDA, its margin, EBITDA less
-  capex, free cash flow;
+  and asset turnover, return on assets and on equity, the quick ratio, days payable outstanding,
+  EBITDA, its margin, EBITDA less capex, free cash flow;
 - an N-year average of a per-year metric: the mean of its values.
 Sure only when every input cell is (``figures.find_figure``) and the question asks nothing else.
 """
@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from ragbox.answer.figures import ITEMS, Found, Item, asked_item, find_figure, flat
+from ragbox.answer.figures import ITEMS, Found, Item, asked_item, find_figure, flat, without_caveat
 from ragbox.text import fiscal_years
 from ragbox.types import Hit
 
@@ -40,7 +40,7 @@ _AVERAGE = re.compile(r"\baverage\b", re.IGNORECASE)
 _YEARS_AVERAGE = re.compile(r"\b(?:two|2|three|3|four|4|five|5)[- ]year (?:average|avg)\b(?: of)?", re.IGNORECASE)
 # Words of a harder request than these formulas: left to the general answer.
 # A yes/no question ("Does AMCOR have an improving gross margin?") asks more than the figure.
-_OTHER = re.compile(r"\b(?:three|3|five|5)[- ]year\b|\bdso\b|\breturn on equity\b|\broe\b|"
+_OTHER = re.compile(r"\b(?:three|3|five|5)[- ]year\b|\bdso\b|"
                     r"\badjusted\b|\bper share\b|\bdrove\b|\bwhy\b|\bcapital.intensive\b|\bimprov|"
                     r"\bdeclin|^\W*(?:does|do|is|are|has|have|did|was|were|can|could|should|would)\b", re.IGNORECASE)
 
@@ -60,6 +60,12 @@ _OF_A_YEAR = (
     ("return on assets", r"return on (?:total )?assets|\broa\b", (("net income", 0), ("total assets", 0),
                                                                   ("total assets", 1)),
      lambda v: v[0] / ((v[1] + v[2]) / 2), "{0} / (({1} + {2}) / 2)", "ratio"),
+    ("return on equity", r"return on (?:shareholders'? |stockholders'? )?equity|\broe\b",
+     (("net income", 0), ("shareholders' equity", 0), ("shareholders' equity", 1)),
+     lambda v: v[0] / ((v[1] + v[2]) / 2), "{0} / (({1} + {2}) / 2)", "ratio"),
+    ("quick ratio", r"quick ratio|acid.test ratio", (("total current assets", 0), ("inventories", 0),
+                                                      ("total current liabilities", 0)),
+     lambda v: (v[0] - v[1]) / v[2], "({0} - {1}) / {2}", "ratio"),
     ("EBITDA margin", r"ebitda\s*%?\s*margin", (("operating income", 0), ("depreciation and amortization", 0),
                                                   ("revenue", 0)),
      lambda v: 100 * (v[0] + v[1]) / v[2], "({0} + {1}) / {2}", "percent"),
@@ -86,17 +92,18 @@ class Metric:
 
 def metric_asked(question: str) -> Metric | None:
     """The metric ``question`` asks for, among the small set above, or None."""
+    question = without_caveat(question)
     years = sorted(set(fiscal_years(question, plain=True)))
     if not years:
         return None
     if _YEARS_AVERAGE.search(question) and len(years) == 2:  # "FY2018 - FY2020 3 year average of ..."
         return _averaged(_YEARS_AVERAGE.sub(" ", question), years)
-    return _metric_of(question, years)
+    return metric_of(question, years)
 
 
 def _averaged(question: str, years: list[str]) -> Metric | None:
     """The average of a metric of one year over the years from ``years[0]`` to ``years[-1]``."""
-    each = [_metric_of(question, [str(year)]) for year in range(int(years[0]), int(years[-1]) + 1)]
+    each = [metric_of(question, [str(year)]) for year in range(int(years[0]), int(years[-1]) + 1)]
     if len(each) > 5 or any(m is None or m.name.startswith(("growth", "CAGR", "average")) for m in each):
         return None
     sizes = [len(m.items) for m in each]
@@ -113,7 +120,7 @@ def _averaged(question: str, years: list[str]) -> Metric | None:
                   f"({' + '.join(f'[{p}]' for p in parts)}) / {len(each)}", each[0].kind)
 
 
-def _metric_of(question: str, years: list[str]) -> Metric | None:
+def metric_of(question: str, years: list[str]) -> Metric | None:
     """A metric of ``years`` (one, or two for growth and two-year averages)."""
     if _OTHER.search(question):
         return None

@@ -23,7 +23,9 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _AMOUNT = re.compile(r"\(?-?\$?\s*\d[\d,]*(?:\.\d+)?\)?%?|[\u2014\u2013-]+")
 _UNIT = re.compile(r"\b(?:in\s+|dollars\s+in\s+|\$\s*in\s+|\()?(millions|thousands|billions)\b", re.IGNORECASE)
 STATEMENTS = (  # (what the answer calls it, how a title names it)
-    ("cash-flow statement", re.compile(r"cash\s*flows?", re.IGNORECASE)),
+    # a statement's title, not "cash flows" in MD&A's summary table ("our cash flows were as follows")
+    ("cash-flow statement", re.compile(r"statements?\s*of\s*(?:consolidated\s*)?cash\s*flows?"
+                                       r"|cash\s*flows?\s*statements?", re.IGNORECASE)),
     ("balance sheet", re.compile(r"balance\s*sheets?|financial\s*(?:position|condition)", re.IGNORECASE)),
     ("comprehensive income statement", re.compile(r"comprehensive\s*(?:income|loss)", re.IGNORECASE)),
     ("income statement", re.compile(r"statements?\s*of\s*(?:consolidated\s*)?(?:income|operations|earnings)"

@@ -20,6 +20,7 @@ from ragbox.document_cards import DocumentCard
 from ragbox.engine.parts import Parts
 from ragbox.errors import DocumentError, IndexBusyError, RagboxError, StoreError
 from ragbox.paths import data_dir, list_indexes
+from ragbox.text import fiscal_years
 from ragbox.types import Answer, Hit, PageInContext, Table, TableCell, Where
 
 TokenCallback = Callable[[str], None]
@@ -184,7 +185,10 @@ class Engine(Parts):
         self.require_index()
         self.check_embedding_model()
         with self.catalog.snapshot():  # one version of the index, even while another process writes
-            return self.retriever.search(query, k or self.settings.retrieval.k, where)
+            hits = self.retriever.search(query, k or self.settings.retrieval.k, where)
+            if not fiscal_years(query, plain=True):  # a filing's figure is of a year: no answer modules loaded
+                return hits
+            return self.questions.statement_rows_first(query, hits, k or self.settings.retrieval.k, where)
 
     def ask(self, question: str, k: int | None = None, where: Where = None,
             on_token: TokenCallback | None = None, cancel: threading.Event | None = None,

@@ -72,7 +72,25 @@ def test_metrics_asked_are_the_small_documented_set():
     assert metric_asked("Lockheed Martin's FY2021 net working capital?").name == "working capital"
     assert metric_asked("What is 3M's FY2022 operating margin?").items[0].name == "operating income"
     assert metric_asked("Does AMCOR have an improving gross margin profile as of FY2023?") is None
-    assert metric_asked("What is the FY2023 return on equity for Nike?") is None  # not in the set
+    assert metric_asked("What is the FY2023 return on equity for Nike?").items[1].name == "shareholders' equity"
+    assert metric_asked("What is Nike's FY2023 return on equity?").compute([5070, 14004, 15281]) == pytest.approx(
+        0.3463, abs=1e-4)  # net income / average equity of FY2023 and FY2022
+    assert metric_asked("AMCOR quick ratio FY2023").compute([5853, 2199, 5451]) == pytest.approx(0.6703, abs=1e-4)
+    assert metric_asked("What is the FY2023 price-to-earnings ratio for Nike?") is None  # not in the set
+    # a fallback the question allows ("if it is not meaningful, explain why") asks nothing more
+    assert metric_asked("Compute Acme's FY2022 inventory turnover ratio; if inventory turnover is not meaningful "
+                        "for a company like this, then say so and explain why.").name == "inventory turnover FY2022"
+    from ragbox.answer.trends import trend_asked
+
+    trend = trend_asked("Has Acme's quick ratio improved or declined between FY2023 and FY2022?")
+    assert (trend.old.name, trend.new.name, trend.direction) == ("quick ratio FY2022", "quick ratio FY2023", "")
+    assert trend_asked("Does Acme have an improving gross margin profile as of FY2023?").old.years == ("2022",) * 2
+    assert trend_asked("Has Acme's DPO improved in FY2023?") is None  # more days payable: better for whom?
+    assert trend_asked("Has Acme's cost of sales improved in FY2023?") is None  # an amount: no judgement
+    assert trend_asked("Did Acme's net margin increase in Q2 of FY2023?") is None  # a quarter, not a year
+    assert trend_asked("Is Acme a high growth company in FY2023?") is None  # no figure named
+    assert metric_asked("What drove Acme's operating margin in FY2022? If operating margin is not a useful "
+                        "metric here, explain why.") is None  # "what drove" asks more than the figure
     turnover = metric_asked("What is Nike's FY2021 inventory turnover ratio?")
     assert [(i.name, y) for i, y in zip(turnover.items, turnover.years)] == [
         ("cost of sales", "2021"), ("inventories", "2021"), ("inventories", "2020")]
@@ -123,3 +141,70 @@ def test_statement_rows_take_their_periods_unit_and_statement_from_above():
     later = Hit("b:2", "b.pdf", 10, 0, 0, "Accounts payable  $  302,578  $  255,028", 0.5)
     assert rows_of(later, state)[0][0].cells["2018"].text == "302,578"
     assert rows_of(later)[0] == []  # alone, it has no header: no periods, no row
+
+
+
+def test_summaries_that_repeat_a_statements_rows_are_not_the_statement():
+    """A five-year "Selected Financial Data" row and MD&A's table of "our cash flows" print the same
+    figures as the statements and rank above them; the figure is the statement's row."""
+    from ragbox.answer.figures import find_figure
+    from ragbox.types import Hit
+
+    selected = Hit("s:1", "a.pdf", 18, 0, 0, "Net sales  $  74,452  $  88,988  $  107,006  $  135,987  $  177,866",
+                   0.9, context="Selected Consolidated Financial Data\nStatements of Operations:\n(in millions)\n"
+                                "2013 | 2014 | 2015 | 2016 | 2017")
+    mdna = Hit("m:1", "a.pdf", 30, 0, 0, "Net cash provided by operating activities  $  18,365  $  16,443", 0.8,
+               context="The following table summarizes our cash flows (in millions):\n2017 | 2016")
+    statement = [Hit(f"i:{n}", "a.pdf", 38 + n, 0, 0, text, 0.1, context=context) for n, (text, context) in enumerate((
+        ("Total net sales  135,987  177,866", "CONSOLIDATED STATEMENTS OF OPERATIONS\n(in millions)\n2016 | 2017"),
+        ("Net cash provided by (used in) operating activities  16,443  18,365",
+         "CONSOLIDATED STATEMENTS OF CASH FLOWS\n(in millions)\n2016 | 2017")))]
+    ranked = [selected, mdna, *statement]
+    sales, _ = find_figure(asked_item("net sales"), "2017", [*statement, selected, mdna], ranked)
+    assert sales.sure and sales.row.hit.page == 38, sales
+    cash, _ = find_figure(asked_item("operating cash flow"), "2017", [*statement, selected, mdna], ranked)
+    assert cash.sure and cash.row.hit.page == 39, cash
+    alone, _ = find_figure(asked_item("net sales"), "2017", [selected], [selected])
+    assert not alone.sure and alone.reason == "other_statement"
+
+
+def test_a_search_asking_a_figure_lists_its_statement_row_first(make_engine, tmp_path):
+    """A note repeating the question's words outranks the statement row ("Purchases of property,
+    plant and equipment (PP&E) | (1,749)") in the retriever's ranking; the search lists first the
+    row the figure is read from, and each input of a metric."""
+    notes = ("Liquidity and capital resources. Purchases of property, plant and equipment (capital expenditures, "
+             "or capex) were $1.7 billion in 2022 and $1.6 billion in 2021. We expect capex for 2023 of about "
+             "$1.8 billion. Gross profit in 2022 grew with gross profit per unit. ") * 3  # as MD&A writes it
+    write_10k(tmp_path / "filings" / "Northwind_2022_10K.pdf", 2022, notes=notes)
+    engine = make_engine(**{"answer.style": "extract"})
+    engine.index([tmp_path / "filings"])
+    query = "Northwind capex FY2022"
+    assert engine.retriever.search(query, 5)[0].page == 5  # the note: what the search showed before
+    hits = engine.search(query, k=5)
+    assert hits[0].page == 4 and "(1,749)" in hits[0].text
+    assert len({h.chunk_id for h in hits}) == len(hits) == 5
+    gross = "Northwind gross profit FY2022"  # the income statement prints no such row: the statement itself
+    assert engine.retriever.search(gross, 5)[0].page == 5
+    assert engine.search(gross, k=5)[0].page == 2
+    cash = engine.search("What was Northwind's free cash flow in FY2022?", k=5)
+    assert [h.page for h in cash[:2]] == [3, 4]  # operating cash flow, then capex
+    assert [h.chunk_id for h in engine.search("What does Northwind sell?", k=5)] == [
+        h.chunk_id for h in engine.retriever.search("What does Northwind sell?", 5)]  # no figure asked
+
+
+def test_a_trend_is_answered_yes_or_no_from_the_cells_of_both_years(make_engine, filings):
+    engine = make_engine(**{"answer.style": "extract"})
+    engine.index([filings])
+    margin = engine.ask("Does Northwind have an improving operating margin profile as of FY2022? If operating margin "
+                        "is not a useful metric for a company like this, then state that and explain why.")
+    assert margin.sure, margin.text
+    assert margin.text.endswith("No: operating margin fell from 20.8 % in FY2021 to 19.1 % in FY2022 (FY2021: "
+                                "7,369 / 35,355 = 20.8 %; FY2022: 6,539 / 34,229 = 19.1 %; Operating income FY2021 "
+                                "7,369 [1], Net sales FY2021 35,355 [1], Operating income FY2022 6,539 [1], Net sales "
+                                "FY2022 34,229 [1])"), margin.text
+    sales = engine.ask("Has Northwind's revenue increased or decreased between FY2021 and FY2022?")
+    assert sales.sure and "Decreased: revenue fell from $35,355 million in FY2021 to $34,229 million" in sales.text
+    missing = engine.ask("Has Northwind's quick ratio improved or declined between FY2021 and FY2022?")
+    assert not missing.found and "no statement row of total current assets" in missing.text  # no balance sheet
+    hits = engine.search("Did Northwind's net income rise in FY2022?", k=3)
+    assert hits[0].page == 2 and "5,777" in hits[0].text  # the income statement's row, found for both years
