@@ -39,6 +39,7 @@ from ragbox.store.coverage import page_reads
 from ragbox.store.embeddings import Embedder
 from ragbox.store.exact import catalog_vectors
 from ragbox.store.file_identity import Identity, known_identities, remember_identities
+from ragbox.store.passage_stems import fill_missing as fill_missing_stems
 from ragbox.store.vectors import ChromaVectorStore
 from ragbox.types import Chunk, chunk_id, split_chunk_id
 
@@ -153,6 +154,7 @@ class Indexer:
         self._prune_ocr_cache()
         remember_identities(self.catalog, self._seen)  # after the documents are ready: a crash only costs a hash
         refresh_cards(self.catalog)
+        fill_missing_stems(self.catalog)  # once, for passages of a catalog from before the stems column
         summary.seconds = time.perf_counter() - started
         self.catalog.set_meta(IN_STEP_KEY, self._in_step_stamp())  # a whole run leaves store and catalog in step
         self.catalog.finish_run(run_id, summary.as_dict())

@@ -189,11 +189,12 @@ class KeywordSearch:
     def _documents_matching(self, match: str) -> set[str]:
         import numpy as np
 
-        try:
-            found = np.fromiter((row[0] for row in self.db.execute(
-                "SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?", (match,))), dtype=np.int64)
+        try:  # one string, not a row each: a party's name is in thousands of passages
+            found = self.db.execute("SELECT group_concat(rowid) FROM chunks_fts WHERE chunks_fts MATCH ?",
+                                    (match,)).fetchone()[0]
         except self.OperationalError:
             return set()
+        found = np.fromstring(found or "", dtype=np.int64, sep=",")
         rowids, owners, doc_ids = self._row_owners()
         if not len(found) or not len(rowids):
             return set()

@@ -44,6 +44,26 @@ class VectorMatrix:
             code_of = self._code_of = {doc_id: i for i, doc_id in enumerate(self.documents)}
         return [code_of[d] for d in doc_ids if d in code_of]
 
+    def runs(self):
+        """(first row, row after the last) of each document code, when each document's rows are
+        one run of the matrix (as the catalog writes them); None when some are not."""
+        import numpy as np
+
+        found = getattr(self, "_runs", False)
+        if found is False:
+            owners = np.asarray(self.owners)
+            starts = np.flatnonzero(np.diff(owners)) + 1
+            starts = np.concatenate(([0], starts)).astype(np.int64) if len(owners) else starts
+            codes = owners[starts]
+            found = None
+            if len(np.unique(codes)) == len(codes):
+                first, end = (np.zeros(len(self.documents), dtype=np.int64) for _ in range(2))
+                first[codes] = starts
+                end[codes] = np.concatenate((starts[1:], [len(owners)]))
+                found = (first, end)
+            self._runs = found
+        return found
+
 
 def folder_name(catalog_path: Path, generation: str) -> str:
     return f"{PREFIX}{os.stat(catalog_path).st_ino}-{generation}"
