@@ -105,9 +105,10 @@ class VectorReader:
             with self.catalog.snapshot():
                 return self._loaded()
         generation = self.catalog.generation()
-        rows = self.catalog.db.execute("SELECT c.chunk_id, c.doc_id, c.vector FROM chunks c JOIN documents d "
-                                       "ON d.doc_id = c.doc_id WHERE d.state = 'ready' ORDER BY c.id").fetchall()
-        found = vector_file.build([r for r in rows if r[2] is not None], all(r[2] is not None for r in rows))
+        ready = "FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE d.state = 'ready'"
+        count = self.catalog.db.execute(f"SELECT count(*) {ready}").fetchone()[0]
+        found = vector_file.build(self.catalog.db.execute(
+            f"SELECT c.chunk_id, c.doc_id, c.vector {ready} ORDER BY c.id LIMIT ?", (count,)), count)
         if self.in_file:
             vector_file.write(self.catalog.path.parent, vector_file.folder_name(self.catalog.path, generation), found)
         with self._lock:
