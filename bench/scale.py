@@ -202,7 +202,7 @@ def served_search(args, flags: dict) -> dict:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(code),
            **{"RAGBOX_" + key.upper().replace(".", "__"): str(value) for key, value in flags.items()}}
     env.pop("RAGBOX_CONFIG", None)
-    with ragbox_server(env):
+    with ragbox_server(env, cwd=code):  # `python -m` imports the ragbox of its folder first
         remote = connect(load_settings(None, environ={}, flags=flags))
         if remote is None:
             raise SystemExit("ragbox serve did not answer")
