@@ -2,7 +2,7 @@
 
     python bench/scale.py TXT_FOLDER QUERIES.jsonl [--seed STORE --seed-index NAME]
                           [--sizes 10000,100000 | --small] [--store DIR] [--queries 200]
-                          [--reuse] [--compare OTHER_CHECKOUT]
+                          [--reuse] [--compare OTHER_CHECKOUT] [--grow-from SIZE]
 
 Builds, for each size, an index of the files in TXT_FOLDER repeated under varied names
 ("copy 2 of X.txt", "X (rev 3).txt", ...) until it holds about that many passages: hard links
@@ -17,7 +17,14 @@ earlier with --seed/--seed-index, else built here first) instead of being comput
 bench measures the store, not the embedding model (bench/ingest.py does that). The indexing RSS
 includes the bench's own map from passage text to seed row (about 30 MB at 37k seed passages).
 
---small is the run CI makes (tests/test_bench_scale.py): about 3,000 passages, 30 queries.
+A million passages cannot be indexed here in reasonable time (even with the seed's vectors), so
+with --grow-from SIZE the sizes above SIZE are made from the index of SIZE passages by copying
+its documents inside its catalog (bench/grow.py: synthetic, what that measures and what not):
+their search (exact; there is no Chroma collection), memory and store size are measured, not
+their indexing.
+
+--small is the run CI makes (tests/test_bench_scale.py): about 3,000 passages, 30 queries (with
+--sizes 3000,6000 --grow-from 3000 it grows a second index too).
 """
 
 from __future__ import annotations
@@ -25,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import sqlite3
 import statistics
@@ -37,12 +43,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from served import ragbox_server  # noqa: E402  (bench/, the script's own folder)
+from grow import grow  # noqa: E402
+from scale_report import NOOP_RUNS, PARTS, Clock, peak_rss_mb, print_tables, rss_file_mb, tail_parts  # noqa: E402
+from served import ragbox_server  # noqa: E402
 
 NAME_PATTERNS = ["{stem}{suffix}", "copy {n} of {stem}{suffix}", "{stem} (rev {n}){suffix}",
                  "archive-{n}_{stem}{suffix}", "{stem} - signed {n}{suffix}", "draft {n} {stem}{suffix}"]
 SMALL = {"sizes": "3000", "queries": 30}  # --small: what CI runs
-NOOP_RUNS = 5  # no-op re-indexes timed in a row, each in a new process as `ragbox index` runs (the median is printed)
 
 
 class SeededEmbedder:
@@ -112,70 +119,6 @@ def build_folder(source: Path, seed_store: Path, seed_index: str, size: int, tar
     return total
 
 
-def rss_file_mb() -> float:
-    """How much of this process's resident memory is pages of files mapped into it (the
-    catalog's SQLite memory map, the model): counted in the RSS, yet the OS drops them first."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("RssFile:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def peak_rss_mb() -> float:
-    """This process's own peak RSS: VmHWM, which starts afresh at exec (ru_maxrss carries the
-    parent's peak across fork and exec on Linux)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-PARTS = ["query embedding", "vector search", "keyword search", "focus / rescoring", "catalog reads", "other"]
-
-
-class Clock:
-    """Where a search's time goes: each wrapped call's own time (a wrapped call made inside
-    another counts for its own part only), by part; "other" is the rest of the search."""
-
-    def __init__(self) -> None:
-        self.spent = {part: 0.0 for part in PARTS}
-        self._nested: list[float] = []
-
-    def wrap(self, owner, name: str, part: str) -> None:
-        inner = getattr(owner, name)
-
-        def timed(*args, **kwargs):
-            started = time.perf_counter()
-            self._nested.append(0.0)
-            try:
-                return inner(*args, **kwargs)
-            finally:
-                elapsed = time.perf_counter() - started
-                self.spent[part] += elapsed - self._nested.pop()
-                if self._nested:
-                    self._nested[-1] += elapsed
-
-        setattr(owner, name, timed)
-
-    def watch(self, engine) -> None:
-        retriever = engine.retriever
-        catalog, reader, focus = retriever.catalog, retriever.vectors, retriever.focus
-        self.wrap(retriever.embedder, "embed", "query embedding")
-        self.wrap(reader, "query", "vector search")
-        for name in ("lexical_search", "common_terms", "documents_matching"):
-            self.wrap(catalog, name, "keyword search")
-        for name in ("documents", "chunks_by_id", "chunk_ids", "chunks_of", "generation", "ready_chunk_count"):
-            self.wrap(catalog, name, "catalog reads")
-        self.wrap(reader, "vectors_of", "catalog reads")
-        if focus is not None:
-            self.wrap(focus, "vectors_of", "catalog reads")
-            self.wrap(focus, "rescore", "focus / rescoring")
-            self.wrap(focus, "nearest", "focus / rescoring")
-
-
 def child(args) -> None:
     """One step, in its own process: 'seed', 'index', 'noop' or 'search'."""
     if args.code:  # --compare: this search runs the ragbox package of another checkout
@@ -216,6 +159,9 @@ def child(args) -> None:
         again = engine.index([args.folder])
         out["noop_s"] = time.perf_counter() - started
         assert not again.indexed and not again.removed, f"the unchanged folder changed: {again.describe()}"
+    elif args.child == "matrix":  # a grown index's vector matrix file, written by its first search
+        engine.search("warm up", k=1)
+        out["rss_matrix_mb"] = peak_rss_mb()
     elif args.child == "served":
         out.update(served_search(args, flags))
     else:
@@ -224,16 +170,18 @@ def child(args) -> None:
         clock = Clock()
         if args.profile:
             clock.watch(engine)
-        latencies, answers, each = [], [], []
+        latencies, answers, each, cpu = [], [], [], []
         for query in queries:
             before = dict(clock.spent)
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             hits = engine.search(query, k=10)
             latencies.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)  # every thread's (the embedder's too)
             answers.append([h.chunk_id for h in hits])
             each.append({part: 1000 * (clock.spent[part] - before[part]) for part in PARTS})
         out.update(p50=statistics.median(latencies), p95=percentile(latencies, 0.95),
-                   p99=percentile(latencies, 0.99), rss_search_mb=peak_rss_mb(), rss_file_mb=rss_file_mb(),
+                   p99=percentile(latencies, 0.99), cpu=statistics.mean(cpu), cpu95=percentile(cpu, 0.95),
+                   rss_search_mb=peak_rss_mb(), rss_file_mb=rss_file_mb(),
                    answers=answers)
         if args.profile:
             spent = {part: 1000 * s / len(queries) for part, s in clock.spent.items()}
@@ -254,7 +202,7 @@ def served_search(args, flags: dict) -> dict:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(code),
            **{"RAGBOX_" + key.upper().replace(".", "__"): str(value) for key, value in flags.items()}}
     env.pop("RAGBOX_CONFIG", None)
-    with ragbox_server(env):
+    with ragbox_server(env, cwd=code):  # `python -m` imports the ragbox of its folder first
         remote = connect(load_settings(None, environ={}, flags=flags))
         if remote is None:
             raise SystemExit("ragbox serve did not answer")
@@ -267,14 +215,6 @@ def served_search(args, flags: dict) -> dict:
             latencies.append((time.perf_counter() - started) * 1000)
     return {"p50": statistics.median(latencies), "p95": percentile(latencies, 0.95),
             "p99": percentile(latencies, 0.99)}
-
-
-def tail_parts(latencies: list[float], each: list[dict], p95: float) -> dict:
-    """Where the time of the slowest queries (p95 and above) goes: mean ms a query, by part."""
-    slow = [(ms, parts) for ms, parts in zip(latencies, each) if ms >= p95]
-    spent = {part: statistics.mean(parts[part] for _, parts in slow) for part in PARTS}
-    spent["other"] = max(0.0, statistics.mean(ms for ms, _ in slow) - sum(spent.values()))
-    return spent
 
 
 def step(args, kind: str, size: int, folder: Path, exact_up_to: int, code: Path | None = None,
@@ -297,7 +237,7 @@ def main() -> None:
     parser.add_argument("--seed", type=Path, help="the store holding the seed index (default: built here)")
     parser.add_argument("--seed-index", help="the seed index's name, with --seed")
     parser.add_argument("--store", type=Path, default=Path("/tmp/ragbox-bench-scale"))
-    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--sizes", help="passages, comma-separated (default 10000,100000; --small: 3000)")
     parser.add_argument("--queries", dest="n", type=int, default=200)
     parser.add_argument("--small", action="store_true",
                         help=f"a quick run: sizes {SMALL['sizes']}, {SMALL['queries']} queries (CI runs it)")
@@ -306,7 +246,12 @@ def main() -> None:
                              "its latencies, and whether its top-10 ids are the same")
     parser.add_argument("--reuse", action="store_true",
                         help="search the index an earlier run of this size built (its index figures repeated)")
-    parser.add_argument("--child", choices=["seed", "index", "noop", "search", "served"], help=argparse.SUPPRESS)
+    parser.add_argument("--grow-from", type=int, metavar="SIZE",
+                        help="make the sizes above SIZE by copying the documents of the index of SIZE passages "
+                             "(indexed by this run or an earlier one in --store) inside its catalog, not by "
+                             "indexing: synthetic, see bench/grow.py; searched exactly (no Chroma)")
+    parser.add_argument("--child", choices=["seed", "index", "noop", "matrix", "search", "served"],
+                        help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--exact-up-to", type=int, default=50000, help=argparse.SUPPRESS)
     parser.add_argument("--seed-file", type=Path, help=argparse.SUPPRESS)
@@ -316,14 +261,16 @@ def main() -> None:
     if args.child:
         return child(args)
     if args.small:
-        args.sizes, args.n = SMALL["sizes"], SMALL["queries"]
+        args.sizes, args.n = args.sizes or SMALL["sizes"], SMALL["queries"]
+    args.sizes = args.sizes or "10000,100000"
     if bool(args.seed) != bool(args.seed_index):
         parser.error("--seed and --seed-index go together")
 
     args.store.mkdir(parents=True, exist_ok=True)
     sizes = [int(s) for s in args.sizes.split(",")]
+    indexed = [size for size in sizes if not grown(args, size)]
     args.seed_file = Path(os.devnull)  # a search, a no-op re-index or the seed's own build takes no vectors
-    if not (args.reuse and all((args.store / f"scale-{size}.json").is_file() for size in sizes)):
+    if not (args.reuse and all((args.store / f"scale-{size}.json").is_file() for size in indexed)):
         if args.seed is None:  # every passage of the folder embedded once, by the real model
             args.seed, args.seed_index = args.store, "seed"
             if not (args.store / "indexes" / "seed" / "catalog.sqlite3").is_file():
@@ -332,75 +279,55 @@ def main() -> None:
         args.seed_file = write_seed(args.seed, args.seed_index, args.store / f"seed-{args.seed_index}")
     rows = []
     for size in sizes:
-        folder, built = args.store / f"docs-{size}", args.store / f"scale-{size}.json"
-        if args.reuse and built.is_file():  # the index of an earlier run, and its figures
-            row = json.loads(built.read_text())
-        else:
-            build_folder(args.folder, args.seed, args.seed_index, size, folder)
-            shutil.rmtree(args.store / "indexes" / f"scale-{size}", ignore_errors=True)
-            row = {"size": size, **step(args, "index", size, folder, 50000)}
-            built.write_text(json.dumps(row))
-        if args.compare:  # the other checkout's runs first: a run of this one after them sees their writes
-            row["noop before"] = [step(args, "noop", size, folder, 50000, args.compare)["noop_s"]
-                                  for _ in range(NOOP_RUNS)]
-        row["noop"] = [step(args, "noop", size, folder, 50000)["noop_s"] for _ in range(NOOP_RUNS)]
-        profile = size == max(sizes)
-        for name, exact_up_to in (("exact", 10**9), ("hnsw", 0)):
-            row[name] = step(args, "search", size, folder, exact_up_to, profile=profile)
-            if args.compare:
-                before = row[f"{name} before"] = step(args, "search", size, folder, exact_up_to, args.compare,
-                                                      profile=profile)
-                before["same"] = sum(a == b for a, b in zip(before["answers"], row[name]["answers"]))
-        row["served"] = step(args, "served", size, folder, 10**9)
-        if args.compare:
-            row["served before"] = step(args, "served", size, folder, 10**9, args.compare)
+        row = measure(args, size, profile=size == max(sizes))
         print(json.dumps({k: ({n: x for n, x in v.items() if n != "answers"} if isinstance(v, dict) else v)
                           for k, v in row.items()}), flush=True)
         rows.append(row)
     print_tables(args, rows)
 
 
-def print_tables(args, rows: list[dict]) -> None:
-    paths = [("exact", "exact"), ("hnsw", "HNSW")]
-    if args.compare:
-        paths = [(f"{key} before", f"{label}, {args.compare}") for key, label in paths] + paths
-    queried = len(rows[-1]["exact"]["answers"])
-    print(f"\n{queried} queries, k=10, hybrid search as users get it (the focus stage on), warm, in-process")
-    print("\n| passages | index s | peak RSS indexing MB | store MB (KB/passage) | no-op re-index s "
-          "| search | p50 / p95 / p99 ms | peak RSS searching MB (of it mapped files at the end) | same top-10 |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for r in rows:
-        first = (f"| {r['chunks']:,} | {r['index_s']:.0f} | {r['rss_index_mb']:.0f} (before the run "
-                 f"{r['rss_seed_mb']:.0f}) | {r['store_mb']:.0f} ({1024 * r['store_mb'] / r['chunks']:.1f}) | "
-                 f"{r['noop_s']:.2f} |")
-        for key, label in paths:
-            s = r[key]
-            same = f"{s['same']} of {len(s['answers'])}" if "same" in s else ""
-            print(f"{first} {label} | {s['p50']:.0f} / {s['p95']:.0f} / {s['p99']:.0f} | "
-                  f"{s['rss_search_mb']:.0f} ({s.get('rss_file_mb', 0):.0f}) | {same} |")
-            first = "| | | | | |"
-    print("\nThrough `ragbox serve` (exact search; each query a request over its socket), p50 / p95 / p99 ms:")
-    for r in rows:
-        before = f"; {args.compare}: " + " / ".join(f"{r['served before'][p]:.0f}" for p in ("p50", "p95", "p99")) \
-            if args.compare else ""
-        print(f"- {r['chunks']:,} passages: " + " / ".join(f"{r['served'][p]:.0f}" for p in ("p50", "p95", "p99"))
-              + before)
-    print(f"\nNo-op re-index, median of {NOOP_RUNS} runs in a row, each in a new process (s):")
-    for r in rows:
-        before = f"; {args.compare}: {statistics.median(r['noop before']):.2f}" if args.compare else ""
-        print(f"- {r['chunks']:,} passages: {statistics.median(r['noop']):.2f}{before}")
-    largest = rows[-1]
-    print(f"\nWhere the search time goes at {largest['chunks']:,} passages (mean ms a query):")
-    print("\n| part | " + " | ".join(label for _, label in paths) + " |")
-    print("|---" * (len(paths) + 1) + "|")
-    for part in PARTS:
-        print(f"| {part} | " + " | ".join(f"{largest[key]['parts'][part]:.1f}" for key, _ in paths) + " |")
-    print("\nThe same for the slowest queries (p95 and above; the first question about a contract):")
-    print("\n| part | " + " | ".join(label for _, label in paths) + " |")
-    print("|---" * (len(paths) + 1) + "|")
-    for part in PARTS:
-        print(f"| {part} | " + " | ".join(f"{largest[key]['tail parts'][part]:.1f}" for key, _ in paths) + " |")
+def grown(args, size: int) -> bool:
+    """Whether the index of ``size`` is made by bench/grow.py (--grow-from), not indexed."""
+    return args.grow_from is not None and size > args.grow_from
 
+
+def measure(args, size: int, profile: bool) -> dict:
+    """One size's row: its index built (or grown, or that of an earlier run with --reuse), the
+    no-op re-indexes, the searches in-process (exact, and HNSW where Chroma holds the index) and
+    through `ragbox serve`."""
+    folder, built = args.store / f"docs-{size}", args.store / f"scale-{size}.json"
+    if args.reuse and built.is_file():  # the index of an earlier run, and its figures
+        row = json.loads(built.read_text())
+    elif grown(args, size):
+        started = time.perf_counter()
+        indexes = args.store / "indexes"
+        chunks = grow(indexes / f"scale-{args.grow_from}", indexes / f"scale-{size}", size)
+        row = {"size": size, "chunks": chunks, "grown_s": time.perf_counter() - started,
+               "matrix": step(args, "matrix", size, folder, 10**9)}
+        row["store_mb"] = sum(p.stat().st_size for p in (args.store / "indexes" / f"scale-{size}").rglob("*")
+                              if p.is_file()) / 2**20
+        built.write_text(json.dumps(row))
+    else:
+        build_folder(args.folder, args.seed, args.seed_index, size, folder)
+        shutil.rmtree(args.store / "indexes" / f"scale-{size}", ignore_errors=True)
+        row = {"size": size, **step(args, "index", size, folder, 50000)}
+        built.write_text(json.dumps(row))
+    if not grown(args, size):  # a grown index has no folder of files to re-index
+        if args.compare:  # the other checkout's runs first: a run of this one after them sees their writes
+            row["noop before"] = [step(args, "noop", size, folder, 50000, args.compare)["noop_s"]
+                                  for _ in range(NOOP_RUNS)]
+        row["noop"] = [step(args, "noop", size, folder, 50000)["noop_s"] for _ in range(NOOP_RUNS)]
+    paths = (("exact", 10**9),) if grown(args, size) else (("exact", 10**9), ("hnsw", 0))  # grown: no Chroma
+    for name, exact_up_to in paths:
+        row[name] = step(args, "search", size, folder, exact_up_to, profile=profile)
+        if args.compare:
+            before = row[f"{name} before"] = step(args, "search", size, folder, exact_up_to, args.compare,
+                                                  profile=profile)
+            before["same"] = sum(a == b for a, b in zip(before["answers"], row[name]["answers"]))
+    row["served"] = step(args, "served", size, folder, 10**9)
+    if args.compare:
+        row["served before"] = step(args, "served", size, folder, 10**9, args.compare)
+    return row
 
 if __name__ == "__main__":
     main()

@@ -5,12 +5,15 @@ from __future__ import annotations
 import subprocess
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 
 @contextmanager
-def ragbox_server(env: dict):
-    """A `ragbox serve` of the index ``env`` names, running (it said "ready on") until the block ends."""
-    server = subprocess.Popen([sys.executable, "-m", "ragbox", "serve", "--quiet"], env=env,
+def ragbox_server(env: dict, cwd: Path | None = None):
+    """A `ragbox serve` of the index ``env`` names, running (it said "ready on") until the block ends.
+    ``cwd``: the folder it starts in, whose ragbox package `python -m` imports before PYTHONPATH's
+    (a bench comparing checkouts starts each one's server in it)."""
+    server = subprocess.Popen([sys.executable, "-m", "ragbox", "serve", "--quiet"], env=env, cwd=cwd,
                               stderr=subprocess.PIPE, text=True)
     try:
         for line in server.stderr:

@@ -122,6 +122,12 @@ def stems(text: str, drop: frozenset[str] = STOPWORDS) -> list[str]:
     return [stem(w) for w in words(text) if w not in drop]
 
 
+def passage_stems(section: str, context: str, text: str) -> str:
+    """A passage's stems as the focus stage ranks it (its section, context and text; the
+    passage stopwords left out), joined by spaces: what the catalog keeps for it."""
+    return " ".join(stems(f"{section} {context} {text}", PASSAGE_STOPWORDS))
+
+
 def quoted_phrases(text: str, curly: bool = True) -> list[str]:
     """Phrases in double quotes (straight, and curly unless ``curly`` is False), spaces folded."""
     pattern = _QUOTED if curly else _STRAIGHT_QUOTED

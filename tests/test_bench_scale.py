@@ -43,7 +43,7 @@ def test_scale_bench_runs_small(tmp_path: Path) -> None:
         json.dumps({"query": f'Consider the SUPPLY AGREEMENT between "{a}" and "{b}"; what does it say on {t}?'}) + "\n"
         for (a, b), t in zip(PARTIES * 3, TOPICS + TOPICS[:6])))
     result = subprocess.run([sys.executable, str(REPO / "bench" / "scale.py"), str(docs), str(queries), "--small",
-                             "--store", str(tmp_path / "bench")],
+                             "--sizes", "3000,6000", "--grow-from", "3000", "--store", str(tmp_path / "bench")],
                             capture_output=True, text=True, timeout=600, env=cli_env(tmp_path / "home"))
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
@@ -54,3 +54,7 @@ def test_scale_bench_runs_small(tmp_path: Path) -> None:
     assert "| HNSW |" in out and "| focus / rescoring |" in out
     assert "Through `ragbox serve` (exact search" in out
     assert "No-op re-index, median of 5 runs in a row, each in a new process" in out
+    grown = next(line for line in out.splitlines() if line.startswith("| 6,"))  # --grow-from: synthetic
+    assert "(synthetic)" in grown and "| exact |" in grown
+    assert not any(line.startswith("| | | | | | HNSW") for line in out.split(grown)[1].splitlines()[:2])
+    assert "CPU ms a query" in out

@@ -39,6 +39,7 @@ from ragbox.store.coverage import page_reads
 from ragbox.store.embeddings import Embedder
 from ragbox.store.exact import catalog_vectors
 from ragbox.store.file_identity import Identity, known_identities, remember_identities
+from ragbox.store.passage_stems import fill_missing as fill_missing_stems
 from ragbox.store.vectors import ChromaVectorStore
 from ragbox.types import Chunk, chunk_id, split_chunk_id
 
@@ -152,11 +153,17 @@ class Indexer:
             self.catalog.purge_deleted()  # no bytes of removed text stay in the files
         self._prune_ocr_cache()
         remember_identities(self.catalog, self._seen)  # after the documents are ready: a crash only costs a hash
-        refresh_cards(self.catalog)
+        self._refresh_derived()
         summary.seconds = time.perf_counter() - started
         self.catalog.set_meta(IN_STEP_KEY, self._in_step_stamp())  # a whole run leaves store and catalog in step
         self.catalog.finish_run(run_id, summary.as_dict())
         return summary
+
+    def _refresh_derived(self) -> None:
+        """What the catalog derives from passages, made where it is missing: document cards, and
+        (once, for a catalog from before the stems column) each passage's stems."""
+        refresh_cards(self.catalog)
+        fill_missing_stems(self.catalog)
 
     def _discover(self, roots: Sequence[Path], summary: IndexSummary) -> list[Path]:
         """The files to index under ``roots`` (the ones skipped go to ``summary``); the roots are

@@ -27,7 +27,8 @@ from typing import Any, Callable, Sequence
 from ragbox.search.filings import fiscal_years, synonyms
 from ragbox.search.query import question_terms
 from ragbox.store.catalog import Catalog, ChunkRow
-from ragbox.text import PASSAGE_STOPWORDS, stems
+from ragbox.store.passage_stems import stored_stems
+from ragbox.text import PASSAGE_STOPWORDS, passage_stems
 from ragbox.types import split_chunk_id
 
 FOCUS_RRF_K = 10  # steeper than the first stage's 60: inside one document the top few matter
@@ -185,7 +186,8 @@ class DocumentFocus:
         rows = [r for r in rows if r.chunk_id in stored]
         if not rows:
             return None
-        counts = [Counter(stems(f"{r.section} {r.context} {r.text}", PASSAGE_STOPWORDS)) for r in rows]
+        kept = stored_stems(self.catalog, doc_id)  # computed when indexed (store.passage_stems)
+        counts = [Counter(_stems_of(r, kept.get(r.chunk_id))) for r in rows]
         by_page: dict[tuple[str, int], list[int]] = {}  # by part (an attachment has its own pages) and page
         for i, row in enumerate(rows):
             if row.page is not None:
@@ -199,3 +201,8 @@ class DocumentFocus:
             if len(self._cache) > _CACHE_DOCUMENTS:
                 self._cache.popitem(last=False)
         return doc
+
+
+def _stems_of(row: ChunkRow, kept: str | None) -> list[str]:
+    """A passage's stems: those the catalog keeps, else computed now (the same stems)."""
+    return (kept if kept is not None else passage_stems(row.section, row.context, row.text)).split()

@@ -64,7 +64,11 @@ class HybridRetriever:
         context clause precedes it (the last is always the question's). ``parts``: ``split_query(query)``
         when the caller has it."""
         context, question = parts or split_query(query)
-        return self.embedder.embed([query, question] if context else [query])
+        if not context:
+            return self.embedder.embed([query])
+        # One text a call: together, the short question was padded to the whole query's length
+        # (a third more work for the model, 20 ms of the slowest searches at 100k passages).
+        return [*self.embedder.embed([query]), *self.embedder.embed([question])]
 
     def search(self, query: str, k: int, where: Where = None, vectors: Sequence[Sequence[float]] | None = None,
                parts: tuple[str, str] | None = None, documents: Sequence[DocumentRow] | None = None) -> list[Hit]:

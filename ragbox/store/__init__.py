@@ -2,6 +2,7 @@
 
 ``catalog`` and ``schema`` (SQLite: documents, passages, the keyword index; the source of truth),
 ``keyword`` (the catalog's BM25 rankings and phrase look-ups),
+``passage_stems`` (each passage's stems, computed when indexed, for the focus stage),
 ``cards`` (the document cards kept in it), ``vectors`` (the Chroma adapter), ``exact`` (exact
 search over the catalog's vectors), ``embeddings`` (the ``Embedder`` seam, sentence-transformers),
 ``onnx_embeddings`` (ONNX Runtime) and ``onnx_export`` (the one-time export),

@@ -31,7 +31,7 @@ from ragbox.store import vector_file
 from ragbox.store.coverage import write_coverage
 from ragbox.store.keyword import KeywordSearch
 from ragbox.store.schema import open_schema
-from ragbox.text import WORD
+from ragbox.text import WORD, passage_stems
 from ragbox.types import Chunk, chunk_id
 
 _YEAR_JOINED = re.compile(r"^((?:19|20)\d\d)(?=[A-Za-z])")
@@ -196,9 +196,10 @@ class Catalog(KeywordSearch):
             self.db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
             self.db.executemany(
                 "INSERT INTO chunks (chunk_id, doc_id, seq, page, char_start, char_end, section, text, title, "
-                "part, ocr, vector, context) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "part, ocr, vector, context, stems) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(chunk_id(doc_id, n), doc_id, n, c.page, c.char_start, c.char_end, c.section, c.text,
-                  file_title(path, c.part), c.part, int(c.ocr), b, c.context)
+                  file_title(path, c.part), c.part, int(c.ocr), b, c.context,
+                  passage_stems(c.section, c.context, c.text))
                  for (n, c), b in zip(enumerate(chunks), blobs)])
             if coverage is not None:
                 write_coverage(self.db, doc_id, coverage)

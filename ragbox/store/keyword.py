@@ -15,7 +15,10 @@ from ragbox.store.term_scores import term_scores
 # against every term of the query, so a question naming a contract's parties (34 terms, "Inc"
 # and "Company" among them) took 200-300 ms at 100k passages; FTS5 stays faster below this.
 SUMMED_FROM_POSTINGS = 20000
-KEPT_POSTINGS = 4_000_000  # terms' scores kept in memory, at most (16 bytes each: 64 MB)
+# Terms' scores kept in memory, at most (16 bytes each: 512 MB). At a million passages a common
+# word of questions about contracts ("Inc", "Company") is in 250k passages: 4M kept 16 such words,
+# and every later question scored the others again (1.5 s of the slowest 5% of searches).
+KEPT_POSTINGS = 32_000_000
 KEPT_MATCHES = 4096  # phrases whose documents are kept in memory, at most
 
 
@@ -189,11 +192,12 @@ class KeywordSearch:
     def _documents_matching(self, match: str) -> set[str]:
         import numpy as np
 
-        try:
-            found = np.fromiter((row[0] for row in self.db.execute(
-                "SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?", (match,))), dtype=np.int64)
+        try:  # one string, not a row each: a party's name is in thousands of passages
+            found = self.db.execute("SELECT group_concat(rowid) FROM chunks_fts WHERE chunks_fts MATCH ?",
+                                    (match,)).fetchone()[0]
         except self.OperationalError:
             return set()
+        found = np.fromstring(found or "", dtype=np.int64, sep=",")
         rowids, owners, doc_ids = self._row_owners()
         if not len(found) or not len(rowids):
             return set()

@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE, doc_id TEXT NOT NULL, seq INTEGER NOT NULL,
     page INTEGER, char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, section TEXT NOT NULL,
     text TEXT NOT NULL, title TEXT NOT NULL, part TEXT NOT NULL DEFAULT '', ocr INTEGER NOT NULL DEFAULT 0,
-    vector BLOB, context TEXT NOT NULL DEFAULT '');
+    vector BLOB, context TEXT NOT NULL DEFAULT '', stems TEXT);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 -- Every change of a document row moves the generation: a reader holding something derived from
 -- the catalog (the matrix of vectors, a server's view of the index) sees it is stale, whichever
@@ -83,7 +83,7 @@ BM25_WEIGHTS = "0.5, 0.5, 1.0, 0.5"
 # existed get an empty one, and their documents are re-chunked at the next index run, since the
 # chunking settings key changed).
 ADDED_CHUNK_COLUMNS = {"part": "TEXT NOT NULL DEFAULT ''", "ocr": "INTEGER NOT NULL DEFAULT 0", "vector": "BLOB",
-                       "context": "TEXT NOT NULL DEFAULT ''"}
+                       "context": "TEXT NOT NULL DEFAULT ''", "stems": "TEXT"}
 
 
 def open_schema(db: sqlite3.Connection) -> None:

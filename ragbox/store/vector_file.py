@@ -18,7 +18,7 @@ import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from ragbox.privacy import PRIVATE_FILE_MODE, private_dir
 
@@ -44,6 +44,26 @@ class VectorMatrix:
             code_of = self._code_of = {doc_id: i for i, doc_id in enumerate(self.documents)}
         return [code_of[d] for d in doc_ids if d in code_of]
 
+    def runs(self):
+        """(first row, row after the last) of each document code, when each document's rows are
+        one run of the matrix (as the catalog writes them); None when some are not."""
+        import numpy as np
+
+        found = getattr(self, "_runs", False)
+        if found is False:
+            owners = np.asarray(self.owners)
+            starts = np.flatnonzero(np.diff(owners)) + 1
+            starts = np.concatenate(([0], starts)).astype(np.int64) if len(owners) else starts
+            codes = owners[starts]
+            found = None
+            if len(np.unique(codes)) == len(codes):
+                first, end = (np.zeros(len(self.documents), dtype=np.int64) for _ in range(2))
+                first[codes] = starts
+                end[codes] = np.concatenate((starts[1:], [len(owners)]))
+                found = (first, end)
+            self._runs = found
+        return found
+
 
 def folder_name(catalog_path: Path, generation: str) -> str:
     return f"{PREFIX}{os.stat(catalog_path).st_ino}-{generation}"
@@ -64,15 +84,28 @@ def read(index_dir: Path, name: str) -> VectorMatrix | None:
     return VectorMatrix(ids, owners, meta["documents"], vectors, meta["complete"])
 
 
-def build(rows: list[tuple[str, str, bytes]], complete: bool) -> VectorMatrix:
-    """The matrix of ``rows`` (chunk id, document id, float32 vector blob), in their order."""
+def build(rows: Iterable[tuple[str, str, bytes | None]], count: int) -> VectorMatrix:
+    """The matrix of ``rows`` (chunk id, document id, float32 vector blob or None), in their order,
+    ``count`` of them at most. Filled row by row from a cursor: holding every row's blob and then
+    joining them needed three copies of the vectors at once (3.5 GB at a million passages)."""
     import numpy as np
 
     code_of: dict[str, int] = {}
-    owners = np.fromiter((code_of.setdefault(r[1], len(code_of)) for r in rows), dtype=np.int32, count=len(rows))
-    ids = np.asarray([r[0].encode() for r in rows], dtype=bytes) if rows else np.zeros(0, dtype="S1")
-    matrix = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32).reshape(len(rows), -1) if rows else None
-    return VectorMatrix(ids, owners, list(code_of), matrix, complete)
+    owners, ids = np.zeros(count, dtype=np.int32), []
+    matrix, complete = None, True
+    for chunk_id, doc_id, blob in rows:
+        if blob is None:
+            complete = False
+            continue
+        vector = np.frombuffer(blob, dtype=np.float32)
+        if matrix is None:
+            matrix = np.empty((count, len(vector)), dtype=np.float32)
+        matrix[len(ids)] = vector
+        owners[len(ids)] = code_of.setdefault(doc_id, len(code_of))
+        ids.append(chunk_id.encode())
+    if not ids:
+        return VectorMatrix(np.zeros(0, dtype="S1"), np.zeros(0, dtype=np.int32), [], None, complete)
+    return VectorMatrix(np.asarray(ids, dtype=bytes), owners[:len(ids)], list(code_of), matrix[:len(ids)], complete)
 
 
 def write(index_dir: Path, name: str, found: VectorMatrix) -> None:

@@ -101,3 +101,31 @@ def test_vectors_as_arrays_are_the_same_numbers(sample_index):
     as_lists, as_arrays = reader.vectors_of(ids), reader.arrays_of(ids)
     assert set(as_arrays) == set(ids) and all(a.dtype == np.float32 for a in as_arrays.values())
     assert all(as_arrays[i].tolist() == as_lists[i] for i in ids)
+
+
+def test_passages_tied_at_the_last_place_are_taken_by_id(sample_index):
+    """Copies of a document have the same vectors: which of them fill the last places must not
+    depend on where numpy's partition happens to leave them."""
+    reader = VectorReader(sample_index.catalog, lambda: sample_index.vectors, 50000)
+    found = reader._loaded()
+    vector = np.asarray(chroma_vector(sample_index, "governing law"), dtype=np.float32)
+    scores = found.matrix @ vector
+    order = sorted(range(len(scores)), key=lambda i: (-scores[i], found.chunk_id(i)))
+    for k in range(1, 12):
+        assert [i for i, _ in reader.query(vector, k)] == [found.chunk_id(i) for i in order[:k]]
+    found.matrix = np.repeat(found.matrix[:1], len(found.ids), axis=0)  # every passage tied
+    assert [i for i, _ in reader.query(vector, 5)] == sorted(found.chunk_id(i) for i in range(len(found.ids)))[:5]
+
+
+def test_a_search_within_documents_multiplies_their_rows_only_and_finds_the_same(sample_index):
+    reader = VectorReader(sample_index.catalog, lambda: sample_index.vectors, 50000)
+    found = reader._loaded()
+    vector = chroma_vector(sample_index, "What medication was started?")
+    doc_ids = found.documents[1::2]
+    assert found.runs() is not None  # each document's rows together, as the catalog writes them
+    within = reader.query(vector, 7, doc_ids)
+    found._runs = None  # as when a document's rows are not together: all rows, the others masked
+    assert reader.query(vector, 7, doc_ids) == within
+    assert within and all(split_chunk_id(i)[0] in doc_ids for i, _ in within)
+    everything = reader.query(vector, 10**6)
+    assert within == [(i, s) for i, s in everything if split_chunk_id(i)[0] in doc_ids][:7]
