@@ -9,7 +9,9 @@ of a quoted clause), ``checking`` (each written sentence against its source), ``
 ``citations``, ``prompting`` (the grounded prompt), ``own`` (whether a sentence speaks of the document
 itself: its law, its term, its date), ``clauses`` (the clauses a yes/no question asks about),
 ``parties`` (who the parties are, from the card), ``statement_rows``, ``figures``, ``figure_answers``
-and ``metrics`` (a filing's figures from its statements' cells, and metrics computed from them).
+and ``metrics`` (a filing's figures from its statements' cells, and metrics computed from them),
+``statement_pages`` (the passages a figure is read from, for search to show first), ``trends``
+(yes/no questions on a figure's trend between two years).
 Follow-ups and the turns: ``ragbox.conversation``.
 May import: ``ragbox.llm`` and the shared top-level modules (it is handed passages, not the store).
 """
