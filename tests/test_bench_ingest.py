@@ -4,6 +4,7 @@ its subset was symbolic links, which indexing skips). Real models, in a subproce
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,3 +25,25 @@ def test_ingest_bench_runs_on_three_files(tmp_path: Path) -> None:
     assert lines["pages by coverage"].startswith("3 pages: 3 text, 0 OCR, 0 unreadable.")
     assert float(lines["ratio to the onnx-fp32 ceiling"]) > 0
     assert lines["no-op re-index"].endswith("of the first run)")
+
+
+@pytest.mark.slow
+def test_ingest_bench_leaves_out_scans_when_asked(tmp_path: Path) -> None:
+    """--sample with --without-scans: the scanned PDF is not among the files indexed, and the
+    embedding-only runs timed on a few chunks still give both ratios."""
+    from make_files import write_scan
+
+    folder = tmp_path / "docs"
+    shutil.copytree(SAMPLE_DOCS / "contracts", folder)
+    write_scan(folder / "scanned.pdf")
+    result = subprocess.run([sys.executable, str(REPO / "bench" / "ingest.py"), str(folder), "--sample", "3",
+                             "--without-scans", "--ceiling", "onnx", "--ceiling-sample", "5"],
+                            capture_output=True, text=True, timeout=600, env=cli_env(tmp_path / "home"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = {line.split(":", 1)[0]: line.split(":", 1)[1].strip() for line in result.stdout.splitlines() if ":" in line}
+    assert lines["files"] == "2 indexed, 0 skipped"  # the two contracts; the scan left out
+    assert lines["pages by coverage"].split(" {")[0].endswith("0 OCR, 0 unreadable.")
+    assert float(lines["ratio to the onnx-fp32 ceiling"]) > 0
+    assert float(lines["CPU ratio to the ceiling"].split()[0]) > 0
+    timed = lines["chunks/s embedding only (onnx-fp32, the ceiling)"].split("timed on ")[1].split()[0]
+    assert 5 <= int(timed) < int(lines["chunks"])

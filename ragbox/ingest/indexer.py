@@ -8,7 +8,8 @@ After a change of the chunking settings (or of ragbox's chunker) every file is r
 file whose chunks come out exactly as stored keeps its vectors instead of being embedded again.
 Hashing runs in a thread ahead of the embedder (``read_ahead``), parsing and chunking in capped child processes
 (several at once in a big run; ``parsing``), so reading files overlaps with embedding and no file
-can take more than its share of memory or time. Memory stays bounded: the loader thread waits
+can take more than its share of memory or time; a batch's documents are written by a thread of
+their own (``write_behind``) while the next batch is embedded. Memory stays bounded: the loader thread waits
 while too many bytes of files are queued, and a file's chunks are embedded and stored in slices.
 A file is one document with all the documents inside it (an e-mail's attachments are *parts* of
 its chunks), so its attachments change, move and go with it, under the same crash safety.
@@ -19,9 +20,10 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import replace
+from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Sequence
 
 from ragbox.coverage import PageRead
 from ragbox.errors import DocumentError
@@ -33,6 +35,7 @@ from ragbox.ingest.loaders import DEFAULT_OPTIONS, ReadLimits, ReadOptions
 from ragbox.ingest.parsing import Parser, auto_processes
 from ragbox.ingest.read_ahead import Prepared, file_size, prepare, prepared_ahead
 from ragbox.ingest.summary import IndexProgress, IndexSummary
+from ragbox.ingest.write_behind import WriteBehind
 from ragbox.paths import PART_SEPARATOR
 from ragbox.store.catalog import Catalog, DocumentRow
 from ragbox.store.coverage import page_reads
@@ -72,6 +75,7 @@ class Indexer:
         self._dropped = False  # whether this run deleted anything (its text is then purged)
         self._identities: dict[str, Identity] | None = None  # recorded file stats, by doc_id (None: verify)
         self._seen: list[tuple[str, Identity]] = []  # stats of files this run read, to record
+        self._writer = WriteBehind(catalog.close_thread_connection)  # every document write of a run, in order
 
     # --- repair --------------------------------------------------------------------------
     def recover(self, deep: bool) -> int:
@@ -138,16 +142,10 @@ class Indexer:
         try:
             self._index_files(files, current, gone_by_hash, gone, parser, progress, on_progress, summary)
         finally:
+            self._writer.close()  # no write goes on behind a run that failed
             parser.close()
 
-        moved = {old for old, _ in summary.renamed}
-        removed = [d for d in gone.values() if d.path not in moved]
-        if removed:
-            self.catalog.mark_deleting([d.doc_id for d in removed])
-            crash_point("removing")
-            self._drop([d.doc_id for d in removed])
-            summary.removed = sorted(d.path for d in removed)
-
+        self._remove_gone(gone, summary)
         self.catalog.record_skipped(summary.skipped, [str(r) for r in roots])
         if self._dropped or summary.repaired:
             self.catalog.purge_deleted()  # no bytes of removed text stay in the files
@@ -197,12 +195,14 @@ class Indexer:
                 self._remember(current[item.path].doc_id, item)
                 summary.skipped.update(_part_skips(earlier_skips, item.path, item.path))
             elif item.moved_from is not None:
-                self._move(item.moved_from, item.path, item.moved_from.content_hash, item.replaces)
+                self._writer.submit(partial(self._move, item.moved_from, item.path, item.moved_from.content_hash,
+                                            item.replaces))
                 self._remember(document_id(item.path, item.moved_from.content_hash), item)
                 summary.renamed.append((item.moved_from.path, item.path))
                 summary.skipped.update(_part_skips(earlier_skips, item.moved_from.path, item.path))
             elif item.rechunked is not None and self._same_chunks(item.rechunked, item.chunks):
-                self._move(item.rechunked, item.path, item.content_hash, [], item.coverage)
+                self._writer.submit(partial(self._move, item.rechunked, item.path, item.content_hash, [],
+                                            item.coverage))
                 self._remember(document_id(item.path, item.content_hash), item)
                 summary.unchanged += 1
                 summary.skipped.update(item.skipped_parts)
@@ -213,6 +213,17 @@ class Indexer:
                     self._write(pending, summary)
                     pending = []
         self._write(pending, summary)
+        self._writer.wait()
+
+    def _remove_gone(self, gone: dict[str, DocumentRow], summary: IndexSummary) -> None:
+        """Delete the documents of files gone from the folders (not the ones moved elsewhere)."""
+        moved = {old for old, _ in summary.renamed}
+        removed = [d for d in gone.values() if d.path not in moved]
+        if removed:
+            self.catalog.mark_deleting([d.doc_id for d in removed])
+            crash_point("removing")
+            self._drop([d.doc_id for d in removed])
+            summary.removed = sorted(d.path for d in removed)
 
     def _in_step_stamp(self) -> str:
         """The store's files and the catalog's generation now ("" when the store has no files to
@@ -225,6 +236,7 @@ class Indexer:
             self._seen.append((doc_id, item.identity))
 
     def _same_chunks(self, stored: DocumentRow, chunks: list[Chunk]) -> bool:
+        self._writer.wait()  # read as the writes before left it
         return [row.as_chunk() for row in self.catalog.chunks_of(stored.doc_id)] == chunks
 
     def _move(self, old: DocumentRow, new_path: str, content_hash: str, replaces: list[str],
@@ -249,9 +261,16 @@ class Indexer:
         self._drop([old.doc_id] + replaces)
 
     def _write(self, prepared: list[Prepared], summary: IndexSummary) -> None:
-        if not prepared:
-            return
-        vectors = self._embedded([embedding_input(c) for p in prepared for c in p.chunks])
+        """Embed ``prepared`` here, store it in the writer thread while the next batch is read."""
+        if prepared:
+            texts = [embedding_input(c) for p in prepared for c in p.chunks]
+            vectors = [v for start in range(0, len(texts), EMBED_SLICE)
+                       for v in self.embedder.embed(texts[start:start + EMBED_SLICE])]
+            self._writer.submit(partial(self._store, prepared, vectors, summary))
+
+    def _store(self, prepared: list[Prepared], vectors: list[list[float]], summary: IndexSummary) -> None:
+        """Each document: begun, its vectors upserted (a slice at a time), its chunks finished."""
+        taken = iter(vectors)
         for item in prepared:
             doc_id = document_id(item.path, item.content_hash)
             count = len(item.chunks)
@@ -260,7 +279,7 @@ class Indexer:
             crash_point("begun")
             mine: list[list[float]] = []
             for start in range(0, count, EMBED_SLICE):
-                part = list(islice(vectors, min(EMBED_SLICE, count - start)))
+                part = list(islice(taken, min(EMBED_SLICE, count - start)))
                 self.vectors.upsert([chunk_id(doc_id, n) for n in range(start, start + len(part))], part,
                                     [doc_id] * len(part))
                 mine.extend(part)
@@ -274,11 +293,6 @@ class Indexer:
             summary.chunks += count
             summary.ocr_pages += item.ocr_pages
             summary.count_pages(read.state for read in item.coverage)
-
-    def _embedded(self, texts: list[str]) -> Iterator[list[float]]:
-        """The vectors of ``texts`` in order, embedded EMBED_SLICE at a time as they are taken."""
-        for start in range(0, len(texts), EMBED_SLICE):
-            yield from self.embedder.embed(texts[start:start + EMBED_SLICE])
 
     def _drop(self, doc_ids: list[str]) -> None:
         if doc_ids:

@@ -7,8 +7,8 @@ and chunked in a ``ReaderProcess`` child (capped in memory by ``index.max_file_m
 ``index.max_read_seconds``; a crash, a bomb or a loop costs that child and that file only, skipped
 with the reason, and a fresh child takes the next file). The files that need it (changed or new
 ones; an unchanged file costs only its hash, in the indexing process) go to several such children
-at once in a big run, one thread waiting on each, and come back in the order they were given;
-a small run (a few notes) uses one child, from the loader thread.
+at once in a big run, one thread waiting on each, each file's result ready when its child is done
+(``Pending``); a small run (a few notes) uses one child, from the loader thread.
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from __future__ import annotations
 import functools
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
 
 from ragbox.coverage import PageRead, page_state
 from ragbox.errors import DocumentError
@@ -72,6 +71,19 @@ def parse(chunker: Chunker, path: Path, data: bytes, options: ReadOptions = DEFA
 _MAY_HOLD_SCANS = {".pdf", ".eml", ".mbox"}  # a PDF, or an e-mail with a PDF attached
 
 
+class Pending:
+    """A file being parsed: calling it waits for its result; ``done`` tells without waiting."""
+
+    def __init__(self, parsed: Future) -> None:
+        self._parsed = parsed
+
+    def __call__(self) -> Parsed:
+        return self._parsed.result()
+
+    def done(self) -> bool:
+        return self._parsed.done()
+
+
 class Parser:
     """Parses files in ``processes`` capped child processes at once (started on first use), or in
     one, waited on by the caller's thread, when ``processes`` is 0. ``submit`` returns a function
@@ -89,13 +101,14 @@ class Parser:
         self._lock = threading.Lock()
         self._ocr_models_built = False
 
-    def submit(self, path: Path, data: bytes) -> Callable[[], Parsed]:
+    def submit(self, path: Path, data: bytes) -> Pending:
         if not self.processes:
-            result = self._parse(path, data)
-            return lambda: result
+            parsed: Future = Future()
+            parsed.set_result(self._parse(path, data))
+            return Pending(parsed)
         if self._threads is None:
             self._threads = ThreadPoolExecutor(self.processes, thread_name_prefix="ragbox-parse")
-        return self._threads.submit(self._parse, path, data).result
+        return Pending(self._threads.submit(self._parse, path, data))
 
     def _parse(self, path: Path, data: bytes) -> Parsed:
         self._build_ocr_models(path)

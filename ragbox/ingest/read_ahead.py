@@ -3,7 +3,9 @@
 ``prepare`` reads one file (no catalog, no store: only the file and the maps given) and tells
 whether it is unchanged, moved, re-cut or new, handing a file to parse to the parser (worker
 processes in a big run); ``prepared_ahead`` runs it in a thread, so reading and parsing overlap
-with embedding, while at most ``QUEUED_BYTES`` of files wait (``_Budget``).
+with embedding, while at most ``QUEUED_BYTES`` of files wait (``_Budget``). Files come out as
+their parsing ends, not in the order given: a scan read by OCR for minutes in one child holds
+back neither the files other children parse nor the embedder.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Callable, Iterator, Sequence
 from ragbox.coverage import PageRead
 from ragbox.errors import DocumentError
 from ragbox.ingest.loaders import read_file
-from ragbox.ingest.parsing import Parsed, Parser
+from ragbox.ingest.parsing import Parser, Pending
 from ragbox.ingest.summary import IndexProgress
 from ragbox.store.catalog import DocumentRow
 from ragbox.store.file_identity import Identity, identity_of, same_file
@@ -40,11 +42,15 @@ class Prepared:
     skip_reason: str = ""
     moved_from: DocumentRow | None = None
     rechunked: DocumentRow | None = None  # this path's version with the same bytes, other chunking
-    parsed: Callable[[], Parsed] | None = None  # pages and chunks, maybe from a worker process
+    parsed: Pending | None = None  # pages and chunks, maybe from a worker process
     skipped_parts: dict[str, str] = field(default_factory=dict)  # part path -> why (a bad attachment)
     ocr_pages: int = 0
     identity: Identity | None = None  # the file's stat before it was read (None: not to be recorded)
     coverage: list[PageRead] = field(default_factory=list)
+
+    def ready(self) -> bool:
+        """Whether ``resolve`` returns at once (nothing to parse, or its parsing ended)."""
+        return self.parsed is None or self.parsed.done()
 
     def resolve(self) -> Prepared:
         if self.parsed is not None:
@@ -93,7 +99,7 @@ def prepared_ahead(files: Sequence[Path], prepare: Callable[[Path], Prepared], p
                    on_progress: Callable[[IndexProgress], None] | None) -> Iterator[Prepared]:
     """Yield prepared files from a loader thread, so parsing overlaps with embedding. The
     thread waits while more than QUEUED_BYTES of files wait to be parsed and embedded."""
-    results: queue.Queue = queue.Queue(maxsize=8)
+    results: queue.Queue = queue.Queue()  # bounded by the bytes queued (``_Budget``)
     stop = threading.Event()
     queued = _Budget(QUEUED_BYTES)
 
@@ -114,22 +120,17 @@ def prepared_ahead(files: Sequence[Path], prepare: Callable[[Path], Prepared], p
     worker = threading.Thread(target=produce, name="ragbox-loader", daemon=True)
     worker.start()
     try:
-        while True:
-            kind, path, value, cost = results.get()
+        for path, item, cost in _as_parsed(results):
             queued.give(cost)
-            if kind == "end":
-                break
-            if kind == "error":
-                raise value
-            value.resolve()
+            item.resolve()
             progress.files_done += 1
             progress.bytes_done += file_size(path)
             progress.current = str(path)
-            progress.pages += value.pages
-            progress.chunks += len(value.chunks)
+            progress.pages += item.pages
+            progress.chunks += len(item.chunks)
             if on_progress:
                 on_progress(progress)
-            yield value
+            yield item
     finally:
         stop.set()
         queued.give(0)
@@ -139,6 +140,29 @@ def prepared_ahead(files: Sequence[Path], prepare: Callable[[Path], Prepared], p
             except queue.Empty:
                 pass
 
+
+def _as_parsed(results: queue.Queue) -> Iterator[tuple[Path, Prepared, int]]:
+    """The loader's files as each one's parsing ends (those queued earlier first among the ready),
+    until its end; an error in the loader is raised here."""
+    held: list[tuple[Path, Prepared, int]] = []
+    ended = False
+    while held or not ended:
+        done = [entry[1].ready() for entry in held]
+        if any(done):
+            ready = [e for e, d in zip(held, done) if d]
+            held = [e for e, d in zip(held, done) if not d]
+            yield from ready
+            continue
+        try:  # while files are being parsed, look at them again every few ms
+            kind, path, value, cost = results.get(timeout=0.02 if held else None)
+        except queue.Empty:
+            continue
+        if kind == "error":
+            raise value
+        if kind == "end":
+            ended = True
+        else:
+            held.append((path, value, cost))
 
 
 class _Budget:

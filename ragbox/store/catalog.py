@@ -131,6 +131,16 @@ class Catalog(KeywordSearch):
             self._connections.clear()
         self._local = threading.local()
 
+    def close_thread_connection(self) -> None:
+        """Close the calling thread's connection, for a thread about to end (the indexer's writer):
+        the connection would otherwise stay open, one more file each run."""
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            self._local.connection = None
+            with self._lock:
+                self._connections.remove(connection)
+            connection.close()
+
     def clear(self) -> None:
         """Forget everything but the folders the index was built from."""
         with self.transaction():

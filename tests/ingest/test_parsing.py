@@ -146,3 +146,26 @@ def test_every_worker_runs_under_the_caps(processes):
         assert data_line.split()[3] == str(150 * MB)
     finally:
         parser.close()
+
+
+def test_files_come_out_as_their_parsing_ends(tmp_path):
+    """A file parsed for long in one child (a scan read by OCR) holds back neither the files the
+    other child parses nor the embedder waiting for them: they come out first."""
+    from ragbox.ingest.read_ahead import Prepared, prepared_ahead
+    from ragbox.ingest.summary import IndexProgress
+
+    slow = tmp_path / "slow.pdf"
+    slow.write_bytes(slow_pdf())
+    parser = Parser(chunker(), 2, limits=ReadLimits(50 * MB, 512 * MB, 8))
+
+    def prepare(path: Path) -> Prepared:
+        data = path.read_bytes()
+        return Prepared(str(path), size=len(data), parsed=parser.submit(path, data))
+
+    try:
+        out = [(Path(item.path).name, item.pages, item.skip_reason)
+               for item in prepared_ahead([slow, NDA, NDA], prepare, IndexProgress(), None)]
+    finally:
+        parser.close()
+    assert out == [(NDA.name, 4, ""), (NDA.name, 4, ""),
+                   ("slow.pdf", 0, "took longer than 8 s to read (index.max_read_seconds)")]

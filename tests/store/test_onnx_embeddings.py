@@ -13,7 +13,7 @@ from ragbox.bundled import embedding_model_dir
 from ragbox.errors import ModelError
 from ragbox.store import onnx_export
 from ragbox.store.embeddings import SentenceTransformerEmbedder, make_embedder, model_fingerprint, onnx_possible
-from ragbox.store.onnx_embeddings import OnnxEmbedder
+from ragbox.store.onnx_embeddings import OnnxEmbedder, token_batches
 from ragbox.types import Page
 
 from support import SAMPLE_DOCS
@@ -159,3 +159,29 @@ def test_the_int8_export_prints_none_of_the_quantisers_advice(tmp_path, monkeypa
         target = onnx_export.ensure_exported(model_dir, model_fingerprint(model_dir), "int8")
     assert target.is_file()
     assert [r.getMessage() for r in caplog.records if "quantization" in r.getMessage()] == []
+
+
+def test_token_batches_pad_little_and_stay_small():
+    lengths = [126, 30, 128, 31, 90, 126, 29, 600, 32, 30, 127, 28]
+    batches = token_batches(lengths, most_texts=3, most_tokens=256)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))  # each text once
+    assert batches[0] == [7]  # longer than a call may be: alone, first
+    for batch in batches:
+        assert len(batch) <= 3
+        assert len(batch) == 1 or max(lengths[i] for i in batch) * len(batch) <= 256
+    flat = [lengths[i] for batch in batches for i in batch]
+    assert flat == sorted(lengths, reverse=True)  # longest first, so each call pads to about its own length
+    assert [len(b) for b in batches] == [1, 2, 2, 2, 3, 2]  # 600 | 128 127 | 126 126 | 90 32 | 31 30 30 | 29 28
+
+
+@pytest.mark.slow
+def test_int8_vectors_in_a_batch_are_close_to_the_query_path(embedder):
+    """Texts embedded many at once (indexing) against one at a time (a query): int8 scales each
+    call by its own range, so the batches stay small and of like lengths (cosines on these texts:
+    min 0.985, mean 0.992; 0.981 / 0.991 in calls of 32 texts sorted by characters)."""
+    int8 = make_embedder(embedding_model_dir(), "onnx-int8", "int8")
+    texts = real_texts(embedder)[:40]
+    together = np.asarray(int8.embed(texts))
+    alone = np.asarray([int8.embed([t])[0] for t in texts])
+    cosines = (together * alone).sum(axis=1)
+    assert cosines.min() > 0.98 and cosines.mean() > 0.99
