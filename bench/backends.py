@@ -27,7 +27,8 @@ from ragbox.engine import Engine  # noqa: E402
 
 
 def gold_files(folder: Path, queries: Path, limit: int, target: Path) -> Path:
-    """A folder of links to the files holding the first ``limit`` queries' evidence."""
+    """A folder of the files holding the first ``limit`` queries' evidence: hard links (copies across
+    file systems), not symbolic links, which indexing skips when they point outside the folder."""
     import json
 
     names = set()
@@ -40,7 +41,10 @@ def gold_files(folder: Path, queries: Path, limit: int, target: Path) -> Path:
     target.mkdir(parents=True)
     for name in sorted(names):
         if (folder / name).is_file():
-            os.symlink((folder / name).resolve(), target / name)
+            try:
+                os.link(folder / name, target / name)
+            except OSError:  # another file system, or links not allowed
+                shutil.copyfile(folder / name, target / name)
     return target
 
 
