@@ -31,6 +31,7 @@ from ragbox.answer.named import (
     labelled,
     named_answer,
     unknown_name_answer,
+    unnamed_document_answer,
     unread_note,
 )
 from ragbox.answer.questions import asked_kind
@@ -157,6 +158,7 @@ class QuestionService:
                 answer = unknown_name_answer(answer, resolution.unknown)
                 if on_token:
                     on_token(answer.text)
+            answer = unnamed_document_answer(answer, asked.question)
         else:
             answer = self._named(asked, resolution, where, on_token, cancel)
         answer.timings["total_s"] = time.perf_counter() - started

@@ -161,6 +161,7 @@ UNSURE_REASONS = {
     "documents_disagree": "two documents state different values",
     "model_differs": "the model's value differs from the one in the evidence",
     "ambiguous_name": "the name in the question fits several documents",
+    "document_not_named": "the question asks of one document but names none of the several searched",
     "parties_not_named": "the sentence does not name the parties the way a contract's opening does",
     "some_parties_missing": "the opening names fewer parties than the document's card has",
     "row_not_exact": "the row's label is not the line item asked for as statements print it",

@@ -325,3 +325,19 @@ def test_the_parties_of_a_folder_are_nobodys_in_particular(contracts_engine):
     answer = contracts_engine.ask("Who are the parties?")
     assert answer.resolved == [] and not answer.sure and not answer.found
     assert answer.text == "Not found in the indexed documents. Searched 5 file(s) in index 'default'."
+
+
+def test_a_question_about_the_agreement_naming_none_of_several_is_never_sure(contracts_engine, make_engine, tmp_path):
+    """'How much notice stops the agreement renewing?' over five contracts: one contract's answer, and
+    which one was meant is unknown. Over a folder of one contract the same answer may be sure."""
+    question = "How much notice is needed to stop the agreement from renewing?"
+    several = contracts_engine.ask(question)
+    assert several.found and several.resolved == [] and not several.sure
+    assert several.unsure_because == ["document_not_named"]
+    folder = tmp_path / "one"
+    folder.mkdir()
+    write_contract(folder, "acme_supply.txt", CONTRACTS["acme_supply.txt"])
+    engine = make_engine(**{"answer.style": "extract"})
+    engine.index([folder])
+    one = engine.ask(question)
+    assert one.found and one.text.startswith("At least ninety (90) days") and one.sure

@@ -10,7 +10,7 @@ from ragbox.answer.prompting import NO_SUCH_CLAUSE
 from ragbox.coverage import DocumentCoverage, page_ranges
 from ragbox.document_cards import ResolvedDocument
 from ragbox.paths import document_name, split_part_path
-from ragbox.text import CITATION, quote
+from ragbox.text import CITATION, NAMING_NOUNS, alternation, quote
 from ragbox.types import Answer
 
 _NOT_FOUND_OPENINGS = ("Not found", NO_SUCH_CLAUSE)
@@ -72,6 +72,19 @@ def named_answer(question: str, documents: Sequence[ResolvedDocument], ambiguous
                   sure=not ambiguous and all(a.sure for a in answers),
                   timings={k: sum(a.timings.get(k, 0.0) for a in answers) for k in first.timings},
                   resolved=list(documents), ambiguous=ambiguous, per_document=list(answers))
+
+
+# "the agreement", "this contract", "the supply agreement": a question about one document.
+_ONE_DOCUMENT = re.compile(rf"\b(?:the|this)\s+(?:[\w'\u2019&.-]+\s+){{0,4}}?(?:{alternation(NAMING_NOUNS)})\b", re.I)
+
+
+def unnamed_document_answer(answer: Answer, question: str) -> Answer:
+    """A folder-wide answer to a question about one document that names none ("When does the
+    agreement expire?" over forty contracts) is never sure: which document was meant is unknown, and
+    the answer is one document's among several. Over a folder of one document it may be."""
+    if answer.found and answer.sure and answer.searched.get("files", 0) > 1 and _ONE_DOCUMENT.search(question):
+        answer.sure, answer.unsure_because = False, ["document_not_named"]
+    return answer
 
 
 def unknown_name_answer(answer: Answer, name: str) -> Answer:
