@@ -34,7 +34,7 @@ class Context:
     def engine(self, **flags):
         from ragbox.engine import Engine
 
-        return Engine(self.settings(**flags), passphrase=passphrase)
+        return _closed_with_command(Engine(self.settings(**flags), passphrase=passphrase))
 
     def question_engine(self, **flags):
         """For questions: the running `ragbox serve` of this store when there is one (warm
@@ -51,7 +51,17 @@ class Context:
                 return remote
         from ragbox.engine import Engine
 
-        return Engine(settings, passphrase=passphrase)
+        return _closed_with_command(Engine(settings, passphrase=passphrase))
+
+
+def _closed_with_command(engine):
+    """``engine``, closed when the command ends: its catalog's last connection then folds the
+    write-ahead log into the catalog, as the process's exit would (a command run in-process, by
+    a test or a host program, otherwise left that to the garbage collector)."""
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(engine.close)
+    return engine
 
 
 def passphrase(new: bool = False, variable: str = "RAGBOX_PASSPHRASE") -> str | None:

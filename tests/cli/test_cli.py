@@ -216,3 +216,11 @@ def test_a_closed_pipe_ends_a_command_quietly(tmp_path):
                             executable="/bin/bash", env=env, capture_output=True, text=True)
     assert result.stderr == ""
     assert result.returncode == 141  # as for any program a closed pipe ends (128 + SIGPIPE)
+
+
+def test_a_command_closes_its_engine_when_it_ends(run, tmp_path):
+    """Run in-process (a test, a host program), a command leaves no connection open: the catalog's
+    write-ahead log is folded in when it ends, so what `doctor` measures next stays put."""
+    assert run("index", str(SAMPLE_DOCS / "contracts")).exit_code == 0
+    index = tmp_path / "store" / "indexes" / "default"
+    assert (index / "catalog.sqlite3").stat().st_size > 0 and not (index / "catalog.sqlite3-wal").exists()
