@@ -74,8 +74,8 @@ def named_answer(question: str, documents: Sequence[ResolvedDocument], ambiguous
                   resolved=list(documents), ambiguous=ambiguous, per_document=list(answers))
 
 
-# "the agreement", "this contract", "the supply agreement": a question about one document.
-_ONE_DOCUMENT = re.compile(rf"\b(?:the|this)\s+(?:[\w'\u2019&.-]+\s+){{0,4}}?(?:{alternation(NAMING_NOUNS)})\b", re.I)
+# "the agreement", "this contract", "the supply agreement", "the [] agreement": a question about one document.
+_ONE_DOCUMENT = re.compile(rf"\b(?:the|this)\s+(?:\S+\s+){{0,4}}?(?:{alternation(NAMING_NOUNS)})\b", re.I)
 
 
 def unnamed_document_answer(answer: Answer, question: str) -> Answer:
