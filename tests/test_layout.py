@@ -31,3 +31,10 @@ def test_every_module_is_listed_by_its_package_and_the_readme():
 
 def _docstring(path: Path) -> str:
     return ast.get_docstring(ast.parse(path.read_text())) or ""
+
+
+def test_the_readme_says_what_every_unsure_code_means():
+    from ragbox.types import UNSURE_REASONS
+
+    readme = (ROOT / "README.md").read_text()
+    assert [code for code in UNSURE_REASONS if f"\n| `{code}` |" not in readme] == []
