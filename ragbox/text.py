@@ -9,6 +9,7 @@ everywhere. Plain ``re``, no heavy import.
 from __future__ import annotations
 
 import re
+from typing import Sequence, TypeVar
 
 # A word: a run of Unicode letters and digits ("HbA1c", "30", "Müller").
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -212,3 +213,20 @@ def fiscal_years(text: str, plain: bool = False) -> list[str]:
         if year not in ordered:
             ordered.append(year)
     return ordered
+
+
+Passage = TypeVar("Passage")  # anything with a ``text``: a hit, a chunk
+
+
+def within_budget(hits: Sequence[Passage], budget: int) -> list[Passage]:
+    """The hits (any passages with a ``text``) a budget of characters holds: they are taken in order
+    while the total length of the texts *before* each one is < ``budget`` characters. A hit that starts inside the
+    budget but runs past its end counts whole (so at most one partial hit is included; hits are
+    never cut). ``budget`` <= 0 holds nothing."""
+    taken, used = [], 0
+    for hit in hits:
+        if used >= budget:
+            break
+        taken.append(hit)
+        used += len(hit.text)
+    return taken

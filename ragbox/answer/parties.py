@@ -16,6 +16,7 @@ from typing import Sequence
 
 from ragbox.answer.extract import Candidate
 from ragbox.document_cards import HEAD_CHARS, DocumentCard, Party
+from ragbox.text import within_budget
 from ragbox.types import Hit
 
 _CLOSE = re.compile(r"[\"'\u201d\u2019]?\)?")
@@ -28,7 +29,7 @@ def parties_of(card: DocumentCard | None, document: Sequence[Hit]) -> Candidate 
     running header names one party; the preamble after it, maybe past a table of contents, all."""
     if card is None or not card.parties:
         return None
-    opening = _opening(document)
+    opening = within_budget(document, HEAD_CHARS)  # the text its card was read from
     named = [(hit, [(party, match) for party in card.parties if (match := _named_at(party.name, hit.text))])
              for hit in opening + _joined(opening)]
     hit, found = max(named, key=lambda pair: len(pair[1]), default=(None, []))
@@ -39,17 +40,6 @@ def parties_of(card: DocumentCard | None, document: Sequence[Hit]) -> Candidate 
     value = _listed([party for party, _ in found])
     features = {"parties": float(len(found)), "all_parties": float(len(found) == len(card.parties))}
     return Candidate(hit, None, (start, end), (start, end), value, 1.0, features)
-
-
-def _opening(document: Sequence[Hit]) -> list[Hit]:
-    """The document's passages that hold the first ``HEAD_CHARS`` characters it was carded from."""
-    opening, size = [], 0
-    for hit in document:
-        if size >= HEAD_CHARS:
-            break
-        opening.append(hit)
-        size += len(hit.text)
-    return opening
 
 
 def _joined(opening: list[Hit]) -> list[Hit]:

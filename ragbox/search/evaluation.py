@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Sequence
 
 from ragbox.errors import RagboxError
 from ragbox.stats import percentile
-from ragbox.text import words
+from ragbox.text import within_budget, words
 from ragbox.types import Hit
 
 DEFAULT_KS = (1, 5, 10)
@@ -161,20 +161,6 @@ def first_doc_rank(hits: Sequence[Hit], gold: Iterable[Gold]) -> int | None:
     """1-based rank of the first hit from any gold file (document-level relevance), or None."""
     files = {g.file for g in gold}
     return next((r for r, h in enumerate(hits, start=1) if Path(h.path).name in files), None)
-
-
-def within_budget(hits: Sequence[Hit], budget: int) -> list[Hit]:
-    """The hits the context budget holds: hits are taken in rank order while the total length of
-    the hit texts *before* each one is < ``budget`` characters. A hit that starts inside the
-    budget but runs past its end counts whole (so at most one partial hit is included; hits are
-    never cut). ``budget`` <= 0 holds nothing."""
-    taken, used = [], 0
-    for hit in hits:
-        if used >= budget:
-            break
-        taken.append(hit)
-        used += len(hit.text)
-    return taken
 
 
 # --- one query, all queries ------------------------------------------------------------------------

@@ -20,8 +20,8 @@ from ragbox.search.evaluation import (
     score_query,
     summarize,
     text_matches,
-    within_budget,
 )
+from ragbox.text import within_budget
 from ragbox.types import Hit
 
 from support import FIXTURES
