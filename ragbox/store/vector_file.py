@@ -16,7 +16,7 @@ import json
 import os
 import shutil
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -33,13 +33,16 @@ class VectorMatrix:
     documents: list[str]
     matrix: Any  # numpy float32 (rows x dimension), or None when there are no rows
     complete: bool  # every ready passage has its vector here (else the exact search is off)
+    # worked out on first use: each document's code, and its rows' run (False: not yet; None: no runs)
+    _code_of: dict | None = field(default=None, init=False, repr=False, compare=False)
+    _runs: Any = field(default=False, init=False, repr=False, compare=False)
 
     def chunk_id(self, row: int) -> str:
         return self.ids[row].decode()
 
     def codes(self, doc_ids) -> list[int]:
         """The codes in ``owners`` of those of ``doc_ids`` that have rows here."""
-        code_of = getattr(self, "_code_of", None)
+        code_of = self._code_of
         if code_of is None:
             code_of = self._code_of = {doc_id: i for i, doc_id in enumerate(self.documents)}
         return [code_of[d] for d in doc_ids if d in code_of]
@@ -49,7 +52,7 @@ class VectorMatrix:
         one run of the matrix (as the catalog writes them); None when some are not."""
         import numpy as np
 
-        found = getattr(self, "_runs", False)
+        found = self._runs
         if found is False:
             owners = np.asarray(self.owners)
             starts = np.flatnonzero(np.diff(owners)) + 1
