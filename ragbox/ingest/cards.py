@@ -172,12 +172,12 @@ _DESCRIPTOR = re.compile(
     r",\s+(?:of|at|in)\s|,\s+(?:[A-Z][\w.'-]*\s+){0,3}\d{1,5}\b|\s+of\s+\d|\s+\((?!\w+\))|,?\s+\d{2,}\s+[A-Z]"
     r"|,?\s+c/o\b|\s+\[\w+\]|,\s*$|\s+(?:Address|Tel|Attention|Contact|Legal Representative)\b|\s{3,}"
     r"|(?<=\b(?:Inc|Ltd|LLC|plc|PLC|INC|LTD))\.?,\s+(?=[A-Z])|(?<=\b(?:Corp|CORP|GmbH))\.?,\s+(?=[A-Z])")
-_NAME_START = re.compile(r"(?:,\s*and\s+|\band\s+|;\s*(?:and\s+)?|\([a-z0-9]{1,3}\)\s*)(?=[A-Z0-9\[])")
+_BEFORE_A_NAME = r",\s*and\s+|\band\s+|;\s*(?:and\s+)?|\([a-z0-9]{1,3}\)\s*"  # "and ", "; ", "(b) "
+_NAME_START = re.compile(rf"(?:{_BEFORE_A_NAME})(?=[A-Z0-9\[])")
 # Where the last name of a segment that does not start with one begins: after "and" (not inside a
 # name: "Securities and Exchange Commission"), a line "AND:" between two parties, or the party a
 # letter agreement is "with".
-_LAST_NAME_START = re.compile(r"(?:,\s*and\s+|\band\s+|\bAND:\s+|;\s*(?:and\s+)?|\([a-z0-9]{1,3}\)\s*"
-                              r"|\bagreements?\s+with\s+)(?=[A-Z0-9\[])")
+_LAST_NAME_START = re.compile(rf"(?:{_BEFORE_A_NAME}|\bAND:\s+|\bagreements?\s+with\s+)(?=[A-Z0-9\[])")
 _INSIDE_A_NAME = re.compile(r"\b[A-Z][\w.'&-]*\s+and\s+$")  # "Securities and " (Exchange Commission)
 _COMPANY = re.compile(r"(?i)\b(?:inc|corp|corporation|company|co|llc|l\.l\.c|ltd|limited|lp|l\.p|llp|gmbh|ag|s\.a|sa"
                       r"|n\.v|b\.v|plc|pte|bank|trust|association|group|holdings|partners|fund)\b\.?$")
