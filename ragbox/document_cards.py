@@ -30,17 +30,20 @@ class DocumentCard:
     parties: tuple[Party, ...] = ()
     dates: tuple[str, ...] = ()  # the dates of its preamble, as written
     file_words: tuple[str, ...] = ()  # the words of its file name, lower case
+    # Other headings it goes by: "Project Cooperation Agreement" on the cover, "Cooperation
+    # Agreement" over the text (one the title's words hold, or holding them).
+    also_titled: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         return {"path": self.path, "title": self.title, "kind": self.kind,
                 "parties": [{"name": p.name, "short_names": list(p.short_names)} for p in self.parties],
-                "dates": list(self.dates), "file_words": list(self.file_words)}
+                "dates": list(self.dates), "file_words": list(self.file_words), "also_titled": list(self.also_titled)}
 
     @classmethod
     def from_dict(cls, data: dict) -> "DocumentCard":
         parties = tuple(Party(p["name"], tuple(p.get("short_names", ()))) for p in data.get("parties", ()))
         return cls(data["path"], data.get("title", ""), data.get("kind", ""), parties,
-                   tuple(data.get("dates", ())), tuple(data.get("file_words", ())))
+                   tuple(data.get("dates", ())), tuple(data.get("file_words", ())), tuple(data.get("also_titled", ())))
 
 
 @dataclass(frozen=True)

@@ -33,3 +33,17 @@ def test_named_bench_runs_small(tmp_path) -> None:
     results = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     parties = [r for r in results if r["kind"] == "Parties"]
     assert len(parties) == 2 and all(r["right"] for r in parties)
+
+
+def test_party_grading_forgives_a_typed_label_but_not_another_name() -> None:
+    sys.path.insert(0, str(REPO / "bench"))
+    from named import _a_definition, _names_party
+
+    answer = 'Howmedica Osteonics Corp. ("Stryker") and CORAL GOLD RESOURCES LTD. [1]'
+    assert _names_party(answer, "Howmedica Ostenonics") and _names_party(answer, "CORAL GOLD RESOURCED")
+    assert not _names_party(answer, "Howmedica Orthopedics") and not _names_party(answer, "Coral Gold Mining")
+    assert not _names_party("Acme Inc. and Best Corp.", "Acme and Bext")  # short words must be exact
+    parties = [("Lightbridge Corporation", "Lightbridge"), ("Lloyds Register FNMA", "Lloyds"),
+               ('"Lloyds" and together with "Lightbridge", the "Parties"', ""), ("Lightbridge and Lloyds", ""),
+               ("Lloyds", "Lloyds")]
+    assert [_a_definition(name, parties) for name, _ in parties] == [False, False, True, True, False]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ragbox.answer.facts import Fact, all_facts, date_role, ends
-from ragbox.answer.own import agreement_role, defines_another_term, own_feature, with_roles
+from ragbox.answer.own import agreement_role, defines_another_term, incorporation_place, own_feature, with_roles
 from ragbox.answer.questions import QuestionKind
 from ragbox.text import PASSAGE_STOPWORDS, TITLE_NOUNS, alternation, sentence_spans, stems
 from ragbox.types import Hit, split_chunk_id
@@ -36,6 +36,11 @@ _TERM_NOUN = re.compile(r"\s+(?:renewal\s+)?(?:terms?|periods?)\b", re.IGNORECAS
 _RELATION = re.compile(r"\s+(?:after|before|following|from|of|prior to|preceding)\b[^.;,()]{1,60}", re.IGNORECASE)
 # Words that say what kind of answer is asked ("which state's law"), not where it stands: the
 # answer may be a country ("the laws of Japan").
+# A period before an end, or a notice, is no renewal term: "not less than ninety (90) days prior to the
+# expiration of the Initial Term", "upon sixty (60) days' written notice".
+_NOTICE_AFTER = re.compile(r"\s*(?:calendar\s+|business\s+)?(?:days?\b)?[\s'’]*"
+                           r"(?:prior\s+to|before|preceding|in\s+advance|(?:prior\s+)?(?:written\s+)?notice)\b",
+                           re.IGNORECASE)
 _ANSWER_TYPE = {"place": frozenset(stems("state states country countries jurisdiction jurisdictions",
                                           frozenset()))}
 SIMILARITY_CANDIDATES = 24  # sentences, best by their words, that are also compared by meaning
@@ -89,7 +94,9 @@ def answer_span(sentence: str, facts: list[Fact], kind: QuestionKind) -> tuple[t
     cue_ends = _word_ends(sentence, kind.cues)
     other_ends = _word_ends(sentence, kind.not_after)
     usable = [f for f in facts if not any(0 <= f.start - end <= 25 for end in other_ends)
-              and (not kind.roles or f.kind != "date" or date_role(sentence, f) in kind.roles)]
+              and (not kind.roles or f.kind != "date" or date_role(sentence, f) in kind.roles)
+              and not (kind.name == "place" and incorporation_place(sentence, f))
+              and not (kind.topic == "renewal" and _NOTICE_AFTER.match(sentence, f.end))]
     if not usable:
         return None
 

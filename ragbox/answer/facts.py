@@ -237,8 +237,11 @@ _NAMED_AFTER = re.compile(r"[\s,]*\(\s*(?:the|such|this)?\s*[\"“']*\s*(?P<name
 _NAME_ROLES = (("end", re.compile(r"expir|terminat|end\b|final", re.I)),
                ("effective", re.compile(r"effective|commencement|start|launch", re.I)),
                ("agreement", re.compile(r"agreement|execution|signature|contract", re.I)))
+# "the end of each calendar quarter", "the end of the first license year": a period's end, not the
+# document's ("shall continue until the end of the fifth contract year" may well be its end).
 _ROLE_CUES = re.compile(
     r"(?P<other>\b(?:year|period|quarter|month)s?\s+end(?:ed|ing)\b|\bon\s+or\s+(?:before|prior\s+to|after)\b|"
+    r"\bend\s+of\s+(?:each|any|every|such|a|the\s+first)\s+(?:[\w-]+\s+){0,2}(?:year|quarter|month|week)\b|"
     r"\b(?:prior\s+to|before|beyond|amended|filed|issued|published|dated\s+as\s+of\s+the\s+date)\b|"
     r"\b(?:no\s+later\s+than|not\s+later\s+than|by\s+no\s+later\s+than)\b|"
     r"\b(?:extended|renewed)\s+(?:until|through|to)\b)"

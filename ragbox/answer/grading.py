@@ -9,7 +9,8 @@ read day first. A label stating durations ("successive 1 year",
 "2 successive 10 years") is right when the answer states the same durations and the label's other
 numbers ("renews from year to year" states 1 year). Any other label is right when each of its
 words appears in the answer (singular and plural alike), in any order; a label that only names
-places also when the answer names the same places another way ("PRC").
+places also when the answer names the same places another way ("PRC"), or names a state or
+province of a country the label adds to it ("Ontario" states "Ontario, Canada").
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from ragbox.answer.facts import dates, durations, normal_form, numbers
-from ragbox.answer.places import find_places
+from ragbox.answer.places import PROVINCES, US_STATES, find_places
 from ragbox.stats import percentile
 
 _PLACE_WORDS = {"the", "state", "of", "law", "laws", "and"}  # what a place label may say besides places
@@ -84,7 +85,12 @@ def _states_places(answer: str, label: str) -> bool:
         rest = rest[:start] + " " + rest[end:]
     if not places or set(_tokens(rest)) - _PLACE_WORDS:
         return False
-    return {name for name, _, _ in places} <= {name for name, _, _ in find_places(answer)}
+    answered = {name for name, _, _ in find_places(answer)}
+    answered |= {_COUNTRY_OF[name] for name in answered if name in _COUNTRY_OF}  # Ontario is in Canada
+    return {name for name, _, _ in places} <= answered
+
+
+_COUNTRY_OF = {**{state: "United States" for state in US_STATES}, **{p: "Canada" for p in PROVINCES}}
 
 
 def is_right(answer: str, label: str) -> bool:

@@ -19,8 +19,13 @@ from ragbox.types import Hit
 SELF = re.compile(rf"\b(?:this|the)\s+(?:\w+\s+){{0,3}}?(?:{alternation(OWN_NOUNS)})\b|\bhere(?:of|by|in|to)\b",
                   re.IGNORECASE)
 # "this Agreement shall be governed by": the document's own law, not a dispute's or an escrow's.
+# Also said the other way round: "The laws of the State of New York govern all matters arising out of
+# or relating to this Agreement".
 GOVERNS_SELF = re.compile("(?:" + SELF.pattern + r")[^.;]{0,60}?\b(?:shall|will|is|are|be)\b[^.;]{0,20}?"
-                          r"\b(?:governed|construed|interpreted)\b", re.IGNORECASE)
+                          r"\b(?:governed|construed|interpreted)\b|"
+                          r"\blaws?\s+of\b[^.;]{0,120}?\b(?:shall\s+)?governs?\b[^.;]{0,80}?(?:"
+                          + SELF.pattern + ")",
+                          re.IGNORECASE)
 # A sentence that opens by stating the document's term ("Unless terminated earlier, this Agreement
 # shall terminate ...", "The term of this Agreement is ...", "The initial period of this Agreement
 # ... shall continue until"), not one that mentions it on the way ("If ... for ninety (90) days,
@@ -78,3 +83,22 @@ def own_feature(kind: QuestionKind, text: str, facts: list[Fact], roles: dict[Fa
     if kind.derive_end or kind.name == "term":
         return 1.0 if TERM_CLAUSE.search(text) else 0.0
     return None
+
+
+# Where a party is incorporated is no law the contract chooses: "a corporation duly incorporated
+# under the laws of the Republic of Korea", "organized and existing under the laws of the State of
+# Delaware", "a Delaware corporation", "a New York limited liability company".
+_INCORPORATED_UNDER = re.compile(r"\b(?:incorporated|organi[sz]ed|existing|formed|registered|chartered|established)"
+                                 r"\s+(?:in\s+and\s+)?(?:under\s+the\s+laws?\s+of|in)\s+(?:the\s+)?"
+                                 r"(?:(?:state|province|commonwealth|republic|kingdom)\s+of\s+)?$", re.IGNORECASE)
+_ENTITY_AFTER = re.compile(r"\s+(?:general\s+|limited\s+)?(?:corporation|company|limited\s+liability\s+company|"
+                           r"limited\s+partnership|partnership|banking\s+corporation|LLC|L\.L\.C\.|Inc\b|"
+                           r"statutory\s+trust|business\s+trust|trust|nonprofit|non-profit)(?!\s+(?:law|code|act|statute)s?\b)",
+                           re.IGNORECASE)  # "the Delaware General Corporation Law" is a law
+
+
+def incorporation_place(sentence: str, fact: Fact) -> bool:
+    """Whether the place ``fact`` says where a party is incorporated, not which law governs."""
+    return bool(_INCORPORATED_UNDER.search(sentence[max(0, fact.start - 80):fact.start])
+                or _ENTITY_AFTER.match(sentence, fact.end))
+

@@ -32,7 +32,7 @@ def parties_of(card: DocumentCard | None, document: Sequence[Hit]) -> Candidate 
     opening = within_budget(document, HEAD_CHARS)  # the text its card was read from
     named = [(hit, [(party, match) for party in card.parties if (match := _named_at(party.name, hit.text))])
              for hit in opening + _joined(opening)]
-    hit, found = max(named, key=lambda pair: len(pair[1]), default=(None, []))
+    hit, found = max(named, key=lambda pair: (len(pair[1]), _defined(*pair)), default=(None, []))
     if not found:
         return None
     start = min(m.start() for _, m in found)
@@ -43,22 +43,49 @@ def parties_of(card: DocumentCard | None, document: Sequence[Hit]) -> Candidate 
 
 
 def _joined(opening: list[Hit]) -> list[Hit]:
-    """Each two neighbouring passages of one page that overlap or touch, as one passage (the page's
-    text from the first's start to the second's end): a preamble that names three parties may be cut
-    between two passages. Only ever preferred when it names more parties than either alone."""
-    joined = []
-    for first, second in zip(opening, opening[1:]):
-        overlap = first.char_end - second.char_start
-        if first.path == second.path and first.page == second.page and 0 <= overlap <= len(second.text) \
-                and second.char_end > first.char_end:
-            joined.append(replace(first, char_end=second.char_end, text=first.text + second.text[overlap:]))
-    return joined
+    """Runs of two to ``JOINED_PASSAGES`` neighbouring passages of one page, each as one passage (the
+    page's text from the first's start to the last's end), shortest runs first: a preamble that names
+    three parties may be cut between passages, and the chunker, splitting at sentences and
+    paragraphs, leaves the whitespace between two passages out of both (a gap of ``GAP`` characters
+    at most, written back as spaces: the joined text equals the page's but for the kind of that
+    whitespace). Only ever preferred when a run names more parties than a shorter one."""
+    runs = []
+    for size in range(2, JOINED_PASSAGES + 1):
+        for first in range(len(opening) - size + 1):
+            run = opening[first]
+            for following in opening[first + 1:first + size]:
+                run = _join(run, following)
+                if run is None:
+                    break
+            if run is not None:
+                runs.append(run)
+    return runs
+
+
+JOINED_PASSAGES = 4
+GAP = 40  # characters between two passages: a paragraph break and the next line's indent
+
+
+def _join(first: Hit, second: Hit) -> Hit | None:
+    """``first`` and ``second`` as one passage, when they are neighbours on one page (None else)."""
+    overlap = first.char_end - second.char_start
+    if first.path != second.path or first.page != second.page or not -GAP <= overlap <= len(second.text) \
+            or second.char_end <= first.char_end:
+        return None
+    text = first.text + " " * max(0, -overlap) + second.text[max(0, overlap):]
+    return replace(first, char_end=second.char_end, text=text)
 
 
 def _named_at(name: str, text: str) -> re.Match | None:
     """Where ``text`` names ``name``, spaces and line breaks as they fall."""
     words = name.split()
     return re.search(r"\s+".join(map(re.escape, words)), text) if words else None
+
+
+def _defined(hit: Hit, found: list[tuple[Party, re.Match]]) -> int:
+    """How many of the parties found in ``hit`` have their short name defined there too: of two
+    passages naming every party, the one that also quotes '(the "Buyer")' is the fuller quote."""
+    return sum(_definition_end(hit.text, match.end(), party) > match.end() for party, match in found)
 
 
 def _definition_end(text: str, end: int, party: Party) -> int:

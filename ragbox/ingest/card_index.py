@@ -13,7 +13,8 @@ from ragbox.store.cards import document_heads, documents_without_cards, save_car
 from ragbox.store.catalog import Catalog
 
 # The card reader's version: a ragbox that reads cards differently makes them all again.
-CARDS_VERSION = "4"  # 3: filings' cards (issue 25); 4: a letter's "agreement with" party, "AND:" blocks
+CARDS_VERSION = "5"  # 3: filings' cards (issue 25); 4: a letter's "agreement with" party, "AND:" blocks;
+# 5: other headings the document goes by (``also_titled``)
 
 
 def refresh_cards(catalog: Catalog) -> int:

@@ -65,7 +65,27 @@ def document_card(path: str, head: str) -> DocumentCard:
     # Parties: the preamble's, else a cover page's ("AGREEMENT between A and B"); a paper has none.
     parties = (_parties(preamble) or _parties(text[title_end:title_end + 800])) if title or match else []
     dates = _dates(preamble) or _dates(text[:3000])[:2]  # undated preamble: the cover page's date
-    return DocumentCard(path, title, _kind(title, parties), tuple(parties), dates, _file_words(path))
+    return DocumentCard(path, title, _kind(title, parties), tuple(parties), dates, _file_words(path),
+                        _also_titled(text, title, title_end, min(match.start() if match else len(text),
+                                                                 title_end + 1500)))
+
+
+def _also_titled(text: str, title: str, title_end: int, preamble: int) -> tuple[str, ...]:
+    """Headings between the title and the preamble that name the same document more or less fully:
+    a cover's "Project Cooperation Agreement" and the text's own "Cooperation Agreement" (not an
+    exhibit's or a schedule's heading, which shares no more than the type)."""
+    words = set(title.lower().split())
+    found = []
+    for piece in _PIECE.finditer(text[title_end:preamble]):
+        heading = _DATED.sub("", _heading(piece.group())).strip()
+        other = set(heading.lower().split())
+        if heading and other != words and (other < words or words < other) and len(other & words) >= 2:
+            found.append(heading)
+    return tuple(dict.fromkeys(found))[:2]
+
+
+# Lines, and in centred headings of text extracted from PDFs, runs of 3+ spaces, part pieces.
+_PIECE = re.compile(r"[^\s](?:[^\n]*?[^\s])??(?=[ \t]{3,}|[ \t]*(?:\n|$))")
 
 
 def _title(text: str) -> tuple[str, int]:
@@ -73,8 +93,7 @@ def _title(text: str) -> tuple[str, int]:
     type, else the "THIS SUPPLY AGREEMENT" of the preamble (made title case), else ("", 0)."""
     preamble = _PREAMBLE.search(text)
     limit = preamble.start() if preamble else min(len(text), 1500)
-    # Lines, and in centred headings of text extracted from PDFs, runs of 3+ spaces, part pieces.
-    pieces = list(re.finditer(r"[^\s](?:[^\n]*?[^\s])??(?=[ \t]{3,}|[ \t]*(?:\n|$))", text[:limit]))
+    pieces = list(_PIECE.finditer(text[:limit]))
     for i, piece in enumerate(pieces):
         found = _heading(piece.group())
         if found:

@@ -96,7 +96,8 @@ def card_names(card: DocumentCard) -> list[tuple[tuple[str, ...], str]]:
     # A filing is of its fiscal year, not of the calendar year its period ended in (a quarter of
     # FY2024 ended July 29, 2023): its title without that date; the year is ``of_fiscal_year``'s.
     title = re.sub(r"\s+for\s+the\s.*$", "", card.title) if filing_years(card) else card.title
-    names += [(tuple(tokens(title)), "title"), (tuple(tokens(card.kind)), "kind"),
+    names += [(tuple(tokens(title)), "title"), *((tuple(tokens(other)), "title") for other in card.also_titled),
+              (tuple(tokens(card.kind)), "kind"),
               (tuple(tokens(_CAMEL.sub(" ", file_name))), "file")]
     return [(run, field) for run, field in names if run]
 

@@ -33,6 +33,21 @@ def test_the_law_governing_the_agreement_itself_beats_a_law_for_some_disputes():
     assert found[0].value == "Japan"  # "which state" asks for a place: "State of New York" is no better for it
 
 
+def test_where_a_party_is_incorporated_is_not_the_law_that_governs():
+    question = "Which state's law governs the manufacturing and supply agreement?"
+    document = [hit('This MANUFACTURING AND SUPPLY AGREEMENT is made by and between: Dong-A ST Co., Ltd., a '
+                    'corporation duly incorporated under the laws of the Republic of Korea ("Dong-A") and NeuroBo, '
+                    'Inc., a Delaware corporation ("NeuroBo"). '
+                    'GOVERNING LAW The laws of the State of New York (without giving effect to its conflicts of law '
+                    'principles) govern all matters arising out of or relating to this Agreement.')]
+    found = candidates(question, question_kind(question), [], document)
+    assert [c.value for c in found] == ["New York"] and found[0].features["own"] == 1.0
+    # the Delaware General Corporation Law is a law, not a Delaware corporation
+    sentence = "This Agreement shall be governed by the Delaware General Corporation Law."
+    assert [p.value for p in places(sentence)] == ["Delaware"]
+    assert answer_span(sentence, places(sentence), question_kind(question))[1] == "Delaware"
+
+
 def test_a_short_form_of_a_country_is_read_as_the_country():
     assert [p.value for p in places("governed by the laws of the PRC")] == ["People's Republic of China"]
     assert places("the prc rules") == []  # in lower case, not the country

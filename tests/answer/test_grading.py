@@ -12,6 +12,7 @@ from ragbox.answer.grading import is_right, label_date
     ("two (2) successive ten (10) year periods", "2 successive 10 years"), ("sixty (60) days", "60 days; 180 days"),
     ("the State of California", "California"), ("MASTER SERVICES AGREEMENT", "Master Services Agreement"),
     ("PRC [1]", "People's Republic of China"), ("the laws of the U.K.", "the United Kingdom"),
+    ("Ontario [2]", "Ontario, Canada"), ("British Columbia", "British Columbia,Canada"), ("Texas", "Texas, USA"),
 ])
 def test_right(answer, label):
     assert is_right(answer, label)
@@ -22,6 +23,7 @@ def test_right(answer, label):
     ("one (1) year", "2 successive 10 years"), ("ten (10) years", "2 successive 10 years"),
     ("New York", "California"), ("SERVICES AGREEMENT", "MASTER SERVICES AGREEMENT"), ("", "California"),
     ("PRC", "Hong Kong, PRC"), ("Delaware", "Delaware, Illinois"), ("USA", "United States Patent Office"),
+    ("Canada", "Ontario, Canada"), ("Ontario", "Ontario, United States"), ("Texas", "Texas, Canada"),
 ])
 def test_wrong(answer, label):
     assert not is_right(answer, label)

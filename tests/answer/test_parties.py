@@ -2,7 +2,7 @@
 names them; the engine's path is tested on a real index in tests/test_named_documents.py."""
 
 from ragbox.answer.decision import confidence
-from ragbox.answer.parties import parties_of
+from ragbox.answer.parties import GAP, parties_of
 from ragbox.answer.questions import question_kind
 from ragbox.document_cards import DocumentCard, Party
 from ragbox.types import Hit
@@ -80,9 +80,11 @@ def test_a_preamble_cut_between_two_passages_is_quoted_from_both_joined_as_the_p
     found = parties_of(three, [first, second])
     assert found.features["all_parties"] == 1.0 and found.hit.text == page
     assert (found.hit.chunk_id, found.hit.char_start, found.hit.char_end) == ("d:00000", 0, len(page))
-    # passages of two pages, or with a gap between them, are never joined: the page would not read so
+    # passages of two pages, or further apart than the whitespace between two paragraphs, are never
+    # joined: the page would not read so
     other_page = Hit("d:00001", "/d/supply.txt", 2, cut - 10, len(page), page[cut - 10:], 0.5)
-    gap = Hit("d:00001", "/d/supply.txt", 1, cut + 5, len(page), page[cut + 5:], 0.5)
+    far = cut + GAP + 1
+    gap = Hit("d:00001", "/d/supply.txt", 1, far, len(page), page[far:], 0.5)
     assert parties_of(three, [first, other_page]).features["all_parties"] == 0.0
     assert parties_of(three, [first, gap]).features["all_parties"] == 0.0
 
@@ -104,3 +106,21 @@ def test_the_answer_s_source_is_the_joined_passage_even_when_search_found_its_fi
     assert answer.text == ("Acme Widgets Corp. (“Acme”), Globex Retail LLC (“Buyer”, “Globex”) and Bestev Management, "
                            "LLC (“Distributor”) [1]")
     assert answer.sources[0].text == page and answer.sources[0].score == 0.7
+
+
+def test_a_preamble_split_at_sentences_over_three_passages_is_joined_across_the_dropped_space():
+    # as a chunker splitting at sentence ends cuts a long preamble: the space between two passages
+    # belongs to neither ('... corporation no. 52-0036872 ...')
+    page = ('This Agreement is entered into by and between Acme Widgets Corp., a corporation no. 52-003 having its '
+            'place of business in Haifa, ("Acme") and Globex Retail LLC, a corporation no. 51-293 having its place '
+            'of business in Migdal, (the "Buyer"). Acme and Buyer are the Parties.')
+    cuts = [page.index("52-003"), page.index("51-293")]
+    spans = [(0, cuts[0] - 1), (cuts[0], cuts[1] - 1), (cuts[1], len(page))]
+    passages = [Hit(f"d:{n:05d}", "/d/supply.txt", 1, start, end, page[start:end], 0.5)
+                for n, (start, end) in enumerate(spans)]
+    found = parties_of(CARD, passages)
+    assert found.features["all_parties"] == 1.0 and found.hit.text == page
+    assert found.value == "Acme Widgets Corp. (“Acme”) and Globex Retail LLC (“Buyer”, “Globex”)"
+    # the two passages naming both parties are enough: the shortest run naming most parties is quoted
+    assert parties_of(CARD, passages[:2] + [Hit("d:00009", "/d/supply.txt", 2, 0, 5, "Other", 0.5)]).hit.text == \
+        page[:cuts[1] - 1]

@@ -81,6 +81,21 @@ def test_dates_are_told_apart_by_their_role():
                      "What is the expiration date of this contract?": "Twenty-first day of March, 2010 [1]"}
 
 
+
+def test_the_end_of_a_license_year_is_not_the_end_of_the_contract():
+    # the sentence after the term names a first year's end, with more of the question's words ("end")
+    term = ("The term of the license hereby granted shall commence August 1, 1995 and continue until January 30, "
+            "2000, unless sooner terminated as provided in the immediately succeeding sentence.")
+    early = ("Notwithstanding the foregoing, if Kmart elects not to carry the eyewear prior to the end of the first "
+             "license year (January 30, 1997), then either party shall have the right to end this Agreement.")
+    answer = answer_from("When does the endorsement agreement end?", term, early)
+    assert answer.text == "January 30, 2000 [1]"
+    from ragbox.answer.facts import date_role, dates
+    assert [date_role(early, d) for d in dates(early)] == ["other"]
+    fifth = "This Agreement shall continue until the end of the fifth contract year, December 31, 2010."
+    assert [date_role(fifth, d) for d in dates(fifth)] == ["end"]
+
+
 SUPPLY = ["SUPPLY AGREEMENT. This Supply Agreement is made as of June 1, 2020 between Acme Corp. and Globex Inc.",
           "The initial term of this Agreement is two (2) years from the Effective Date.",
           "Thereafter this Agreement shall automatically renew for successive one (1) year terms unless either party "
@@ -111,6 +126,16 @@ def test_a_renewal_not_automatic_says_so():
     answer = answer_from("What is the renewal term?", "This Agreement may be renewed by mutual written agreement of "
                                                        "the parties for one additional term of two (2) years.")
     assert answer.text == "Additional term of two (2) years (not automatic: renewed by option or agreement) [1]"
+
+
+def test_a_notice_period_before_a_renewal_is_not_the_renewal_term():
+    renewal = ("Upon the expiry of the Initial Term this Agreement shall automatically renew for successive terms "
+               "of the same duration, unless either party gives written notice to the other of such party's desire "
+               "not to renew not less than ninety (90) days prior to the date of the expiration of the Initial Term.")
+    answer = answer_from("What is the renewal term?", renewal)
+    assert "ninety" not in answer.text.split("(renews")[0]  # the notice is no term; the term is not written here
+    later = answer_from("What is the renewal term?", renewal, "Each renewal term shall be two (2) years.")
+    assert later.text.startswith("Two (2) years") and later.text.endswith("[2]")
 
 
 def test_a_term_from_a_date_the_document_does_not_give_is_stated_as_written_with_its_anchor():

@@ -238,3 +238,18 @@ def test_an_annual_report_outside_the_sec_forms():
     contract = document_card("c.txt", "SUPPLY AGREEMENT\nThis Supply Agreement is made between Acme Inc. and "
                                       "Bolt Ltd. Acme shall deliver its 2019 Annual Report to Bolt.\n")
     assert contract.kind == "supply agreement"
+
+
+def test_a_cover_title_and_the_text_s_own_heading_are_both_kept():
+    head = ("Xi'an Zhonghong New Energy Technology Co., Ltd.   Boxing County Chengli Gas Supply Co., Ltd.\n\n"
+            "Project Cooperation Agreement   July 2013\n\n\n\n\n"
+            "Cooperation Agreement   Coke Dry Quenching (CDQ) and CDQ Waste Heat Power Generation Project   "
+            "Party A: Xi'an Zhonghong New Energy Technology Co., Ltd.   Party B: Boxing County Chengli Gas Supply "
+            "Co., Ltd.   After friendly negotiation between two parties, Party A and Party B reached following items.\n"
+            "EXHIBIT A   SUPPLY AGREEMENT\n")
+    card = document_card("contracts/china_recycling.txt", head)
+    assert (card.title, card.also_titled) == ("Project Cooperation Agreement", ("Cooperation Agreement",))
+    assert DocumentCard.from_dict(card.as_dict()) == card
+    # a heading that shares no more than the type with the title is another document's (an exhibit's)
+    assert document_card("x.txt", "SUPPLY AGREEMENT\n\nSERVICES AGREEMENT\n\nThis Supply Agreement is made "
+                                  "by Acme Inc. and Globex LLC.").also_titled == ()

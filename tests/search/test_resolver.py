@@ -153,6 +153,23 @@ def test_a_whole_title_names_its_contract_before_longer_titles_holding_it():
         ["merit_services.txt", "other_services.txt"], True)
 
 
+def test_a_document_headed_two_ways_is_named_whole_by_either():
+    # the cover says "Project Cooperation Agreement", the text "Cooperation Agreement": which of the two
+    # documents "the Cooperation Agreement" means is the user's to say
+    headed_twice = DocumentCard("china_recycling.txt", "Project Cooperation Agreement", "project cooperation agreement",
+                                (Party("Xi'an Zhonghong", ("Party A",)),), (), ("china", "recycling"),
+                                ("Cooperation Agreement",))
+    cards = CONTRACTS + [card("qiwi.txt", "COOPERATION AGREEMENT", "cooperation agreement",
+                              [("Otkritie Investments", ["OICL"])]), headed_twice]
+    assert resolve("Who are the parties to the Cooperation Agreement?", cards) == (
+        ["china_recycling.txt", "qiwi.txt"], True)
+    assert resolve("Who are the parties to the Project Cooperation Agreement?", cards) == (
+        ["china_recycling.txt"], False)
+    once = [c for c in cards if c is not headed_twice] + [DocumentCard(
+        "china_recycling.txt", "Project Cooperation Agreement", "project cooperation agreement")]
+    assert resolve("Who are the parties to the Cooperation Agreement?", once) == (["qiwi.txt"], False)
+
+
 def test_two_parties_named_one_on_no_card_still_name_the_others_contracts():
     assert resolve("Is liability capped in the agreement with Vandelay Industries and Costanza Partners?") == (
         ["vandelay_distribution.txt"], False)
