@@ -20,6 +20,18 @@ def asks_figure(question: str, card) -> bool:
                                      or figure_question(question, kind) is not None)
 
 
+# Every SEC filing a card can be of (``ingest.filing_cards``), earnings releases and 8-Ks too.
+SEC_FILINGS = (*FILING_KINDS, "8-k", "20-f", "40-f")
+
+
+def unsure_in_filing(card) -> list[str]:
+    """Why an answer about a filing that was not read from its statements' cells is not sure: a
+    sentence of a 10-K or an 8-K that holds the question's words states some other amount, rate or
+    year as often as the one asked (FinanceBench development: 1 of 4 such answers shown as sure
+    was right; "How much has the effective tax rate changed?" -> "$150 million")."""
+    return ["not_from_statement"] if card is not None and card.kind in SEC_FILINGS else []
+
+
 def figure_answer(question: str, card, document: Sequence[Hit], hits: Sequence[Hit], k: int, model: str,
                   searched: dict) -> Answer | None:
     """The answer to a question asking a figure of a filing (None: not such a question)."""

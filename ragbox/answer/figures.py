@@ -58,7 +58,8 @@ ITEMS = (
                                                "cost of revenues", "cost of products sold"),
          ("cost of sales", "cost of goods sold", "total cost of revenue", "cost of revenue", "cost of revenues",
           "cost of products sold", "total cost of sales")),
-    Item("gross profit", "income statement", ("gross profit", "gross margin dollars"), ("gross profit",)),
+    Item("gross profit", "income statement", ("gross profit", "gross margin dollars"),
+         ("gross profit", "gross margin")),  # Microsoft's income statement prints the amount as "Gross margin"
     Item("operating income", "income statement", ("operating income", "operating profit", "income from operations"),
          ("operating income", "operating profit", "income from operations", "operating income loss")),
     Item("net income", "income statement", ("net income", "net earnings", "net profit"),
@@ -80,13 +81,15 @@ ITEMS = (
     Item("total assets", "balance sheet", ("total assets",), ("total assets",)),
     Item("accounts payable", "balance sheet", ("accounts payable", "trade payables"),
          ("accounts payable", "accounts payable trade")),
-    Item("cash and cash equivalents", "balance sheet", ("cash and cash equivalents", "cash balance"),
+    Item("cash and cash equivalents", "balance sheet", ("cash and cash equivalents", "cash balance", "cash",
+                                                        "cash on hand"),
          ("cash and cash equivalents",)),
     Item("shareholders' equity", "balance sheet",
          ("shareholders equity", "stockholders equity", "shareowners equity", "total equity"),
          ("total shareholders equity", "total stockholders equity", "total shareowners equity", "total equity",
           "shareholders equity", "stockholders equity")),
-    Item("dividends paid", "cash-flow statement", ("dividends paid", "cash dividends", "dividends to shareholders"),
+    Item("dividends paid", "cash-flow statement", ("dividends paid", "cash dividends", "dividends to shareholders",
+                                                   "dividends", "pay in dividends", "paid in dividends"),
          ("dividends paid", "dividends paid to shareholders", "cash dividends paid", "dividends")),
 )
 # A question asking for more than a cell: left to the metrics (or to the general answer).
@@ -94,6 +97,11 @@ COMPUTED = re.compile(r"\b(?:ratio|margin|turnover|days|dpo|dso|cagr|average|gro
                       r"return on|roa|roe|working capital|ebitda|per share|eps|percent|%|compare|drove|why|"
                       r"improv\w*|declin\w*|capital.intensive)\b"
                       r"|^\W*(?:does|do|is|are|has|have|did|was|were)\b", re.IGNORECASE)  # yes/no: asks more
+
+# A figure adjusted from the statements' ("excluding the impact of FX", "organic", "non-GAAP",
+# "adjusted"): no cell or formula here is that figure; left to the general answer.
+ADJUSTED = re.compile(r"\b(?:exclud\w*|excluding|ex-\w+|organic\w*|non.?gaap|adjusted|real (?:change|growth))\b",
+                      re.IGNORECASE)
 
 # "If inventory management is not meaningful for the company, then state that and explain why": a
 # fallback the question allows, not more it asks (the metric is the answer where it can be computed).
@@ -117,10 +125,15 @@ def flat(text: str) -> str:
     return " ".join(_WORDS.findall(text.lower().replace("\u2019", "'").replace("'", "")))
 
 
+def _phrase(text: str) -> str:
+    """``flat`` words between spaces, "cash flow" one word: the bare "cash" (the balance) is not in it."""
+    return re.sub(r" cash flows? ", " cash-flow ", f" {flat(text)} ")
+
+
 def asked_item(question: str) -> Item | None:
     """The line item a question names (its longest name written in it), or None."""
-    words = f" {flat(question)} "
-    named = [(len(form), item) for item in ITEMS for form in item.asked if f" {flat(form)} " in words]
+    words = _phrase(question)
+    named = [(len(form), item) for item in ITEMS for form in item.asked if _phrase(form) in words]
     return max(named, key=lambda pair: pair[0])[1] if named else None
 
 
@@ -137,21 +150,24 @@ def label_match(label: str, item: Item) -> int:
 def find_figure(item: Item, year: str, document: Sequence[Hit], ranked: Sequence[Hit]) -> tuple[Found | None,
                                                                                                  list[Row]]:
     """The row and column of ``item`` in ``year`` among the ``document``'s passages (``ranked``: the
-    retrieved ones, best first, which break ties), and the closest rows when none is sure."""
+    retrieved ones, best first, which break ties), and the closest rows when none is sure. A row of
+    the statement the item belongs to comes first, then its label: a cash-flow statement's
+    "Depreciation and amortization of property and equipment" is the D&A asked, not a note's
+    "Depreciation and amortization" column."""
     rank = {hit.chunk_id: i for i, hit in enumerate(ranked)}
     scored = []
     for row in _rows(document, ranked):
         match = label_match(row.label, item)
-        if match and year in row.cells:
-            scored.append(((match, row.statement == item.statement and len(row.cells) <= STATEMENT_YEARS,
-                            row.aligned, bool(row.unit),
-                            -rank.get(row.hit.chunk_id, len(rank))), row))
+        if match and year in row.cells and not row.cells[year].text.endswith("%"):  # an amount, not a rate
+            scored.append(((row.statement == item.statement and len(row.cells) <= STATEMENT_YEARS,
+                            match,
+                            row.aligned, bool(row.unit), -rank.get(row.hit.chunk_id, len(rank))), row))
     if not scored:
         return None, []
     scored.sort(key=lambda pair: pair[0], reverse=True)
     best_key, best = scored[0]
     rivals = [r for k, r in scored[1:] if k[:4] == best_key[:4] and r.cells[year].value != best.cells[year].value]
-    reason = ("row_not_exact" if best_key[0] < 2 else "other_statement" if not best_key[1]
+    reason = ("other_statement" if not best_key[0] else "row_not_exact" if best_key[1] < 2
               else "period_not_exact" if not best_key[2] else "unit_not_stated" if not best_key[3]
               else "close_second" if rivals else "")
     return Found(best, year, not reason, reason), [r for _, r in scored[:3]]
@@ -199,7 +215,7 @@ def _document_rows(document: Sequence[Hit]) -> tuple[Row, ...]:
 def figure_question(question: str, kind: str) -> tuple[Item, str] | None:
     """(item, year) when ``question``, asked of a filing (``kind`` of its card), asks for one cell."""
     question = without_caveat(question)
-    if kind not in FILING_KINDS or COMPUTED.search(question):
+    if kind not in FILING_KINDS or COMPUTED.search(question) or ADJUSTED.search(question):
         return None
     item, years = asked_item(question), fiscal_years(question, plain=True)
     return (item, years[0]) if item is not None and len(years) == 1 else None

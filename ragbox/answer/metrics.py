@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from ragbox.answer.figures import ITEMS, Found, Item, asked_item, find_figure, flat, without_caveat
+from ragbox.answer.figures import ADJUSTED, ITEMS, Found, Item, asked_item, find_figure, flat, without_caveat
 from ragbox.text import fiscal_years
 from ragbox.types import Hit
 
@@ -122,7 +122,7 @@ def _averaged(question: str, years: list[str]) -> Metric | None:
 
 def metric_of(question: str, years: list[str]) -> Metric | None:
     """A metric of ``years`` (one, or two for growth and two-year averages)."""
-    if _OTHER.search(question):
+    if _OTHER.search(question) or ADJUSTED.search(question):
         return None
     of_a_year = _of_a_year(question, years)
     if of_a_year is not None:

@@ -208,3 +208,57 @@ def test_a_trend_is_answered_yes_or_no_from_the_cells_of_both_years(make_engine,
     assert not missing.found and "no statement row of total current assets" in missing.text  # no balance sheet
     hits = engine.search("Did Northwind's net income rise in FY2022?", k=3)
     assert hits[0].page == 2 and "5,777" in hits[0].text  # the income statement's row, found for both years
+
+
+def test_a_statement_row_named_longer_beats_another_tables_exact_label():
+    """The D&A of an EBITDA is the cash-flow statement's "Depreciation and amortization of property,
+    equipment and intangibles", not a note's "Depreciation and amortization" row (Netflix 2015):
+    the statement the item belongs to comes before the label's exactness, and the answer says
+    the label is not exact."""
+    from ragbox.answer.figures import find_figure
+    from ragbox.types import Hit
+
+    note = Hit("n:1", "a.pdf", 70, 0, 0, "Depreciation and amortization  (43,204)  (39,530)", 0.9,
+               context="Segment information\n(in thousands)\n2015 | 2014")
+    statement = Hit("c:1", "a.pdf", 40, 0, 0, "Depreciation and amortization of property, equipment and intangibles"
+                    "  62,283  54,028", 0.1,
+                    context="CONSOLIDATED STATEMENTS OF CASH FLOWS\n(in thousands)\n2015 | 2014")
+    found, closest = find_figure(asked_item("d&a"), "2015", [statement, note], [note, statement])
+    assert found.row.hit.page == 40 and found.row.cells["2015"].value == 62283
+    assert not found.sure and found.reason == "row_not_exact"
+    assert [r.hit.page for r in closest] == [40, 70]
+    rate = Hit("r:1", "a.pdf", 41, 0, 0, "Gross margin  38.5%  37.9%", 0.5,
+               context="CONSOLIDATED STATEMENTS OF OPERATIONS\n(in millions)\n2015 | 2014")
+    assert find_figure(asked_item("gross profit"), "2015", [rate], [rate])[0] is None  # a rate is no amount
+
+
+def test_questions_as_users_type_them_and_figures_adjusted_from_the_statements():
+    assert asked_item("How much cash did Corning have at the end of 2020?").name == "cash and cash equivalents"
+    assert asked_item("Corning cash flow from operations 2020").name == "operating cash flow"  # not "cash"
+    assert asked_item("What was Corning's cash flow in 2020?") is None  # which one: not the cash balance
+    assert asked_item("How much did Lockheed Martin pay in dividends in 2021?").name == "dividends paid"
+    assert figure_question("How much cash did Corning have at the end of 2020?", "10-k")[1] == "2020"
+    # "excluding FX", "organic", "adjusted", "non-GAAP": no cell or formula of the statements is that figure
+    assert figure_question("What was Acme's revenue in FY2023 excluding the impact of FX?", "10-k") is None
+    assert metric_asked("How much was the real change in sales for Acme in FY 2023 vs FY 2022, if we exclude the "
+                        "impact of FX movement?") is None
+    assert metric_asked("What was Acme's organic revenue growth in FY2023?") is None
+    assert metric_asked("What is Adobe's change in unadjusted operating income from FY2015 to FY2016?") is not None
+    from ragbox.answer.trends import trend_asked
+
+    assert trend_asked("Did Acme's adjusted EBITDA increase in FY2023?") is None
+
+
+def test_dividends_and_a_filings_sentence_as_users_ask_them(make_engine, tmp_path):
+    """"How much did Northwind pay in dividends in 2022?" is the cash-flow statement's cell, sure;
+    an answer read from a sentence of the filing instead of a statement's cell is never sure."""
+    notes = ("Employees. At December 31, 2022 the Company employed approximately 4,200 people in 12 countries, "
+             "of whom about 1,100 worked in manufacturing. ") * 2
+    write_10k(tmp_path / "filings" / "Northwind_2022_10K.pdf", 2022, notes=notes)
+    engine = make_engine(**{"answer.style": "extract"})
+    engine.index([tmp_path / "filings"])
+    paid = engine.ask("How much did Northwind pay in dividends in 2022?")
+    assert paid.sure and "$3,369 million (Dividends paid, FY2022, cash-flow statement, page 4" in paid.text, paid.text
+    staff = engine.ask("How many people did Northwind employ at the end of 2022?")
+    assert staff.found and "4,200" in staff.text, staff.text
+    assert not staff.sure and "not_from_statement" in staff.unsure_because
