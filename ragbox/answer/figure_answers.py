@@ -72,9 +72,10 @@ def _metric_answer(question: str, metric: Metric, document: Sequence[Hit], hits:
     sources, numbers, cells = _cited(inputs, hits, k)
     shown = _shown(value, metric, inputs[0].row.unit)
     text = f"{shown} ({metric.name}: {_arithmetic(metric, inputs)} = {shown}; {cells})"
-    if not all(found.sure for found in inputs):
+    also = [] if metric.exact else ["approximation"]
+    if not all(found.sure for found in inputs) or also:
         text = f"Unsure: {text}"
-    return _answer(question, text, sources, sorted(set(numbers)), inputs, model, searched)
+    return _answer(question, text, sources, sorted(set(numbers)), inputs, model, searched, also)
 
 
 def _trend_answer(question: str, trend: Trend, document: Sequence[Hit], hits: Sequence[Hit], k: int, model: str,
@@ -94,9 +95,10 @@ def _trend_answer(question: str, trend: Trend, document: Sequence[Hit], hits: Se
                       ((a, trend.old, old_inputs, shown[0]), (b, trend.new, new_inputs, shown[1])))
     text = (f"{verdict(trend, old, new)}: {name} {moved} from {shown[0]} in FY{a} to {shown[1]} in FY{b} "
             f"({steps}; {cells})")
-    if not all(found.sure for found in inputs):
+    also = [] if trend.new.exact else ["approximation"]
+    if not all(found.sure for found in inputs) or also:
         text = f"Unsure: {text}"
-    return _answer(question, text, sources, sorted(set(numbers)), inputs, model, searched)
+    return _answer(question, text, sources, sorted(set(numbers)), inputs, model, searched, also)
 
 
 def _cited(inputs: Sequence[Found], hits: Sequence[Hit], k: int) -> tuple[list[Hit], list[int], str]:
@@ -118,11 +120,12 @@ def _arithmetic(metric: Metric, inputs: Sequence[Found]) -> str:
 
 
 def _answer(question: str, text: str, sources: list[Hit], cited: list[int], inputs: list[Found], model: str,
-            searched: dict) -> Answer:
+            searched: dict, also: Sequence[str] = ()) -> Answer:
+    """``also``: why the figure is not sure besides its inputs (a metric approximated by definition)."""
     first = inputs[0]
     cell = first.row.cells[first.year]
     number = next(n for n, s in enumerate(sources, start=1) if s.chunk_id == first.row.hit.chunk_id)
-    reasons = list(dict.fromkeys(found.reason for found in inputs if found.reason))
+    reasons = list(dict.fromkeys([*(found.reason for found in inputs if found.reason), *also]))
     return with_quotes(Answer(question, text, sources, model, cited=cited, citation_method="evidence",
                               style="extracted", evidence=Evidence(number, first.row.line, cell.span, str(cell.value)),
                               searched=searched, kind="figure", confidence=0.6 if reasons else 1.0,

@@ -49,11 +49,13 @@ ITEMS = (
          ("purchases of property plant and equipment", "purchases of property and equipment",
           "purchase of property and equipment", "purchases of property plant and equipment pp&e",
           "payments for property plant and equipment", "additions to property and equipment",
-          "capital expenditures", "capital expenditure", "acquisitions of property plant and equipment")),
+          "capital expenditures", "capital expenditure", "acquisitions of property plant and equipment",
+          "purchase of property plant and equipment")),
     Item("revenue", "income statement", ("revenue", "revenues", "net sales", "total revenue", "total net sales",
                                          "total revenues", "net revenue", "net revenues", "sales", "top line"),
          ("total net sales", "net sales", "total revenues", "total revenue", "revenues", "revenue",
-          "net revenues", "total net revenue", "total net revenues", "net revenue")),
+          "net revenues", "total net revenue", "total net revenues", "net revenue", "net operating revenues",
+          "operating revenues", "total operating revenues", "sales to customers")),
     Item("cost of sales", "income statement", ("cost of sales", "cost of goods sold", "cogs", "cost of revenue",
                                                "cost of revenues", "cost of products sold"),
          ("cost of sales", "cost of goods sold", "total cost of revenue", "cost of revenue", "cost of revenues",
@@ -61,9 +63,11 @@ ITEMS = (
     Item("gross profit", "income statement", ("gross profit", "gross margin dollars"),
          ("gross profit", "gross margin")),  # Microsoft's income statement prints the amount as "Gross margin"
     Item("operating income", "income statement", ("operating income", "operating profit", "income from operations"),
-         ("operating income", "operating profit", "income from operations", "operating income loss")),
+         ("operating income", "operating profit", "income from operations", "operating income loss",
+          "operating loss", "income loss from operations", "loss from operations", "operating earnings")),
     Item("net income", "income statement", ("net income", "net earnings", "net profit"),
-         ("net income", "net earnings", "net income loss", "net income attributable to shareholders")),
+         ("net income", "net earnings", "net income loss", "net income attributable to shareholders", "net loss",
+          "net earnings loss", "net loss income", "consolidated net income")),
     Item("operating cash flow", "cash-flow statement",
          ("operating cash flow", "cash flow from operating activities", "cash from operations",
           "cash flow from operations", "net cash provided by operating activities", "operating activities"),
@@ -80,10 +84,10 @@ ITEMS = (
          ("total current liabilities",)),
     Item("total assets", "balance sheet", ("total assets",), ("total assets",)),
     Item("accounts payable", "balance sheet", ("accounts payable", "trade payables"),
-         ("accounts payable", "accounts payable trade")),
+         ("accounts payable", "accounts payable trade", "trade payables", "trade accounts payable")),
     Item("cash and cash equivalents", "balance sheet", ("cash and cash equivalents", "cash balance", "cash",
                                                         "cash on hand"),
-         ("cash and cash equivalents",)),
+         ("cash and cash equivalents", "cash and equivalents")),
     Item("shareholders' equity", "balance sheet",
          ("shareholders equity", "stockholders equity", "shareowners equity", "total equity"),
          ("total shareholders equity", "total stockholders equity", "total shareowners equity", "total equity",
@@ -91,7 +95,31 @@ ITEMS = (
     Item("dividends paid", "cash-flow statement", ("dividends paid", "cash dividends", "dividends to shareholders",
                                                    "dividends", "pay in dividends", "paid in dividends"),
          ("dividends paid", "dividends paid to shareholders", "cash dividends paid", "dividends")),
+    # the two parts of a balance sheet's debt (``metrics``: total debt); asked alone by their names
+    Item("long-term debt", "balance sheet", ("long term debt", "long term borrowings"),
+         ("long term debt", "long term debt less current portion", "long term debt excluding current portion",
+          "long term debt net of current portion", "long term debt less current maturities", "long term borrowings",
+          "long term debt noncurrent")),
+    Item("current portion of long-term debt", "balance sheet",
+         ("current portion of long term debt", "current maturities of long term debt"),
+         ("current portion of long term debt", "current maturities of long term debt", "long term debt due within "
+          "one year", "current portion of long term borrowings")),
 )
+# Labels of an item's row beyond ``printed`` (whole flat labels): the verbs and nouns statements
+# combine for one and the same line ("payments to acquire property, plant, and equipment" is
+# printed "Additions to property and equipment", "Payments for property and equipment", ...).
+_ASSETS = r"(?:property|properties|plant|equipment|buildings|land|premises|fixed|capital|assets|leasehold|improvements)"
+PATTERNS = {name: re.compile(pattern) for name, pattern in (
+    ("capital expenditure", rf"(?:purchases?|payments? (?:for|to acquire)|additions? to|acquisitions? of|"
+                            rf"expenditures? for) (?=.*\b(?:property|plant|equipment|buildings)\b)"
+                            rf"(?:{_ASSETS}|and|other| )+"),
+    ("operating cash flow", r"(?:net |total )?cash (?:flows? )?(?:(?:provided|generated|used|from|by|in|for) ?)*"
+                            r"(?:operating activities|operations)"),
+    ("shareholders' equity", r"total (?!.*\bliabilities\b)(?:[a-z0-9&.]+ ){0,5}(?:shareholders|stockholders|"
+                             r"shareowners) equity"),
+    ("dividends paid", r"(?:cash )?dividends (?:paid )?(?:to (?:common )?(?:shareholders|stockholders|shareowners)|"
+                       r"on common stock)|payments? (?:of|for) (?:cash )?dividends|(?:common stock )?dividends paid"),
+)}
 # A question asking for more than a cell: left to the metrics (or to the general answer).
 COMPUTED = re.compile(r"\b(?:ratio|margin|turnover|days|dpo|dso|cagr|average|growth|change|increase|decrease|"
                       r"return on|roa|roe|working capital|ebitda|per share|eps|percent|%|compare|drove|why|"
@@ -100,8 +128,20 @@ COMPUTED = re.compile(r"\b(?:ratio|margin|turnover|days|dpo|dso|cagr|average|gro
 
 # A figure adjusted from the statements' ("excluding the impact of FX", "organic", "non-GAAP",
 # "adjusted"): no cell or formula here is that figure; left to the general answer.
-ADJUSTED = re.compile(r"\b(?:exclud\w*|excluding|ex-\w+|organic\w*|non.?gaap|adjusted|real (?:change|growth))\b",
-                      re.IGNORECASE)
+_ADJUSTED = re.compile(r"\b(?:exclud\w*|excluding|ex-\w+|organic\w*|non.?gaap|adjusted|real (?:change|growth))\b",
+                       re.IGNORECASE)
+# A part of the company or a comparison ("How did JnJ's US sales growth compare to international
+# sales growth?"): the consolidated statements' figure is not it.
+_PART = re.compile(r"\bcompar\w*|\bsegments?\b|\b(?:international|domestic|foreign) (?:sales|revenues?|segments?|"
+                   r"operations|markets?)\b|\b(?:in|from) (?:the )?(?:americas|europe|emea|asia|china|latin america|"
+                   r"north america)\b|\bregions?\b|\bgeograph\w*", re.IGNORECASE)
+_US = re.compile(r"\b(?:U\.S\.|US)(?=\W|$)")  # upper case only: "help us compute" is no country
+
+
+def asks_other_figure(question: str) -> bool:
+    """Whether ``question`` asks an adjusted figure or a part's (``_ADJUSTED``, ``_PART``)."""
+    return bool(_ADJUSTED.search(question) or _PART.search(question) or _US.search(question))
+
 
 # "If inventory management is not meaningful for the company, then state that and explain why": a
 # fallback the question allows, not more it asks (the metric is the answer where it can be computed).
@@ -138,11 +178,19 @@ def asked_item(question: str) -> Item | None:
 
 
 def label_match(label: str, item: Item) -> int:
-    """2: the row is labelled with one of the item's printed names; 1: it starts with one
+    """2: the row is labelled with one of the item's printed names (or ``PATTERNS``); 1: it starts with one
     ("Net income attributable to 3M"); 0: neither."""
-    words = flat(re.sub(r"\s*\((?:pp&e|net|note \d+)\)", "", label, flags=re.IGNORECASE))
+    return min(2, _label_level(label, item))
+
+
+def _label_level(label: str, item: Item) -> int:
+    """``label_match``, with 3 for a printed name: "Total shareholders' equity" before the
+    pattern's "Total Amcor plc shareholders' equity" (without the non-controlling interests)."""
+    words = flat(re.sub(r"\s*\((?:pp&e|net|notes? [^()]*)\)", "", label, flags=re.IGNORECASE))
     words = re.sub(r"\s+net(?: of .*)?$", "", words)
     if words in item.printed:
+        return 3
+    if item.name in PATTERNS and PATTERNS[item.name].fullmatch(words):
         return 2
     return 1 if any(words.startswith(f"{form} ") for form in item.printed) else 0
 
@@ -157,7 +205,7 @@ def find_figure(item: Item, year: str, document: Sequence[Hit], ranked: Sequence
     rank = {hit.chunk_id: i for i, hit in enumerate(ranked)}
     scored = []
     for row in _rows(document, ranked):
-        match = label_match(row.label, item)
+        match = _label_level(row.label, item)
         if match and year in row.cells and not row.cells[year].text.endswith("%"):  # an amount, not a rate
             scored.append(((row.statement == item.statement and len(row.cells) <= STATEMENT_YEARS,
                             match,
@@ -215,7 +263,7 @@ def _document_rows(document: Sequence[Hit]) -> tuple[Row, ...]:
 def figure_question(question: str, kind: str) -> tuple[Item, str] | None:
     """(item, year) when ``question``, asked of a filing (``kind`` of its card), asks for one cell."""
     question = without_caveat(question)
-    if kind not in FILING_KINDS or COMPUTED.search(question) or ADJUSTED.search(question):
+    if kind not in FILING_KINDS or COMPUTED.search(question) or asks_other_figure(question):
         return None
     item, years = asked_item(question), fiscal_years(question, plain=True)
     return (item, years[0]) if item is not None and len(years) == 1 else None

@@ -14,7 +14,7 @@ periods are a guess.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ragbox.types import Hit
 
@@ -80,17 +80,28 @@ def rows_of(hit: Hit, carried: dict | None = None) -> tuple[list[Row], dict]:
     for line in hit.context.splitlines():
         _read_heading(line, state)
     rows = []
-    offset = 0
+    offset, above = 0, ""
     for line in hit.text.split("\n"):
         start = offset + len(line) - len(line.lstrip())
         offset += len(line) + 1
         row = _row(hit, line.strip(), start, state)
         if row is not None:
-            rows.append(row)
+            rows.append(_wrapped(row, above))
             state["years_run"] = False
         elif line.strip():
             _read_heading(line, state)
+        above = "" if row is not None else line.strip()
     return rows, state
+
+
+def _wrapped(row: Row, above: str) -> Row:
+    """A label wrapped over two lines ("Additions to property and equipment, net of $53 ... of
+    non-cash capital" / "expenditures  (819)  (688)") is one label: the row's own line starts in
+    lower case, and the line above it is words with no cell."""
+    if above and row.label[:1].islower() and len(above) <= 200 and not _YEAR.search(above[-6:]) and \
+            not _CELL_GAP.search(above) and not above.endswith(":"):
+        return replace(row, label=" ".join(f"{above} {row.label}".replace("\u00a0", " ").split()))
+    return row
 
 
 def _read_heading(line: str, state: dict) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ragbox.answer.figures import ADJUSTED, asked_item
+from ragbox.answer.figures import asked_item, asks_other_figure
 from ragbox.answer.metrics import Metric, metric_of
 from ragbox.text import fiscal_years
 
@@ -42,7 +42,7 @@ def trend_asked(question: str) -> Trend | None:
     first = question.split("?")[0]
     up, down = _UP.search(first), _DOWN.search(first)
     yes_no = bool(_YES_NO.match(first))
-    if not (up or down) or not (yes_no or (up and down)) or _QUARTER.search(first) or ADJUSTED.search(first):
+    if not (up or down) or not (yes_no or (up and down)) or _QUARTER.search(first) or asks_other_figure(first):
         return None
     years = sorted(set(fiscal_years(first, plain=True)))
     years = [str(int(years[0]) - 1), years[0]] if len(years) == 1 else years

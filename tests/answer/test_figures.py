@@ -262,3 +262,47 @@ def test_dividends_and_a_filings_sentence_as_users_ask_them(make_engine, tmp_pat
     staff = engine.ask("How many people did Northwind employ at the end of 2022?")
     assert staff.found and "4,200" in staff.text, staff.text
     assert not staff.sure and "not_from_statement" in staff.unsure_because
+
+
+def test_labels_statements_word_otherwise_and_labels_wrapped_over_two_lines():
+    """Capex, operating cash flow, equity and dividends as the development filings print them
+    (Best Buy, Nike, Kraft Heinz, Block, 3M, J&J); a printed name before a pattern's."""
+    from ragbox.answer.statement_rows import rows_of
+    from ragbox.types import Hit
+
+    capex, cash = asked_item("capex"), asked_item("operating cash flow")
+    for label in ("Additions to property, plant and equipment", "Payments for property and equipment"):
+        assert label_match(label, capex) == 2, label
+    assert label_match("Purchase of property, plant, and equipment, and other intangible assets", capex) == 1
+    assert label_match("Purchases of short-term investments", capex) == 0
+    for label in ("Net cash (used in) provided by operating activities", "Net cash provided by/(used for) operating "
+                  "activities", "Net cash flows from operating activities", "Net cash from operations"):
+        assert label_match(label, cash) == 2, label
+    assert label_match("Net cash used in investing activities", cash) == 0
+    equity = asked_item("shareholders equity")
+    assert label_match("Total 3M Company shareholders’ equity", equity) == 2
+    assert label_match("Total liabilities and shareholders’ equity", equity) == 0
+    assert label_match("Dividends to shareholders", asked_item("dividends paid")) == 2
+    assert label_match("Inventories (Notes 1 and 3)", asked_item("inventories")) == 2
+    wrapped = Hit("w:1", "b.pdf", 55, 0, 0, "Investing activities\nAdditions\u00a0to\u00a0property\u00a0and"
+                  "\u00a0equipment,\u00a0net\u00a0of\u00a0$53\u00a0of\u00a0non-cash\u00a0capital\n"
+                  "expenditures  (819)  (688)\n"
+                  "Purchases of investments  \u2014  (4,325)", 0.1,
+                  context="Consolidated Statements of Cash Flows\n$ in millions\nFiscal Years Ended | "
+                          "February 2, 2019 | February 3, 2018")
+    rows = rows_of(wrapped)[0]
+    assert [r.label for r in rows] == ["Additions to property and equipment, net of $53 of non-cash capital "
+                                       "expenditures", "Purchases of investments"]
+    assert label_match(rows[0].label, capex) == 2 and rows[0].cells["2019"].text == "(819)"
+
+
+def test_total_debt_is_both_parts_of_the_balance_sheets_debt_and_never_sure():
+    from ragbox.answer.trends import trend_asked
+
+    debt = trend_asked("Has Microsoft increased its debt on balance sheet between FY2023 and the FY2022 period?")
+    assert debt.new.name == "total debt FY2023" and not debt.new.exact
+    assert [i.name for i in debt.new.items] == ["current portion of long-term debt", "long-term debt"]
+    assert debt.new.compute([5247, 41990]) == 47237
+    assert metric_asked("What was Microsoft's long-term debt in FY2023?") is None  # one cell, not the sum
+    assert figure_question("What was Microsoft's long-term debt in FY2023?", "10-k")[0].name == "long-term debt"
+    assert metric_asked("Which debt securities are registered in FY2022?") is None
