@@ -77,6 +77,8 @@ _OF_A_YEAR = (
      lambda v: v[0] - abs(v[1]), "{0} - |{1}|", "amount"),
     ("EBITDA", r"\bebitda\b", (("operating income", 0), ("depreciation and amortization", 0)),
      lambda v: v[0] + v[1], "{0} + {1}", "amount"),
+    ("effective tax rate", r"effective tax rate|\betr\b", (("income tax expense", 0), ("pretax income", 0)),
+     lambda v: 100 * v[0] / v[1], "{0} / {1}", "percent"),
     # short-term borrowings and finance leases, printed apart by some, are left out: never sure
     ("total debt", r"(?<!term )\b(?:total )?debt\b(?!\s*(?:-|to\b|securities|ratio|/))",
      (("current portion of long-term debt", 0), ("long-term debt", 0)), lambda v: abs(v[0]) + abs(v[1]),

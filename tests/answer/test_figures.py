@@ -306,3 +306,18 @@ def test_total_debt_is_both_parts_of_the_balance_sheets_debt_and_never_sure():
     assert metric_asked("What was Microsoft's long-term debt in FY2023?") is None  # one cell, not the sum
     assert figure_question("What was Microsoft's long-term debt in FY2023?", "10-k")[0].name == "long-term debt"
     assert metric_asked("Which debt securities are registered in FY2022?") is None
+
+
+def test_an_effective_tax_rate_and_how_much_it_changed():
+    from ragbox.answer.trends import trend_asked, verdict
+
+    rate = metric_asked("What was Walmart's effective tax rate in fiscal 2020?")
+    assert [i.name for i in rate.items] == ["income tax expense", "pretax income"] and rate.years == ("2020",) * 2
+    assert rate.compute([4915, 20116]) == pytest.approx(24.43, abs=0.01)
+    assert label_match("Income tax provision", rate.items[0]) == 2 and label_match("Pretax income", rate.items[1]) == 2
+    changed = trend_asked("How much has the effective tax rate of American Express changed between FY2021 and FY2022?")
+    assert (changed.old.name, changed.new.name, changed.direction) == (
+        "effective tax rate FY2021", "effective tax rate FY2022", "")
+    assert verdict(changed, 24.6, 21.6) == "Decreased"
+    # "change in revenue" is its growth in percent, not a trend
+    assert trend_asked("What is Amazon's year-over-year change in revenue from FY2016 to FY2017?") is None
