@@ -89,6 +89,8 @@ USER = [
     ("What was Walmart's operating income in fiscal 2020?", "WALMART_2020_10K.pdf", [51], 20568),
     ("How much cash did Corning have at the end of 2020?", "CORNING_2020_10K.pdf", [72], 2672),
     ("What was Microsoft's gross margin in FY2023?", "MICROSOFT_2023_10K.pdf", [58], 68.9),
+    ("Microsoft capex 2023", "MICROSOFT_2023_10K.pdf", [61], 28107),  # brackets printed "(28,107  )"
+    ("What was Walmart's effective tax rate in fiscal 2020?", "WALMART_2020_10K.pdf", [51], 24.4),
 ]
 _COMPANY = re.compile(r"^(.+?)_(?:19|20)\d\d")
 

@@ -64,7 +64,8 @@ ITEMS = (
          ("gross profit", "gross margin")),  # Microsoft's income statement prints the amount as "Gross margin"
     Item("operating income", "income statement", ("operating income", "operating profit", "income from operations"),
          ("operating income", "operating profit", "income from operations", "operating income loss",
-          "operating loss", "income loss from operations", "loss from operations", "operating earnings")),
+          "operating loss", "income loss from operations", "loss from operations", "operating earnings",
+          "earnings from operations")),
     Item("net income", "income statement", ("net income", "net earnings", "net profit"),
          ("net income", "net earnings", "net income loss", "net income attributable to shareholders", "net loss",
           "net earnings loss", "net loss income", "consolidated net income")),
@@ -75,7 +76,8 @@ ITEMS = (
           "total cash provided by operating activities", "cash provided by operations",
           "net cash from operating activities", "cash provided by operating activities")),
     Item("depreciation and amortization", "cash-flow statement", ("depreciation and amortization", "d&a"),
-         ("depreciation and amortization",)),
+         ("depreciation and amortization", "depreciation depletion and amortization",
+          "depreciation and amortization expense", "depreciation amortization")),
     Item("inventories", "balance sheet", ("inventories", "inventory"),
          ("inventories", "total inventories", "merchandise inventories", "inventory")),
     Item("total current assets", "balance sheet", ("total current assets", "current assets"),
@@ -119,7 +121,8 @@ ITEMS = (
 # Labels of an item's row beyond ``printed`` (whole flat labels): the verbs and nouns statements
 # combine for one and the same line ("payments to acquire property, plant, and equipment" is
 # printed "Additions to property and equipment", "Payments for property and equipment", ...).
-_ASSETS = r"(?:property|properties|plant|equipment|buildings|land|premises|fixed|capital|assets|leasehold|improvements)"
+_ASSETS = (r"(?:property|properties|plant|equipment|buildings|land|premises|fixed|capital|assets|leasehold|improvements"
+           r"|software)")
 PATTERNS = {name: re.compile(pattern) for name, pattern in (
     ("capital expenditure", rf"(?:purchases?|payments? (?:for|to acquire)|additions? to|acquisitions? of|"
                             rf"expenditures? for) (?=.*\b(?:property|plant|equipment|buildings)\b)"
@@ -129,7 +132,8 @@ PATTERNS = {name: re.compile(pattern) for name, pattern in (
     ("shareholders' equity", r"total (?!.*\bliabilities\b)(?:[a-z0-9&.]+ ){0,5}(?:shareholders|stockholders|"
                              r"shareowners) equity"),
     ("dividends paid", r"(?:cash )?dividends (?:paid )?(?:to (?:common )?(?:shareholders|stockholders|shareowners)|"
-                       r"on common stock)|payments? (?:of|for) (?:cash )?dividends|(?:common stock )?dividends paid"),
+                       r"on common stock)|payments? (?:of|for) (?:cash )?dividends|"
+                       r"(?:common stock )?(?:cash )?dividends paid"),
 )}
 # A question asking for more than a cell: left to the metrics (or to the general answer).
 COMPUTED = re.compile(r"\b(?:ratio|margin|turnover|days|dpo|dso|cagr|average|growth|change|increase|decrease|"

@@ -125,8 +125,19 @@ def _read_heading(line: str, state: dict) -> None:
         state["statement"], state["title"] = statement, line if statement_of(line) else joined
 
 
+def _closed(cells: list[str]) -> list[str]:
+    """Cells with a bracket printed apart ("(19,800  )", Microsoft's statements) joined again."""
+    joined: list[str] = []
+    for cell in cells:
+        if cell == ")" and joined and joined[-1].startswith("(") and not joined[-1].endswith(")"):
+            joined[-1] += ")"
+        else:
+            joined.append(cell)
+    return joined
+
+
 def _row(hit: Hit, line: str, start: int, state: dict) -> Row | None:
-    cells = [c for c in _CELL_GAP.split(line) if c and c != "$"]
+    cells = _closed([c for c in _CELL_GAP.split(line) if c and c != "$"])
     if len(cells) < 2 or not re.search(r"[A-Za-z]", cells[0]) or not state["years"]:
         return None
     values = [c.replace("$", "").strip() for c in cells[1:]]
@@ -137,9 +148,13 @@ def _row(hit: Hit, line: str, start: int, state: dict) -> Row | None:
         return None
     spans, at = [], start + len(cells[0])
     for value in values:
-        found = hit.text.index(value, at)
-        spans.append((found, found + len(value)))
-        at = found + len(value)
+        found = hit.text.find(value, at)
+        end = found + len(value)
+        if found < 0:  # "(19,800  )": the bracket closed after the gap
+            found = hit.text.index(value[:-1], at)
+            end = hit.text.index(")", found) + 1
+        spans.append((found, end))
+        at = end
     by_year = {year: Cell(value, span) for year, value, span in zip(years[-len(values):], values, spans)}
     # a year twice in the header ("Three Months | Six Months": 2023 2022 2023 2022) names two periods
     exact = len(values) == len(years) == len(set(years))

@@ -294,6 +294,12 @@ def test_labels_statements_word_otherwise_and_labels_wrapped_over_two_lines():
     assert [r.label for r in rows] == ["Additions to property and equipment, net of $53 of non-cash capital "
                                        "expenditures", "Purchases of investments"]
     assert label_match(rows[0].label, capex) == 2 and rows[0].cells["2019"].text == "(819)"
+    apart = Hit("m:1", "m.pdf", 61, 0, 0, "Common stock cash dividends paid  (19,800  )  (18,135)", 0.1,
+                context="CASH FLOWS STATEMENTS\n(In millions)\nYear Ended June 30, | 2023 | 2022")
+    paid = rows_of(apart)[0][0]  # Microsoft prints the closing bracket after a gap
+    assert paid.cells["2023"].value == -19800 and paid.cells["2022"].text == "(18,135)"
+    assert apart.text[slice(*paid.cells["2023"].span)] == "(19,800  )"
+    assert label_match(paid.label, asked_item("dividends paid")) == 2
 
 
 def test_total_debt_is_both_parts_of_the_balance_sheets_debt_and_never_sure():
@@ -321,3 +327,20 @@ def test_an_effective_tax_rate_and_how_much_it_changed():
     assert verdict(changed, 24.6, 21.6) == "Decreased"
     # "change in revenue" is its growth in percent, not a trend
     assert trend_asked("What is Amazon's year-over-year change in revenue from FY2016 to FY2017?") is None
+
+
+def test_a_filing_named_by_its_file_alone_is_read_when_no_passage_matched(make_engine, tmp_path):
+    """"Contoso capex 2022" over filings that all name Contoso (a customer of the others): no
+    passage scores as relevant (a bar no passage reaches here) and the name fits several
+    documents' text, yet the file name names one filing, whose statements hold the figure."""
+    folder = tmp_path / "filings"
+    for company, scale in (("Northwind", 1), ("Fabrikam", 2)):
+        write_10k(folder / f"{company}_2022_10K.pdf", 2022, scale=scale, company=f"{company} Inc.",
+                  notes="Customers. Contoso Ltd. is our largest customer; sales to Contoso grew in 2022. " * 3)
+    write_10k(folder / "Contoso_2022_10K.pdf", 2022, scale=4, company="Contoso Ltd.")
+    engine = make_engine(**{"answer.style": "extract", "retrieval.min_score": 0.999})
+    engine.index([folder])
+    answer = engine.ask("Contoso capex 2022")
+    assert answer.sure and "$4,749 million (Purchases of property, plant and equipment (PP&E), FY2022" in answer.text
+    assert answer.sources[0].path.endswith("Contoso_2022_10K.pdf")
+    assert not engine.ask("Contoso headquarters address").found  # no figure asked: nothing is read
