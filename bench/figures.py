@@ -256,6 +256,11 @@ def main() -> None:
         report([r for r in results if r["set"] == label], f"  {label} phrasing")
     for category in sorted({r["category"] for r in results if r["set"] == "dataset"}):
         report([r for r in results if r["category"] == category], f"    {category}")
+    for split in ("dev", "held-out") if args.split == "all" else ():  # one run measures both sides
+        asked_there = [r for r in results if r["set"] == "dataset" and split_of(r["file"]) == split]
+        report(asked_there, f"  {split}, dataset phrasing")
+        for category in sorted({r["category"] for r in asked_there}):
+            report([r for r in asked_there if r["category"] == category], f"    {split}, {category}")
 
 
 if __name__ == "__main__":

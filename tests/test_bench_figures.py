@@ -45,6 +45,13 @@ def test_figures_bench_runs_small_on_the_dev_split_only(tmp_path) -> None:
                      r"not graded 1\)$", out, re.M), out
     assert re.search(r"^    novel-generated +2 questions", out, re.M), out
     assert re.search(r"^indexed 1 filings, 4 pages: \d+ s wall, \d+ s CPU, peak RSS \d+ MB$", out, re.M), out
+    both = subprocess.run([sys.executable, str(REPO / "bench" / "figures.py"), "--docs", str(docs), "--queries",
+                           str(queries), "--store", str(tmp_path / "store"), "--no-index", "--split", "all"],
+                          env=cli_env(tmp_path / "home"), capture_output=True, text=True, timeout=600)
+    assert both.returncode == 0, both.stderr  # the dev index searched for every question: each side printed
+    assert re.search(r"^store reused: 1 filings, 4 pages, indexed in 1 runs: \d+ s wall$", both.stdout, re.M)
+    assert re.search(r"^  dev, dataset phrasing +4 questions", both.stdout, re.M), both.stdout
+    assert re.search(r"^  held-out, dataset phrasing +1 questions  page R@1 0\.000", both.stdout, re.M), both.stdout
 
 
 def test_gold_answers_are_graded_by_the_documented_rule():
