@@ -261,7 +261,7 @@ class QuestionService:
         kind, asking = asked_kind(text, part)
         if asking != part:  # a comma in a name had split the question: no context clause
             context, part = "", asking
-        anchor = relevant[:1] or list(searched_hits[:1] if document else [])
+        anchor = relevant[:1] or list(searched_hits[:1] if document else []) or self._filing_by_file(text, documents)
         passages = self._document_of(anchor[0]) if anchor else []
         naming = document_naming_words([h.path for h in relevant[:1]]) + ([context] if context else [])
         searched = self._searched(where, relevant, documents) | ({"document": document} if document else {})
@@ -274,6 +274,14 @@ class QuestionService:
         if not relevant and not asks_figure(text, card):
             passages = []  # no passage matched: nothing of the document is read, but a filing's figures
         return Question(text, part, kind, relevant, passages, naming, searched, card)
+
+    def _filing_by_file(self, text: str, documents: Sequence[DocumentRow]) -> list[Hit]:
+        """The first passage of the one document a figure question names by its file name alone
+        when no passage matched it ("Microsoft capex 2023" over 49 filings: its figure is read
+        from the statements however weakly the words match), else none."""
+        named = named_documents(text, [(d.doc_id, d.path) for d in documents]) if may_ask_figure(text) else None
+        rows = self.catalog.chunks_of(next(iter(named))) if named and len(named) == 1 else []
+        return [Hit.from_row(rows[0])] if rows else []
 
     def _document_of(self, hit: Hit) -> list[Hit]:
         """Every passage of ``hit``'s document (for a document inside a file, that one: the

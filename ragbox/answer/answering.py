@@ -24,7 +24,7 @@ from ragbox.answer.clauses import EXISTENCE, clause_asked, expresses, yes_or_no
 from ragbox.answer.decision import decide
 from ragbox.answer.extract import Candidate, Similarity, candidates, in_document, plain_clause, title_of
 from ragbox.answer.facts import another_documents_date
-from ragbox.answer.figure_answers import figure_answer
+from ragbox.answer.figure_answers import figure_answer, unsure_in_filing
 from ragbox.answer.furniture import running_lines, without_furniture
 from ragbox.answer.parties import parties_of
 from ragbox.answer.prompting import NO_SUCH_CLAUSE, NOT_FOUND, build_prompt, cannot_find
@@ -202,6 +202,7 @@ class Answerer:
         answer.confidence, answer.signals = round(decision.confidence, 4), decision.features
         reasons = unsure_because(question.kind.topic, question.kind.name, decision.confidence, decision.features,
                                  self.sure_confidence) if answer.found else []
+        reasons += unsure_in_filing(question.card) if answer.found else []  # a filing's figures: its cells
         answer.unsure_because = answer.unsure_because + [r for r in reasons if r not in answer.unsure_because]
         answer.sure = answer.found and not answer.unsure_because
         return answer

@@ -20,6 +20,18 @@ def asks_figure(question: str, card) -> bool:
                                      or figure_question(question, kind) is not None)
 
 
+# Every SEC filing a card can be of (``ingest.filing_cards``), earnings releases and 8-Ks too.
+SEC_FILINGS = (*FILING_KINDS, "8-k", "20-f", "40-f")
+
+
+def unsure_in_filing(card) -> list[str]:
+    """Why an answer about a filing that was not read from its statements' cells is not sure: a
+    sentence of a 10-K or an 8-K that holds the question's words states some other amount, rate or
+    year as often as the one asked (FinanceBench development: 1 of 4 such answers shown as sure
+    was right; "How much has the effective tax rate changed?" -> "$150 million")."""
+    return ["not_from_statement"] if card is not None and card.kind in SEC_FILINGS else []
+
+
 def figure_answer(question: str, card, document: Sequence[Hit], hits: Sequence[Hit], k: int, model: str,
                   searched: dict) -> Answer | None:
     """The answer to a question asking a figure of a filing (None: not such a question)."""
@@ -60,9 +72,10 @@ def _metric_answer(question: str, metric: Metric, document: Sequence[Hit], hits:
     sources, numbers, cells = _cited(inputs, hits, k)
     shown = _shown(value, metric, inputs[0].row.unit)
     text = f"{shown} ({metric.name}: {_arithmetic(metric, inputs)} = {shown}; {cells})"
-    if not all(found.sure for found in inputs):
+    also = [] if metric.exact else ["approximation"]
+    if not all(found.sure for found in inputs) or also:
         text = f"Unsure: {text}"
-    return _answer(question, text, sources, sorted(set(numbers)), inputs, model, searched)
+    return _answer(question, text, sources, sorted(set(numbers)), inputs, model, searched, also)
 
 
 def _trend_answer(question: str, trend: Trend, document: Sequence[Hit], hits: Sequence[Hit], k: int, model: str,
@@ -82,9 +95,10 @@ def _trend_answer(question: str, trend: Trend, document: Sequence[Hit], hits: Se
                       ((a, trend.old, old_inputs, shown[0]), (b, trend.new, new_inputs, shown[1])))
     text = (f"{verdict(trend, old, new)}: {name} {moved} from {shown[0]} in FY{a} to {shown[1]} in FY{b} "
             f"({steps}; {cells})")
-    if not all(found.sure for found in inputs):
+    also = [] if trend.new.exact else ["approximation"]
+    if not all(found.sure for found in inputs) or also:
         text = f"Unsure: {text}"
-    return _answer(question, text, sources, sorted(set(numbers)), inputs, model, searched)
+    return _answer(question, text, sources, sorted(set(numbers)), inputs, model, searched, also)
 
 
 def _cited(inputs: Sequence[Found], hits: Sequence[Hit], k: int) -> tuple[list[Hit], list[int], str]:
@@ -106,11 +120,12 @@ def _arithmetic(metric: Metric, inputs: Sequence[Found]) -> str:
 
 
 def _answer(question: str, text: str, sources: list[Hit], cited: list[int], inputs: list[Found], model: str,
-            searched: dict) -> Answer:
+            searched: dict, also: Sequence[str] = ()) -> Answer:
+    """``also``: why the figure is not sure besides its inputs (a metric approximated by definition)."""
     first = inputs[0]
     cell = first.row.cells[first.year]
     number = next(n for n, s in enumerate(sources, start=1) if s.chunk_id == first.row.hit.chunk_id)
-    reasons = list(dict.fromkeys(found.reason for found in inputs if found.reason))
+    reasons = list(dict.fromkeys([*(found.reason for found in inputs if found.reason), *also]))
     return with_quotes(Answer(question, text, sources, model, cited=cited, citation_method="evidence",
                               style="extracted", evidence=Evidence(number, first.row.line, cell.span, str(cell.value)),
                               searched=searched, kind="figure", confidence=0.6 if reasons else 1.0,

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from ragbox.answer.figures import ITEMS, Found, Item, asked_item, find_figure, flat, without_caveat
+from ragbox.answer.figures import ITEMS, Found, Item, asked_item, asks_other_figure, find_figure, flat, without_caveat
 from ragbox.text import fiscal_years
 from ragbox.types import Hit
 
@@ -77,7 +77,14 @@ _OF_A_YEAR = (
      lambda v: v[0] - abs(v[1]), "{0} - |{1}|", "amount"),
     ("EBITDA", r"\bebitda\b", (("operating income", 0), ("depreciation and amortization", 0)),
      lambda v: v[0] + v[1], "{0} + {1}", "amount"),
+    ("effective tax rate", r"effective tax rate|\betr\b", (("income tax expense", 0), ("pretax income", 0)),
+     lambda v: 100 * v[0] / v[1], "{0} / {1}", "percent"),
+    # short-term borrowings and finance leases, printed apart by some, are left out: never sure
+    ("total debt", r"(?<!term )\b(?:total )?debt\b(?!\s*(?:-|to\b|securities|ratio|/))",
+     (("current portion of long-term debt", 0), ("long-term debt", 0)), lambda v: abs(v[0]) + abs(v[1]),
+     "{0} + {1}", "amount"),
 )
+_APPROXIMATE = {"total debt"}
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,7 @@ class Metric:
     compute: Callable[[list[float]], float]
     formula: str  # with {0}, {1}: the inputs as printed
     kind: str  # how the value is shown: "percent", "ratio", "amount" (in the cells' unit) or "days"
+    exact: bool = True  # False: an approximation by its definition, never sure (total debt)
 
 
 def metric_asked(question: str) -> Metric | None:
@@ -122,7 +130,7 @@ def _averaged(question: str, years: list[str]) -> Metric | None:
 
 def metric_of(question: str, years: list[str]) -> Metric | None:
     """A metric of ``years`` (one, or two for growth and two-year averages)."""
-    if _OTHER.search(question):
+    if _OTHER.search(question) or asks_other_figure(question):
         return None
     of_a_year = _of_a_year(question, years)
     if of_a_year is not None:
@@ -157,7 +165,8 @@ def _of_a_year(question: str, years: list[str]) -> Metric | None:
             if any(int(y) < year - 1 for y in years):
                 return None
             return Metric(f"{name} FY{year}", tuple(_ITEM[item] for item, _ in inputs),
-                          tuple(str(year - back) for _, back in inputs), compute, formula, kind)
+                          tuple(str(year - back) for _, back in inputs), compute, formula, kind,
+                          exact=name not in _APPROXIMATE)
     return None
 
 

@@ -14,7 +14,7 @@ periods are a guess.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ragbox.types import Hit
 
@@ -80,17 +80,28 @@ def rows_of(hit: Hit, carried: dict | None = None) -> tuple[list[Row], dict]:
     for line in hit.context.splitlines():
         _read_heading(line, state)
     rows = []
-    offset = 0
+    offset, above = 0, ""
     for line in hit.text.split("\n"):
         start = offset + len(line) - len(line.lstrip())
         offset += len(line) + 1
         row = _row(hit, line.strip(), start, state)
         if row is not None:
-            rows.append(row)
+            rows.append(_wrapped(row, above))
             state["years_run"] = False
         elif line.strip():
             _read_heading(line, state)
+        above = "" if row is not None else line.strip()
     return rows, state
+
+
+def _wrapped(row: Row, above: str) -> Row:
+    """A label wrapped over two lines ("Additions to property and equipment, net of $53 ... of
+    non-cash capital" / "expenditures  (819)  (688)") is one label: the row's own line starts in
+    lower case, and the line above it is words with no cell."""
+    if above and row.label[:1].islower() and len(above) <= 200 and not _YEAR.search(above[-6:]) and \
+            not _CELL_GAP.search(above) and not above.endswith(":"):
+        return replace(row, label=" ".join(f"{above} {row.label}".replace("\u00a0", " ").split()))
+    return row
 
 
 def _read_heading(line: str, state: dict) -> None:
@@ -114,8 +125,19 @@ def _read_heading(line: str, state: dict) -> None:
         state["statement"], state["title"] = statement, line if statement_of(line) else joined
 
 
+def _closed(cells: list[str]) -> list[str]:
+    """Cells with a bracket printed apart ("(19,800  )", Microsoft's statements) joined again."""
+    joined: list[str] = []
+    for cell in cells:
+        if cell == ")" and joined and joined[-1].startswith("(") and not joined[-1].endswith(")"):
+            joined[-1] += ")"
+        else:
+            joined.append(cell)
+    return joined
+
+
 def _row(hit: Hit, line: str, start: int, state: dict) -> Row | None:
-    cells = [c for c in _CELL_GAP.split(line) if c and c != "$"]
+    cells = _closed([c for c in _CELL_GAP.split(line) if c and c != "$"])
     if len(cells) < 2 or not re.search(r"[A-Za-z]", cells[0]) or not state["years"]:
         return None
     values = [c.replace("$", "").strip() for c in cells[1:]]
@@ -126,9 +148,13 @@ def _row(hit: Hit, line: str, start: int, state: dict) -> Row | None:
         return None
     spans, at = [], start + len(cells[0])
     for value in values:
-        found = hit.text.index(value, at)
-        spans.append((found, found + len(value)))
-        at = found + len(value)
+        found = hit.text.find(value, at)
+        end = found + len(value)
+        if found < 0:  # "(19,800  )": the bracket closed after the gap
+            found = hit.text.index(value[:-1], at)
+            end = hit.text.index(")", found) + 1
+        spans.append((found, end))
+        at = end
     by_year = {year: Cell(value, span) for year, value, span in zip(years[-len(values):], values, spans)}
     # a year twice in the header ("Three Months | Six Months": 2023 2022 2023 2022) names two periods
     exact = len(values) == len(years) == len(set(years))

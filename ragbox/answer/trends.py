@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ragbox.answer.figures import asked_item
+from ragbox.answer.figures import asked_item, asks_other_figure
 from ragbox.answer.metrics import Metric, metric_of
 from ragbox.text import fiscal_years
 
@@ -26,6 +26,7 @@ _DOWN = re.compile(r"\b(?:declin\w*|decreas\w*|fell|fall(?:en|ing)?|drop\w*|dete
                    re.IGNORECASE)
 _JUDGING = re.compile(r"\b(?:improv\w*|deteriorat\w*|better|worse)\b", re.IGNORECASE)
 _YES_NO = re.compile(r"^\W*(?:does|do|is|are|has|have|did|was|were)\b", re.IGNORECASE)
+_CHANGED = re.compile(r"\bchanged\b", re.IGNORECASE)  # not "change in revenue": that is growth (``metrics``)
 _QUARTER = re.compile(r"\bq[1-4]\b|\bquarter", re.IGNORECASE)
 
 
@@ -41,14 +42,16 @@ def trend_asked(question: str) -> Trend | None:
     """The trend ``question`` asks about (its first sentence), or None."""
     first = question.split("?")[0]
     up, down = _UP.search(first), _DOWN.search(first)
+    if _CHANGED.search(first):  # "How much has the effective tax rate changed?": either way, a choice
+        up, down = up or _CHANGED.search(first), down or _CHANGED.search(first)
     yes_no = bool(_YES_NO.match(first))
-    if not (up or down) or not (yes_no or (up and down)) or _QUARTER.search(first):
+    if not (up or down) or not (yes_no or (up and down)) or _QUARTER.search(first) or asks_other_figure(first):
         return None
     years = sorted(set(fiscal_years(first, plain=True)))
     years = [str(int(years[0]) - 1), years[0]] if len(years) == 1 else years
     if len(years) != 2:
         return None
-    plain = _YES_NO.sub(" ", _DOWN.sub(" ", _UP.sub(" ", first)))
+    plain = _YES_NO.sub(" ", _CHANGED.sub(" ", _DOWN.sub(" ", _UP.sub(" ", first))))
     old, new = (metric_of(plain, [year]) or _item_of(plain, year) for year in years)
     if old is None or new is None or old.kind == "days" or (old.kind == "amount" and _JUDGING.search(first)):
         return None

@@ -208,3 +208,139 @@ def test_a_trend_is_answered_yes_or_no_from_the_cells_of_both_years(make_engine,
     assert not missing.found and "no statement row of total current assets" in missing.text  # no balance sheet
     hits = engine.search("Did Northwind's net income rise in FY2022?", k=3)
     assert hits[0].page == 2 and "5,777" in hits[0].text  # the income statement's row, found for both years
+
+
+def test_a_statement_row_named_longer_beats_another_tables_exact_label():
+    """The D&A of an EBITDA is the cash-flow statement's "Depreciation and amortization of property,
+    equipment and intangibles", not a note's "Depreciation and amortization" row (Netflix 2015):
+    the statement the item belongs to comes before the label's exactness, and the answer says
+    the label is not exact."""
+    from ragbox.answer.figures import find_figure
+    from ragbox.types import Hit
+
+    note = Hit("n:1", "a.pdf", 70, 0, 0, "Depreciation and amortization  (43,204)  (39,530)", 0.9,
+               context="Segment information\n(in thousands)\n2015 | 2014")
+    statement = Hit("c:1", "a.pdf", 40, 0, 0, "Depreciation and amortization of property, equipment and intangibles"
+                    "  62,283  54,028", 0.1,
+                    context="CONSOLIDATED STATEMENTS OF CASH FLOWS\n(in thousands)\n2015 | 2014")
+    found, closest = find_figure(asked_item("d&a"), "2015", [statement, note], [note, statement])
+    assert found.row.hit.page == 40 and found.row.cells["2015"].value == 62283
+    assert not found.sure and found.reason == "row_not_exact"
+    assert [r.hit.page for r in closest] == [40, 70]
+    rate = Hit("r:1", "a.pdf", 41, 0, 0, "Gross margin  38.5%  37.9%", 0.5,
+               context="CONSOLIDATED STATEMENTS OF OPERATIONS\n(in millions)\n2015 | 2014")
+    assert find_figure(asked_item("gross profit"), "2015", [rate], [rate])[0] is None  # a rate is no amount
+
+
+def test_questions_as_users_type_them_and_figures_adjusted_from_the_statements():
+    assert asked_item("How much cash did Corning have at the end of 2020?").name == "cash and cash equivalents"
+    assert asked_item("Corning cash flow from operations 2020").name == "operating cash flow"  # not "cash"
+    assert asked_item("What was Corning's cash flow in 2020?") is None  # which one: not the cash balance
+    assert asked_item("How much did Lockheed Martin pay in dividends in 2021?").name == "dividends paid"
+    assert figure_question("How much cash did Corning have at the end of 2020?", "10-k")[1] == "2020"
+    # "excluding FX", "organic", "adjusted", "non-GAAP": no cell or formula of the statements is that figure
+    assert figure_question("What was Acme's revenue in FY2023 excluding the impact of FX?", "10-k") is None
+    assert metric_asked("How much was the real change in sales for Acme in FY 2023 vs FY 2022, if we exclude the "
+                        "impact of FX movement?") is None
+    assert metric_asked("What was Acme's organic revenue growth in FY2023?") is None
+    assert metric_asked("What is Adobe's change in unadjusted operating income from FY2015 to FY2016?") is not None
+    from ragbox.answer.trends import trend_asked
+
+    assert trend_asked("Did Acme's adjusted EBITDA increase in FY2023?") is None
+
+
+def test_dividends_and_a_filings_sentence_as_users_ask_them(make_engine, tmp_path):
+    """"How much did Northwind pay in dividends in 2022?" is the cash-flow statement's cell, sure;
+    an answer read from a sentence of the filing instead of a statement's cell is never sure."""
+    notes = ("Employees. At December 31, 2022 the Company employed approximately 4,200 people in 12 countries, "
+             "of whom about 1,100 worked in manufacturing. ") * 2
+    write_10k(tmp_path / "filings" / "Northwind_2022_10K.pdf", 2022, notes=notes)
+    engine = make_engine(**{"answer.style": "extract"})
+    engine.index([tmp_path / "filings"])
+    paid = engine.ask("How much did Northwind pay in dividends in 2022?")
+    assert paid.sure and "$3,369 million (Dividends paid, FY2022, cash-flow statement, page 4" in paid.text, paid.text
+    staff = engine.ask("How many people did Northwind employ at the end of 2022?")
+    assert staff.found and "4,200" in staff.text, staff.text
+    assert not staff.sure and "not_from_statement" in staff.unsure_because
+
+
+def test_labels_statements_word_otherwise_and_labels_wrapped_over_two_lines():
+    """Capex, operating cash flow, equity and dividends as the development filings print them
+    (Best Buy, Nike, Kraft Heinz, Block, 3M, J&J); a printed name before a pattern's."""
+    from ragbox.answer.statement_rows import rows_of
+    from ragbox.types import Hit
+
+    capex, cash = asked_item("capex"), asked_item("operating cash flow")
+    for label in ("Additions to property, plant and equipment", "Payments for property and equipment"):
+        assert label_match(label, capex) == 2, label
+    assert label_match("Purchase of property, plant, and equipment, and other intangible assets", capex) == 1
+    assert label_match("Purchases of short-term investments", capex) == 0
+    for label in ("Net cash (used in) provided by operating activities", "Net cash provided by/(used for) operating "
+                  "activities", "Net cash flows from operating activities", "Net cash from operations"):
+        assert label_match(label, cash) == 2, label
+    assert label_match("Net cash used in investing activities", cash) == 0
+    equity = asked_item("shareholders equity")
+    assert label_match("Total 3M Company shareholders’ equity", equity) == 2
+    assert label_match("Total liabilities and shareholders’ equity", equity) == 0
+    assert label_match("Dividends to shareholders", asked_item("dividends paid")) == 2
+    assert label_match("Inventories (Notes 1 and 3)", asked_item("inventories")) == 2
+    wrapped = Hit("w:1", "b.pdf", 55, 0, 0, "Investing activities\nAdditions\u00a0to\u00a0property\u00a0and"
+                  "\u00a0equipment,\u00a0net\u00a0of\u00a0$53\u00a0of\u00a0non-cash\u00a0capital\n"
+                  "expenditures  (819)  (688)\n"
+                  "Purchases of investments  \u2014  (4,325)", 0.1,
+                  context="Consolidated Statements of Cash Flows\n$ in millions\nFiscal Years Ended | "
+                          "February 2, 2019 | February 3, 2018")
+    rows = rows_of(wrapped)[0]
+    assert [r.label for r in rows] == ["Additions to property and equipment, net of $53 of non-cash capital "
+                                       "expenditures", "Purchases of investments"]
+    assert label_match(rows[0].label, capex) == 2 and rows[0].cells["2019"].text == "(819)"
+    apart = Hit("m:1", "m.pdf", 61, 0, 0, "Common stock cash dividends paid  (19,800  )  (18,135)", 0.1,
+                context="CASH FLOWS STATEMENTS\n(In millions)\nYear Ended June 30, | 2023 | 2022")
+    paid = rows_of(apart)[0][0]  # Microsoft prints the closing bracket after a gap
+    assert paid.cells["2023"].value == -19800 and paid.cells["2022"].text == "(18,135)"
+    assert apart.text[slice(*paid.cells["2023"].span)] == "(19,800  )"
+    assert label_match(paid.label, asked_item("dividends paid")) == 2
+
+
+def test_total_debt_is_both_parts_of_the_balance_sheets_debt_and_never_sure():
+    from ragbox.answer.trends import trend_asked
+
+    debt = trend_asked("Has Microsoft increased its debt on balance sheet between FY2023 and the FY2022 period?")
+    assert debt.new.name == "total debt FY2023" and not debt.new.exact
+    assert [i.name for i in debt.new.items] == ["current portion of long-term debt", "long-term debt"]
+    assert debt.new.compute([5247, 41990]) == 47237
+    assert metric_asked("What was Microsoft's long-term debt in FY2023?") is None  # one cell, not the sum
+    assert figure_question("What was Microsoft's long-term debt in FY2023?", "10-k")[0].name == "long-term debt"
+    assert metric_asked("Which debt securities are registered in FY2022?") is None
+
+
+def test_an_effective_tax_rate_and_how_much_it_changed():
+    from ragbox.answer.trends import trend_asked, verdict
+
+    rate = metric_asked("What was Walmart's effective tax rate in fiscal 2020?")
+    assert [i.name for i in rate.items] == ["income tax expense", "pretax income"] and rate.years == ("2020",) * 2
+    assert rate.compute([4915, 20116]) == pytest.approx(24.43, abs=0.01)
+    assert label_match("Income tax provision", rate.items[0]) == 2 and label_match("Pretax income", rate.items[1]) == 2
+    changed = trend_asked("How much has the effective tax rate of American Express changed between FY2021 and FY2022?")
+    assert (changed.old.name, changed.new.name, changed.direction) == (
+        "effective tax rate FY2021", "effective tax rate FY2022", "")
+    assert verdict(changed, 24.6, 21.6) == "Decreased"
+    # "change in revenue" is its growth in percent, not a trend
+    assert trend_asked("What is Amazon's year-over-year change in revenue from FY2016 to FY2017?") is None
+
+
+def test_a_filing_named_by_its_file_alone_is_read_when_no_passage_matched(make_engine, tmp_path):
+    """"Contoso capex 2022" over filings that all name Contoso (a customer of the others): no
+    passage scores as relevant (a bar no passage reaches here) and the name fits several
+    documents' text, yet the file name names one filing, whose statements hold the figure."""
+    folder = tmp_path / "filings"
+    for company, scale in (("Northwind", 1), ("Fabrikam", 2)):
+        write_10k(folder / f"{company}_2022_10K.pdf", 2022, scale=scale, company=f"{company} Inc.",
+                  notes="Customers. Contoso Ltd. is our largest customer; sales to Contoso grew in 2022. " * 3)
+    write_10k(folder / "Contoso_2022_10K.pdf", 2022, scale=4, company="Contoso Ltd.")
+    engine = make_engine(**{"answer.style": "extract", "retrieval.min_score": 0.999})
+    engine.index([folder])
+    answer = engine.ask("Contoso capex 2022")
+    assert answer.sure and "$4,749 million (Purchases of property, plant and equipment (PP&E), FY2022" in answer.text
+    assert answer.sources[0].path.endswith("Contoso_2022_10K.pdf")
+    assert not engine.ask("Contoso headquarters address").found  # no figure asked: nothing is read
