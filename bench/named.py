@@ -102,6 +102,7 @@ _ROLES = {"company", "the company", "agent", "client", "customer", "licensee", "
 
 
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "messrs"}  # "Mr. Zheng Qing" is named "Zheng", not "Mr."
+_NOT_NAMES = {"individually", "collectively", "jointly", "severally", "each"}
 
 
 def _role(short: str) -> bool:
@@ -122,16 +123,19 @@ def ways_of_naming(title: str, parties: list[tuple[str, str]], file: str) -> dic
     named = [(name, short) for name, short in parties if _CORPORATE.sub("", name).strip()]
     if named:
         name, short = named[-1] if len(named) > 1 else named[0]
-        plain = _CORPORATE.sub("", name).strip()
-        words = [w for w in plain.split() if w.lower() not in _ROLES | FUNCTION_WORDS
-                 and w.lower().rstrip(".") not in _HONORIFICS]
+        plain = re.sub(r",?\s*\b(?:individually|collectively|jointly)\b.*$", "", _CORPORATE.sub("", name).strip())
+        # nobody names a contract by a redaction ("[]", "[***]") or "individually"
+        words = [w for w in plain.split() if w.lower() not in _ROLES | FUNCTION_WORDS | _NOT_NAMES
+                 and w.lower().rstrip(".") not in _HONORIFICS and re.search(r"[^\W\d_]", w)]
         # a short name read wrongly from the preamble ("and") names nothing either
-        first = short if short and not _role(short) and short.lower() not in FUNCTION_WORDS else (
+        first = short if short and not _role(short) and short.lower() not in FUNCTION_WORDS | _NOT_NAMES \
+            and re.search(r"[^\W\d_]", short) else (
             words[0] if words else "")
         if first:
             ways["party short name"] = f"{_display(first)} agreement"
             ways["kind with party"] = f"{kind} with {_display(first)}"
-        ways["party full name"] = f"agreement with {_display(plain)}"
+        if words:
+            ways["party full name"] = f"agreement with {_display(plain)}"
     if title:
         ways["title"] = _display(title)
     ways["file name"] = f"agreement in {Path(file).stem}"

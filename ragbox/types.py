@@ -159,6 +159,7 @@ UNSURE_REASONS = {
     "close_second": "another sentence states a different value almost as strongly",
     "few_question_words": "the sentence holds few of the question's words",
     "documents_disagree": "two documents state different values",
+    "document_states_two": "the document states another value of itself too",
     "model_differs": "the model's value differs from the one in the evidence",
     "ambiguous_name": "the name in the question fits several documents",
     "document_not_named": "the question asks of one document but names none of the several searched",

@@ -47,3 +47,14 @@ def test_party_grading_forgives_a_typed_label_but_not_another_name() -> None:
                ('"Lloyds" and together with "Lightbridge", the "Parties"', ""), ("Lightbridge and Lloyds", ""),
                ("Lloyds", "Lloyds")]
     assert [_a_definition(name, parties) for name, _ in parties] == [False, False, True, True, False]
+
+
+def test_a_contract_is_not_named_by_a_redaction_or_by_individually() -> None:
+    sys.path.insert(0, str(REPO / "bench"))
+    from named import ways_of_naming
+
+    redacted = ways_of_naming("SUPPLY AGREEMENT", [("Acme Corp.", "Acme"), ("[]", "")], "supply.txt")
+    assert set(redacted) == {"title", "file name"}  # the last party names it; "the [] agreement" nobody types
+    person = ways_of_naming("CONSULTING AGREEMENT", [("Acme Corp.", "Company"), ("John Smith, individually", "")],
+                            "consulting.txt")
+    assert (person["party short name"], person["party full name"]) == ("John agreement", "agreement with John Smith")

@@ -144,12 +144,13 @@ def _source_number(sources: list[Hit], hit: Hit) -> int:
     return number
 
 
-def _with_rival(text: str, rival: Candidate, sources: list[Hit], cited: list[int]) -> tuple[str, list[int]]:
-    """The answer with the other document's value after it ("...; but amendment.txt states ..."),
-    its passage among the sources."""
+def _with_rival(text: str, evidence: Candidate, sources: list[Hit], cited: list[int]) -> tuple[str, list[int]]:
+    """The answer with the other value after it ("...; but amendment.txt states ...", "...; but the
+    same document also states ..."), its passage among the sources."""
+    rival = evidence.rival
     number = _source_number(sources, rival.hit)
-    said = fold_spaces(rival.span_text)
-    return f"{text}; but {Path(rival.hit.path).name} states {said} [{number}]", cited + [number]
+    whose = "the same document also" if rival.hit.path == evidence.hit.path else Path(rival.hit.path).name
+    return f"{text}; but {whose} states {fold_spaces(rival.span_text)} [{number}]", cited + [number]
 
 
 def not_found_text(question: Question) -> str:
@@ -222,8 +223,8 @@ class Answerer:
         if style != "generate":
             text = extracted_text(evidence, question.kind, number, question.part, question.document, question.naming)
             cited = [number]
-            if evidence.rival is not None:  # two documents state different values: both are shown
-                text, cited = _with_rival(text, evidence.rival, sources, cited)
+            if evidence.rival is not None:  # two values stated (sureness.mark_rival): both are shown
+                text, cited = _with_rival(text, evidence, sources, cited)
             if on_token:
                 on_token(text)
             return with_quotes(Answer(question.text, text, sources, model_name, cited=cited,

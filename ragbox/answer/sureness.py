@@ -61,17 +61,26 @@ def rival_of(found: Sequence[Candidate]) -> Candidate | None:
 def mark_rival(best: Candidate, found: Sequence[Candidate], facts: Sequence[str] = ()) -> Candidate | None:
     """Records on ``best`` how far ahead of its rival it is (``margin``), whether its value is
     written in its sentence (``written``), for a question asking a date (``facts``) whether it is a
-    whole date (``date_form``: 1, 0.5 without its day, 0 a period instead), and whether the rival
+    whole date (``date_form``: 1, 0.5 without its day, 0 a period instead), whether the rival
     is another document's passage among the retrieved ones stating the value as plainly
-    (``disagree``). Returns that rival when the documents disagree: the answer shows both."""
+    (``disagree``), and for a law, whether the same document states another law of itself too
+    (``restated``: an agreement governed by Delaware law, its attached terms of sale by Illinois
+    law). Returns that rival when the documents disagree, or the other law: the answer shows both."""
     best.features["written"] = float(bool(best.value) and not best.note and best.value not in ("event",))
     if "date" in facts and best.features["written"]:
         best.features["date_form"] = 1.0 if _WHOLE_DATE.match(best.value) else (
             0.5 if _PART_DATE.match(best.value) else 0.0)
         best.features["own_date"] = float(not another_documents_date(best.hit.text[best.sentence[0]:best.span[0]]))
+    # a law stated of itself twice, naming no place in common ("British Columbia" and "British Columbia
+    # and Canada" agree): both are shown
+    restated = next((c for c in found[1:] if "place" in facts and best.features.get("own") == 1.0
+                     and c.features.get("own") == 1.0 and c.value and Path(c.hit.path) == Path(best.hit.path)
+                     and not set(c.value.split(" and ")) & set(best.value.split(" and "))), None)
+    if restated is not None:
+        best.features["restated"] = 1.0
     rival = rival_of(found)
     if rival is None:
-        return None
+        return restated
     best.features["margin"] = round(min(best.score - rival.score, 3.0), 3)
     disagree = (Path(rival.hit.path) != Path(best.hit.path) and rival.retrieved_rank is not None
                 and best.retrieved_rank is not None
@@ -79,7 +88,7 @@ def mark_rival(best: Candidate, found: Sequence[Candidate], facts: Sequence[str]
                 and rival.features.get("role", 0.0) >= best.features.get("role", 0.0)
                 and best.score - rival.score <= DISAGREE_MARGIN)
     best.features["disagree"] = float(disagree)
-    return rival if disagree else None
+    return rival if disagree else restated
 
 
 DISAGREE_MARGIN = 1.0  # score: a rival this close, in another document, is a second answer
@@ -95,6 +104,8 @@ def unsure_because(topic: str, kind: str, confidence: float, signals: dict[str, 
     reasons = []
     if signals.get("disagree"):
         reasons.append("documents_disagree")
+    if signals.get("restated"):
+        reasons.append("document_states_two")
     if topic == "parties" and not signals.get("parties"):
         reasons.append("parties_not_named")  # a sentence about "the parties" is no list of them
     elif topic == "parties" and not signals.get("all_parties", 1.0):

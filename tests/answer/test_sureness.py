@@ -41,6 +41,26 @@ def test_one_document_stating_its_date_plainly_is_sure():
     assert answer.as_dict()["unsure_because"] == []
 
 
+def test_a_document_stating_two_laws_of_itself_shows_both_and_is_not_sure():
+    agreement = "22. Governing Law. This Agreement shall be governed by the laws of the State of Delaware."
+    terms = ("18. Governing Law: This agreement shall be governed by and subject to the internal laws of the State "
+             "of Illinois.")
+    hits = [Hit("a:00001", "/d/distributor.txt", None, 0, len(agreement), agreement, 0.60),
+            Hit("a:00002", "/d/distributor.txt", None, 100, 100 + len(terms), terms, 0.50)]
+    answer = ask("Which state's law governs the agreement?", hits, hits)
+    assert answer.text == "Delaware [1]; but the same document also states Illinois [2]"
+    assert not answer.sure and answer.unsure_because == ["document_states_two"] and answer.cited == [1, 2]
+    # the same law written with its country is the same law
+    again = "This Agreement is governed by the laws of the State of Delaware and the federal laws of the United States."
+    hits[1] = Hit("a:00002", "/d/distributor.txt", None, 100, 100 + len(again), again, 0.50)
+    assert ask("Which state's law governs the agreement?", hits, hits).sure
+    # a dispute's law beside the agreement's own is no second law of the agreement
+    disputes = "Any dispute involving the Lenders shall be governed by the laws of the State of New York."
+    hits[1] = Hit("a:00002", "/d/distributor.txt", None, 100, 100 + len(disputes), disputes, 0.50)
+    answer = ask("Which state's law governs the agreement?", hits, hits)
+    assert answer.text == "Delaware [1]" and answer.sure
+
+
 def test_each_check_that_falls_short_is_named():
     plain = {"written": 1.0, "role": 1.0, "margin": 2.0, "question": 1.0}
     assert unsure_because("end date", "date", 0.9, plain, 0.8, {"end date": (0.8, 1.0, 1.0)}) == []
