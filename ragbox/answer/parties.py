@@ -77,9 +77,11 @@ def _join(first: Hit, second: Hit) -> Hit | None:
 
 
 def _named_at(name: str, text: str) -> re.Match | None:
-    """Where ``text`` names ``name``, spaces and line breaks as they fall."""
+    """Where ``text`` names ``name``, spaces and line breaks as they fall, in capitals or not (a
+    cover's "PEREGRINE/BRIDGE TRANSFER CORPORATION" is the preamble's "Peregrine/Bridge Transfer
+    Corporation")."""
     words = name.split()
-    return re.search(r"\s+".join(map(re.escape, words)), text) if words else None
+    return re.search(r"\s+".join(map(re.escape, words)), text, re.IGNORECASE) if words else None
 
 
 def _defined(hit: Hit, found: list[tuple[Party, re.Match]]) -> int:

@@ -124,3 +124,17 @@ def test_a_preamble_split_at_sentences_over_three_passages_is_joined_across_the_
     # the two passages naming both parties are enough: the shortest run naming most parties is quoted
     assert parties_of(CARD, passages[:2] + [Hit("d:00009", "/d/supply.txt", 2, 0, 5, "Other", 0.5)]).hit.text == \
         page[:cuts[1] - 1]
+
+
+def test_a_party_the_cover_writes_in_capitals_is_found_in_the_preamble_written_otherwise():
+    card = DocumentCard("/d/supply.txt", "DISTRIBUTOR AGREEMENT", "distributor agreement",
+                        (Party("PEREGRINE/BRIDGE TRANSFER CORPORATION", ()),
+                         Party("Neon Systems, Inc.", ("Licensee",))))
+    cover = hit("DISTRIBUTOR AGREEMENT by and between PEREGRINE/BRIDGE TRANSFER CORPORATION and NEON SYSTEMS, INC.", 0)
+    preamble = hit('DISTRIBUTOR AGREEMENT (the "Agreement") is made by and between Peregrine/Bridge Transfer '
+                   'Corporation, a Delaware corporation (the "Licensor"), and Neon Systems, Inc., a Delaware '
+                   'corporation (the "Licensee").', 1)
+    found = parties_of(card, [cover, preamble])
+    assert found.hit is preamble and found.features["all_parties"] == 1.0
+    assert found.value == "PEREGRINE/BRIDGE TRANSFER CORPORATION and Neon Systems, Inc. (“Licensee”)"
+
