@@ -21,7 +21,7 @@ from ragbox.answer.questions import question_kind
 # "this Agreement shall continue / remain in force / expire".
 _OWN_TERM = re.compile(r"\b(?:initial\s+|original\s+|effective\s+)?term\b(?!\s+(?:sheet|loan|of\s+(?:the\s+)?"
                        r"(?:license|licen[cs]e|employment|lease|loan|note|warrant|option|patent|project)))|"
-                       r"\bagreement\b[^.;]{0,80}\b(?:shall|will)\s+(?:continue|remain|be\s+(?:valid|in\s+"
+                       r"\bagreement\b[^.;]{0,80}\b(?:shall|will)\s+(?:continue|remain|be\s+for|be\s+(?:valid|in\s+"
                        r"(?:full\s+)?(?:force|effect))|expire|terminate|end|come\s+into\s+(?:force|effect))\b",
                        re.IGNORECASE)
 # A period after the term ended ("for two (2) years after termination"): not the term itself.
@@ -113,7 +113,7 @@ def term_end(candidate: Candidate, effective: str | None) -> Candidate | None:
     if any(date_role(sentence, d) == "end" for d in dates(sentence)):
         return None
     period = _term_period(sentence) or _anniversary(sentence)
-    if period is None:
+    if period is None or not _sets_the_term(sentence, period):
         return None
     anchor = _ANCHOR.match(sentence, period.end)
     starts = [d for d in dates(sentence) if d.end <= period.start and len(d.value) == 10]
@@ -140,6 +140,20 @@ def term_end(candidate: Candidate, effective: str | None) -> Candidate | None:
     note = f"{length} from {said}, {_spoken(start)}" if said else f"{length} from {_spoken(start)}"
     return replace(candidate, span=(offset + period.start, offset + period.end), value=end,
                    note=note)
+
+
+def _sets_the_term(sentence: str, period: Fact) -> bool:
+    """Whether ``period`` is what the sentence's term words set: after them ("The term of this
+    Agreement shall be [three (3) years]", "This Agreement shall continue for [five (5) years]") or
+    right before them ("for [three (3) years] (the "Initial Term")"), not a period elsewhere in a
+    sentence that mentions the term on the way ("gives Sponsor [thirty (30) days] to ... during the
+    term")."""
+    return any(0 <= period.start - m.end() <= TERM_REACH or 0 <= m.start() - period.end <= TERM_BEFORE
+               for m in _OWN_TERM.finditer(sentence))
+
+
+TERM_REACH = 150  # characters from the term words to the period they set
+TERM_BEFORE = 120  # characters from a period to the defined term after it ("... (the "Initial Term")")
 
 
 def _term_period(sentence: str):

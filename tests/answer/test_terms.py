@@ -128,6 +128,24 @@ def test_a_renewal_not_automatic_says_so():
     assert answer.text == "Additional term of two (2) years (not automatic: renewed by option or agreement) [1]"
 
 
+def test_a_period_in_a_sentence_that_mentions_the_term_on_the_way_is_no_term():
+    effective = 'This agreement is entered into as of September 23, 1997 ("Effective Date") by Excite and Sponsor.'
+    aside = ("During the term, Excite may make available opportunities on the Excite Site to purchase Music "
+             "Products from parties other than Sponsor if such Music Products are not available from Sponsor so long "
+             "as Excite notifies Sponsor and gives Sponsor thirty (30) days to make them available.")
+    assert not answer_from("When does the agreement expire?", effective, aside).found
+    term = "The term of this Agreement shall be two (2) years from the Effective Date."
+    assert answer_from("When does the agreement expire?", effective, aside, term).text == (
+        "September 23, 1999 (2 years from the Effective Date, September 23, 1997) [3]")
+    defined_after = 'This Agreement shall commence on the Effective Date and last for two (2) years (the "Term").'
+    expiry = answer_from("When does the agreement expire?", effective, defined_after)
+    assert expiry.text.startswith("September 23, 1999")
+    for_a_period = ("This Agreement shall be for a period of two (2) years commencing upon the Effective Date hereof "
+                    'unless sooner terminated in accordance with this Agreement (the "Initial Term").')
+    expiry = answer_from("When does the agreement expire?", effective, for_a_period)
+    assert expiry.text.startswith("September 23, 1999")
+
+
 def test_a_notice_period_before_a_renewal_is_not_the_renewal_term():
     renewal = ("Upon the expiry of the Initial Term this Agreement shall automatically renew for successive terms "
                "of the same duration, unless either party gives written notice to the other of such party's desire "
