@@ -52,16 +52,13 @@ class KeywordSearch:
         if sum(self._term_count(term) for term in terms) < SUMMED_FROM_POSTINGS:
             return None
         scored = [self._term_scores(term) for term in terms]
-        rowids, owners, documents = self._row_owners()  # of ready documents, sorted
         size = max([int(rows[-1]) + 1 for rows, _ in scored if len(rows)], default=0)
-        if doc_ids is not None:
-            asked = set(doc_ids)
-            wanted = [i for i, d in enumerate(documents) if d in asked]
-            rowids = rowids[np.isin(owners, np.asarray(wanted, dtype=np.int64))]
-        rowids = rowids[rowids < size]
         total = np.zeros(size)
         for rows, scores in scored:
             total[rows] += scores
+        # Only the passages holding a term are looked at (ascending row ids, as the ready ones
+        # were): testing every ready passage cost 30 ms a search at a million passages.
+        rowids = self._ready_rows(np.flatnonzero(total), doc_ids)
         found = total[rowids]
         rowids, found = rowids[found > 0], found[found > 0]
         if len(rowids) > k:  # the k-th best score, and every passage scoring as much (ties)
@@ -71,6 +68,21 @@ class KeywordSearch:
         names = dict(self.db.execute(
             f"SELECT id, chunk_id FROM chunks WHERE id IN ({','.join('?' * len(best))})", rowids[best].tolist()))
         return [(names[int(rowids[i])], float(found[i])) for i in best]
+
+    def _ready_rows(self, rowids, doc_ids: Sequence[str] | None):
+        """Those of the sorted ``rowids`` that are passages of ready documents (of ``doc_ids`` only,
+        when given), in their order: each tested through the map of every row id to its document."""
+        import numpy as np
+
+        _, _, _, documents, owner_of = self._kept_owners()
+        rowids = rowids[rowids < len(owner_of)]
+        owners = owner_of[rowids]
+        if doc_ids is None:
+            return rowids[owners >= 0]
+        wanted = np.zeros(len(documents) + 1, dtype=bool)  # the last for -1: not a ready passage
+        asked = set(doc_ids)
+        wanted[[i for i, d in enumerate(documents) if d in asked]] = True
+        return rowids[wanted[owners]]
 
     def _term_scores(self, term: str):
         """(row ids, scores) of the passages holding the FTS5 ``term``: its BM25 score alone."""
@@ -215,11 +227,16 @@ class KeywordSearch:
     def _row_owners(self):
         """(sorted chunk row ids, each one's document as an index into the list of document ids,
         that list), of the ready documents; made again whenever the generation moves."""
+        return self._kept_owners()[1:4]
+
+    def _kept_owners(self) -> tuple:
+        """``_row_owners``'s three after the generation they are of, and then each row id's
+        document (-1: not a passage of a ready document), an array as long as the last row id."""
         import numpy as np
 
         if not self.db.in_transaction:  # the generation and the rows read as of one commit
             with self.snapshot():
-                return self._row_owners()
+                return self._kept_owners()
         generation = self.generation()
         with self._lock:
             cached = self._owners
@@ -231,11 +248,12 @@ class KeywordSearch:
             rowids = np.concatenate(held) if held else np.zeros(0, dtype=np.int64)
             owners = np.repeat(np.arange(len(rows), dtype=np.int64), [len(h) for h in held])
             order = np.argsort(rowids, kind="stable")
-            cached = (generation, rowids[order], owners[order], [r[0] for r in rows])
+            owner_of = np.full(int(rowids.max(initial=-1)) + 1, -1, dtype=np.int32)  # -1: no ready passage
+            owner_of[rowids] = owners
+            cached = (generation, rowids[order], owners[order], [r[0] for r in rows], owner_of)
             with self._lock:
                 self._owners = cached
-        return cached[1:]
-
+        return cached
 
 
 def _or_terms(match: str) -> list[str] | None:

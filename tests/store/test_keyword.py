@@ -71,3 +71,23 @@ def test_summed_term_scores_follow_a_change_to_the_index(tmp_path, monkeypatch):
         assert summed == ranked and summed[0][0] == "new:0" != before[0][0]
     finally:
         catalog.close()
+
+
+def test_summed_search_leaves_out_a_replaced_version_written_before_the_ready_passages(tmp_path, monkeypatch):
+    """The version being replaced holds the lowest row ids, among the ready ones: each match is
+    tested against the map of row ids to ready documents, not only against the last ready row id."""
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    try:
+        with catalog.transaction() as db:
+            for doc_id, state in (("old", "deleting"), ("new", "ready"), ("gone", "deleting"), ("other", "ready")):
+                db.execute("INSERT INTO documents(doc_id, path, content_hash, size, pages, chunks, state, indexed_at) "
+                           "VALUES (?, ?, 'h', 1, 1, 2, ?, 0)", (doc_id, f"/x/{doc_id}.txt", state))
+                for seq, text in enumerate(["inc escrow escrow", "company inc notice"]):
+                    db.execute(INSERT_CHUNK, (f"{doc_id}:{seq}", doc_id, seq, text))
+        for docs in (None, ["new"], ["old", "other"], ["old"]):
+            summed, ranked = _both(catalog, monkeypatch, '"inc" OR "escrow" OR "notice"', 10, docs)
+            assert summed == ranked, docs
+            assert {i.split(":")[0] for i, _ in summed} <= {"new", "other"}
+        assert len(summed) == 0 and len(_both(catalog, monkeypatch, '"inc" OR "escrow"', 10, None)[0]) == 4
+    finally:
+        catalog.close()
