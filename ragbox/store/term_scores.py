@@ -34,9 +34,7 @@ def term_scores(db: sqlite3.Connection, term: str, memo: dict):
     tokens = _tokens(term[1:-1].replace('""', '"'))
     if len(tokens) != 1:
         return None
-    lengths = memo.get("row lengths")
-    if lengths is None:
-        lengths = memo["row lengths"] = _row_lengths(db)
+    lengths = row_lengths(db, memo)
     if lengths is False:
         return None
     rowids, sizes, rows, tokens_total, by_row = lengths  # the same for every connection: kept in the shared memo
@@ -67,6 +65,14 @@ def term_scores(db: sqlite3.Connection, term: str, memo: dict):
     average = float(tokens_total) / float(rows)
     scores = idf * ((frequency * (K1 + 1.0)) / (frequency + K1 * ((1 - B) + (B * length) / average)))
     return rowid_of, scores
+
+
+def row_lengths(db: sqlite3.Connection, memo: dict):
+    """``_row_lengths``, read once for the version of the index ``memo`` is kept for."""
+    lengths = memo.get("row lengths")
+    if lengths is None:
+        lengths = memo["row lengths"] = _row_lengths(db)
+    return lengths
 
 
 def _row_lengths(db: sqlite3.Connection):

@@ -91,3 +91,16 @@ def test_summed_search_leaves_out_a_replaced_version_written_before_the_ready_pa
         assert len(summed) == 0 and len(_both(catalog, monkeypatch, '"inc" OR "escrow"', 10, None)[0]) == 4
     finally:
         catalog.close()
+
+
+def test_warming_the_keyword_side_reads_what_a_search_would_and_ranks_the_same(tmp_path, monkeypatch):
+    catalog = _catalog(tmp_path / "catalog.sqlite3")
+    cold = _both(catalog, monkeypatch, QUERIES[0], 10, ["doc-1", "copy-2"])
+    catalog.close()
+    catalog = _catalog(tmp_path / "again.sqlite3")
+    try:
+        catalog.warm_keywords()
+        assert catalog._keyword_memo["row lengths"] and catalog._owners is not None
+        assert _both(catalog, monkeypatch, QUERIES[0], 10, ["doc-1", "copy-2"]) == cold
+    finally:
+        catalog.close()
