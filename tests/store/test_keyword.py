@@ -104,3 +104,21 @@ def test_warming_the_keyword_side_reads_what_a_search_would_and_ranks_the_same(t
         assert _both(catalog, monkeypatch, QUERIES[0], 10, ["doc-1", "copy-2"]) == cold
     finally:
         catalog.close()
+
+
+def test_a_words_count_is_read_with_its_scores_and_a_word_in_most_passages_keeps_none(tmp_path):
+    catalog = _catalog(tmp_path / "catalog.sqlite3")
+    try:
+        for term in ['"inc"', '"telcostar"', '"l p"', '"nowhere"', '"company"']:
+            matches = catalog.db.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (term,)).fetchone()
+            assert catalog._term_count(term) == matches[0], term
+        with catalog.transaction() as db:  # a word in one passage
+            db.execute(INSERT_CHUNK, ("doc-0:99", "doc-0", 99, "zephyr inc"))
+        assert catalog._term_count('"zephyr"') == 1
+        memo, everything = catalog._keyword_memo, catalog._term_count("*")
+        assert ("scores", '"zephyr"') in memo and ("scores", '"l p"') not in memo  # a phrase: counted by FTS5
+        common = [t for t in ('"inc"', '"company"', '"shall"') if catalog._term_count(t) * 2 > everything]
+        assert common and not any(("scores", t) in memo for t in common)
+        assert catalog.common_terms(['"inc"', '"zephyr"']) == set(common) & {'"inc"'}
+    finally:
+        catalog.close()
