@@ -100,7 +100,7 @@ class Catalog(KeywordSearch):
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._owners = None  # (generation, row ids, owners, document ids): ``_row_owners``
+        self._owners = None  # (generation, row ids, owners, document ids, owner by row id): ``_kept_owners``
         open_schema(self.db)
 
     @property
@@ -154,7 +154,7 @@ class Catalog(KeywordSearch):
     def snapshot(self):
         """A read transaction: every query inside sees the catalog as of its first read, so a
         search never mixes two versions of the index while another process writes it."""
-        return _Transaction(self.db, "BEGIN DEFERRED")
+        return _Transaction(self.db, "BEGIN DEFERRED", self._local)
 
     def purge_deleted(self) -> None:
         """Leave no bytes of deleted text in the files: merge the keyword index into one segment
@@ -185,8 +185,26 @@ class Catalog(KeywordSearch):
 
     # --- documents ------------------------------------------------------------------------
     def documents(self, state: str | None = "ready") -> list[DocumentRow]:
+        if state == "ready" and getattr(self._local, "snapshot", False):
+            return list(self._ready_documents())
         sql = "SELECT * FROM documents" + (" WHERE state=?" if state else "") + " ORDER BY path"
         return [DocumentRow(*r) for r in self.db.execute(sql, (state,) if state else ())]
+
+    def _ready_documents(self) -> tuple[DocumentRow, ...]:
+        """The ready documents, kept for the catalog's generation: every search lists them (46 ms
+        a search at a million passages in 6,620 documents, 8 ms at 100k). Only inside a snapshot,
+        a read transaction: the generation moves with every change of a document row, in the
+        same transaction, so a writer's uncommitted rows would be kept under a number a rollback
+        gives back."""
+        generation = self.generation()
+        with self._lock:
+            kept = getattr(self, "_documents_kept", None)
+        if kept is None or kept[0] != generation:
+            rows = self.db.execute("SELECT * FROM documents WHERE state='ready' ORDER BY path")
+            kept = (generation, tuple(DocumentRow(*r) for r in rows))
+            with self._lock:
+                self._documents_kept = kept
+        return kept[1]
 
     def has_documents(self) -> bool:
         return self.db.execute("SELECT 1 FROM documents WHERE state='ready' LIMIT 1").fetchone() is not None
@@ -291,14 +309,20 @@ def _under(root: str) -> str:
 
 
 class _Transaction:
-    def __init__(self, db: sqlite3.Connection, begin: str = "BEGIN IMMEDIATE") -> None:
+    def __init__(self, db: sqlite3.Connection, begin: str = "BEGIN IMMEDIATE",
+                 reading: threading.local | None = None) -> None:
         self.db = db
         self.begin = begin
+        self.reading = reading  # a snapshot's: the thread's state, told that it reads in one
 
     def __enter__(self):
         self.db.execute(self.begin)
+        if self.reading is not None:
+            self.reading.snapshot = True
         return self.db
 
     def __exit__(self, exc_type, exc, tb):
+        if self.reading is not None:
+            self.reading.snapshot = False
         self.db.execute("ROLLBACK" if exc_type else "COMMIT")
         return False

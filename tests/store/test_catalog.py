@@ -188,3 +188,27 @@ def test_documents_matching_a_phrase_follow_the_catalog(tmp_path):
         assert catalog.documents_matching('"lease" AND') == set()  # a query FTS5 cannot parse
     finally:
         catalog.close()
+
+
+def test_documents_listed_in_a_snapshot_are_kept_for_the_generation_and_follow_changes(tmp_path):
+    catalog = _interleaved_catalog(tmp_path / "catalog.sqlite3")
+    try:
+        def listed():
+            with catalog.snapshot():
+                return catalog.documents()
+
+        assert listed() == catalog.documents() and [d.doc_id for d in listed()] == ["a", "b", "c", "d"]
+        kept = catalog._documents_kept
+        assert listed() == catalog.documents() and catalog._documents_kept is kept  # read once for the generation
+        catalog.mark_deleting(["c"])  # another version of the index: read again
+        assert [d.doc_id for d in listed()] == ["a", "b", "d"]
+        with catalog.transaction() as db:  # a writer's uncommitted rows are never kept for another reader
+            db.execute("UPDATE documents SET state = 'ready' WHERE doc_id = 'c'")
+            assert [d.doc_id for d in catalog.documents()] == ["a", "b", "c", "d"]
+            db.execute("ROLLBACK")
+            db.execute("BEGIN")
+        assert [d.doc_id for d in listed()] == ["a", "b", "d"] == [d.doc_id for d in catalog.documents()]
+        listed().clear()  # a caller's list is its own
+        assert len(listed()) == 3
+    finally:
+        catalog.close()

@@ -71,3 +71,54 @@ def test_summed_term_scores_follow_a_change_to_the_index(tmp_path, monkeypatch):
         assert summed == ranked and summed[0][0] == "new:0" != before[0][0]
     finally:
         catalog.close()
+
+
+def test_summed_search_leaves_out_a_replaced_version_written_before_the_ready_passages(tmp_path, monkeypatch):
+    """The version being replaced holds the lowest row ids, among the ready ones: each match is
+    tested against the map of row ids to ready documents, not only against the last ready row id."""
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    try:
+        with catalog.transaction() as db:
+            for doc_id, state in (("old", "deleting"), ("new", "ready"), ("gone", "deleting"), ("other", "ready")):
+                db.execute("INSERT INTO documents(doc_id, path, content_hash, size, pages, chunks, state, indexed_at) "
+                           "VALUES (?, ?, 'h', 1, 1, 2, ?, 0)", (doc_id, f"/x/{doc_id}.txt", state))
+                for seq, text in enumerate(["inc escrow escrow", "company inc notice"]):
+                    db.execute(INSERT_CHUNK, (f"{doc_id}:{seq}", doc_id, seq, text))
+        for docs in (None, ["new"], ["old", "other"], ["old"]):
+            summed, ranked = _both(catalog, monkeypatch, '"inc" OR "escrow" OR "notice"', 10, docs)
+            assert summed == ranked, docs
+            assert {i.split(":")[0] for i, _ in summed} <= {"new", "other"}
+        assert len(summed) == 0 and len(_both(catalog, monkeypatch, '"inc" OR "escrow"', 10, None)[0]) == 4
+    finally:
+        catalog.close()
+
+
+def test_warming_the_keyword_side_reads_what_a_search_would_and_ranks_the_same(tmp_path, monkeypatch):
+    catalog = _catalog(tmp_path / "catalog.sqlite3")
+    cold = _both(catalog, monkeypatch, QUERIES[0], 10, ["doc-1", "copy-2"])
+    catalog.close()
+    catalog = _catalog(tmp_path / "again.sqlite3")
+    try:
+        catalog.warm_keywords()
+        assert catalog._keyword_memo["row lengths"] and catalog._owners is not None
+        assert _both(catalog, monkeypatch, QUERIES[0], 10, ["doc-1", "copy-2"]) == cold
+    finally:
+        catalog.close()
+
+
+def test_a_words_count_is_read_with_its_scores_and_a_word_in_most_passages_keeps_none(tmp_path):
+    catalog = _catalog(tmp_path / "catalog.sqlite3")
+    try:
+        for term in ['"inc"', '"telcostar"', '"l p"', '"nowhere"', '"company"']:
+            matches = catalog.db.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (term,)).fetchone()
+            assert catalog._term_count(term) == matches[0], term
+        with catalog.transaction() as db:  # a word in one passage
+            db.execute(INSERT_CHUNK, ("doc-0:99", "doc-0", 99, "zephyr inc"))
+        assert catalog._term_count('"zephyr"') == 1
+        memo, everything = catalog._keyword_memo, catalog._term_count("*")
+        assert ("scores", '"zephyr"') in memo and ("scores", '"l p"') not in memo  # a phrase: counted by FTS5
+        common = [t for t in ('"inc"', '"company"', '"shall"') if catalog._term_count(t) * 2 > everything]
+        assert common and not any(("scores", t) in memo for t in common)
+        assert catalog.common_terms(['"inc"', '"zephyr"']) == set(common) & {'"inc"'}
+    finally:
+        catalog.close()
