@@ -55,25 +55,19 @@ def linked_folder(files: list[Path], work: Path) -> Path:
     return folder
 
 
-def timed(command: list[str], env: dict) -> dict:
-    """Runs ``command``: its exit code, output and wall seconds."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out, err = process.communicate()
-    wall = time.perf_counter() - started
-    return {"wall": wall, "code": process.returncode, "stdout": out, "stderr": err}
-
-
 def run_side(command: list[str], env: dict) -> dict:
-    """``timed`` with the CPU seconds of the command and its children (all reaped by then)."""
-    import resource
-
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result = timed(command, env)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result["cpu"] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    result["rss_mb"] = after.ru_maxrss / 1024  # the largest child so far: run ragbox first, it is smaller
-    return result
+    """Runs ``command``: its exit code, output, wall seconds, and from wait4 its CPU seconds (its
+    reaped children's included) and the peak RSS of its largest process."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return {"wall": wall, "code": process.returncode, "stdout": out.read(), "stderr": err.read(),
+                "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
 
 
 def ragbox_side(folder: Path, work: Path, repo: Path = REPO) -> dict:
