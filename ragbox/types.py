@@ -56,9 +56,7 @@ class Chunk:
     # statement's name), and for table rows the table's column headers (years, units) and row
     # group. Embedded and keyword-indexed with the text; never part of ``text`` or its offsets.
     context: str = ""
-    # The embedding model's token ids of ``text`` (no special tokens), as the chunker counted it:
-    # the embedder reuses them instead of tokenising the text again. Empty when not known.
-    token_ids: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    token_ids: tuple[int, ...] = field(default=(), compare=False, repr=False)  # of text, for the embedder to reuse
 
 
 def chunk_id(doc_id: str, seq: int) -> str:
