@@ -10,7 +10,8 @@ on, and compares each page with the text layer of the original page. Character a
 1 - edits / reference length, the edits (insertions, deletions, substitutions) counted on
 difflib's alignment of the two texts, whitespace runs made one space first. Prints per page
 accuracy, then one line a variant (RapidOCR's own settings as ragbox ran them before, each change
-measured alone, and ragbox's settings now: see VARIANTS): character accuracy mean, min and
+measured alone, ragbox's settings before its int8 last layer and narrowed lines ('previous'), and
+ragbox's settings now: see variants()): character accuracy mean, min and
 weighted by length, and CPU seconds a page (model loading not counted; the figure to compare on a
 shared machine, where wall time depends on the load).
 """
@@ -73,6 +74,7 @@ def scanned_pages(pdfs: list[Path], pages_per_file: int, dpi: int) -> tuple[list
 
 def variants() -> dict[str, ocr.OcrSettings]:
     before, now = ocr.BEFORE, ocr.DEFAULT
+    previous = replace(now, int8_head=False, line_scale=1.0)  # ragbox's settings before the last two
     return {
         "before": before,
         "+arena": replace(before, arena=True),
@@ -89,6 +91,15 @@ def variants() -> dict[str, ocr.OcrSettings]:
         "now-batch3": replace(now, rec_batch=3),
         "now-unclip2.4": replace(now, unclip=2.4),
         "now-threads-all": replace(now, threads=0),
+        "+int8head": replace(before, int8_head=True),
+        "previous": previous,
+        "previous+int8head": replace(previous, int8_head=True),
+        "previous+narrow0.95": replace(previous, line_scale=0.95),
+        "previous+narrow0.9": replace(previous, line_scale=0.9),
+        "previous+narrow0.85": replace(previous, line_scale=0.85),
+        "previous+narrow0.8": replace(previous, line_scale=0.8),
+        "previous+int8rec+narrow0.9": replace(previous, int8_recognition=True, line_scale=0.9),
+        "now+narrow0.9": replace(now, line_scale=0.9),
     }
 
 

@@ -56,6 +56,7 @@ class Chunk:
     # statement's name), and for table rows the table's column headers (years, units) and row
     # group. Embedded and keyword-indexed with the text; never part of ``text`` or its offsets.
     context: str = ""
+    token_ids: tuple[int, ...] = field(default=(), compare=False, repr=False)  # of text, for the embedder to reuse
 
 
 def chunk_id(doc_id: str, seq: int) -> str:

@@ -51,7 +51,7 @@ _HEADING = re.compile(
 class TokenSpans(Protocol):
     def spans(self, text: str) -> list[tuple[int, int]]: ...
 
-    def counts(self, texts: list[str]) -> list[int]: ...
+    def ids(self, texts: list[str]) -> list[list[int]]: ...
 
 
 @dataclass
@@ -238,15 +238,16 @@ class Chunker:
         return pieces
 
     def _enforce_limit(self, chunks: list[Chunk], pages: dict) -> list[Chunk]:
-        """Re-count every chunk on its own; halve any that the tokenizer sees as too long."""
+        """Re-count every chunk on its own; halve any that the tokenizer sees as too long. A chunk
+        keeps its token ids: the embedder reuses them (``Chunk.token_ids``)."""
         result: list[Chunk] = []
         pending = chunks
         while pending:
-            counts = self.tokenizer.counts([c.text for c in pending])
+            found = self.tokenizer.ids([c.text for c in pending])
             retry: list[Chunk] = []
-            for chunk, count in zip(pending, counts):
-                if count <= self.max_tokens:
-                    result.append(chunk)
+            for chunk, ids in zip(pending, found):
+                if len(ids) <= self.max_tokens:
+                    result.append(replace(chunk, token_ids=tuple(ids)))
                 else:
                     retry.extend(self._halve(chunk, pages[chunk.page]))
             pending = retry

@@ -42,6 +42,7 @@ from ragbox.store.coverage import page_reads
 from ragbox.store.embeddings import Embedder
 from ragbox.store.exact import catalog_vectors
 from ragbox.store.file_identity import Identity, known_identities, remember_identities
+from ragbox.store.onnx_embeddings import embed_chunks
 from ragbox.store.passage_stems import fill_missing as fill_missing_stems
 from ragbox.store.vectors import ChromaVectorStore
 from ragbox.types import Chunk, chunk_id, split_chunk_id
@@ -263,9 +264,12 @@ class Indexer:
     def _write(self, prepared: list[Prepared], summary: IndexSummary) -> None:
         """Embed ``prepared`` here, store it in the writer thread while the next batch is read."""
         if prepared:
-            texts = [embedding_input(c) for p in prepared for c in p.chunks]
+            chunks = [c for p in prepared for c in p.chunks]
+            texts = [embedding_input(c) for c in chunks]
+            known = [(c.context, c.token_ids) for c in chunks]  # the chunker's token ids: not tokenised again
             vectors = [v for start in range(0, len(texts), EMBED_SLICE)
-                       for v in self.embedder.embed(texts[start:start + EMBED_SLICE])]
+                       for v in embed_chunks(self.embedder, texts[start:start + EMBED_SLICE],
+                                             known[start:start + EMBED_SLICE])]
             self._writer.submit(partial(self._store, prepared, vectors, summary))
 
     def _store(self, prepared: list[Prepared], vectors: list[list[float]], summary: IndexSummary) -> None:

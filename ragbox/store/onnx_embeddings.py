@@ -25,6 +25,8 @@ from ragbox.store.tokens import ModelTokenizer, max_sequence_length
 # quantization also scales each call by its own range, so fewer texts share one scale.
 BATCH_TOKENS = 512
 
+Known = tuple[str, Sequence[int]]  # a text's context, and the token ids of the rest (empty: not known)
+
 
 class OnnxSession:
     """One exported graph and the tokenizer that feeds it."""
@@ -51,28 +53,55 @@ class OnnxSession:
         self.pad_id = _pad_id(self.encoder, model_dir)
         self.encoder.no_padding()  # each call is padded to its own longest text (``_padded``)
         self.lower_case = _lower_case(model_dir)
+        self.ends = _joinable_ends(self.encoder, model_dir, self.lower_case)
 
-    def embed(self, texts: Sequence[str], batch_size: int) -> list[list[float]]:
+    def embed(self, texts: Sequence[str], batch_size: int, known: Sequence[Known] | None = None
+              ) -> list[list[float]]:
+        """``known``, when given, holds each text's context and the token ids of the rest (a
+        chunk's, from the chunker): a text that has them is not tokenised again."""
         import numpy as np
 
         # As sentence-transformers: stripped (and lower-cased when the model says so) texts.
         prepared = [t.strip().lower() if self.lower_case else t.strip() for t in texts]
-        # A query's one or two texts: encode() in this thread; the batch call wakes a thread
-        # pool, which cost up to 40 ms on a busy machine for microseconds of work.
-        encode = self.encoder
-        encoded = encode.encode_batch(prepared) if len(prepared) > 8 else [encode.encode(t) for t in prepared]
+        encoded = self._encode(prepared, known)
         out = np.empty((len(prepared), 0), dtype=np.float32)
-        for batch in token_batches([len(e.ids) for e in encoded], batch_size, BATCH_TOKENS):
+        for batch in token_batches([len(e[0]) for e in encoded], batch_size, BATCH_TOKENS):
             rows = [encoded[i] for i in batch]
-            feed = {"input_ids": _padded([e.ids for e in rows], self.pad_id),
-                    "attention_mask": _padded([e.attention_mask for e in rows], 0)}
+            feed = {"input_ids": _padded([e[0] for e in rows], self.pad_id),
+                    "attention_mask": _padded([e[1] for e in rows], 0)}
             if "token_type_ids" in self.inputs:
-                feed["token_type_ids"] = _padded([e.type_ids for e in rows], 0)
+                feed["token_type_ids"] = _padded([e[2] for e in rows], 0)
             vectors = self.session.run(None, feed)[0]
             if out.shape[1] == 0:
                 out = np.empty((len(prepared), vectors.shape[1]), dtype=np.float32)
             out[batch] = vectors
         return out.tolist()
+
+    def _encode(self, prepared: list[str], known: Sequence[Known] | None) -> list[tuple[list[int], ...]]:
+        """(ids, attention mask, token types) of each text, as the tokenizer gives them."""
+        rows: list = [None] * len(prepared)
+        if known is not None and self.ends is not None:
+            rows = [self._joined(context, ids) if ids and text.isascii() else None
+                    for text, (context, ids) in zip(prepared, known)]
+        missing = [i for i, row in enumerate(rows) if row is None]
+        texts = [prepared[i] for i in missing]
+        # A query's one or two texts: encode() in this thread; the batch call wakes a thread
+        # pool, which cost up to 40 ms on a busy machine for microseconds of work.
+        encode = self.encoder
+        encoded = encode.encode_batch(texts) if len(texts) > 8 else [encode.encode(t) for t in texts]
+        for i, e in zip(missing, encoded):
+            rows[i] = (e.ids, e.attention_mask, e.type_ids)
+        return rows
+
+    def _joined(self, context: str, ids: Sequence[int]) -> tuple[list[int], ...]:
+        """What the tokenizer gives for ``context + "\\n" + text`` from the ids of ``text``: a BERT
+        tokenizer splits words at whitespace first, so the ids of the two are the ids of each,
+        one after the other, truncated as sentence-transformers truncates, between the ends."""
+        head, tail, most = self.ends
+        context = context.strip().lower() if self.lower_case else context.strip()
+        body = [*(self.encoder.encode(context, add_special_tokens=False).ids if context else ()), *ids][:most]
+        joined = [*head, *body, *tail]
+        return joined, [1] * len(joined), [0] * len(joined)
 
 
 def token_batches(lengths: Sequence[int], most_texts: int, most_tokens: int) -> list[list[int]]:
@@ -114,11 +143,37 @@ class OnnxEmbedder:
                 graph = ensure_exported(self.model_dir, self.fingerprint, self.precision)
                 self._session = OnnxSession(graph, self.model_dir, self.threads)
 
-    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+    def embed(self, texts: Sequence[str], known: Sequence[Known] | None = None) -> list[list[float]]:
         if not texts:
             return []
         self.load()
-        return self._session.embed(texts, self.batch_size)
+        return self._session.embed(texts, self.batch_size, known)
+
+
+def embed_chunks(embedder, texts: Sequence[str], known: Sequence[Known]) -> list[list[float]]:
+    """``embedder.embed(texts)``, reusing the chunks' token ids where the embedder can."""
+    return embedder.embed(texts, known) if isinstance(embedder, OnnxEmbedder) else embedder.embed(texts)
+
+
+def _joinable_ends(encoder, model_dir: Path, lower_case: bool) -> tuple[list[int], list[int], int] | None:
+    """(ids before, ids after, most ids between) a text, when the model's tokenizer lets ids of
+    pieces of a text be joined (``OnnxSession._joined``); None when it does not."""
+    try:
+        spec = json.loads((Path(model_dir) / "tokenizer.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    normalizer, splitter = spec.get("normalizer") or {}, spec.get("pre_tokenizer") or {}
+    # ASCII text only (``_encode``): Python's and the normalizer's lower-casing agree there
+    if normalizer.get("type") != "BertNormalizer" or splitter.get("type") != "BertPreTokenizer" or (
+            lower_case and not normalizer.get("lowercase")):
+        return None
+    probe = "two words"
+    whole = encoder.encode(probe)
+    inner = encoder.encode(probe, add_special_tokens=False).ids
+    head, tail = whole.ids[:1], whole.ids[1 + len(inner):]
+    if whole.ids != [*head, *inner, *tail] or set(whole.type_ids) != {0}:
+        return None
+    return head, tail, max_sequence_length(Path(model_dir)) - len(head) - len(tail)
 
 
 def _padded(rows: list[list[int]], pad: int):

@@ -34,7 +34,11 @@ class ModelTokenizer:
         return self._tokenizer.encode(text, add_special_tokens=False).offsets
 
     def counts(self, texts: list[str]) -> list[int]:
-        return [len(e.ids) for e in self._tokenizer.encode_batch(texts, add_special_tokens=False)]
+        return [len(ids) for ids in self.ids(texts)]
+
+    def ids(self, texts: list[str]) -> list[list[int]]:
+        """The token ids of each text (no special tokens)."""
+        return [e.ids for e in self._tokenizer.encode_batch(texts, add_special_tokens=False)]
 
 
 def max_sequence_length(model_dir: Path) -> int:

@@ -116,3 +116,31 @@ def test_ocr_progress_comes_back_from_the_parsing_child_and_forget_clears_the_ca
     assert "Bluefin" in "".join(p.read_text() for p in cache.rglob("*.txt"))
     engine.forget(folder / "scan.pdf")
     assert not list(cache.rglob("*.txt"))  # the OCR'd text of a forgotten scan leaves no bytes either
+
+
+@pytest.mark.slow
+def test_narrowed_lines_and_the_int8_head_read_the_scan_as_well(tmp_path):
+    """Lines narrowed before recognition and the recogniser's last layer in int8 (bench/ocr.py
+    measures them): the recogniser is given narrower lines, its last MatMul is an integer one, and
+    the scan's words are read as they are with neither."""
+    import onnx
+
+    from ragbox.ingest.ocr import DEFAULT, OcrSettings
+
+    scan = write_scan(tmp_path / "scan.pdf", pages=1)
+    plain = RapidPageOcr(settings=OcrSettings(**{**DEFAULT.__dict__, "int8_head": False, "line_scale": 1.0}),
+                         model_folder=tmp_path / "models")
+    faster = RapidPageOcr(settings=OcrSettings(**{**DEFAULT.__dict__, "int8_head": True, "line_scale": 0.95}),
+                          model_folder=tmp_path / "models")
+    widths = {}
+    texts = {}
+    for name, engine in (("plain", plain), ("faster", faster)):
+        recognizer = engine._load()._load_rec_model()
+        widths[name] = recognizer.resize_norm_img(np.full((40, 800, 3), 255, np.uint8), 20.0).shape[2]
+        texts[name] = next(engine.pdf_pages(scan.read_bytes(), [1]))[1]
+    assert widths == {"plain": 960, "faster": 912}  # 48 * 20, then 48 * 20 * 0.95
+    head = next((tmp_path / "models").glob("*_int8head_*.onnx"))
+    assert "MatMulInteger" in {node.op_type for node in onnx.load(str(head)).graph.node}
+    words = set(texts["plain"].split())
+    assert len(words & set(texts["faster"].split())) / len(words) > 0.97
+    assert "MUTUAL NON-DISCLOSURE AGREEMENT" in texts["faster"]

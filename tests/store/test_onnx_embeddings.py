@@ -185,3 +185,37 @@ def test_int8_vectors_in_a_batch_are_close_to_the_query_path(embedder):
     alone = np.asarray([int8.embed([t])[0] for t in texts])
     cosines = (together * alone).sum(axis=1)
     assert cosines.min() > 0.98 and cosines.mean() > 0.99
+
+
+def test_chunk_token_ids_give_the_same_vectors_as_tokenising_again(embedder):
+    """Indexing embeds a chunk from the token ids the chunker counted it with (no text tokenised
+    twice): over every passage of the sample documents (PDF pages with titles and table context
+    among them), the model's input ids and the vectors are exactly those of tokenising the text
+    again; a text with non-ASCII letters is tokenised again (its joined ids happen to agree too), as is one
+    whose ids are unknown; a text longer than the model reads is cut where the tokenizer cuts it."""
+    from ragbox.ingest.chunking import Chunker, embedding_input
+    from ragbox.ingest.loaders import pdf
+    from ragbox.store.onnx_embeddings import embed_chunks
+
+    chunker = Chunker(embedder.tokenizer, 96, 24, True)
+    chunks = []
+    for path in sorted(SAMPLE_DOCS.rglob("*.txt")) + sorted(SAMPLE_DOCS.rglob("*.md")):
+        chunks += chunker.chunk_pages([Page(None, path.read_text(encoding="utf-8"))])
+    for path in sorted(SAMPLE_DOCS.rglob("*.pdf")):
+        chunks += chunker.chunk_pages(pdf.pages(path, path.read_bytes()))
+    unicode_text = "İSTANBUL ŞUBESİ: the Licensee's ﬁnal payment of €1,200 — naïve façade Σ ΣΑΣ"
+    chunks += chunker.chunk_pages([Page(1, unicode_text)])
+    assert any(c.context for c in chunks) and all(c.token_ids for c in chunks)
+    long_text = "The governing law is that of Delaware. " * 60  # longer than the model reads: truncated
+    texts = [embedding_input(c) for c in chunks] + [f"Title\n{long_text}", "a text with no known ids"]
+    known = [(c.context, c.token_ids) for c in chunks] + [("Title", embedder.tokenizer.ids([long_text])[0]), ("", ())]
+
+    embedder.load()
+    session = embedder._session
+    assert session.ends is not None  # MiniLM's BERT tokenizer: the ids are joined, not re-made
+    prepared = [t.strip().lower() if session.lower_case else t.strip() for t in texts]
+    assert session._encode(prepared, known) == session._encode(prepared, None)
+    joined = [session._joined(context, ids) for context, ids in known[:-1]]
+    assert joined == session._encode(prepared[:-1], None)  # the non-ASCII text's too
+    assert len(joined[-1][0]) == 256
+    assert np.array_equal(np.asarray(embed_chunks(embedder, texts, known)), np.asarray(embedder.embed(texts)))

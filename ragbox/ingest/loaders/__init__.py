@@ -24,7 +24,8 @@ of the file's contents.
 The formats: ``plain_text``, ``pdf``, ``docx``, ``html``, ``mail`` and ``mbox``; ``options`` is what every
 reader is given, ``reading`` and ``sandbox`` the protections above. Helpers of the readers:
 ``pdf_ocr`` (a PDF's scanned pages read by OCR), ``pdf_marks`` (what a page draws besides its text,
-to tell text from a picture of text), ``tables`` (tables as Markdown pipe rows), ``docx_numbering``
+to tell text from a picture of text), ``pdf_parse_once`` (a page's drawing parsed once however
+often it is read), ``tables`` (tables as Markdown pipe rows), ``docx_numbering``
 (Word's list numbering as Word shows it). Between a reader child and ragbox: ``reply_unpickler``
 (what ragbox accepts back: data, never code), ``ocr_handoff`` (pages read by OCR, filed by ragbox).
 """

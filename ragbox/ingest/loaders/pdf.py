@@ -27,6 +27,7 @@ from ragbox.errors import DocumentError
 from ragbox.ingest.loaders.options import DEFAULT_OPTIONS, ReadOptions
 from ragbox.ingest.loaders.pdf_marks import is_sparse, needs_a_look, page_area, page_marks
 from ragbox.ingest.loaders.pdf_ocr import MIN_LAYER_CHARS, with_ocr
+from ragbox.ingest.loaders.pdf_parse_once import parsed_once
 from ragbox.ingest.loaders.reading import describe_failure
 from ragbox.types import Page
 
@@ -114,8 +115,10 @@ def text_state(page, text: str) -> str:
 
 
 def _page_text(page) -> str:
-    text = page.extract_text() or ""
-    if looks_tabular(text):
+    with parsed_once():  # a table page is read twice: its drawing is parsed once
+        text = page.extract_text() or ""
+        if not looks_tabular(text):
+            return text.replace("\x00", "")
         try:
             layout = tidy_layout(page.extract_text(extraction_mode="layout", layout_mode_strip_rotated=False))
         except Exception:  # layout mode fails on some fonts; the plain text is still good text
