@@ -15,9 +15,13 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator
 
-from pypdf import _page as pypdf_page
-from pypdf import _text_extraction as pypdf_text
 from pypdf.generic import ContentStream
+
+try:  # pypdf's private modules: pyproject bounds the version; another layout parses as pypdf does
+    from pypdf import _page as pypdf_page
+    from pypdf import _text_extraction as pypdf_text
+except ImportError:  # pragma: no cover - only with a pypdf outside pyproject's bounds
+    pypdf_page = pypdf_text = None
 
 
 class _Parsed(threading.local):
@@ -42,8 +46,10 @@ class _ParsedOnce(ContentStream):
         self._operations = known[1].operations  # read, never changed, by text extraction
 
 
-pypdf_page.ContentStream = _ParsedOnce
-pypdf_text.ContentStream = _ParsedOnce
+if getattr(pypdf_page, "ContentStream", None) is ContentStream and getattr(pypdf_text, "ContentStream", None) \
+        is ContentStream:
+    pypdf_page.ContentStream = _ParsedOnce
+    pypdf_text.ContentStream = _ParsedOnce
 
 
 @contextmanager
