@@ -48,7 +48,8 @@ def _joined(opening: list[Hit]) -> list[Hit]:
     three parties may be cut between passages, and the chunker, splitting at sentences and
     paragraphs, leaves the whitespace between two passages out of both (a gap of ``GAP`` characters
     at most, written back as spaces: the joined text equals the page's but for the kind of that
-    whitespace). Only ever preferred when a run names more parties than a shorter one."""
+    whitespace). Only ever preferred when a run names more parties than a shorter one, or defines
+    more of their short names."""
     runs = []
     for size in range(2, JOINED_PASSAGES + 1):
         for first in range(len(opening) - size + 1):
