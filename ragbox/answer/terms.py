@@ -104,16 +104,12 @@ def term_end(candidate: Candidate, effective: str | None) -> Candidate | None:
     if not _OWN_TERM.search(sentence):
         return None
     offset = candidate.sentence[0]
-    open_ends = [end for end in ends(sentence) if end.value != "anniversary"]
-    if open_ends:
-        end = open_ends[0]
-        span = (offset + end.start, offset + end.end)
-        note = "no end date: the term runs until it is ended" if end.value == "perpetual" else ""
-        return replace(candidate, span=span, value=end.value, note=note)
-    if any(date_role(sentence, d) == "end" for d in dates(sentence)):
-        return None
     period = _term_period(sentence) or _anniversary(sentence)
-    if period is None or not _sets_the_term(sentence, period):
+    fixed = period is not None and _sets_the_term(sentence, period)
+    open_end = _open_end(candidate, fixed)
+    if open_end is not None:
+        return open_end
+    if not fixed or any(date_role(sentence, d) == "end" for d in dates(sentence)):
         return None
     anchor = _ANCHOR.match(sentence, period.end)
     starts = [d for d in dates(sentence) if d.end <= period.start and len(d.value) == 10]
@@ -140,6 +136,21 @@ def term_end(candidate: Candidate, effective: str | None) -> Candidate | None:
     note = f"{length} from {said}, {_spoken(start)}" if said else f"{length} from {_spoken(start)}"
     return replace(candidate, span=(offset + period.start, offset + period.end), value=end,
                    note=note)
+
+
+def _open_end(candidate: Candidate, fixed: bool) -> Candidate | None:
+    """The term of ``candidate``'s sentence as "perpetual" or "event" when it runs until it is ended
+    or until an event. Not when the sentence sets a fixed period (``fixed``) and the open end only
+    says the term may end early or renews: "for a period of 12 months ... until it is terminated in
+    accordance with Section 3", "three (3) years, with an automatic renewal for an indefinite period"."""
+    sentence, offset = candidate.sentence_text, candidate.sentence[0]
+    open_ends = [end for end in ends(sentence)
+                 if end.value != "anniversary" and not (fixed and end.value == "perpetual")]
+    if not open_ends:
+        return None
+    end = open_ends[0]
+    note = "no end date: the term runs until it is ended" if end.value == "perpetual" else ""
+    return replace(candidate, span=(offset + end.start, offset + end.end), value=end.value, note=note)
 
 
 def _sets_the_term(sentence: str, period: Fact) -> bool:

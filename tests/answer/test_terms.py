@@ -146,6 +146,17 @@ def test_a_period_in_a_sentence_that_mentions_the_term_on_the_way_is_no_term():
     assert expiry.text.startswith("September 23, 1999")
 
 
+def test_a_fixed_term_that_may_end_early_is_not_perpetual():
+    effective = 'This agreement is entered into as of June 1, 1999 (the "Effective Date") by Acme and Globex.'
+    term = ('The term of this Agreement shall begin on the date hereof and shall continue for a period of 12 months '
+            'thereafter (the "Period") in full force and effect until it is terminated in accordance with this '
+            'Section 3.')
+    assert answer_from("When does the agreement expire?", effective, term).text == (
+        "June 1, 2000 (12 months from the Effective Date, June 1, 1999) [2]")
+    perpetual = "This Agreement shall continue in full force and effect until it is terminated under Section 3."
+    assert answer_from("When does the agreement expire?", effective, perpetual).text.startswith("Perpetual")
+
+
 def test_a_notice_period_before_a_renewal_is_not_the_renewal_term():
     renewal = ("Upon the expiry of the Initial Term this Agreement shall automatically renew for successive terms "
                "of the same duration, unless either party gives written notice to the other of such party's desire "
