@@ -27,13 +27,24 @@ _OWN_TERM = re.compile(r"\b(?:initial\s+|original\s+|effective\s+)?term\b(?!\s+(
 # A period after the term ended ("for two (2) years after termination"): not the term itself.
 _AFTER_END = re.compile(r"\s+(?:after|following|beyond|survive\w*)\s+(?:the\s+|any\s+|such\s+)?"
                         r"(?:expiration|expiry|termination|end)\b", re.IGNORECASE)
+# "During the term of this Agreement and for [one (1) year] thereafter", "throughout the Term and for a
+# period of [six (6) months] thereafter": a period after the term.
+_AFTER_THE_TERM = re.compile(r"\bterm\b[^.;]{0,80}?\band\s+for\s+(?:a\s+(?:further\s+)?period\s+of\s+)?$",
+                             re.IGNORECASE)
+_THEREAFTER = re.compile(r"\s+thereafter\b", re.IGNORECASE)
+# A renewal: what it lasts until ("extend for successive 12-month periods until one Party terminates")
+# is how renewals stop, not the term's end.
+_RENEWS = re.compile(r"\b(?:renew\w*|extend\w*)\s+(?:\w+\s+){0,2}for\s+(?:successive|additional|further|an?\s+"
+                     r"additional)\b", re.IGNORECASE)
 _NOTICE = question_kind("How much notice is required to stop the renewal?")
 # A period that is not the term's length: a notice ("upon thirty (30) days prior written notice",
 # "30 days before the lapse"), a deadline ("within", "no later than"), a frequency ("every year").
 _NOT_A_TERM_BEFORE = re.compile(r"\b(?:within|notice|no\s+later\s+than|not\s+later\s+than|at\s+least|"
                                 r"between|prior|before)\b[^.;]*$", re.IGNORECASE)
+# ... or a part of the term ("during the initial three (3) years of the Term").
 _NOT_A_TERM_AFTER = re.compile(r"[’']?s?\s*(?:prior|before|in\s+advance|(?:written\s+)?notice|"
-                               r"after\s+(?:the\s+)?(?:closing|receipt|notice|delivery))\b", re.IGNORECASE)
+                               r"after\s+(?:the\s+)?(?:closing|receipt|notice|delivery)|"
+                               r"of\s+the\s+(?:initial\s+)?term)\b", re.IGNORECASE)
 _EVERY = re.compile(r"\b(?:each|every|to)\b", re.IGNORECASE)
 # A renewal's length ("automatically renew for successive one (1) year terms") is not the term's.
 _RENEWAL = re.compile(r"\b(?:renew\w*|extend\w*|extension|successive|additional)\b", re.IGNORECASE)
@@ -142,10 +153,12 @@ def _open_end(candidate: Candidate, fixed: bool) -> Candidate | None:
     """The term of ``candidate``'s sentence as "perpetual" or "event" when it runs until it is ended
     or until an event. Not when the sentence sets a fixed period (``fixed``) and the open end only
     says the term may end early or renews: "for a period of 12 months ... until it is terminated in
-    accordance with Section 3", "three (3) years, with an automatic renewal for an indefinite period"."""
+    accordance with Section 3", "three (3) years, with an automatic renewal for an indefinite period";
+    nor when the sentence renews the term ("shall automatically extend for successive 12-month periods
+    until one Party terminates")."""
     sentence, offset = candidate.sentence_text, candidate.sentence[0]
-    open_ends = [end for end in ends(sentence)
-                 if end.value != "anniversary" and not (fixed and end.value == "perpetual")]
+    open_ends = [end for end in ends(sentence) if end.value != "anniversary"
+                 and not ((fixed or _RENEWS.search(sentence)) and end.value == "perpetual")]
     if not open_ends:
         return None
     end = open_ends[0]
@@ -176,7 +189,9 @@ def _term_period(sentence: str):
     if not periods:
         return None
     period = periods[0]
-    if _AFTER_END.match(sentence, period.end):  # "for two (2) years after termination": not the term
+    if _AFTER_END.match(sentence, period.end) or (_AFTER_THE_TERM.search(sentence[:period.start])
+                                                  and _THEREAFTER.match(sentence, period.end)):
+        # "for two (2) years after termination", "during the term and for one (1) year thereafter"
         return None
     if _RENEWAL.search(sentence[max(0, period.start - 40):period.start]):  # "renew for successive [one (1) year] terms"
         return None

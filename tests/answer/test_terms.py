@@ -157,6 +157,20 @@ def test_a_fixed_term_that_may_end_early_is_not_perpetual():
     assert answer_from("When does the agreement expire?", effective, perpetual).text.startswith("Perpetual")
 
 
+def test_periods_after_or_inside_the_term_and_a_renewal_s_open_end_are_not_the_term():
+    effective = 'This agreement is entered into as of June 30, 2017 (the "Effective Date") by TKCI and SIC.'
+    after = ("During the term of this Agreement and for one (1) year thereafter, TKCI will keep in confidence any "
+             "information marked Confidential.")
+    inside = "During the initial three (3) years of the Term of this Agreement, SIC shall supply alloy without cost."
+    renewal = ("Upon the expiration of the Term, the Term shall automatically extend for successive 12-month periods "
+               "until one Party terminates the Agreement by providing at least 180 days prior written notice.")
+    for sentence in (after, inside, renewal):
+        assert not answer_from("When does the agreement expire?", effective, sentence).found, sentence
+    term = "The term of this Agreement is twenty-four (24) months."
+    assert answer_from("When does the agreement expire?", effective, after, term).text == (
+        "June 30, 2019 (24 months from the Effective Date, June 30, 2017) [3]")
+
+
 def test_a_notice_period_before_a_renewal_is_not_the_renewal_term():
     renewal = ("Upon the expiry of the Initial Term this Agreement shall automatically renew for successive terms "
                "of the same duration, unless either party gives written notice to the other of such party's desire "
