@@ -27,7 +27,6 @@ question. Nothing here is committed output; figures count on documents this was 
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import os
 import random
@@ -40,6 +39,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from party_grades import is_a_definition, names_party, words_of  # noqa: E402
 
 from ragbox.answer.grading import is_right  # noqa: E402
 from ragbox.config import load_settings  # noqa: E402
@@ -172,7 +173,7 @@ def contract_questions(evaldata: Path, files: set[str], rng: random.Random) -> l
     for file, (title, parties) in sorted(names.items()):  # "Who are the parties?" for every contract
         way, name = rng.choice(sorted(ways_of_naming(title, parties, file).items()))
         named = [_CORPORATE.sub("", n).strip() for n, _ in parties
-                 if _CORPORATE.sub("", n).strip() and not _a_definition(n, parties)]
+                 if _CORPORATE.sub("", n).strip() and not is_a_definition(n, parties)]
         if named:
             questions.append({"question": f"Who are the parties to the {name}?", "file": file, "way": way,
                               "fits": sorted(fits[_plain(name)]), "kind": "Parties", "label": "",
@@ -231,9 +232,9 @@ def score(engine: Engine, q: dict) -> dict:
     found = own is not None and own.found
     evidence = Path(own.sources[own.evidence.source - 1].path).name if found and own.evidence else ""
     if q.get("note"):
-        right = found and _words(q["label"]) <= _words(own.text + " " + own.evidence_text)
+        right = found and words_of(q["label"]) <= words_of(own.text + " " + own.evidence_text)
     elif q.get("parties"):  # each party's name, as CUAD's preamble gives it, among the words answered
-        right = found and all(_names_party(own.text, party) for party in q["parties"])
+        right = found and all(names_party(own.text, party) for party in q["parties"])
     else:
         labelled = q["answerable"] and not q["clause"] and q["label"]
         right = found and is_right(own.text, q["label"]) if labelled else None
@@ -244,40 +245,6 @@ def score(engine: Engine, q: dict) -> dict:
             "ambiguous": answer.ambiguous and q["file"] in resolved,
             "other_document": (own is None and answer.found) or (found and evidence != q["file"]),
             "right": right, "seconds": seconds}
-
-
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9]+", text.lower()))
-
-
-def _names_party(answer: str, party: str) -> bool:
-    """Whether ``answer`` names ``party``: each of its words (but single letters: "d/b/a"; a long
-    word may differ by a letter, CUAD's labels being typed: "Howmedica Ostenonics", "CORAL GOLD
-    RESOURCED"), or its letters run together as a name may be written ("Radial Spark" is
-    "RadialSpark, LLC")."""
-    answered = _words(answer)
-    words = {w for w in _words(party) if len(w) > 1}
-    return all(w in answered or len(w) >= 6 and any(_one_letter_apart(w, a) for a in answered) for w in words) \
-        or "".join(re.findall(r"[a-z0-9]+", party.lower())) in "".join(re.findall(r"[a-z0-9]+", answer.lower()))
-
-
-def _one_letter_apart(first: str, second: str) -> bool:
-    """One letter added, dropped or changed (a typing slip)."""
-    if abs(len(first) - len(second)) > 1 or first[0] != second[0]:
-        return False
-    return difflib.SequenceMatcher(None, first, second).ratio() >= 1 - 1.5 / max(len(first), len(second))
-
-
-_DEFINING = re.compile(r"^\W|\b(?:together|collectively|individually|each)\b", re.IGNORECASE)
-
-
-def _a_definition(name: str, parties: list[tuple[str, str]]) -> bool:
-    """Whether a labelled item is a definition, not a party: '"Lloyds" and together with
-    "Lightbridge"', or other parties' short names listed ("Stryker and Conformis"; a party named
-    by its short name alone, "Conformis", is a party)."""
-    shorts = {w for _, short in parties for w in _words(short)}
-    listed = re.search(r"\s(?:and|&)\s|,", name) and _words(name) - {"and"} <= shorts
-    return bool(_DEFINING.search(name) or listed)
 
 
 def report(results: list[dict], title: str) -> None:

@@ -37,16 +37,16 @@ def test_named_bench_runs_small(tmp_path) -> None:
 
 def test_party_grading_forgives_a_typed_label_but_not_another_name() -> None:
     sys.path.insert(0, str(REPO / "bench"))
-    from named import _a_definition, _names_party
+    from party_grades import is_a_definition, names_party
 
     answer = 'Howmedica Osteonics Corp. ("Stryker") and CORAL GOLD RESOURCES LTD. [1]'
-    assert _names_party(answer, "Howmedica Ostenonics") and _names_party(answer, "CORAL GOLD RESOURCED")
-    assert not _names_party(answer, "Howmedica Orthopedics") and not _names_party(answer, "Coral Gold Mining")
-    assert not _names_party("Acme Inc. and Best Corp.", "Acme and Bext")  # short words must be exact
+    assert names_party(answer, "Howmedica Ostenonics") and names_party(answer, "CORAL GOLD RESOURCED")
+    assert not names_party(answer, "Howmedica Orthopedics") and not names_party(answer, "Coral Gold Mining")
+    assert not names_party("Acme Inc. and Best Corp.", "Acme and Bext")  # short words must be exact
     parties = [("Lightbridge Corporation", "Lightbridge"), ("Lloyds Register FNMA", "Lloyds"),
                ('"Lloyds" and together with "Lightbridge", the "Parties"', ""), ("Lightbridge and Lloyds", ""),
                ("Lloyds", "Lloyds")]
-    assert [_a_definition(name, parties) for name, _ in parties] == [False, False, True, True, False]
+    assert [is_a_definition(name, parties) for name, _ in parties] == [False, False, True, True, False]
 
 
 def test_a_contract_is_not_named_by_a_redaction_or_by_individually() -> None:
