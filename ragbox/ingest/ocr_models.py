@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
+
+from ragbox.paths import cache_dir
 
 CALIBRATION_TEXT = (
     "1. Term. This Agreement commences on the Effective Date and continues for three (3) years, "
@@ -29,8 +32,10 @@ BAND_HEIGHT = 800
 
 def int8_model(source: Path, folder: Path, detection_scale: float, head_only: bool = False) -> Path:
     """The int8 build of the detection or recognition model ``source`` (its name says which) in
-    ``folder`` (built on first use, written whole or not at all: a run killed mid-build leaves no
-    half model). ``head_only``: only the recogniser's last layer (``_quantize_head``)."""
+    ``folder`` (written whole or not at all: a run killed mid-build leaves no half model).
+    ``head_only``: only the recogniser's last layer (``_quantize_head``). It is built once a
+    machine, in the user's cache (``BUILT``), and copied into ``folder``, where a sealed OCR child
+    reads it: a new index costs a copy, not the three seconds of a build."""
     import onnxruntime
 
     tag = hashlib.sha256(f"{source.stat().st_size}/{detection_scale}/{BAND_HEIGHT}/{onnxruntime.__version__}".encode()
@@ -39,18 +44,36 @@ def int8_model(source: Path, folder: Path, detection_scale: float, head_only: bo
     target = folder / f"{source.stem.replace('-', '_')}_int8{'head' if head_only else ''}_{tag}.onnx"
     if target.is_file():
         return target
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    built = cache_dir() / BUILT / target.name
+    try:
+        if not built.is_file():
+            _written_whole(built, lambda temporary: _build(source, temporary, detection_scale, head_only))
+        _written_whole(target, lambda temporary: shutil.copyfile(built, temporary))
+    except OSError:  # no user cache to write (a read-only home): built in the index's folder alone
+        _written_whole(target, lambda temporary: _build(source, temporary, detection_scale, head_only))
+    return target
+
+
+BUILT = "ocr-models"  # the folder of the user cache (paths.cache_dir) the builds are kept in
+
+
+def _build(source: Path, target: Path, detection_scale: float, head_only: bool) -> None:
+    if head_only:
+        _quantize_head(source, target)
+    else:
+        _quantize(source, target, detection_scale)
+
+
+def _written_whole(target: Path, write) -> None:
+    """``write(temporary)`` beside ``target``, then renamed to it: never half a file at ``target``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
     os.close(handle)
     try:
-        if head_only:
-            _quantize_head(source, Path(temporary))
-        else:
-            _quantize(source, Path(temporary), detection_scale)
+        write(Path(temporary))
         os.replace(temporary, target)
     finally:
         Path(temporary).unlink(missing_ok=True)
-    return target
 
 
 def _quantize(source: Path, target: Path, detection_scale: float) -> None:
