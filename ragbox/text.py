@@ -77,6 +77,9 @@ KIND_NOUNS = ("agreement", "contract", "addendum", "lease", "guaranty", "guarant
 FOLLOW_UP_NOUNS = ("agreement", "contract", "nda", "lease", "note", "notes", "policy", "report", "invoice", "letter",
                    "memo", "manual", "visit", "patient", "plan", "statement", "order", "case", "proposal",
                    "specification", "guide", "handbook", "minutes", "record", "records")
+# After a period, the words that make it a notice, not a term or a renewal's length: "ninety (90)
+# days prior to the expiration", "sixty (60) days' written notice" (a regular expression's alternatives).
+NOTICE_WORDS = r"prior|before|in\s+advance|(?:written\s+)?notice"
 # Words every document of a kind carries: to the resolver they say what a document is, never which one.
 GENERIC_DOCUMENT_WORDS = frozenset("""
 agreement agreements contract contracts note notes report document file letter form patient""".split())

@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 from ragbox.answer.facts import Fact, all_facts, date_role, ends
 from ragbox.answer.own import agreement_role, defines_another_term, incorporation_place, own_feature, with_roles
 from ragbox.answer.questions import QuestionKind
-from ragbox.text import PASSAGE_STOPWORDS, TITLE_NOUNS, alternation, sentence_spans, stems
+from ragbox.text import NOTICE_WORDS, PASSAGE_STOPWORDS, TITLE_NOUNS, alternation, sentence_spans, stems
 from ragbox.types import Hit, split_chunk_id
 
 # Words every question about a document uses: they say nothing about which sentence answers.
@@ -38,8 +38,7 @@ _RELATION = re.compile(r"\s+(?:after|before|following|from|of|prior to|preceding
 # answer may be a country ("the laws of Japan").
 # A period before an end, or a notice, is no renewal term: "not less than ninety (90) days prior to the
 # expiration of the Initial Term", "upon sixty (60) days' written notice".
-_NOTICE_AFTER = re.compile(r"\s*(?:calendar\s+|business\s+)?(?:days?\b)?[\s'’]*"
-                           r"(?:prior\s+to|before|preceding|in\s+advance|(?:prior\s+)?(?:written\s+)?notice)\b",
+_NOTICE_AFTER = re.compile(rf"\s*(?:calendar\s+|business\s+)?(?:days?\b)?[\s'’]*(?:{NOTICE_WORDS}|preceding)\b",
                            re.IGNORECASE)
 _ANSWER_TYPE = {"place": frozenset(stems("state states country countries jurisdiction jurisdictions",
                                           frozenset()))}

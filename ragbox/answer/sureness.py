@@ -73,8 +73,9 @@ def mark_rival(best: Candidate, found: Sequence[Candidate], facts: Sequence[str]
         best.features["own_date"] = float(not another_documents_date(best.hit.text[best.sentence[0]:best.span[0]]))
     # a law stated of itself twice, naming no place in common ("British Columbia" and "British Columbia
     # and Canada" agree): both are shown
-    restated = next((c for c in found[1:] if "place" in facts and best.features.get("own") == 1.0
-                     and c.features.get("own") == 1.0 and c.value and Path(c.hit.path) == Path(best.hit.path)
+    own_law = "place" in facts and best.features.get("own") == 1.0
+    restated = next((c for c in found[1:] if own_law and c.features.get("own") == 1.0 and c.value
+                     and Path(c.hit.path) == Path(best.hit.path)
                      and not set(c.value.split(" and ")) & set(best.value.split(" and "))), None)
     if restated is not None:
         best.features["restated"] = 1.0

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from ragbox.answer.extract import Candidate, answer_span
 from ragbox.answer.facts import Fact, date_role, dates, day_number, durations, ends
 from ragbox.answer.questions import question_kind
+from ragbox.text import NOTICE_WORDS
 
 # A sentence about the document's own term: "the term of this Agreement", "the Initial Term",
 # "this Agreement shall continue / remain in force / expire".
@@ -42,7 +43,7 @@ _NOTICE = question_kind("How much notice is required to stop the renewal?")
 _NOT_A_TERM_BEFORE = re.compile(r"\b(?:within|notice|no\s+later\s+than|not\s+later\s+than|at\s+least|"
                                 r"between|prior|before)\b[^.;]*$", re.IGNORECASE)
 # ... or a part of the term ("during the initial three (3) years of the Term").
-_NOT_A_TERM_AFTER = re.compile(r"[’']?s?\s*(?:prior|before|in\s+advance|(?:written\s+)?notice|"
+_NOT_A_TERM_AFTER = re.compile(rf"[’']?s?\s*(?:{NOTICE_WORDS}|"
                                r"after\s+(?:the\s+)?(?:closing|receipt|notice|delivery)|"
                                r"of\s+the\s+(?:initial\s+)?term)\b", re.IGNORECASE)
 _EVERY = re.compile(r"\b(?:each|every|to)\b", re.IGNORECASE)
@@ -157,8 +158,9 @@ def _open_end(candidate: Candidate, fixed: bool) -> Candidate | None:
     nor when the sentence renews the term ("shall automatically extend for successive 12-month periods
     until one Party terminates")."""
     sentence, offset = candidate.sentence_text, candidate.sentence[0]
-    open_ends = [end for end in ends(sentence) if end.value != "anniversary"
-                 and not ((fixed or _RENEWS.search(sentence)) and end.value == "perpetual")]
+    ends_early = fixed or bool(_RENEWS.search(sentence))  # "until terminated" is how it ends early or renews
+    open_ends = [end for end in ends(sentence)
+                 if end.value != "anniversary" and not (ends_early and end.value == "perpetual")]
     if not open_ends:
         return None
     end = open_ends[0]

@@ -112,18 +112,16 @@ class RapidPageOcr:
         self._params(Path(rapidocr.__file__).parent / "models")
 
     def _params(self, models: Path) -> dict:
+        from ragbox.ingest.ocr_models import int8_model
+
         settings = self.settings
         params = {f"{task}.model_path": str(models / name) for task, name in MODEL_FILES.items()}
         folder = self.models_folder()
         for task, quantized in (("Det", settings.int8_detection), ("Rec", settings.int8_recognition)):
             if quantized:
-                from ragbox.ingest.ocr_models import int8_model
-
                 params[f"{task}.model_path"] = str(int8_model(models / MODEL_FILES[task], folder,
                                                               settings.detection_side / PAGE_SIDE))
         if settings.int8_head and not settings.int8_recognition:
-            from ragbox.ingest.ocr_models import int8_model
-
             params["Rec.model_path"] = str(int8_model(models / MODEL_FILES["Rec"], folder, 1.0, head_only=True))
         params.update({
             "Global.log_level": "error",
