@@ -4,22 +4,28 @@ Index folders are created 0700 and their files 0600 (patient notes often sit on 
 Third-party writers (SQLite's WAL, Chroma's segment files) create files whenever they need them,
 so ragbox writes under a ``0o077`` umask and tightens the folder once more after each write.
 Exports and saved conversations are 0600 too, and never written through a link (``write_private_file``).
+Memory the process frees is overwritten (``scrub_freed_memory``), so no file is written from a
+buffer that still holds a passage's text.
 """
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import os
 import stat
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, TextIO
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 _OTHERS = 0o077  # group and world bits
+_M_PERTURB = -6  # glibc's mallopt parameter: the byte freed blocks are overwritten with
+_SCRUB_BYTE = 0x5A
 
 
 class _UmaskCount:
@@ -155,3 +161,19 @@ def _tighten(path: Path) -> None:
             os.chmod(path, mode & ~_OTHERS)
     except OSError:  # vanished or not ours to change: the doctor reports what stays loose
         pass
+
+
+@lru_cache(maxsize=1)
+def scrub_freed_memory() -> bool:
+    """Have the C library overwrite every block this process frees (and fill each new one), from
+    now on; True where it can (glibc). Why: Chroma's HNSW writes its vector file from a buffer it
+    never clears, and the slots past the last vector went to disk holding whatever the process had
+    freed there, a passage's text among it (found in ``data_level0.bin`` after ``index --rebuild``
+    had dropped that text). Only blocks freed before this call, and glibc's per-thread cache of
+    small blocks (reused only for blocks of the same small size), keep their bytes: call it before
+    any document is read. It costs ~2% of an index run."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc (macOS, Windows): nothing to switch on
+        return False
+    return bool(mallopt(_M_PERTURB, _SCRUB_BYTE))

@@ -104,6 +104,35 @@ def test_rebuild_leaves_no_byte_of_the_old_index(make_engine, canary_docs, tmp_p
     assert files_holding(store) == []
 
 
+_FREED_BLOCK_PROBE = f"""
+import ctypes, sys
+from ragbox.config import load_settings
+from ragbox.engine import Engine
+Engine(load_settings(config_path=None, environ={{}}, flags={{"store.dir": sys.argv[1]}}))
+libc = ctypes.CDLL(None)
+libc.malloc.restype, libc.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+libc.free.argtypes = [ctypes.c_void_p]
+size = 64 * 1024  # a block like the HNSW buffer's: from the heap, not a fresh (zeroed) mapping
+block = libc.malloc(size)
+ctypes.memmove(block, b"{CANARY} " * (size // {len(CANARY) + 1}), size - size % {len(CANARY) + 1})
+libc.free(block)
+again = libc.malloc(size)
+print(again == block, {NEEDLE!r} in ctypes.string_at(again, size))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator")
+def test_memory_freed_after_an_engine_starts_keeps_no_text(tmp_path):
+    """Chroma writes its HNSW file from a buffer it never clears: a block the process freed and
+    got back must not still hold a passage (the cause of a stray canary after a rebuild)."""
+    run = subprocess.run([sys.executable, "-c", _FREED_BLOCK_PROBE, str(tmp_path / "store")],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    same_block, holds_text = run.stdout.split()
+    assert same_block == "True", "the same block must come back (else this proves nothing)"
+    assert holds_text == "False"
+
+
 def test_the_index_is_private_to_its_owner(make_engine, docs, tmp_path):
     os.umask(0o022)  # what most systems use: files readable by everyone
     engine = make_engine()

@@ -13,6 +13,7 @@ from ragbox.engine.index_key import IndexKey, PassphraseSource
 from ragbox.llm.llm_slot import LlmSlot
 from ragbox.offline import apply_offline_env
 from ragbox.paths import data_dir
+from ragbox.privacy import scrub_freed_memory
 
 
 class Parts(IndexKey):
@@ -26,6 +27,7 @@ class Parts(IndexKey):
         ``passphrase`` gives an encrypted index's passphrase (default: ``RAGBOX_PASSPHRASE``)."""
         self.use_passphrase(passphrase)
         apply_offline_env()  # before any model library is imported: no hub, no telemetry
+        scrub_freed_memory()  # before any document is read: no file is written from stale text
         self.settings = settings
         self.index_name = settings.store.index
         self.index_dir = data_dir(settings) / "indexes" / self.index_name
