@@ -239,7 +239,8 @@ def score(engine: Engine, q: dict) -> dict:
         labelled = q["answerable"] and not q["clause"] and q["label"]
         right = found and is_right(own.text, q["label"]) if labelled else None
     return {**q, "answer": answer.text, "found": found, "sure": answer.sure, "unsure_because": answer.unsure_reasons(),
-            "signals": own.signals if own is not None else {}, "resolved": resolved,
+            "signals": own.signals if own is not None else {}, "confidence": own.confidence if own is not None else 0.0,
+            "resolved": resolved,
             "resolved_right": resolved == [q["file"]],
             "resolved_fits": sorted(resolved) == q["fits"] and (len(resolved) == 1 or answer.ambiguous),
             "ambiguous": answer.ambiguous and q["file"] in resolved,

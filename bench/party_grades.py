@@ -5,7 +5,9 @@ Each labelled party must be named in the answer: each of its words (but single l
 Ostenonics", "CORAL GOLD RESOURCED"); or its letters run together as a name may be written
 ("Radial Spark" is "RadialSpark, LLC"). A labelled item that is a definition rather than a party
 ('"Lloyds" and together with "Lightbridge"', "Stryker and Conformis": other parties' short names)
-is not asked for.
+is not asked for. A label's descriptors are not its name: "X d/b/a Y" is named by either name
+(the legal one or the one it trades under; "formerly known as", "operating with the service
+name" too), "X and its Affiliates" by X.
 """
 
 from __future__ import annotations
@@ -23,10 +25,20 @@ def names_party(answer: str, party: str) -> bool:
     word may differ by a letter, CUAD's labels being typed: "Howmedica Ostenonics", "CORAL GOLD
     RESOURCED"), or its letters run together as a name may be written ("Radial Spark" is
     "RadialSpark, LLC")."""
+    party = _AFFILIATES.sub("", party)
+    trading = _TRADING_AS.split(party)
+    if len(trading) > 1:
+        return any(names_party(answer, name) for name in trading if name.strip())
     answered = words_of(answer)
     words = {w for w in words_of(party) if len(w) > 1}
     return all(w in answered or len(w) >= 6 and any(_one_letter_apart(w, a) for a in answered) for w in words) \
         or "".join(re.findall(r"[a-z0-9]+", party.lower())) in "".join(re.findall(r"[a-z0-9]+", answer.lower()))
+
+
+# "X d/b/a Y", "X formerly known as Y, which d/b/a Z", "X operating with the service name Y": other names of X
+_TRADING_AS = re.compile(r"(?:,?\s+which)?\s+(?:d/?b/?a/?|[fa]/k/a|doing business as|(?:formerly|also) known as|"
+                         r"operating (?:with|under) the (?:service|trade) name)\s+", re.IGNORECASE)
+_AFFILIATES = re.compile(r",?\s+and\s+(?:its|their)\s+(?:affiliates|subsidiaries)\b.*$", re.IGNORECASE)
 
 
 def _one_letter_apart(first: str, second: str) -> bool:

@@ -195,7 +195,8 @@ class QuestionService:
         """Each named document's answer from it alone. A "not found" in the one document named says
         after it where the folder's closest answer is, apart, never as the answer."""
         one = len(resolution.documents) == 1
-        answers = [self._ask_in(asked, glob_escape(split_part_path(d.path)[0]),
+        answers = [self._ask_in(replace(asked, named_by=tuple(words for words, _ in d.matched)),
+                                glob_escape(split_part_path(d.path)[0]),
                                 labelled(on_token, document_label(d)) if one else None, cancel,
                                 document_label(d)) for d in resolution.documents]
         answer = named_answer(asked.question, resolution.documents, resolution.ambiguous, answers)
@@ -245,25 +246,31 @@ class QuestionService:
         similarity = (self.similarity_to(asked.vectors[-1], {}) if asked.query == asked.question
                       else self._similarity)
         relevant = [h for h in hits if h.score >= self.settings.retrieval.min_score]
-        question = self.question(asked.question, asked.parts, relevant, where, asked.documents, document, hits)
+        question = self.question(asked.question, asked.parts, relevant, where, asked.documents, document, hits,
+                                 asked.named_by)
         answer = self.answerer.answer(question, similarity, lambda: self.llm.generator, self.llm.name(), on_token,
                                       cancel, style=self.style(), k=asked.k)
         answer.timings = {"retrieval_s": retrieval_s, **answer.timings}
         return answer
 
     def question(self, text: str, parts: tuple[str, str], relevant: list[Hit], where: Where,
-                  documents: Sequence[DocumentRow], document: str = "", searched_hits: Sequence[Hit] = ()) -> Question:
+                  documents: Sequence[DocumentRow], document: str = "", searched_hits: Sequence[Hit] = (),
+                  named_by: Sequence[str] = ()) -> Question:
         """``text`` with what was found for it, ready to be answered. ``document``: the one
         document ``where`` holds, as the user named it (a "not found" then says it was not found
         *there*); ``searched_hits``: all the passages found, relevant or not (a figure asked of a
-        named filing is read from its statements, however weakly "3M capex 2022" matches them)."""
+        named filing is read from its statements, however weakly "3M capex 2022" matches them);
+        ``named_by``: the question's words that named that document (a party, its title)."""
         context, part = parts
         kind, asking = asked_kind(text, part)
         if asking != part:  # a comma in a name had split the question: no context clause
             context, part = "", asking
         anchor = relevant[:1] or list(searched_hits[:1] if document else []) or self._filing_by_file(text, documents)
         passages = self._document_of(anchor[0]) if anchor else []
-        naming = document_naming_words([h.path for h in relevant[:1]]) + ([context] if context else [])
+        # the words that named the document say which document, not which of its sentences answers
+        # (but for "Who are the parties to the Intellisense agreement?": its opening names them)
+        named_by = list(named_by) if kind.name != "parties" else []
+        naming = document_naming_words([h.path for h in relevant[:1]]) + named_by + ([context] if context else [])
         searched = self._searched(where, relevant, documents) | ({"document": document} if document else {})
         # the card of the one document asked about (its parties; a filing's figures): across a folder
         # "the parties" are nobody's in particular. "3M capex 2022" names its filing by file name only.
@@ -323,6 +330,7 @@ class _Asked:
     vectors: list  # retriever.query_vectors(query)
     k: int
     documents: list[DocumentRow]
+    named_by: tuple[str, ...] = ()  # the words that named the document it is asked of (the resolver's)
 
 
 def where_shown(where: Where) -> str | list[str] | None:

@@ -43,6 +43,13 @@ def test_party_grading_forgives_a_typed_label_but_not_another_name() -> None:
     assert names_party(answer, "Howmedica Ostenonics") and names_party(answer, "CORAL GOLD RESOURCED")
     assert not names_party(answer, "Howmedica Orthopedics") and not names_party(answer, "Coral Gold Mining")
     assert not names_party("Acme Inc. and Best Corp.", "Acme and Bext")  # short words must be exact
+    # a label's descriptors: the name it trades under, its affiliates
+    museum = 'NATIONAL FOOTBALL MUSEUM, INC. ("PFHOF") and Qualigen, Inc. ("Qualigen") [1]'
+    assert names_party(museum, "NATIONAL FOOTBALL MUSEUM, INC. d/b/a Pro Football Hall of Fame")
+    assert names_party(museum, "Qualigen, Inc. and its Affiliates")
+    assert not names_party(museum, "National Soccer Museum d/b/a Soccer Hall of Fame")
+    assert names_party("VerticalNet Enterprises LLC and Tradeum, Inc. [1]",
+                       "Vertical Enterprises LLC formerly known as Tradeum, Inc. which d/b/a VerticalNet Solutions")
     parties = [("Lightbridge Corporation", "Lightbridge"), ("Lloyds Register FNMA", "Lloyds"),
                ('"Lloyds" and together with "Lightbridge", the "Parties"', ""), ("Lightbridge and Lloyds", ""),
                ("Lloyds", "Lloyds")]

@@ -34,7 +34,7 @@ def _docstring(path: Path) -> str:
 
 
 def test_the_readme_says_what_every_unsure_code_means():
-    from ragbox.types import UNSURE_REASONS
+    from ragbox.unsure_reasons import UNSURE_REASONS
 
     rows = [line.split(" | ")[0] for line in (ROOT / "README.md").read_text().splitlines() if line.startswith("| `")]
     assert [code for code in UNSURE_REASONS if not any(f"`{code}`" in row for row in rows)] == []

@@ -117,6 +117,14 @@ def test_a_short_name_answers_from_the_named_contract_only(contracts_engine):
 
 
 @pytest.mark.slow
+def test_the_words_that_named_the_contract_are_not_asked_of_its_sentences(contracts_engine):
+    # "Excite" said which contract (a party, not in its file name); the law's sentence need not repeat it
+    answer = contracts_engine.ask("Which state's law governs the Excite agreement?")
+    assert files(answer) == ["giggles_alliance.txt"] and answer.text.endswith("California [1]")
+    assert answer.signals["question_words"] == 1.0  # "state" alone: "Excite" is not asked of the sentence
+
+
+@pytest.mark.slow
 def test_a_clause_the_named_contract_lacks_is_not_found_there_never_taken_from_another(contracts_engine):
     answer = contracts_engine.ask("What is the renewal term of the Giggles strategic alliance agreement?")
     assert files(answer) == ["giggles_alliance.txt"]

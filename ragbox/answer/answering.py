@@ -31,7 +31,7 @@ from ragbox.answer.prompting import NO_SUCH_CLAUSE, NOT_FOUND, build_prompt, can
 from ragbox.answer.questions import EFFECTIVE_DATE, OPEN_END, TERM, QuestionKind
 from ragbox.answer.sections import section_candidate
 from ragbox.answer.sureness import mark_rival, unsure_because, with_evidence_value
-from ragbox.answer.terms import renewal_details, spoken_date, term_end
+from ragbox.answer.terms import renewal_details, renews_by_itself, spoken_date, term_end
 from ragbox.document_cards import DocumentCard
 from ragbox.llm.generator import counted_in_one_batch
 from ragbox.text import fold_spaces, sentence_spans
@@ -62,6 +62,8 @@ def find_evidence(question: Question, similarity: Similarity | None, passages: i
                                               or evidence.features.get("expressed")):
             plain = plain_clause(question.part, evidence.hit, evidence.sentence, question.naming)
             evidence.features["plain"] = float(plain)  # a heading names the clause: sure (decision.py)
+        if question.kind.topic == "renewal" and evidence.value:  # does it renew by itself? (sureness)
+            evidence.features["automatic"] = renews_by_itself(evidence.sentence_text)
     return evidence
 
 
@@ -135,8 +137,7 @@ def extracted_text(evidence: Candidate, kind: QuestionKind, number: int, questio
 
 
 def _source_number(sources: list[Hit], hit: Hit) -> int:
-    """The number of ``hit`` among ``sources``, added after them when it is not one (a passage that
-    did not fit the prompt, another document's value)."""
+    """The number of ``hit`` among ``sources``, added after them if not one (another document's value)."""
     number = next((n for n, source in enumerate(sources, start=1) if source.chunk_id == hit.chunk_id), None)
     if number is None:
         sources.append(hit)
@@ -154,8 +155,8 @@ def _with_rival(text: str, evidence: Candidate, sources: list[Hit], cited: list[
 
 
 def not_found_text(question: Question) -> str:
-    """ "Not found", or "No such clause was found" for a yes/no question, with what was searched: the document the
-    question named (the answer is from it or from nowhere), else the files in scope."""
+    """ "Not found" ("No such clause was found" for a yes/no question) with what was searched: the document
+    named (the answer is from it or from nowhere), else the files in scope."""
     searched = question.searched
     yesno = question.kind.name == "yesno"
     document = searched.get("document")

@@ -11,7 +11,7 @@ fact, quoted exactly from the sentence, or the whole sentence.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -184,6 +184,7 @@ def _candidate(hit: Hit, rank: int | None, order: int, sentence: tuple[int, int]
     cues = {c for c in kind.cues if any(w.startswith(c) for w in text.lower().split())}
     features = {
         "question": len(wanted & words) / len(wanted) if wanted else 0.0,
+        "question_words": _besides_cues(wanted, kind.cues),
         "cue": min(1.0, len(cues) / 2) if kind.cues else 0.0,
         "rank": 1.0 / (1 + rank) if rank is not None else 0.0,
     }
@@ -209,6 +210,13 @@ def _candidate(hit: Hit, rank: int | None, order: int, sentence: tuple[int, int]
              + features.get("early", 0.0) + features.get("own", 0.0) + 0.5 * features.get("role", 0.0))
     offset = sentence[0]
     return Candidate(hit, rank, sentence, (offset + span[0], offset + span[1]), value, score, features)
+
+
+def _besides_cues(wanted: set[str], cues: Sequence[str]) -> float:
+    """How many of the question's words are not its kind's cues ("expire" in "When does the X
+    agreement expire?"): none, and the cue and the date's role say all its words could (sureness,
+    ``few_question_words``)."""
+    return float(sum(not any(w.startswith(c) or c.startswith(w) for c in cues) for w in wanted))
 
 
 _NUMBERING = re.compile(r"\s*(?:(?:section|article|clause)\s+)?(?:\d{1,3}(?:\.\d+)*\.?|[A-Z]\.|\(\w{1,3}\))?\s*",
@@ -308,3 +316,17 @@ def title_of(document: Sequence[Hit]) -> Candidate | None:
 def document_naming_words(paths: Sequence[str]) -> list[str]:
     """The words of the documents' file names: they name the document, not the answer."""
     return [Path(p).stem.replace("_", " ").replace("-", " ") for p in paths]
+
+
+NEIGHBOUR_GAP = 40  # characters between two passages: a paragraph break and the next line's indent
+
+
+def joined_neighbours(first: Hit, second: Hit) -> Hit | None:
+    """``first`` and ``second`` as one passage, when they are neighbours on one page (None else):
+    the chunker leaves the whitespace between two passages out of both, written back as spaces."""
+    overlap = first.char_end - second.char_start
+    if first.path != second.path or first.page != second.page or not -NEIGHBOUR_GAP <= overlap <= len(
+            second.text) or second.char_end <= first.char_end:
+        return None
+    text = first.text + " " * max(0, -overlap) + second.text[max(0, overlap):]
+    return replace(first, char_end=second.char_end, text=text)

@@ -2,15 +2,16 @@
 
 An answer is right when it states the labelled value, compared in the normal form of
 ``facts.normal_form`` (case, number words, "thirty (30) days" = "30 days", dates in their usual
-written forms). A label may give alternatives separated by ";" ("60 days; 180 days"): stating any
-one is enough. A date label is m/d/yy as in CUAD, with [] for a part the contract does not give
-("[]/[]/2004": any date in 2004 is right); a label whose first part cannot be a month ("31/01/2025") is
-read day first. A label stating durations ("successive 1 year",
-"2 successive 10 years") is right when the answer states the same durations and the label's other
-numbers ("renews from year to year" states 1 year). Any other label is right when each of its
-words appears in the answer (singular and plural alike), in any order; a label that only names
-places also when the answer names the same places another way ("PRC"), or names a state or
-province of a country the label adds to it ("Ontario" states "Ontario, Canada").
+written forms). A label may give alternatives separated by ";" or " / " ("60 days; 180 days", "180
+days / 6 months"): stating any one is enough. A date label is m/d/yy as in CUAD, with [] for a part
+the contract does not give ("[]/[]/2004": any date in 2004 is right); a label whose first part
+cannot be a month ("31/01/2025") is read day first. A label stating durations ("successive 1 year",
+"2 successive 10 years") is right when the answer states the same durations (whole years written as
+months are the same: "12-month periods" states "1 year") and the label's other numbers ("renews from
+year to year" states 1 year). Any other label is right when each of its words appears in the answer
+(singular and plural alike), in any order; a label that only names places also when the answer names
+the same places another way ("PRC"), or names a state or province of a country the label adds to it
+("Ontario" states "Ontario, Canada").
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def states_value(answer: str, label: str) -> bool:
         return any(value.startswith(wanted_date) for value in found)
     wanted_durations = {fact.value for fact in durations(label)}
     if wanted_durations:
-        if not wanted_durations <= {fact.value for fact in durations(answer)}:
+        if not {_in_years(v) for v in wanted_durations} <= {_in_years(f.value) for f in durations(answer)}:
             return False
         counts = {value.split()[0] for value in wanted_durations}
         return {f.value for f in numbers(label)} - counts <= {f.value for f in numbers(answer)}
@@ -74,6 +75,14 @@ def states_value(answer: str, label: str) -> bool:
         return False
     present = set(_tokens(answer))
     return all(token in present for token in wanted) or _states_places(answer, label)
+
+
+def _in_years(duration: str) -> str:
+    """ "24 month" -> "2 year"; any other duration as it is ("18 month", "30 day")."""
+    count, unit = duration.split(" ", 1)
+    if unit == "month" and count.isdigit() and int(count) % 12 == 0:
+        return f"{int(count) // 12} year"
+    return duration
 
 
 def _states_places(answer: str, label: str) -> bool:
@@ -95,7 +104,7 @@ _COUNTRY_OF = {**{state: "United States" for state in US_STATES}, **{p: "Canada"
 
 def is_right(answer: str, label: str) -> bool:
     """Whether ``answer`` states the labelled value or one of its ";"-separated alternatives."""
-    alternatives = [part for part in label.split(";") if part.strip()]
+    alternatives = [part for part in re.split(r";|\s/\s", label) if part.strip()]
     return any(states_value(answer, part) for part in alternatives)
 
 

@@ -11,10 +11,9 @@ them. A card that names one party only is not the whole answer, and is not shown
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Sequence
 
-from ragbox.answer.extract import Candidate
+from ragbox.answer.extract import Candidate, joined_neighbours
 from ragbox.document_cards import HEAD_CHARS, DocumentCard, Party
 from ragbox.text import within_budget
 from ragbox.types import Hit
@@ -46,7 +45,7 @@ def _joined(opening: list[Hit]) -> list[Hit]:
     """Runs of two to ``JOINED_PASSAGES`` neighbouring passages of one page, each as one passage (the
     page's text from the first's start to the last's end), shortest runs first: a preamble that names
     three parties may be cut between passages, and the chunker, splitting at sentences and
-    paragraphs, leaves the whitespace between two passages out of both (a gap of ``GAP`` characters
+    paragraphs, leaves the whitespace between two passages out of both (a gap of ``NEIGHBOUR_GAP`` characters
     at most, written back as spaces: the joined text equals the page's but for the kind of that
     whitespace). Only ever preferred when a run names more parties than a shorter one, or defines
     more of their short names."""
@@ -55,7 +54,7 @@ def _joined(opening: list[Hit]) -> list[Hit]:
         for first in range(len(opening) - size + 1):
             run = opening[first]
             for following in opening[first + 1:first + size]:
-                run = _join(run, following)
+                run = joined_neighbours(run, following)
                 if run is None:
                     break
             if run is not None:
@@ -64,17 +63,6 @@ def _joined(opening: list[Hit]) -> list[Hit]:
 
 
 JOINED_PASSAGES = 4
-GAP = 40  # characters between two passages: a paragraph break and the next line's indent
-
-
-def _join(first: Hit, second: Hit) -> Hit | None:
-    """``first`` and ``second`` as one passage, when they are neighbours on one page (None else)."""
-    overlap = first.char_end - second.char_start
-    if first.path != second.path or first.page != second.page or not -GAP <= overlap <= len(second.text) \
-            or second.char_end <= first.char_end:
-        return None
-    text = first.text + " " * max(0, -overlap) + second.text[max(0, overlap):]
-    return replace(first, char_end=second.char_end, text=text)
 
 
 def _named_at(name: str, text: str) -> re.Match | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from ragbox.answer.extract import Candidate
+from ragbox.answer.extract import Candidate, joined_neighbours
 from ragbox.types import Hit
 
 # (what the question asks, the headings that state it). First match wins: the specific before the
@@ -48,7 +48,9 @@ NARROWER = re.compile(r"\b(?:new|start\w*|stop\w*|prescrib\w*|increas\w*|decreas
 # "- **Label:**".
 _NEXT_HEADING = re.compile(r"\n[ \t]*\n|\n[ \t]*#|\n[ \t]*[A-Z][A-Z0-9 /&,()'-]{1,60}:|\n[ \t]*(?:[-*][ \t]+)?\*\*|"
                            r"[,.;][ \t]*[A-Z][A-Za-z0-9 /&()'-]{1,40}:")
+_STARTS_SECTION = re.compile(r"[ \t]*(?:#|(?:[-*][ \t]+)?\*\*|[A-Z][A-Z0-9 /&,()'-]{1,60}:)")
 MAX_SECTION = 400  # characters of a section quoted as the answer
+_RUN_IN_ITEM = re.compile(r"\.?,[ \t]*(?=\d{1,2}[.)][ \t]+\S)")  # ".,2.  Laparoscopy": the next numbered item
 
 
 def section_heading(question: str) -> re.Pattern | None:
@@ -70,10 +72,10 @@ def section_candidate(question: str, document: Sequence[Hit]) -> Candidate | Non
     heading = section_heading(question)
     if heading is None:
         return None
-    for hit in document:
+    for place, hit in enumerate(document):
         for match in heading.finditer(hit.text):
             start = match.end()
-            following = _NEXT_HEADING.search(hit.text, start)
+            hit, following = _through_section(hit, start, document[place + 1:])
             end = following.start() if following else len(hit.text)
             end = min(end, start + MAX_SECTION)
             if hit.text[start:end].strip():
@@ -84,7 +86,27 @@ def section_candidate(question: str, document: Sequence[Hit]) -> Candidate | Non
     return None
 
 
+def _through_section(hit: Hit, start: int, after: Sequence[Hit]) -> tuple[Hit, re.Match | None]:
+    """``hit``, joined with the passages ``after`` it as long as the section begun at ``start`` runs
+    on past its end ("PROCEDURE PERFORMED:,1." ends one passage, "Dilation and curettage" starts
+    the next), and where the next heading ends the section (None: not within ``MAX_SECTION``). A
+    passage that starts with a heading starts the next section: the chunker cuts there, and the
+    blank line before it is in neither passage."""
+    following = _NEXT_HEADING.search(hit.text, start)
+    for neighbour in after:
+        if following is not None or len(hit.text) - start >= MAX_SECTION or _STARTS_SECTION.match(neighbour.text):
+            break
+        joined = joined_neighbours(hit, neighbour)
+        if joined is None:
+            break
+        hit, following = joined, _NEXT_HEADING.search(joined.text, start)
+    return hit, following
+
+
 def section_value(text: str) -> str:
-    """A section as one line: its list items joined by "; " ("- Codeine (nausea)" -> "Codeine (nausea)")."""
+    """A section as one line: its list items joined by "; " ("- Codeine (nausea)" -> "Codeine (nausea)"),
+    numbered items run into one line too ("1.  Cervical dilatation.,2.  Laparoscopy." as transcriptions
+    flatten a note)."""
+    text = _RUN_IN_ITEM.sub("\n", text)
     items = [re.sub(r"^[-*\u2022]\s+|^\d{1,2}[.)]\s+", "", line.strip(" \t,")) for line in text.splitlines()]
     return "; ".join(" ".join(item.split()) for item in items if item)

@@ -226,6 +226,13 @@ _NOT_AUTOMATIC = re.compile(r"\b(?:option|mutual(?:ly)?|(?:may|can)\s+(?:only\s+
 _NON_RENEWAL = re.compile(r"\bnotice\b|\bnon-?\s?renew\w*|\bnot\s+to\s+(?:renew|extend)\b", re.IGNORECASE)
 
 
+def renews_by_itself(sentence: str) -> float:
+    """1 when a renewal sentence says the contract renews automatically, 0 when by option or
+    agreement, 0.5 when it says neither: only the first kind's terms were read right often enough
+    to be sure (sureness, ``renewal_not_automatic``)."""
+    return 1.0 if _AUTOMATIC.search(sentence) else 0.0 if _NOT_AUTOMATIC.search(sentence) else 0.5
+
+
 def renewal_details(candidate: Candidate) -> str:
     """How a renewal clause works, from its sentence: whether the contract renews by itself, and
     the notice that stops it ("renews automatically; notice of non-renewal at least sixty (60)

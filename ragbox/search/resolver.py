@@ -308,12 +308,17 @@ def _named_run(question: str) -> str:
 def _whole_titles_first(chosen: list[int], mentions: dict[int, list[_Mention]], scored: dict) -> list[int]:
     """Of documents named by the same words, those whose whole title (or kind) the words are:
     "the Services Agreement" is the one so titled, not the "Master Services Agreement" too. A
-    title shared whole stays ambiguous."""
+    title shared whole stays ambiguous; so does one that is part of a longer name of another of
+    them ("the Gen Med Progress Note note": a progress note's kind, another note's file name)."""
     if len({scored[c][1] for c in chosen}) != 1:
         return chosen
+
+    def inside_another(c: int, m: _Mention) -> bool:
+        return any(o.start <= m.start and m.end <= o.end and o.end - o.start > m.end - m.start
+                   for d in chosen if d != c for o in mentions[d])
     # the kind too: a card's title may carry more than the name ("Collaboration Agreement, BII/ XENCOR")
-    whole = [c for c in chosen if any(m.whole and m.field in ("title", "kind") for m in mentions[c])]
-    return whole or chosen
+    return [c for c in chosen if any(m.whole and m.field in ("title", "kind") and not inside_another(c, m)
+                                     for m in mentions[c])] or chosen
 
 
 def _short(word: str) -> bool:

@@ -37,6 +37,17 @@ def test_extracted_answer_is_the_span_with_its_evidence():
     assert answer.evidence_text == RENEWAL and answer.cited == [1] and model.prompts == []  # no model asked
 
 
+def test_a_renewal_is_sure_only_when_its_sentence_says_it_renews_by_itself():
+    answer, _ = ask("What is the renewal term of the agreement?")
+    assert answer.signals["automatic"] == 1.0 and "renewal_not_automatic" not in answer.unsure_because
+    by_agreement = ("6.2 After the Initial Term, this Agreement may be renewed for successive one (1) year renewal "
+                    "terms upon the mutual written agreement of the parties.")
+    hits = [Hit("msa:00004", "/d/msa.pdf", 2, 100, 100 + len(by_agreement), by_agreement, 0.62)]
+    answer, _ = ask("What is the renewal term of the agreement?", hits=hits)
+    assert answer.found and answer.signals["automatic"] == 0.0
+    assert not answer.sure and "renewal_not_automatic" in answer.unsure_because
+
+
 def test_a_supported_generated_answer_is_shown_sentence_by_sentence():
     shown = []
     answer, model = ask("How does the agreement renew after the initial term?", "generate",

@@ -122,3 +122,14 @@ def test_a_definition_of_another_word_does_not_say_when_the_agreement_ends():
                     '2009. This Agreement shall expire on January 1, 2016.')]
     found = candidates(question, question_kind(question), [], document)
     assert [c.value for c in found] == ["2016-01-01"]
+
+
+def test_the_words_a_question_holds_besides_its_cue_are_counted():
+    ends = "The Services Period shall end on May 31, 2016."
+    hits = [Hit("c:00001", "/d/c.txt", None, 0, len(ends), ends, 0.6)]
+
+    def words(question):
+        return candidates(question, question_kind(question), hits, naming=["Berkshire"])[0].features["question_words"]
+
+    assert words("When does the Berkshire agreement expire?") == 0.0  # "expire": the end date's cue
+    assert words("What is the expiration date of the Berkshire agreement?") == 1.0  # "date"

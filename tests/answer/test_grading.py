@@ -13,6 +13,8 @@ from ragbox.answer.grading import is_right, label_date
     ("the State of California", "California"), ("MASTER SERVICES AGREEMENT", "Master Services Agreement"),
     ("PRC [1]", "People's Republic of China"), ("the laws of the U.K.", "the United Kingdom"),
     ("Ontario [2]", "Ontario, Canada"), ("British Columbia", "British Columbia,Canada"), ("Texas", "Texas, USA"),
+    ("Successive 12-month periods (renews automatically)", "succesive 1 year"), ("two (2) years", "24 months"),
+    ("At least six (6) months prior to the expiration", "180 days / 6 months"),
 ])
 def test_right(answer, label):
     assert is_right(answer, label)
@@ -24,6 +26,7 @@ def test_right(answer, label):
     ("New York", "California"), ("SERVICES AGREEMENT", "MASTER SERVICES AGREEMENT"), ("", "California"),
     ("PRC", "Hong Kong, PRC"), ("Delaware", "Delaware, Illinois"), ("USA", "United States Patent Office"),
     ("Canada", "Ontario, Canada"), ("Ontario", "Ontario, United States"), ("Texas", "Texas, Canada"),
+    ("eighteen (18) months", "1 year"), ("12 days", "1 year"),
 ])
 def test_wrong(answer, label):
     assert not is_right(answer, label)

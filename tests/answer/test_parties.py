@@ -2,7 +2,8 @@
 names them; the engine's path is tested on a real index in tests/test_named_documents.py."""
 
 from ragbox.answer.decision import confidence
-from ragbox.answer.parties import GAP, parties_of
+from ragbox.answer.extract import NEIGHBOUR_GAP
+from ragbox.answer.parties import parties_of
 from ragbox.answer.questions import question_kind
 from ragbox.document_cards import DocumentCard, Party
 from ragbox.types import Hit
@@ -83,7 +84,7 @@ def test_a_preamble_cut_between_two_passages_is_quoted_from_both_joined_as_the_p
     # passages of two pages, or further apart than the whitespace between two paragraphs, are never
     # joined: the page would not read so
     other_page = Hit("d:00001", "/d/supply.txt", 2, cut - 10, len(page), page[cut - 10:], 0.5)
-    far = cut + GAP + 1
+    far = cut + NEIGHBOUR_GAP + 1
     gap = Hit("d:00001", "/d/supply.txt", 1, far, len(page), page[far:], 0.5)
     assert parties_of(three, [first, other_page]).features["all_parties"] == 0.0
     assert parties_of(three, [first, gap]).features["all_parties"] == 0.0

@@ -71,3 +71,32 @@ FLATTENED = ("SUBJECTIVE:,  This 23-year-old presents with allergies.,MEDICATION
 def test_a_transcription_flattened_onto_one_line_keeps_its_sections():
     assert answered("What is the patient allergic to?", FLATTENED) == "She has no known medicine allergies. [1]"
     assert answered("What medications is the patient on?", FLATTENED) == "Her only medication is Allegra. [1]"
+
+
+def test_a_section_a_passage_ends_inside_is_read_on_into_the_next_passage():
+    # a transcription flattened to one line, chunked right after the heading's first item number
+    note = ("PREOPERATIVE DIAGNOSIS: , Adnexal mass.,PROCEDURE PERFORMED:,1.  Dilation and curettage (D&C).,"
+            "2.  Laparoscopy.,3.  Left salpingo-oophorectomy.,ANESTHESIA:  ,General.,COMPLICATIONS: , None.")
+    cut = note.index("1.") + 2
+    first = Hit("n:00000", "/n/op.txt", None, 0, cut, note[:cut], 0.5)
+    second = Hit("n:00001", "/n/op.txt", None, cut - 30, len(note), note[cut - 30:], 0.5)
+    found = section_candidate("What procedure was performed?", [first, second])
+    assert found.value == "Dilation and curettage (D&C); Laparoscopy; Left salpingo-oophorectomy."
+    assert found.hit.chunk_id == "n:00000" and found.hit.text == note  # quoted from the passages joined
+    assert section_candidate("What anesthesia was used?", [first, second]).value == "General."
+    # cut between two of its items with no sentence repeated: read on all the same
+    cut = note.index("Laparoscopy")
+    first = Hit("n:00000", "/n/op.txt", None, 0, cut - 2, note[:cut - 2], 0.5)
+    second = Hit("n:00001", "/n/op.txt", None, cut, len(note), note[cut:], 0.5)
+    assert section_candidate("What procedure was performed?", [first, second]).value == (
+        "Dilation and curettage (D&C); Laparoscopy; Left salpingo-oophorectomy.")
+
+
+def test_a_passage_starting_with_a_heading_ends_the_section_before_it():
+    note = "MEDICATIONS:\n- Lisinopril 20 mg daily\n\nALLERGIES:\nNo known drug allergies.\n"
+    cut = note.index("ALLERGIES")
+    first = Hit("n:00000", "/n/k.txt", None, 0, cut - 2, note[:cut - 2], 0.5)
+    second = Hit("n:00001", "/n/k.txt", None, cut, len(note), note[cut:], 0.5)
+    assert section_candidate("What medications is the patient taking?", [first, second]).value == (
+        "Lisinopril 20 mg daily")
+

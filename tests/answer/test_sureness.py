@@ -75,7 +75,20 @@ def test_each_check_that_falls_short_is_named():
     assert unsure_because("agreement date", "date", 0.9, {**plain, "early": 0.05}, 0.8, {}) == ["not_in_opening"]
     assert unsure_because("renewal", "duration", 0.9, {**plain, "question": 0.5}, 0.8,
                           {"renewal": (0.8, 0.0, 1.0)}) == ["few_question_words"]
-    assert unsure_because("end date", "date", 0.9, {**plain, "date_form": 0.5}, 0.8, {}) == ["partial_date"]
+    # "When does the X agreement expire?" holds no word but its cue: the sentence has none to hold
+    bars = {"end date": (0.96, 0.0, 0.5)}
+    assert unsure_because("end date", "date", 0.97, {**plain, "question": 0.0, "question_words": 0.0}, 0.8, bars) == []
+    assert unsure_because("end date", "date", 0.97, {**plain, "question": 0.0, "question_words": 1.0}, 0.8,
+                          bars) == ["few_question_words"]
+    # an end date of something else than the agreement: a schedule's "END" column, a service period
+    assert unsure_because("end date", "date", 0.97, {**plain, "own": 0.0}, 0.8, {}) == ["not_the_documents_end"]
+    assert unsure_because("end date", "date", 0.97, {**plain, "own": 1.0}, 0.8, {}) == []
+    # a date the document writes without its day ("September __, 2019") is answered as written
+    assert unsure_because("agreement date", "date", 0.9, {**plain, "date_form": 0.5}, 0.8, {}) == []
+    # a renewal by option or agreement, or one the sentence does not say how, is read wrong too often
+    for automatic, reasons in ((1.0, []), (0.5, ["renewal_not_automatic"]), (0.0, ["renewal_not_automatic"])):
+        assert unsure_because("renewal", "duration", 0.9, {**plain, "automatic": automatic}, 0.8,
+                              {"renewal": (0.8, 0.0, 0.0)}) == reasons
     assert unsure_because("end date", "date", 0.9, {**plain, "date_form": 0.0}, 0.8, {}) == ["not_a_date"]
     # a topic fitted as never precise enough is never sure
     assert unsure_because("term", "duration", 0.99, plain, 0.8, {"term": (1.01, 0.0, 0.0)}) == ["topic_not_sure"]

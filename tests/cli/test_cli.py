@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from ragbox.types import UNSURE_REASONS
+from ragbox.unsure_reasons import UNSURE_REASONS
 
 from support import SAMPLE_DOCS
 
@@ -141,11 +141,9 @@ def test_the_readme_demo_prints_a_correct_cited_answer(run, monkeypatch):
     assert result.exit_code == 0, result.output
     answer, evidence = result.output.split("\n\nEvidence [1] ")
     # 6.2 of the services agreement: one-year renewals unless notice is given sixty days ahead.
-    # right, and unsure because renewal answers are not right often enough across contracts (answer.sureness)
+    # right, and sure: the sentence says the contract renews by itself (answer.sureness, renewal_not_automatic)
     assert answer == (f"In {MSA}: Successive one (1) year renewal terms (renews automatically; notice of "
-                      "non-renewal at least sixty (60) days before the end of the then-current term) [1]\n\n"
-                      "? Unsure: answers to this kind of question are not right often enough to be shown as sure "
-                      "(confidence 0.99). Read the evidence before relying on it.")
+                      "non-renewal at least sixty (60) days before the end of the then-current term) [1]")
     assert evidence.startswith("sample_docs/contracts/services_agreement_acme_globex.pdf, page 2:\n  “6.2 After the "
                                "Initial Term, this Agreement renews automatically")
     assert "sixty (60) days" in evidence and "\nSources:\n*[1] " in evidence

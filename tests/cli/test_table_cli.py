@@ -58,17 +58,20 @@ def test_the_done_when_command_writes_a_cited_csv(run, sample_index, tmp_path):
 
 
 def test_json_and_markdown(run, tmp_path):
-    result = run("table", "renewal term", "non-compete", "--where", "*acme*", "--json", "--md", "t.md")
+    result = run("table", "renewal term", "non-compete", "termination for convenience", "--where", "*acme*",
+                 "--json", "--md", "t.md")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)  # nothing but the JSON on stdout: no progress bar, no table
-    assert data["questions"] == ["What is the renewal term?", "Is there a non-compete clause?"]
+    assert data["questions"] == ["What is the renewal term?", "Is there a non-compete clause?",
+                                 "Is there a termination for convenience clause?"]
     cells = data["rows"][0]["cells"]
     assert (cells[0]["answer"], cells[0]["state"], cells[0]["page"]) == \
-        ("Successive one (1) year renewal terms", "unsure", 2)  # renewal answers are never sure (as in ask)
+        ("Successive one (1) year renewal terms", "found", 2)  # it "renews automatically": sure (as in ask)
     assert (cells[1]["state"], cells[1]["quote"], cells[1]["quote_start"]) == ("not found", "", None)
+    assert (cells[2]["answer"], cells[2]["state"]) == ("Yes", "unsure")
     markdown = (tmp_path / "t.md").read_text()
-    assert "| File | renewal term | non-compete |" in markdown
-    assert "| Successive one (1) year renewal terms (unsure) [1] | not found |" in markdown
+    assert "| File | renewal term | non-compete | termination for convenience |" in markdown
+    assert "| Successive one (1) year renewal terms [1] | not found | Yes (unsure) [2] |" in markdown
     assert f"page 2, 6. Term, chars {cells[0]['quote_start']}-{cells[0]['quote_end']}: “6.2 After" in markdown
 
 

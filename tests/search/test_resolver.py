@@ -82,6 +82,24 @@ def test_a_word_in_every_note_file_name_names_no_note():
         "0100_Knee_Injury_Followup.txt"]
 
 
+def test_a_kind_written_whole_inside_a_file_name_is_not_lost_to_another_note_of_that_kind():
+    # "Gen Med Progress Note": one note's whole file name, the other's "Gen Med" and its kind. The
+    # first must not be dropped for the second's whole kind: both fit, and the answer says so.
+    notes = [card("1384_Gen_Med_Progress_Note_6.txt", "", "progress note"),
+             card("3325_Gen_Med_Consult_6.txt", "", "progress note")]
+    notes += [card(f"{n:04d}_Knee_Injury_{n}.txt", "", "consultation") for n in range(6)]
+    found = CardIndex(notes).resolve("What is the patient in the Gen Med Progress Note note allergic to?",
+                                     lambda w: {"gen": 2, "med": 2}.get(w, len(notes)))
+    assert [d.path for d in found.documents] == ["1384_Gen_Med_Progress_Note_6.txt", "3325_Gen_Med_Consult_6.txt"]
+    assert found.ambiguous
+    # two notes named alike by their file names: the kind of one, inside its file name, decides nothing
+    notes = [card("4534_Cardiac_Consultation_7.txt", "", "history and physical"),
+             card("4537_Cardiac_Consultation_2.txt", "", "consultation")] + notes[2:]
+    found = CardIndex(notes).resolve("What is the patient in the Cardiac Consultation note allergic to?",
+                                     lambda w: {"cardiac": 2}.get(w, len(notes)))
+    assert {d.path for d in found.documents} == {"4534_Cardiac_Consultation_7.txt", "4537_Cardiac_Consultation_2.txt"}
+
+
 def test_a_year_only_narrows_what_a_name_named():
     reports = [card("3M_2018_10K.pdf"), card("3M_2022_10K.pdf"), card("PEPSICO_2022_10K.pdf")]
     in_text = {"3m": 2, "pepsico": 1, "2022": 3, "2018": 3}

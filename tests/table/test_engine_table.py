@@ -37,8 +37,9 @@ EXPECTED = {
         "every 4-6 hours as needed for wheeze; Cetirizine 10 mg by mouth once daily", None)],
 }
 
-# Cells ask would show as unsure: renewal answers are never sure (answer.sureness, topic_not_sure).
-NOT_SURE = {("services_agreement_acme_globex.pdf", 1)}
+# Cells ask would show as unsure (answer.sureness): none. The services agreement's renewal term is
+# sure: its sentence says it "renews automatically" (a term renewed by option would not be).
+NOT_SURE: set[tuple[str, int]] = set()
 # ask's answer when the model's value is not the evidence's (answer.sureness.with_evidence_value)
 EVIDENCE_SAYS = " The evidence states successive one (1) year renewal terms [1]."
 
@@ -142,20 +143,21 @@ def test_a_scope_that_matches_no_file_is_an_error_naming_it(sample_index):
         sample_index.table(["governing law"], where="leases/**")
 
 
-@pytest.mark.parametrize("model_says, shown, kept", [
+@pytest.mark.parametrize("model_says, shown, kept, state", [
     ("The agreement renews for successive one (1) year terms [1].",
-     "The agreement renews for successive one (1) year terms.", None),
+     "The agreement renews for successive one (1) year terms.", None, "found"),
     # the services agreement does say two (2) years, of its initial term: not this cell's quote
     ("The renewal term is two (2) years [1].", "Successive one (1) year renewal terms",
-     "The renewal term is two (2) years [1]." + EVIDENCE_SAYS),
+     "The renewal term is two (2) years [1]." + EVIDENCE_SAYS, "unsure"),
 ])
-def test_generate_shows_the_models_value_only_when_its_quote_supports_it(sample_index, model_says, shown, kept):
+def test_generate_shows_the_models_value_only_when_its_quote_supports_it(sample_index, model_says, shown, kept,
+                                                                         state):
     model = ScriptedGenerator(model_says)
     engine = Engine(sample_index.settings, embedder=sample_index.embedder, generator=model)
     table = engine.table(["renewal term", "non-compete"], where="contracts/**", generate=True)
     assert table.style == "generate"
     nda, msa = (row for _, row in sorted(zip(table.documents, table.cells)))
-    assert (msa[0].state, msa[0].text) == ("unsure", shown)  # a renewal term: never sure (NOT_SURE)
+    assert (msa[0].state, msa[0].text) == (state, shown)  # unsure when the model's value is not the quote's
     assert msa[0].quote.startswith("6.2 After the Initial Term, this Agreement renews automatically")
     assert msa[0].model_text == kept
     assert [c.state for c in nda + msa[1:]] == ["not found"] * 3

@@ -20,7 +20,7 @@ from ragbox.tui.screens.review import ReviewScreen
 from tui_support import notified, ready, wait_for
 
 pytestmark = pytest.mark.anyio
-QUESTIONS = "governing law; renewal term; non-compete"
+QUESTIONS = "governing law; renewal term; termination for convenience"
 
 
 async def make_table(pilot, questions: str = QUESTIONS, scope: str | None = "contracts/**") -> ReviewScreen:
@@ -47,14 +47,15 @@ async def test_the_review_table_shows_each_files_answers_and_opens_a_quote_in_it
     app = RagboxApp(extracting_engine)
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await make_table(pilot)
+        # a clause answer is unsure as in ask; the renewal "renews automatically": sure
         assert cell_texts(screen) == [
-            ["contracts/mutual_nda_northwind_bluefin.pdf", "Delaware", "not found", "not found"],
-            ["contracts/services_agreement_acme_globex.pdf", "New York",
-             "Successive one (1) year renewal terms (unsure)", "not found"]]  # renewal: never sure, as in ask
+            ["contracts/mutual_nda_northwind_bluefin.pdf", "Delaware", "not found", "Yes (unsure)"],
+            ["contracts/services_agreement_acme_globex.pdf", "New York", "Successive one (1) year renewal terms",
+             "Yes (unsure)"]]
         grid = screen.query_one(DataTable)
-        assert str(grid.get_cell_at((0, 1)).style) == "green" and str(grid.get_cell_at((0, 2)).style) == "dim"
+        assert [str(grid.get_cell_at((0, column)).style) for column in (1, 2, 3)] == ["green", "dim", "yellow"]
         summary = str(screen.query_one("#review-summary").render())
-        assert "2 files × 3 questions: 2 found, 1 unsure, 3 not found" in summary
+        assert "2 files × 3 questions: 3 found, 2 unsure, 1 not found" in summary
         # the highlighted cell's sentence is quoted under the table
         await pilot.press("right")
         quote = str(screen.query_one("#review-quote").render())
