@@ -135,6 +135,9 @@ PATTERNS = {name: re.compile(pattern) for name, pattern in (
                        r"on common stock)|payments? (?:of|for) (?:cash )?dividends|"
                        r"(?:common stock )?(?:cash )?dividends paid"),
 )}
+# Printed names that hold more than the item asked: "Total equity" adds the non-controlling
+# interests to "Total 3M Company shareholders' equity" (3M prints both); a pattern's row as good.
+_WIDER = frozenset({"total equity"})
 # A question asking for more than a cell: left to the metrics (or to the general answer).
 COMPUTED = re.compile(r"\b(?:ratio|margin|turnover|days|dpo|dso|cagr|average|growth|change|increase|decrease|"
                       r"return on|roa|roe|working capital|ebitda|per share|eps|percent|%|compare|drove|why|"
@@ -204,7 +207,7 @@ def _label_level(label: str, item: Item) -> int:
     words = flat(re.sub(r"\s*\((?:pp&e|net|notes? [^()]*)\)", "", label, flags=re.IGNORECASE))
     words = re.sub(r"\s+net(?: of .*)?$", "", words)
     if words in item.printed:
-        return 3
+        return 2 if words in _WIDER else 3
     if item.name in PATTERNS and PATTERNS[item.name].fullmatch(words):
         return 2
     return 1 if any(words.startswith(f"{form} ") for form in item.printed) else 0

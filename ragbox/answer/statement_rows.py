@@ -21,6 +21,9 @@ from ragbox.types import Hit
 _CELL_GAP = re.compile(r"\s*\|\s*|\t+|[ \u00a0]{2,}")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _AMOUNT = re.compile(r"\(?-?\$?\s*\d[\d,]*(?:\.\d+)?\)?%?|[\u2014\u2013-]+")
+# A count or an amount ("Shares outstanding - December 31, 2022: 549,245,105"): a line holding
+# one is a row or a note, never a header, whatever year it names.
+_QUANTITY = re.compile(r"(?<![\d,])\d{1,3}(?:,\d{3})+(?![\d,])")
 _UNIT = re.compile(r"\b(?:in\s+|dollars\s+in\s+|\$\s*in\s+|\()?(millions|thousands|billions)\b", re.IGNORECASE)
 STATEMENTS = (  # (what the answer calls it, how a title names it)
     # a statement's title, not "cash flows" in MD&A's summary table ("our cash flows were as follows")
@@ -111,7 +114,7 @@ def _read_heading(line: str, state: dict) -> None:
     cells = [c for c in _CELL_GAP.split(line) if c]
     years = _YEAR.findall(line)
     amounts = [c for c in cells if _AMOUNT.fullmatch(c.replace("$", "").strip()) and not _YEAR.fullmatch(c)]
-    if years and not amounts and len(line) <= 200:
+    if years and not amounts and len(line) <= 200 and not _QUANTITY.search(line):
         # years printed one a line ("2018" / "2017") are one header
         state["years"] = state["years"] + years if state.get("years_run") else years
     state["years_run"] = bool(years) and all(_YEAR.fullmatch(c) for c in cells)

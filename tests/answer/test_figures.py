@@ -344,3 +344,34 @@ def test_a_filing_named_by_its_file_alone_is_read_when_no_passage_matched(make_e
     assert answer.sure and "$4,749 million (Purchases of property, plant and equipment (PP&E), FY2022" in answer.text
     assert answer.sources[0].path.endswith("Contoso_2022_10K.pdf")
     assert not engine.ask("Contoso headquarters address").found  # no figure asked: nothing is read
+
+
+def test_a_line_naming_a_year_beside_a_count_is_no_header():
+    """3M's balance sheet prints "Shares outstanding - December 31, 2021: 571,845,478" between its
+    rows: it is not a header naming one year, so the equity rows below keep both years' columns;
+    and with "Total equity" (non-controlling interests included) beside the shareholders' own
+    total, the equity asked is not sure."""
+    from ragbox.answer.figures import find_figure
+    from ragbox.answer.statement_rows import rows_of
+    from ragbox.types import Hit
+
+    sheet = Hit("e:1", "3m.pdf", 50, 0, 0, "3M Company shareholders’ equity:\n"
+                "Common stock par value, $.01 par value; 944,033,056 shares issued  9  9\n"
+                "Shares outstanding - December 31, 2022: 549,245,105\n"
+                "Shares outstanding - December 31, 2021: 571,845,478\n"
+                "Accumulated other comprehensive income (loss)  (6,673)  (6,750)\n"
+                "Total 3M Company shareholders’ equity  14,722  15,046\n"
+                "Noncontrolling interest  48  71\n"
+                "Total equity  14,770  15,117", 0.1,
+                context="3M Company and Subsidiaries\nConsolidated Balance Sheet\nAt December 31\n"
+                        "(Dollars in millions, except per share amount) | 2022 | 2021")
+    rows = rows_of(sheet)[0]
+    assert [(r.label[:28], r.cells["2021"].text, r.statement) for r in rows[-3:]] == [
+        ("Total 3M Company shareholder", "15,046", "balance sheet"), ("Noncontrolling interest", "71", "balance sheet"),
+        ("Total equity", "15,117", "balance sheet")]
+    found, closest = find_figure(asked_item("shareholders equity"), "2022", [sheet], [sheet])
+    assert not found.sure and found.reason == "close_second"
+    assert {r.cells["2022"].text for r in closest} >= {"14,722", "14,770"}
+    alone = Hit("e:2", "n.pdf", 43, 0, 0, "Noncontrolling interest  48  71\nTotal equity  14,770  15,117", 0.1,
+                context=sheet.context)
+    assert find_figure(asked_item("shareholders equity"), "2022", [alone], [alone])[0].sure  # the only total
