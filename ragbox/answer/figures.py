@@ -125,15 +125,19 @@ _ASSETS = (r"(?:property|properties|plant|equipment|buildings|land|premises|fixe
            r"|software)")
 PATTERNS = {name: re.compile(pattern) for name, pattern in (
     ("capital expenditure", rf"(?:purchases?|payments? (?:for|to acquire)|additions? to|acquisitions? of|"
-                            rf"expenditures? for) (?=.*\b(?:property|plant|equipment|buildings)\b)"
-                            rf"(?:{_ASSETS}|and|other| )+"),
+                            rf"expenditures? for) (?:of )?(?=.*\b(?:property|plant|equipment|buildings)\b)"
+                            rf"(?:{_ASSETS}|and|other| )+(?: including (?:internal use )?software.*)?"),
     ("operating cash flow", r"(?:net |total )?cash (?:flows? )?(?:(?:provided|generated|used|from|by|in|for) ?)*"
                             r"(?:operating activities|operations)"),
     ("shareholders' equity", r"total (?!.*\bliabilities\b)(?:[a-z0-9&.]+ ){0,5}(?:shareholders|stockholders|"
                              r"shareowners) equity"),
     ("dividends paid", r"(?:cash )?dividends (?:paid )?(?:to (?:common )?(?:shareholders|stockholders|shareowners)|"
                        r"on common stock)|payments? (?:of|for) (?:cash )?dividends|"
-                       r"(?:common stock )?(?:cash )?dividends paid"),
+                       r"(?:common stock )?(?:cash )?dividends paid|"
+                       r"(?:cash )?dividends (?:paid )?(?:on )?common(?: and preferred)?(?: stock| shares)?"),
+    # "Earnings from continuing operations before income tax expense", "Loss before income tax"
+    ("pretax income", r"(?:income|earnings|profit|loss)(?: loss| income| earnings)?(?: from continuing operations)? "
+                      r"before (?:provision for |benefit from )*(?:income )?tax(?:es)?(?: expense| provision)?"),
 )}
 # Printed names that hold more than the item asked: "Total equity" adds the non-controlling
 # interests to "Total 3M Company shareholders' equity" (3M prints both); a pattern's row as good.

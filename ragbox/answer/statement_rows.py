@@ -143,7 +143,8 @@ def _row(hit: Hit, line: str, start: int, state: dict) -> Row | None:
     cells = _closed([c for c in _CELL_GAP.split(line) if c and c != "$"])
     if len(cells) < 2 or not re.search(r"[A-Za-z]", cells[0]) or not state["years"]:
         return None
-    values = [c.replace("$", "").strip() for c in cells[1:]]
+    # "(2,491 )": a bracket closed after one space (Coca-Cola's statements) is the cell "(2,491)"
+    values = [re.sub(r"\s+\)$", ")", c.replace("$", "").strip()) for c in cells[1:]]
     if not all(_AMOUNT.fullmatch(v) for v in values) or not any(re.search(r"\d", v) for v in values):
         return None
     years = state["years"]
@@ -151,11 +152,9 @@ def _row(hit: Hit, line: str, start: int, state: dict) -> Row | None:
         return None
     spans, at = [], start + len(cells[0])
     for value in values:
-        found = hit.text.find(value, at)
-        end = found + len(value)
-        if found < 0:  # "(19,800  )": the bracket closed after the gap
-            found = hit.text.index(value[:-1], at)
-            end = hit.text.index(")", found) + 1
+        # within the row's line: "(2 )" is not the next line's "(2)"; a bracket may close after a
+        # space or a gap ("(2,491 )", "(19,800  )")
+        found, end = re.compile(r"\s*".join(map(re.escape, value))).search(hit.text, at, start + len(line)).span()
         spans.append((found, end))
         at = end
     by_year = {year: Cell(value, span) for year, value, span in zip(years[-len(values):], values, spans)}

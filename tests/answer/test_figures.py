@@ -375,3 +375,44 @@ def test_a_line_naming_a_year_beside_a_count_is_no_header():
     alone = Hit("e:2", "n.pdf", 43, 0, 0, "Noncontrolling interest  48  71\nTotal equity  14,770  15,117", 0.1,
                 context=sheet.context)
     assert find_figure(asked_item("shareholders equity"), "2022", [alone], [alone])[0].sure  # the only total
+
+
+def test_more_labels_as_the_development_filings_print_them():
+    """Pretax income, dividends and capex worded as the dev 10-Ks word them (Lockheed Martin, Best
+    Buy, Block, Nike, Amazon, American Express); a label naming more than the item ("... of
+    property and intangibles", "... to noncontrolling interests") is not the item exactly."""
+    pretax, dna = asked_item("pretax income"), asked_item("d&a")
+    for label in ("Earnings from continuing operations before income taxes", "Loss before income tax",
+                  "Earnings from continuing operations before income tax expense"):
+        assert label_match(label, pretax) == 2, label
+    assert label_match("Income tax expense", pretax) == 0
+    # D&A "of property, equipment and intangibles" stays not exact (Netflix amortizes content apart)
+    assert label_match("Depreciation and amortization of property and intangibles", dna) == 1
+    dividends, capex = asked_item("dividends paid"), asked_item("capex")
+    assert label_match("Dividends — common and preferred", dividends) == 2
+    assert label_match("Dividends paid to noncontrolling interests", dividends) == 1
+    for label in ("Purchases of property and equipment, including internal-use software and website development",
+                  "Purchase of premises and equipment, net of sales: 2022, $1; 2021, $88; and 2020, $1"):
+        assert label_match(label, capex) == 2, label
+    assert label_match("Purchases of intangible assets", capex) == 0
+
+
+def test_a_bracket_closed_after_a_space_is_the_cell():
+    """Coca-Cola's cash-flow statement prints "(2,491 )": the row is read (it was skipped, and
+    capex came from MD&A's table), and a cell is looked for in its own line only."""
+    from ragbox.answer.figures import find_figure
+    from ragbox.answer.statement_rows import rows_of
+    from ragbox.types import Hit
+
+    flows = Hit("c:1", "ko.pdf", 77, 0, 0, "Mexican peso  (2 )  (14 )  (16)\n"
+                "Purchases of property, plant and equipment  (1,675)  (2,262)  (2,553 )\n"
+                "Dividends  (6,320)  (6,043)  (5,741)", 0.1,
+                context="THE COCA-COLA COMPANY AND SUBSIDIARIES\nCONSOLIDATED STATEMENTS OF CASH FLOWS\n"
+                        "Year Ended December 31, | 2017 | 2016 | 2015\n(In millions)")
+    rows = rows_of(flows)[0]
+    assert [(r.label, r.cells["2015"].text) for r in rows] == [
+        ("Mexican peso", "(16)"), ("Purchases of property, plant and equipment", "(2,553)"), ("Dividends", "(5,741)")]
+    assert flows.text[slice(*rows[0].cells["2017"].span)] == "(2 )"
+    assert flows.text[slice(*rows[1].cells["2015"].span)] == "(2,553 )"
+    found = find_figure(asked_item("capex"), "2015", [flows], [flows])[0]
+    assert found.sure and found.row.cells["2015"].value == -2553
