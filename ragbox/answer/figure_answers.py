@@ -8,6 +8,7 @@ from typing import Sequence
 
 from ragbox.answer.citations import with_quotes
 from ragbox.answer.figures import FILING_KINDS, Found, figure_question, figure_text, find_figure, row_quote
+from ragbox.answer.judgements import Judgement, judged, judgement_asked
 from ragbox.answer.metrics import Metric, computed, metric_asked
 from ragbox.answer.trends import Trend, trend_asked, verdict
 from ragbox.types import Answer, Evidence, Hit
@@ -17,6 +18,7 @@ def asks_figure(question: str, card) -> bool:
     """Whether ``question``, about the document of ``card``, asks a figure of a filing."""
     kind = card.kind if card is not None else ""
     return kind in FILING_KINDS and (metric_asked(question) is not None or trend_asked(question) is not None
+                                     or judgement_asked(question) is not None
                                      or figure_question(question, kind) is not None)
 
 
@@ -36,6 +38,9 @@ def figure_answer(question: str, card, document: Sequence[Hit], hits: Sequence[H
                   searched: dict) -> Answer | None:
     """The answer to a question asking a figure of a filing (None: not such a question)."""
     kind = card.kind if card is not None else ""
+    judgement = judgement_asked(question) if kind in FILING_KINDS else None
+    if judgement is not None:
+        return _judgement_answer(question, judgement, document, hits, k, model, searched)
     trend = trend_asked(question) if kind in FILING_KINDS else None
     if trend is not None:
         return _trend_answer(question, trend, document, hits, k, model, searched)
@@ -99,6 +104,24 @@ def _trend_answer(question: str, trend: Trend, document: Sequence[Hit], hits: Se
     if not all(found.sure for found in inputs) or also:
         text = f"Unsure: {text}"
     return _answer(question, text, sources, sorted(set(numbers)), inputs, model, searched, also)
+
+
+def _judgement_answer(question: str, judgement: Judgement, document: Sequence[Hit], hits: Sequence[Hit], k: int,
+                      model: str, searched: dict) -> Answer | None:
+    """"Unsure: No: capital expenditure as a % of revenue FY2022: |1,749| / 34,229 = 5.1 %; ... (by a
+    rule of thumb ...; cells)"; None (the general answer) when none of its metrics is computed."""
+    results = [computed(metric, document, hits) for metric in judgement.metrics]
+    shown = [(metric, inputs, value) for metric, (inputs, value) in zip(judgement.metrics, results)
+             if value is not None]
+    if not shown:
+        return None
+    inputs = [found for _, found_inputs, _ in shown for found in found_inputs if found is not None]
+    sources, numbers, cells = _cited(inputs, hits, k)
+    steps = "; ".join(f"{metric.name}: {_arithmetic(metric, found)} = {_shown(value, metric, found[0].row.unit)}"
+                      for metric, found, value in shown)
+    text = (f"Unsure: {judged(judgement, [value for _, value in results])}: {steps} (a rule of thumb, not the "
+            f"filing's words: {judgement.rule}; {cells})")
+    return _answer(question, text, sources, sorted(set(numbers)), inputs, model, searched, ["judgement"])
 
 
 def _cited(inputs: Sequence[Found], hits: Sequence[Hit], k: int) -> tuple[list[Hit], list[int], str]:

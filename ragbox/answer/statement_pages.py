@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from ragbox.answer.figures import FILING_KINDS, Item, figure_question, find_figure, statement_start
+from ragbox.answer.judgements import judgement_asked
 from ragbox.answer.metrics import metric_asked
 from ragbox.answer.trends import trend_asked
 from ragbox.types import Hit
@@ -25,7 +26,7 @@ def may_ask_figure(question: str) -> bool:
     """Whether ``question`` asks a figure or a metric of some filing (before looking at which):
     cheap, so a search that asks none skips resolving the document it names."""
     return (metric_asked(question) is not None or trend_asked(question) is not None
-            or figure_question(question, FILING_KINDS[0]) is not None)
+            or judgement_asked(question) is not None or figure_question(question, FILING_KINDS[0]) is not None)
 
 
 def cited_passages(question: str, kind: str, document: Sequence[Hit], hits: Sequence[Hit]) -> list[Hit]:
@@ -46,7 +47,9 @@ def asked_cells(question: str, kind: str) -> list[tuple[Item, str]]:
     a trend, the later year's first (the filing's own year)."""
     if kind not in FILING_KINDS:
         return []
-    trend, metric = trend_asked(question), metric_asked(question)
+    judgement, trend, metric = judgement_asked(question), trend_asked(question), metric_asked(question)
+    if judgement is not None:
+        return [cell for m in judgement.metrics for cell in zip(m.items, m.years)]
     if trend is not None:
         return [*zip(trend.new.items, trend.new.years), *zip(trend.old.items, trend.old.years)]
     if metric is not None:
