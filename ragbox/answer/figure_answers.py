@@ -9,7 +9,7 @@ from typing import Sequence
 from ragbox.answer.citations import with_quotes
 from ragbox.answer.figures import FILING_KINDS, Found, figure_question, figure_text, find_figure, row_quote
 from ragbox.answer.judgements import Judgement, judged, judgement_asked
-from ragbox.answer.metrics import Metric, computed, metric_asked
+from ragbox.answer.metrics import Metric, computed, input_values, metric_asked
 from ragbox.answer.trends import Trend, trend_asked, verdict
 from ragbox.types import Answer, Evidence, Hit
 
@@ -136,7 +136,7 @@ def _cited(inputs: Sequence[Found], hits: Sequence[Hit], k: int) -> tuple[list[H
 
 
 def _arithmetic(metric: Metric, inputs: Sequence[Found]) -> str:
-    values = [found.row.cells[found.year].value for found in inputs]
+    values = input_values(metric, inputs)
     # "|{1}|" (a magnitude: capex printed (1,749)) is shown as the number it stands for: 1,749
     magnitudes = re.sub(r"\|\{(\d+)\}\|", lambda m: _plain(abs(values[int(m.group(1))])), metric.formula)
     return magnitudes.format(*map(_plain, values))

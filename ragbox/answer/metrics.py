@@ -200,10 +200,22 @@ def computed(metric: Metric, document: Sequence[Hit], hits: Sequence[Hit]) -> tu
     inputs = [find_figure(item, year, document, hits)[0] for item, year in zip(metric.items, metric.years)]
     if any(found is None for found in inputs):
         return inputs, None
-    values = [found.row.cells[found.year].value for found in inputs]
+    values = input_values(metric, inputs)
     if len({found.row.unit for found in inputs}) > 1:
         return inputs, None  # different units: no arithmetic across them
     try:
         return inputs, metric.compute(values)
     except (ZeroDivisionError, ValueError):
         return inputs, None
+
+
+# Costs some statements print as deductions, "(948)" (Lockheed Martin's income tax expense, Amcor's
+# cost of sales): a cost, whatever its sign, unless the label says it may be a benefit.
+_COSTS = {"cost of sales", "income tax expense"}
+
+
+def input_values(metric: Metric, inputs: Sequence[Found]) -> list[float]:
+    """The inputs' cells as the metric's arithmetic takes them: a cost of ``_COSTS`` printed as a
+    deduction is the cost (its magnitude) unless its label says it may be a benefit."""
+    return [abs(found.row.cells[found.year].value) if item.name in _COSTS and "benefit" not in found.row.label.lower()
+            else found.row.cells[found.year].value for item, found in zip(metric.items, inputs)]
