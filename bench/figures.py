@@ -100,6 +100,10 @@ USER = [
     ("American Express capex 2022", "AMERICANEXPRESS_2022_10K.pdf", [99], 1855),
     ("What were American Express's total assets at the end of 2022?", "AMERICANEXPRESS_2022_10K.pdf", [98], 228354),
     ("Kraft Heinz shareholders' equity 2019", "KRAFTHEINZ_2019_10K.pdf", [52], 51623),
+    # gross margins of filings that print no gross profit: (revenue - cost of sales) / revenue
+    ("What was Walmart's gross margin in fiscal 2020?", "WALMART_2020_10K.pdf", [51], 24.1),
+    ("3M gross margin 2022", "3M_2022_10K.pdf", [48], 43.8),
+    ("Did Amazon's gross margin improve in 2019?", "AMAZON_2019_10K.pdf", [38], "yes"),
 ]
 _COMPANY = re.compile(r"^(.+?)_(?:19|20)\d\d")
 

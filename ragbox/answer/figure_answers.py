@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Sequence
 
 from ragbox.answer.citations import with_quotes
 from ragbox.answer.figures import FILING_KINDS, Found, figure_question, figure_text, find_figure, row_quote
 from ragbox.answer.judgements import Judgement, judged, judgement_asked
-from ragbox.answer.metrics import Metric, computed, input_values, metric_asked
+from ragbox.answer.metrics import Metric, computed, input_values, metric_asked, with_parts
 from ragbox.answer.trends import Trend, trend_asked, verdict
 from ragbox.types import Answer, Evidence, Hit
 
@@ -68,6 +69,7 @@ def figure_answer(question: str, card, document: Sequence[Hit], hits: Sequence[H
 
 def _metric_answer(question: str, metric: Metric, document: Sequence[Hit], hits: Sequence[Hit], k: int,
                    model: str, searched: dict) -> Answer:
+    metric = with_parts(metric, document, hits)
     inputs, value = computed(metric, document, hits)
     if value is None:
         missing = [f"{item.name} FY{year}" for item, year, found in zip(metric.items, metric.years, inputs)
@@ -86,6 +88,7 @@ def _metric_answer(question: str, metric: Metric, document: Sequence[Hit], hits:
 def _trend_answer(question: str, trend: Trend, document: Sequence[Hit], hits: Sequence[Hit], k: int, model: str,
                   searched: dict) -> Answer:
     """"No: gross margin fell from 20.1 % in FY2022 to 19.4 % in FY2023 (FY2022: ...; FY2023: ...; cells)"."""
+    trend = replace(trend, old=with_parts(trend.old, document, hits), new=with_parts(trend.new, document, hits))
     (old_inputs, old), (new_inputs, new) = (computed(m, document, hits) for m in (trend.old, trend.new))
     if old is None or new is None:
         return _metric_answer(question, trend.old if old is None else trend.new, document, hits, k, model,
@@ -110,6 +113,7 @@ def _judgement_answer(question: str, judgement: Judgement, document: Sequence[Hi
                       model: str, searched: dict) -> Answer | None:
     """"Unsure: No: capital expenditure as a % of revenue FY2022: |1,749| / 34,229 = 5.1 %; ... (by a
     rule of thumb ...; cells)"; None (the general answer) when none of its metrics is computed."""
+    judgement = replace(judgement, metrics=tuple(with_parts(m, document, hits) for m in judgement.metrics))
     results = [computed(metric, document, hits) for metric in judgement.metrics]
     shown = [(metric, inputs, value) for metric, (inputs, value) in zip(judgement.metrics, results)
              if value is not None]
@@ -130,8 +134,9 @@ def _cited(inputs: Sequence[Found], hits: Sequence[Hit], k: int) -> tuple[list[H
     sources: list[Hit] = []
     numbers = [_number(sources, found.row.hit) for found in inputs]
     sources += [h for h in hits if h.chunk_id not in {s.chunk_id for s in sources}][:max(0, k - len(sources))]
+    quoted = {(found.row.hit.chunk_id, found.row.line, found.year): (found, n) for found, n in zip(inputs, numbers)}
     cells = ", ".join(f"{found.row.label} FY{found.year} {found.row.cells[found.year].text} [{n}]"
-                      for found, n in zip(inputs, numbers))
+                      for found, n in quoted.values())  # each cell once: revenue is in a margin twice
     return sources, numbers, cells
 
 

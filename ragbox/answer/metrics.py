@@ -20,7 +20,7 @@ Sure only when every input cell is (``figures.find_figure``) and the question as
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from ragbox.answer.figures import ITEMS, Found, Item, asked_item, asks_other_figure, find_figure, flat, without_caveat
@@ -219,3 +219,24 @@ def input_values(metric: Metric, inputs: Sequence[Found]) -> list[float]:
     deduction is the cost (its magnitude) unless its label says it may be a benefit."""
     return [abs(found.row.cells[found.year].value) if item.name in _COSTS and "benefit" not in found.row.label.lower()
             else found.row.cells[found.year].value for item, found in zip(metric.items, inputs)]
+
+
+def with_parts(metric: Metric, document: Sequence[Hit], hits: Sequence[Hit]) -> Metric:
+    """``metric``, with each gross profit the filing prints no row of computed from its parts,
+    revenue - cost of sales (Walmart, Amazon and 3M print no "Gross profit"): the input's place
+    takes revenue and cost of sales is added after the others, its arithmetic shown."""
+    for i, (item, year) in enumerate(zip(metric.items, metric.years)):
+        if item.name == "gross profit" and find_figure(item, year, document, hits)[0] is None:
+            return with_parts(_gross_from_parts(metric, i), document, hits)
+    return metric
+
+
+def _gross_from_parts(metric: Metric, i: int) -> Metric:
+    n, compute = len(metric.items), metric.compute
+
+    def parts(values: list[float]) -> float:
+        return compute([*values[:i], values[i] - values[n], *values[i + 1:n]])
+
+    return replace(metric, items=(*metric.items[:i], _ITEM["revenue"], *metric.items[i + 1:], _ITEM["cost of sales"]),
+                   years=(*metric.years, metric.years[i]), compute=parts,
+                   formula=metric.formula.replace(f"{{{i}}}", f"({{{i}}} - {{{n}}})"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ragbox.answer.metrics import computed, metric_asked
+from ragbox.answer.metrics import computed, metric_asked, with_parts
 from ragbox.types import Hit
 
 _HEAD = "CONSOLIDATED STATEMENTS OF EARNINGS\n(in millions)\n2022 | 2021"
@@ -22,3 +22,24 @@ def test_a_tax_expense_printed_in_brackets_is_an_expense_and_a_benefit_stays_one
     assert round(value, 1) == 14.2 and all(found.sure for found in inputs)
     benefit = _statement("t:2", "Income before income taxes  6,680  7,766\nIncome tax expense (benefit)  (948)  1,235")
     assert round(computed(rate, [benefit], [benefit])[1], 1) == -14.2
+
+
+def test_a_gross_margin_without_a_gross_profit_row_is_computed_from_its_parts(make_engine, tmp_path):
+    """Walmart, Amazon and 3M print no "Gross profit": the margin is (revenue - cost of sales) /
+    revenue, the arithmetic shown, each cell cited once; a filing printing the row reads it."""
+    from ten_k import write_10k
+
+    folder = tmp_path / "filings"
+    write_10k(folder / "Northwind_2022_10K.pdf", 2022)  # net sales and cost of sales, no gross profit row
+    engine = make_engine(**{"answer.style": "extract"})
+    engine.index([folder])
+    margin = engine.ask("What was Northwind's gross margin in FY2022?")
+    assert margin.found and margin.sure, margin.text
+    assert "43.8 % (gross margin: (34,229 - 19,232) / 34,229 = 43.8 %; Net sales FY2022 34,229 [1], Cost of sales " \
+           "FY2022 19,232 [1])" in margin.text
+    trend = engine.ask("Did Northwind's gross margin improve in FY2022?")
+    assert "): No: gross margin fell from 46.8 % in FY2021 to 43.8 % in FY2022" in trend.text
+    printed = _statement("g:1", "Net sales  34,229  35,355\nCost of sales  19,232  18,795\n"
+                                "Gross profit  14,997  16,560")
+    asked = metric_asked("What was the gross margin in FY2022?")
+    assert with_parts(asked, [printed], [printed]) is asked  # the printed row, as before
