@@ -20,6 +20,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Sequence
 
+from ragbox.answer.statement_parts import PARTS, summed
 from ragbox.answer.statement_rows import Row, rows_of
 from ragbox.text import fiscal_years
 from ragbox.types import Hit
@@ -225,22 +226,38 @@ def find_figure(item: Item, year: str, document: Sequence[Hit], ranked: Sequence
     "Depreciation and amortization of property and equipment" is the D&A asked, not a note's
     "Depreciation and amortization" column."""
     rank = {hit.chunk_id: i for i, hit in enumerate(ranked)}
-    scored = []
-    for row in _rows(document, ranked):
+    scored, rows = [], _rows(document, ranked)
+    for row in rows:
         match = _label_level(row.label, item)
         if match and year in row.cells and not row.cells[year].text.endswith("%"):  # an amount, not a rate
             scored.append(((row.statement == item.statement and len(row.cells) <= STATEMENT_YEARS,
                             match,
                             row.aligned, bool(row.unit), -rank.get(row.hit.chunk_id, len(rank))), row))
+    scored.sort(key=lambda pair: pair[0], reverse=True)
+    parts = _parts_first(item, year, rows, scored[0] if scored else None)
+    if parts is not None:
+        return Found(parts, year, False, "sum_of_parts"), [parts, *[r for _, r in scored[:2]]]
     if not scored:
         return None, []
-    scored.sort(key=lambda pair: pair[0], reverse=True)
     best_key, best = scored[0]
     rivals = [r for k, r in scored[1:] if k[:4] == best_key[:4] and r.cells[year].value != best.cells[year].value]
     reason = ("other_statement" if not best_key[0] else "row_not_exact" if best_key[1] < 2
               else "period_not_exact" if not best_key[2] else "unit_not_stated" if not best_key[3]
               else "close_second" if rivals else "")
     return Found(best, year, not reason, reason), [r for _, r in scored[:3]]
+
+
+def _parts_first(item: Item, year: str, rows: Sequence[Row], best: tuple | None) -> Row | None:
+    """The item summed from its parts under its heading (``statement_parts``), when its statement
+    prints no row of it before that heading (Amcor's "Inventories, net" over two parts, and a
+    note's condensed balance sheet with an "Inventories" row pages later)."""
+    if item.name not in PARTS:
+        return None
+    own = [r for r in rows if r.statement == item.statement and len(r.cells) <= STATEMENT_YEARS]
+    found = summed(item.name, item.printed, year, own)
+    if found is None or (best is not None and best[0][0] and best[1].hit.page <= found[0].hit.page):
+        return None  # the statement prints the item's row ("Total inventories") on that page or before
+    return found[0]
 
 
 def statement_start(statement: str, document: Sequence[Hit]) -> Hit | None:

@@ -43,3 +43,28 @@ def test_a_gross_margin_without_a_gross_profit_row_is_computed_from_its_parts(ma
                                 "Gross profit  14,997  16,560")
     asked = metric_asked("What was the gross margin in FY2022?")
     assert with_parts(asked, [printed], [printed]) is asked  # the printed row, as before
+
+
+def test_an_item_printed_as_a_heading_over_its_parts_is_their_sum_never_sure():
+    """Amcor's balance sheet prints "Inventories, net" over two parts and no total; a note's
+    condensed balance sheet pages later has an "Inventories" row of something else. The item is
+    the parts' sum (not sure); where the statement prints "Total inventories", that row."""
+    from ragbox.answer.figures import find_figure
+    from ragbox.answer.metrics import metric_asked as asked
+
+    head = "Consolidated Balance Sheets\n($ in millions)\nAs of June 30, | 2023 | 2022"
+    sheet = Hit("inv:amcor", "amcor.pdf", 52, 0, 0, "Cash and cash equivalents  $  689  $  775\nInventories, net\n"
+                "Raw materials and supplies  992  1,114\nWork in process and finished goods  1,221  1,325\n"
+                "Prepaid expenses and other current assets  531  512\nTotal current assets  5,308  5,853\n"
+                "Total current liabilities  4,476  5,103", 0.1, context=head)
+    note = Hit("inv:note", "amcor.pdf", 107, 0, 0, "Inventories  60  71", 0.1, context=head)
+    found, closest = find_figure(asked("inventory turnover FY2023").items[1], "2023", [sheet, note], [])
+    assert not found.sure and found.reason == "sum_of_parts" and found.row.cells["2023"].value == 2213
+    assert found.row.label == ("Inventories, net (sum of Raw materials and supplies, Work in process and finished "
+                               "goods)") and found.row.hit.page == 52
+    _, value = computed(asked("What is the quick ratio in FY2022?"), [sheet, note], [])
+    assert round(value, 2) == 0.67  # (5,853 - 2,439) / 5,103
+    total = Hit("inv:3m", "3m.pdf", 50, 0, 0, "Inventories\nFinished goods  2,497  2,196\n"
+                "Work in process  1,606  1,577\nTotal inventories  5,372  4,985", 0.1, context=head)
+    printed, _ = find_figure(asked("inventory turnover FY2023").items[1], "2023", [total], [])
+    assert printed.row.label == "Total inventories" and printed.sure
