@@ -103,6 +103,7 @@ USER = [
     # gross margins of filings that print no gross profit: (revenue - cost of sales) / revenue
     ("What was Walmart's gross margin in fiscal 2020?", "WALMART_2020_10K.pdf", [51], 24.1),
     ("3M gross margin 2022", "3M_2022_10K.pdf", [48], 43.8),
+    ("Walmart gross profit fiscal 2020", "WALMART_2020_10K.pdf", [51], 125321),
     ("Did Amazon's gross margin improve in 2019?", "AMAZON_2019_10K.pdf", [38], "yes"),
 ]
 _COMPANY = re.compile(r"^(.+?)_(?:19|20)\d\d")

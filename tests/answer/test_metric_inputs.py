@@ -37,6 +37,8 @@ def test_a_gross_margin_without_a_gross_profit_row_is_computed_from_its_parts(ma
     assert margin.found and margin.sure, margin.text
     assert "43.8 % (gross margin: (34,229 - 19,232) / 34,229 = 43.8 %; Net sales FY2022 34,229 [1], Cost of sales " \
            "FY2022 19,232 [1])" in margin.text
+    profit = engine.ask("Northwind gross profit 2022")  # the amount itself, asked as a cell
+    assert profit.sure and "$14,997 million (gross profit FY2022: (34,229 - 19,232) = $14,997 million" in profit.text
     trend = engine.ask("Did Northwind's gross margin improve in FY2022?")
     assert "): No: gross margin fell from 46.8 % in FY2021 to 43.8 % in FY2022" in trend.text
     printed = _statement("g:1", "Net sales  34,229  35,355\nCost of sales  19,232  18,795\n"
