@@ -154,9 +154,11 @@ def _row(hit: Hit, line: str, start: int, state: dict) -> Row | None:
     for value in values:
         # within the row's line: "(2 )" is not the next line's "(2)"; a bracket may close after a
         # space or a gap ("(2,491 )", "(19,800  )")
-        found, end = re.compile(r"\s*".join(map(re.escape, value))).search(hit.text, at, start + len(line)).span()
-        spans.append((found, end))
-        at = end
+        cell = re.compile(r"\s*".join(map(re.escape, value))).search(hit.text, at, start + len(line))
+        if cell is None:  # printed otherwise than read (a cell joined across a character it dropped): no row
+            return None
+        spans.append(cell.span())
+        at = cell.end()
     by_year = {year: Cell(value, span) for year, value, span in zip(years[-len(values):], values, spans)}
     # a year twice in the header ("Three Months | Six Months": 2023 2022 2023 2022) names two periods
     exact = len(values) == len(years) == len(set(years))

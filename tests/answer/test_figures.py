@@ -416,3 +416,5 @@ def test_a_bracket_closed_after_a_space_is_the_cell():
     assert flows.text[slice(*rows[1].cells["2015"].span)] == "(2,553 )"
     found = find_figure(asked_item("capex"), "2015", [flows], [flows])[0]
     assert found.sure and found.row.cells["2015"].value == -2553
+    odd = Hit("c:2", "ko.pdf", 77, 0, 0, "Other  (1,234$)  5\nDividends  (6,320)  (6,043)", 0.1, context=flows.context)
+    assert [r.label for r in rows_of(odd)[0]] == ["Dividends"]  # a cell not found as read is no row, no error
