@@ -37,3 +37,20 @@ def test_a_judgement_shows_its_metrics_and_rule_and_is_never_sure(make_engine, t
     assert "): Unsure: No: growth of revenue from FY2021 to FY2022: (34,229 - 35,355) / 35,355" in growth.text
     hits = engine.search("Is Northwind a capital-intensive business based on FY2022 data?", k=3)
     assert [h.page for h in hits[:2]] == [4, 2]  # the capex row's page, then net sales'
+
+
+def test_a_search_for_what_drove_a_margin_lists_its_rows_after_the_first_passage(make_engine, tmp_path):
+    """"What drove gross margin change as of FY2022?": the drivers are MD&A's words, which the
+    search ranks first; the margin's rows of both years come next (American Express's gold page
+    is its income statement, 3M's an MD&A page)."""
+    from ragbox.answer.statement_pages import may_ask_figure
+
+    folder = tmp_path / "filings"
+    write_10k(folder / "Northwind_2022_10K.pdf", 2022)
+    engine = make_engine(**{"answer.style": "extract"})
+    engine.index([folder])
+    question = "What drove gross margin change as of FY2022 for Northwind?"
+    assert may_ask_figure(question) and not may_ask_figure("What drove the change in strategy?")
+    hits = engine.search(question, k=3)
+    assert hits[0].chunk_id == engine.search(question.replace("What drove", "Why the"), k=1)[0].chunk_id
+    assert 2 in [h.page for h in hits[:2]], [(h.page, h.text[:40]) for h in hits]  # the income statement
