@@ -91,6 +91,20 @@ USER = [
     ("What was Microsoft's gross margin in FY2023?", "MICROSOFT_2023_10K.pdf", [58], 68.9),
     ("Microsoft capex 2023", "MICROSOFT_2023_10K.pdf", [61], 28107),  # brackets printed "(28,107  )"
     ("What was Walmart's effective tax rate in fiscal 2020?", "WALMART_2020_10K.pdf", [51], 24.4),
+    # added with the labels and cells read from every dev 10-K's statements (issue 25, fourth turn)
+    ("What was Coca-Cola's capex in 2017?", "COCACOLA_2017_10K.pdf", [77], 1675),  # printed "(2,491 )" nearby
+    ("What was Amazon's capex in 2017?", "AMAZON_2017_10K.pdf", [37], 11955),
+    ("How much did Nike pay in dividends in fiscal 2019?", "NIKE_2019_10K.pdf", [55], 1332),
+    ("Best Buy pretax income FY2019", "BESTBUY_2019_10K.pdf", [53], 1888),
+    ("What was Lockheed Martin's effective tax rate in 2022?", "LOCKHEEDMARTIN_2022_10K.pdf", [63], 14.2),
+    ("American Express capex 2022", "AMERICANEXPRESS_2022_10K.pdf", [99], 1855),
+    ("What were American Express's total assets at the end of 2022?", "AMERICANEXPRESS_2022_10K.pdf", [98], 228354),
+    ("Kraft Heinz shareholders' equity 2019", "KRAFTHEINZ_2019_10K.pdf", [52], 51623),
+    # gross margins of filings that print no gross profit: (revenue - cost of sales) / revenue
+    ("What was Walmart's gross margin in fiscal 2020?", "WALMART_2020_10K.pdf", [51], 24.1),
+    ("3M gross margin 2022", "3M_2022_10K.pdf", [48], 43.8),
+    ("Walmart gross profit fiscal 2020", "WALMART_2020_10K.pdf", [51], 125321),
+    ("Did Amazon's gross margin improve in 2019?", "AMAZON_2019_10K.pdf", [38], "yes"),
 ]
 _COMPANY = re.compile(r"^(.+?)_(?:19|20)\d\d")
 

@@ -11,7 +11,9 @@ itself: its law, its term, its date), ``clauses`` (the clauses a yes/no question
 ``parties`` (who the parties are, from the card), ``statement_rows``, ``figures``, ``figure_answers``
 and ``metrics`` (a filing's figures from its statements' cells, and metrics computed from them),
 ``statement_pages`` (the passages a figure is read from, for search to show first), ``trends``
-(yes/no questions on a figure's trend between two years).
+(yes/no questions on a figure's trend between two years), ``statement_parts`` (an item printed as a
+heading over its parts, summed) and ``judgements`` (yes/no verdicts on a filing's figures by a
+stated rule of thumb).
 Follow-ups and the turns: ``ragbox.conversation``.
 May import: ``ragbox.llm`` and the shared top-level modules (it is handed passages, not the store).
 """

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Sequence
 
 from ragbox.answer.citations import with_quotes
 from ragbox.answer.figures import FILING_KINDS, Found, figure_question, figure_text, find_figure, row_quote
-from ragbox.answer.metrics import Metric, computed, metric_asked
+from ragbox.answer.judgements import Judgement, judged, judgement_asked
+from ragbox.answer.metrics import Metric, computed, input_values, metric_asked, with_parts
 from ragbox.answer.trends import Trend, trend_asked, verdict
 from ragbox.types import Answer, Evidence, Hit
 
@@ -17,6 +19,7 @@ def asks_figure(question: str, card) -> bool:
     """Whether ``question``, about the document of ``card``, asks a figure of a filing."""
     kind = card.kind if card is not None else ""
     return kind in FILING_KINDS and (metric_asked(question) is not None or trend_asked(question) is not None
+                                     or judgement_asked(question) is not None
                                      or figure_question(question, kind) is not None)
 
 
@@ -36,6 +39,9 @@ def figure_answer(question: str, card, document: Sequence[Hit], hits: Sequence[H
                   searched: dict) -> Answer | None:
     """The answer to a question asking a figure of a filing (None: not such a question)."""
     kind = card.kind if card is not None else ""
+    judgement = judgement_asked(question) if kind in FILING_KINDS else None
+    if judgement is not None:
+        return _judgement_answer(question, judgement, document, hits, k, model, searched)
     trend = trend_asked(question) if kind in FILING_KINDS else None
     if trend is not None:
         return _trend_answer(question, trend, document, hits, k, model, searched)
@@ -47,6 +53,9 @@ def figure_answer(question: str, card, document: Sequence[Hit], hits: Sequence[H
         return None
     item, year = asked
     found, closest = find_figure(item, year, document, hits)
+    if found is None and item.name == "gross profit":  # printed by none of Walmart, Amazon, 3M: from its parts
+        return _metric_answer(question, Metric(f"gross profit FY{year}", (item,), (year,), lambda v: v[0], "{0}",
+                                               "amount"), document, hits, k, model, searched)
     if found is None:
         return _not_found(question, f"no statement row of {item.name} ({', '.join(item.printed[:2])}) has a "
                                     f"FY{year} column", hits, k, model, searched)
@@ -63,6 +72,7 @@ def figure_answer(question: str, card, document: Sequence[Hit], hits: Sequence[H
 
 def _metric_answer(question: str, metric: Metric, document: Sequence[Hit], hits: Sequence[Hit], k: int,
                    model: str, searched: dict) -> Answer:
+    metric = with_parts(metric, document, hits)
     inputs, value = computed(metric, document, hits)
     if value is None:
         missing = [f"{item.name} FY{year}" for item, year, found in zip(metric.items, metric.years, inputs)
@@ -81,6 +91,7 @@ def _metric_answer(question: str, metric: Metric, document: Sequence[Hit], hits:
 def _trend_answer(question: str, trend: Trend, document: Sequence[Hit], hits: Sequence[Hit], k: int, model: str,
                   searched: dict) -> Answer:
     """"No: gross margin fell from 20.1 % in FY2022 to 19.4 % in FY2023 (FY2022: ...; FY2023: ...; cells)"."""
+    trend = replace(trend, old=with_parts(trend.old, document, hits), new=with_parts(trend.new, document, hits))
     (old_inputs, old), (new_inputs, new) = (computed(m, document, hits) for m in (trend.old, trend.new))
     if old is None or new is None:
         return _metric_answer(question, trend.old if old is None else trend.new, document, hits, k, model,
@@ -101,19 +112,39 @@ def _trend_answer(question: str, trend: Trend, document: Sequence[Hit], hits: Se
     return _answer(question, text, sources, sorted(set(numbers)), inputs, model, searched, also)
 
 
+def _judgement_answer(question: str, judgement: Judgement, document: Sequence[Hit], hits: Sequence[Hit], k: int,
+                      model: str, searched: dict) -> Answer | None:
+    """"Unsure: No: capital expenditure as a % of revenue FY2022: |1,749| / 34,229 = 5.1 %; ... (by a
+    rule of thumb ...; cells)"; None (the general answer) when none of its metrics is computed."""
+    judgement = replace(judgement, metrics=tuple(with_parts(m, document, hits) for m in judgement.metrics))
+    results = [computed(metric, document, hits) for metric in judgement.metrics]
+    shown = [(metric, inputs, value) for metric, (inputs, value) in zip(judgement.metrics, results)
+             if value is not None]
+    if not shown:
+        return None
+    inputs = [found for _, found_inputs, _ in shown for found in found_inputs if found is not None]
+    sources, numbers, cells = _cited(inputs, hits, k)
+    steps = "; ".join(f"{metric.name}: {_arithmetic(metric, found)} = {_shown(value, metric, found[0].row.unit)}"
+                      for metric, found, value in shown)
+    text = (f"Unsure: {judged(judgement, [value for _, value in results])}: {steps} (a rule of thumb, not the "
+            f"filing's words: {judgement.rule}; {cells})")
+    return _answer(question, text, sources, sorted(set(numbers)), inputs, model, searched, ["judgement"])
+
+
 def _cited(inputs: Sequence[Found], hits: Sequence[Hit], k: int) -> tuple[list[Hit], list[int], str]:
     """The sources (the inputs' passages first, then the search's up to ``k``), each input's
     source number and the inputs quoted with their numbers."""
     sources: list[Hit] = []
     numbers = [_number(sources, found.row.hit) for found in inputs]
     sources += [h for h in hits if h.chunk_id not in {s.chunk_id for s in sources}][:max(0, k - len(sources))]
+    quoted = {(found.row.hit.chunk_id, found.row.line, found.year): (found, n) for found, n in zip(inputs, numbers)}
     cells = ", ".join(f"{found.row.label} FY{found.year} {found.row.cells[found.year].text} [{n}]"
-                      for found, n in zip(inputs, numbers))
+                      for found, n in quoted.values())  # each cell once: revenue is in a margin twice
     return sources, numbers, cells
 
 
 def _arithmetic(metric: Metric, inputs: Sequence[Found]) -> str:
-    values = [found.row.cells[found.year].value for found in inputs]
+    values = input_values(metric, inputs)
     # "|{1}|" (a magnitude: capex printed (1,749)) is shown as the number it stands for: 1,749
     magnitudes = re.sub(r"\|\{(\d+)\}\|", lambda m: _plain(abs(values[int(m.group(1))])), metric.formula)
     return magnitudes.format(*map(_plain, values))

@@ -20,6 +20,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Sequence
 
+from ragbox.answer.statement_parts import PARTS, summed
 from ragbox.answer.statement_rows import Row, rows_of
 from ragbox.text import fiscal_years
 from ragbox.types import Hit
@@ -125,16 +126,23 @@ _ASSETS = (r"(?:property|properties|plant|equipment|buildings|land|premises|fixe
            r"|software)")
 PATTERNS = {name: re.compile(pattern) for name, pattern in (
     ("capital expenditure", rf"(?:purchases?|payments? (?:for|to acquire)|additions? to|acquisitions? of|"
-                            rf"expenditures? for) (?=.*\b(?:property|plant|equipment|buildings)\b)"
-                            rf"(?:{_ASSETS}|and|other| )+"),
+                            rf"expenditures? for) (?:of )?(?=.*\b(?:property|plant|equipment|buildings)\b)"
+                            rf"(?:{_ASSETS}|and|other| )+(?: including (?:internal use )?software.*)?"),
     ("operating cash flow", r"(?:net |total )?cash (?:flows? )?(?:(?:provided|generated|used|from|by|in|for) ?)*"
                             r"(?:operating activities|operations)"),
     ("shareholders' equity", r"total (?!.*\bliabilities\b)(?:[a-z0-9&.]+ ){0,5}(?:shareholders|stockholders|"
                              r"shareowners) equity"),
     ("dividends paid", r"(?:cash )?dividends (?:paid )?(?:to (?:common )?(?:shareholders|stockholders|shareowners)|"
                        r"on common stock)|payments? (?:of|for) (?:cash )?dividends|"
-                       r"(?:common stock )?(?:cash )?dividends paid"),
+                       r"(?:common stock )?(?:cash )?dividends paid|"
+                       r"(?:cash )?dividends (?:paid )?(?:on )?common(?: and preferred)?(?: stock| shares)?"),
+    # "Earnings from continuing operations before income tax expense", "Loss before income tax"
+    ("pretax income", r"(?:income|earnings|profit|loss)(?: loss| income| earnings)?(?: from continuing operations)? "
+                      r"before (?:provision for |benefit from )*(?:income )?tax(?:es)?(?: expense| provision)?"),
 )}
+# Printed names that hold more than the item asked: "Total equity" adds the non-controlling
+# interests to "Total 3M Company shareholders' equity" (3M prints both); a pattern's row as good.
+_WIDER = frozenset({"total equity"})
 # A question asking for more than a cell: left to the metrics (or to the general answer).
 COMPUTED = re.compile(r"\b(?:ratio|margin|turnover|days|dpo|dso|cagr|average|growth|change|increase|decrease|"
                       r"return on|roa|roe|working capital|ebitda|per share|eps|percent|%|compare|drove|why|"
@@ -204,7 +212,7 @@ def _label_level(label: str, item: Item) -> int:
     words = flat(re.sub(r"\s*\((?:pp&e|net|notes? [^()]*)\)", "", label, flags=re.IGNORECASE))
     words = re.sub(r"\s+net(?: of .*)?$", "", words)
     if words in item.printed:
-        return 3
+        return 2 if words in _WIDER else 3
     if item.name in PATTERNS and PATTERNS[item.name].fullmatch(words):
         return 2
     return 1 if any(words.startswith(f"{form} ") for form in item.printed) else 0
@@ -218,22 +226,38 @@ def find_figure(item: Item, year: str, document: Sequence[Hit], ranked: Sequence
     "Depreciation and amortization of property and equipment" is the D&A asked, not a note's
     "Depreciation and amortization" column."""
     rank = {hit.chunk_id: i for i, hit in enumerate(ranked)}
-    scored = []
-    for row in _rows(document, ranked):
+    scored, rows = [], _rows(document, ranked)
+    for row in rows:
         match = _label_level(row.label, item)
         if match and year in row.cells and not row.cells[year].text.endswith("%"):  # an amount, not a rate
             scored.append(((row.statement == item.statement and len(row.cells) <= STATEMENT_YEARS,
                             match,
                             row.aligned, bool(row.unit), -rank.get(row.hit.chunk_id, len(rank))), row))
+    scored.sort(key=lambda pair: pair[0], reverse=True)
+    parts = _parts_first(item, year, rows, scored[0] if scored else None)
+    if parts is not None:
+        return Found(parts, year, False, "sum_of_parts"), [parts, *[r for _, r in scored[:2]]]
     if not scored:
         return None, []
-    scored.sort(key=lambda pair: pair[0], reverse=True)
     best_key, best = scored[0]
     rivals = [r for k, r in scored[1:] if k[:4] == best_key[:4] and r.cells[year].value != best.cells[year].value]
     reason = ("other_statement" if not best_key[0] else "row_not_exact" if best_key[1] < 2
               else "period_not_exact" if not best_key[2] else "unit_not_stated" if not best_key[3]
               else "close_second" if rivals else "")
     return Found(best, year, not reason, reason), [r for _, r in scored[:3]]
+
+
+def _parts_first(item: Item, year: str, rows: Sequence[Row], best: tuple | None) -> Row | None:
+    """The item summed from its parts under its heading (``statement_parts``), when its statement
+    prints no row of it before that heading (Amcor's "Inventories, net" over two parts, and a
+    note's condensed balance sheet with an "Inventories" row pages later)."""
+    if item.name not in PARTS:
+        return None
+    own = [r for r in rows if r.statement == item.statement and len(r.cells) <= STATEMENT_YEARS]
+    found = summed(item.name, item.printed, year, own)
+    if found is None or (best is not None and best[0][0] and best[1].hit.page <= found[0].hit.page):
+        return None  # the statement prints the item's row ("Total inventories") on that page or before
+    return found[0]
 
 
 def statement_start(statement: str, document: Sequence[Hit]) -> Hit | None:

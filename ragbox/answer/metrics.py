@@ -20,7 +20,7 @@ Sure only when every input cell is (``figures.find_figure``) and the question as
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from ragbox.answer.figures import ITEMS, Found, Item, asked_item, asks_other_figure, find_figure, flat, without_caveat
@@ -200,10 +200,43 @@ def computed(metric: Metric, document: Sequence[Hit], hits: Sequence[Hit]) -> tu
     inputs = [find_figure(item, year, document, hits)[0] for item, year in zip(metric.items, metric.years)]
     if any(found is None for found in inputs):
         return inputs, None
-    values = [found.row.cells[found.year].value for found in inputs]
+    values = input_values(metric, inputs)
     if len({found.row.unit for found in inputs}) > 1:
         return inputs, None  # different units: no arithmetic across them
     try:
         return inputs, metric.compute(values)
     except (ZeroDivisionError, ValueError):
         return inputs, None
+
+
+# Costs some statements print as deductions, "(948)" (Lockheed Martin's income tax expense, Amcor's
+# cost of sales): a cost, whatever its sign, unless the label says it may be a benefit.
+_COSTS = {"cost of sales", "income tax expense"}
+
+
+def input_values(metric: Metric, inputs: Sequence[Found]) -> list[float]:
+    """The inputs' cells as the metric's arithmetic takes them: a cost of ``_COSTS`` printed as a
+    deduction is the cost (its magnitude) unless its label says it may be a benefit."""
+    return [abs(found.row.cells[found.year].value) if item.name in _COSTS and "benefit" not in found.row.label.lower()
+            else found.row.cells[found.year].value for item, found in zip(metric.items, inputs)]
+
+
+def with_parts(metric: Metric, document: Sequence[Hit], hits: Sequence[Hit]) -> Metric:
+    """``metric``, with each gross profit the filing prints no row of computed from its parts,
+    revenue - cost of sales (Walmart, Amazon and 3M print no "Gross profit"): the input's place
+    takes revenue and cost of sales is added after the others, its arithmetic shown."""
+    for i, (item, year) in enumerate(zip(metric.items, metric.years)):
+        if item.name == "gross profit" and find_figure(item, year, document, hits)[0] is None:
+            return with_parts(_gross_from_parts(metric, i), document, hits)
+    return metric
+
+
+def _gross_from_parts(metric: Metric, i: int) -> Metric:
+    n, compute = len(metric.items), metric.compute
+
+    def parts(values: list[float]) -> float:
+        return compute([*values[:i], values[i] - values[n], *values[i + 1:n]])
+
+    return replace(metric, items=(*metric.items[:i], _ITEM["revenue"], *metric.items[i + 1:], _ITEM["cost of sales"]),
+                   years=(*metric.years, metric.years[i]), compute=parts,
+                   formula=metric.formula.replace(f"{{{i}}}", f"({{{i}}} - {{{n}}})"))

@@ -21,6 +21,9 @@ from ragbox.types import Hit
 _CELL_GAP = re.compile(r"\s*\|\s*|\t+|[ \u00a0]{2,}")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _AMOUNT = re.compile(r"\(?-?\$?\s*\d[\d,]*(?:\.\d+)?\)?%?|[\u2014\u2013-]+")
+# A count or an amount ("Shares outstanding - December 31, 2022: 549,245,105"): a line holding
+# one is a row or a note, never a header, whatever year it names.
+_QUANTITY = re.compile(r"(?<![\d,])\d{1,3}(?:,\d{3})+(?![\d,])")
 _UNIT = re.compile(r"\b(?:in\s+|dollars\s+in\s+|\$\s*in\s+|\()?(millions|thousands|billions)\b", re.IGNORECASE)
 STATEMENTS = (  # (what the answer calls it, how a title names it)
     # a statement's title, not "cash flows" in MD&A's summary table ("our cash flows were as follows")
@@ -111,7 +114,7 @@ def _read_heading(line: str, state: dict) -> None:
     cells = [c for c in _CELL_GAP.split(line) if c]
     years = _YEAR.findall(line)
     amounts = [c for c in cells if _AMOUNT.fullmatch(c.replace("$", "").strip()) and not _YEAR.fullmatch(c)]
-    if years and not amounts and len(line) <= 200:
+    if years and not amounts and len(line) <= 200 and not _QUANTITY.search(line):
         # years printed one a line ("2018" / "2017") are one header
         state["years"] = state["years"] + years if state.get("years_run") else years
     state["years_run"] = bool(years) and all(_YEAR.fullmatch(c) for c in cells)
@@ -140,7 +143,8 @@ def _row(hit: Hit, line: str, start: int, state: dict) -> Row | None:
     cells = _closed([c for c in _CELL_GAP.split(line) if c and c != "$"])
     if len(cells) < 2 or not re.search(r"[A-Za-z]", cells[0]) or not state["years"]:
         return None
-    values = [c.replace("$", "").strip() for c in cells[1:]]
+    # "(2,491 )": a bracket closed after one space (Coca-Cola's statements) is the cell "(2,491)"
+    values = [re.sub(r"\s+\)$", ")", c.replace("$", "").strip()) for c in cells[1:]]
     if not all(_AMOUNT.fullmatch(v) for v in values) or not any(re.search(r"\d", v) for v in values):
         return None
     years = state["years"]
@@ -148,13 +152,13 @@ def _row(hit: Hit, line: str, start: int, state: dict) -> Row | None:
         return None
     spans, at = [], start + len(cells[0])
     for value in values:
-        found = hit.text.find(value, at)
-        end = found + len(value)
-        if found < 0:  # "(19,800  )": the bracket closed after the gap
-            found = hit.text.index(value[:-1], at)
-            end = hit.text.index(")", found) + 1
-        spans.append((found, end))
-        at = end
+        # within the row's line: "(2 )" is not the next line's "(2)"; a bracket may close after a
+        # space or a gap ("(2,491 )", "(19,800  )")
+        cell = re.compile(r"\s*".join(map(re.escape, value))).search(hit.text, at, start + len(line))
+        if cell is None:  # printed otherwise than read (a cell joined across a character it dropped): no row
+            return None
+        spans.append(cell.span())
+        at = cell.end()
     by_year = {year: Cell(value, span) for year, value, span in zip(years[-len(values):], values, spans)}
     # a year twice in the header ("Three Months | Six Months": 2023 2022 2023 2022) names two periods
     exact = len(values) == len(years) == len(set(years))

@@ -344,3 +344,77 @@ def test_a_filing_named_by_its_file_alone_is_read_when_no_passage_matched(make_e
     assert answer.sure and "$4,749 million (Purchases of property, plant and equipment (PP&E), FY2022" in answer.text
     assert answer.sources[0].path.endswith("Contoso_2022_10K.pdf")
     assert not engine.ask("Contoso headquarters address").found  # no figure asked: nothing is read
+
+
+def test_a_line_naming_a_year_beside_a_count_is_no_header():
+    """3M's balance sheet prints "Shares outstanding - December 31, 2021: 571,845,478" between its
+    rows: it is not a header naming one year, so the equity rows below keep both years' columns;
+    and with "Total equity" (non-controlling interests included) beside the shareholders' own
+    total, the equity asked is not sure."""
+    from ragbox.answer.figures import find_figure
+    from ragbox.answer.statement_rows import rows_of
+    from ragbox.types import Hit
+
+    sheet = Hit("e:1", "3m.pdf", 50, 0, 0, "3M Company shareholders’ equity:\n"
+                "Common stock par value, $.01 par value; 944,033,056 shares issued  9  9\n"
+                "Shares outstanding - December 31, 2022: 549,245,105\n"
+                "Shares outstanding - December 31, 2021: 571,845,478\n"
+                "Accumulated other comprehensive income (loss)  (6,673)  (6,750)\n"
+                "Total 3M Company shareholders’ equity  14,722  15,046\n"
+                "Noncontrolling interest  48  71\n"
+                "Total equity  14,770  15,117", 0.1,
+                context="3M Company and Subsidiaries\nConsolidated Balance Sheet\nAt December 31\n"
+                        "(Dollars in millions, except per share amount) | 2022 | 2021")
+    rows = rows_of(sheet)[0]
+    assert [(r.label[:28], r.cells["2021"].text, r.statement) for r in rows[-3:]] == [
+        ("Total 3M Company shareholder", "15,046", "balance sheet"), ("Noncontrolling interest", "71", "balance sheet"),
+        ("Total equity", "15,117", "balance sheet")]
+    found, closest = find_figure(asked_item("shareholders equity"), "2022", [sheet], [sheet])
+    assert not found.sure and found.reason == "close_second"
+    assert {r.cells["2022"].text for r in closest} >= {"14,722", "14,770"}
+    alone = Hit("e:2", "n.pdf", 43, 0, 0, "Noncontrolling interest  48  71\nTotal equity  14,770  15,117", 0.1,
+                context=sheet.context)
+    assert find_figure(asked_item("shareholders equity"), "2022", [alone], [alone])[0].sure  # the only total
+
+
+def test_more_labels_as_the_development_filings_print_them():
+    """Pretax income, dividends and capex worded as the dev 10-Ks word them (Lockheed Martin, Best
+    Buy, Block, Nike, Amazon, American Express); a label naming more than the item ("... of
+    property and intangibles", "... to noncontrolling interests") is not the item exactly."""
+    pretax, dna = asked_item("pretax income"), asked_item("d&a")
+    for label in ("Earnings from continuing operations before income taxes", "Loss before income tax",
+                  "Earnings from continuing operations before income tax expense"):
+        assert label_match(label, pretax) == 2, label
+    assert label_match("Income tax expense", pretax) == 0
+    # D&A "of property, equipment and intangibles" stays not exact (Netflix amortizes content apart)
+    assert label_match("Depreciation and amortization of property and intangibles", dna) == 1
+    dividends, capex = asked_item("dividends paid"), asked_item("capex")
+    assert label_match("Dividends — common and preferred", dividends) == 2
+    assert label_match("Dividends paid to noncontrolling interests", dividends) == 1
+    for label in ("Purchases of property and equipment, including internal-use software and website development",
+                  "Purchase of premises and equipment, net of sales: 2022, $1; 2021, $88; and 2020, $1"):
+        assert label_match(label, capex) == 2, label
+    assert label_match("Purchases of intangible assets", capex) == 0
+
+
+def test_a_bracket_closed_after_a_space_is_the_cell():
+    """Coca-Cola's cash-flow statement prints "(2,491 )": the row is read (it was skipped, and
+    capex came from MD&A's table), and a cell is looked for in its own line only."""
+    from ragbox.answer.figures import find_figure
+    from ragbox.answer.statement_rows import rows_of
+    from ragbox.types import Hit
+
+    flows = Hit("c:1", "ko.pdf", 77, 0, 0, "Mexican peso  (2 )  (14 )  (16)\n"
+                "Purchases of property, plant and equipment  (1,675)  (2,262)  (2,553 )\n"
+                "Dividends  (6,320)  (6,043)  (5,741)", 0.1,
+                context="THE COCA-COLA COMPANY AND SUBSIDIARIES\nCONSOLIDATED STATEMENTS OF CASH FLOWS\n"
+                        "Year Ended December 31, | 2017 | 2016 | 2015\n(In millions)")
+    rows = rows_of(flows)[0]
+    assert [(r.label, r.cells["2015"].text) for r in rows] == [
+        ("Mexican peso", "(16)"), ("Purchases of property, plant and equipment", "(2,553)"), ("Dividends", "(5,741)")]
+    assert flows.text[slice(*rows[0].cells["2017"].span)] == "(2 )"
+    assert flows.text[slice(*rows[1].cells["2015"].span)] == "(2,553 )"
+    found = find_figure(asked_item("capex"), "2015", [flows], [flows])[0]
+    assert found.sure and found.row.cells["2015"].value == -2553
+    odd = Hit("c:2", "ko.pdf", 77, 0, 0, "Other  (1,234$)  5\nDividends  (6,320)  (6,043)", 0.1, context=flows.context)
+    assert [r.label for r in rows_of(odd)[0]] == ["Dividends"]  # a cell not found as read is no row, no error
