@@ -100,7 +100,7 @@ class Catalog(KeywordSearch):
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._owners = None  # (generation, row ids, owners, document ids, owner by row id): ``_kept_owners``
+        self._owners = None  # (generation, row ids, owners, document ids, owner by row id, ...): ``_kept_owners``
         open_schema(self.db)
 
     @property
