@@ -8,7 +8,8 @@ import sqlite3
 from typing import Sequence
 
 from ragbox.store.schema import BM25_WEIGHTS
-from ragbox.store.term_scores import row_lengths, term_scores
+from ragbox.store.term_scores import row_lengths, token_of, token_scores, vocabulary
+from ragbox.store.term_sums import sum_over_ready, sum_within
 
 # A query of only OR-ed terms found in more passages than this, together, is ranked by adding up
 # each term's own scores (``_summed_search``): FTS5 scores every passage that matches any term
@@ -18,7 +19,14 @@ SUMMED_FROM_POSTINGS = 20000
 # Terms' scores kept in memory, at most (16 bytes each: 512 MB). At a million passages a common
 # word of questions about contracts ("Inc", "Company") is in 250k passages: 4M kept 16 such words,
 # and every later question scored the others again (1.5 s of the slowest 5% of searches).
-KEPT_POSTINGS = 32_000_000
+KEPT_POSTINGS = 48_000_000
+# What ``warm_keywords`` reads ahead: the scores of the words in at least this share of the
+# passages (and at most half: the others are left out of every query), most common first, up to
+# this many postings. The first question using such a word read it then: at a million passages
+# "shall" (43% of the passages) took 155 ms, "section" 72, "inc" 48, and each new contract's
+# first question paid for several (the slowest 5% of searches).
+WARM_FROM_SHARE = 0.01
+WARM_POSTINGS = 32_000_000
 KEPT_MATCHES = 4096  # phrases whose documents are kept in memory, at most
 
 
@@ -53,7 +61,7 @@ class KeywordSearch:
             return None
         scored = [self._term_scores(term) for term in terms]
         if doc_ids is None:
-            rowids, found = self._best_ready(scored, k)
+            rowids, found = sum_over_ready(scored, k, self._kept_owners()[4])
         else:
             rowids, found = self._summed_within(scored, doc_ids)
         rowids, found = rowids[found > 0], found[found > 0]
@@ -65,75 +73,40 @@ class KeywordSearch:
             f"SELECT id, chunk_id FROM chunks WHERE id IN ({','.join('?' * len(best))})", rowids[best].tolist()))
         return [(names[int(rowids[i])], float(found[i])) for i in best]
 
-    def _best_ready(self, scored: list, k: int):
-        """(row ids ascending, summed scores) of the ready passages holding a term, or of enough
-        of them to hold the best ``k`` with their ties: the rows scoring at least the ``k``-th best
-        score of all rows, where ``k`` of them are ready (nearly always: the others are a version
-        being replaced). Testing every passage holding a term against the map of ready rows took
-        30-45 ms a search at a million passages; the ``k`` best of all rows are found in 5-10."""
-        import numpy as np
-
-        size = max([int(rows[-1]) + 1 for rows, _ in scored if len(rows)], default=0)
-        total = np.zeros(size)
-        for rows, scores in scored:  # each row's sum in the query's order of terms, as FTS5 adds
-            total[rows] += scores
-        owner_of = self._kept_owners()[4]
-        if 0 < k < size:
-            least = np.partition(total, size - k)[size - k]
-            if least > 0:
-                rowids = np.flatnonzero(total >= least)
-                rowids = rowids[rowids < len(owner_of)]
-                rowids = rowids[owner_of[rowids] >= 0]
-                if len(rowids) >= k:  # the k-th best ready score is at least ``least``
-                    return rowids, total[rowids]
-        rowids = np.flatnonzero(total)
-        rowids = rowids[rowids < len(owner_of)]
-        rowids = rowids[owner_of[rowids] >= 0]
-        return rowids, total[rowids]
-
     def _summed_within(self, scored: list, doc_ids: Sequence[str]):
-        """(row ids ascending, summed scores) of the passages of the ready documents among
-        ``doc_ids``: each term's scores looked up at their rows only. Adding every term's scores
-        over all rows first took 40-50 ms a search at a million passages, where a question names
-        its contract's 26 copies (4,000 rows)."""
+        """(row ids ascending, summed scores) of the passages of the ready documents among ``doc_ids``."""
         import numpy as np
 
         _, _, _, _, _, position, held = self._kept_owners()
         wanted = [held[position[d]] for d in set(doc_ids) if d in position]
-        rowids = np.sort(np.concatenate(wanted)) if wanted else np.zeros(0, dtype=np.int64)
-        total = np.zeros(len(rowids))
-        for rows, scores in scored:  # each row's sum in the query's order of terms, as FTS5 adds
-            if not len(rows) or not len(rowids):
-                continue
-            at = np.minimum(np.searchsorted(rows, rowids), len(rows) - 1)
-            hit = rows[at] == rowids
-            total[hit] += scores[at[hit]]
-        return rowids, total
+        return sum_within(scored, np.sort(np.concatenate(wanted)) if wanted else np.zeros(0, dtype=np.int64))
 
     def _term_scores(self, term: str):
         """(row ids, scores) of the passages holding the FTS5 ``term``: its BM25 score alone."""
         import numpy as np
 
         stats = self._term_stats()
-        kept = stats.get(("scores", term))
+        token = token_of(term)
+        key = ("token", token) if token is not None else ("scores", term)  # "Inc" and "inc": one token
+        kept = stats.get(key)
         if kept is not None:
             return kept
-        kept = term_scores(self.db, term, stats)
+        kept = token_scores(self.db, token, stats) if token is not None else None
         if kept is not None:
-            return self._keep(stats, term, kept)
+            return self._keep(stats, key, kept)
         try:
             rows = self.db.execute("SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ? "
                                    f"AND rank MATCH 'bm25({BM25_WEIGHTS})' ORDER BY rowid", (term,)).fetchall()
         except self.OperationalError:
             rows = []
         pairs = np.asarray(rows, dtype=np.float64).reshape(-1, 2)
-        return self._keep(stats, term, (pairs[:, 0].astype(np.int64), -pairs[:, 1]))
+        return self._keep(stats, key, (pairs[:, 0].astype(np.int64), -pairs[:, 1]))
 
     @staticmethod
-    def _keep(stats: dict, term: str, kept):
+    def _keep(stats: dict, key: tuple, kept):
         if stats.setdefault("postings", 0) + len(kept[0]) <= KEPT_POSTINGS:
             stats["postings"] += len(kept[0])
-            stats[("scores", term)] = kept
+            stats[key] = kept
         return kept
 
     def _ranked(self, match: str, k: int, doc_ids: Sequence[str] | None = None,
@@ -178,12 +151,25 @@ class KeywordSearch:
             return []
 
     def warm_keywords(self) -> None:
-        """Read now what the keyword ranking keeps for this version of the index (each passage's
-        length, each row's document), not in the first search of many words that needs them:
-        2 s at a million passages, 0.1 s at 100k (``ragbox serve`` calls it as it starts)."""
+        """Read now what the keyword ranking keeps for this version of the index, not in the
+        searches that need it (``ragbox serve`` calls it as it starts): each passage's length and
+        each row's document (2 s at a million passages, 0.1 s at 100k), how many passages hold
+        each word (``term_scores.vocabulary``) and the scores of the words in many passages
+        (``WARM_FROM_SHARE``, ``WARM_POSTINGS``)."""
         with self.snapshot():
             self._kept_owners()
-            row_lengths(self.db, self._term_stats())
+            stats = self._term_stats()
+            if row_lengths(self.db, stats) is False:
+                return
+            stats.setdefault("vocabulary", vocabulary(self.db))
+            everything = self._term_count("*")
+            common = sorted(((n, t) for t, n in stats["vocabulary"].items()
+                             if WARM_FROM_SHARE * everything <= n and 2 * n <= everything), reverse=True)
+            for count, token in common:
+                if stats.get("postings", 0) + count > WARM_POSTINGS:
+                    break
+                if ("token", token) not in stats:
+                    self._keep(stats, ("token", token), token_scores(self.db, token, stats))
 
     def common_terms(self, terms: Sequence[str]) -> set[str]:
         """The FTS5 ``terms`` found in more than half of all passages. FTS5's BM25 floors the
@@ -210,15 +196,20 @@ class KeywordSearch:
         took 17-37 ms to count, then 50-100 to score). A word in most passages is left out of
         every query (``common_terms``): its scores are not kept."""
         stats = self._term_stats()
-        if term not in stats and term != "*":
+        token = token_of(term) if term not in stats and term != "*" else None
+        if token is not None and "vocabulary" in stats:  # read by ``warm_keywords``
+            stats[term] = stats["vocabulary"].get(token, 0)
+        elif ("token", token) in stats:
+            stats[term] = len(stats[("token", token)][0])
+        elif token is not None:
             try:
-                kept = term_scores(self.db, term, stats)
+                kept = token_scores(self.db, token, stats)
             except self.OperationalError:
                 kept = None
             if kept is not None:
                 stats[term] = len(kept[0])
                 if stats[term] * 2 <= self._term_count("*"):
-                    self._keep(stats, term, kept)
+                    self._keep(stats, ("token", token), kept)
         if term not in stats:
             sql = ("SELECT count(*) FROM chunks" if term == "*"
                    else "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?")

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from ragbox.store import keyword
+from ragbox.store import keyword, term_scores, term_sums
 from ragbox.store.catalog import Catalog
 
 INSERT_CHUNK = ("INSERT INTO chunks(chunk_id, doc_id, seq, page, char_start, char_end, title, section, text) "
@@ -116,9 +116,9 @@ def test_a_words_count_is_read_with_its_scores_and_a_word_in_most_passages_keeps
             db.execute(INSERT_CHUNK, ("doc-0:99", "doc-0", 99, "zephyr inc"))
         assert catalog._term_count('"zephyr"') == 1
         memo, everything = catalog._keyword_memo, catalog._term_count("*")
-        assert ("scores", '"zephyr"') in memo and ("scores", '"l p"') not in memo  # a phrase: counted by FTS5
+        assert ("token", "zephyr") in memo and ("scores", '"l p"') not in memo  # a phrase: counted by FTS5
         common = [t for t in ('"inc"', '"company"', '"shall"') if catalog._term_count(t) * 2 > everything]
-        assert common and not any(("scores", t) in memo for t in common)
+        assert common and not any(("token", term_scores.token_of(t)) in memo for t in common)
         assert catalog.common_terms(['"inc"', '"zephyr"']) == set(common) & {'"inc"'}
     finally:
         catalog.close()
@@ -144,7 +144,9 @@ def test_the_best_of_all_rows_being_a_replaced_version_still_ranks_the_ready_one
         catalog.close()
 
 
-def test_a_search_within_documents_sums_only_their_passages_as_fts5_ranks_them(tmp_path, monkeypatch):
+@pytest.mark.parametrize("looked_up", [term_sums.LOOKED_UP_ROWS, 0])  # by bisection, through a map of rows
+def test_a_search_within_documents_sums_only_their_passages_as_fts5_ranks_them(tmp_path, monkeypatch, looked_up):
+    monkeypatch.setattr(term_sums, "LOOKED_UP_ROWS", looked_up)
     catalog = _catalog(tmp_path / "catalog.sqlite3", documents=30)
     try:
         for docs in (["doc-7"], ["doc-2", "copy-2", "doc-29"], ["nowhere", "doc-3"], ["old", "doc-4"]):
