@@ -2,7 +2,7 @@
 
     python bench/scale.py TXT_FOLDER QUERIES.jsonl [--seed STORE --seed-index NAME]
                           [--sizes 10000,100000 | --small] [--store DIR] [--queries 200]
-                          [--reuse] [--compare OTHER_CHECKOUT] [--grow-from SIZE]
+                          [--reuse] [--compare OTHER_CHECKOUT] [--grow-from SIZE] [--warm-as-served]
 
 Builds, for each size, an index of the files in TXT_FOLDER repeated under varied names
 ("copy 2 of X.txt", "X (rev 3).txt", ...) until it holds about that many passages: hard links
