@@ -161,7 +161,8 @@ class KeywordSearch:
             stats = self._term_stats()
             if row_lengths(self.db, stats) is False:
                 return
-            stats.setdefault("vocabulary", vocabulary(self.db))
+            if "vocabulary" not in stats:
+                stats["vocabulary"] = vocabulary(self.db)
             everything = self._term_count("*")
             common = sorted(((n, t) for t, n in stats["vocabulary"].items()
                              if WARM_FROM_SHARE * everything <= n and 2 * n <= everything), reverse=True)
