@@ -125,6 +125,7 @@ class Catalog(KeywordSearch):
         return sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
 
     def close(self) -> None:
+        self._kept_warm = False  # the keyword side is read again by no background thread (``_rewarm``)
         with self._lock:
             for connection in self._connections:
                 connection.close()

@@ -5,6 +5,8 @@ apart so each module reads as one concern; it uses the catalog's connection and 
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from typing import Sequence
 
 from ragbox.store.schema import BM25_WEIGHTS
@@ -27,6 +29,7 @@ KEPT_POSTINGS = 48_000_000
 # first question paid for several (the slowest 5% of searches).
 WARM_FROM_SHARE = 0.01
 WARM_POSTINGS = 32_000_000
+REWARM_AFTER = 5.0  # seconds a warmed catalog waits after its index changed before reading it again
 KEPT_MATCHES = 4096  # phrases whose documents are kept in memory, at most
 
 
@@ -150,17 +153,18 @@ class KeywordSearch:
         except self.OperationalError:  # a query FTS5 cannot parse matches nothing lexically
             return []
 
-    def warm_keywords(self) -> None:
+    def warm_keywords(self) -> bool:
         """Read now what the keyword ranking keeps for this version of the index, not in the
         searches that need it (``ragbox serve`` calls it as it starts): each passage's length and
         each row's document (2 s at a million passages, 0.1 s at 100k), how many passages hold
         each word (``term_scores.vocabulary``) and the scores of the words in many passages
-        (``WARM_FROM_SHARE``, ``WARM_POSTINGS``)."""
+        (``WARM_FROM_SHARE``, ``WARM_POSTINGS``); and again after each change (``_rewarm``).
+        False where the full-text index keeps no row lengths (nothing more to read)."""
         with self.snapshot():
             self._kept_owners()
             stats = self._term_stats()
             if row_lengths(self.db, stats) is False:
-                return
+                return False
             if "vocabulary" not in stats:
                 stats["vocabulary"] = vocabulary(self.db)
             everything = self._term_count("*")
@@ -171,6 +175,8 @@ class KeywordSearch:
                     break
                 if ("token", token) not in stats:
                     self._keep(stats, ("token", token), token_scores(self.db, token, stats))
+        self._kept_warm = True
+        return True
 
     def common_terms(self, terms: Sequence[str]) -> set[str]:
         """The FTS5 ``terms`` found in more than half of all passages. FTS5's BM25 floors the
@@ -188,7 +194,29 @@ class KeywordSearch:
             stats = getattr(self, "_keyword_memo", None)
             if stats is None or stats.get("") != version:
                 stats = self._keyword_memo = {"": version}
+                rewarm = getattr(self, "_kept_warm", False) and not getattr(self, "_rewarming", None)
+                if rewarm:
+                    self._rewarming = threading.Thread(target=self._rewarm, name="ragbox-keywords", daemon=True)
+                    self._rewarming.start()
         return stats
+
+    def _rewarm(self) -> None:
+        """``warm_keywords`` again, in the background, until the memo of the index's latest
+        version is warm: a server stays warm after an index run (each commit of it drops the
+        memo), a few seconds after the last change."""
+        try:
+            while True:
+                time.sleep(REWARM_AFTER)
+                if not self._kept_warm or not self.warm_keywords():  # closed meanwhile, or nothing to read
+                    break
+                with self._lock:
+                    if "vocabulary" in self._keyword_memo:  # the latest version's
+                        break
+        except Exception:  # the catalog closed under it: its questions read their words themselves
+            pass
+        finally:
+            with self._lock:
+                self._rewarming = None
 
     def _term_count(self, term: str) -> int:
         """How many passages hold the FTS5 ``term`` ("*": how many passages there are). A word's

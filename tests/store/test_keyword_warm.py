@@ -29,6 +29,7 @@ def _same_as_fts5(catalog, monkeypatch) -> None:
 @pytest.fixture
 def warm_everything(monkeypatch):
     monkeypatch.setattr(keyword, "WARM_FROM_SHARE", 0.0)  # the sample's words are all "common"
+    monkeypatch.setattr(keyword, "REWARM_AFTER", 3600)  # no reading again in the background, unless a test says
 
 
 def test_warmed_counts_and_scores_follow_files_added_edited_and_removed(make_engine, docs, monkeypatch,
@@ -81,3 +82,23 @@ def test_a_write_rolled_back_keeps_the_warmed_memo_right_and_a_new_process_reads
     again.catalog.warm_keywords()
     assert again.catalog._keyword_memo["vocabulary"] == warmed["vocabulary"]
     _same_as_fts5(again.catalog, monkeypatch)
+
+
+def test_a_warmed_catalog_is_warmed_again_in_the_background_after_its_index_changed(make_engine, docs,
+                                                                                   monkeypatch, warm_everything):
+    monkeypatch.setattr(keyword, "REWARM_AFTER", 0.0)
+    engine = make_engine()
+    engine.index([docs])
+    catalog = engine.catalog
+    assert catalog.warm_keywords()
+    (docs / "added.txt").write_text("Zephyrine patient blood pressure notice. " * 40)
+    engine.index([docs])
+    catalog._term_stats()  # the version before is dropped, and read again in a thread
+    rewarming = catalog._rewarming
+    if rewarming is not None:  # else it ended already
+        rewarming.join(timeout=60)
+    memo = catalog._term_stats()
+    assert memo["vocabulary"]["zephyrin"] == _fts5_count(catalog, '"zephyrine"') > 0 and ("token", "zephyrin") in memo
+    _same_as_fts5(catalog, monkeypatch)
+    engine.close()
+    assert not catalog._kept_warm  # closed: no thread reads it again
