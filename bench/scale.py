@@ -2,7 +2,7 @@
 
     python bench/scale.py TXT_FOLDER QUERIES.jsonl [--seed STORE --seed-index NAME]
                           [--sizes 10000,100000 | --small] [--store DIR] [--queries 200]
-                          [--reuse] [--compare OTHER_CHECKOUT] [--grow-from SIZE]
+                          [--reuse] [--compare OTHER_CHECKOUT] [--grow-from SIZE] [--warm-as-served]
 
 Builds, for each size, an index of the files in TXT_FOLDER repeated under varied names
 ("copy 2 of X.txt", "X (rev 3).txt", ...) until it holds about that many passages: hard links
@@ -167,6 +167,10 @@ def child(args) -> None:
     else:
         queries = [json.loads(line)["query"] for line in args.queries.open()][: args.n]
         engine.search("warm up", k=1)
+        if args.warm_as_served:  # what `ragbox serve` reads as it starts (ragbox/serving/server.py)
+            started = time.perf_counter()
+            engine.catalog.warm_keywords()
+            out["warm_s"] = time.perf_counter() - started
         clock = Clock()
         if args.profile:
             clock.watch(engine)
@@ -224,6 +228,7 @@ def step(args, kind: str, size: int, folder: Path, exact_up_to: int, code: Path 
                "--seed-file", str(args.seed_file)]
     command += ["--code", str(code)] if code else []
     command += ["--profile"] if profile else []
+    command += ["--warm-as-served"] if args.warm_as_served else []
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode:
         raise SystemExit(result.stderr[-3000:])
@@ -257,6 +262,9 @@ def main() -> None:
     parser.add_argument("--seed-file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--code", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--profile", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--warm-as-served", action="store_true",
+                        help="in-process searches start after what `ragbox serve` reads as it starts "
+                             "(the keyword side's lengths, vocabulary and common words' scores)")
     args = parser.parse_args()
     if args.child:
         return child(args)

@@ -100,7 +100,7 @@ class Catalog(KeywordSearch):
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._owners = None  # (generation, row ids, owners, document ids, owner by row id): ``_kept_owners``
+        self._owners = None  # (generation, row ids, owners, document ids, owner by row id, ...): ``_kept_owners``
         open_schema(self.db)
 
     @property
@@ -125,6 +125,7 @@ class Catalog(KeywordSearch):
         return sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
 
     def close(self) -> None:
+        self._kept_warm = False  # the keyword side is read again by no background thread (``_rewarm``)
         with self._lock:
             for connection in self._connections:
                 connection.close()

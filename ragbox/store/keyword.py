@@ -5,10 +5,13 @@ apart so each module reads as one concern; it uses the catalog's connection and 
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from typing import Sequence
 
 from ragbox.store.schema import BM25_WEIGHTS
-from ragbox.store.term_scores import row_lengths, term_scores
+from ragbox.store.term_scores import row_lengths, token_of, token_scores, vocabulary
+from ragbox.store.term_sums import sum_over_ready, sum_within
 
 # A query of only OR-ed terms found in more passages than this, together, is ranked by adding up
 # each term's own scores (``_summed_search``): FTS5 scores every passage that matches any term
@@ -18,7 +21,15 @@ SUMMED_FROM_POSTINGS = 20000
 # Terms' scores kept in memory, at most (16 bytes each: 512 MB). At a million passages a common
 # word of questions about contracts ("Inc", "Company") is in 250k passages: 4M kept 16 such words,
 # and every later question scored the others again (1.5 s of the slowest 5% of searches).
-KEPT_POSTINGS = 32_000_000
+KEPT_POSTINGS = 48_000_000
+# What ``warm_keywords`` reads ahead: the scores of the words in at least this share of the
+# passages (and at most half: the others are left out of every query), most common first, up to
+# this many postings. The first question using such a word read it then: at a million passages
+# "shall" (43% of the passages) took 155 ms, "section" 72, "inc" 48, and each new contract's
+# first question paid for several (the slowest 5% of searches).
+WARM_FROM_SHARE = 0.01
+WARM_POSTINGS = 32_000_000
+REWARM_AFTER = 5.0  # seconds a warmed catalog waits after its index changed before reading it again
 KEPT_MATCHES = 4096  # phrases whose documents are kept in memory, at most
 
 
@@ -52,14 +63,10 @@ class KeywordSearch:
         if sum(self._term_count(term) for term in terms) < SUMMED_FROM_POSTINGS:
             return None
         scored = [self._term_scores(term) for term in terms]
-        size = max([int(rows[-1]) + 1 for rows, _ in scored if len(rows)], default=0)
-        total = np.zeros(size)
-        for rows, scores in scored:
-            total[rows] += scores
-        # Only the passages holding a term are looked at (ascending row ids, as the ready ones
-        # were): testing every ready passage cost 30 ms a search at a million passages.
-        rowids = self._ready_rows(np.flatnonzero(total), doc_ids)
-        found = total[rowids]
+        if doc_ids is None:
+            rowids, found = sum_over_ready(scored, k, self._kept_owners()[4])
+        else:
+            rowids, found = self._summed_within(scored, doc_ids)
         rowids, found = rowids[found > 0], found[found > 0]
         if len(rowids) > k:  # the k-th best score, and every passage scoring as much (ties)
             least = np.partition(found, len(found) - k)[len(found) - k]
@@ -69,45 +76,40 @@ class KeywordSearch:
             f"SELECT id, chunk_id FROM chunks WHERE id IN ({','.join('?' * len(best))})", rowids[best].tolist()))
         return [(names[int(rowids[i])], float(found[i])) for i in best]
 
-    def _ready_rows(self, rowids, doc_ids: Sequence[str] | None):
-        """Those of the sorted ``rowids`` that are passages of ready documents (of ``doc_ids`` only,
-        when given), in their order: each tested through the map of every row id to its document."""
+    def _summed_within(self, scored: list, doc_ids: Sequence[str]):
+        """(row ids ascending, summed scores) of the passages of the ready documents among ``doc_ids``."""
         import numpy as np
 
-        _, _, _, documents, owner_of = self._kept_owners()
-        rowids = rowids[rowids < len(owner_of)]
-        owners = owner_of[rowids]
-        if doc_ids is None:
-            return rowids[owners >= 0]
-        wanted = np.zeros(len(documents) + 1, dtype=bool)  # the last for -1: not a ready passage
-        asked = set(doc_ids)
-        wanted[[i for i, d in enumerate(documents) if d in asked]] = True
-        return rowids[wanted[owners]]
+        _, _, _, _, _, position, held = self._kept_owners()
+        wanted = [held[position[d]] for d in set(doc_ids) if d in position]
+        return sum_within(scored, np.sort(np.concatenate(wanted)) if wanted else np.zeros(0, dtype=np.int64))
 
     def _term_scores(self, term: str):
         """(row ids, scores) of the passages holding the FTS5 ``term``: its BM25 score alone."""
         import numpy as np
 
         stats = self._term_stats()
-        kept = stats.get(("scores", term))
+        token = token_of(term)
+        key = ("token", token) if token is not None else ("scores", term)  # "Inc" and "inc": one token
+        kept = stats.get(key)
         if kept is not None:
             return kept
-        kept = term_scores(self.db, term, stats)
+        kept = token_scores(self.db, token, stats) if token is not None else None
         if kept is not None:
-            return self._keep(stats, term, kept)
+            return self._keep(stats, key, kept)
         try:
             rows = self.db.execute("SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ? "
                                    f"AND rank MATCH 'bm25({BM25_WEIGHTS})' ORDER BY rowid", (term,)).fetchall()
         except self.OperationalError:
             rows = []
         pairs = np.asarray(rows, dtype=np.float64).reshape(-1, 2)
-        return self._keep(stats, term, (pairs[:, 0].astype(np.int64), -pairs[:, 1]))
+        return self._keep(stats, key, (pairs[:, 0].astype(np.int64), -pairs[:, 1]))
 
     @staticmethod
-    def _keep(stats: dict, term: str, kept):
+    def _keep(stats: dict, key: tuple, kept):
         if stats.setdefault("postings", 0) + len(kept[0]) <= KEPT_POSTINGS:
             stats["postings"] += len(kept[0])
-            stats[("scores", term)] = kept
+            stats[key] = kept
         return kept
 
     def _ranked(self, match: str, k: int, doc_ids: Sequence[str] | None = None,
@@ -151,13 +153,30 @@ class KeywordSearch:
         except self.OperationalError:  # a query FTS5 cannot parse matches nothing lexically
             return []
 
-    def warm_keywords(self) -> None:
-        """Read now what the keyword ranking keeps for this version of the index (each passage's
-        length, each row's document), not in the first search of many words that needs them:
-        2 s at a million passages, 0.1 s at 100k (``ragbox serve`` calls it as it starts)."""
+    def warm_keywords(self) -> bool:
+        """Read now what the keyword ranking keeps for this version of the index, not in the
+        searches that need it (``ragbox serve`` calls it as it starts): each passage's length and
+        each row's document (2 s at a million passages, 0.1 s at 100k), how many passages hold
+        each word (``term_scores.vocabulary``) and the scores of the words in many passages
+        (``WARM_FROM_SHARE``, ``WARM_POSTINGS``); and again after each change (``_rewarm``).
+        False where the full-text index keeps no row lengths (nothing more to read)."""
         with self.snapshot():
             self._kept_owners()
-            row_lengths(self.db, self._term_stats())
+            stats = self._term_stats()
+            if row_lengths(self.db, stats) is False:
+                return False
+            if "vocabulary" not in stats:
+                stats["vocabulary"] = vocabulary(self.db)
+            everything = self._term_count("*")
+            common = sorted(((n, t) for t, n in stats["vocabulary"].items()
+                             if WARM_FROM_SHARE * everything <= n and 2 * n <= everything), reverse=True)
+            for count, token in common:
+                if stats.get("postings", 0) + count > WARM_POSTINGS:
+                    break
+                if ("token", token) not in stats:
+                    self._keep(stats, ("token", token), token_scores(self.db, token, stats))
+        self._kept_warm = True
+        return True
 
     def common_terms(self, terms: Sequence[str]) -> set[str]:
         """The FTS5 ``terms`` found in more than half of all passages. FTS5's BM25 floors the
@@ -175,7 +194,29 @@ class KeywordSearch:
             stats = getattr(self, "_keyword_memo", None)
             if stats is None or stats.get("") != version:
                 stats = self._keyword_memo = {"": version}
+                rewarm = getattr(self, "_kept_warm", False) and not getattr(self, "_rewarming", None)
+                if rewarm:
+                    self._rewarming = threading.Thread(target=self._rewarm, name="ragbox-keywords", daemon=True)
+                    self._rewarming.start()
         return stats
+
+    def _rewarm(self) -> None:
+        """``warm_keywords`` again, in the background, until the memo of the index's latest
+        version is warm: a server stays warm after an index run (each commit of it drops the
+        memo), a few seconds after the last change."""
+        try:
+            while True:
+                time.sleep(REWARM_AFTER)
+                if not self._kept_warm or not self.warm_keywords():  # closed meanwhile, or nothing to read
+                    break
+                with self._lock:
+                    if "vocabulary" in self._keyword_memo:  # the latest version's
+                        break
+        except Exception:  # the catalog closed under it: its questions read their words themselves
+            pass
+        finally:
+            with self._lock:
+                self._rewarming = None
 
     def _term_count(self, term: str) -> int:
         """How many passages hold the FTS5 ``term`` ("*": how many passages there are). A word's
@@ -184,15 +225,20 @@ class KeywordSearch:
         took 17-37 ms to count, then 50-100 to score). A word in most passages is left out of
         every query (``common_terms``): its scores are not kept."""
         stats = self._term_stats()
-        if term not in stats and term != "*":
+        token = token_of(term) if term not in stats and term != "*" else None
+        if token is not None and "vocabulary" in stats:  # read by ``warm_keywords``
+            stats[term] = stats["vocabulary"].get(token, 0)
+        elif ("token", token) in stats:
+            stats[term] = len(stats[("token", token)][0])
+        elif token is not None:
             try:
-                kept = term_scores(self.db, term, stats)
+                kept = token_scores(self.db, token, stats)
             except self.OperationalError:
                 kept = None
             if kept is not None:
                 stats[term] = len(kept[0])
                 if stats[term] * 2 <= self._term_count("*"):
-                    self._keep(stats, term, kept)
+                    self._keep(stats, ("token", token), kept)
         if term not in stats:
             sql = ("SELECT count(*) FROM chunks" if term == "*"
                    else "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?")
@@ -251,8 +297,9 @@ class KeywordSearch:
         return self._kept_owners()[1:4]
 
     def _kept_owners(self) -> tuple:
-        """``_row_owners``'s three after the generation they are of, and then each row id's
-        document (-1: not a passage of a ready document), an array as long as the last row id."""
+        """``_row_owners``'s three after the generation they are of, then each row id's document
+        (-1: not a passage of a ready document), an array as long as the last row id, each
+        document id's place in the list, and each document's row ids (ascending)."""
         import numpy as np
 
         if not self.db.in_transaction:  # the generation and the rows read as of one commit
@@ -271,7 +318,9 @@ class KeywordSearch:
             order = np.argsort(rowids, kind="stable")
             owner_of = np.full(int(rowids.max(initial=-1)) + 1, -1, dtype=np.int32)  # -1: no ready passage
             owner_of[rowids] = owners
-            cached = (generation, rowids[order], owners[order], [r[0] for r in rows], owner_of)
+            position = {r[0]: i for i, r in enumerate(rows)}  # each document's place in the list
+            cached = (generation, rowids[order], owners[order], [r[0] for r in rows], owner_of, position,
+                      [np.sort(h) for h in held])  # each document's row ids, ascending
             with self._lock:
                 self._owners = cached
         return cached

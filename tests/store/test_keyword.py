@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from ragbox.store import keyword
+from ragbox.store import keyword, term_scores, term_sums
 from ragbox.store.catalog import Catalog
 
 INSERT_CHUNK = ("INSERT INTO chunks(chunk_id, doc_id, seq, page, char_start, char_end, title, section, text) "
@@ -116,9 +116,43 @@ def test_a_words_count_is_read_with_its_scores_and_a_word_in_most_passages_keeps
             db.execute(INSERT_CHUNK, ("doc-0:99", "doc-0", 99, "zephyr inc"))
         assert catalog._term_count('"zephyr"') == 1
         memo, everything = catalog._keyword_memo, catalog._term_count("*")
-        assert ("scores", '"zephyr"') in memo and ("scores", '"l p"') not in memo  # a phrase: counted by FTS5
+        assert ("token", "zephyr") in memo and ("scores", '"l p"') not in memo  # a phrase: counted by FTS5
         common = [t for t in ('"inc"', '"company"', '"shall"') if catalog._term_count(t) * 2 > everything]
-        assert common and not any(("scores", t) in memo for t in common)
+        assert common and not any(("token", term_scores.token_of(t)) in memo for t in common)
         assert catalog.common_terms(['"inc"', '"zephyr"']) == set(common) & {'"inc"'}
+    finally:
+        catalog.close()
+
+
+def test_the_best_of_all_rows_being_a_replaced_version_still_ranks_the_ready_ones(tmp_path, monkeypatch):
+    """The k best scores of all rows are looked at first: where they are mostly a version being
+    replaced, the ready passages below them are still found, in FTS5's order."""
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    try:
+        with catalog.transaction() as db:
+            for doc_id, state, text in (("old", "deleting", "escrow escrow escrow inc"), ("new", "ready", "escrow inc"),
+                                        ("other", "ready", "inc company notice")):
+                db.execute("INSERT INTO documents(doc_id, path, content_hash, size, pages, chunks, state, indexed_at) "
+                           "VALUES (?, ?, 'h', 1, 1, 3, ?, 0)", (doc_id, f"/x/{doc_id}.txt", state))
+                for seq in range(3):
+                    db.execute(INSERT_CHUNK, (f"{doc_id}:{seq}", doc_id, seq, text))
+        for k in (1, 2, 3, 4, 6, 9):
+            summed, ranked = _both(catalog, monkeypatch, '"escrow" OR "inc"', k, None)
+            assert summed == ranked and len(summed) == min(k, 6), k
+            assert [i.split(":")[0] for i, _ in summed] == ["new", "new", "new", "other", "other", "other"][:k]
+    finally:
+        catalog.close()
+
+
+@pytest.mark.parametrize("looked_up", [term_sums.LOOKED_UP_ROWS, 0])  # by bisection, through a map of rows
+def test_a_search_within_documents_sums_only_their_passages_as_fts5_ranks_them(tmp_path, monkeypatch, looked_up):
+    monkeypatch.setattr(term_sums, "LOOKED_UP_ROWS", looked_up)
+    catalog = _catalog(tmp_path / "catalog.sqlite3", documents=30)
+    try:
+        for docs in (["doc-7"], ["doc-2", "copy-2", "doc-29"], ["nowhere", "doc-3"], ["old", "doc-4"]):
+            for k in (1, 5, 50):
+                summed, ranked = _both(catalog, monkeypatch, QUERIES[1], k, docs)
+                assert summed == ranked and summed, (docs, k)
+                assert {i.split(":")[0] for i, _ in summed} <= set(docs) - {"old"}
     finally:
         catalog.close()
