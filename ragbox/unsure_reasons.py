@@ -26,4 +26,8 @@ UNSURE_REASONS = {
     "other_statement": "the row is not in the statement the line item belongs to",
     "period_not_exact": "the row has fewer cells than periods: its column is a guess",
     "unit_not_stated": "no unit is printed above the row",
+    "approximation": "the figure is computed by a formula that leaves out lines some filings print apart",
+    "not_from_statement": "the figure is read from a sentence, not from a cell of the filing's statements",
+    "sum_of_parts": "the figure is the sum of the parts printed under the item, no cell holds it",
+    "judgement": "a verdict by a rule of thumb on the filing's figures, not the filing's words",
 }
