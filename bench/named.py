@@ -266,6 +266,11 @@ def report(results: list[dict], title: str) -> None:
     if valued:
         print(f"  value right                       {sum(bool(r['right']) for r in valued) / len(valued):.3f} "
               f"({len(valued)} with a label)")
+        answered = [r for r in valued if r["found"]]
+        sure = [r for r in answered if r["sure"]]
+        precision = sum(bool(r["right"]) for r in sure) / max(1, len(sure))
+        print(f"  sure (labelled answers found)     precision {precision:.3f}, coverage "
+              f"{len(sure) / max(1, len(answered)):.3f} ({len(sure)} of {len(answered)})")
     if lacking:
         true_missing = sum(1 for r in said_missing if not r["answerable"])
         print(f"  not found in <document>: precision {true_missing / max(1, len(said_missing)):.3f}, "

@@ -29,6 +29,9 @@ def test_named_bench_runs_small(tmp_path) -> None:
                               "value right                       1.000 (6 with a label)"]  # laws, dates, parties
     assert notes[4:6] == ["answers from another document     0 (0 shown as sure; 2 found)",
                           "value right                       1.000 (2 with a label)"]
+    # sure precision and coverage of the labelled answers found: a note's own section is sure
+    assert notes[6] == "sure (labelled answers found)     precision 1.000, coverage 1.000 (2 of 2)"
+    assert contracts[6].startswith("sure (labelled answers found)     precision 1.000, coverage ")
     assert "not found in <document>: precision 1.000, recall 1.000 (2 clauses the contract lacks)" in lines
     results = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     parties = [r for r in results if r["kind"] == "Parties"]
