@@ -12,6 +12,7 @@ from ragbox.answer.facts import all_facts, amounts, dates, doses, durations, mea
     # an ordinal split by a stray space, as filings converted to text write it
     ("the 6t h day of March, 2006", "2006-03-06"), ("as of the 1s t day of June, 2004", "2004-06-01"),
     ("MADE ON THE 19  DAY OF MAY , 2010", "2010-05-19"), ("May 19 , 2010", "2010-05-19"),
+    ("effective as of the [·] day of [·], 2019", "2019"), ("dated as of [ ], 2004", "2004"),
 ])
 def test_dates(text, value):
     assert [f.value for f in dates(text)] == [value]
