@@ -75,14 +75,15 @@ def section_candidate(question: str, document: Sequence[Hit]) -> Candidate | Non
     for place, hit in enumerate(document):
         for match in heading.finditer(hit.text):
             start = match.end()
-            hit, following = _through_section(hit, start, document[place + 1:])
-            end = following.start() if following else len(hit.text)
+            # the passage, joined with the next ones while the section runs on (it starts with this one's text)
+            section, following = _through_section(hit, start, document[place + 1:])
+            end = following.start() if following else len(section.text)
             end = min(end, start + MAX_SECTION)
-            if hit.text[start:end].strip():
-                end = start + len(hit.text[start:end].rstrip())
+            if section.text[start:end].strip():
+                end = start + len(section.text[start:end].rstrip())
                 begin = match.start() + len(match.group()) - len(match.group().lstrip())
-                return Candidate(hit, None, (begin, end), (start, end), section_value(hit.text[start:end]), 1.0,
-                                 {"section": 1.0})
+                return Candidate(section, None, (begin, end), (start, end), section_value(section.text[start:end]),
+                                 1.0, {"section": 1.0})
     return None
 
 
