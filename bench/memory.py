@@ -82,7 +82,8 @@ class StagePeak:
         waited = children_peak_mb()
         sampled = max(self._child_peaks.values(), default=0) / MB
         self.largest_child = max(sampled, waited if waited > self._waited_before else 0.0)
-        self.together = max(self.together, self.own)
+        # a sample can miss a short-lived child's peak: no sum is less than its largest part
+        self.together = max(self.together, self.own, self.largest_child)
 
     def _sample(self) -> None:
         while not self._stop.wait(self.interval):
