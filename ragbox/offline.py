@@ -178,8 +178,12 @@ _CALL_IN_CHILD = (
     "    outcome = (True, getattr(importlib.import_module(module), function)(*args))\n"
     "except Exception as exc:\n"
     "    outcome = (False, exc)\n"
+    "try:\n"
+    "    data = pickle.dumps(outcome)\n"
+    "except Exception:  # an outcome that cannot travel is told as a RuntimeError\n"
+    "    data = pickle.dumps((False, RuntimeError(f'{type(outcome[1]).__name__}: {outcome[1]}')))\n"
     "with open(sys.argv[1], 'wb') as handle:\n"
-    "    pickle.dump(outcome, handle)\n"
+    "    handle.write(data)\n"
 )
 
 

@@ -54,7 +54,9 @@ def test_a_child_returns_its_result_and_raises_its_error_here(tmp_path: Path, mo
         "from ragbox.errors import ModelError\n"
         "def pid():\n    return os.getpid()\n"
         "def fail(path):\n    raise ModelError('Cannot build', 'no room', path)\n"
-        "def die():\n    import sys; sys.stderr.write('killed mid-build\\n'); os._exit(9)\n")
+        "def die():\n    import sys; sys.stderr.write('killed mid-build\\n'); os._exit(9)\n"
+        "class Odd(Exception):\n    def __reduce__(self):\n        raise TypeError('cannot pickle')\n"
+        "def odd():\n    raise Odd('a library error that cannot be pickled')\n")
     monkeypatch.setenv("PYTHONPATH", str(tmp_path))
     assert in_child_process("child_calls", "pid") != os.getpid()
     with pytest.raises(ModelError) as raised:
@@ -62,3 +64,5 @@ def test_a_child_returns_its_result_and_raises_its_error_here(tmp_path: Path, mo
     assert (raised.value.what, raised.value.why, raised.value.path) == ("Cannot build", "no room", "/models/x.onnx")
     with pytest.raises(ChildProcessError, match=r"exit 9\) killed mid-build"):
         in_child_process("child_calls", "die")
+    with pytest.raises(RuntimeError, match="Odd: a library error that cannot be pickled"):
+        in_child_process("child_calls", "odd")
