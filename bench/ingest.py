@@ -11,7 +11,9 @@ takes to stop once told to (after its catch-up run). Prints one line per number.
 --sample N takes N PDFs at random (``--seed``), held-out style, instead of the first N;
 --without-scans leaves out every file with a page that would go to OCR (read beforehand, with OCR
 off, not timed), so the ratio is stated with and without scans. CPU seconds count this process
-and its parsing children (OCR included).
+and its parsing children (OCR included). Peak RSS is printed for each stage (loading the models,
+which on a fresh cache includes building them; indexing; the no-op re-index; the embedding-only
+runs): this process's own, its largest child's and all of them at once (bench/memory.py).
 """
 
 from __future__ import annotations
@@ -30,14 +32,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from memory import StagePeak  # noqa: E402
+
 from ragbox.config import load_settings  # noqa: E402
 from ragbox.engine import Engine  # noqa: E402
 
 CEILING_SLICE = 2048
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def cpu_seconds() -> tuple[float, float]:
@@ -135,18 +135,20 @@ def embedding_only(engine: Engine, args: argparse.Namespace, texts: list[str]) -
             "timed": len(timed), "ceiling CPU": ceiling_cpu * scale}
 
 
-def index_twice(engine: Engine, source: Path) -> tuple:
-    """The first run's summary, wall and CPU seconds (this process, children), peak RSS, then the
-    seconds of the no-op re-index."""
+def index_twice(engine: Engine, source: Path, peaks: list[StagePeak]) -> tuple:
+    """The first run's summary, wall and CPU seconds (this process, children), then the seconds of
+    the no-op re-index; the peak memory of each run goes to ``peaks``."""
     started, cpu_before = time.perf_counter(), cpu_seconds()
-    summary = engine.index([source])
+    with StagePeak("indexing") as peak:
+        summary = engine.index([source])
     first = time.perf_counter() - started
     indexing_cpu = [after - before for after, before in zip(cpu_seconds(), cpu_before)]
-    indexing_rss = peak_rss_mb()
     started = time.perf_counter()
-    again = engine.index([source])
+    with StagePeak("no-op re-index") as again_peak:
+        again = engine.index([source])
     assert not again.indexed, "the re-index was not a no-op"
-    return summary, first, indexing_cpu, indexing_rss, time.perf_counter() - started
+    peaks += [peak, again_peak]
+    return summary, first, indexing_cpu, time.perf_counter() - started
 
 
 def watch_stop_seconds(engine: Engine, folder: Path) -> float:
@@ -170,18 +172,19 @@ def main() -> None:
     store = args.store or work / "store"
     flags = {"store.dir": str(store), "store.index": "bench", "embedding.backend": args.backend,
              "index.parse_processes": args.processes}
-    engine = Engine(load_settings(None, environ={}, flags=flags))
-    engine.embedder.embed(["warm up the model"])  # model load is not indexing time
-
-    summary, first, indexing_cpu, indexing_rss, noop = index_twice(engine, source)
-
+    with StagePeak("loading the models") as loading:
+        engine = Engine(load_settings(None, environ={}, flags=flags))
+        engine.embedder.embed(["warm up the model"])  # model load is not indexing time
+    peaks = [loading]
+    summary, first, indexing_cpu, noop = index_twice(engine, source, peaks)
     texts = [c.text for d in engine.catalog.documents() for c in engine.catalog.chunks_of(d.doc_id)]
-    alone = embedding_only(engine, args, texts)
+    with StagePeak("embedding only") as ceiling_peak:
+        alone = embedding_only(engine, args, texts)
+    peaks.append(ceiling_peak)
     own, timed, ceiling_cpu = alone.pop("own"), alone.pop("timed"), alone.pop("ceiling CPU")
     [(ceiling_backend, ceiling)] = alone.items()
     counts = engine.embedder.tokenizer.counts(texts)
     limit = engine.chunker.max_tokens
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     backend, timed_on = engine.catalog.get_meta("embedding_backend"), f"timed on {timed} of the chunks"
 
     print(f"files:                  {len(summary.indexed)} indexed, {len(summary.skipped)} skipped")
@@ -200,8 +203,7 @@ def main() -> None:
     print(f"ratio to the {ceiling_backend} ceiling: {ceiling / first:.2f}")
     print(f"CPU ratio to the ceiling: {ceiling_cpu / sum(indexing_cpu):.2f} ({ceiling_cpu:.1f} CPU s embedding only)")
     print(f"longest chunk:          {max(counts)} tokens (limit {limit}); truncated: {sum(c > limit for c in counts)}")
-    print(f"peak RSS indexing:      {indexing_rss:.0f} MB, parse workers {children:.0f} MB "
-          f"(whole bench, with the ceiling runs: {peak_rss_mb():.0f} MB)")
+    print("\n".join(peak.line() for peak in peaks))
     print(f"no-op re-index:         {noop:.2f} s ({100 * noop / first:.1f}% of the first run)")
     print(f"watch, stopping:        {watch_stop_seconds(engine, source):.2f} s")
     if not args.store:

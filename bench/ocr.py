@@ -100,6 +100,7 @@ def variants() -> dict[str, ocr.OcrSettings]:
         "previous+narrow0.8": replace(previous, line_scale=0.8),
         "previous+int8rec+narrow0.9": replace(previous, int8_recognition=True, line_scale=0.9),
         "now+narrow0.9": replace(now, line_scale=0.9),
+        "now-numpy-input": replace(now, lookup_input=False),  # detection's input as RapidOCR computes it
     }
 
 

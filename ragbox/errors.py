@@ -19,6 +19,10 @@ class RagboxError(Exception):
         self.path = str(path) if path is not None else None
         super().__init__(self.one_line())
 
+    def __reduce__(self):
+        # rebuilt from its parts, not from the one line: an error raised in a child process (offline.in_child_process)
+        return type(self), (self.what, self.why, self.path)
+
     def one_line(self) -> str:
         text = self.what
         if self.path:

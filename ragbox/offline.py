@@ -10,14 +10,16 @@ so an attempt that a library swallows (telemetry usually does) is still seen. Th
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 # Set for the whole process before any model library loads: Hugging Face never asks the hub,
 # Chroma and the like never send usage statistics.
@@ -166,3 +168,41 @@ def onnx_telemetry_state() -> Path | None:
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     folder = cache / "Microsoft" / "DeveloperTools" / ".onnxruntime"
     return folder if folder.is_dir() else None
+
+
+# The child's side of ``in_child_process``: the call comes in on stdin, its outcome goes to the file named.
+_CALL_IN_CHILD = (
+    "import importlib, pickle, sys\n"
+    "module, function, args = pickle.load(sys.stdin.buffer)\n"
+    "try:\n"
+    "    outcome = (True, getattr(importlib.import_module(module), function)(*args))\n"
+    "except Exception as exc:\n"
+    "    outcome = (False, exc)\n"
+    "try:\n"
+    "    data = pickle.dumps(outcome)\n"
+    "except Exception:  # an outcome that cannot travel is told as a RuntimeError\n"
+    "    data = pickle.dumps((False, RuntimeError(f'{type(outcome[1]).__name__}: {outcome[1]}')))\n"
+    "with open(sys.argv[1], 'wb') as handle:\n"
+    "    handle.write(data)\n"
+)
+
+
+def in_child_process(module: str, function: str, *args: Any) -> Any:
+    """``module.function(*args)`` run in a fresh Python (this ragbox, the offline switches set): its
+    result returned, its exception raised here. For a one-time model build, whose libraries (torch's
+    tracer, ONNX Runtime's quantiser) take hundreds of MB a process keeps for the rest of its life:
+    a child gives them back when it ends. A child that dies without an outcome raises
+    ``ChildProcessError`` with the last line it wrote to stderr."""
+    with tempfile.TemporaryDirectory(prefix="ragbox-child-") as scratch:
+        outcome_file = Path(scratch) / "outcome"
+        done = subprocess.run([sys.executable, "-P", "-c", _CALL_IN_CHILD, str(outcome_file)],
+                              input=pickle.dumps((module, function, args)), env=child_env(),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if not outcome_file.is_file() or not outcome_file.stat().st_size:
+            last = (done.stderr.decode(errors="replace").strip().splitlines() or [""])[-1]
+            raise ChildProcessError(f"{module}.{function} ended without a result (exit {done.returncode}) {last}"
+                                    .strip())
+        ok, value = pickle.loads(outcome_file.read_bytes())
+    if not ok:
+        raise value
+    return value

@@ -4,6 +4,7 @@ its subset was symbolic links, which indexing skips). Real models, in a subproce
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,10 @@ def test_ingest_bench_runs_on_three_files(tmp_path: Path) -> None:
     assert lines["pages by coverage"].startswith("3 pages: 3 text, 0 OCR, 0 unreadable.")
     assert float(lines["ratio to the onnx-fp32 ceiling"]) > 0
     assert lines["no-op re-index"].endswith("of the first run)")
+    peaks = {stage: [float(mb) for mb in re.findall(r"(\d+) MB", lines[f"peak RSS, {stage}"])]
+             for stage in ("loading the models", "indexing", "no-op re-index", "embedding only")}
+    own, largest_child, together = peaks["indexing"]
+    assert 50 < own < together and largest_child > 20  # the parse child seen beside this process
 
 
 @pytest.mark.slow

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from ragbox.config import ChunkingSettings
+from ragbox.ingest.chunk_tokens import with_page_ids
 from ragbox.ingest.page_tables import Table, continued, find_tables, page_title, running_lines
 from ragbox.text import fold_spaces
 from ragbox.types import Chunk, Page
@@ -50,6 +51,8 @@ _HEADING = re.compile(
 
 class TokenSpans(Protocol):
     def spans(self, text: str) -> list[tuple[int, int]]: ...
+
+    def encoded(self, text: str) -> tuple[list[tuple[int, int]], list[int] | None]: ...
 
     def ids(self, texts: list[str]) -> list[list[int]]: ...
 
@@ -118,17 +121,18 @@ class Chunker:
             if page.number is not None:
                 title, before = continued(page.text, title, tables, before, running)
             for low, high in blocks:
-                block_chunks, section = self._chunk_span(page, low, high, section, tables, title)
-                unchecked.extend(block_chunks)
+                spans, ids = self.tokenizer.encoded(page.text[low:high])  # the only time this text is tokenised
+                block_chunks, section = self._chunk_span(page, low, high, [low + s for s, _ in spans], section,
+                                                         tables, title)
+                unchecked.extend(with_page_ids(block_chunks, page.text, low, high, spans, ids))
                 if len(unchecked) >= CHECK_BATCH:
                     chunks.extend(self._enforce_limit(unchecked, texts))
                     unchecked = []
         return chunks + self._enforce_limit(unchecked, texts)
 
-    def _chunk_span(self, page: Page, low: int, high: int, section: str, tables: list[Table],
+    def _chunk_span(self, page: Page, low: int, high: int, starts: list[int], section: str, tables: list[Table],
                     page_title_at: tuple[str, int]) -> tuple[list[Chunk], str]:
-        """The chunks of ``page.text[low:high]`` (a whole page, or one block of a huge one)."""
-        starts = [low + s for s, _ in self.tokenizer.spans(page.text[low:high])]
+        """The chunks of ``page.text[low:high]`` (a page, or a block of a huge one; tokens at ``starts``)."""
         units = self._units(page.text, starts, tables, low, high)
         heading_starts = [u.start for u in units if u.heading]
         chunks: list[Chunk] = []
@@ -238,12 +242,14 @@ class Chunker:
         return pieces
 
     def _enforce_limit(self, chunks: list[Chunk], pages: dict) -> list[Chunk]:
-        """Re-count every chunk on its own; halve any that the tokenizer sees as too long. A chunk
-        keeps its token ids: the embedder reuses them (``Chunk.token_ids``)."""
+        """Count every chunk on its own (by the ids its page's tokens gave it, else tokenised
+        alone); halve any that the tokenizer sees as too long. A chunk keeps its token ids: the
+        embedder reuses them (``Chunk.token_ids``)."""
         result: list[Chunk] = []
         pending = chunks
         while pending:
-            found = self.tokenizer.ids([c.text for c in pending])
+            tokenised = iter(self.tokenizer.ids([c.text for c in pending if not c.token_ids]))
+            found = [c.token_ids or next(tokenised) for c in pending]
             retry: list[Chunk] = []
             for chunk, ids in zip(pending, found):
                 if len(ids) <= self.max_tokens:
@@ -261,7 +267,7 @@ class Chunker:
         for start, end in ((chunk.char_start, middle), (middle, chunk.char_end)):
             start, end = _trim(page_text, start, end)
             if start < end:
-                halves.append(replace(chunk, char_start=start, char_end=end, text=page_text[start:end]))
+                halves.append(replace(chunk, char_start=start, char_end=end, text=page_text[start:end], token_ids=()))
         return halves
 
 

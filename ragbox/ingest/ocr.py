@@ -51,6 +51,7 @@ class OcrSettings:
     # pixels): recognition time grows with width. With the int8 last layer, 0.95 read bench/ocr.py's
     # pages as well (mean 0.9931, min 0.9855) in 11-15% less CPU; 0.9 and less read worse.
     line_scale: float = 0.95
+    lookup_input: bool = True  # detection's input by table lookup (ocr_inputs): the same array, less CPU
 
     def version(self) -> str:
         """What the text read depends on, for the cache (threads do not change it)."""
@@ -91,11 +92,15 @@ class RapidPageOcr:
                     import onnxruntime
                     import rapidocr
                     from rapidocr import RapidOCR
+
+                    from ragbox.ingest.ocr_inputs import look_up_detection_input
                 except ImportError as exc:
                     raise DocumentError("Cannot OCR", f"the OCR engine is not installed ({exc})") from exc
                 onnxruntime.disable_telemetry_events()  # RapidOCR runs it; its Linux build sends usage events
                 self._engine = RapidOCR(params=self._params(Path(rapidocr.__file__).parent / "models"))
                 self._engine._load_det_model()  # built now: read_image sets its size page by page
+                if self.settings.lookup_input:
+                    look_up_detection_input(self._engine.text_det)
                 if self.settings.line_scale != 1:
                     narrow_lines(self._engine._load_rec_model(), self.settings.line_scale)
             return self._engine

@@ -18,6 +18,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ragbox.errors import DocumentError
+from ragbox.offline import in_child_process
 from ragbox.paths import cache_dir
 
 CALIBRATION_TEXT = (
@@ -49,6 +51,8 @@ def int8_model(source: Path, folder: Path, detection_scale: float, head_only: bo
         if not built.is_file():
             _written_whole(built, lambda temporary: _build(source, temporary, detection_scale, head_only))
         _written_whole(target, lambda temporary: shutil.copyfile(built, temporary))
+    except ChildProcessError as exc:  # the build's child was killed (out of memory?): no OCR this run
+        raise DocumentError("Cannot build the OCR models", str(exc)) from exc
     except OSError:  # no user cache to write (a read-only home): built in the index's folder alone
         _written_whole(target, lambda temporary: _build(source, temporary, detection_scale, head_only))
     return target
@@ -58,6 +62,12 @@ BUILT = "ocr-models"  # the folder of the user cache (paths.cache_dir) the build
 
 
 def _build(source: Path, target: Path, detection_scale: float, head_only: bool) -> None:
+    """In a child process: the quantiser and its calibration session peak near 600 MB, which the
+    indexing process would otherwise keep for the rest of its run."""
+    in_child_process(__name__, "_build_here", source, target, detection_scale, head_only)
+
+
+def _build_here(source: Path, target: Path, detection_scale: float, head_only: bool) -> None:
     if head_only:
         _quantize_head(source, target)
     else:

@@ -9,7 +9,7 @@ Files live in the user cache, under a folder named by the model's fingerprint, a
 whole: each is written under a temporary name, checked against the torch model on probe texts
 and then renamed into place, under a file lock so two processes never export at once. This is
 the one module (besides the sentence-transformers adapter) that imports torch, and only here,
-once per model and machine.
+once per model and machine, in a child process that gives its memory back when it ends.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ragbox.errors import ModelError
+from ragbox.offline import in_child_process
 from ragbox.paths import cache_dir
 
 EXPORT_VERSION = 1  # bump when the exported graph changes: old files are then never used
@@ -104,6 +105,8 @@ def ensure_exported(model_dir: Path, fingerprint: str, precision: str) -> Path:
         except ModelError as exc:
             _write_atomically(failed, json.dumps({"why": exc.one_line()}).encode())
             raise
+        except ChildProcessError as exc:  # the child was killed (out of memory?): not remembered, tried again next time
+            raise ModelError("Cannot export the embedding model to ONNX", str(exc), model_dir) from exc
     return target
 
 
@@ -158,12 +161,25 @@ def _publish(partial: Path, target: Path) -> None:
 
 
 def _export_fp32(model_dir: Path, target: Path) -> None:
+    """Trace the model into ``target``'s partial file in a child process (torch, its tracer and a
+    second copy of the model for the reference vectors peak near 800 MB, which this process would
+    otherwise keep while it indexes), then check the graph here and publish it."""
+    partial = _temporary(target)
+    try:
+        reference = in_child_process(__name__, "_traced", model_dir, partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    _check_and_publish(partial, target, model_dir, reference, "fp32")
+
+
+def _traced(model_dir: Path, partial: Path) -> list[list[float]]:
+    """The graph of the model written to ``partial``; sentence-transformers' vectors of the probes."""
     pooling = pooling_mode(model_dir)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    partial = _temporary(target)
     try:
         import warnings
 
@@ -181,7 +197,7 @@ def _export_fp32(model_dir: Path, target: Path) -> None:
                               output_names=["sentence_embedding"],
                               dynamic_axes={**axes, "sentence_embedding": {0: "batch"}},
                               opset_version=17, dynamo=False)
-        reference = _torch_vectors(model_dir)
+        return _torch_vectors(model_dir)
     except ModelError:
         partial.unlink(missing_ok=True)
         raise
@@ -189,25 +205,32 @@ def _export_fp32(model_dir: Path, target: Path) -> None:
         partial.unlink(missing_ok=True)
         raise ModelError("Cannot export the embedding model to ONNX", f"{type(exc).__name__}: {exc}",
                          model_dir) from exc
-    _check_and_publish(partial, target, model_dir, reference, "fp32")
 
 
 def _quantize_int8(fp32_path: Path, target: Path, model_dir: Path) -> None:
     partial = _temporary(target)
     try:
-        import onnxruntime
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-
-        onnxruntime.disable_telemetry_events()  # the quantiser may start a session (see onnx_embeddings)
-        # Per-channel scales keep each output row's own range: per-tensor int8 moved the vectors
-        # of real passages to a mean cosine of 0.95 against fp32, per-channel to 0.99.
-        with _without_advice():
-            quantize_dynamic(str(fp32_path), str(partial), weight_type=QuantType.QInt8, per_channel=True)
+        # In a child: the quantiser holds several copies of the graph (a 500 MB peak) for a moment.
+        in_child_process(__name__, "_quantized", fp32_path, partial)
         reference = _session_vectors(fp32_path, model_dir)
+    except ChildProcessError:
+        partial.unlink(missing_ok=True)
+        raise
     except Exception as exc:
         partial.unlink(missing_ok=True)
         raise ModelError("Cannot quantize the embedding model", f"{type(exc).__name__}: {exc}", model_dir) from exc
     _check_and_publish(partial, target, model_dir, reference, "int8")
+
+
+def _quantized(fp32_path: Path, partial: Path) -> None:
+    import onnxruntime
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    onnxruntime.disable_telemetry_events()  # the quantiser may start a session (see onnx_embeddings)
+    # Per-channel scales keep each output row's own range: per-tensor int8 moved the vectors
+    # of real passages to a mean cosine of 0.95 against fp32, per-channel to 0.99.
+    with _without_advice():
+        quantize_dynamic(str(fp32_path), str(partial), weight_type=QuantType.QInt8, per_channel=True)
 
 
 @contextmanager

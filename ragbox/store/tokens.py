@@ -27,11 +27,18 @@ class ModelTokenizer:
         self._tokenizer = Tokenizer.from_file(str(path))
         self._tokenizer.no_truncation()
         self._tokenizer.no_padding()
+        self.word_bounded = _splits_at_words(path)
         self.max_tokens = max_sequence_length(Path(model_dir)) - SPECIAL_TOKENS
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character span of every token of ``text``, in order."""
         return self._tokenizer.encode(text, add_special_tokens=False).offsets
+
+    def encoded(self, text: str) -> tuple[list[tuple[int, int]], list[int] | None]:
+        """Each token's character span in ``text`` and, when ``word_bounded``, the token ids (the
+        ids of a run of words of ``text`` are then those the run alone gets); else None."""
+        encoding = self._tokenizer.encode(text, add_special_tokens=False)
+        return encoding.offsets, (encoding.ids if self.word_bounded else None)
 
     def counts(self, texts: list[str]) -> list[int]:
         return [len(ids) for ids in self.ids(texts)]
@@ -53,3 +60,17 @@ def max_sequence_length(model_dir: Path) -> int:
             if isinstance(value, int) and value > SPECIAL_TOKENS:
                 return value
     raise ModelError("Embedding model config has no max sequence length", "", model_dir)
+
+
+def _splits_at_words(path: Path) -> bool:
+    """Whether the tokenizer (a BERT WordPiece one) splits text into words at whitespace and
+    punctuation before it splits each word into pieces, character by character normalised: then a
+    run of whole words gets the same ids alone as inside a longer text. A byte-level BPE or
+    SentencePiece tokenizer marks a word by the space before it, so a text's first word differs."""
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    normalizer, pre = config.get("normalizer") or {}, config.get("pre_tokenizer") or {}
+    return (config.get("model", {}).get("type") == "WordPiece" and pre.get("type") == "BertPreTokenizer"
+            and normalizer.get("type") in ("BertNormalizer", None))

@@ -109,7 +109,12 @@ class SpyTokenizer:
         self.longest = max(self.longest, len(text))
         return self.inner.spans(text)
 
+    def encoded(self, text):
+        self.longest = max(self.longest, len(text))
+        return self.inner.encoded(text)
+
     def ids(self, texts):
+        self.retokenised = getattr(self, "retokenised", 0) + len(texts)
         return self.inner.ids(texts)
 
 
@@ -140,3 +145,17 @@ def test_a_page_under_the_block_size_is_chunked_as_one_piece(chunker, monkeypatc
     blocks = chunker.chunk_pages(pages)
     monkeypatch.setattr(chunking, "BLOCK_CHARS", 10**12)
     assert chunker.chunk_pages(pages) == blocks
+
+
+def test_a_page_is_tokenised_once_and_its_chunks_get_the_ids_they_would_get_alone(tokenizer):
+    """A chunk between word boundaries takes its ids from its page's tokens; one cut inside a word
+    (a run with no space), or beside a character the tokenizer deletes (\x1c, which str.isspace
+    calls a space), is tokenised alone. Either way its ids are those of its text alone."""
+    pages = [page for path in sorted(SAMPLE_DOCS.rglob("*")) if path.is_file() for page in load(path).pages]
+    odd = ("Caf\u00e9 na\u00efve r\u00e9sum\u00e9 \u00a0(see \u00a712.3(b)) ... " * 30 + "x" * 2_000 + " tail. "
+           + "word\x1cjoined " * 200)
+    pages.append(Page(99, odd))
+    spy = SpyTokenizer(tokenizer)
+    chunks = Chunker(spy, 96, overlap_tokens=24).chunk_pages(pages)
+    assert [list(c.token_ids) for c in chunks] == tokenizer.ids([c.text for c in chunks])
+    assert 0 < spy.retokenised < len(chunks) / 4  # only the chunks cut inside a word were tokenised again
