@@ -43,16 +43,14 @@ _ORDINAL_WORD = "|".join(sorted((w.replace(" ", r"\s+") for w in _ORDINALS), key
 _DAY = rf"(?:(?:[12]\d|3[01]|0?[1-9])(?:\s?(?:s\s?t|n\s?d|r\s?d|t\s?h))?|{_ORDINAL_WORD})"
 _YEAR = r"(?:19|20)\d\d"
 _BLANK = r"\[\s*[·•*]?\s*\]"  # a part of a date left to fill in: "[ ]", "[·]"
-_DATE_PATTERNS = [  # (regex, group order) - named groups m, d, y
-    # "MAY , 2010": text converted from a filing may space the comma off
+_DATE_PATTERNS = [  # named groups m, d, y; "MAY , 2010": text converted from a filing may space the comma off
     re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>{_DAY})\s?,?\s+(?:of\s+)?(?P<y>{_YEAR})\b", re.I),
     re.compile(rf"\b(?P<d>{_DAY})\s+(?:day\s+)?(?:of\s+)?(?P<m>{_MONTH})\s?,?\s+(?:in\s+the\s+year\s+)?"
                rf"(?P<y>{_YEAR})\b", re.I),
     re.compile(r"\b(?P<m>1[0-2]|0?[1-9])/(?P<d>[12]\d|3[01]|0?[1-9])/(?P<y>(?:19|20)?\d\d)\b"),
     re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>1[0-2]|0[1-9])-(?P<d>[12]\d|3[01]|0[1-9])\b"),
     re.compile(rf"\b(?P<m>{_MONTH})\s?,?\s+(?P<y>{_YEAR})\b", re.I),
-    # A date whose day is left blank: "as of September __, 2018".
-    re.compile(rf"\b(?P<m>{_MONTH})\s+(?:_{{2,}}|{_BLANK})\s*,?\s+(?P<y>{_YEAR})\b", re.I),
+    re.compile(rf"\b(?P<m>{_MONTH})\s+(?:_{{2,}}|{_BLANK})\s*,?\s+(?P<y>{_YEAR})\b", re.I),  # "September __, 2018"
     # A date left blank but for its year: "dated as of ____________, 2004", "[ ], 2004", "[·], 2019".
     re.compile(rf"(?:_{{2,}}|{_BLANK})[\s_,]*(?:{_BLANK}[\s,]*)?(?P<y>{_YEAR})\b"),
 ]

@@ -141,6 +141,11 @@ class Parser:
         with self._lock:
             return [r.pid for r in self._readers if r.pid is not None]
 
+    def reading(self) -> dict[int, Path]:
+        """The child processes reading a file now (they have its whole request), and which file."""
+        with self._lock:
+            return {r.pid: r.reading for r in self._readers if r.pid is not None and r.reading is not None}
+
     def close(self) -> None:
         """Stop the children; a file still being read (a run abandoned midway) is dropped."""
         threads, self._threads = self._threads, None

@@ -112,6 +112,12 @@ def test_a_worker_that_dies_costs_only_its_file():
         doomed = parser.submit(Path("slow.pdf"), slow_pdf())
         fine = parser.submit(NDA, NDA.read_bytes())
         assert fine().pages == 4  # read by the other worker while the first is busy
+        # on a loaded machine the first worker may not have the slow file yet: a child killed before
+        # it has a file dies of something else, and the file goes to a fresh child (sandbox._hand_over)
+        started = time.monotonic()
+        while Path("slow.pdf") not in parser.reading().values() and time.monotonic() - started < 60:
+            time.sleep(0.05)
+        assert list(parser.reading().values()) == [Path("slow.pdf")]
         for pid in parser.pids():
             os.kill(pid, signal.SIGKILL)  # as a crash in a C parser, or the OOM killer, would
         assert doomed().skip_reason == "the reader process died on this file (SIGKILL)"

@@ -58,6 +58,7 @@ class ReaderProcess:
         self._interrupted = False
         self._scratch: str | None = None
         self._caches: set[str] = set()  # folders the child may read, never write (the OCR cache)
+        self.reading: Path | None = None  # the file the child is reading now
 
     def __enter__(self) -> "ReaderProcess":
         return self
@@ -99,6 +100,7 @@ class ReaderProcess:
         del args
         try:
             proc = self._hand_over(_HEADER.pack(len(request)) + request, deadline)
+            self.reading = path  # the child has the whole request: from here on a death is this file's
             del request
             while True:
                 kind, *rest = reply_unpickler.loads(_receive(proc, deadline))  # data only: never code
@@ -119,6 +121,8 @@ class ReaderProcess:
             self._kill()  # a reader that sends code has been taken over: it reads nothing more
             raise DocumentError("Skipped", "its reader sent back something that is not data (taken over by the "
                                            "file?)", path) from None
+        finally:
+            self.reading = None
         if kind == "result":
             return rest[0]
         if kind == "memory":
