@@ -13,7 +13,10 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import re
+import shutil
 import stat
+import tempfile
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -177,3 +180,27 @@ def scrub_freed_memory() -> bool:
     except (OSError, AttributeError):  # not glibc (macOS, Windows): nothing to switch on
         return False
     return bool(mallopt(_M_PERTURB, _SCRUB_BYTE))
+
+
+def private_scratch(prefix: str) -> str:
+    """A fresh folder, readable by its owner only, in the system's temp folder, named with this
+    process's id ("ragbox-reader-4242-k3j2"); first, the folders of that prefix that processes
+    now gone left behind are removed (a process killed by a signal cannot remove its own)."""
+    temp = Path(tempfile.gettempdir())
+    left = re.compile(re.escape(prefix) + r"(\d+)-")
+    for folder in temp.glob(f"{prefix}*"):
+        match = left.match(folder.name)
+        if match and folder.is_dir() and folder.stat().st_uid == os.getuid() and not _running(int(match[1])):
+            shutil.rmtree(folder, ignore_errors=True)
+    return tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-")
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: running
+        return True
+    return True
+

@@ -14,6 +14,7 @@ from ragbox.privacy import (
     loose_permissions,
     make_private,
     private_dir,
+    private_scratch,
     private_umask,
     write_private_file,
     write_private_text,
@@ -131,6 +132,23 @@ def test_memory_freed_after_an_engine_starts_keeps_no_text(tmp_path):
     same_block, holds_text = run.stdout.split()
     assert same_block == "True", "the same block must come back (else this proves nothing)"
     assert holds_text == "False"
+
+
+def test_a_scratch_folder_a_killed_process_left_is_removed_by_the_next(tmp_path, monkeypatch):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()  # a process that has ended
+    left = tmp_path / f"ragbox-reader-{gone}-a1b2"
+    left.mkdir()
+    (left / "page.png").write_bytes(b"scan")
+    running = tmp_path / f"ragbox-reader-{os.getppid()}-c3d4"  # a process still running: its own
+    running.mkdir()
+    other = tmp_path / "ragbox-readers-notes"
+    other.mkdir()
+    made = Path(private_scratch("ragbox-reader-"))
+    assert not left.exists() and running.is_dir() and other.is_dir()
+    assert made.parent == tmp_path and made.name.startswith(f"ragbox-reader-{os.getpid()}-")
+    assert stat.filemode(made.stat().st_mode) == "drwx------"
 
 
 def test_the_index_is_private_to_its_owner(make_engine, docs, tmp_path):

@@ -27,7 +27,6 @@ import signal
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 import weakref
 from dataclasses import replace
@@ -40,6 +39,7 @@ from ragbox.ingest.loaders.ocr_handoff import ParentFiling, Send, send_pages_to_
 from ragbox.ingest.loaders.options import DEFAULT_OPTIONS, OcrProgress, ReadOptions
 from ragbox.ingest.loaders.reading import ReadLimits, describe_failure
 from ragbox.offline import child_env
+from ragbox.privacy import private_scratch
 from ragbox.sealing import Seal, applied, seal_child
 from ragbox.types import Page
 
@@ -177,7 +177,7 @@ class ReaderProcess:
         if self._proc is not None and self._proc.poll() is None:
             return self._proc
         if self._scratch is None:  # the only folder a sealed child may write to, its TMPDIR
-            self._scratch = tempfile.mkdtemp(prefix="ragbox-reader-")
+            self._scratch = private_scratch("ragbox-reader-")
             weakref.finalize(self, shutil.rmtree, self._scratch, True)
         spec = json.dumps({"seal": self.limits.seal, "readable": self.readable, "scratch": self._scratch,
                            "caches": sorted(self._caches)})
