@@ -318,8 +318,7 @@ def another_documents_date(before: str) -> bool:
     return bool(_DATED_DOCUMENT.search(before[-200:]))
 
 
-# A term with no end date: one that runs until someone ends it, or until an event; or that ends on
-# an anniversary of its start ("will end on the second (2nd) anniversary of the Commencement Date").
+# A term with no end date: one that runs until someone ends it, or an event; or ends on an anniversary ("the 2nd").
 _OPEN_END = re.compile(
     r"(?P<perpetual>\bin\s+perpetuity\b|\bperpetual(?:ly)?\b|\bindefinite(?:ly)?\b|"
     r"\buntil\s+(?:(?:it\s+is|so|otherwise|earlier|sooner)\s+)?terminated\b|\buntil\s+(?:either|a|one)\s+party\s+terminates\b)"
@@ -328,7 +327,8 @@ _OPEN_END = re.compile(
     r"such\s+time|"
     r"date\s+(?:on\s+which|when|that))\b[^.;]{0,160})"
     r"|(?P<anniversary>\b(?:end|ends|expire|expires|terminate|terminates|until|through)\b[^.;]{0,30}?\b(?:first|second|"
-    r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d{1,2}\s?(?:st|nd|rd|th))(?:\s*\(\s*\d{1,2}\s?(?:st|nd|rd|th)?\s*\))?"
+    r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d{1,2}\s?(?:s\s?t|n\s?d|r\s?d|t\s?h))"  # "5t h": split
+    r"(?:\s*\(\s*\d{1,2}\s?(?:s\s?t|n\s?d|r\s?d|t\s?h)?\s*\))?"
     r"(?=\s+anniversary\s+of\b))", re.IGNORECASE)
 _EVENT_TAIL = re.compile(r",?\s+(?:unless|subject\s+to|provided\s+that|whichever)\b.*$|[\s,(]+$",
                          re.IGNORECASE | re.DOTALL)

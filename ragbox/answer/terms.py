@@ -206,7 +206,8 @@ def _anniversary(sentence: str) -> Fact | None:
     found = next((e for e in ends(sentence) if e.value == "anniversary"), None)
     if found is None:
         return None
-    ordinal = re.search(r"(\w+)(?:\s*\([^()]*\))?$", sentence[found.start:found.end])
+    ordinal = re.search(r"(\d{1,2}\s?(?:s\s?t|n\s?d|r\s?d|t\s?h)|\w+)(?:\s*\([^()]*\))?$",  # "2n d": split
+                        sentence[found.start:found.end])
     return Fact("duration", f"{day_number(ordinal.group(1))} year", found.start + ordinal.start(), found.end)
 
 

@@ -253,7 +253,12 @@ def test_a_term_from_the_date_first_set_forth_above_runs_from_the_preamble_s_dat
     ("This Agreement shall expire on the fifth anniversary of the Effective Date.",
      "March 1, 2010 (5 years from the Effective Date, March 1, 2005)"),
     ("This Agreement shall remain in effect until the third anniversary of the first commercial sale.",
-     "Third anniversary of the first commercial sale")])
+     "Third anniversary of the first commercial sale"),
+    # an ordinal split by a stray space, as text converted from a filing writes it
+    ("The initial term of this Agreement shall continue until the fifth (5t h) anniversary of the Effective Date.",
+     "March 1, 2010 (5 years from the Effective Date, March 1, 2005)"),
+    ("This Agreement will end on the 2n d anniversary of the Effective Date.",
+     "March 1, 2007 (2 years from the Effective Date, March 1, 2005)")])
 def test_a_term_ending_on_an_anniversary_is_that_many_years_from_its_start(term, shown):
     answer = answer_from("When does this contract expire?", EFFECTIVE, term)
     assert answer.text == f"{shown} [2]"
