@@ -39,8 +39,8 @@ _ORDINALS.update({f"twenty{sep}{word}": 20 + number for sep in ("-", " ") for wo
                   if number < 10})
 _ORDINALS.update({"thirtieth": 30, "thirty-first": 31, "thirty first": 31})
 _ORDINAL_WORD = "|".join(sorted((w.replace(" ", r"\s+") for w in _ORDINALS), key=len, reverse=True))
-# "6t h", "1s t": an ordinal split by a stray space in text converted from a filing
-_DAY = rf"(?:(?:[12]\d|3[01]|0?[1-9])(?:\s?(?:s\s?t|n\s?d|r\s?d|t\s?h))?|{_ORDINAL_WORD})"
+ORDINAL_SUFFIX = r"\s?(?:s\s?t|n\s?d|r\s?d|t\s?h)"  # "6t h", "1s t": split by a stray space (a filing as text)
+_DAY = rf"(?:(?:[12]\d|3[01]|0?[1-9])(?:{ORDINAL_SUFFIX})?|{_ORDINAL_WORD})"
 _YEAR = r"(?:19|20)\d\d"
 _BLANK = r"\[\s*[·•*]?\s*\]"  # a part of a date left to fill in: "[ ]", "[·]"
 _DATE_PATTERNS = [  # named groups m, d, y; "MAY , 2010": text converted from a filing may space the comma off
@@ -327,8 +327,8 @@ _OPEN_END = re.compile(
     r"such\s+time|"
     r"date\s+(?:on\s+which|when|that))\b[^.;]{0,160})"
     r"|(?P<anniversary>\b(?:end|ends|expire|expires|terminate|terminates|until|through)\b[^.;]{0,30}?\b(?:first|second|"
-    r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d{1,2}\s?(?:s\s?t|n\s?d|r\s?d|t\s?h))"  # "5t h": split
-    r"(?:\s*\(\s*\d{1,2}\s?(?:s\s?t|n\s?d|r\s?d|t\s?h)?\s*\))?"
+    rf"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d{{1,2}}{ORDINAL_SUFFIX})"
+    rf"(?:\s*\(\s*\d{{1,2}}(?:{ORDINAL_SUFFIX})?\s*\))?"
     r"(?=\s+anniversary\s+of\b))", re.IGNORECASE)
 _EVENT_TAIL = re.compile(r",?\s+(?:unless|subject\s+to|provided\s+that|whichever)\b.*$|[\s,(]+$",
                          re.IGNORECASE | re.DOTALL)

@@ -46,9 +46,9 @@ NARROWER = re.compile(r"\b(?:new|start\w*|stop\w*|prescrib\w*|increas\w*|decreas
 # Where a section ends: a blank line, a Markdown heading, the next "HEADING:" on a line of its own
 # or run into the text ("...the Allegra.,ALLERGIES: , ..." as transcriptions flatten a note), or
 # "- **Label:**".
-_NEXT_HEADING = re.compile(r"\n[ \t]*\n|\n[ \t]*#|\n[ \t]*[A-Z][A-Z0-9 /&,()'-]{1,60}:|\n[ \t]*(?:[-*][ \t]+)?\*\*|"
-                           r"[,.;][ \t]*[A-Z][A-Za-z0-9 /&()'-]{1,40}:")
-_STARTS_SECTION = re.compile(r"[ \t]*(?:#|(?:[-*][ \t]+)?\*\*|[A-Z][A-Z0-9 /&,()'-]{1,60}:)")
+_HEADING_LINE = r"[ \t]*(?:#|(?:[-*][ \t]+)?\*\*|[A-Z][A-Z0-9 /&,()'-]{1,60}:)"  # a line a heading starts
+_NEXT_HEADING = re.compile(rf"\n[ \t]*\n|\n{_HEADING_LINE}|[,.;][ \t]*[A-Z][A-Za-z0-9 /&()'-]{{1,40}}:")
+_STARTS_SECTION = re.compile(_HEADING_LINE)
 MAX_SECTION = 400  # characters of a section quoted as the answer
 _RUN_IN_ITEM = re.compile(r"\.?,[ \t]*(?=\d{1,2}[.)][ \t]+\S)")  # ".,2.  Laparoscopy": the next numbered item
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from ragbox.answer.extract import Candidate, answer_span
-from ragbox.answer.facts import Fact, date_role, dates, day_number, durations, ends
+from ragbox.answer.facts import ORDINAL_SUFFIX, Fact, date_role, dates, day_number, durations, ends
 from ragbox.answer.questions import question_kind
 from ragbox.text import NOTICE_WORDS
 
@@ -206,8 +206,7 @@ def _anniversary(sentence: str) -> Fact | None:
     found = next((e for e in ends(sentence) if e.value == "anniversary"), None)
     if found is None:
         return None
-    ordinal = re.search(r"(\d{1,2}\s?(?:s\s?t|n\s?d|r\s?d|t\s?h)|\w+)(?:\s*\([^()]*\))?$",  # "2n d": split
-                        sentence[found.start:found.end])
+    ordinal = re.search(rf"(\d{{1,2}}{ORDINAL_SUFFIX}|\w+)(?:\s*\([^()]*\))?$", sentence[found.start:found.end])
     return Fact("duration", f"{day_number(ordinal.group(1))} year", found.start + ordinal.start(), found.end)
 
 
@@ -240,9 +239,10 @@ def renewal_details(candidate: Candidate) -> str:
     days before the end of the then-current term"); "" when the sentence says neither."""
     sentence = candidate.sentence_text
     parts = []
-    if _AUTOMATIC.search(sentence):
+    manner = renews_by_itself(sentence)
+    if manner == 1.0:
         parts.append("renews automatically")
-    elif _NOT_AUTOMATIC.search(sentence):
+    elif manner == 0.0:
         parts.append("not automatic: renewed by option or agreement")
     after = candidate.span[1] - candidate.sentence[0]
     notices = [d for d in durations(sentence) if d.start >= after and _NON_RENEWAL.search(sentence[:d.start][-120:])]

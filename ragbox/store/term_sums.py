@@ -28,15 +28,17 @@ def sum_over_ready(scored: list, k: int, owner_of):
     if 0 < k < size:
         least = np.partition(total, size - k)[size - k]
         if least > 0:
-            rowids = np.flatnonzero(total >= least)
-            rowids = rowids[rowids < len(owner_of)]
-            rowids = rowids[owner_of[rowids] >= 0]
+            rowids = _ready(np.flatnonzero(total >= least), owner_of)
             if len(rowids) >= k:  # the k-th best ready score is at least ``least``
                 return rowids, total[rowids]
-    rowids = np.flatnonzero(total)
-    rowids = rowids[rowids < len(owner_of)]
-    rowids = rowids[owner_of[rowids] >= 0]
+    rowids = _ready(np.flatnonzero(total), owner_of)
     return rowids, total[rowids]
+
+
+def _ready(rowids, owner_of):
+    """Those of ``rowids`` that are passages of a ready document."""
+    rowids = rowids[rowids < len(owner_of)]
+    return rowids[owner_of[rowids] >= 0]
 
 
 def sum_within(scored: list, rowids):
